@@ -16,7 +16,9 @@ export default {
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': swc },
   moduleNameMapper: {
+    '^@mailroom/(devnet|gateway)$': '<rootDir>/apps/$1/src/index.ts',
     '^@mailroom/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts',
+    '^@mailroom/([a-z-]+)/([a-z-]+)$': '<rootDir>/libs/$1/src/$2/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testMatch: ['<rootDir>/{apps,libs,test}/**/*.{spec,e2e}.ts', '<rootDir>/test/**/*.test.ts'],
