@@ -1,0 +1,94 @@
+import { describe, expect, it } from '@jest/globals';
+import { ConfigError, loadConfig, redactConfig } from './config.js';
+import { configurationTable } from './docs-table.js';
+import { VARIABLES } from './variables.js';
+
+function problemsOf(env: Record<string, string>): readonly string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  throw new Error('expected loadConfig to reject');
+}
+
+describe('loadConfig', () => {
+  it('starts on embedded defaults with an empty environment', () => {
+    const config = loadConfig({});
+    expect(config.nodeEnv).toBe('development');
+    expect(config.http.port).toBe(3000);
+    expect(config.database.url).toBeUndefined();
+    expect(config.redis.url).toBeUndefined();
+    expect(config.xmtp).toEqual({ env: 'local', apiUrl: undefined, devnetPort: 5556 });
+    expect(config.dataDir).toMatch(/\/data$/);
+  });
+
+  it('parses every typed value', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      CORS_ORIGINS: 'https://a.example, https://b.example',
+      MIGRATE_ON_START: 'false',
+      DATABASE_URL: 'postgresql://u:p@db:5432/mailroom',
+      REDIS_URL: 'redis://cache:6379',
+      XMTP_ENV: 'dev',
+      XMTP_API_URL: 'https://grpc.dev.xmtp.network:443/',
+      SHUTDOWN_GRACE_MS: '2500',
+    });
+    expect(config.http.port).toBe(8080);
+    expect(config.http.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
+    expect(config.database).toEqual({ url: 'postgresql://u:p@db:5432/mailroom', migrateOnStart: false });
+    expect(config.xmtp.apiUrl).toBe('https://grpc.dev.xmtp.network:443');
+    expect(config.shutdownGraceMs).toBe(2500);
+  });
+
+  it.each([
+    ['PORT', 'abc', 'PORT must be an integer between 0 and 65535 (got "abc")'],
+    ['PORT', '70000', 'PORT must be an integer between 0 and 65535 (got "70000")'],
+    ['NODE_ENV', 'staging', 'NODE_ENV must be development, test or production (got "staging")'],
+    ['LOG_LEVEL', 'loud', 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud")'],
+    ['XMTP_ENV', 'mainnet', 'XMTP_ENV must be local, dev or production (got "mainnet")'],
+    ['XMTP_API_URL', 'grpc.example', 'XMTP_API_URL must be a URL with scheme http or https (got "grpc.example")'],
+    ['MIGRATE_ON_START', 'maybe', 'MIGRATE_ON_START must be one of true, false, 1, 0, yes, no (got "maybe")'],
+    ['PUBLIC_BASE_URL', 'ftp://x', 'PUBLIC_BASE_URL must be a URL with scheme http or https (got "ftp://x")'],
+    ['SHUTDOWN_GRACE_MS', '0', 'SHUTDOWN_GRACE_MS must be an integer between 1 and 600000 (got "0")'],
+  ])('rejects %s=%s with one line naming it', (name, value, line) => {
+    expect(problemsOf({ [name]: value })).toEqual([line]);
+  });
+
+  it.each([
+    ['DATABASE_URL', 'mysql://root:hunter2@db/x', 'DATABASE_URL must be a URL with scheme postgres or postgresql'],
+    ['REDIS_URL', 'http://:hunter2@cache', 'REDIS_URL must be a URL with scheme redis or rediss'],
+    ['GATEWAY_MASTER_KEY', 'hunter2', 'GATEWAY_MASTER_KEY must be 32 bytes as 64 hex characters or base64'],
+    ['JWT_SECRET', 'hunter2', 'JWT_SECRET must be at least 32 characters'],
+  ])('never echoes the sensitive value of %s', (name, value, line) => {
+    const problems = problemsOf({ [name]: value });
+    expect(problems).toEqual([line]);
+    expect(problems.join('\n')).not.toContain('hunter2');
+  });
+
+  it('reports every bad variable at once, one line each', () => {
+    expect(problemsOf({ PORT: '-1', XMTP_ENV: 'x', LOG_LEVEL: 'y' })).toHaveLength(3);
+  });
+
+  it('requires explicit secrets and database in production', () => {
+    expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
+      'DATABASE_URL is required when NODE_ENV=production',
+      'GATEWAY_MASTER_KEY is required when NODE_ENV=production',
+      'JWT_SECRET is required when NODE_ENV=production',
+    ]);
+  });
+
+  it('redacts sensitive values for logging', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgresql://u:secretpw@db/x', JWT_SECRET: 'x'.repeat(40) });
+    const shown = JSON.stringify(redactConfig(config));
+    expect(shown).not.toContain('secretpw');
+    expect(shown).not.toContain('x'.repeat(40));
+    expect(shown).toContain('[redacted]');
+  });
+
+  it('documents every variable in the configuration table', () => {
+    const table = configurationTable();
+    for (const name of Object.keys(VARIABLES)) expect(table).toContain(`| \`${name}\` |`);
+  });
+});

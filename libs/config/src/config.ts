@@ -1,0 +1,129 @@
+import path from 'node:path';
+import { VARIABLES, type VariableName } from './variables.js';
+
+export type NodeEnv = 'development' | 'test' | 'production';
+export type XmtpEnv = 'local' | 'dev' | 'production';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+/** The gateway's whole configuration, validated once at start. */
+export interface GatewayConfig {
+  readonly nodeEnv: NodeEnv;
+  readonly http: {
+    readonly host: string;
+    readonly port: number;
+    /** Absent means "derive from the port the server really listens on". */
+    readonly publicBaseUrl?: string;
+    readonly corsOrigins: readonly string[];
+  };
+  readonly log: { readonly level: LogLevel };
+  readonly dataDir: string;
+  readonly database: {
+    /** Absent: embedded PostgreSQL under `dataDir`. */
+    readonly url?: string;
+    readonly migrateOnStart: boolean;
+  };
+  readonly redis: { readonly url?: string };
+  readonly xmtp: {
+    readonly env: XmtpEnv;
+    /** Absent with env `local`: start the devnet in-process. */
+    readonly apiUrl?: string;
+    readonly devnetPort: number;
+  };
+  readonly secrets: {
+    readonly masterKey?: string;
+    readonly jwtSecret?: string;
+  };
+  readonly shutdownGraceMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Reads and validates the environment. Throws ConfigError listing one line per bad variable;
+ * sensitive values never appear in those lines.
+ */
+export function loadConfig(env: Env = process.env): GatewayConfig {
+  const problems: string[] = [];
+  const values: Partial<Record<VariableName, unknown>> = {};
+
+  for (const name of Object.keys(VARIABLES) as VariableName[]) {
+    const raw = env[name];
+    if (raw === undefined || raw === '') continue;
+    const spec = VARIABLES[name];
+    const parsed = spec.schema.safeParse(raw);
+    if (parsed.success) {
+      values[name] = parsed.data;
+    } else {
+      const reason = parsed.error.issues[0]?.message ?? 'is invalid';
+      const shown = 'sensitive' in spec && spec.sensitive ? '' : ` (got ${JSON.stringify(raw)})`;
+      problems.push(`${name} ${reason}${shown}`);
+    }
+  }
+
+  const nodeEnv = (values.NODE_ENV as NodeEnv | undefined) ?? 'development';
+  if (nodeEnv === 'production') {
+    for (const name of ['DATABASE_URL', 'GATEWAY_MASTER_KEY', 'JWT_SECRET'] as const) {
+      if (env[name] === undefined || env[name] === '') {
+        problems.push(`${name} is required when NODE_ENV=production`);
+      }
+    }
+  }
+  const xmtpEnv = (values.XMTP_ENV as XmtpEnv | undefined) ?? 'local';
+  if (xmtpEnv !== 'local' && (env.XMTP_API_URL === undefined || env.XMTP_API_URL === '') && nodeEnv === 'production') {
+    // The SDK default is fine for dev; production operators must name the endpoint they pay for.
+    problems.push(`XMTP_API_URL is required when NODE_ENV=production and XMTP_ENV=${xmtpEnv}`);
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const corsRaw = (values.CORS_ORIGINS as string | undefined) ?? '';
+  return {
+    nodeEnv,
+    http: {
+      host: (values.HOST as string | undefined) ?? '0.0.0.0',
+      port: (values.PORT as number | undefined) ?? 3000,
+      publicBaseUrl: (values.PUBLIC_BASE_URL as string | undefined)?.replace(/\/+$/, ''),
+      corsOrigins: corsRaw
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    },
+    log: { level: (values.LOG_LEVEL as LogLevel | undefined) ?? 'info' },
+    dataDir: path.resolve((values.DATA_DIR as string | undefined) ?? './data'),
+    database: {
+      url: values.DATABASE_URL as string | undefined,
+      migrateOnStart: (values.MIGRATE_ON_START as boolean | undefined) ?? true,
+    },
+    redis: { url: values.REDIS_URL as string | undefined },
+    xmtp: {
+      env: xmtpEnv,
+      apiUrl: (values.XMTP_API_URL as string | undefined)?.replace(/\/+$/, ''),
+      devnetPort: (values.DEVNET_PORT as number | undefined) ?? 5556,
+    },
+    secrets: {
+      masterKey: values.GATEWAY_MASTER_KEY as string | undefined,
+      jwtSecret: values.JWT_SECRET as string | undefined,
+    },
+    shutdownGraceMs: (values.SHUTDOWN_GRACE_MS as number | undefined) ?? 10_000,
+  };
+}
+
+/** A copy of the configuration that is safe to log: sensitive values are replaced by a marker. */
+export function redactConfig(config: GatewayConfig): unknown {
+  return {
+    ...config,
+    database: { ...config.database, url: config.database.url ? '[redacted]' : undefined },
+    redis: { url: config.redis.url ? '[redacted]' : undefined },
+    secrets: {
+      masterKey: config.secrets.masterKey ? '[redacted]' : undefined,
+      jwtSecret: config.secrets.jwtSecret ? '[redacted]' : undefined,
+    },
+  };
+}

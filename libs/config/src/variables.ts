@@ -1,0 +1,137 @@
+import { z } from 'zod';
+
+/**
+ * Every environment variable the gateway reads, with its validation rule and documentation.
+ * The README's configuration table is generated from this list (`npm run docs:config`) and a test keeps them in step.
+ */
+export interface VariableSpec {
+  readonly schema: z.ZodType;
+  readonly description: string;
+  /** What happens when the variable is absent, in words (for the README). */
+  readonly fallback: string;
+  /** Sensitive values are never logged nor echoed in validation errors. */
+  readonly sensitive?: boolean;
+}
+
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be one of true, false, 1, 0, yes, no' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const port = z.coerce
+  .number({ error: 'must be an integer between 0 and 65535' })
+  .int({ error: 'must be an integer between 0 and 65535' })
+  .min(0, { error: 'must be an integer between 0 and 65535' })
+  .max(65535, { error: 'must be an integer between 0 and 65535' });
+
+const url = (protocols: readonly string[]) =>
+  z.string().refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol.replace(/:$/, ''));
+      } catch {
+        return false;
+      }
+    },
+    { error: `must be a URL with scheme ${protocols.join(' or ')}` },
+  );
+
+const positiveInt = (max: number) =>
+  z.coerce
+    .number({ error: `must be an integer between 1 and ${max}` })
+    .int({ error: `must be an integer between 1 and ${max}` })
+    .min(1, { error: `must be an integer between 1 and ${max}` })
+    .max(max, { error: `must be an integer between 1 and ${max}` });
+
+export const VARIABLES = {
+  NODE_ENV: {
+    schema: z.enum(['development', 'test', 'production'], { error: 'must be development, test or production' }),
+    description: 'Runtime mode. `production` refuses generated secrets and the embedded database.',
+    fallback: '`development`',
+  },
+  HOST: {
+    schema: z.string().trim().min(1, { error: 'must not be empty' }),
+    description: 'Interface the HTTP server binds to.',
+    fallback: '`0.0.0.0`',
+  },
+  PORT: {
+    schema: port,
+    description: 'HTTP port (0 picks a free port).',
+    fallback: '`3000`',
+  },
+  PUBLIC_BASE_URL: {
+    schema: url(['http', 'https']),
+    description: 'Absolute base of links the gateway hands out.',
+    fallback: '`http://localhost:<PORT>`',
+  },
+  CORS_ORIGINS: {
+    schema: z.string(),
+    description: 'Comma-separated origins allowed by CORS (`*` for any).',
+    fallback: 'CORS disabled',
+  },
+  LOG_LEVEL: {
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      error: 'must be one of fatal, error, warn, info, debug, trace, silent',
+    }),
+    description: 'Minimum level of the JSON log lines written to stdout.',
+    fallback: '`info`',
+  },
+  DATA_DIR: {
+    schema: z.string().trim().min(1, { error: 'must not be empty' }),
+    description: 'Folder for embedded PostgreSQL, the in-process devnet, generated secrets and identity databases.',
+    fallback: '`./data`',
+  },
+  DATABASE_URL: {
+    schema: url(['postgres', 'postgresql']),
+    description: 'PostgreSQL connection string.',
+    fallback: 'embedded PostgreSQL under `DATA_DIR/postgres`',
+    sensitive: true,
+  },
+  MIGRATE_ON_START: {
+    schema: booleanFlag,
+    description: 'Apply pending migrations when the gateway starts.',
+    fallback: '`true`',
+  },
+  REDIS_URL: {
+    schema: url(['redis', 'rediss']),
+    description: 'Redis connection string for the event bus.',
+    fallback: 'in-process event bus (single replica only)',
+    sensitive: true,
+  },
+  XMTP_ENV: {
+    schema: z.enum(['local', 'dev', 'production'], { error: 'must be local, dev or production' }),
+    description: 'XMTP network the hosted identities live on.',
+    fallback: '`local`',
+  },
+  XMTP_API_URL: {
+    schema: url(['http', 'https']),
+    description: 'gRPC endpoint of the XMTP node.',
+    fallback: 'with `XMTP_ENV=local`: an in-process devnet under `DATA_DIR/devnet`; otherwise the SDK default for the network',
+  },
+  DEVNET_PORT: {
+    schema: port,
+    description: 'Port of the in-process devnet (0 picks a free port).',
+    fallback: '`5556`',
+  },
+  GATEWAY_MASTER_KEY: {
+    schema: z
+      .string()
+      .regex(/^(?:[0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/, { error: 'must be 32 bytes as 64 hex characters or base64' }),
+    description: 'Master key that wraps every identity data key (32 bytes, hex or base64). Required in production.',
+    fallback: 'generated once under `DATA_DIR`, with a warning',
+    sensitive: true,
+  },
+  JWT_SECRET: {
+    schema: z.string().min(32, { error: 'must be at least 32 characters' }),
+    description: 'Secret that signs admin and identity JWTs. Required in production.',
+    fallback: 'generated once under `DATA_DIR`',
+    sensitive: true,
+  },
+  SHUTDOWN_GRACE_MS: {
+    schema: positiveInt(600_000),
+    description: 'How long SIGTERM waits for in-flight requests before closing connections.',
+    fallback: '`10000`',
+  },
+} as const satisfies Record<string, VariableSpec>;
+
+export type VariableName = keyof typeof VARIABLES;
