@@ -1,0 +1,2 @@
+export * from './migrations/index.js';
+export { databaseName, dropDatabase, ensureDatabase, withDatabase } from './database-admin.js';

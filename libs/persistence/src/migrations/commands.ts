@@ -1,0 +1,130 @@
+import { readFile } from 'node:fs/promises';
+import type { SchemaEngine, SchemaFilter } from '@prisma/schema-engine-wasm';
+import pg from 'pg';
+import { migrationAdapterFactory, offlineAdapterFactory } from './adapters.js';
+import {
+  latestMigrationSchema,
+  migrationNames,
+  nextMigrationFolder,
+  readMigrationList,
+  writeMigrationFolder,
+} from './migrations-directory.js';
+import { withSchemaEngine } from './schema-engine.js';
+
+const NO_FILTERS: SchemaFilter = { externalTables: [], externalEnums: [] };
+/** Serialises deploys from several processes (replicas starting together) on one database. */
+const DEPLOY_LOCK_KEY = 0x6d61696c; // "mail"
+
+export interface MigrationTarget {
+  databaseUrl: string;
+  migrationsDir: string;
+}
+
+async function withDatabaseEngine<T>(databaseUrl: string, work: (engine: SchemaEngine) => Promise<T>): Promise<T> {
+  const factory = migrationAdapterFactory(databaseUrl);
+  try {
+    return await withSchemaEngine(factory, undefined, work);
+  } finally {
+    await factory.close();
+  }
+}
+
+async function withDeployLock<T>(databaseUrl: string, work: () => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 10_000 });
+  try {
+    await client.connect();
+    await client.query('SELECT pg_advisory_lock($1)', [DEPLOY_LOCK_KEY]);
+    return await work();
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/**
+ * Applies the pending migrations, recording them in `_prisma_migrations` as `prisma migrate deploy` does.
+ * Returns the names applied (empty when the database is up to date). A failed migration is rolled back, recorded
+ * as failed, and blocks later deploys with P3009 until it is resolved.
+ */
+export async function deployMigrations({ databaseUrl, migrationsDir }: MigrationTarget): Promise<string[]> {
+  const migrationsList = await readMigrationList(migrationsDir);
+  return withDeployLock(databaseUrl, () =>
+    withDatabaseEngine(databaseUrl, async (engine) => {
+      const { appliedMigrationNames } = await engine.applyMigrations({ migrationsList, filters: NO_FILTERS });
+      return appliedMigrationNames;
+    }),
+  );
+}
+
+export interface MigrationStatus {
+  /** In the folder, not applied to the database yet. */
+  pending: string[];
+  /** Recorded as failed in `_prisma_migrations` (deploy refuses to run until resolved). */
+  failed: string[];
+  /** Applied, but migration.sql changed since (checksum mismatch). */
+  edited: string[];
+  /** Applied to the database but missing from the folder. */
+  notInFolder: string[];
+  hasMigrationsTable: boolean;
+  /** True when nothing is pending, failed, edited or missing. */
+  upToDate: boolean;
+}
+
+export async function migrationStatus({ databaseUrl, migrationsDir }: MigrationTarget): Promise<MigrationStatus> {
+  const migrationsList = await readMigrationList(migrationsDir);
+  const diagnosis = await withDatabaseEngine(databaseUrl, (engine) =>
+    engine.diagnoseMigrationHistory({ migrationsList, optInToShadowDatabase: false, filters: NO_FILTERS }),
+  );
+  const history = diagnosis.history;
+  const pending = history && 'unappliedMigrationNames' in history ? history.unappliedMigrationNames : [];
+  const notInFolder = history && 'unpersistedMigrationNames' in history ? history.unpersistedMigrationNames : [];
+  const failed = diagnosis.failedMigrationNames;
+  const edited = diagnosis.editedMigrationNames;
+  return {
+    pending,
+    failed,
+    edited,
+    notInFolder,
+    hasMigrationsTable: diagnosis.hasMigrationsTable,
+    upToDate: pending.length + failed.length + edited.length + notInFolder.length === 0,
+  };
+}
+
+/**
+ * The SQL that turns a database built from `fromSchema` into one built from `toSchema` (Prisma schema texts;
+ * null = an empty database). Empty when they describe the same database. Needs no database.
+ */
+export async function diffSchemas(fromSchema: string | null, toSchema: string | null): Promise<string> {
+  const target = (content: string | null, path: string) =>
+    content === null ? { tag: 'empty' as const } : { tag: 'schemaDatamodel' as const, files: [{ path, content }] };
+  const result = await withSchemaEngine(offlineAdapterFactory(), undefined, (engine) =>
+    engine.diff({
+      from: target(fromSchema, 'from/schema.prisma'),
+      to: target(toSchema, 'to/schema.prisma'),
+      script: true,
+      exitCode: true,
+      filters: NO_FILTERS,
+    }),
+  );
+  return result.exitCode === 2 ? (result.stdout ?? '') : '';
+}
+
+export type NextMigration = { written: true; name: string; dir: string; sql: string } | { written: false };
+
+/**
+ * Writes `<migrationsDir>/<timestamp>_<name>/` with the SQL from the schema as of the latest migration to the
+ * schema at `schemaPath`, and a copy of that schema for the next diff. Writes nothing when nothing changed.
+ */
+export async function writeNextMigration(options: {
+  name: string;
+  schemaPath: string;
+  migrationsDir: string;
+  now?: Date;
+}): Promise<NextMigration> {
+  const schema = await readFile(options.schemaPath, 'utf8');
+  const previous = await latestMigrationSchema(options.migrationsDir);
+  const sql = await diffSchemas(previous?.schema ?? null, schema);
+  if (sql.trim() === '') return { written: false };
+  const name = nextMigrationFolder(await migrationNames(options.migrationsDir), options.name, options.now ?? new Date());
+  const dir = await writeMigrationFolder(options.migrationsDir, name, { sql, schema });
+  return { written: true, name, dir, sql };
+}
