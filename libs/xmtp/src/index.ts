@@ -1,0 +1,4 @@
+// The one door to @xmtp/node-sdk: the rest of Mailroom imports XMTP from here, never from the SDK.
+export * from '@xmtp/node-sdk';
+export { pointSdkAt, sdkEndpoints, type SdkEndpoints } from './sdk-endpoints.js';
+export { eoaWallet, type EoaWallet } from './signer.js';
