@@ -1,2 +1,8 @@
 export * from './migrations/index.js';
 export { databaseName, dropDatabase, ensureDatabase, withDatabase } from './database-admin.js';
+export { startEmbeddedPostgres, type EmbeddedPostgresOptions, type RunningEmbeddedPostgres } from './embedded-postgres.js';
+export { createPrismaClient, PrismaService } from './prisma-client.js';
+export { checkDatabase, type DatabaseCheck } from './readiness.js';
+export { Prisma, PrismaClient } from './generated/prisma/client.js';
+export type { AdminUser, ApiKey, AuditLog, Tenant } from './generated/prisma/client.js';
+export { AdminRole, ApiKeyScope } from './generated/prisma/enums.js';
