@@ -1,0 +1,35 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { PrismaClient } from '@mailroom/persistence';
+import { EVENT_BUS } from './runtime.js';
+import { createLoggingModule } from './common/logging/logging.module.js';
+import { HealthModule } from './modules/health/health.module.js';
+import { MetricsModule } from './modules/metrics/metrics.module.js';
+import { GATEWAY_RUNTIME, type GatewayRuntime } from './runtime.js';
+
+/** Shares the runtime (config, database, event bus, XMTP endpoint) with every feature module. */
+@Module({})
+class RuntimeModule {
+  static forRoot(runtime: GatewayRuntime): DynamicModule {
+    return {
+      module: RuntimeModule,
+      global: true,
+      providers: [
+        { provide: GATEWAY_RUNTIME, useValue: runtime },
+        { provide: PrismaClient, useValue: runtime.prisma },
+        { provide: EVENT_BUS, useValue: runtime.eventBus },
+      ],
+      exports: [GATEWAY_RUNTIME, PrismaClient, EVENT_BUS],
+    };
+  }
+}
+
+/** The gateway's root module. Feature modules (REST controllers, and GraphQL resolvers later) plug in here. */
+@Module({})
+export class AppModule {
+  static forRoot(runtime: GatewayRuntime): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [RuntimeModule.forRoot(runtime), createLoggingModule(runtime.config.log.level), MetricsModule, HealthModule],
+    };
+  }
+}

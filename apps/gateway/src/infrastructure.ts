@@ -1,0 +1,104 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { GatewayConfig } from '@mailroom/config';
+import { startDevnet } from '@mailroom/devnet';
+import { createEventBus } from '@mailroom/events';
+import {
+  checkDatabase,
+  createPrismaClient,
+  deployMigrations,
+  ensureDatabase,
+  startEmbeddedPostgres,
+} from '@mailroom/persistence';
+import { pointSdkAt } from '@mailroom/xmtp';
+import type { GatewayRuntime, ReadinessCheck } from './runtime.js';
+
+/** prisma/migrations at the repository root, from both src/ (tests) and dist/ (built app). */
+export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../prisma/migrations');
+
+export interface StartupLog {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export interface StartedRuntime {
+  readonly runtime: GatewayRuntime;
+  /** Stops what `startRuntime` started, in reverse order. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Resolves every dependency the gateway needs before Nest starts: the database (embedded PostgreSQL under
+ * DATA_DIR when no DATABASE_URL is set) with its migrations applied, the event bus, and the XMTP endpoint
+ * (an in-process devnet on `local` without XMTP_API_URL). On failure, whatever already started is stopped.
+ */
+export async function startRuntime(config: GatewayConfig, log: StartupLog): Promise<StartedRuntime> {
+  const stack: { name: string; stop: () => Promise<unknown> }[] = [];
+  const stop = async () => {
+    while (stack.length > 0) {
+      const item = stack.pop()!;
+      await item.stop().catch((error: unknown) => log.error(`stopping ${item.name} failed: ${String(error)}`));
+    }
+  };
+
+  try {
+    let databaseUrl = config.database.url;
+    const embedded = !databaseUrl;
+    if (!databaseUrl) {
+      const postgres = await startEmbeddedPostgres({ dataDir: config.dataDir });
+      stack.push({ name: 'embedded PostgreSQL', stop: () => postgres.stop() });
+      databaseUrl = postgres.url;
+      log.info(`embedded PostgreSQL started under ${path.join(config.dataDir, 'postgres')} on port ${new URL(databaseUrl).port}`);
+    }
+    if (config.database.migrateOnStart) {
+      await ensureDatabase(databaseUrl);
+      const applied = await deployMigrations({ databaseUrl, migrationsDir: MIGRATIONS_DIR });
+      if (applied.length > 0) log.info(`applied migrations: ${applied.join(', ')}`);
+    }
+    const prisma = createPrismaClient(databaseUrl);
+    stack.push({ name: 'database client', stop: () => prisma.$disconnect() });
+
+    const eventBus = await createEventBus({
+      redisUrl: config.redis.url,
+      onError: (error) => log.warn(`redis: ${error.message}`),
+    });
+    stack.push({ name: 'event bus', stop: () => eventBus.close() });
+    if (eventBus.kind === 'in-process') log.warn('REDIS_URL is not set: using the in-process event bus (one replica only)');
+
+    let xmtpApiUrl = config.xmtp.apiUrl;
+    let inProcessDevnet = false;
+    if (!xmtpApiUrl && config.xmtp.env === 'local') {
+      const devnet = await startDevnet({ port: config.xmtp.devnetPort, dataDir: path.join(config.dataDir, 'devnet') });
+      stack.push({ name: 'devnet', stop: () => devnet.stop() });
+      xmtpApiUrl = devnet.url;
+      inProcessDevnet = true;
+      log.info(`in-process XMTP devnet listening on ${devnet.url}`);
+    }
+    if (xmtpApiUrl) pointSdkAt(xmtpApiUrl, config.xmtp.env);
+
+    const readinessChecks: ReadinessCheck[] = [
+      {
+        name: 'database',
+        check: async () => {
+          const result = await checkDatabase(prisma);
+          if (!result.ok) throw new Error(result.error);
+        },
+      },
+    ];
+    if (eventBus.kind === 'redis') readinessChecks.push({ name: 'redis', check: () => eventBus.ping() });
+
+    const runtime: GatewayRuntime = {
+      config,
+      database: { url: databaseUrl, embedded },
+      prisma,
+      eventBus,
+      xmtp: { env: config.xmtp.env, apiUrl: xmtpApiUrl ?? 'sdk-default', inProcessDevnet },
+      readinessChecks,
+    };
+    return { runtime, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

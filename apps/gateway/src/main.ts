@@ -1,0 +1,54 @@
+import 'reflect-metadata';
+import { ConfigError, loadConfig, type GatewayConfig } from '@mailroom/config';
+import { startGateway } from './gateway.js';
+
+function readConfig(): GatewayConfig {
+  try {
+    return loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      for (const problem of error.problems) process.stderr.write(`config error: ${problem}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+}
+
+async function main(): Promise<void> {
+  const config = readConfig();
+  const gateway = await startGateway(config);
+  const base = config.http.publicBaseUrl ?? gateway.url;
+  process.stdout.write(
+    [
+      '',
+      `Mailroom gateway is ready on ${gateway.url}`,
+      `  REST API      ${base}/v1`,
+      `  OpenAPI docs  ${base}/docs`,
+      `  Health        ${base}/healthz  ${base}/readyz  ${base}/metrics`,
+      `  XMTP node     ${gateway.runtime.xmtp.apiUrl}${gateway.runtime.xmtp.inProcessDevnet ? ' (in-process devnet)' : ''}`,
+      `  Database      ${gateway.runtime.database.embedded ? `embedded PostgreSQL under ${config.dataDir}/postgres` : 'DATABASE_URL'}`,
+      '',
+    ].join('\n') + '\n',
+  );
+
+  let signals = 0;
+  const shutdown = (signal: NodeJS.Signals) => {
+    signals += 1;
+    if (signals > 1) process.exit(130);
+    process.stdout.write(`${JSON.stringify({ level: 30, time: Date.now(), msg: `${signal} received, draining` })}\n`);
+    gateway.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`shutdown failed: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Mailroom failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

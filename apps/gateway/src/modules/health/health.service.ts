@@ -1,0 +1,58 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { GATEWAY_RUNTIME, type GatewayRuntime } from '../../runtime.js';
+
+export type CheckStatus = 'up' | 'down';
+
+export interface ReadinessReport {
+  status: 'ready' | 'not_ready';
+  checks: Record<string, { status: CheckStatus; error?: string; durationMs: number }>;
+}
+
+const CHECK_TIMEOUT_MS = 2_000;
+
+@Injectable()
+export class HealthService {
+  private draining = false;
+
+  constructor(@Inject(GATEWAY_RUNTIME) private readonly runtime: GatewayRuntime) {}
+
+  /** After SIGTERM the gateway reports not-ready so load balancers stop sending it traffic. */
+  startDraining(): void {
+    this.draining = true;
+  }
+
+  async readiness(): Promise<ReadinessReport> {
+    const entries = await Promise.all(
+      this.runtime.readinessChecks.map(async ({ name, check }) => {
+        const started = performance.now();
+        try {
+          await withTimeout(check(), CHECK_TIMEOUT_MS);
+          return [name, { status: 'up' as const, durationMs: elapsed(started) }] as const;
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          return [name, { status: 'down' as const, error: message, durationMs: elapsed(started) }] as const;
+        }
+      }),
+    );
+    const checks: ReadinessReport['checks'] = Object.fromEntries(entries);
+    if (this.draining) checks.shutdown = { status: 'down', error: 'the gateway is shutting down', durationMs: 0 };
+    const ready = Object.values(checks).every((c) => c.status === 'up');
+    return { status: ready ? 'ready' : 'not_ready', checks };
+  }
+}
+
+function elapsed(started: number): number {
+  return Math.round((performance.now() - started) * 10) / 10;
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,25 @@
+import type { GatewayConfig } from '@mailroom/config';
+import type { EventBus } from '@mailroom/events';
+import type { PrismaClient } from '@mailroom/persistence';
+
+/** A dependency whose failure makes the gateway not ready; `check` throws with a short reason. */
+export interface ReadinessCheck {
+  readonly name: string;
+  check(): Promise<void>;
+}
+
+/**
+ * Everything the Nest application needs that lives outside it: resolved once at start (embedded services
+ * started, migrations applied) and stopped after the application has drained.
+ */
+export interface GatewayRuntime {
+  readonly config: GatewayConfig;
+  readonly database: { readonly url: string; readonly embedded: boolean };
+  readonly prisma: PrismaClient;
+  readonly eventBus: EventBus;
+  readonly xmtp: { readonly env: GatewayConfig['xmtp']['env']; readonly apiUrl: string; readonly inProcessDevnet: boolean };
+  readonly readinessChecks: readonly ReadinessCheck[];
+}
+
+export const GATEWAY_RUNTIME = Symbol('GATEWAY_RUNTIME');
+export const EVENT_BUS = Symbol('EVENT_BUS');
