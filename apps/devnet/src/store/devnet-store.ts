@@ -49,7 +49,7 @@ export class DevnetStore {
   static open(dataDir: string, options?: JournalOptions): { store: DevnetStore; replayed: number; truncatedBytes: number } {
     const { journal, records, truncatedBytes } = Journal.open(dataDir, options);
     const store = new DevnetStore(journal);
-    for (const record of records) store.apply(record);
+    for (const record of records) store.apply(record, true);
     return { store, replayed: records.length, truncatedBytes };
   }
 
@@ -179,23 +179,23 @@ export class DevnetStore {
   private commit(records: readonly DevnetRecord[]): void {
     if (records.length === 0) return;
     this.journal?.append(records);
-    for (const record of records) this.apply(record);
+    for (const record of records) this.apply(record, false);
     for (const record of records) {
       if (record.kind === 'group_message') this.emit(`g:${hex(record.groupId)}`, record);
       else if (record.kind === 'welcome') this.emit(`w:${hex(record.installationKey)}`, record);
     }
   }
 
-  private apply(record: DevnetRecord): void {
+  private apply(record: DevnetRecord, replaying: boolean): void {
     if ('createdNs' in record && record.createdNs > this.lastNs) this.lastNs = record.createdNs;
     switch (record.kind) {
       case 'group_message':
-        this.bumpId('group_message', record.id);
+        if (replaying) this.restoreId('group_message', record.id);
         append(this.groupMessages, hex(record.groupId), record);
         this.groupMessageHashes.add(contentHash(record.groupId, record.data));
         break;
       case 'welcome':
-        this.bumpId('welcome', record.id);
+        if (replaying) this.restoreId('welcome', record.id);
         append(this.welcomes, hex(record.installationKey), record);
         this.welcomeHashes.add(contentHash(record.installationKey, record.data));
         break;
@@ -203,7 +203,7 @@ export class DevnetStore {
         this.keyPackages.set(hex(record.installationKey), record.keyPackage);
         break;
       case 'identity_update':
-        this.bumpId('identity_update', record.id);
+        if (replaying) this.restoreId('identity_update', record.id);
         append(this.inboxLogs, record.inboxId, record);
         for (const address of record.revoked) {
           for (const association of this.addresses.get(address) ?? []) {
@@ -215,7 +215,7 @@ export class DevnetStore {
         }
         break;
       case 'commit_log':
-        this.bumpId('commit_log', record.id);
+        if (replaying) this.restoreId('commit_log', record.id);
         append(this.commitLogs, hex(record.groupId), record);
         break;
       default:
@@ -243,9 +243,9 @@ export class DevnetStore {
     return ++this.lastIds[sequence];
   }
 
-  private bumpId(sequence: keyof DevnetStore['lastIds'], id: number): void {
-    // Live writes were allocated by nextId already (equal); replayed ones must only move forward.
-    if (id < this.lastIds[sequence]) throw new Error(`journal out of order: ${sequence} id ${id} after ${this.lastIds[sequence]}`);
+  /** Live records got their id from nextId; replayed ones move the sequence forward and must be in order. */
+  private restoreId(sequence: keyof DevnetStore['lastIds'], id: number): void {
+    if (id <= this.lastIds[sequence]) throw new Error(`journal out of order: ${sequence} id ${id} after ${this.lastIds[sequence]}`);
     this.lastIds[sequence] = id;
   }
 
