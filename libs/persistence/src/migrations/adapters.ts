@@ -9,6 +9,11 @@ import type {
 export interface ClosableAdapterFactory extends SqlMigrationAwareDriverAdapterFactory {
   /** Ends every connection pool this factory opened; the wasm engine never disposes its adapters. */
   close(): Promise<void>;
+  /**
+   * The database's own error for the last script that failed. The engine reports it only through adapter-pg's
+   * mapping ("No such table: x"), without the Postgres code and wording that native Prisma shows.
+   */
+  lastScriptError(): { code?: string; message: string } | undefined;
 }
 
 /**
@@ -21,6 +26,7 @@ export interface ClosableAdapterFactory extends SqlMigrationAwareDriverAdapterFa
 export function migrationAdapterFactory(databaseUrl: string): ClosableAdapterFactory {
   const pgFactory = new PrismaPg({ connectionString: databaseUrl, max: 2, connectionTimeoutMillis: 10_000 });
   const opened: SqlDriverAdapter[] = [];
+  let lastScriptError: { code?: string; message: string } | undefined;
   return {
     provider: pgFactory.provider,
     adapterName: pgFactory.adapterName,
@@ -32,6 +38,8 @@ export function migrationAdapterFactory(databaseUrl: string): ClosableAdapterFac
         try {
           await pool.query(script);
         } catch (error) {
+          const { code, message } = error as { code?: string; message?: string };
+          lastScriptError = { code, message: message ?? String(error) };
           rethrow(error);
         }
       };
@@ -41,6 +49,7 @@ export function migrationAdapterFactory(databaseUrl: string): ClosableAdapterFac
     async connectToShadowDb() {
       throw new Error('Shadow databases are not supported by the offline migration tooling.');
     },
+    lastScriptError: () => lastScriptError,
     async close() {
       await Promise.allSettled(opened.splice(0).map((adapter) => adapter.dispose()));
     },

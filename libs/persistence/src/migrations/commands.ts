@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { SchemaEngine, SchemaFilter } from '@prisma/schema-engine-wasm';
 import pg from 'pg';
-import { migrationAdapterFactory, offlineAdapterFactory } from './adapters.js';
+import { type ClosableAdapterFactory, migrationAdapterFactory, offlineAdapterFactory } from './adapters.js';
 import {
   latestMigrationSchema,
   migrationNames,
@@ -9,7 +9,7 @@ import {
   readMigrationList,
   writeMigrationFolder,
 } from './migrations-directory.js';
-import { withSchemaEngine } from './schema-engine.js';
+import { SchemaEngineError, withSchemaEngine } from './schema-engine.js';
 
 const NO_FILTERS: SchemaFilter = { externalTables: [], externalEnums: [] };
 /** Serialises deploys from several processes (replicas starting together) on one database. */
@@ -20,10 +20,16 @@ export interface MigrationTarget {
   migrationsDir: string;
 }
 
-async function withDatabaseEngine<T>(databaseUrl: string, work: (engine: SchemaEngine) => Promise<T>): Promise<T> {
+async function withDatabaseEngine<T>(
+  databaseUrl: string,
+  work: (engine: SchemaEngine) => Promise<T>,
+  explainFailure: (error: unknown, factory: ClosableAdapterFactory) => unknown = (error) => error,
+): Promise<T> {
   const factory = migrationAdapterFactory(databaseUrl);
   try {
     return await withSchemaEngine(factory, undefined, work);
+  } catch (error) {
+    throw explainFailure(error, factory);
   } finally {
     await factory.close();
   }
@@ -48,10 +54,31 @@ async function withDeployLock<T>(databaseUrl: string, work: () => Promise<T>): P
 export async function deployMigrations({ databaseUrl, migrationsDir }: MigrationTarget): Promise<string[]> {
   const migrationsList = await readMigrationList(migrationsDir);
   return withDeployLock(databaseUrl, () =>
-    withDatabaseEngine(databaseUrl, async (engine) => {
-      const { appliedMigrationNames } = await engine.applyMigrations({ migrationsList, filters: NO_FILTERS });
-      return appliedMigrationNames;
-    }),
+    withDatabaseEngine(
+      databaseUrl,
+      async (engine) => {
+        const { appliedMigrationNames } = await engine.applyMigrations({ migrationsList, filters: NO_FILTERS });
+        return appliedMigrationNames;
+      },
+      explainFailedMigration,
+    ),
+  );
+}
+
+/** Words a migration script failure as native Prisma's P3018, with the database's own error. */
+function explainFailedMigration(error: unknown, factory: ClosableAdapterFactory): unknown {
+  const dbError = factory.lastScriptError();
+  const engineMessage = error instanceof Error ? error.message : String(error);
+  const migration = /migration_name="([^"]+)"/.exec(engineMessage)?.[1];
+  if (!dbError || !migration || (error as SchemaEngineError).code) return error;
+  return new SchemaEngineError(
+    [
+      'A migration failed to apply. New migrations cannot be applied before the error is recovered from.',
+      `Migration name: ${migration}`,
+      `Database error code: ${dbError.code ?? 'unknown'}`,
+      `Database error: ${dbError.message}`,
+    ].join('\n'),
+    'P3018',
   );
 }
 
