@@ -22,10 +22,10 @@ export interface RawXmtpClients {
 }
 
 /** Plain gRPC clients for the devnet's services, for protocol-level checks the SDK cannot make. */
-export function rawXmtpClients(url: string): RawXmtpClients {
+export function rawXmtpClients(url: string, channelOptions: Record<string, number> = {}): RawXmtpClients {
   const loaded = loadPackageDefinition(loadXmtpProtos()) as any;
   const address = new URL(url).host;
-  const mls = new loaded.xmtp.mls.api.v1.MlsApi(address, credentials.createInsecure());
+  const mls = new loaded.xmtp.mls.api.v1.MlsApi(address, credentials.createInsecure(), channelOptions);
   const identity = new loaded.xmtp.identity.api.v1.IdentityApi(address, credentials.createInsecure());
   return { mls, identity, close: () => (mls.close(), identity.close()) };
 }

@@ -1,0 +1,136 @@
+// Conformance: device sync across installations, client restarts, and devnet restarts with persistence.
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { startDevnet, type Devnet } from '@mailroom/devnet';
+import { ConsentEntityType, ConsentState, type DecodedMessage } from '@mailroom/xmtp';
+import { createTestClients, type TestClients } from '@mailroom/xmtp/testing';
+import { call, rawXmtpClients, waitFor } from './support.js';
+
+const textsOf = (messages: DecodedMessage[]) => messages.filter((m) => typeof m.content === 'string').map((m) => m.content);
+
+describe('devnet conformance: sync and restarts', () => {
+  let dataDir: string;
+  let devnet: Devnet;
+  let peers: TestClients;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'mailroom-devnet-'));
+    devnet = await startDevnet({ port: 0, dataDir });
+    peers = await createTestClients(devnet.url, 2);
+  });
+
+  afterAll(async () => {
+    await peers?.cleanup();
+    await devnet?.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('syncs consent across two installations with device sync on', async () => {
+    const [alice] = peers.clients;
+    const bobPhone = await peers.add(undefined, { deviceSync: true });
+    const bobLaptop = await peers.add(bobPhone.wallet, { deviceSync: true });
+
+    const dm = await alice!.client.conversations.createDm(bobPhone.inboxId);
+    await dm.sendText('spam?');
+    await bobPhone.client.conversations.sync();
+    await bobPhone.client.preferences.setConsentStates([
+      { entityType: ConsentEntityType.GroupId, entity: dm.id, state: ConsentState.Denied },
+      { entityType: ConsentEntityType.InboxId, entity: alice!.inboxId, state: ConsentState.Denied },
+    ]);
+
+    await waitFor(
+      async () => {
+        await bobLaptop.client.conversations.syncAll();
+        await bobLaptop.client.preferences.sync();
+        return (
+          (await bobLaptop.client.preferences.getConsentState(ConsentEntityType.InboxId, alice!.inboxId)) === ConsentState.Denied &&
+          (await bobLaptop.client.preferences.getConsentState(ConsentEntityType.GroupId, dm.id)) === ConsentState.Denied
+        );
+      },
+      20_000,
+      'consent to reach the second installation',
+    );
+  });
+
+  it('reopens a client on its existing database (commit-log path) and keeps messaging', async () => {
+    const [alice, bob] = peers.clients;
+    const group = await alice!.client.conversations.createGroup([bob!.inboxId], { groupName: 'before restart' });
+    await group.sendText('before restart');
+
+    const reopened = await peers.reopen(alice!);
+    expect(reopened.inboxId).toBe(alice!.inboxId);
+    expect(reopened.installationId).toBe(alice!.installationId); // no new installation
+    await reopened.client.conversations.syncAll();
+    const again = (await reopened.client.conversations.getConversationById(group.id))!;
+    expect(textsOf(await again.messages())).toEqual(['before restart']);
+    await again.sendText('after restart');
+
+    await bob!.client.conversations.sync();
+    const bobGroup = (await bob!.client.conversations.getConversationById(group.id))!;
+    await bobGroup.sync();
+    expect(textsOf(await bobGroup.messages())).toEqual(['before restart', 'after restart']);
+
+    // The client's commit-log worker publishes the group's commit log to the node.
+    const raw = rawXmtpClients(devnet.url);
+    try {
+      await waitFor(
+        async () => {
+          await again.sync();
+          const answer = await call(raw.mls, 'BatchQueryCommitLog', {
+            requests: [{ group_id: Buffer.from(group.id, 'hex'), paging_info: { direction: 'SORT_DIRECTION_ASCENDING' } }],
+          });
+          return answer.responses[0].commit_log_entries?.length > 0;
+        },
+        20_000,
+        'a published commit log entry',
+      );
+    } finally {
+      raw.close();
+    }
+  });
+
+  it('keeps all state across a devnet restart while clients keep their databases', async () => {
+    const [alice, bob] = peers.clients;
+    const dm = await alice!.client.conversations.createDm(bob!.inboxId);
+    await dm.sendText('before devnet restart');
+    const raw = rawXmtpClients(devnet.url);
+    const lastIdBefore = await newestId(raw, dm.id);
+    raw.close();
+
+    const port = devnet.port;
+    await devnet.stop();
+    devnet = await startDevnet({ port, dataDir });
+
+    // Existing clients carry on; a fresh client still finds both inboxes.
+    await dm.sendText('after devnet restart');
+    await bob!.client.conversations.sync();
+    const bobDm = bob!.client.conversations.getDmByInboxId(alice!.inboxId)!;
+    await bobDm.sync();
+    expect(textsOf(await bobDm.messages())).toEqual(expect.arrayContaining(['before devnet restart', 'after devnet restart']));
+
+    const reply = await bobDm.sendText('reply after devnet restart');
+    expect(reply).toBeTruthy();
+    await dm.sync();
+    expect(textsOf(await dm.messages())).toContain('reply after devnet restart');
+
+    const newcomer = await peers.add();
+    expect(await newcomer.client.fetchInboxIdByIdentifier(alice!.wallet.identifier)).toBe(alice!.inboxId);
+    const [state] = await newcomer.client.preferences.fetchInboxStates([bob!.inboxId]);
+    expect(state!.installations.map((i) => i.id)).toEqual([bob!.installationId]);
+
+    // Ids continue after the restart instead of starting over.
+    const rawAfter = rawXmtpClients(devnet.url);
+    try {
+      expect(await newestId(rawAfter, dm.id)).toBeGreaterThan(lastIdBefore);
+    } finally {
+      rawAfter.close();
+    }
+  });
+});
+
+async function newestId(raw: ReturnType<typeof rawXmtpClients>, conversationId: string): Promise<number> {
+  const answer = await call(raw.mls, 'GetNewestGroupMessage', { group_ids: [Buffer.from(conversationId, 'hex')] });
+  return Number(answer.responses[0].group_message.v1.id);
+}
