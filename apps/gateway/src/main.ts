@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig, type GatewayConfig } from '@mailroom/config';
-import { startGateway } from './gateway.js';
 
 function readConfig(): GatewayConfig {
   try {
@@ -16,6 +15,8 @@ function readConfig(): GatewayConfig {
 
 async function main(): Promise<void> {
   const config = readConfig();
+  // Loaded only after the configuration is known to be good, so a bad start fails fast and touches nothing.
+  const { startGateway } = await import('./gateway.js');
   const gateway = await startGateway(config);
   const base = config.http.publicBaseUrl ?? gateway.url;
   process.stdout.write(

@@ -8,7 +8,7 @@ export interface ReadinessReport {
   checks: Record<string, { status: CheckStatus; error?: string; durationMs: number }>;
 }
 
-const CHECK_TIMEOUT_MS = 2_000;
+const CHECK_TIMEOUT_MS = 3_000;
 
 @Injectable()
 export class HealthService {

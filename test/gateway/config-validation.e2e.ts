@@ -1,0 +1,32 @@
+import { describe, expect, it } from '@jest/globals';
+import { GATEWAY_MAIN, cleanEnv, runNode } from '../support/process.js';
+
+/** The built gateway, started as an operator would, refuses bad configuration before touching anything. */
+describe('gateway start-up with bad configuration', () => {
+  it.each([
+    [{ PORT: 'eighty' }, ['config error: PORT must be an integer between 0 and 65535 (got "eighty")']],
+    [{ XMTP_ENV: 'mainnet' }, ['config error: XMTP_ENV must be local, dev or production (got "mainnet")']],
+    [{ DATABASE_URL: 'mysql://root:hunter2@db/x' }, ['config error: DATABASE_URL must be a URL with scheme postgres or postgresql']],
+    [
+      { NODE_ENV: 'production', DATABASE_URL: 'postgresql://db/x' },
+      [
+        'config error: GATEWAY_MASTER_KEY is required when NODE_ENV=production',
+        'config error: JWT_SECRET is required when NODE_ENV=production',
+      ],
+    ],
+    [
+      { LOG_LEVEL: 'loud', REDIS_URL: 'http://x' },
+      [
+        'config error: LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud")',
+        'config error: REDIS_URL must be a URL with scheme redis or rediss',
+      ],
+    ],
+  ])('%j prints one line per problem and exits 78', async (env, lines) => {
+    const run = runNode(GATEWAY_MAIN, cleanEnv({ DATA_DIR: '/nonexistent/never-created', ...env }));
+    const { code } = await run.exited;
+    expect(code).toBe(78);
+    expect(run.stderr().trim().split('\n')).toEqual(lines);
+    expect(run.stderr()).not.toContain('hunter2');
+    expect(run.stdout()).toBe('');
+  });
+});
