@@ -9,7 +9,7 @@ import {
   ensureDatabase,
   migrationStatus,
   writeNextMigration,
-} from '@mailroom/persistence';
+} from '@mailroom/persistence/migrations';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const prismaDir = process.env.PRISMA_DIR ? path.resolve(process.env.PRISMA_DIR) : path.join(root, 'prisma');
@@ -60,6 +60,17 @@ const commands = {
   },
 };
 
+/** The error's text on one line, without the engine's Rust backtrace. */
+function oneLine(error) {
+  const lines = [];
+  for (const line of String(error?.message ?? error).split('\n')) {
+    if (/^\s*\d+: /.test(line)) break;
+    if (line.trim()) lines.push(line.trim());
+  }
+  const text = lines.join(' ');
+  return error?.code && !text.includes(error.code) ? `${error.code}: ${text}` : text;
+}
+
 async function main([command, ...args]) {
   const run = commands[command];
   if (!run) throw new UsageError('Usage: node scripts/db.mjs deploy | status | diff <name>');
@@ -70,10 +81,7 @@ async function main([command, ...args]) {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error) => {
-    const message = String(error?.message ?? error).split('\n').filter(Boolean);
-    const code = error?.code && !message[0].includes(error.code) ? `${error.code}: ` : '';
-    console.error(`db: ${code}${message[0]}`);
-    if (message.length > 1) console.error(message.slice(1).join('\n'));
+    console.error(`db: ${oneLine(error)}`);
     process.exit(error instanceof UsageError ? 2 : 1);
   },
 );

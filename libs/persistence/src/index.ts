@@ -1,5 +1,4 @@
 export * from './migrations/index.js';
-export { databaseName, dropDatabase, ensureDatabase, withDatabase } from './database-admin.js';
 export { startEmbeddedPostgres, type EmbeddedPostgresOptions, type RunningEmbeddedPostgres } from './embedded-postgres.js';
 export { createPrismaClient, PrismaService } from './prisma-client.js';
 export { checkDatabase, type DatabaseCheck } from './readiness.js';
