@@ -8,10 +8,10 @@ describe('gateway start-up with bad configuration', () => {
     [{ XMTP_ENV: 'mainnet' }, ['config error: XMTP_ENV must be local, dev or production (got "mainnet")']],
     [{ DATABASE_URL: 'mysql://root:hunter2@db/x' }, ['config error: DATABASE_URL must be a URL with scheme postgres or postgresql']],
     [
-      { NODE_ENV: 'production', DATABASE_URL: 'postgresql://db/x' },
+      { NODE_ENV: 'production', XMTP_ENV: 'dev' },
       [
-        'config error: GATEWAY_MASTER_KEY is required when NODE_ENV=production',
-        'config error: JWT_SECRET is required when NODE_ENV=production',
+        'config error: DATABASE_URL is required when NODE_ENV=production',
+        'config error: XMTP_API_URL is required when NODE_ENV=production and XMTP_ENV=dev',
       ],
     ],
     [

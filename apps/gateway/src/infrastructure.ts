@@ -81,7 +81,7 @@ export async function startRuntime(config: GatewayConfig, log: StartupLog): Prom
       {
         name: 'database',
         check: async () => {
-          const result = await checkDatabase(prisma);
+          const result = await checkDatabase(prisma, 2_500);
           if (!result.ok) throw new Error(result.error);
         },
       },

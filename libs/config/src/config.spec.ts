@@ -59,8 +59,6 @@ describe('loadConfig', () => {
   it.each([
     ['DATABASE_URL', 'mysql://root:hunter2@db/x', 'DATABASE_URL must be a URL with scheme postgres or postgresql'],
     ['REDIS_URL', 'http://:hunter2@cache', 'REDIS_URL must be a URL with scheme redis or rediss'],
-    ['GATEWAY_MASTER_KEY', 'hunter2', 'GATEWAY_MASTER_KEY must be 32 bytes as 64 hex characters or base64'],
-    ['JWT_SECRET', 'hunter2', 'JWT_SECRET must be at least 32 characters'],
   ])('never echoes the sensitive value of %s', (name, value, line) => {
     const problems = problemsOf({ [name]: value });
     expect(problems).toEqual([line]);
@@ -71,19 +69,18 @@ describe('loadConfig', () => {
     expect(problemsOf({ PORT: '-1', XMTP_ENV: 'x', LOG_LEVEL: 'y' })).toHaveLength(3);
   });
 
-  it('requires explicit secrets and database in production', () => {
-    expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
+  it('requires an explicit database and XMTP endpoint in production', () => {
+    expect(problemsOf({ NODE_ENV: 'production', XMTP_ENV: 'production' })).toEqual([
       'DATABASE_URL is required when NODE_ENV=production',
-      'GATEWAY_MASTER_KEY is required when NODE_ENV=production',
-      'JWT_SECRET is required when NODE_ENV=production',
+      'XMTP_API_URL is required when NODE_ENV=production and XMTP_ENV=production',
     ]);
   });
 
   it('redacts sensitive values for logging', () => {
-    const config = loadConfig({ DATABASE_URL: 'postgresql://u:secretpw@db/x', JWT_SECRET: 'x'.repeat(40) });
+    const config = loadConfig({ DATABASE_URL: 'postgresql://u:secretpw@db/x', REDIS_URL: 'redis://:redispw@cache' });
     const shown = JSON.stringify(redactConfig(config));
     expect(shown).not.toContain('secretpw');
-    expect(shown).not.toContain('x'.repeat(40));
+    expect(shown).not.toContain('redispw');
     expect(shown).toContain('[redacted]');
   });
 

@@ -29,10 +29,6 @@ export interface GatewayConfig {
     readonly apiUrl?: string;
     readonly devnetPort: number;
   };
-  readonly secrets: {
-    readonly masterKey?: string;
-    readonly jwtSecret?: string;
-  };
   readonly shutdownGraceMs: number;
 }
 
@@ -69,7 +65,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
 
   const nodeEnv = (values.NODE_ENV as NodeEnv | undefined) ?? 'development';
   if (nodeEnv === 'production') {
-    for (const name of ['DATABASE_URL', 'GATEWAY_MASTER_KEY', 'JWT_SECRET'] as const) {
+    for (const name of ['DATABASE_URL'] as const) {
       if (env[name] === undefined || env[name] === '') {
         problems.push(`${name} is required when NODE_ENV=production`);
       }
@@ -107,10 +103,6 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       apiUrl: (values.XMTP_API_URL as string | undefined)?.replace(/\/+$/, ''),
       devnetPort: (values.DEVNET_PORT as number | undefined) ?? 5556,
     },
-    secrets: {
-      masterKey: values.GATEWAY_MASTER_KEY as string | undefined,
-      jwtSecret: values.JWT_SECRET as string | undefined,
-    },
     shutdownGraceMs: (values.SHUTDOWN_GRACE_MS as number | undefined) ?? 10_000,
   };
 }
@@ -121,9 +113,5 @@ export function redactConfig(config: GatewayConfig): unknown {
     ...config,
     database: { ...config.database, url: config.database.url ? '[redacted]' : undefined },
     redis: { url: config.redis.url ? '[redacted]' : undefined },
-    secrets: {
-      masterKey: config.secrets.masterKey ? '[redacted]' : undefined,
-      jwtSecret: config.secrets.jwtSecret ? '[redacted]' : undefined,
-    },
   };
 }

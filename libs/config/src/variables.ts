@@ -46,7 +46,7 @@ const positiveInt = (max: number) =>
 export const VARIABLES = {
   NODE_ENV: {
     schema: z.enum(['development', 'test', 'production'], { error: 'must be development, test or production' }),
-    description: 'Runtime mode. `production` refuses generated secrets and the embedded database.',
+    description: 'Runtime mode. `production` refuses the embedded database.',
     fallback: '`development`',
   },
   HOST: {
@@ -112,20 +112,6 @@ export const VARIABLES = {
     schema: port,
     description: 'Port of the in-process devnet (0 picks a free port).',
     fallback: '`5556`',
-  },
-  GATEWAY_MASTER_KEY: {
-    schema: z
-      .string()
-      .regex(/^(?:[0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/, { error: 'must be 32 bytes as 64 hex characters or base64' }),
-    description: 'Master key that wraps every identity data key (32 bytes, hex or base64). Required in production.',
-    fallback: 'generated once under `DATA_DIR`, with a warning',
-    sensitive: true,
-  },
-  JWT_SECRET: {
-    schema: z.string().min(32, { error: 'must be at least 32 characters' }),
-    description: 'Secret that signs admin and identity JWTs. Required in production.',
-    fallback: 'generated once under `DATA_DIR`',
-    sensitive: true,
   },
   SHUTDOWN_GRACE_MS: {
     schema: positiveInt(600_000),
