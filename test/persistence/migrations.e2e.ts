@@ -135,6 +135,19 @@ describe('deployMigrations on the repository migrations', () => {
   });
 });
 
+describe('concurrent deploys (replicas starting together)', () => {
+  it('apply each migration once: one deploy applies, the other finds nothing to do', async () => {
+    const url = await emptyDatabase();
+    const results = await Promise.all([
+      deployMigrations({ databaseUrl: url, migrationsDir: REPO_MIGRATIONS_DIR }),
+      deployMigrations({ databaseUrl: url, migrationsDir: REPO_MIGRATIONS_DIR }),
+    ]);
+    expect(results.map((applied) => applied.length).sort()).toEqual([0, 1]);
+    const rows = await query(url, 'SELECT migration_name FROM _prisma_migrations');
+    expect(rows).toHaveLength(1);
+  });
+});
+
 describe('a failing migration', () => {
   let url: string;
   let dir: string;

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import type { SchemaEngine, SchemaFilter } from '@prisma/schema-engine-wasm';
-import pg from 'pg';
 import { type ClosableAdapterFactory, migrationAdapterFactory, offlineAdapterFactory } from './adapters.js';
 import {
   latestMigrationSchema,
@@ -12,8 +11,6 @@ import {
 import { SchemaEngineError, withSchemaEngine } from './schema-engine.js';
 
 const NO_FILTERS: SchemaFilter = { externalTables: [], externalEnums: [] };
-/** Serialises deploys from several processes (replicas starting together) on one database. */
-const DEPLOY_LOCK_KEY = 0x6d61696c; // "mail"
 
 export interface MigrationTarget {
   databaseUrl: string;
@@ -35,17 +32,6 @@ async function withDatabaseEngine<T>(
   }
 }
 
-async function withDeployLock<T>(databaseUrl: string, work: () => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 10_000 });
-  try {
-    await client.connect();
-    await client.query('SELECT pg_advisory_lock($1)', [DEPLOY_LOCK_KEY]);
-    return await work();
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
 /**
  * Applies the pending migrations, recording them in `_prisma_migrations` as `prisma migrate deploy` does.
  * Returns the names applied (empty when the database is up to date). A failed migration is rolled back, recorded
@@ -53,15 +39,14 @@ async function withDeployLock<T>(databaseUrl: string, work: () => Promise<T>): P
  */
 export async function deployMigrations({ databaseUrl, migrationsDir }: MigrationTarget): Promise<string[]> {
   const migrationsList = await readMigrationList(migrationsDir);
-  return withDeployLock(databaseUrl, () =>
-    withDatabaseEngine(
-      databaseUrl,
-      async (engine) => {
-        const { appliedMigrationNames } = await engine.applyMigrations({ migrationsList, filters: NO_FILTERS });
-        return appliedMigrationNames;
-      },
-      explainFailedMigration,
-    ),
+  // The engine serialises concurrent deploys itself (pg_advisory_lock, held until close() ends the pools).
+  return withDatabaseEngine(
+    databaseUrl,
+    async (engine) => {
+      const { appliedMigrationNames } = await engine.applyMigrations({ migrationsList, filters: NO_FILTERS });
+      return appliedMigrationNames;
+    },
+    explainFailedMigration,
   );
 }
 
