@@ -29,6 +29,21 @@ export function summarize(runs, adapters, connectionCounts) {
   return { rows, gaps, adapters };
 }
 
+// Checked once by hand in a scratch project (not re-run by this script), 2026-11-25.
+const featureCheck = [
+  '### Features Fastify must support (checked by hand, not by this script)',
+  '',
+  'Scratch Nest 12 app (tsc build, ESM) run on both adapters, 2026-11-25:',
+  '',
+  '| Feature | Fastify (@nestjs/platform-fastify 12.5.0, fastify 5.12.8) | Express (@nestjs/platform-express 12.5.1, express 5.3.0) |',
+  '|---|---|---|',
+  '| GraphQL code-first query, mutation, subscription over graphql-ws 6.4.2 (`ws` client got the event) | works with @nestjs/graphql 14.0.3, @nestjs/apollo 14.0.3, @apollo/server 5.5.1, graphql 16.15.0, **@as-integrations/fastify 3.1.0** | works with the same plus @as-integrations/express5 1.1.2 |',
+  '| Streaming multipart upload (50 MB and 190 MB) | works: `FileStreamInterceptor` from `@nestjs/platform-fastify/multipart` + **@fastify/multipart 10.1.9**; RSS +30 MB for 50 MB and +32 MB for 190 MB (flat, not buffered) | works with hand-written busboy 1.6 glue on the raw request (multer\'s `FileInterceptor` buffers to memory or disk); RSS +34 / +37 MB |',
+  '| Static SPA under /admin with index.html fallback | works with **@fastify/static 10.1.11** plus a two-line fallback route; @nestjs/serve-static 12.0.0 serves files but answers 404 for deep links like /admin/tenants/42 on Fastify | works with express.static + fallback route, and with @nestjs/serve-static 12.0.0 |',
+  '',
+  'Fastify pitfalls met: nestjs-pino 5.2.1\'s default route `{/*splat}` only reaches `/` on platform-fastify 12.5.0, so no request is logged unless `forRoutes` is given as `{*splat}`; and Fastify assigns `req.id` before middleware runs, so pino-http ignores `genReqId` — the request id must come from `new FastifyAdapter({ genReqId })` and be echoed by an `onRequest` hook.',
+];
+
 export function renderReport({ settings, summary, runs, sanity, machine, date }) {
   const [a, b] = summary.adapters;
   const appLine = '`bench/http-adapter/mirror-app.mjs`, a Nest app that does the gateway\'s per-request HTTP work (nestjs-pino JSON request log line with an x-request-id, same redaction and serializers; prom-client histogram + counter from a Nest middleware; route-template interceptor). The gateway\'s own `createGatewayApp` is Express-only and needs its database runtime, so it is not used directly. Unlike the gateway, the mirror writes the request log line for /healthz, as every real API route does';
@@ -52,6 +67,8 @@ export function renderReport({ settings, summary, runs, sanity, machine, date })
     ...summary.gaps.map((g) => `- ${g.connections} connections: ${b} serves ${fmt((g.ratio - 1) * 100, 1)}% ${g.ratio >= 1 ? 'more' : 'fewer'} requests/s than ${a}; server CPU per request ${fmt(g.microsPerRequest[0])} µs (${a}) vs ${fmt(g.microsPerRequest[1])} µs (${b}), a difference of ${fmt(Math.abs(g.microsPerRequest[0] - g.microsPerRequest[1]))} µs — ${fmt((Math.abs(g.microsPerRequest[0] - g.microsPerRequest[1]) / 1000) * 100, 1)}% of 1 ms, the low end of the XMTP work behind a real API request.`),
     '',
     `Sanity check: the servers' http_requests_total counters match the responses autocannon received plus the requests still in flight when each window closed (${summary.adapters.map((ad) => `${ad}: ${sanity[ad].counted} counted, ${sanity[ad].sent} received + up to ${sanity[ad].inFlightMax} in flight; RSS ${sanity[ad].rssMB} MB at the end`).join('; ')}), so both adapters did the metrics work on every request.`,
+    '',
+    ...featureCheck,
     '',
     '<details><summary>Raw runs</summary>',
     '',
