@@ -57,10 +57,6 @@ function loadRuntime(): Promise<EngineRuntime> {
   return runtimePromise;
 }
 
-export interface EngineSession {
-  engine: SchemaEngine;
-}
-
 /**
  * Runs `work` with a fresh schema engine connected through `adapterFactory`, then frees the engine.
  * Errors come back with the real driver text instead of the engine's "External error id#N".
