@@ -1,9 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { deployMigrations, dropDatabase, ensureDatabase, withDatabase } from '@mailroom/persistence';
+import { DEFAULT_MIGRATIONS_DIR, deployMigrations, dropDatabase, ensureDatabase, withDatabase } from '@mailroom/persistence';
 
-export const REPO_MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../prisma/migrations');
+export const REPO_MIGRATIONS_DIR = DEFAULT_MIGRATIONS_DIR;
 
 /** The server tests create their databases on (CI sets DATABASE_URL). */
 export function testServerUrl(): string {

@@ -5,3 +5,4 @@ export { checkDatabase, type DatabaseCheck } from './readiness.js';
 export { Prisma, PrismaClient } from './generated/prisma/client.js';
 export type { AdminUser, ApiKey, AuditLog, Tenant } from './generated/prisma/client.js';
 export { AdminRole, ApiKeyScope } from './generated/prisma/enums.js';
+export { DEFAULT_MIGRATIONS_DIR } from './paths.js';
