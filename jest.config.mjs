@@ -14,7 +14,12 @@ const swc = [
 export default {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
-  transform: { '^.+\\.ts$': swc },
+  transform: {
+    '^.+\\.ts$': swc,
+    // ESM-only dependencies that CommonJS packages require() (Node 20.19+ allows that; Jest's CJS loader does not).
+    '/node_modules/content-disposition/.+\\.js$': ['@swc/jest', { module: { type: 'commonjs' } }],
+  },
+  transformIgnorePatterns: ['^(?!.*/node_modules/content-disposition/).*/node_modules/'],
   moduleNameMapper: {
     '^@mailroom/(devnet|gateway)$': '<rootDir>/apps/$1/src/index.ts',
     '^@mailroom/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts',

@@ -1,10 +1,12 @@
+import type { IncomingMessage } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import { HttpAdapterHost, NestFactory } from '@nestjs/core';
-import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { ProblemDetailsFilter } from './common/errors/index.js';
+import { REQUEST_ID_HEADER, requestIdFrom } from './common/logging/logging.module.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
 import type { GatewayRuntime } from './runtime.js';
 
@@ -14,7 +16,7 @@ export interface CreateAppOptions {
 }
 
 /** Largest JSON body accepted: an XMTP message stops just under 1 MB, plus envelope. */
-export const JSON_BODY_LIMIT = '2mb';
+export const JSON_BODY_LIMIT_BYTES = 2 * 1024 * 1024;
 
 /** Builds the Nest application (not listening yet) over an already-started runtime. */
 export async function createGatewayApp(runtime: GatewayRuntime, options: CreateAppOptions = {}): Promise<INestApplication> {
@@ -22,15 +24,18 @@ export async function createGatewayApp(runtime: GatewayRuntime, options: CreateA
   const module = options.extraModules?.length
     ? { ...root, imports: [...(root.imports ?? []), ...(options.extraModules as never[])] }
     : root;
-  const app = await NestFactory.create<NestExpressApplication>(module, new ExpressAdapter(), {
-    bufferLogs: true,
-    bodyParser: false,
+  // Fastify, chosen by measurement over Express (docs/benchmarks.md, "HTTP adapter").
+  const adapter = new FastifyAdapter({
+    bodyLimit: JSON_BODY_LIMIT_BYTES,
+    trustProxy: true,
+    genReqId: (request: IncomingMessage) => requestIdFrom(request.headers),
   });
+  adapter.getInstance().addHook('onRequest', (request, reply, done) => {
+    reply.header(REQUEST_ID_HEADER, request.id);
+    done();
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { bufferLogs: true });
   app.useLogger(app.get(Logger));
-  app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
-  app.useBodyParser('urlencoded', { limit: JSON_BODY_LIMIT, extended: false });
-  app.disable('x-powered-by');
-  app.set('trust proxy', true);
   app.useGlobalFilters(new ProblemDetailsFilter(app.get(HttpAdapterHost)));
   app.useGlobalPipes(createValidationPipe());
   const origins = runtime.config.http.corsOrigins;

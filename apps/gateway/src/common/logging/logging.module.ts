@@ -1,28 +1,29 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
+import { RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { LogLevel } from '@mailroom/config';
 
-const REQUEST_ID_HEADER = 'x-request-id';
+export const REQUEST_ID_HEADER = 'x-request-id';
 const ACCEPTABLE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** Reuses a caller's request id when it looks sane, otherwise makes one; echoes it on the response. */
-export function requestIdFor(request: IncomingMessage, response: ServerResponse): string {
-  const incoming = request.headers[REQUEST_ID_HEADER];
-  const id = typeof incoming === 'string' && ACCEPTABLE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
-  response.setHeader(REQUEST_ID_HEADER, id);
-  return id;
+/** Reuses a caller's request id when it looks sane, otherwise makes one. Fastify calls this once per request. */
+export function requestIdFrom(headers: IncomingHttpHeaders): string {
+  const incoming = headers[REQUEST_ID_HEADER];
+  return typeof incoming === 'string' && ACCEPTABLE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
 }
 
 /**
- * Structured JSON logs: one line per request plus whatever services log while serving it, each carrying `reqId`.
+ * Structured JSON logs: one line per request plus whatever services log while serving it, each carrying `reqId`
+ * (Fastify's request id, which pino-http reuses).
  * Authorization headers and cookies are redacted.
  */
 export function createLoggingModule(level: LogLevel) {
   return LoggerModule.forRoot({
+    // nestjs-pino's default route pattern only matches `/` on platform-fastify 12.5.
+    forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
     pinoHttp: {
       level,
-      genReqId: requestIdFor,
       quietReqLogger: true,
       customAttributeKeys: { reqId: 'reqId' },
       redact: {
