@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { checkDatabase, createPrismaClient, deployMigrations, startEmbeddedPostgres } from '@mailroom/persistence';
-import { REPO_MIGRATIONS_DIR } from '../support/database.js';
+import { REPO_MIGRATIONS_DIR, repoMigrationNames } from '../support/database.js';
 
 describe('startEmbeddedPostgres', () => {
   let dataDir: string;
@@ -29,7 +29,7 @@ describe('startEmbeddedPostgres', () => {
     expect(first.url).toMatch(/^postgresql:\/\/postgres:[^@]+@127\.0\.0\.1:\d+\/mailroom$/);
     await expect(checkDatabase(first.url)).resolves.toMatchObject({ ok: true });
 
-    await expect(deployMigrations({ databaseUrl: first.url, migrationsDir: REPO_MIGRATIONS_DIR })).resolves.toHaveLength(1);
+    await expect(deployMigrations({ databaseUrl: first.url, migrationsDir: REPO_MIGRATIONS_DIR })).resolves.toEqual(await repoMigrationNames());
     const prisma = createPrismaClient(first.url);
     const tenant = await prisma.tenant.create({ data: { name: 'Persistent Ltd' } });
     await prisma.$disconnect();

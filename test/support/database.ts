@@ -23,3 +23,10 @@ export async function createTestDatabase(options: { migrate?: boolean } = {}): P
   if (options.migrate !== false) await deployMigrations({ databaseUrl: url, migrationsDir: REPO_MIGRATIONS_DIR });
   return { url, drop: () => dropDatabase(url) };
 }
+
+/** Names of the repository's migrations, oldest first. */
+export async function repoMigrationNames(): Promise<string[]> {
+  const { readdir } = await import('node:fs/promises');
+  const entries = await readdir(REPO_MIGRATIONS_DIR, { withFileTypes: true });
+  return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+}

@@ -3,6 +3,17 @@ export { startEmbeddedPostgres, type EmbeddedPostgresOptions, type RunningEmbedd
 export { createPrismaClient, PrismaService } from './prisma-client.js';
 export { checkDatabase, type DatabaseCheck } from './readiness.js';
 export { Prisma, PrismaClient } from './generated/prisma/client.js';
-export type { AdminUser, ApiKey, AuditLog, Tenant } from './generated/prisma/client.js';
-export { AdminRole, ApiKeyScope } from './generated/prisma/enums.js';
+export type {
+  AdminInvitation,
+  AdminRefreshToken,
+  AdminUser,
+  ApiKey,
+  AuditLog,
+  IdempotencyRecord,
+  Identity,
+  MasterKeyCheck,
+  Tenant,
+} from './generated/prisma/client.js';
+export { AdminRole, ApiKeyScope, IdempotencyState, IdentityCustody, IdentityStatus } from './generated/prisma/enums.js';
 export { DEFAULT_MIGRATIONS_DIR } from './paths.js';
+export { tenantScope, scopedWhere, type TenantId, type TenantScope } from './tenant-scope.js';
