@@ -11,6 +11,8 @@ describe('gateway start-up with bad configuration', () => {
       { NODE_ENV: 'production', XMTP_ENV: 'dev' },
       [
         'config error: DATABASE_URL is required when NODE_ENV=production',
+        'config error: GATEWAY_MASTER_KEY is required when NODE_ENV=production',
+        'config error: JWT_SECRET is required when NODE_ENV=production',
         'config error: XMTP_API_URL is required when NODE_ENV=production and XMTP_ENV=dev',
       ],
     ],

@@ -20,7 +20,9 @@ describe('loadConfig', () => {
     expect(config.http.port).toBe(3000);
     expect(config.database.url).toBeUndefined();
     expect(config.redis.url).toBeUndefined();
-    expect(config.xmtp).toEqual({ env: 'local', apiUrl: undefined, devnetPort: 5556 });
+    expect(config.xmtp).toEqual({ env: 'local', apiUrl: undefined, devnetPort: 5556, maxLiveClients: 1000 });
+    expect(config.auth).toEqual({ signupEnabled: true, loginRateLimitPerMinute: 10 });
+    expect(config.secrets).toEqual({ masterKey: undefined, jwtSecret: undefined });
     expect(config.dataDir).toMatch(/\/data$/);
   });
 
@@ -59,6 +61,8 @@ describe('loadConfig', () => {
   it.each([
     ['DATABASE_URL', 'mysql://root:hunter2@db/x', 'DATABASE_URL must be a URL with scheme postgres or postgresql'],
     ['REDIS_URL', 'http://:hunter2@cache', 'REDIS_URL must be a URL with scheme redis or rediss'],
+    ['GATEWAY_MASTER_KEY', 'hunter2', 'GATEWAY_MASTER_KEY must be 32 bytes as 64 hex characters or base64'],
+    ['JWT_SECRET', 'hunter2', 'JWT_SECRET must be at least 32 characters'],
   ])('never echoes the sensitive value of %s', (name, value, line) => {
     const problems = problemsOf({ [name]: value });
     expect(problems).toEqual([line]);
@@ -72,13 +76,22 @@ describe('loadConfig', () => {
   it('requires an explicit database and XMTP endpoint in production', () => {
     expect(problemsOf({ NODE_ENV: 'production', XMTP_ENV: 'production' })).toEqual([
       'DATABASE_URL is required when NODE_ENV=production',
+      'GATEWAY_MASTER_KEY is required when NODE_ENV=production',
+      'JWT_SECRET is required when NODE_ENV=production',
       'XMTP_API_URL is required when NODE_ENV=production and XMTP_ENV=production',
     ]);
   });
 
   it('redacts sensitive values for logging', () => {
-    const config = loadConfig({ DATABASE_URL: 'postgresql://u:secretpw@db/x', REDIS_URL: 'redis://:redispw@cache' });
+    const config = loadConfig({
+      DATABASE_URL: 'postgresql://u:secretpw@db/x',
+      REDIS_URL: 'redis://:redispw@cache',
+      JWT_SECRET: 'j'.repeat(40),
+      GATEWAY_MASTER_KEY: 'ab'.repeat(32),
+    });
     const shown = JSON.stringify(redactConfig(config));
+    expect(shown).not.toContain('j'.repeat(40));
+    expect(shown).not.toContain('ab'.repeat(32));
     expect(shown).not.toContain('secretpw');
     expect(shown).not.toContain('redispw');
     expect(shown).toContain('[redacted]');

@@ -28,6 +28,16 @@ export interface GatewayConfig {
     /** Absent with env `local`: start the devnet in-process. */
     readonly apiUrl?: string;
     readonly devnetPort: number;
+    readonly maxLiveClients: number;
+  };
+  readonly secrets: {
+    /** Absent outside production: generated once under `dataDir`. */
+    readonly masterKey?: string;
+    readonly jwtSecret?: string;
+  };
+  readonly auth: {
+    readonly signupEnabled: boolean;
+    readonly loginRateLimitPerMinute: number;
   };
   readonly shutdownGraceMs: number;
 }
@@ -65,7 +75,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
 
   const nodeEnv = (values.NODE_ENV as NodeEnv | undefined) ?? 'development';
   if (nodeEnv === 'production') {
-    for (const name of ['DATABASE_URL'] as const) {
+    for (const name of ['DATABASE_URL', 'GATEWAY_MASTER_KEY', 'JWT_SECRET'] as const) {
       if (env[name] === undefined || env[name] === '') {
         problems.push(`${name} is required when NODE_ENV=production`);
       }
@@ -102,6 +112,15 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       env: xmtpEnv,
       apiUrl: (values.XMTP_API_URL as string | undefined)?.replace(/\/+$/, ''),
       devnetPort: (values.DEVNET_PORT as number | undefined) ?? 5556,
+      maxLiveClients: (values.XMTP_MAX_LIVE_CLIENTS as number | undefined) ?? 1000,
+    },
+    secrets: {
+      masterKey: values.GATEWAY_MASTER_KEY as string | undefined,
+      jwtSecret: values.JWT_SECRET as string | undefined,
+    },
+    auth: {
+      signupEnabled: (values.SIGNUP_ENABLED as boolean | undefined) ?? true,
+      loginRateLimitPerMinute: (values.LOGIN_RATE_LIMIT_PER_MINUTE as number | undefined) ?? 10,
     },
     shutdownGraceMs: (values.SHUTDOWN_GRACE_MS as number | undefined) ?? 10_000,
   };
@@ -113,5 +132,9 @@ export function redactConfig(config: GatewayConfig): unknown {
     ...config,
     database: { ...config.database, url: config.database.url ? '[redacted]' : undefined },
     redis: { url: config.redis.url ? '[redacted]' : undefined },
+    secrets: {
+      masterKey: config.secrets.masterKey ? '[redacted]' : undefined,
+      jwtSecret: config.secrets.jwtSecret ? '[redacted]' : undefined,
+    },
   };
 }

@@ -46,7 +46,7 @@ const positiveInt = (max: number) =>
 export const VARIABLES = {
   NODE_ENV: {
     schema: z.enum(['development', 'test', 'production'], { error: 'must be development, test or production' }),
-    description: 'Runtime mode. `production` refuses the embedded database.',
+    description: 'Runtime mode. `production` refuses generated secrets and the embedded database.',
     fallback: '`development`',
   },
   HOST: {
@@ -112,6 +112,35 @@ export const VARIABLES = {
     schema: port,
     description: 'Port of the in-process devnet (0 picks a free port).',
     fallback: '`5556`',
+  },
+  GATEWAY_MASTER_KEY: {
+    schema: z
+      .string()
+      .regex(/^(?:[0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/, { error: 'must be 32 bytes as 64 hex characters or base64' }),
+    description: 'Master key that wraps every identity data key (32 bytes, hex or base64). Required in production.',
+    fallback: 'generated once as `DATA_DIR/master.key`, with a warning',
+    sensitive: true,
+  },
+  JWT_SECRET: {
+    schema: z.string().min(32, { error: 'must be at least 32 characters' }),
+    description: 'Secret that signs admin and identity JWTs. Required in production.',
+    fallback: 'generated once as `DATA_DIR/jwt.secret`',
+    sensitive: true,
+  },
+  SIGNUP_ENABLED: {
+    schema: booleanFlag,
+    description: 'Whether `POST /v1/admin/signup` may create new tenants.',
+    fallback: '`true`',
+  },
+  LOGIN_RATE_LIMIT_PER_MINUTE: {
+    schema: positiveInt(10_000),
+    description: 'Login attempts allowed per minute for one email address and for one client IP.',
+    fallback: '`10`',
+  },
+  XMTP_MAX_LIVE_CLIENTS: {
+    schema: positiveInt(100_000),
+    description: 'Most XMTP clients kept open at once; the least recently used is closed beyond it.',
+    fallback: '`1000`',
   },
   SHUTDOWN_GRACE_MS: {
     schema: positiveInt(600_000),
