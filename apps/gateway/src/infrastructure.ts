@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { GatewayConfig } from '@mailroom/config';
@@ -11,6 +12,7 @@ import {
   startEmbeddedPostgres,
 } from '@mailroom/persistence';
 import { pointSdkAt } from '@mailroom/xmtp';
+import { loadOrCreateLocalSecret } from './local-secrets.js';
 import type { GatewayRuntime, ReadinessCheck } from './runtime.js';
 
 /** prisma/migrations at the repository root, from both src/ (tests) and dist/ (built app). */
@@ -43,6 +45,7 @@ export async function startRuntime(config: GatewayConfig, log: StartupLog): Prom
   };
 
   try {
+    const jwtSecret = config.secrets.jwtSecret ?? (await localJwtSecret(config, log));
     let databaseUrl = config.database.url;
     const embedded = !databaseUrl;
     if (!databaseUrl) {
@@ -95,10 +98,17 @@ export async function startRuntime(config: GatewayConfig, log: StartupLog): Prom
       eventBus,
       xmtp: { env: config.xmtp.env, apiUrl: xmtpApiUrl ?? 'sdk-default', inProcessDevnet },
       readinessChecks,
+      jwtSecret,
     };
     return { runtime, stop };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+async function localJwtSecret(config: GatewayConfig, log: StartupLog): Promise<string> {
+  const secret = await loadOrCreateLocalSecret(config.dataDir, 'jwt.secret', () => randomBytes(48).toString('base64url'));
+  if (secret.created) log.warn(`JWT_SECRET is not set: generated one in ${secret.file}; set JWT_SECRET for production`);
+  return secret.value;
 }

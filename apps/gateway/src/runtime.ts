@@ -19,6 +19,8 @@ export interface GatewayRuntime {
   readonly eventBus: EventBus;
   readonly xmtp: { readonly env: GatewayConfig['xmtp']['env']; readonly apiUrl: string; readonly inProcessDevnet: boolean };
   readonly readinessChecks: readonly ReadinessCheck[];
+  /** Signs admin and identity JWTs (configured, or generated once under DATA_DIR in embedded mode). */
+  readonly jwtSecret: string;
 }
 
 export const GATEWAY_RUNTIME = Symbol('GATEWAY_RUNTIME');
