@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { PrismaClient } from '@mailroom/persistence';
 import { EVENT_BUS } from './runtime.js';
+import { IdempotencyModule } from './common/idempotency/index.js';
 import { createLoggingModule } from './common/logging/logging.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { MetricsModule } from './modules/metrics/metrics.module.js';
@@ -29,7 +30,13 @@ export class AppModule {
   static forRoot(runtime: GatewayRuntime): DynamicModule {
     return {
       module: AppModule,
-      imports: [RuntimeModule.forRoot(runtime), createLoggingModule(runtime.config.log.level), MetricsModule, HealthModule],
+      imports: [
+        RuntimeModule.forRoot(runtime),
+        createLoggingModule(runtime.config.log.level),
+        MetricsModule,
+        HealthModule,
+        IdempotencyModule,
+      ],
     };
   }
 }
