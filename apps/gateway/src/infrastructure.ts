@@ -4,14 +4,17 @@ import { fileURLToPath } from 'node:url';
 import type { GatewayConfig } from '@mailroom/config';
 import { startDevnet } from '@mailroom/devnet';
 import { createEventBus } from '@mailroom/events';
+import { PrismaMasterKeyCheckStore, holdMasterKeyLease, startKeyVault } from '@mailroom/key-vault';
 import {
   checkDatabase,
   createPrismaClient,
   deployMigrations,
   ensureDatabase,
+  PgAdvisoryIdentityLocks,
   startEmbeddedPostgres,
 } from '@mailroom/persistence';
-import { pointSdkAt } from '@mailroom/xmtp';
+import { InstallationPool, pointSdkAt } from '@mailroom/xmtp';
+import { pino } from 'pino';
 import { loadOrCreateLocalSecret } from './local-secrets.js';
 import type { GatewayRuntime, ReadinessCheck } from './runtime.js';
 
@@ -33,7 +36,8 @@ export interface StartedRuntime {
 /**
  * Resolves every dependency the gateway needs before Nest starts: the database (embedded PostgreSQL under
  * DATA_DIR when no DATABASE_URL is set) with its migrations applied, the event bus, and the XMTP endpoint
- * (an in-process devnet on `local` without XMTP_API_URL). On failure, whatever already started is stopped.
+ * (an in-process devnet on `local` without XMTP_API_URL), and the key vault, opened only with the master key the
+ * database was set up with. On failure, whatever already started is stopped.
  */
 export async function startRuntime(config: GatewayConfig, log: StartupLog): Promise<StartedRuntime> {
   const stack: { name: string; stop: () => Promise<unknown> }[] = [];
@@ -62,6 +66,18 @@ export async function startRuntime(config: GatewayConfig, log: StartupLog): Prom
     const prisma = createPrismaClient(databaseUrl);
     stack.push({ name: 'database client', stop: () => prisma.$disconnect() });
 
+    // The lease first: a key rotation cannot commit between the check below and the gateway's first use of the key.
+    const lease = await holdMasterKeyLease(databaseUrl, (error) => log.warn(`master key lease connection lost: ${error.message}`));
+    stack.push({ name: 'master key lease', stop: () => lease.release() });
+    const vault = await startKeyVault({
+      configuredKey: config.secrets.masterKey,
+      dataDir: config.dataDir,
+      production: config.nodeEnv === 'production',
+      checkStore: new PrismaMasterKeyCheckStore(prisma),
+      log,
+    });
+    stack.push({ name: 'key vault', stop: async () => vault.destroy() });
+
     const eventBus = await createEventBus({
       redisUrl: config.redis.url,
       onError: (error) => log.warn(`redis: ${error.message}`),
@@ -79,6 +95,18 @@ export async function startRuntime(config: GatewayConfig, log: StartupLog): Prom
       log.info(`in-process XMTP devnet listening on ${devnet.url}`);
     }
     if (xmtpApiUrl) pointSdkAt(xmtpApiUrl, config.xmtp.env);
+
+    const xmtpLogger = pino({ level: config.log.level, base: { pid: process.pid, context: 'InstallationPool' } });
+    const locks = new PgAdvisoryIdentityLocks({ connectionString: databaseUrl, logger: xmtpLogger });
+    stack.push({ name: 'identity locks', stop: () => locks.close() });
+    const pool = new InstallationPool({
+      env: config.xmtp.env,
+      apiUrl: xmtpApiUrl,
+      maxLive: config.xmtp.maxLiveClients,
+      locks,
+      logger: xmtpLogger,
+    });
+    stack.push({ name: 'installation pool', stop: () => pool.close() });
 
     const readinessChecks: ReadinessCheck[] = [
       {
@@ -99,6 +127,8 @@ export async function startRuntime(config: GatewayConfig, log: StartupLog): Prom
       xmtp: { env: config.xmtp.env, apiUrl: xmtpApiUrl ?? 'sdk-default', inProcessDevnet },
       readinessChecks,
       jwtSecret,
+      vault,
+      pool,
     };
     return { runtime, stop };
   } catch (error) {

@@ -1,5 +1,7 @@
 import type { GatewayConfig } from '@mailroom/config';
 import type { EventBus } from '@mailroom/events';
+import type { KeyVault } from '@mailroom/key-vault';
+import type { InstallationPool } from '@mailroom/xmtp';
 import type { PrismaClient } from '@mailroom/persistence';
 
 /** A dependency whose failure makes the gateway not ready; `check` throws with a short reason. */
@@ -21,6 +23,10 @@ export interface GatewayRuntime {
   readonly readinessChecks: readonly ReadinessCheck[];
   /** Signs admin and identity JWTs (configured, or generated once under DATA_DIR in embedded mode). */
   readonly jwtSecret: string;
+  /** Wraps and unwraps identity data keys; verified against the database's master key check at start. */
+  readonly vault: KeyVault;
+  /** Live XMTP clients of hosted identities, at most one process per identity. */
+  readonly pool: InstallationPool;
 }
 
 export const GATEWAY_RUNTIME = Symbol('GATEWAY_RUNTIME');
