@@ -5,6 +5,10 @@ import { IdempotencyModule } from './common/idempotency/index.js';
 import { createLoggingModule } from './common/logging/logging.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { MetricsModule } from './modules/metrics/metrics.module.js';
+import { AuditModule } from './modules/audit/audit.module.js';
+import { AuthModule } from './modules/auth/auth.module.js';
+import { ApiKeysModule } from './modules/api-keys/api-keys.module.js';
+import { AdminModule } from './modules/admin/admin.module.js';
 import { GATEWAY_RUNTIME, type GatewayRuntime } from './runtime.js';
 
 /** Shares the runtime (config, database, event bus, XMTP endpoint) with every feature module. */
@@ -35,6 +39,10 @@ export class AppModule {
         createLoggingModule(runtime.config.log.level),
         MetricsModule,
         HealthModule,
+        AuditModule,
+        AuthModule,
+        ApiKeysModule,
+        AdminModule,
         IdempotencyModule,
       ],
     };

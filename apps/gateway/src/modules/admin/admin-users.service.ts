@@ -1,0 +1,95 @@
+import { Injectable } from '@nestjs/common';
+import { Prisma, PrismaClient, scopedWhere, type AdminRole, type AdminUser, type TenantScope } from '@mailroom/persistence';
+import type { AdminPrincipal } from '../../common/auth/index.js';
+import { DomainError, ErrorCode } from '../../common/errors/index.js';
+import { AuditService } from '../audit/audit.service.js';
+
+export interface AdminUserView {
+  id: string;
+  email: string;
+  role: AdminRole;
+  createdAt: string;
+  lastLoginAt: string | null;
+}
+
+type Tx = Prisma.TransactionClient;
+
+/** Only an owner may grant the owner role or act on an owner. */
+export function assertMayManage(actor: AdminPrincipal, roles: readonly AdminRole[]): void {
+  if (actor.role === 'viewer') throw new DomainError(ErrorCode.Forbidden, 'The viewer role can read but not change anything.');
+  if (roles.includes('owner') && actor.role !== 'owner') {
+    throw new DomainError(ErrorCode.Forbidden, 'Only an owner can grant the owner role or change an owner.');
+  }
+}
+
+@Injectable()
+export class AdminUsersService {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly audit: AuditService,
+  ) {}
+
+  async list(scope: TenantScope): Promise<{ items: AdminUserView[]; nextCursor: null }> {
+    const rows = await this.prisma.adminUser.findMany({
+      where: scopedWhere<Prisma.AdminUserWhereInput>(scope),
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    });
+    return { items: rows.map(toView), nextCursor: null };
+  }
+
+  async changeRole(scope: TenantScope, actor: AdminPrincipal, id: string, role: AdminRole): Promise<AdminUserView> {
+    return this.prisma.$transaction(async (tx) => {
+      const target = await this.lockTarget(tx, scope, id);
+      assertMayManage(actor, [target.role, role]);
+      if (target.role === role) return toView(target);
+      if (target.role === 'owner') await this.assertAnotherOwner(tx, scope, target.id);
+      const updated = await tx.adminUser.update({ where: { id: target.id }, data: { role } });
+      await this.audit.record(
+        scope,
+        { actor, action: 'admin.role_changed', targetType: 'admin_user', targetId: target.id, metadata: { from: target.role, to: role } },
+        tx,
+      );
+      return toView(updated);
+    });
+  }
+
+  async remove(scope: TenantScope, actor: AdminPrincipal, id: string): Promise<void> {
+    await this.prisma.$transaction(async (tx) => {
+      const target = await this.lockTarget(tx, scope, id);
+      assertMayManage(actor, [target.role]);
+      if (target.role === 'owner') await this.assertAnotherOwner(tx, scope, target.id);
+      await tx.adminUser.delete({ where: { id: target.id } });
+      await this.audit.record(
+        scope,
+        { actor, action: 'admin.removed', targetType: 'admin_user', targetId: target.id, metadata: { email: target.email, role: target.role } },
+        tx,
+      );
+    });
+  }
+
+  /**
+   * Reads the target and locks the tenant's admin rows, so two concurrent demotions cannot both pass the
+   * last-owner check.
+   */
+  private async lockTarget(tx: Tx, scope: TenantScope, id: string): Promise<AdminUser> {
+    await tx.$queryRaw`SELECT id FROM admin_users WHERE tenant_id = ${scope.tenantId}::uuid FOR UPDATE`;
+    const target = await tx.adminUser.findFirst({ where: scopedWhere<Prisma.AdminUserWhereInput>(scope, { id }) });
+    if (!target) throw new DomainError(ErrorCode.NotFound, 'Admin user not found.');
+    return target;
+  }
+
+  private async assertAnotherOwner(tx: Tx, scope: TenantScope, exceptId: string): Promise<void> {
+    const owners = await tx.adminUser.count({ where: scopedWhere<Prisma.AdminUserWhereInput>(scope, { role: 'owner', id: { not: exceptId } }) });
+    if (owners === 0) throw new DomainError(ErrorCode.Conflict, 'A tenant keeps at least one owner; make another admin owner first.');
+  }
+}
+
+function toView(row: AdminUser): AdminUserView {
+  return {
+    id: row.id,
+    email: row.email,
+    role: row.role,
+    createdAt: row.createdAt.toISOString(),
+    lastLoginAt: row.lastLoginAt?.toISOString() ?? null,
+  };
+}

@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { AdminController } from './admin.controller.js';
+import { AdminUsersService } from './admin-users.service.js';
+import { InvitationsService } from './invitations.service.js';
+
+@Module({ controllers: [AdminController], providers: [AdminUsersService, InvitationsService] })
+export class AdminModule {}

@@ -1,0 +1,9 @@
+import { Global, Module } from '@nestjs/common';
+import { ApiKeyAuthenticator } from './api-key-authenticator.js';
+import { ApiKeysController } from './api-keys.controller.js';
+import { ApiKeysService } from './api-keys.service.js';
+
+/** Global because the authentication guard, used by every feature's controllers, resolves keys here. */
+@Global()
+@Module({ controllers: [ApiKeysController], providers: [ApiKeysService, ApiKeyAuthenticator], exports: [ApiKeyAuthenticator] })
+export class ApiKeysModule {}

@@ -1,0 +1,20 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { TenantScope } from '@mailroom/persistence';
+import { Authenticated, CurrentTenant } from '../../common/auth/index.js';
+import { AuditService } from './audit.service.js';
+import { PageQueryDto } from './dto/page-query.dto.js';
+
+@ApiTags('audit')
+@Controller('v1/audit-log')
+@Authenticated({ scope: 'keys' })
+export class AuditController {
+  constructor(private readonly audit: AuditService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'The tenant’s audit trail, newest first (admin JWT, or API key with scope `keys`).' })
+  @ApiOkResponse({ description: '`{ items, nextCursor }`' })
+  list(@CurrentTenant() scope: TenantScope, @Query() query: PageQueryDto) {
+    return this.audit.list(scope, query);
+  }
+}

@@ -1,0 +1,105 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { Prisma, PrismaClient, tenantScope, type AdminRole } from '@mailroom/persistence';
+import { DomainError, ErrorCode } from '../../common/errors/index.js';
+import { AuditService } from '../audit/audit.service.js';
+import { ADMIN_ACCESS_TTL_SECONDS, type AdminClaims } from './token-claims.js';
+
+export const REFRESH_TOKEN_TTL_MS = 30 * 24 * 3600 * 1000;
+const REFRESH_TOKEN_PREFIX = 'mrr_';
+
+export interface AdminSession {
+  accessToken: string;
+  refreshToken: string;
+  /** Seconds until the access token expires. */
+  expiresIn: number;
+}
+
+export interface SessionSubject {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly role: AdminRole;
+}
+
+type Db = PrismaClient | Prisma.TransactionClient;
+
+function hashRefreshToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/**
+ * Admin sessions: a 1 h access JWT plus an opaque refresh token (only its SHA-256 stored), rotated on every use.
+ * Presenting a refresh token that was already rotated means it leaked: every session of that admin ends.
+ */
+@Injectable()
+export class AdminSessionService {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly jwt: JwtService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async start(admin: SessionSubject, db: Db = this.prisma): Promise<AdminSession> {
+    const refreshToken = REFRESH_TOKEN_PREFIX + randomBytes(32).toString('base64url');
+    await db.adminRefreshToken.create({
+      data: {
+        tenantId: admin.tenantId,
+        adminUserId: admin.id,
+        tokenHash: hashRefreshToken(refreshToken),
+        expiresAt: new Date(Date.now() + REFRESH_TOKEN_TTL_MS),
+      },
+    });
+    const claims: AdminClaims = { typ: 'admin', sub: admin.id, tid: admin.tenantId, role: admin.role };
+    const accessToken = await this.jwt.signAsync(claims, { expiresIn: ADMIN_ACCESS_TTL_SECONDS });
+    return { accessToken, refreshToken, expiresIn: ADMIN_ACCESS_TTL_SECONDS };
+  }
+
+  async rotate(refreshToken: string): Promise<AdminSession> {
+    // Unscoped by necessity: the token is what identifies the tenant.
+    const row = await this.prisma.adminRefreshToken.findUnique({
+      where: { tokenHash: hashRefreshToken(refreshToken) },
+      include: { adminUser: { select: { id: true, tenantId: true, role: true } } },
+    });
+    if (!row) throw invalidRefreshToken();
+    if (row.revokedAt) {
+      await this.endAllSessions(row.adminUserId, row.tenantId);
+      throw invalidRefreshToken();
+    }
+    if (row.expiresAt.getTime() <= Date.now()) throw invalidRefreshToken();
+    return this.prisma.$transaction(async (tx) => {
+      // The conditional update makes two concurrent rotations of one token produce one winner.
+      const { count } = await tx.adminRefreshToken.updateMany({ where: { id: row.id, revokedAt: null }, data: { revokedAt: new Date() } });
+      if (count === 0) throw invalidRefreshToken();
+      return this.start(row.adminUser, tx);
+    });
+  }
+
+  /** Ends the session of this refresh token. Silent about unknown tokens, so it reveals nothing. */
+  async end(refreshToken: string): Promise<void> {
+    await this.prisma.adminRefreshToken.updateMany({
+      where: { tokenHash: hashRefreshToken(refreshToken), revokedAt: null },
+      data: { revokedAt: new Date() },
+    });
+  }
+
+  private async endAllSessions(adminUserId: string, tenantId: string): Promise<void> {
+    const scope = tenantScope(tenantId);
+    const { count } = await this.prisma.adminRefreshToken.updateMany({
+      where: { tenantId: scope.tenantId, adminUserId, revokedAt: null },
+      data: { revokedAt: new Date() },
+    });
+    if (count === 0) return;
+    await this.audit.record(scope, {
+      actor: { type: 'system' },
+      action: 'admin.refresh_token_reused',
+      targetType: 'admin_user',
+      targetId: adminUserId,
+      metadata: { sessionsEnded: count },
+    });
+  }
+}
+
+function invalidRefreshToken(): DomainError {
+  return new DomainError(ErrorCode.Unauthenticated, 'The refresh token is not valid, has expired or was already used.');
+}

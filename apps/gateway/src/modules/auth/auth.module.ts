@@ -1,0 +1,53 @@
+import { Global, Module } from '@nestjs/common';
+import { JwtModule } from '@nestjs/jwt';
+import { PassportModule } from '@nestjs/passport';
+import { Authenticator, AuthenticationGuard } from '../../common/auth/index.js';
+import { GATEWAY_RUNTIME, type GatewayRuntime } from '../../runtime.js';
+import { TenantsModule } from '../tenants/tenants.module.js';
+import { AdminSessionService } from './admin-session.service.js';
+import { AuthController } from './auth.controller.js';
+import { AuthService } from './auth.service.js';
+import { CredentialAuthenticator } from './credential-authenticator.js';
+import { IdentityTokenService } from './identity-token.service.js';
+import { JwtStrategy } from './jwt.strategy.js';
+import { PasswordHasher } from './password-hasher.js';
+import { InMemoryRateLimiter, LOGIN_RATE_LIMITER } from './rate-limiter.js';
+import { JWT_ALGORITHM } from './token-claims.js';
+
+/**
+ * Admin signup, login and sessions, and the credential check behind `@Authenticated()`. Global, so any
+ * feature's controller can use the guard and any service can mint identity tokens.
+ */
+@Global()
+@Module({
+  imports: [
+    TenantsModule,
+    PassportModule,
+    JwtModule.registerAsync({
+      inject: [GATEWAY_RUNTIME],
+      useFactory: (runtime: GatewayRuntime) => ({
+        secret: runtime.jwtSecret,
+        signOptions: { algorithm: JWT_ALGORITHM },
+        verifyOptions: { algorithms: [JWT_ALGORITHM] },
+      }),
+    }),
+  ],
+  controllers: [AuthController],
+  providers: [
+    AuthService,
+    AdminSessionService,
+    PasswordHasher,
+    JwtStrategy,
+    IdentityTokenService,
+    CredentialAuthenticator,
+    { provide: Authenticator, useExisting: CredentialAuthenticator },
+    AuthenticationGuard,
+    {
+      provide: LOGIN_RATE_LIMITER,
+      inject: [GATEWAY_RUNTIME],
+      useFactory: (runtime: GatewayRuntime) => new InMemoryRateLimiter(runtime.config.auth.loginRateLimitPerMinute, 60_000),
+    },
+  ],
+  exports: [Authenticator, AuthenticationGuard, IdentityTokenService, AdminSessionService, PasswordHasher],
+})
+export class AuthModule {}
