@@ -37,6 +37,8 @@ interface Activation {
 }
 
 const KEY_REJECTED = /PRAGMA key or salt has incorrect value|file is not a database|file is encrypted/i;
+/** libxmtp's answer when the database belongs to another inbox than the identifier it is opened for. */
+const OTHER_INBOX = /does not match the stored InboxId/i;
 
 /**
  * The live set of hosted identities' XMTP clients in this process. Activates a client from its existing encrypted
@@ -321,6 +323,7 @@ export class InstallationPool {
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       if (KEY_REJECTED.test(message)) throw new IdentityBrokenError(ref.identityId, 'database_key_rejected', message);
+      if (OTHER_INBOX.test(message)) throw new IdentityBrokenError(ref.identityId, 'installation_mismatch', message);
       throw error;
     }
   }
