@@ -9,6 +9,7 @@ import { AuditModule } from './modules/audit/audit.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { ApiKeysModule } from './modules/api-keys/api-keys.module.js';
 import { AdminModule } from './modules/admin/admin.module.js';
+import { IdentitiesModule } from './modules/identities/identities.module.js';
 import { GATEWAY_RUNTIME, type GatewayRuntime } from './runtime.js';
 
 /** Shares the runtime (config, database, event bus, XMTP endpoint) with every feature module. */
@@ -44,6 +45,7 @@ export class AppModule {
         ApiKeysModule,
         AdminModule,
         IdempotencyModule,
+        IdentitiesModule,
       ],
     };
   }

@@ -25,7 +25,7 @@ interface IdempotentRequest {
   params?: unknown;
   body?: unknown;
   routeOptions?: { url?: string };
-  tenantScope?: TenantScope;
+  principal?: { scope: TenantScope };
 }
 
 interface ReplyLike {
@@ -48,7 +48,7 @@ export function idempotencyKeyOf(headers: IdempotentRequest['headers']): string 
 /**
  * Honours `Idempotency-Key` on the route it decorates: same key and same request within 24 h → the first answer
  * again (with `Idempotent-Replayed: true`) and no second execution; same key, different request → 422.
- * Keys are per tenant, so the route must be authenticated (the auth guard sets `request.tenantScope`).
+ * Keys are per tenant, so the route must be @Authenticated (the guard sets `request.principal`).
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
@@ -63,7 +63,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const reply = http.getResponse<ReplyLike>();
     const key = idempotencyKeyOf(request.headers);
     if (key === undefined) return next.handle();
-    const scope = request.tenantScope;
+    const scope = request.principal?.scope;
     if (!scope) throw new Error('an @Idempotent() route must be authenticated');
 
     const operation = `${request.method} ${request.routeOptions?.url ?? request.url.split('?')[0]}`;

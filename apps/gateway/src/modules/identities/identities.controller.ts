@@ -1,0 +1,76 @@
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { TenantScope } from '@mailroom/persistence';
+import { Authenticated, CurrentPrincipal, CurrentTenant, type Principal } from '../../common/auth/index.js';
+import { Idempotent } from '../../common/idempotency/index.js';
+import { CreateIdentityDto, ImportIdentityDto, ListIdentitiesQuery, MintIdentityTokenDto } from './dto/identity.dto.js';
+import { IdentitiesService } from './identities.service.js';
+
+@ApiTags('identities')
+@Controller('v1/identities')
+export class IdentitiesController {
+  constructor(private readonly identities: IdentitiesService) {}
+
+  @Post()
+  @Authenticated({ scope: 'identities' })
+  @Idempotent()
+  @ApiOperation({ summary: 'Create a hosted identity: a new wallet, inbox and installation kept by Mailroom.' })
+  create(
+    @CurrentTenant() scope: TenantScope,
+    @CurrentPrincipal() actor: Principal,
+    @Body() body: CreateIdentityDto,
+    @Headers('idempotency-key') idempotencyKey?: string,
+  ) {
+    return this.identities.create(scope, actor, body, idempotencyKey);
+  }
+
+  @Post('import')
+  @Authenticated({ scope: 'identities' })
+  @Idempotent()
+  @ApiOperation({ summary: "Host an existing wallet's inbox (adds one installation to it)." })
+  import(
+    @CurrentTenant() scope: TenantScope,
+    @CurrentPrincipal() actor: Principal,
+    @Body() body: ImportIdentityDto,
+    @Headers('idempotency-key') idempotencyKey?: string,
+  ) {
+    return this.identities.create(scope, actor, { ...body, privateKey: body.privateKey as `0x${string}` }, idempotencyKey);
+  }
+
+  @Get()
+  @Authenticated({ scope: 'identities' })
+  @ApiOperation({ summary: 'List identities (newest first), optionally by externalId or label.' })
+  list(@CurrentTenant() scope: TenantScope, @Query() query: ListIdentitiesQuery) {
+    return this.identities.list(scope, query);
+  }
+
+  @Get(':id')
+  @Authenticated({ scope: 'identities', identityParam: 'id' })
+  @ApiOperation({ summary: 'An identity with its inbox state: installations (of 10) and identity updates (of 256).' })
+  get(@CurrentTenant() scope: TenantScope, @Param('id') id: string) {
+    return this.identities.get(scope, id);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @Authenticated({ scope: 'identities' })
+  @ApiOperation({ summary: 'Revoke the installation on the network, delete its database and destroy its keys.' })
+  async delete(@CurrentTenant() scope: TenantScope, @CurrentPrincipal() actor: Principal, @Param('id') id: string): Promise<void> {
+    await this.identities.delete(scope, actor, id);
+  }
+
+  @Post(':id/tokens')
+  @Authenticated({ scope: 'identities' })
+  @ApiOperation({ summary: 'Mint a short-lived JWT (≤ 1 h) that lets a frontend act for this identity only.' })
+  mintToken(@CurrentTenant() scope: TenantScope, @Param('id') id: string, @Body() body: MintIdentityTokenDto) {
+    return this.identities.mintToken(scope, id, body.ttlSeconds);
+  }
+
+  @Post(':id/installations/revoke-others')
+  @HttpCode(200)
+  @Authenticated({ scope: 'identities' })
+  @ApiOperation({ summary: "Revoke every installation of the inbox except Mailroom's own." })
+  revokeOthers(@CurrentTenant() scope: TenantScope, @CurrentPrincipal() actor: Principal, @Param('id') id: string) {
+    return this.identities.revokeOtherInstallations(scope, actor, id);
+  }
+}

@@ -1,0 +1,88 @@
+import { Injectable } from '@nestjs/common';
+import {
+  IdentityStatus,
+  Prisma,
+  PrismaClient,
+  scopedWhere,
+  type Identity,
+  type TenantScope,
+} from '@mailroom/persistence';
+
+export interface IdentityPage {
+  items: Identity[];
+  nextCursor: string | null;
+}
+
+interface CursorPosition {
+  createdAt: string;
+  id: string;
+}
+
+function encodeCursor(row: Identity): string {
+  return Buffer.from(JSON.stringify({ createdAt: row.createdAt.toISOString(), id: row.id } satisfies CursorPosition)).toString('base64url');
+}
+
+function decodeCursor(cursor: string): CursorPosition | null {
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as CursorPosition;
+    return typeof value.createdAt === 'string' && typeof value.id === 'string' ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Identity rows of one tenant. Deleted identities are invisible here except to `findAnyStatus`. */
+@Injectable()
+export class IdentityRepository {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  findVisible(scope: TenantScope, id: string): Promise<Identity | null> {
+    return this.prisma.identity.findFirst({
+      where: scopedWhere<Prisma.IdentityWhereInput>(scope, { id, status: { not: IdentityStatus.deleted } }),
+    });
+  }
+
+  findAnyStatus(scope: TenantScope, id: string): Promise<Identity | null> {
+    return this.prisma.identity.findFirst({ where: scopedWhere<Prisma.IdentityWhereInput>(scope, { id }) });
+  }
+
+  async list(scope: TenantScope, filter: { externalId?: string; label?: string; limit: number; cursor?: string }): Promise<IdentityPage | null> {
+    const position = filter.cursor ? decodeCursor(filter.cursor) : undefined;
+    if (position === null) return null;
+    const after: Prisma.IdentityWhereInput = position
+      ? {
+          OR: [
+            { createdAt: { lt: new Date(position.createdAt) } },
+            { createdAt: new Date(position.createdAt), id: { lt: position.id } },
+          ],
+        }
+      : {};
+    const rows = await this.prisma.identity.findMany({
+      where: scopedWhere<Prisma.IdentityWhereInput>(scope, {
+        status: { not: IdentityStatus.deleted },
+        ...(filter.externalId !== undefined ? { externalId: filter.externalId } : {}),
+        ...(filter.label !== undefined ? { label: filter.label } : {}),
+        ...after,
+      }),
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: filter.limit + 1,
+    });
+    const items = rows.slice(0, filter.limit);
+    return { items, nextCursor: rows.length > filter.limit ? encodeCursor(items[items.length - 1]!) : null };
+  }
+
+  create(scope: TenantScope, data: Omit<Prisma.IdentityUncheckedCreateInput, 'tenantId'>): Promise<Identity> {
+    return this.prisma.identity.create({ data: { ...data, tenantId: scope.tenantId } });
+  }
+
+  async update(scope: TenantScope, id: string, data: Prisma.IdentityUpdateManyMutationInput): Promise<Identity> {
+    const { count } = await this.prisma.identity.updateMany({ where: scopedWhere<Prisma.IdentityWhereInput>(scope, { id }), data });
+    if (count !== 1) throw new Error(`identity ${id} vanished during an update`);
+    return (await this.findAnyStatus(scope, id))!;
+  }
+
+  /** Identities whose registration was interrupted (crash between persisting keys and the network's answer). */
+  findInterruptedCreations(limit: number): Promise<Identity[]> {
+    return this.prisma.identity.findMany({ where: { status: IdentityStatus.creating }, take: limit, orderBy: { createdAt: 'asc' } });
+  }
+}
