@@ -54,22 +54,25 @@ async function rotate(io: RotateCommandIo, cleanup: (() => Promise<unknown>)[]):
     throw new UsageError('--generate writes DATA_DIR/master.key, but GATEWAY_MASTER_KEY is set; give the new key as NEW_GATEWAY_MASTER_KEY instead');
   }
 
+  // Parsed before anything starts, so a typo is a usage error that touches nothing.
+  const givenCurrent = configuredCurrent ? parseConfigured(configuredCurrent, 'GATEWAY_MASTER_KEY') : undefined;
+  const givenNext = configuredNext ? parseConfigured(configuredNext, 'NEW_GATEWAY_MASTER_KEY') : undefined;
+  cleanup.push(async () => [givenCurrent, givenNext].forEach((key) => key?.fill(0)));
+
   const dataDir = path.resolve(env.DATA_DIR || './data');
   const files = configuredCurrent ? undefined : new MasterKeyFiles(dataDir);
+  const current = await currentVault(givenCurrent, files);
+  cleanup.push(async () => current.vault.destroy());
   const prisma = await connect(env, dataDir, cleanup);
-  const checkStore = new PrismaMasterKeyCheckStore(prisma);
 
   if (files) {
-    const interrupted = await finishInterruptedRotation(files, checkStore);
+    const interrupted = await finishInterruptedRotation(files, new PrismaMasterKeyCheckStore(prisma));
     if (interrupted.state === 'promoted') {
       io.out(`Finished an interrupted rotation: ${files.current} now holds master key id ${interrupted.keyId}. Run the command again to rotate once more.`);
       return 0;
     }
   }
-
-  const current = await currentVault(configuredCurrent, files);
-  cleanup.push(async () => current.vault.destroy());
-  const nextKey = configuredNext ? parseNewKey(configuredNext) : generateMasterKey();
+  const nextKey = givenNext ?? generateMasterKey();
   const next = KeyVault.fromMasterKey(nextKey);
   cleanup.push(async () => next.destroy());
   if (files) await files.writePending(nextKey);
@@ -112,16 +115,13 @@ async function connect(env: NodeJS.ProcessEnv, dataDir: string, cleanup: (() => 
   return prisma;
 }
 
-async function currentVault(configured: string | undefined, files: MasterKeyFiles | undefined): Promise<{ vault: KeyVault; source: string }> {
-  const key = configured ? parseConfigured(configured, 'GATEWAY_MASTER_KEY') : await files!.readCurrent();
+async function currentVault(given: Buffer | undefined, files: MasterKeyFiles | undefined): Promise<{ vault: KeyVault; source: string }> {
+  if (given) return { vault: KeyVault.fromMasterKey(given), source: 'GATEWAY_MASTER_KEY' };
+  const key = await files!.readCurrent();
   if (!key) throw new KeyVaultError('MASTER_KEY_MISSING', `no current master key: set GATEWAY_MASTER_KEY or keep ${files!.current}`);
   const vault = KeyVault.fromMasterKey(key);
   key.fill(0);
-  return { vault, source: configured ? 'GATEWAY_MASTER_KEY' : files!.current };
-}
-
-function parseNewKey(text: string): Buffer {
-  return parseConfigured(text, 'NEW_GATEWAY_MASTER_KEY');
+  return { vault, source: files!.current };
 }
 
 function parseConfigured(text: string, name: string): Buffer {
