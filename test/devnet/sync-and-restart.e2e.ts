@@ -32,6 +32,10 @@ describe('devnet conformance: sync and restarts', () => {
     const bobPhone = await peers.add(undefined, { deviceSync: true });
     const bobLaptop = await peers.add(bobPhone.wallet, { deviceSync: true });
 
+    // The phone first learns of the laptop's sync group; consent changes then go to a group both are in.
+    await bobPhone.client.conversations.syncAll();
+    await bobPhone.client.preferences.sync();
+
     const dm = await alice!.client.conversations.createDm(bobPhone.inboxId);
     await dm.sendText('spam?');
     await bobPhone.client.conversations.sync();
@@ -42,6 +46,8 @@ describe('devnet conformance: sync and restarts', () => {
 
     await waitFor(
       async () => {
+        // Both installations sync: the phone adds the laptop to its sync group, the laptop reads it.
+        await bobPhone.client.preferences.sync();
         await bobLaptop.client.conversations.syncAll();
         await bobLaptop.client.preferences.sync();
         return (
