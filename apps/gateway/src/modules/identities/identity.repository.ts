@@ -81,7 +81,10 @@ export class IdentityRepository {
     return (await this.findAnyStatus(scope, id))!;
   }
 
-  /** Identities whose registration was interrupted (crash between persisting keys and the network's answer). */
+  /**
+   * Identities whose registration was interrupted (crash between persisting keys and the network's answer), across
+   * tenants: a system sweep, the one query here without a tenant scope.
+   */
   findInterruptedCreations(limit: number): Promise<Identity[]> {
     return this.prisma.identity.findMany({ where: { status: IdentityStatus.creating }, take: limit, orderBy: { createdAt: 'asc' } });
   }
