@@ -13,6 +13,7 @@ let gateway: TestGateway;
 beforeAll(async () => {
   database = await createTestDatabase();
   gateway = await startTestGateway({
+    TRUST_PROXY: 'true',
     DATABASE_URL: database.url,
     REDIS_URL,
     XMTP_API_URL: 'http://127.0.0.1:1',

@@ -27,7 +27,7 @@ export async function createGatewayApp(runtime: GatewayRuntime, options: CreateA
   // Fastify, chosen by measurement over Express (docs/benchmarks.md, "HTTP adapter").
   const adapter = new FastifyAdapter({
     bodyLimit: JSON_BODY_LIMIT_BYTES,
-    trustProxy: true,
+    trustProxy: runtime.config.http.trustProxy,
     genReqId: (request: IncomingMessage) => requestIdFrom(request.headers),
   });
   adapter.getInstance().addHook('onRequest', (request, reply, done) => {

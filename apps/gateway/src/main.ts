@@ -18,20 +18,6 @@ async function main(): Promise<void> {
   // Loaded only after the configuration is known to be good, so a bad start fails fast and touches nothing.
   const { startGateway } = await import('./gateway.js');
   const gateway = await startGateway(config);
-  const base = config.http.publicBaseUrl ?? gateway.url;
-  process.stdout.write(
-    [
-      '',
-      `Mailroom gateway is ready on ${gateway.url}`,
-      `  REST API      ${base}/v1`,
-      `  OpenAPI docs  ${base}/docs`,
-      `  Health        ${base}/healthz  ${base}/readyz  ${base}/metrics`,
-      `  XMTP node     ${gateway.runtime.xmtp.apiUrl}${gateway.runtime.xmtp.inProcessDevnet ? ' (in-process devnet)' : ''}`,
-      `  Database      ${gateway.runtime.database.embedded ? `embedded PostgreSQL under ${config.dataDir}/postgres` : 'DATABASE_URL'}`,
-      '',
-    ].join('\n') + '\n',
-  );
-
   let signals = 0;
   const shutdown = (signal: NodeJS.Signals) => {
     signals += 1;
@@ -47,6 +33,19 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
+  const base = config.http.publicBaseUrl ?? gateway.url;
+  process.stdout.write(
+    [
+      '',
+      `Mailroom gateway is ready on ${gateway.url}`,
+      `  REST API      ${base}/v1`,
+      `  OpenAPI docs  ${base}/docs`,
+      `  Health        ${base}/healthz  ${base}/readyz  ${base}/metrics`,
+      `  XMTP node     ${gateway.runtime.xmtp.apiUrl}${gateway.runtime.xmtp.inProcessDevnet ? ' (in-process devnet)' : ''}`,
+      `  Database      ${gateway.runtime.database.embedded ? `embedded PostgreSQL under ${config.dataDir}/postgres` : 'DATABASE_URL'}`,
+      '',
+    ].join("\n") + "\n",
+  );
 }
 
 main().catch((error: unknown) => {

@@ -14,6 +14,7 @@ export interface GatewayConfig {
     /** Absent means "derive from the port the server really listens on". */
     readonly publicBaseUrl?: string;
     readonly corsOrigins: readonly string[];
+    readonly trustProxy: boolean;
   };
   readonly log: { readonly level: LogLevel };
   readonly dataDir: string;
@@ -100,6 +101,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
         .split(',')
         .map((o) => o.trim())
         .filter(Boolean),
+      trustProxy: (values.TRUST_PROXY as boolean | undefined) ?? false,
     },
     log: { level: (values.LOG_LEVEL as LogLevel | undefined) ?? 'info' },
     dataDir: path.resolve((values.DATA_DIR as string | undefined) ?? './data'),

@@ -64,6 +64,11 @@ export const VARIABLES = {
     description: 'Absolute base of links the gateway hands out.',
     fallback: '`http://localhost:<PORT>`',
   },
+  TRUST_PROXY: {
+    schema: booleanFlag,
+    description: 'Trust `X-Forwarded-For`/`-Proto` from a reverse proxy (set only behind one: clients could forge them).',
+    fallback: '`false`',
+  },
   CORS_ORIGINS: {
     schema: z.string(),
     description: 'Comma-separated origins allowed by CORS (`*` for any).',
