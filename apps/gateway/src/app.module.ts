@@ -10,6 +10,9 @@ import { AuthModule } from './modules/auth/auth.module.js';
 import { ApiKeysModule } from './modules/api-keys/api-keys.module.js';
 import { AdminModule } from './modules/admin/admin.module.js';
 import { IdentitiesModule } from './modules/identities/identities.module.js';
+import { ConversationsModule } from './modules/conversations/conversations.module.js';
+import { MessagesModule } from './modules/messages/messages.module.js';
+import { ConsentModule } from './modules/consent/consent.module.js';
 import { GATEWAY_RUNTIME, type GatewayRuntime } from './runtime.js';
 
 /** Shares the runtime (config, database, event bus, XMTP endpoint) with every feature module. */
@@ -46,6 +49,9 @@ export class AppModule {
         AdminModule,
         IdempotencyModule,
         IdentitiesModule,
+        ConversationsModule,
+        MessagesModule,
+        ConsentModule,
       ],
     };
   }

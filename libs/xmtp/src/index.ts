@@ -4,3 +4,4 @@ export { pointSdkAt, sdkEndpoints, type SdkEndpoints } from './sdk-endpoints.js'
 export { eoaWallet, type EoaWallet } from './signer.js';
 export * from './pool/index.js';
 export { disposableEoaSigner, ethereumIdentifier, type DisposableSigner } from './identity/disposable-signer.js';
+export * from './messages/index.js';

@@ -1,0 +1,89 @@
+import { Injectable } from '@nestjs/common';
+import type { Identity, TenantScope } from '@mailroom/persistence';
+import { Group, type Client, type Conversation } from '@mailroom/xmtp';
+import { DomainError, ErrorCode } from '../../common/errors/index.js';
+import { IdentitiesService } from '../identities/identities.service.js';
+import { IdentityHosting } from '../identities/identity-hosting.js';
+import { ConversationFreshness } from './conversation-freshness.js';
+
+const CONVERSATION_ID = /^[0-9a-f]{1,128}$/;
+
+export interface AccessOptions {
+  /** Runs in the identity's serialized write queue: anything that syncs, sends or changes state. */
+  write?: boolean;
+}
+
+/**
+ * The one way the messaging services reach XMTP: resolves the tenant's identity (404 across tenants), runs work with
+ * its live client, and finds a conversation by id (syncing welcomes once on a miss before answering 404).
+ */
+@Injectable()
+export class ConversationAccess {
+  constructor(
+    private readonly identities: IdentitiesService,
+    private readonly hosting: IdentityHosting,
+    private readonly freshness: ConversationFreshness,
+  ) {}
+
+  async identity(scope: TenantScope, identityId: string): Promise<Identity> {
+    const row = await this.identities.requireActive(scope, identityId);
+    await this.freshness.touch(row);
+    return row;
+  }
+
+  async withClient<T>(scope: TenantScope, identityId: string, work: (client: Client<unknown>) => Promise<T> | T, options: AccessOptions = {}): Promise<T> {
+    const row = await this.identity(scope, identityId);
+    return this.hosting.use(row, work, options);
+  }
+
+  async withConversation<T>(
+    scope: TenantScope,
+    identityId: string,
+    conversationId: string,
+    work: (conversation: Conversation<unknown>, client: Client<unknown>) => Promise<T> | T,
+    options: AccessOptions = {},
+  ): Promise<T> {
+    const id = conversationId.toLowerCase();
+    if (!CONVERSATION_ID.test(id)) throw notFound(conversationId);
+    const row = await this.identity(scope, identityId);
+    const attempt = () =>
+      this.hosting.use(
+        row,
+        async (client) => {
+          const conversation = await client.conversations.getConversationById(id);
+          return conversation ? { found: true as const, value: await work(conversation, client) } : { found: false as const };
+        },
+        options,
+      );
+    let result = await attempt();
+    if (!result.found && (await this.freshness.resyncOnMiss(row))) result = await attempt();
+    if (!result.found) throw notFound(conversationId);
+    return result.value;
+  }
+
+  /** Like withConversation, for group-only operations (409 on a DM). */
+  withGroup<T>(
+    scope: TenantScope,
+    identityId: string,
+    conversationId: string,
+    work: (group: Group<unknown>, client: Client<unknown>) => Promise<T> | T,
+    options: AccessOptions = {},
+  ): Promise<T> {
+    return this.withConversation(
+      scope,
+      identityId,
+      conversationId,
+      (conversation, client) => {
+        if (!(conversation instanceof Group)) {
+          throw new DomainError(ErrorCode.Conflict, `Conversation ${conversationId} is a DM; this operation needs a group.`);
+        }
+        return work(conversation, client);
+      },
+      options,
+    );
+  }
+}
+
+function notFound(conversationId: string): DomainError {
+  return new DomainError(ErrorCode.NotFound, `No conversation ${conversationId} for this identity.`);
+}

@@ -1,0 +1,118 @@
+import { Injectable } from '@nestjs/common';
+import type { TenantScope } from '@mailroom/persistence';
+import {
+  CONTENT_TYPE_FILTER_NAMES,
+  CONTENT_TYPE_FILTERS,
+  SortDirection,
+  findRawMessages,
+  isContentTypeFilterName,
+  presentDecodedMessage,
+  presentRawMessage,
+  sendContent,
+  type Client,
+  type Conversation,
+  type Message,
+  type MessageView,
+} from '@mailroom/xmtp';
+import { DomainError, ErrorCode } from '../../common/errors/index.js';
+import { ConversationAccess } from '../conversations/conversation-access.js';
+import { assertMember, type Page } from '../conversations/conversations.service.js';
+import { validationFailed } from '../conversations/identifiers.js';
+import { decodeCursor, takePage } from '../conversations/page-cursor.js';
+import { xmtpCall } from '../conversations/xmtp-errors.js';
+import { parseOutgoingContent } from './outgoing-content.parser.js';
+
+export interface ListMessagesInput {
+  limit?: number;
+  cursor?: string;
+  /** Default `desc` (newest first). */
+  direction?: 'asc' | 'desc';
+  /** Content-type names (text, markdown, reply, reaction, readReceipt, groupUpdated, …); default all. */
+  contentTypes?: string[];
+}
+
+export interface SendMessageInput {
+  /** `{ type: text|markdown|reply|reaction|readReceipt, … }`, validated here for every transport. */
+  content: unknown;
+}
+
+/** Only XMTP's own content types are decoded; others come back as base64 `encodedContent`. */
+const XMTP_AUTHORITY = 'xmtp.org';
+
+@Injectable()
+export class MessagesService {
+  constructor(private readonly access: ConversationAccess) {}
+
+  /** Syncs the one conversation, then reads a page of its messages (reactions and read receipts included). */
+  async list(scope: TenantScope, identityId: string, conversationId: string, input: ListMessagesInput = {}): Promise<Page<MessageView>> {
+    const limit = input.limit ?? 50;
+    const direction = input.direction ?? 'desc';
+    if (direction !== 'asc' && direction !== 'desc') throw validationFailed([{ field: 'direction', message: 'must be asc or desc' }]);
+    const unknown = (input.contentTypes ?? []).filter((name) => !isContentTypeFilterName(name));
+    if (unknown.length) {
+      throw validationFailed([{ field: 'contentTypes', message: `unknown: ${unknown.join(', ')}; known: ${CONTENT_TYPE_FILTER_NAMES.join(', ')}` }]);
+    }
+    const contentTypes = input.contentTypes?.length ? input.contentTypes.map((name) => CONTENT_TYPE_FILTERS[name as keyof typeof CONTENT_TYPE_FILTERS]) : undefined;
+    const cursor = decodeCursor(input.cursor, direction);
+    const fetchLimit = limit + 1 + (cursor?.seen.length ?? 0);
+    return this.access.withConversation(
+      scope,
+      identityId,
+      conversationId,
+      async (conversation, client) => {
+        await syncConversation(conversation);
+        const raw = await findRawMessages(conversation, {
+          limit: fetchLimit,
+          direction: direction === 'asc' ? SortDirection.Ascending : SortDirection.Descending,
+          contentTypes,
+          sentBeforeNs: cursor && direction === 'desc' ? cursor.ns + 1n : undefined,
+          sentAfterNs: cursor && direction === 'asc' ? cursor.ns - 1n : undefined,
+        });
+        const page = takePage(raw, limit, cursor, direction, (m) => ({ ns: m.sentAtNs, id: m.id }), fetchLimit);
+        return { items: page.items.map((m) => present(client, m)), nextCursor: page.nextCursor };
+      },
+      { write: true },
+    );
+  }
+
+  /** Sends one message; 409 if the identity has left the group. Returns the stored message. */
+  async send(scope: TenantScope, identityId: string, conversationId: string, input: SendMessageInput): Promise<MessageView> {
+    const content = parseOutgoingContent(input.content);
+    return this.access.withConversation(
+      scope,
+      identityId,
+      conversationId,
+      async (conversation, client) => {
+        assertMember(conversation);
+        if ((content.type === 'reply' || content.type === 'reaction') && !content.referenceInboxId) {
+          const referenced = client.conversations.getMessageById(content.reference);
+          if (!referenced || referenced.conversationId !== conversation.id) {
+            throw new DomainError(ErrorCode.Unprocessable, `content.reference ${content.reference} is not a message of this conversation.`, {
+              errors: [{ field: 'content.reference', message: 'is not a message of this conversation' }],
+            });
+          }
+          content.referenceInboxId = referenced.senderInboxId;
+        }
+        const id = await xmtpCall('send the message', () => sendContent(conversation, content));
+        const sent = client.conversations.getMessageById(id);
+        if (!sent) throw new Error(`message ${id} was sent but is not in the local database`);
+        return presentDecodedMessage(sent);
+      },
+      { write: true },
+    );
+  }
+}
+
+async function syncConversation(conversation: Conversation<unknown>): Promise<void> {
+  try {
+    await conversation.sync();
+  } catch (error) {
+    // A group the identity left can no longer sync; its stored messages are still readable.
+    if (conversation.isActive) throw error;
+  }
+}
+
+function present(client: Client<unknown>, raw: Message): MessageView {
+  const decodable = raw.content.type?.authorityId === XMTP_AUTHORITY;
+  return presentRawMessage(raw, decodable ? client.conversations.getMessageById(raw.id) : undefined);
+}

@@ -1,0 +1,48 @@
+import { encodeText, ReactionAction, ReactionSchema, type Conversation } from '@xmtp/node-sdk';
+
+/** What a hosted identity can send: the `content` of `POST …/messages`, already validated. */
+export type OutgoingContent =
+  | { type: 'text'; text: string }
+  | { type: 'markdown'; markdown: string }
+  | { type: 'reply'; reference: string; referenceInboxId?: string; text: string }
+  | {
+      type: 'reaction';
+      reference: string;
+      referenceInboxId?: string;
+      action: 'added' | 'removed';
+      schema: 'unicode' | 'shortcode' | 'custom';
+      content: string;
+    }
+  | { type: 'readReceipt' };
+
+export type OutgoingContentType = OutgoingContent['type'];
+export const OUTGOING_CONTENT_TYPES: readonly OutgoingContentType[] = ['text', 'markdown', 'reply', 'reaction', 'readReceipt'];
+
+const REACTION_ACTIONS = { added: ReactionAction.Added, removed: ReactionAction.Removed } as const;
+const REACTION_SCHEMAS = { unicode: ReactionSchema.Unicode, shortcode: ReactionSchema.Shortcode, custom: ReactionSchema.Custom } as const;
+
+/** Sends one message with the SDK's built-in codec for its type; resolves with the message id. */
+export function sendContent(conversation: Conversation<unknown>, content: OutgoingContent): Promise<string> {
+  switch (content.type) {
+    case 'text':
+      return conversation.sendText(content.text);
+    case 'markdown':
+      return conversation.sendMarkdown(content.markdown);
+    case 'reply':
+      return conversation.sendReply({
+        reference: content.reference,
+        referenceInboxId: content.referenceInboxId,
+        content: encodeText(content.text),
+      });
+    case 'reaction':
+      return conversation.sendReaction({
+        reference: content.reference,
+        referenceInboxId: content.referenceInboxId ?? '',
+        action: REACTION_ACTIONS[content.action],
+        schema: REACTION_SCHEMAS[content.schema],
+        content: content.content,
+      });
+    case 'readReceipt':
+      return conversation.sendReadReceipt();
+  }
+}
