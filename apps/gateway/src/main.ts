@@ -44,7 +44,7 @@ async function main(): Promise<void> {
       `  XMTP node     ${gateway.runtime.xmtp.apiUrl}${gateway.runtime.xmtp.inProcessDevnet ? ' (in-process devnet)' : ''}`,
       `  Database      ${gateway.runtime.database.embedded ? `embedded PostgreSQL under ${config.dataDir}/postgres` : 'DATABASE_URL'}`,
       '',
-    ].join("\n") + "\n",
+    ].join('\n') + '\n',
   );
 }
 
