@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -46,9 +47,33 @@ describe('startEmbeddedPostgres', () => {
       await expect(again.tenant.findUnique({ where: { id: tenant.id } })).resolves.toMatchObject({ name: 'Persistent Ltd' });
       await expect(deployMigrations({ databaseUrl: second.url, migrationsDir: REPO_MIGRATIONS_DIR })).resolves.toEqual([]);
       await again.$disconnect();
-      await expect(startEmbeddedPostgres({ dataDir })).rejects.toThrow(/is already running \(pid \d+\)/);
+      await expect(startEmbeddedPostgres({ dataDir })).rejects.toThrow(/is already running \(pid \d+\) for another process/);
     } finally {
       await second.stop();
+    }
+  });
+
+  it('takes over a server left running by a process that was killed with SIGKILL', async () => {
+    const script = `import { startEmbeddedPostgres } from ${JSON.stringify(path.resolve('libs/persistence/dist/index.js'))};
+      await startEmbeddedPostgres({ dataDir: ${JSON.stringify(dataDir)} });
+      process.stdout.write('READY\\n');
+      setInterval(() => {}, 1000);`;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve, reject) => {
+      child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('READY') && resolve());
+      child.once('exit', (code) => reject(new Error(`child exited ${code}`)));
+    });
+    const orphan = Number((await readFile(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8')).split('\n')[0]);
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+    expect(await readFile(`/proc/${orphan}/cmdline`, 'utf8')).toContain('postgres');
+
+    const taken = await startEmbeddedPostgres({ dataDir });
+    try {
+      await expect(checkDatabase(taken.url)).resolves.toMatchObject({ ok: true });
+      expect(Number((await readFile(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8')).split('\n')[0])).not.toBe(orphan);
+    } finally {
+      await taken.stop();
     }
   });
 });

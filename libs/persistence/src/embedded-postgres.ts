@@ -123,13 +123,32 @@ async function clusterPassword(dataDir: string): Promise<string> {
 }
 
 /** A leftover server (e.g. from a killed process) holds the data directory; starting a second one would fail. */
+/**
+ * Refuses a cluster another live process is serving. A server left behind by a gateway that was killed (SIGKILL
+ * gives it no chance to stop its child) has been re-parented to init: that one is stopped (fast shutdown) and reused.
+ */
 async function assertNotRunning(clusterDir: string): Promise<void> {
   const lock = await readFile(path.join(clusterDir, 'postmaster.pid'), 'utf8').catch(() => undefined);
   const pid = Number(lock?.split('\n')[0]);
   if (!pid) return;
   const command = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
   if (!command.includes('postgres')) return; // stale lock file: postgres replaces it itself
-  throw new Error(`Embedded PostgreSQL for ${clusterDir} is already running (pid ${pid}); stop it first.`);
+  if ((await parentPid(pid)) !== 1) {
+    throw new Error(`Embedded PostgreSQL for ${clusterDir} is already running (pid ${pid}) for another process; stop it first.`);
+  }
+  process.kill(pid, 'SIGINT');
+  for (let waited = 0; waited < 15_000; waited += 100) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    if (!(await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => ''))) return;
+  }
+  throw new Error(`Embedded PostgreSQL for ${clusterDir} (pid ${pid}) was left running by a killed gateway and did not stop.`);
+}
+
+async function parentPid(pid: number): Promise<number | undefined> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  // Fields after the parenthesised command name: state, ppid, …
+  const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  return Number.isFinite(ppid) ? ppid : undefined;
 }
 
 /**
