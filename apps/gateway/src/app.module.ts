@@ -13,6 +13,7 @@ import { IdentitiesModule } from './modules/identities/identities.module.js';
 import { ConversationsModule } from './modules/conversations/conversations.module.js';
 import { MessagesModule } from './modules/messages/messages.module.js';
 import { ConsentModule } from './modules/consent/consent.module.js';
+import { MailroomGraphqlModule } from './modules/graphql/graphql.module.js';
 import { GATEWAY_RUNTIME, type GatewayRuntime } from './runtime.js';
 
 /** Shares the runtime (config, database, event bus, XMTP endpoint) with every feature module. */
@@ -52,6 +53,7 @@ export class AppModule {
         ConversationsModule,
         MessagesModule,
         ConsentModule,
+        MailroomGraphqlModule,
       ],
     };
   }

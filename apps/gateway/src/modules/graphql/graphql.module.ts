@@ -1,0 +1,43 @@
+import { Module } from '@nestjs/common';
+import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import { GraphQLModule, GraphQLSchemaHost } from '@nestjs/graphql';
+import { Authenticator } from '../../common/auth/index.js';
+import { GATEWAY_RUNTIME, type GatewayRuntime } from '../../runtime.js';
+import { IdentitiesModule } from '../identities/identities.module.js';
+import { GqlAuthenticationGuard } from './auth/gql-authentication.guard.js';
+import { graphqlTransportOptions } from './graphql-transport.js';
+import { IdentitiesResolver } from './identities/identities.resolver.js';
+import { GqlIdempotencyInterceptor } from './idempotency/gql-idempotent.decorator.js';
+import { DEFAULT_QUERY_LIMITS } from './limits/query-limits.js';
+import { LoaderServices } from './request-loaders.js';
+import { SystemResolver } from './system/system.resolver.js';
+
+/** Loaders live in their own module so the GraphQL options factory can inject them. */
+@Module({ imports: [IdentitiesModule], providers: [LoaderServices], exports: [LoaderServices] })
+class GraphqlLoadersModule {}
+
+/**
+ * GraphQL at /graphql (code-first, Apollo on Fastify) and graphql-ws subscriptions on the same path: thin resolvers
+ * over the same services as REST.
+ */
+@Module({
+  imports: [
+    IdentitiesModule,
+    GraphqlLoadersModule,
+    GraphQLModule.forRootAsync<ApolloDriverConfig>({
+      driver: ApolloDriver,
+      imports: [GraphqlLoadersModule],
+      inject: [GATEWAY_RUNTIME, Authenticator, LoaderServices, GraphQLSchemaHost],
+      useFactory: (runtime: GatewayRuntime, authenticator: Authenticator, loaders: LoaderServices, schemaHost: GraphQLSchemaHost) =>
+        graphqlTransportOptions({
+          authenticator,
+          loaders,
+          limits: DEFAULT_QUERY_LIMITS,
+          production: runtime.config.nodeEnv === 'production',
+          schema: () => schemaHost.schema,
+        }),
+    }),
+  ],
+  providers: [GqlAuthenticationGuard, GqlIdempotencyInterceptor, IdentitiesResolver, SystemResolver],
+})
+export class MailroomGraphqlModule {}
