@@ -1,7 +1,7 @@
 // One benchmark phase in its own process (clean RSS), driven by bench/identities.mjs.
 // argv[2] is a JSON job; the result is printed as one `RESULT {json}` line.
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { generatePrivateKey } from 'viem/accounts';
 import { Client, closeClientDatabase, disposableEoaSigner, ethereumIdentifier, InstallationPool, pointSdkAt } from '@mailroom/xmtp';
@@ -11,6 +11,7 @@ const job = JSON.parse(process.argv[2]);
 pointSdkAt(job.url, 'local');
 const clientOptions = (dbPath, dbEncryptionKey) => ({ env: 'local', apiUrl: job.url, dbPath, dbEncryptionKey, disableDeviceSync: true, historySyncUrl: null });
 const rssMiB = () => process.memoryUsage().rss / 2 ** 20;
+const threads = () => readdirSync('/proc/self/task').length;
 const settle = async () => {
   for (let i = 0; i < 3; i++) {
     globalThis.gc?.();
@@ -115,6 +116,7 @@ async function rss() {
   }
   await settle();
   const baseline = rssMiB();
+  const baselineThreads = threads();
   const started = performance.now();
   for (const identity of live) {
     if (job.mode === 'pool') await pool.use(identity.ref, identity.keys, () => undefined);
@@ -124,9 +126,10 @@ async function rss() {
   await settle();
   const after = rssMiB();
   const liveCount = job.mode === 'pool' ? pool.stats().live : keep.length;
+  const threadsPerClient = (threads() - baselineThreads) / liveCount;
   for (const client of keep) closeClientDatabase(client);
   await close();
-  return { baseline, after, liveCount, perClientMiB: (after - baseline) / liveCount, seconds };
+  return { baseline, after, liveCount, perClientMiB: (after - baseline) / liveCount, seconds, threadsPerClient };
 }
 
 /** Many hosted identities, bounded live set: touch every identity once, then random uses. */
@@ -141,6 +144,9 @@ async function scale() {
     const [ms] = await timed(() => pool.use(identity.ref, identity.keys, (client) => client.installationId));
     (wasLive ? hit : miss).push(ms);
     peakRss = Math.max(peakRss, rssMiB());
+    if ((hit.length + miss.length) % 50 === 0) {
+      process.stdout.write(`PROGRESS ${JSON.stringify({ uses: hit.length + miss.length, ...pool.stats(), threads: threads(), rss: rssMiB() })}\n`);
+    }
   };
   const started = performance.now();
   for (const identity of identities) await useOne(identity);
@@ -149,7 +155,7 @@ async function scale() {
   for (let i = 0; i < job.randomUses; i++) await useOne(identities[Math.floor(Math.random() * identities.length)]);
   const randomSeconds = (performance.now() - randomStarted) / 1000;
   await settle();
-  const result = { identities: identities.length, stats: pool.stats(), hit, miss, sweepSeconds, randomSeconds, peakRss, rssAfter: rssMiB() };
+  const result = { identities: identities.length, stats: pool.stats(), hit, miss, sweepSeconds, randomSeconds, peakRss, rssAfter: rssMiB(), threads: threads() };
   const [closeMs] = await timed(close);
   return { ...result, closeMs };
 }
