@@ -26,7 +26,7 @@ export class ConsentService {
     return this.access.withClient(scope, identityId, async (client) => {
       const conversations = await client.conversations.list({ consentStates: [ConsentState.Allowed, ConsentState.Denied] });
       const items: ConsentRecord[] = conversations.map((c) => ({ entityType: 'conversation', entity: c.id, state: consentName(c.consentState()) }));
-      const peers = [...new Set(client.conversations.listDms().map((dm) => dm.peerInboxId))];
+      const peers = [...new Set(client.conversations.listDms({ consentStates: [ConsentState.Allowed, ConsentState.Unknown, ConsentState.Denied] }).map((dm) => dm.peerInboxId))];
       for (const peer of peers) {
         const state = await client.preferences.getConsentState(ConsentEntityType.InboxId, peer);
         if (state !== ConsentState.Unknown) items.push({ entityType: 'inbox', entity: peer, state: consentName(state) });

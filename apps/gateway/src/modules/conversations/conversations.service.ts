@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { TenantScope } from '@mailroom/persistence';
-import { ConversationType, Group, GroupPermissionsOptions, type Client, type Conversation } from '@mailroom/xmtp';
+import { classifyXmtpError, ConversationType, Group, GroupPermissionsOptions, type Client, type Conversation } from '@mailroom/xmtp';
 import { DomainError, ErrorCode, type FieldProblem } from '../../common/errors/index.js';
 import { ConversationAccess } from './conversation-access.js';
 import {
@@ -82,8 +82,18 @@ export class ConversationsService {
     });
   }
 
+  /** Syncs the one conversation (metadata, members) and returns it. */
   get(scope: TenantScope, identityId: string, conversationId: string): Promise<ConversationView> {
-    return this.access.withConversation(scope, identityId, conversationId, presentConversation);
+    return this.access.withConversation(
+      scope,
+      identityId,
+      conversationId,
+      async (conversation) => {
+        await syncUnlessInactive(conversation);
+        return presentConversation(conversation);
+      },
+      { write: true },
+    );
   }
 
   async createDm(scope: TenantScope, identityId: string, input: { peer: string }): Promise<ConversationView> {
@@ -152,7 +162,7 @@ export class ConversationsService {
       identityId,
       conversationId,
       async (conversation) => {
-        await conversation.sync();
+        await syncUnlessInactive(conversation);
         return { items: (await conversation.members()).map(presentMember) };
       },
       { write: true },
@@ -292,15 +302,27 @@ export class ConversationsService {
       }),
     );
     const inboxIds = [...new Set(peers.filter((p) => p.kind === 'inboxId').map((p) => (p as { inboxId: string }).inboxId))].filter((id) => id !== client.inboxId);
-    if (inboxIds.length) {
-      const states = await client.preferences.fetchInboxStates(inboxIds);
-      const known = new Set(states.filter((s) => s.installations.length > 0).map((s) => s.inboxId));
-      peers.forEach((peer, i) => {
-        if (peer.kind === 'inboxId' && peer.inboxId !== client.inboxId && !known.has(peer.inboxId)) {
-          problems.push({ field: fieldOf(i), message: `inbox ${peer.inboxId} is not registered on XMTP` });
-        }
-      });
-    }
+    // One lookup per inbox: the network answers a batch with one unknown inbox as a whole failure.
+    const known = new Set(
+      (
+        await Promise.all(
+          inboxIds.map(async (id) => {
+            try {
+              const [state] = await client.preferences.fetchInboxStates([id]);
+              return state && state.installations.length > 0 ? id : undefined;
+            } catch (error) {
+              if (classifyXmtpError(error) === 'unknown_inbox') return undefined;
+              throw error;
+            }
+          }),
+        )
+      ).filter((id): id is string => id !== undefined),
+    );
+    peers.forEach((peer, i) => {
+      if (peer.kind === 'inboxId' && peer.inboxId !== client.inboxId && !known.has(peer.inboxId)) {
+        problems.push({ field: fieldOf(i), message: `inbox ${peer.inboxId} is not registered on XMTP` });
+      }
+    });
     if (problems.length) {
       throw new DomainError(ErrorCode.Unprocessable, problems.map((p) => `${p.field}: ${p.message}`).join('; '), { errors: problems });
     }
@@ -323,6 +345,15 @@ function checkMetadata(input: GroupMetadataInput): void {
     problems.push({ field: 'imageUrl', message: 'must be an http(s) URL' });
   }
   if (problems.length) throw validationFailed(problems);
+}
+
+/** Syncs one conversation; a group the identity left can no longer sync, and its stored state is still readable. */
+export async function syncUnlessInactive(conversation: Conversation<unknown>): Promise<void> {
+  try {
+    await conversation.sync();
+  } catch (error) {
+    if (conversation.isActive) throw error;
+  }
 }
 
 /** 409 once the identity left the group (or asked to, or was removed). */

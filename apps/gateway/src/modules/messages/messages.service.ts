@@ -10,13 +10,12 @@ import {
   presentRawMessage,
   sendContent,
   type Client,
-  type Conversation,
   type Message,
   type MessageView,
 } from '@mailroom/xmtp';
 import { DomainError, ErrorCode } from '../../common/errors/index.js';
 import { ConversationAccess } from '../conversations/conversation-access.js';
-import { assertMember, type Page } from '../conversations/conversations.service.js';
+import { assertMember, syncUnlessInactive, type Page } from '../conversations/conversations.service.js';
 import { validationFailed } from '../conversations/identifiers.js';
 import { decodeCursor, takePage } from '../conversations/page-cursor.js';
 import { xmtpCall } from '../conversations/xmtp-errors.js';
@@ -60,7 +59,7 @@ export class MessagesService {
       identityId,
       conversationId,
       async (conversation, client) => {
-        await syncConversation(conversation);
+        await syncUnlessInactive(conversation);
         const raw = await findRawMessages(conversation, {
           limit: fetchLimit,
           direction: direction === 'asc' ? SortDirection.Ascending : SortDirection.Descending,
@@ -100,15 +99,6 @@ export class MessagesService {
       },
       { write: true },
     );
-  }
-}
-
-async function syncConversation(conversation: Conversation<unknown>): Promise<void> {
-  try {
-    await conversation.sync();
-  } catch (error) {
-    // A group the identity left can no longer sync; its stored messages are still readable.
-    if (conversation.isActive) throw error;
   }
 }
 
