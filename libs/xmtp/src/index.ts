@@ -5,3 +5,4 @@ export { eoaWallet, type EoaWallet } from './signer.js';
 export * from './pool/index.js';
 export { disposableEoaSigner, ethereumIdentifier, type DisposableSigner } from './identity/disposable-signer.js';
 export * from './messages/index.js';
+export * from './attachments/index.js';
