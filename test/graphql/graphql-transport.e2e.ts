@@ -90,7 +90,7 @@ describe('GraphQL over HTTP: identities, auth and errors', () => {
 
   it('batches Identity.inboxState of a list through one DataLoader batch per request', async () => {
     const loaders = gateway.app.get(LoaderServices, { strict: false });
-    const before = loaders.batchCalls.get('inboxStates') ?? 0;
+    const before = loaders.batches.get('inboxStates') ?? 0;
     const data = await graphqlOk<{ identities: { nodes: { id: string; inboxState: { installationCount: number } }[] }; again: { nodes: { inboxState: { installationCount: number } }[] } }>(
       gateway,
       `{ identities(first: 10) { nodes { id inboxState { installationCount } } } again: identities(first: 10) { nodes { inboxState { installationCount } } } }`,
@@ -101,7 +101,7 @@ describe('GraphQL over HTTP: identities, auth and errors', () => {
     expect(data.identities.nodes.map((n) => n.inboxState.installationCount)).toEqual([1, 1, 1]);
     expect(data.again.nodes.map((n) => n.inboxState.installationCount)).toEqual([1, 1, 1]);
     // Six inboxState fields, three distinct identities: one batch, each identity looked up once.
-    expect((loaders.batchCalls.get('inboxStates') ?? 0) - before).toBe(1);
+    expect((loaders.batches.get('inboxStates') ?? 0) - before).toBe(1);
   });
 
   it('answers UNAUTHENTICATED without a credential or with a bad one', async () => {
@@ -157,7 +157,7 @@ describe('GraphQL over HTTP: identities, auth and errors', () => {
 
   it('refuses a query whose estimated complexity is over the limit, before running it', async () => {
     const loaders = gateway.app.get(LoaderServices, { strict: false });
-    const before = loaders.batchCalls.get('inboxStates') ?? 0;
+    const before = loaders.batches.get('inboxStates') ?? 0;
     const res = await graphql(
       gateway,
       `{ identities(first: 100) { nodes { id inboxState { installations { id createdAt current } identifiers { identifier kind } } } } }`,
@@ -168,7 +168,7 @@ describe('GraphQL over HTTP: identities, auth and errors', () => {
     expect(res.status).toBe(400);
     expect(res.errors![0]!.extensions.limit).toMatchObject({ kind: 'complexity', max: 1000 });
     expect(res.errors![0]!.message).toMatch(/complexity/);
-    expect(loaders.batchCalls.get('inboxStates') ?? 0).toBe(before);
+    expect(loaders.batches.get('inboxStates') ?? 0).toBe(before);
   });
 
   it('replays createIdentity for a repeated idempotencyKey and refuses the key with other input', async () => {

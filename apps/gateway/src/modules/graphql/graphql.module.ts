@@ -3,17 +3,23 @@ import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { GraphQLModule, GraphQLSchemaHost } from '@nestjs/graphql';
 import { Authenticator } from '../../common/auth/index.js';
 import { GATEWAY_RUNTIME, type GatewayRuntime } from '../../runtime.js';
+import { ConsentModule } from '../consent/consent.module.js';
+import { ConversationsModule } from '../conversations/conversations.module.js';
 import { IdentitiesModule } from '../identities/identities.module.js';
+import { MessagesModule } from '../messages/messages.module.js';
 import { GqlAuthenticationGuard } from './auth/gql-authentication.guard.js';
 import { graphqlTransportOptions } from './graphql-transport.js';
 import { IdentitiesResolver } from './identities/identities.resolver.js';
 import { GqlIdempotencyInterceptor } from './idempotency/gql-idempotent.decorator.js';
 import { DEFAULT_QUERY_LIMITS } from './limits/query-limits.js';
+import { ConsentResolver } from './messaging/consent.resolver.js';
+import { ConversationsResolver } from './messaging/conversations.resolver.js';
+import { MessagesResolver } from './messaging/messages.resolver.js';
 import { LoaderServices } from './request-loaders.js';
 import { SystemResolver } from './system/system.resolver.js';
 
 /** Loaders live in their own module so the GraphQL options factory can inject them. */
-@Module({ imports: [IdentitiesModule], providers: [LoaderServices], exports: [LoaderServices] })
+@Module({ imports: [IdentitiesModule, ConversationsModule, MessagesModule], providers: [LoaderServices], exports: [LoaderServices] })
 class GraphqlLoadersModule {}
 
 /**
@@ -23,6 +29,9 @@ class GraphqlLoadersModule {}
 @Module({
   imports: [
     IdentitiesModule,
+    ConversationsModule,
+    MessagesModule,
+    ConsentModule,
     GraphqlLoadersModule,
     GraphQLModule.forRootAsync<ApolloDriverConfig>({
       driver: ApolloDriver,
@@ -38,6 +47,14 @@ class GraphqlLoadersModule {}
         }),
     }),
   ],
-  providers: [GqlAuthenticationGuard, GqlIdempotencyInterceptor, IdentitiesResolver, SystemResolver],
+  providers: [
+    GqlAuthenticationGuard,
+    GqlIdempotencyInterceptor,
+    IdentitiesResolver,
+    ConversationsResolver,
+    MessagesResolver,
+    ConsentResolver,
+    SystemResolver,
+  ],
 })
 export class MailroomGraphqlModule {}
