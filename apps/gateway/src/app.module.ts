@@ -14,6 +14,7 @@ import { ConversationsModule } from './modules/conversations/conversations.modul
 import { MessagesModule } from './modules/messages/messages.module.js';
 import { ConsentModule } from './modules/consent/consent.module.js';
 import { MailroomGraphqlModule } from './modules/graphql/graphql.module.js';
+import { WebhooksModule } from './modules/webhooks/webhooks.module.js';
 import { GATEWAY_RUNTIME, type GatewayRuntime } from './runtime.js';
 
 /** Shares the runtime (config, database, event bus, XMTP endpoint) with every feature module. */
@@ -54,6 +55,7 @@ export class AppModule {
         MessagesModule,
         ConsentModule,
         MailroomGraphqlModule,
+        WebhooksModule,
       ],
     };
   }

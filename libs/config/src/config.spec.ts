@@ -102,3 +102,36 @@ describe('loadConfig', () => {
     for (const name of Object.keys(VARIABLES)) expect(table).toContain(`| \`${name}\` |`);
   });
 });
+
+describe('outbound and webhook settings', () => {
+  it('defaults to no allowlist, 5 s timeouts and 24 h of retries', () => {
+    const config = loadConfig({});
+    expect(config.outboundAllowlist).toEqual([]);
+    expect(config.webhooks).toEqual({
+      timeoutMs: 5000,
+      concurrency: 16,
+      endpointConcurrency: 4,
+      retryBaseMs: 5000,
+      retryMaxDelayMs: 3_600_000,
+      retryWindowMs: 86_400_000,
+      disableAfterFailures: 50,
+      pollIntervalMs: 1000,
+    });
+  });
+
+  it('parses the allowlist as trimmed, lowercased hosts, addresses and CIDRs', () => {
+    const config = loadConfig({ OUTBOUND_ALLOWLIST: '127.0.0.1, 10.0.0.0/8,Hooks.Internal,::1,fd00::/8', WEBHOOK_DISABLE_AFTER_FAILURES: '3' });
+    expect(config.outboundAllowlist).toEqual(['127.0.0.1', '10.0.0.0/8', 'hooks.internal', '::1', 'fd00::/8']);
+    expect(config.webhooks.disableAfterFailures).toBe(3);
+  });
+
+  it.each([['10.0.0.0/33'], ['http://x'], ['a..b'], ['1.2.3.4/8/2'], ['::1/129'], ['host/8']])('rejects the allowlist entry %s', (entry) => {
+    expect(problemsOf({ OUTBOUND_ALLOWLIST: entry })).toEqual([
+      `OUTBOUND_ALLOWLIST must be comma-separated host names, IP addresses or CIDRs (e.g. 127.0.0.1,10.0.0.0/8,hooks.internal) (got ${JSON.stringify(entry)})`,
+    ]);
+  });
+
+  it('rejects a zero timeout with one line', () => {
+    expect(problemsOf({ WEBHOOK_TIMEOUT_MS: '0' })).toEqual(['WEBHOOK_TIMEOUT_MS must be an integer between 1 and 60000 (got "0")']);
+  });
+});

@@ -41,6 +41,18 @@ export interface GatewayConfig {
     readonly loginRateLimitPerMinute: number;
   };
   readonly shutdownGraceMs: number;
+  /** Private, loopback or link-local destinations outbound requests may reach anyway: host names, IPs or CIDRs. */
+  readonly outboundAllowlist: readonly string[];
+  readonly webhooks: {
+    readonly timeoutMs: number;
+    readonly concurrency: number;
+    readonly endpointConcurrency: number;
+    readonly retryBaseMs: number;
+    readonly retryMaxDelayMs: number;
+    readonly retryWindowMs: number;
+    readonly disableAfterFailures: number;
+    readonly pollIntervalMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -125,6 +137,20 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       loginRateLimitPerMinute: (values.LOGIN_RATE_LIMIT_PER_MINUTE as number | undefined) ?? 10,
     },
     shutdownGraceMs: (values.SHUTDOWN_GRACE_MS as number | undefined) ?? 10_000,
+    outboundAllowlist: ((values.OUTBOUND_ALLOWLIST as string | undefined) ?? '')
+      .split(',')
+      .map((entry) => entry.trim().toLowerCase())
+      .filter(Boolean),
+    webhooks: {
+      timeoutMs: (values.WEBHOOK_TIMEOUT_MS as number | undefined) ?? 5_000,
+      concurrency: (values.WEBHOOK_CONCURRENCY as number | undefined) ?? 16,
+      endpointConcurrency: (values.WEBHOOK_ENDPOINT_CONCURRENCY as number | undefined) ?? 4,
+      retryBaseMs: (values.WEBHOOK_RETRY_BASE_MS as number | undefined) ?? 5_000,
+      retryMaxDelayMs: (values.WEBHOOK_RETRY_MAX_DELAY_MS as number | undefined) ?? 3_600_000,
+      retryWindowMs: (values.WEBHOOK_RETRY_WINDOW_MS as number | undefined) ?? 86_400_000,
+      disableAfterFailures: (values.WEBHOOK_DISABLE_AFTER_FAILURES as number | undefined) ?? 50,
+      pollIntervalMs: (values.WEBHOOK_POLL_INTERVAL_MS as number | undefined) ?? 1_000,
+    },
   };
 }
 

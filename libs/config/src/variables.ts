@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /**
@@ -42,6 +43,18 @@ const positiveInt = (max: number) =>
     .int({ error: `must be an integer between 1 and ${max}` })
     .min(1, { error: `must be an integer between 1 and ${max}` })
     .max(max, { error: `must be an integer between 1 and ${max}` });
+
+/** A host name, an IPv4/IPv6 address, or a CIDR of either. */
+function isAllowlistEntry(entry: string): boolean {
+  const [address, prefix, extra] = entry.split('/');
+  if (extra !== undefined || !address) return false;
+  const family = isIP(address);
+  if (prefix !== undefined) {
+    if (family === 0 || !/^\d{1,3}$/.test(prefix)) return false;
+    return Number(prefix) <= (family === 4 ? 32 : 128);
+  }
+  return family !== 0 || /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i.test(address);
+}
 
 export const VARIABLES = {
   NODE_ENV: {
@@ -151,6 +164,54 @@ export const VARIABLES = {
     schema: positiveInt(600_000),
     description: 'How long SIGTERM waits for in-flight requests before closing connections.',
     fallback: '`10000`',
+  },
+  OUTBOUND_ALLOWLIST: {
+    schema: z.string().refine((value) => value.split(',').every((entry) => isAllowlistEntry(entry.trim())), {
+      error: 'must be comma-separated host names, IP addresses or CIDRs (e.g. 127.0.0.1,10.0.0.0/8,hooks.internal)',
+    }),
+    description:
+      'Hosts, IP addresses or CIDRs that webhooks and attachment fetches may reach although they are private, loopback or link-local.',
+    fallback: 'none: only public addresses',
+  },
+  WEBHOOK_TIMEOUT_MS: {
+    schema: positiveInt(60_000),
+    description: 'How long one webhook request may take (connect to last byte of the answer) before it counts as failed.',
+    fallback: '`5000`',
+  },
+  WEBHOOK_CONCURRENCY: {
+    schema: positiveInt(1_000),
+    description: 'Webhook requests one gateway process has in flight at once, over all endpoints.',
+    fallback: '`16`',
+  },
+  WEBHOOK_ENDPOINT_CONCURRENCY: {
+    schema: positiveInt(100),
+    description: 'Webhook requests in flight at once to one endpoint.',
+    fallback: '`4`',
+  },
+  WEBHOOK_RETRY_BASE_MS: {
+    schema: positiveInt(3_600_000),
+    description: 'Delay before the first retry of a failed webhook delivery; each later retry doubles it (with jitter).',
+    fallback: '`5000`',
+  },
+  WEBHOOK_RETRY_MAX_DELAY_MS: {
+    schema: positiveInt(86_400_000),
+    description: 'Longest delay between two attempts of one webhook delivery.',
+    fallback: '`3600000` (1 h)',
+  },
+  WEBHOOK_RETRY_WINDOW_MS: {
+    schema: positiveInt(604_800_000),
+    description: 'How long a webhook delivery is retried before it is marked failed (manual retry starts a new window).',
+    fallback: '`86400000` (24 h)',
+  },
+  WEBHOOK_DISABLE_AFTER_FAILURES: {
+    schema: positiveInt(100_000),
+    description: 'Consecutive failed attempts to one endpoint, with no success between, after which the endpoint is disabled.',
+    fallback: '`50`',
+  },
+  WEBHOOK_POLL_INTERVAL_MS: {
+    schema: positiveInt(600_000),
+    description: 'How often each process looks for due webhook deliveries and reclaims attempts a stopped process left behind.',
+    fallback: '`1000`',
   },
 } as const satisfies Record<string, VariableSpec>;
 

@@ -1,0 +1,187 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaClient, tenantScope } from '@mailroom/persistence';
+import { AuditService } from '../audit/audit.service.js';
+
+/** A delivery this process holds the lease of, for one attempt. */
+export interface ClaimedDelivery {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly endpointId: string;
+  readonly eventId: string;
+  readonly body: string;
+  /** Number of the attempt about to be made (1-based). */
+  readonly attempt: number;
+  readonly leaseToken: string;
+  readonly windowStartedAt: Date;
+}
+
+export interface AttemptResult {
+  readonly statusCode: number | null;
+  readonly error: string | null;
+  readonly durationMs: number;
+}
+
+export interface FailureOutcome {
+  /** False when the lease was lost (another process reclaimed the delivery); nothing was written. */
+  readonly recorded: boolean;
+  readonly endpointDisabled: boolean;
+}
+
+/**
+ * The outbox's state transitions, each one SQL statement or transaction. A delivery is claimed under a lease
+ * (status `sending`, attempt row written) before its request leaves; the result is written only by the holder of
+ * that lease; a lease that outlives its process is reclaimed and the attempt marked interrupted.
+ */
+@Injectable()
+export class DeliveryStore {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly audit: AuditService,
+  ) {}
+
+  /**
+   * Claims up to `limit` due deliveries of enabled endpoints, at most `perEndpoint` in flight per endpoint counting
+   * those already `sending` anywhere. SKIP LOCKED lets several processes claim side by side without waiting.
+   */
+  async claim(limit: number, perEndpoint: number, leaseMs: number): Promise<ClaimedDelivery[]> {
+    const rows = await this.prisma.$queryRaw<
+      { id: string; tenant_id: string; endpoint_id: string; event_id: string; body: string; attempts: number; lease_token: string; window_started_at: Date }[]
+    >`
+      WITH busy AS (
+        SELECT e.id, ${perEndpoint}::int - (
+          SELECT count(*)::int FROM webhook_deliveries s WHERE s.endpoint_id = e.id AND s.status = 'sending'
+        ) AS free
+        FROM webhook_endpoints e
+        WHERE e.enabled AND EXISTS (
+          SELECT 1 FROM webhook_deliveries p WHERE p.endpoint_id = e.id AND p.status = 'pending' AND p.next_attempt_at <= now()
+        )
+      ), due AS (
+        SELECT picked.id FROM busy CROSS JOIN LATERAL (
+          SELECT d.id, d.next_attempt_at FROM webhook_deliveries d
+          WHERE d.endpoint_id = busy.id AND d.status = 'pending' AND d.next_attempt_at <= now()
+          ORDER BY d.next_attempt_at
+          LIMIT greatest(busy.free, 0)
+          FOR UPDATE SKIP LOCKED
+        ) picked
+        ORDER BY picked.next_attempt_at
+        LIMIT ${limit}
+      ), claimed AS (
+        UPDATE webhook_deliveries d
+        SET status = 'sending', attempts = d.attempts + 1, lease_token = gen_random_uuid(),
+            lease_until = now() + ${leaseMs} * interval '1 millisecond', last_attempt_at = clock_timestamp()
+        FROM due WHERE d.id = due.id
+        RETURNING d.id, d.tenant_id, d.endpoint_id, d.event_id, d.body, d.attempts, d.lease_token, d.window_started_at
+      ), logged AS (
+        INSERT INTO webhook_attempts (id, delivery_id, number, started_at)
+        SELECT gen_random_uuid(), claimed.id, claimed.attempts, clock_timestamp() FROM claimed
+      )
+      SELECT * FROM claimed`;
+    return rows.map((r) => ({
+      id: r.id,
+      tenantId: r.tenant_id,
+      endpointId: r.endpoint_id,
+      eventId: r.event_id,
+      body: r.body,
+      attempt: r.attempts,
+      leaseToken: r.lease_token,
+      windowStartedAt: r.window_started_at,
+    }));
+  }
+
+  /** Marks the delivery succeeded; from then on nothing sends it again. False when the lease was lost. */
+  async recordSuccess(delivery: ClaimedDelivery, result: AttemptResult): Promise<boolean> {
+    const [row] = await this.prisma.$queryRaw<{ updated: number }[]>`
+      WITH d AS (
+        UPDATE webhook_deliveries
+        SET status = 'succeeded', succeeded_at = clock_timestamp(), next_attempt_at = NULL, lease_token = NULL, lease_until = NULL,
+            last_status_code = ${result.statusCode}, last_error = NULL, last_duration_ms = ${result.durationMs}
+        WHERE id = ${delivery.id}::uuid AND lease_token = ${delivery.leaseToken}::uuid AND status = 'sending'
+        RETURNING id, endpoint_id
+      ), a AS (
+        UPDATE webhook_attempts SET outcome = 'succeeded', finished_at = clock_timestamp(), status_code = ${result.statusCode}, duration_ms = ${result.durationMs}
+        WHERE delivery_id = (SELECT id FROM d) AND number = ${delivery.attempt}
+      ), e AS (
+        UPDATE webhook_endpoints SET consecutive_failures = 0 WHERE id = (SELECT endpoint_id FROM d) AND consecutive_failures <> 0
+      )
+      SELECT count(*)::int AS updated FROM d`;
+    return (row?.updated ?? 0) > 0;
+  }
+
+  /**
+   * Records a failed attempt: schedules the next one (or marks the delivery failed when `nextAttemptAt` is undefined),
+   * counts the failure against the endpoint and disables it, with an audit row, when the run reaches `disableAfter`.
+   */
+  async recordFailure(delivery: ClaimedDelivery, result: AttemptResult, nextAttemptAt: Date | undefined, disableAfter: number): Promise<FailureOutcome> {
+    return this.prisma.$transaction(async (tx) => {
+      const updated = await tx.$executeRaw`
+        UPDATE webhook_deliveries
+        SET status = ${nextAttemptAt ? 'pending' : 'failed'}::webhook_delivery_status, next_attempt_at = ${nextAttemptAt ?? null},
+            lease_token = NULL, lease_until = NULL,
+            last_status_code = ${result.statusCode}, last_error = ${result.error}, last_duration_ms = ${result.durationMs}
+        WHERE id = ${delivery.id}::uuid AND lease_token = ${delivery.leaseToken}::uuid AND status = 'sending'`;
+      if (updated === 0) return { recorded: false, endpointDisabled: false };
+      await tx.$executeRaw`
+        UPDATE webhook_attempts SET outcome = 'failed', finished_at = clock_timestamp(), status_code = ${result.statusCode},
+            error = ${result.error}, duration_ms = ${result.durationMs}
+        WHERE delivery_id = ${delivery.id}::uuid AND number = ${delivery.attempt}`;
+      // The row lock makes "this failure crossed the threshold" true for exactly one of concurrent failures.
+      const [endpoint] = await tx.$queryRaw<{ enabled: boolean; consecutive_failures: number; url: string }[]>`
+        SELECT enabled, consecutive_failures, url FROM webhook_endpoints WHERE id = ${delivery.endpointId}::uuid FOR UPDATE`;
+      if (!endpoint) return { recorded: true, endpointDisabled: false };
+      const failures = endpoint.consecutive_failures + 1;
+      const disable = endpoint.enabled && failures >= disableAfter;
+      await tx.$executeRaw`
+        UPDATE webhook_endpoints SET consecutive_failures = ${failures},
+          enabled = ${endpoint.enabled && !disable},
+          disabled_reason = CASE WHEN ${disable} THEN 'consecutive_failures' ELSE disabled_reason END,
+          disabled_at = CASE WHEN ${disable} THEN clock_timestamp() ELSE disabled_at END,
+          updated_at = CASE WHEN ${disable} THEN clock_timestamp() ELSE updated_at END
+        WHERE id = ${delivery.endpointId}::uuid`;
+      if (disable) {
+        await this.audit.record(
+          tenantScope(delivery.tenantId),
+          {
+            actor: { type: 'system' },
+            action: 'webhook.disabled',
+            targetType: 'webhook',
+            targetId: delivery.endpointId,
+            metadata: { reason: 'consecutive_failures', consecutiveFailures: failures, lastError: result.error ?? `HTTP ${result.statusCode}` },
+          },
+          tx,
+        );
+      }
+      return { recorded: true, endpointDisabled: disable };
+    });
+  }
+
+  /**
+   * Deliveries whose lease expired belong to a process that stopped mid-attempt: the receiver may or may not have
+   * seen that attempt. Mark it interrupted and make the delivery due again (at-least-once). Not counted as an endpoint failure.
+   */
+  async reclaimExpired(): Promise<number> {
+    const rows = await this.prisma.$queryRaw<{ id: string }[]>`
+      WITH expired AS (
+        SELECT id, attempts FROM webhook_deliveries
+        WHERE status = 'sending' AND lease_until < now()
+        FOR UPDATE SKIP LOCKED
+      ), marked AS (
+        UPDATE webhook_attempts w SET outcome = 'interrupted', finished_at = clock_timestamp(),
+          error = 'interrupted: the sending process stopped before recording an answer'
+        FROM expired WHERE w.delivery_id = expired.id AND w.number = expired.attempts AND w.outcome = 'in_flight'
+      )
+      UPDATE webhook_deliveries d
+      SET status = 'pending', next_attempt_at = now(), lease_token = NULL, lease_until = NULL,
+          last_error = 'interrupted: the sending process stopped before recording an answer'
+      FROM expired WHERE d.id = expired.id
+      RETURNING d.id`;
+    return rows.length;
+  }
+
+  /** Endpoint URL and sealed secret for a batch of claimed deliveries. */
+  async endpoints(ids: readonly string[]) {
+    return this.prisma.webhookEndpoint.findMany({
+      where: { id: { in: [...new Set(ids)] } },
+      select: { id: true, url: true, wrappedDataKey: true, sealedSecret: true },
+    });
+  }
+}

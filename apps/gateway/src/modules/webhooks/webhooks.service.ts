@@ -1,0 +1,241 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { Prisma, PrismaClient, scopedWhere, type TenantScope } from '@mailroom/persistence';
+import type { Principal } from '../../common/auth/index.js';
+import { DomainError, ErrorCode } from '../../common/errors/index.js';
+import { OutboundPolicy, OutboundRefusedError } from '../../common/outbound/index.js';
+import { AuditService } from '../audit/audit.service.js';
+import { afterPosition, decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '../audit/page-cursor.js';
+import type { MailroomEventType } from '../events/mailroom-event.js';
+import { WebhookSecrets } from './webhook-secrets.js';
+import { WebhookWakeup } from './webhook-wakeup.js';
+
+type EndpointRow = Prisma.WebhookEndpointModel;
+type DeliveryRow = Prisma.WebhookDeliveryModel & { attemptLog: Prisma.WebhookAttemptModel[] };
+
+export interface WebhookView {
+  id: string;
+  url: string;
+  events: string[];
+  enabled: boolean;
+  disabledReason: string | null;
+  disabledAt: string | null;
+  consecutiveFailures: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface DeliveryView {
+  id: string;
+  eventId: string;
+  eventType: string;
+  status: string;
+  attempts: number;
+  nextAttemptAt: string | null;
+  lastAttemptAt: string | null;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  lastDurationMs: number | null;
+  succeededAt: string | null;
+  createdAt: string;
+  attemptLog: {
+    number: number;
+    outcome: string;
+    startedAt: string;
+    finishedAt: string | null;
+    statusCode: number | null;
+    error: string | null;
+    durationMs: number | null;
+  }[];
+}
+
+type Page<T> = { items: T[]; nextCursor: string | null };
+
+const notFound = () => new DomainError(ErrorCode.NotFound, 'Webhook not found.');
+
+/** Tenant-facing management of webhook endpoints and their delivery log. */
+@Injectable()
+export class WebhooksService {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly audit: AuditService,
+    private readonly secrets: WebhookSecrets,
+    private readonly policy: OutboundPolicy,
+    private readonly wakeup: WebhookWakeup,
+  ) {}
+
+  async create(scope: TenantScope, actor: Principal, input: { url: string; events: MailroomEventType[] }): Promise<WebhookView & { secret: string }> {
+    const url = await this.checkedUrl(input.url);
+    const id = randomUUID();
+    const secret = this.secrets.generate();
+    const sealed = this.secrets.seal(id, secret);
+    const row = await this.prisma.$transaction(async (tx) => {
+      const created = await tx.webhookEndpoint.create({ data: { id, tenantId: scope.tenantId, url, events: [...new Set(input.events)], ...sealed } });
+      await this.audit.record(scope, { actor, action: 'webhook.created', targetType: 'webhook', targetId: id, metadata: { url, events: created.events.join(',') } }, tx);
+      return created;
+    });
+    return { ...toView(row), secret };
+  }
+
+  async list(scope: TenantScope, page: { limit?: number; cursor?: string }): Promise<Page<WebhookView>> {
+    const limit = page.limit ?? DEFAULT_PAGE_SIZE;
+    const rows = await this.prisma.webhookEndpoint.findMany({
+      where: scopedWhere<Prisma.WebhookEndpointWhereInput>(scope, afterPosition(page.cursor ? decodeCursor(page.cursor) : undefined)),
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: limit + 1,
+    });
+    return toPage(rows, limit, toView);
+  }
+
+  async get(scope: TenantScope, id: string): Promise<WebhookView> {
+    return toView(await this.find(scope, id));
+  }
+
+  async update(scope: TenantScope, actor: Principal, id: string, input: { url?: string; events?: MailroomEventType[]; enabled?: boolean }): Promise<WebhookView> {
+    const url = input.url === undefined ? undefined : await this.checkedUrl(input.url);
+    const row = await this.prisma.$transaction(async (tx) => {
+      const current = await tx.webhookEndpoint.findFirst({ where: scopedWhere<Prisma.WebhookEndpointWhereInput>(scope, { id }) });
+      if (!current) throw notFound();
+      const data: Prisma.WebhookEndpointUpdateInput = {};
+      if (url !== undefined) data.url = url;
+      if (input.events) data.events = [...new Set(input.events)];
+      if (input.enabled === true && !current.enabled) Object.assign(data, { enabled: true, disabledReason: null, disabledAt: null, consecutiveFailures: 0 });
+      if (input.enabled === false && current.enabled) Object.assign(data, { enabled: false, disabledReason: 'manual', disabledAt: new Date() });
+      const updated = await tx.webhookEndpoint.update({ where: { id }, data });
+      const changed = Object.keys(data).filter((k) => !['disabledReason', 'disabledAt', 'consecutiveFailures'].includes(k));
+      if (changed.length > 0) {
+        await this.audit.record(
+          scope,
+          { actor, action: 'webhook.updated', targetType: 'webhook', targetId: id, metadata: { changed: changed.join(','), url: updated.url, enabled: updated.enabled } },
+          tx,
+        );
+      }
+      return updated;
+    });
+    if (row.enabled) this.wakeup.afterCommitSoon();
+    return toView(row);
+  }
+
+  async remove(scope: TenantScope, actor: Principal, id: string): Promise<void> {
+    await this.prisma.$transaction(async (tx) => {
+      const { count } = await tx.webhookEndpoint.deleteMany({ where: scopedWhere<Prisma.WebhookEndpointWhereInput>(scope, { id }) });
+      if (count === 0) throw notFound();
+      await this.audit.record(scope, { actor, action: 'webhook.deleted', targetType: 'webhook', targetId: id }, tx);
+    });
+  }
+
+  /** The old secret stops signing at once; attempts already in flight finish with it. */
+  async rotateSecret(scope: TenantScope, actor: Principal, id: string): Promise<{ id: string; secret: string }> {
+    await this.find(scope, id);
+    const secret = this.secrets.generate();
+    const sealed = this.secrets.seal(id, secret);
+    await this.prisma.$transaction(async (tx) => {
+      const { count } = await tx.webhookEndpoint.updateMany({ where: scopedWhere<Prisma.WebhookEndpointWhereInput>(scope, { id }), data: sealed });
+      if (count === 0) throw notFound();
+      await this.audit.record(scope, { actor, action: 'webhook.secret_rotated', targetType: 'webhook', targetId: id }, tx);
+    });
+    return { id, secret };
+  }
+
+  /** Newest first, each with its attempt log. */
+  async deliveries(scope: TenantScope, id: string, page: { limit?: number; cursor?: string; status?: DeliveryRow['status'] }): Promise<Page<DeliveryView>> {
+    await this.find(scope, id);
+    const limit = page.limit ?? DEFAULT_PAGE_SIZE;
+    const rows = await this.prisma.webhookDelivery.findMany({
+      where: scopedWhere<Prisma.WebhookDeliveryWhereInput>(scope, {
+        endpointId: id,
+        ...(page.status ? { status: page.status } : {}),
+        ...afterPosition(page.cursor ? decodeCursor(page.cursor) : undefined),
+      }),
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: limit + 1,
+      include: { attemptLog: { orderBy: { number: 'asc' } } },
+    });
+    return toPage(rows, limit, toDeliveryView);
+  }
+
+  /**
+   * Makes a failed (or waiting) delivery due now with a fresh retry window. A delivery that succeeded is never sent
+   * again, and one in flight is left to finish: both answer 409.
+   */
+  async retryDelivery(scope: TenantScope, actor: Principal, id: string, deliveryId: string): Promise<DeliveryView> {
+    const endpoint = await this.find(scope, id);
+    const row = await this.prisma.$transaction(async (tx) => {
+      const where = scopedWhere<Prisma.WebhookDeliveryWhereInput>(scope, { id: deliveryId, endpointId: id });
+      const current = await tx.webhookDelivery.findFirst({ where });
+      if (!current) throw new DomainError(ErrorCode.NotFound, 'Delivery not found.');
+      if (current.status === 'succeeded') throw new DomainError(ErrorCode.Conflict, 'This delivery already succeeded; it is never sent twice.');
+      if (current.status === 'sending') throw new DomainError(ErrorCode.Conflict, 'An attempt of this delivery is in flight.');
+      if (!endpoint.enabled) throw new DomainError(ErrorCode.Conflict, 'The webhook is disabled; enable it (PATCH enabled: true) before retrying.');
+      const now = new Date();
+      const { count } = await tx.webhookDelivery.updateMany({
+        where: { ...where, status: { in: ['pending', 'failed'] } },
+        data: { status: 'pending', nextAttemptAt: now, windowStartedAt: now },
+      });
+      if (count === 0) throw new DomainError(ErrorCode.Conflict, 'The delivery changed state; read it again.');
+      await this.audit.record(scope, { actor, action: 'webhook.delivery_retried', targetType: 'webhook_delivery', targetId: deliveryId, metadata: { webhookId: id, eventId: current.eventId } }, tx);
+      return tx.webhookDelivery.findFirstOrThrow({ where: { id: deliveryId }, include: { attemptLog: { orderBy: { number: 'asc' } } } });
+    });
+    this.wakeup.afterCommitSoon();
+    return toDeliveryView(row);
+  }
+
+  private async find(scope: TenantScope, id: string): Promise<EndpointRow> {
+    const row = await this.prisma.webhookEndpoint.findFirst({ where: scopedWhere<Prisma.WebhookEndpointWhereInput>(scope, { id }) });
+    if (!row) throw notFound();
+    return row;
+  }
+
+  private async checkedUrl(raw: string): Promise<string> {
+    try {
+      return (await this.policy.check(raw)).url.toString();
+    } catch (error) {
+      if (!(error instanceof OutboundRefusedError)) throw error;
+      throw new DomainError(ErrorCode.ValidationFailed, `url is not allowed: ${error.message}`, { errors: [{ field: 'url', message: error.message }] });
+    }
+  }
+}
+
+function iso(date: Date | null): string | null {
+  return date ? date.toISOString() : null;
+}
+
+function toView(row: EndpointRow): WebhookView {
+  return {
+    id: row.id,
+    url: row.url,
+    events: row.events,
+    enabled: row.enabled,
+    disabledReason: row.disabledReason,
+    disabledAt: iso(row.disabledAt),
+    consecutiveFailures: row.consecutiveFailures,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+function toDeliveryView(row: DeliveryRow): DeliveryView {
+  return {
+    id: row.id,
+    eventId: row.eventId,
+    eventType: row.eventType,
+    status: row.status,
+    attempts: row.attempts,
+    nextAttemptAt: row.status === 'pending' ? iso(row.nextAttemptAt) : null,
+    lastAttemptAt: iso(row.lastAttemptAt),
+    lastStatusCode: row.lastStatusCode,
+    lastError: row.lastError,
+    lastDurationMs: row.lastDurationMs,
+    succeededAt: iso(row.succeededAt),
+    createdAt: row.createdAt.toISOString(),
+    attemptLog: row.attemptLog.map((a) => ({
+      number: a.number,
+      outcome: a.outcome,
+      startedAt: a.startedAt.toISOString(),
+      finishedAt: iso(a.finishedAt),
+      statusCode: a.statusCode,
+      error: a.error,
+      durationMs: a.durationMs,
+    })),
+  };
+}
