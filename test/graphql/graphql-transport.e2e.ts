@@ -1,10 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Module } from '@nestjs/common';
+import { Query, Resolver } from '@nestjs/graphql';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { bearer, createApiKey, signUpTenant } from '../support/factories.js';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
 import { LoaderServices } from '../../apps/gateway/src/modules/graphql/request-loaders.js';
 import { codesOf, collect, graphql, graphqlOk, wsClient } from './support.js';
+
+/** A resolver that fails the way a bug would, to check that nothing of the failure reaches the client. */
+@Resolver()
+class FailingResolver {
+  @Query(() => String)
+  failing(): string {
+    throw new Error('connect ECONNREFUSED postgres://app:hunter2@10.0.0.5:5432/prod');
+  }
+}
+
+@Module({ providers: [FailingResolver] })
+class FailingModule {}
 
 let database: TestDatabase;
 let gateway: TestGateway;
@@ -40,7 +54,7 @@ async function mintToken(identityId: string): Promise<string> {
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  gateway = await startTestGateway({ DATABASE_URL: database.url });
+  gateway = await startTestGateway({ DATABASE_URL: database.url }, { extraModules: [FailingModule] });
   const tenant = await signUpTenant(gateway);
   key = (await createApiKey(gateway, tenant.adminToken, ['identities', 'messages'])).key;
   webhooksOnlyKey = (await createApiKey(gateway, tenant.adminToken, ['webhooks'])).key;
@@ -155,6 +169,19 @@ describe('GraphQL over HTTP: identities, auth and errors', () => {
     expect(codesOf(badVariable)).toEqual(['VALIDATION_FAILED']);
   });
 
+  it('answers INTERNAL without any detail of an unexpected failure; x-request-id identifies it', async () => {
+    const res = await fetch(`${gateway.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'gql-failing-1' },
+      body: JSON.stringify({ query: '{ failing }' }),
+    });
+    expect(res.headers.get('x-request-id')).toBe('gql-failing-1');
+    const body = (await res.json()) as { errors: { message: string; extensions: Record<string, unknown> }[] };
+    expect(body.errors).toHaveLength(1);
+    expect(body.errors[0]!.extensions).toEqual({ code: 'INTERNAL' });
+    expect(JSON.stringify(body)).not.toMatch(/hunter2|ECONNREFUSED|10\.0\.0\.5|stack/i);
+  });
+
   it('refuses a query whose estimated complexity is over the limit, before running it', async () => {
     const loaders = gateway.app.get(LoaderServices, { strict: false });
     const before = loaders.batches.get('inboxStates') ?? 0;
@@ -202,6 +229,16 @@ describe('GraphQL over websockets (graphql-ws)', () => {
       expect(results.map((r) => r.data.viewer)).toEqual([{ type: 'identity', identityId: identity.id }]);
     } finally {
       await tokenClient.dispose();
+    }
+  });
+
+  it('maps errors of websocket operations the same way', async () => {
+    const client = wsClient(gateway, `Bearer ${key}`);
+    try {
+      const error = (await collect(client, 'subscription { nope }').catch((e: unknown) => e)) as { extensions: { code: string } }[];
+      expect(error.map((e) => e.extensions.code)).toEqual(['BAD_REQUEST']);
+    } finally {
+      await client.dispose();
     }
   });
 
