@@ -58,6 +58,8 @@ export class PgAdvisoryIdentityLocks implements IdentityLocks {
   #connection: pg.Client | undefined;
   #connecting: Promise<pg.Client> | undefined;
   #pingTimer: NodeJS.Timeout | undefined;
+  /** pg deprecates overlapping queries on one client; every statement on the lock session goes through this chain. */
+  #queue: Promise<unknown> = Promise.resolve();
   #generation = 0;
   #closed = false;
 
@@ -105,7 +107,7 @@ export class PgAdvisoryIdentityLocks implements IdentityLocks {
     const connection = this.#connection;
     if (!connection) return; // session gone: Postgres already released it
     try {
-      await connection.query('SELECT pg_advisory_unlock($1::bigint)', [identityLockKey(identityId).toString()]);
+      await this.#run(connection, 'SELECT pg_advisory_unlock($1::bigint)', [identityLockKey(identityId).toString()]);
     } catch (error) {
       // A failed unlock means the session is broken; #lose() (from the error event) releases everything.
       this.#options.logger?.warn({ err: error, identityId }, 'identity lock unlock failed');
@@ -134,6 +136,8 @@ export class PgAdvisoryIdentityLocks implements IdentityLocks {
     const connection = new pg.Client({
       connectionString: this.#options.connectionString,
       keepAlive: true,
+      // A statement that hangs (half-open socket) fails, so the ping notices and the locks are declared lost.
+      query_timeout: this.#options.pingIntervalMs * 2,
       application_name: 'mailroom-identity-locks',
     });
     const generation = this.#generation;
@@ -150,13 +154,20 @@ export class PgAdvisoryIdentityLocks implements IdentityLocks {
       throw new IdentityLocksUnavailableError(new Error('identity locks closed while connecting'));
     }
     this.#connection = connection;
+    this.#queue = Promise.resolve(); // statements queued on a dead session have failed already
     this.#startPing(connection);
     return connection;
   }
 
+  #run(connection: pg.Client, text: string, values: unknown[] = []): Promise<pg.QueryResult> {
+    const result = this.#queue.then(() => connection.query(text, values));
+    this.#queue = result.catch(() => undefined);
+    return result;
+  }
+
   async #query(connection: pg.Client, text: string, values: unknown[]): Promise<pg.QueryResult> {
     try {
-      return await connection.query(text, values);
+      return await this.#run(connection, text, values);
     } catch (error) {
       if (this.#connection !== connection) throw new IdentityLocksUnavailableError(error);
       throw error;
@@ -202,7 +213,7 @@ export class PgAdvisoryIdentityLocks implements IdentityLocks {
   #startPing(connection: pg.Client): void {
     this.#stopPing();
     this.#pingTimer = setInterval(() => {
-      connection.query('SELECT 1').catch((error) => this.#lose(connection, error));
+      this.#run(connection, 'SELECT 1').catch((error) => this.#lose(connection, error));
     }, this.#options.pingIntervalMs);
     this.#pingTimer.unref();
   }
