@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { PrismaClient } from '@mailroom/persistence';
 import { EVENT_BUS } from './runtime.js';
 import { IdempotencyModule } from './common/idempotency/index.js';
+import { RateLimitModule } from './common/rate-limit/index.js';
 import { createLoggingModule } from './common/logging/logging.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { MetricsModule } from './modules/metrics/metrics.module.js';
@@ -14,7 +15,11 @@ import { ConversationsModule } from './modules/conversations/conversations.modul
 import { MessagesModule } from './modules/messages/messages.module.js';
 import { ConsentModule } from './modules/consent/consent.module.js';
 import { MailroomGraphqlModule } from './modules/graphql/graphql.module.js';
+import { RealtimeModule } from './modules/realtime/realtime.module.js';
 import { WebhooksModule } from './modules/webhooks/webhooks.module.js';
+import { UsageModule } from './modules/usage/usage.module.js';
+import { SettingsModule } from './modules/settings/settings.module.js';
+import { DashboardModule } from './modules/dashboard/dashboard.module.js';
 import { GATEWAY_RUNTIME, type GatewayRuntime } from './runtime.js';
 
 /** Shares the runtime (config, database, event bus, XMTP endpoint) with every feature module. */
@@ -50,11 +55,16 @@ export class AppModule {
         ApiKeysModule,
         AdminModule,
         IdempotencyModule,
+        RateLimitModule,
         IdentitiesModule,
         ConversationsModule,
         MessagesModule,
         ConsentModule,
         MailroomGraphqlModule,
+        UsageModule,
+        SettingsModule,
+        DashboardModule,
+        RealtimeModule,
         WebhooksModule,
       ],
     };

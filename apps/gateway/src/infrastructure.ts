@@ -14,8 +14,10 @@ import {
   startEmbeddedPostgres,
 } from '@mailroom/persistence';
 import { InstallationPool, pointSdkAt } from '@mailroom/xmtp';
+import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { loadOrCreateLocalSecret } from './local-secrets.js';
+import { attachPoolDeactivations, PoolDeactivations } from './modules/realtime/pool-deactivations.js';
 import type { GatewayRuntime, ReadinessCheck } from './runtime.js';
 
 /** prisma/migrations at the repository root, from both src/ (tests) and dist/ (built app). */
@@ -84,6 +86,14 @@ export async function startRuntime(config: GatewayConfig, log: StartupLog): Prom
     });
     stack.push({ name: 'event bus', stop: () => eventBus.close() });
     if (eventBus.kind === 'in-process') log.warn('REDIS_URL is not set: using the in-process event bus (one replica only)');
+    let redis: Redis | undefined;
+    if (config.redis.url) {
+      const client = new Redis(config.redis.url, { maxRetriesPerRequest: 2, connectionName: 'mailroom-main', lazyConnect: true });
+      client.on('error', (error: Error) => log.warn(`redis: ${error.message}`));
+      await client.connect();
+      redis = client;
+      stack.push({ name: 'redis', stop: () => client.quit().then(() => undefined, () => client.disconnect()) });
+    }
 
     let xmtpApiUrl = config.xmtp.apiUrl;
     let inProcessDevnet = false;
@@ -99,13 +109,16 @@ export async function startRuntime(config: GatewayConfig, log: StartupLog): Prom
     const xmtpLogger = pino({ level: config.log.level, base: { pid: process.pid, context: 'InstallationPool' } });
     const locks = new PgAdvisoryIdentityLocks({ connectionString: databaseUrl, logger: xmtpLogger });
     stack.push({ name: 'identity locks', stop: () => locks.close() });
+    const deactivations = new PoolDeactivations();
     const pool = new InstallationPool({
+      onDeactivate: (identityId, client) => deactivations.notify(identityId, client),
       env: config.xmtp.env,
       apiUrl: xmtpApiUrl,
       maxLive: config.xmtp.maxLiveClients,
       locks,
       logger: xmtpLogger,
     });
+    attachPoolDeactivations(pool, deactivations);
     stack.push({ name: 'installation pool', stop: () => pool.close() });
 
     const readinessChecks: ReadinessCheck[] = [
@@ -124,6 +137,7 @@ export async function startRuntime(config: GatewayConfig, log: StartupLog): Prom
       database: { url: databaseUrl, embedded },
       prisma,
       eventBus,
+      redis,
       xmtp: { env: config.xmtp.env, apiUrl: xmtpApiUrl ?? 'sdk-default', inProcessDevnet },
       readinessChecks,
       jwtSecret,

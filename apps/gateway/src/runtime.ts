@@ -1,5 +1,6 @@
 import type { GatewayConfig } from '@mailroom/config';
 import type { EventBus } from '@mailroom/events';
+import type { Redis } from 'ioredis';
 import type { KeyVault } from '@mailroom/key-vault';
 import type { InstallationPool } from '@mailroom/xmtp';
 import type { PrismaClient } from '@mailroom/persistence';
@@ -19,6 +20,8 @@ export interface GatewayRuntime {
   readonly database: { readonly url: string; readonly embedded: boolean };
   readonly prisma: PrismaClient;
   readonly eventBus: EventBus;
+  /** A plain Redis connection (rate limits, coordination) when REDIS_URL is set. */
+  readonly redis?: Redis;
   readonly xmtp: { readonly env: GatewayConfig['xmtp']['env']; readonly apiUrl: string; readonly inProcessDevnet: boolean };
   readonly readinessChecks: readonly ReadinessCheck[];
   /** Signs admin and identity JWTs (configured, or generated once under DATA_DIR in embedded mode). */

@@ -23,6 +23,7 @@ describe('loadConfig', () => {
     expect(config.xmtp).toEqual({ env: 'local', apiUrl: undefined, devnetPort: 5556, maxLiveClients: 1000 });
     expect(config.auth).toEqual({ signupEnabled: true, loginRateLimitPerMinute: 10 });
     expect(config.secrets).toEqual({ masterKey: undefined, jwtSecret: undefined });
+    expect(config.rateLimits).toEqual({ perCredentialPerMinute: 1200, perTenantPerMinute: 6000, identityNetworkShare: 0.9 });
     expect(config.dataDir).toMatch(/\/data$/);
   });
 
@@ -54,6 +55,8 @@ describe('loadConfig', () => {
     ['MIGRATE_ON_START', 'maybe', 'MIGRATE_ON_START must be one of true, false, 1, 0, yes, no (got "maybe")'],
     ['PUBLIC_BASE_URL', 'ftp://x', 'PUBLIC_BASE_URL must be a URL with scheme http or https (got "ftp://x")'],
     ['SHUTDOWN_GRACE_MS', '0', 'SHUTDOWN_GRACE_MS must be an integer between 1 and 600000 (got "0")'],
+    ['IDENTITY_NETWORK_BUDGET_SHARE', '1.5', 'IDENTITY_NETWORK_BUDGET_SHARE must be a number above 0 and at most 1 (got "1.5")'],
+    ['RATE_LIMIT_PER_MINUTE', 'lots', 'RATE_LIMIT_PER_MINUTE must be an integer between 1 and 1000000 (got "lots")'],
   ])('rejects %s=%s with one line naming it', (name, value, line) => {
     expect(problemsOf({ [name]: value })).toEqual([line]);
   });

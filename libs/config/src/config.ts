@@ -24,6 +24,8 @@ export interface GatewayConfig {
     readonly migrateOnStart: boolean;
   };
   readonly redis: { readonly url?: string };
+  /** Encrypted attachments: which blob stores exist, the default one, limits. */
+  readonly attachments: AttachmentsConfig;
   readonly xmtp: {
     readonly env: XmtpEnv;
     /** Absent with env `local`: start the devnet in-process. */
@@ -40,9 +42,22 @@ export interface GatewayConfig {
     readonly signupEnabled: boolean;
     readonly loginRateLimitPerMinute: number;
   };
+  readonly rateLimits: {
+    readonly perCredentialPerMinute: number;
+    readonly perTenantPerMinute: number;
+    readonly identityNetworkShare: number;
+  };
   readonly shutdownGraceMs: number;
   /** Private, loopback or link-local destinations outbound requests may reach anyway: host names, IPs or CIDRs. */
   readonly outboundAllowlist: readonly string[];
+  /** The realtime event pipeline (apps/gateway/src/modules/realtime). */
+  readonly events: {
+    readonly reconcileIntervalMs: number;
+    readonly replayLookbackMs: number;
+    readonly sweepBatch: number;
+    readonly sweepConcurrency: number;
+    readonly sweepPauseMs: number;
+  };
   readonly webhooks: {
     readonly timeoutMs: number;
     readonly concurrency: number;
@@ -53,6 +68,30 @@ export interface GatewayConfig {
     readonly disableAfterFailures: number;
     readonly pollIntervalMs: number;
   };
+}
+
+export type BlobStoreName = 'fs' | 's3' | 'ipfs';
+
+export interface AttachmentsConfig {
+  readonly defaultStore: BlobStoreName;
+  /** Present when `S3_BUCKET` is set. */
+  readonly s3?: {
+    readonly endpoint?: string;
+    readonly bucket: string;
+    readonly region: string;
+    readonly accessKeyId?: string;
+    readonly secretAccessKey?: string;
+    readonly forcePathStyle: boolean;
+    readonly publicBaseUrl?: string;
+    readonly presignTtlSeconds: number;
+  };
+  /** Present when `IPFS_API_URL` is set. */
+  readonly ipfs?: { readonly apiUrl: string; readonly gatewayUrl: string };
+  readonly maxBytes: number;
+  /** Lowercased MIME patterns (`type/subtype`, `type/*`, `*`). */
+  readonly mimeAllow: readonly string[];
+  readonly mimeDeny: readonly string[];
+  readonly fetchTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -100,6 +139,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     problems.push(`XMTP_API_URL is required when NODE_ENV=production and XMTP_ENV=${xmtpEnv}`);
   }
 
+  problems.push(...attachmentProblems(env));
   if (problems.length > 0) throw new ConfigError(problems);
 
   const corsRaw = (values.CORS_ORIGINS as string | undefined) ?? '';
@@ -122,6 +162,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       migrateOnStart: (values.MIGRATE_ON_START as boolean | undefined) ?? true,
     },
     redis: { url: values.REDIS_URL as string | undefined },
+    attachments: attachmentsConfig(values),
     xmtp: {
       env: xmtpEnv,
       apiUrl: (values.XMTP_API_URL as string | undefined)?.replace(/\/+$/, ''),
@@ -136,11 +177,23 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       signupEnabled: (values.SIGNUP_ENABLED as boolean | undefined) ?? true,
       loginRateLimitPerMinute: (values.LOGIN_RATE_LIMIT_PER_MINUTE as number | undefined) ?? 10,
     },
+    rateLimits: {
+      perCredentialPerMinute: (values.RATE_LIMIT_PER_MINUTE as number | undefined) ?? 1200,
+      perTenantPerMinute: (values.RATE_LIMIT_TENANT_PER_MINUTE as number | undefined) ?? 6000,
+      identityNetworkShare: (values.IDENTITY_NETWORK_BUDGET_SHARE as number | undefined) ?? 0.9,
+    },
     shutdownGraceMs: (values.SHUTDOWN_GRACE_MS as number | undefined) ?? 10_000,
     outboundAllowlist: ((values.OUTBOUND_ALLOWLIST as string | undefined) ?? '')
       .split(',')
       .map((entry) => entry.trim().toLowerCase())
       .filter(Boolean),
+    events: {
+      reconcileIntervalMs: (values.EVENT_RECONCILE_INTERVAL_MS as number | undefined) ?? 60_000,
+      replayLookbackMs: (values.EVENT_REPLAY_LOOKBACK_MS as number | undefined) ?? 300_000,
+      sweepBatch: (values.EVENT_SWEEP_BATCH as number | undefined) ?? 50,
+      sweepConcurrency: (values.EVENT_SWEEP_CONCURRENCY as number | undefined) ?? 4,
+      sweepPauseMs: (values.EVENT_SWEEP_PAUSE_MS as number | undefined) ?? 1_000,
+    },
     webhooks: {
       timeoutMs: (values.WEBHOOK_TIMEOUT_MS as number | undefined) ?? 5_000,
       concurrency: (values.WEBHOOK_CONCURRENCY as number | undefined) ?? 16,
@@ -164,5 +217,52 @@ export function redactConfig(config: GatewayConfig): unknown {
       masterKey: config.secrets.masterKey ? '[redacted]' : undefined,
       jwtSecret: config.secrets.jwtSecret ? '[redacted]' : undefined,
     },
+  };
+}
+
+const present = (env: Env, name: VariableName) => env[name] !== undefined && env[name] !== '';
+
+/** Combinations of the blob store variables that cannot work, one line each. */
+function attachmentProblems(env: Env): string[] {
+  const problems: string[] = [];
+  if (env.BLOB_STORE === 's3' && !present(env, 'S3_BUCKET')) problems.push('BLOB_STORE=s3 needs S3_BUCKET');
+  if (env.BLOB_STORE === 'ipfs' && !present(env, 'IPFS_API_URL')) problems.push('BLOB_STORE=ipfs needs IPFS_API_URL');
+  if (present(env, 'IPFS_API_URL') && !present(env, 'IPFS_GATEWAY_URL')) problems.push('IPFS_GATEWAY_URL is required when IPFS_API_URL is set');
+  if (present(env, 'S3_ACCESS_KEY_ID') !== present(env, 'S3_SECRET_ACCESS_KEY')) {
+    problems.push('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together');
+  }
+  return problems;
+}
+
+const patterns = (raw: unknown, fallback: string) =>
+  ((raw as string | undefined) ?? fallback)
+    .split(',')
+    .map((entry) => entry.trim().toLowerCase())
+    .filter(Boolean);
+
+function attachmentsConfig(values: Partial<Record<VariableName, unknown>>): AttachmentsConfig {
+  const bucket = values.S3_BUCKET as string | undefined;
+  const ipfsApi = (values.IPFS_API_URL as string | undefined)?.replace(/\/+$/, '');
+  const s3 = bucket
+    ? {
+        endpoint: (values.S3_ENDPOINT as string | undefined)?.replace(/\/+$/, ''),
+        bucket,
+        region: (values.S3_REGION as string | undefined) ?? 'us-east-1',
+        accessKeyId: values.S3_ACCESS_KEY_ID as string | undefined,
+        secretAccessKey: values.S3_SECRET_ACCESS_KEY as string | undefined,
+        forcePathStyle: (values.S3_FORCE_PATH_STYLE as boolean | undefined) ?? false,
+        publicBaseUrl: (values.S3_PUBLIC_BASE_URL as string | undefined)?.replace(/\/+$/, ''),
+        presignTtlSeconds: (values.S3_PRESIGN_TTL_SECONDS as number | undefined) ?? 604_800,
+      }
+    : undefined;
+  const ipfs = ipfsApi ? { apiUrl: ipfsApi, gatewayUrl: (values.IPFS_GATEWAY_URL as string).replace(/\/+$/, '') } : undefined;
+  return {
+    defaultStore: (values.BLOB_STORE as BlobStoreName | undefined) ?? (s3 ? 's3' : ipfs ? 'ipfs' : 'fs'),
+    s3,
+    ipfs,
+    maxBytes: (values.ATTACHMENT_MAX_BYTES as number | undefined) ?? 100 * 1024 * 1024,
+    mimeAllow: patterns(values.ATTACHMENT_MIME_ALLOW, '*'),
+    mimeDeny: patterns(values.ATTACHMENT_MIME_DENY, ''),
+    fetchTimeoutMs: (values.ATTACHMENT_FETCH_TIMEOUT_MS as number | undefined) ?? 30_000,
   };
 }

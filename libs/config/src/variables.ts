@@ -56,6 +56,11 @@ function isAllowlistEntry(entry: string): boolean {
   return family !== 0 || /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i.test(address);
 }
 
+/** `type/subtype`, `type/*` or `*`. */
+function isMimePattern(entry: string): boolean {
+  return entry === '*' || /^[a-z0-9][a-z0-9!#$&^_.+-]*\/(?:\*|[a-z0-9][a-z0-9!#$&^_.+-]*)$/i.test(entry);
+}
+
 export const VARIABLES = {
   NODE_ENV: {
     schema: z.enum(['development', 'test', 'production'], { error: 'must be development, test or production' }),
@@ -116,6 +121,86 @@ export const VARIABLES = {
     fallback: 'in-process event bus (single replica only)',
     sensitive: true,
   },
+  BLOB_STORE: {
+    schema: z.enum(['fs', 's3', 'ipfs'], { error: 'must be fs, s3 or ipfs' }),
+    description: 'Default store for encrypted attachments (a tenant may pick another configured one).',
+    fallback: '`s3` when `S3_BUCKET` is set, else `ipfs` when `IPFS_API_URL` is set, else `fs` (files under DATA_DIR served at `/blobs/:key`)',
+  },
+  S3_ENDPOINT: {
+    schema: url(['http', 'https']),
+    description: 'S3-compatible endpoint (MinIO, R2, …).',
+    fallback: 'AWS S3 in `S3_REGION`',
+  },
+  S3_BUCKET: {
+    schema: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: 'must be an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)' }),
+    description: 'Bucket for attachment ciphertext; setting it enables the S3 store.',
+    fallback: 'no S3 store',
+  },
+  S3_REGION: {
+    schema: z.string().regex(/^[a-z0-9-]{1,64}$/, { error: 'must be a region name such as us-east-1' }),
+    description: 'S3 region (used for signing, also with other endpoints).',
+    fallback: '`us-east-1`',
+  },
+  S3_ACCESS_KEY_ID: {
+    schema: z.string().min(1),
+    description: 'S3 access key id (with `S3_SECRET_ACCESS_KEY`).',
+    fallback: "the AWS SDK's default credential chain",
+  },
+  S3_SECRET_ACCESS_KEY: {
+    schema: z.string().min(1),
+    description: 'S3 secret access key (with `S3_ACCESS_KEY_ID`).',
+    fallback: "the AWS SDK's default credential chain",
+    sensitive: true,
+  },
+  S3_FORCE_PATH_STYLE: {
+    schema: booleanFlag,
+    description: 'Address buckets as `endpoint/bucket/key` (MinIO and most self-hosted servers) instead of `bucket.endpoint/key`.',
+    fallback: '`false`',
+  },
+  S3_PUBLIC_BASE_URL: {
+    schema: url(['http', 'https']),
+    description: 'Public base URL of the bucket (or a CDN before it): attachment URLs become `<base>/<key>` and never expire.',
+    fallback: 'presigned GET URLs that live `S3_PRESIGN_TTL_SECONDS`',
+  },
+  S3_PRESIGN_TTL_SECONDS: {
+    schema: positiveInt(604_800),
+    description: 'Lifetime of presigned attachment URLs; recipients must download before it ends.',
+    fallback: '`604800` (7 days, the SigV4 maximum)',
+  },
+  IPFS_API_URL: {
+    schema: url(['http', 'https']),
+    description: 'Kubo RPC API (e.g. `http://kubo:5001`); setting it enables the IPFS store (files are added and pinned).',
+    fallback: 'no IPFS store',
+  },
+  IPFS_GATEWAY_URL: {
+    schema: url(['http', 'https']),
+    description: 'HTTP gateway base for IPFS attachment URLs (`<base>/ipfs/<cid>`). Required with `IPFS_API_URL`.',
+    fallback: 'none (required with `IPFS_API_URL`)',
+  },
+  ATTACHMENT_MAX_BYTES: {
+    schema: positiveInt(5 * 1024 ** 3),
+    description: 'Largest attachment accepted per file (tenants may have a lower limit), and largest ciphertext fetched.',
+    fallback: '`104857600` (100 MiB)',
+  },
+  ATTACHMENT_MIME_ALLOW: {
+    schema: z.string().refine((value) => value.split(',').every((entry) => isMimePattern(entry.trim())), {
+      error: 'must be comma-separated MIME types or patterns (e.g. image/*,application/pdf)',
+    }),
+    description: 'MIME types attachments may have (`type/subtype`, `type/*` or `*`); others are refused with 415.',
+    fallback: 'every type',
+  },
+  ATTACHMENT_MIME_DENY: {
+    schema: z.string().refine((value) => value.split(',').every((entry) => isMimePattern(entry.trim())), {
+      error: 'must be comma-separated MIME types or patterns (e.g. application/x-msdownload,video/*)',
+    }),
+    description: 'MIME types refused with 415 even when allowed.',
+    fallback: 'none',
+  },
+  ATTACHMENT_FETCH_TIMEOUT_MS: {
+    schema: positiveInt(600_000),
+    description: 'How long fetching a received remote attachment may take before the gateway answers 502.',
+    fallback: '`30000`',
+  },
   XMTP_ENV: {
     schema: z.enum(['local', 'dev', 'production'], { error: 'must be local, dev or production' }),
     description: 'XMTP network the hosted identities live on.',
@@ -154,6 +239,24 @@ export const VARIABLES = {
     schema: positiveInt(10_000),
     description: 'Login attempts allowed per minute for one email address and for one client IP.',
     fallback: '`10`',
+  },
+  RATE_LIMIT_PER_MINUTE: {
+    schema: positiveInt(1_000_000),
+    description: 'Request budget of one credential (API key, admin or identity token) per minute; reads cost 1, writes 2 or more.',
+    fallback: '`1200`',
+  },
+  RATE_LIMIT_TENANT_PER_MINUTE: {
+    schema: positiveInt(10_000_000),
+    description: 'Request budget of a whole tenant per minute, across its credentials and replicas.',
+    fallback: '`6000`',
+  },
+  IDENTITY_NETWORK_BUDGET_SHARE: {
+    schema: z.coerce
+      .number({ error: 'must be a number above 0 and at most 1' })
+      .gt(0, { error: 'must be a number above 0 and at most 1' })
+      .max(1, { error: 'must be a number above 0 and at most 1' }),
+    description: "Share of XMTP's per-client limits (3,000 writes and 20,000 reads per 5 minutes) an identity may use before Mailroom answers 429.",
+    fallback: '`0.9`',
   },
   XMTP_MAX_LIVE_CLIENTS: {
     schema: positiveInt(100_000),
@@ -211,6 +314,31 @@ export const VARIABLES = {
   WEBHOOK_POLL_INTERVAL_MS: {
     schema: positiveInt(600_000),
     description: 'How often each process looks for due webhook deliveries and reclaims attempts a stopped process left behind.',
+    fallback: '`1000`',
+  },
+  EVENT_RECONCILE_INTERVAL_MS: {
+    schema: positiveInt(86_400_000),
+    description: 'How often every streamed identity is synced and replayed from its event cursor, to catch what a healthy-looking XMTP stream missed.',
+    fallback: '`60000`',
+  },
+  EVENT_REPLAY_LOOKBACK_MS: {
+    schema: positiveInt(86_400_000),
+    description: 'How far before the newest emitted event a replay looks for messages that arrived late or were missed (duplicates are dropped by id).',
+    fallback: '`300000` (5 min)',
+  },
+  EVENT_SWEEP_BATCH: {
+    schema: positiveInt(10_000),
+    description: 'Identities with a webhook that the rotating catch-up sweep visits per batch (those not streamed in this process are synced and replayed).',
+    fallback: '`50`',
+  },
+  EVENT_SWEEP_CONCURRENCY: {
+    schema: positiveInt(64),
+    description: 'Identities the rotating catch-up sweep syncs at once.',
+    fallback: '`4`',
+  },
+  EVENT_SWEEP_PAUSE_MS: {
+    schema: positiveInt(3_600_000),
+    description: 'Pause between two batches of the rotating catch-up sweep.',
     fallback: '`1000`',
   },
 } as const satisfies Record<string, VariableSpec>;

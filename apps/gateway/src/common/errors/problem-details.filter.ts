@@ -43,6 +43,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     const adapter = this.adapterHost.httpAdapter;
     adapter.setHeader(response, 'content-type', PROBLEM_CONTENT_TYPE);
+    if (typeof problem.retryAfterSeconds === 'number') adapter.setHeader(response, 'retry-after', String(problem.retryAfterSeconds));
     adapter.reply(response, problem, problem.status);
   }
 

@@ -13,6 +13,7 @@ import {
   type RegisteredInstallation,
 } from '@mailroom/xmtp';
 import { DomainError, ErrorCode } from '../../common/errors/index.js';
+import { IdentityWriteBudget } from '../../common/rate-limit/index.js';
 import { GATEWAY_RUNTIME, type GatewayRuntime } from '../../runtime.js';
 
 const WALLET_KEY = 'wallet-key';
@@ -35,6 +36,7 @@ export class IdentityHosting {
   constructor(
     @Inject(GATEWAY_RUNTIME) private readonly runtime: GatewayRuntime,
     private readonly prisma: PrismaClient,
+    private readonly budget: IdentityWriteBudget,
   ) {}
 
   seal(identityId: string, keys: IdentityKeys): SealedIdentityKeys {
@@ -57,7 +59,8 @@ export class IdentityHosting {
   }
 
   /** Runs `fn` with the identity's live client (activated from its database when needed). */
-  use<T>(row: Identity, fn: (client: Client<unknown>) => Promise<T> | T, options?: { write?: boolean }): Promise<T> {
+  async use<T>(row: Identity, fn: (client: Client<unknown>) => Promise<T> | T, options?: { write?: boolean }): Promise<T> {
+    await this.budget.spend(row.id, options?.write ? 'write' : 'read');
     return this.guard(row, () => this.runtime.pool.use(this.refOf(row), () => this.open(row), fn, options));
   }
 

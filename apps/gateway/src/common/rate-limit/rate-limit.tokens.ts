@@ -1,0 +1,1 @@
+export const TOKEN_BUCKETS = Symbol('TOKEN_BUCKETS');
