@@ -213,6 +213,10 @@ export function redactConfig(config: GatewayConfig): unknown {
     ...config,
     database: { ...config.database, url: config.database.url ? '[redacted]' : undefined },
     redis: { url: config.redis.url ? '[redacted]' : undefined },
+    attachments: {
+      ...config.attachments,
+      s3: config.attachments.s3 && { ...config.attachments.s3, secretAccessKey: config.attachments.s3.secretAccessKey ? '[redacted]' : undefined },
+    },
     secrets: {
       masterKey: config.secrets.masterKey ? '[redacted]' : undefined,
       jwtSecret: config.secrets.jwtSecret ? '[redacted]' : undefined,
