@@ -1,0 +1,95 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PrismaClient, type TenantScope } from '@mailroom/persistence';
+import { type Principal } from '../../common/auth/index.js';
+import { DomainError, ErrorCode, type FieldProblem } from '../../common/errors/index.js';
+import { GATEWAY_RUNTIME, type GatewayRuntime } from '../../runtime.js';
+import { AuditService } from '../audit/audit.service.js';
+import {
+  DEFAULT_ATTACHMENT_MAX_BYTES,
+  DEFAULT_ATTACHMENT_MAX_FILES,
+  DEFAULT_ATTACHMENT_STORE,
+  type AttachmentStore,
+} from './settings.defaults.js';
+
+type Setting<T> = { value: T; default: T; custom: boolean };
+
+/** A tenant's effective settings: its own value where it set one, the operator's default elsewhere. */
+export interface TenantSettingsView {
+  attachments: { store: Setting<AttachmentStore>; maxBytes: Setting<number>; maxFiles: Setting<number> };
+  rateLimits: { perCredentialPerMinute: Setting<number> & { max: number }; perTenantPerMinute: Setting<number> & { max: number } };
+  updatedAt: string | null;
+}
+
+export interface TenantSettingsPatch {
+  attachments?: { store?: AttachmentStore | null; maxBytes?: number | null; maxFiles?: number | null };
+  rateLimits?: { perCredentialPerMinute?: number | null; perTenantPerMinute?: number | null };
+}
+
+const setting = <T>(own: T | null | undefined, fallback: T): Setting<T> => ({ value: own ?? fallback, default: fallback, custom: own != null });
+
+/** Reads and changes tenant settings. Other modules call `get(scope)` for the values in force. */
+@Injectable()
+export class TenantSettingsService {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly audit: AuditService,
+    @Inject(GATEWAY_RUNTIME) private readonly runtime: GatewayRuntime,
+  ) {}
+
+  async get(scope: TenantScope): Promise<TenantSettingsView> {
+    const row = await this.prisma.tenantSettings.findUnique({ where: { tenantId: scope.tenantId } });
+    const limits = this.runtime.config.rateLimits;
+    return {
+      attachments: {
+        store: setting(row?.attachmentStore as AttachmentStore | null | undefined, DEFAULT_ATTACHMENT_STORE),
+        maxBytes: setting(row?.attachmentMaxBytes, DEFAULT_ATTACHMENT_MAX_BYTES),
+        maxFiles: setting(row?.attachmentMaxFiles, DEFAULT_ATTACHMENT_MAX_FILES),
+      },
+      rateLimits: {
+        perCredentialPerMinute: { ...setting(row?.rateLimitPerMinute, limits.perCredentialPerMinute), max: limits.perCredentialPerMinute },
+        perTenantPerMinute: { ...setting(row?.tenantRateLimitPerMinute, limits.perTenantPerMinute), max: limits.perTenantPerMinute },
+      },
+      updatedAt: row?.updatedAt.toISOString() ?? null,
+    };
+  }
+
+  async update(scope: TenantScope, actor: Principal, patch: TenantSettingsPatch): Promise<TenantSettingsView> {
+    this.checkWithinOperatorLimits(patch);
+    const data = {
+      ...(patch.attachments?.store !== undefined ? { attachmentStore: patch.attachments.store } : {}),
+      ...(patch.attachments?.maxBytes !== undefined ? { attachmentMaxBytes: patch.attachments.maxBytes } : {}),
+      ...(patch.attachments?.maxFiles !== undefined ? { attachmentMaxFiles: patch.attachments.maxFiles } : {}),
+      ...(patch.rateLimits?.perCredentialPerMinute !== undefined ? { rateLimitPerMinute: patch.rateLimits.perCredentialPerMinute } : {}),
+      ...(patch.rateLimits?.perTenantPerMinute !== undefined ? { tenantRateLimitPerMinute: patch.rateLimits.perTenantPerMinute } : {}),
+    };
+    await this.prisma.$transaction(async (tx) => {
+      await tx.tenantSettings.upsert({ where: { tenantId: scope.tenantId }, create: { tenantId: scope.tenantId, ...data }, update: data });
+      await this.audit.record(
+        scope,
+        {
+          actor,
+          action: 'settings.updated',
+          targetType: 'tenant',
+          targetId: scope.tenantId,
+          metadata: { fields: Object.keys(data).join(',') },
+        },
+        tx,
+      );
+    });
+    return this.get(scope);
+  }
+
+  private checkWithinOperatorLimits(patch: TenantSettingsPatch): void {
+    const limits = this.runtime.config.rateLimits;
+    const problems: FieldProblem[] = [];
+    const perCredential = patch.rateLimits?.perCredentialPerMinute;
+    const perTenant = patch.rateLimits?.perTenantPerMinute;
+    if (perCredential != null && perCredential > limits.perCredentialPerMinute) {
+      problems.push({ field: 'rateLimits.perCredentialPerMinute', message: `must be at most ${limits.perCredentialPerMinute} (the operator limit)` });
+    }
+    if (perTenant != null && perTenant > limits.perTenantPerMinute) {
+      problems.push({ field: 'rateLimits.perTenantPerMinute', message: `must be at most ${limits.perTenantPerMinute} (the operator limit)` });
+    }
+    if (problems.length > 0) throw new DomainError(ErrorCode.ValidationFailed, 'Some settings are outside what this gateway allows.', { errors: problems });
+  }
+}

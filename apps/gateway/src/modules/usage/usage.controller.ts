@@ -1,0 +1,22 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { TenantScope } from '@mailroom/persistence';
+import { Authenticated, CurrentTenant } from '../../common/auth/index.js';
+import { UsageService } from './usage.service.js';
+
+@ApiTags('usage')
+@Controller('v1/usage')
+@Authenticated({ scope: 'keys' })
+export class UsageController {
+  constructor(private readonly usage: UsageService) {}
+
+  @Get()
+  @ApiOperation({
+    summary:
+      'Usage of the last 14 UTC days from counters: messages sent and received per day, identities, live clients, webhook success rate, installation budget alerts (admin JWT, or API key with scope `keys`).',
+  })
+  @ApiOkResponse({ description: '`{ window, daily[{ day, messagesSent, messagesReceived }], totals, identities, liveClients, webhooks, installationAlerts }`' })
+  get(@CurrentTenant() scope: TenantScope) {
+    return this.usage.summary(scope);
+  }
+}
