@@ -20,9 +20,6 @@ import { WebhooksModule } from './modules/webhooks/webhooks.module.js';
 import { UsageModule } from './modules/usage/usage.module.js';
 import { SettingsModule } from './modules/settings/settings.module.js';
 import { DashboardModule } from './modules/dashboard/dashboard.module.js';
-import { UsageModule } from './modules/usage/usage.module.js';
-import { SettingsModule } from './modules/settings/settings.module.js';
-import { DashboardModule } from './modules/dashboard/dashboard.module.js';
 import { GATEWAY_RUNTIME, type GatewayRuntime } from './runtime.js';
 
 /** Shares the runtime (config, database, event bus, XMTP endpoint) with every feature module. */
@@ -64,9 +61,6 @@ export class AppModule {
         MessagesModule,
         ConsentModule,
         MailroomGraphqlModule,
-        UsageModule,
-        SettingsModule,
-        DashboardModule,
         UsageModule,
         SettingsModule,
         DashboardModule,
