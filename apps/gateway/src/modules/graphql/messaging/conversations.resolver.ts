@@ -15,8 +15,8 @@ export type ConversationParent = ConversationView & { identityId: string };
 
 const forIdentity = (identityId: string) => (view: ConversationView): ConversationParent => ({ ...view, identityId });
 
-/** Reading a conversation's newest message syncs it with the network: worth more than a plain field. */
-const LAST_MESSAGE_COMPLEXITY = 5;
+/** Fields that read the network (a sync, a member list) cost more than plain fields. */
+const NETWORK_FIELD_COMPLEXITY = 5;
 const MESSAGES = { scope: 'messages', identityArg: 'identityId' } as const;
 
 @Resolver(() => ConversationModel)
@@ -94,13 +94,13 @@ export class ConversationsResolver {
   @ResolveField('lastMessage', () => MessageModel, {
     nullable: true,
     description: 'The newest message (any content type), or null in an empty conversation.',
-    complexity: LAST_MESSAGE_COMPLEXITY,
+    complexity: NETWORK_FIELD_COMPLEXITY,
   })
   lastMessage(@Parent() conversation: ConversationParent, @GqlTenant() scope: TenantScope, @Context() context: GraphqlContext) {
     return context.loaders.lastMessages(scope, conversation.identityId).load(conversation.id);
   }
 
-  @ResolveField('members', () => [MemberModel], { complexity: LAST_MESSAGE_COMPLEXITY })
+  @ResolveField('members', () => [MemberModel], { complexity: NETWORK_FIELD_COMPLEXITY })
   members(@Parent() conversation: ConversationParent, @GqlTenant() scope: TenantScope, @Context() context: GraphqlContext) {
     return context.loaders.members(scope, conversation.identityId).load(conversation.id);
   }
