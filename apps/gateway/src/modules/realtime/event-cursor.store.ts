@@ -1,0 +1,33 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaClient } from '@mailroom/persistence';
+
+/** Where an identity's event stream stands (see IdentityEventCursor in prisma/schema.prisma). */
+export interface EventCursor {
+  readonly startedNs: bigint;
+  readonly messagesNs: bigint;
+  readonly conversationsNs: bigint;
+  readonly recentIds: readonly string[];
+}
+
+/** Durable per-identity cursors: read once when an identity's pipeline starts, written (debounced) as it emits. */
+@Injectable()
+export class EventCursorStore {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  /** The identity's cursor; a first start begins now (older history is not emitted as events). */
+  async load(tenantId: string, identityId: string, nowNs: bigint): Promise<EventCursor> {
+    const row = await this.prisma.identityEventCursor.upsert({
+      where: { identityId },
+      create: { identityId, tenantId, startedNs: nowNs, messagesNs: nowNs, conversationsNs: nowNs, recentIds: [] },
+      update: {},
+    });
+    return { startedNs: row.startedNs, messagesNs: row.messagesNs, conversationsNs: row.conversationsNs, recentIds: row.recentIds };
+  }
+
+  async save(identityId: string, cursor: EventCursor): Promise<void> {
+    await this.prisma.identityEventCursor.updateMany({
+      where: { identityId },
+      data: { messagesNs: cursor.messagesNs, conversationsNs: cursor.conversationsNs, recentIds: [...cursor.recentIds] },
+    });
+  }
+}

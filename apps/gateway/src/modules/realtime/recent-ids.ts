@@ -1,0 +1,30 @@
+/**
+ * The dedupe guard of one identity: ids emitted within the replay window, with the position (sent-at ns) they were
+ * emitted at. Bounded: beyond `capacity` the oldest are forgotten (the webhook outbox's uniqueness still holds).
+ */
+export class RecentIds {
+  /** Insertion order is emission order. */
+  readonly #ids = new Map<string, bigint>();
+
+  constructor(private readonly capacity: number) {}
+
+  has(id: string): boolean {
+    return this.#ids.has(id);
+  }
+
+  add(id: string, atNs: bigint): void {
+    this.#ids.set(id, atNs);
+    while (this.#ids.size > this.capacity) this.#ids.delete(this.#ids.keys().next().value!);
+  }
+
+  /** Forgets ids emitted at positions below `floorNs`: no replay starts that early any more. */
+  prune(floorNs: bigint): void {
+    for (const [id, at] of this.#ids) {
+      if (at < floorNs) this.#ids.delete(id);
+    }
+  }
+
+  get size(): number {
+    return this.#ids.size;
+  }
+}
