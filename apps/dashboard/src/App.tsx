@@ -1,0 +1,50 @@
+import type { ReactNode } from 'react';
+import { useSignedIn } from './auth/session.js';
+import { EmptyState } from './components/feedback.js';
+import { Layout } from './components/layout.js';
+import { matchRoute, Link, usePath } from './lib/router.js';
+import { ApiKeysPage } from './pages/api-keys-page.js';
+import { LoginPage, SignupPage } from './pages/auth-pages.js';
+import { ConversationsPage } from './pages/conversations-page.js';
+import { IdentitiesPage } from './pages/identities-page.js';
+import { IdentityDetailPage } from './pages/identity-detail-page.js';
+import { OverviewPage } from './pages/overview-page.js';
+import { SettingsPage } from './pages/settings-page.js';
+import { WebhookDetailPage } from './pages/webhook-detail-page.js';
+import { WebhooksPage } from './pages/webhooks-page.js';
+
+const ROUTES: { pattern: string; render: (params: Record<string, string>) => ReactNode }[] = [
+  { pattern: '/', render: () => <OverviewPage /> },
+  { pattern: '/api-keys', render: () => <ApiKeysPage /> },
+  { pattern: '/identities', render: () => <IdentitiesPage /> },
+  { pattern: '/identities/:id', render: (p) => <IdentityDetailPage key={p.id} id={p.id!} /> },
+  { pattern: '/identities/:id/conversations', render: (p) => <ConversationsPage key={p.id} identityId={p.id!} /> },
+  { pattern: '/identities/:id/conversations/:cid', render: (p) => <ConversationsPage key={p.id} identityId={p.id!} conversationId={p.cid!} /> },
+  { pattern: '/webhooks', render: () => <WebhooksPage /> },
+  { pattern: '/webhooks/:id', render: (p) => <WebhookDetailPage key={p.id} id={p.id!} /> },
+  { pattern: '/settings', render: () => <SettingsPage /> },
+];
+
+function NotFound() {
+  return (
+    <EmptyState title="This page does not exist">
+      <Link to="/">Go to the overview</Link>
+    </EmptyState>
+  );
+}
+
+export function App() {
+  const path = usePath();
+  const signedIn = useSignedIn();
+  if (!signedIn) return path === '/signup' ? <SignupPage /> : <LoginPage />;
+  for (const route of ROUTES) {
+    const params = matchRoute(route.pattern, path);
+    if (params) return <Layout>{route.render(params)}</Layout>;
+  }
+  if (path === '/login' || path === '/signup') return <Layout>{ROUTES[0]!.render({})}</Layout>;
+  return (
+    <Layout>
+      <NotFound />
+    </Layout>
+  );
+}

@@ -1,0 +1,64 @@
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+
+/**
+ * A button that asks before doing something that cannot be undone, in a modal <dialog>
+ * (focus moves into it, Escape cancels, focus returns to the button).
+ */
+export function ConfirmButton({
+  label,
+  title,
+  children,
+  confirmLabel,
+  onConfirm,
+  disabled,
+  className = 'button button-danger',
+}: {
+  label: string;
+  title: string;
+  children: ReactNode;
+  confirmLabel: string;
+  onConfirm: () => Promise<unknown> | void;
+  disabled?: boolean;
+  className?: string;
+}) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const [open, setOpen] = useState(false);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    const element = dialog.current;
+    if (!element) return;
+    if (open && !element.open) element.showModal();
+    if (!open && element.open) element.close();
+  }, [open]);
+
+  const confirm = async () => {
+    setBusy(true);
+    try {
+      await onConfirm();
+    } finally {
+      setBusy(false);
+      setOpen(false);
+    }
+  };
+
+  return (
+    <>
+      <button type="button" className={className} onClick={() => setOpen(true)} disabled={disabled}>
+        {label}
+      </button>
+      <dialog ref={dialog} className="dialog" aria-labelledby={`${title}-title`} onClose={() => setOpen(false)}>
+        <h2 id={`${title}-title`}>{title}</h2>
+        <div className="dialog-body">{children}</div>
+        <div className="dialog-actions">
+          <button type="button" className="button button-secondary" onClick={() => setOpen(false)} autoFocus>
+            Cancel
+          </button>
+          <button type="button" className="button button-danger" onClick={() => void confirm()} disabled={busy}>
+            {busy ? 'Working…' : confirmLabel}
+          </button>
+        </div>
+      </dialog>
+    </>
+  );
+}

@@ -1,0 +1,101 @@
+import { useState, type FormEvent } from 'react';
+import { api } from '../api/client.js';
+import type { Identity, Page } from '../api/types.js';
+import { AsyncSection, EmptyState, ErrorBanner, StatusBadge } from '../components/feedback.js';
+import { PageHeader } from '../components/layout.js';
+import { formatDateTime, shortId } from '../lib/format.js';
+import { Link, navigate, useTitle } from '../lib/router.js';
+import { useAction, useResource } from '../lib/use-resource.js';
+
+export function identityTone(status: Identity['status']): 'good' | 'bad' | 'warn' | 'neutral' {
+  if (status === 'active') return 'good';
+  if (status === 'broken' || status === 'deleted') return 'bad';
+  return 'warn';
+}
+
+function CreateIdentityForm() {
+  const [label, setLabel] = useState('');
+  const [externalId, setExternalId] = useState('');
+  const create = useAction((body: { label?: string; externalId?: string }) => api.post<Identity>('/v1/identities', body));
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const created = await create.run({ ...(label ? { label } : {}), ...(externalId ? { externalId } : {}) });
+    if (created) navigate(`/identities/${created.id}`);
+  };
+  return (
+    <form className="panel form" onSubmit={(e) => void submit(e)} aria-labelledby="create-identity-title">
+      <h2 id="create-identity-title">Create an identity</h2>
+      <p className="muted">Mailroom generates a wallet, registers its XMTP inbox and hosts one installation of it.</p>
+      <ErrorBanner message={create.error} />
+      <div className="form-row">
+        <label className="field">
+          <span>Label</span>
+          <input maxLength={200} value={label} onChange={(e) => setLabel(e.target.value)} placeholder="e.g. support bot" />
+        </label>
+        <label className="field">
+          <span>External id</span>
+          <input maxLength={200} value={externalId} onChange={(e) => setExternalId(e.target.value)} placeholder="your user id (optional)" />
+        </label>
+      </div>
+      <button type="submit" className="button" disabled={create.pending}>
+        {create.pending ? 'Creating identity… (registers on the network)' : 'Create identity'}
+      </button>
+    </form>
+  );
+}
+
+export function IdentitiesPage() {
+  useTitle('Identities');
+  const identities = useResource(() => api.get<Page<Identity>>('/v1/identities', { limit: 100 }), []);
+  return (
+    <>
+      <PageHeader title="Identities">
+        <p>XMTP identities hosted for you: each is one inbox with one Mailroom installation.</p>
+      </PageHeader>
+      <CreateIdentityForm />
+      <section className="panel" aria-labelledby="identities-title">
+        <h2 id="identities-title">All identities</h2>
+        <AsyncSection
+          resource={identities}
+          isEmpty={(page) => page.items.length === 0}
+          empty={<EmptyState title="No identities yet">Create one above, or with POST /v1/identities from your backend.</EmptyState>}
+        >
+          {(page) => (
+            <div className="table-wrap">
+              <table className="table">
+                <thead>
+                  <tr>
+                    <th scope="col">Label</th>
+                    <th scope="col">Status</th>
+                    <th scope="col">Address</th>
+                    <th scope="col">Inbox</th>
+                    <th scope="col">Created</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {page.items.map((identity) => (
+                    <tr key={identity.id} data-testid="identity-row">
+                      <td>
+                        <Link to={`/identities/${identity.id}`}>{identity.label ?? identity.externalId ?? shortId(identity.id)}</Link>
+                      </td>
+                      <td>
+                        <StatusBadge tone={identityTone(identity.status)}>{identity.status}</StatusBadge>
+                      </td>
+                      <td>
+                        <code title={identity.address}>{shortId(identity.address)}</code>
+                      </td>
+                      <td>
+                        <code title={identity.inboxId ?? ''}>{shortId(identity.inboxId)}</code>
+                      </td>
+                      <td>{formatDateTime(identity.createdAt)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </AsyncSection>
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,143 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { api } from '../api/client.js';
+import type { AttachmentStore, TenantSettings } from '../api/types.js';
+import { AsyncSection, ErrorBanner } from '../components/feedback.js';
+import { PageHeader } from '../components/layout.js';
+import { formatBytes, formatDateTime } from '../lib/format.js';
+import { useTitle } from '../lib/router.js';
+import { useAction, useResource } from '../lib/use-resource.js';
+
+const STORES: { value: AttachmentStore; label: string }[] = [
+  { value: 'filesystem', label: 'Gateway filesystem' },
+  { value: 's3', label: 'S3-compatible bucket' },
+  { value: 'ipfs', label: 'IPFS' },
+];
+
+const MIB = 1024 * 1024;
+
+interface Draft {
+  store: AttachmentStore;
+  maxMiB: string;
+  maxFiles: string;
+  perCredential: string;
+  perTenant: string;
+}
+
+function draftOf(s: TenantSettings): Draft {
+  return {
+    store: s.attachments.store.value,
+    maxMiB: String(Math.round((s.attachments.maxBytes.value / MIB) * 100) / 100),
+    maxFiles: String(s.attachments.maxFiles.value),
+    perCredential: String(s.rateLimits.perCredentialPerMinute.value),
+    perTenant: String(s.rateLimits.perTenantPerMinute.value),
+  };
+}
+
+function SettingsForm({ settings, onSaved }: { settings: TenantSettings; onSaved: (s: TenantSettings) => void }) {
+  const [draft, setDraft] = useState<Draft>(() => draftOf(settings));
+  const [saved, setSaved] = useState(false);
+  useEffect(() => setDraft(draftOf(settings)), [settings]);
+  const save = useAction((body: unknown) => api.patch<TenantSettings>('/v1/settings', body));
+  const set = (field: keyof Draft) => (value: string) => {
+    setSaved(false);
+    setDraft((d) => ({ ...d, [field]: value }));
+  };
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const answer = await save.run({
+      attachments: { store: draft.store, maxBytes: Math.round(Number(draft.maxMiB) * MIB), maxFiles: Number(draft.maxFiles) },
+      rateLimits: { perCredentialPerMinute: Number(draft.perCredential), perTenantPerMinute: Number(draft.perTenant) },
+    });
+    if (answer) {
+      setSaved(true);
+      onSaved(answer);
+    }
+  };
+  const reset = async () => {
+    const answer = await save.run({
+      attachments: { store: null, maxBytes: null, maxFiles: null },
+      rateLimits: { perCredentialPerMinute: null, perTenantPerMinute: null },
+    });
+    if (answer) {
+      setSaved(true);
+      onSaved(answer);
+    }
+  };
+
+  const { attachments, rateLimits } = settings;
+  return (
+    <form className="form" onSubmit={(e) => void submit(e)}>
+      <ErrorBanner message={save.error} />
+      <fieldset className="panel">
+        <legend>Attachments</legend>
+        <label className="field">
+          <span>Store for new attachments</span>
+          <select value={draft.store} onChange={(e) => set('store')(e.target.value)}>
+            {STORES.map((s) => (
+              <option key={s.value} value={s.value}>
+                {s.label}
+                {s.value === attachments.store.default ? ' (default)' : ''}
+              </option>
+            ))}
+          </select>
+          <small>Only stores your operator configured accept uploads. Files are encrypted before they are stored.</small>
+        </label>
+        <div className="form-row">
+          <label className="field">
+            <span>Largest file (MiB)</span>
+            <input type="number" min={0.01} max={1024} step={0.01} required value={draft.maxMiB} onChange={(e) => set('maxMiB')(e.target.value)} />
+            <small>Default {formatBytes(attachments.maxBytes.default)}</small>
+          </label>
+          <label className="field">
+            <span>Files per message</span>
+            <input type="number" min={1} max={20} step={1} required value={draft.maxFiles} onChange={(e) => set('maxFiles')(e.target.value)} />
+            <small>Default {attachments.maxFiles.default}</small>
+          </label>
+        </div>
+      </fieldset>
+      <fieldset className="panel">
+        <legend>Rate limits (requests per minute)</legend>
+        <div className="form-row">
+          <label className="field">
+            <span>Per API key or token</span>
+            <input type="number" min={1} max={rateLimits.perCredentialPerMinute.max} step={1} required value={draft.perCredential} onChange={(e) => set('perCredential')(e.target.value)} />
+            <small>At most {rateLimits.perCredentialPerMinute.max} (operator limit)</small>
+          </label>
+          <label className="field">
+            <span>Whole account</span>
+            <input type="number" min={1} max={rateLimits.perTenantPerMinute.max} step={1} required value={draft.perTenant} onChange={(e) => set('perTenant')(e.target.value)} />
+            <small>At most {rateLimits.perTenantPerMinute.max} (operator limit)</small>
+          </label>
+        </div>
+      </fieldset>
+      <div className="button-row">
+        <button type="submit" className="button" disabled={save.pending}>
+          {save.pending ? 'Saving…' : 'Save settings'}
+        </button>
+        <button type="button" className="button button-secondary" onClick={() => void reset()} disabled={save.pending}>
+          Reset to defaults
+        </button>
+        <span role="status" aria-live="polite" className="muted">
+          {saved ? 'Saved.' : settings.updatedAt ? `Last changed ${formatDateTime(settings.updatedAt)}` : 'Using the defaults.'}
+        </span>
+      </div>
+    </form>
+  );
+}
+
+export function SettingsPage() {
+  useTitle('Settings');
+  const settings = useResource(() => api.get<TenantSettings>('/v1/settings'), []);
+  const [latest, setLatest] = useState<TenantSettings | null>(null);
+  return (
+    <>
+      <PageHeader title="Settings">
+        <p>Account-wide limits. Empty fields fall back to what the gateway’s operator configured.</p>
+      </PageHeader>
+      <AsyncSection resource={settings} loadingLabel="Loading settings…">
+        {(s) => <SettingsForm settings={latest ?? s} onSaved={setLatest} />}
+      </AsyncSection>
+    </>
+  );
+}

@@ -1,0 +1,199 @@
+import { useState } from 'react';
+import { api } from '../api/client.js';
+import { messageOf } from '../api/problem.js';
+import type { Page, Webhook, WebhookDelivery } from '../api/types.js';
+import { ConfirmButton } from '../components/confirm.js';
+import { AsyncSection, EmptyState, ErrorBanner, StatusBadge } from '../components/feedback.js';
+import { PageHeader } from '../components/layout.js';
+import { SecretOnce } from '../components/secret-once.js';
+import { formatDateTime, formatRelative, shortId } from '../lib/format.js';
+import { navigate, useTitle } from '../lib/router.js';
+import { useResource } from '../lib/use-resource.js';
+import { webhookState } from './webhooks-page.js';
+
+const DELIVERY_TONE: Record<WebhookDelivery['status'], 'good' | 'bad' | 'warn' | 'neutral'> = {
+  succeeded: 'good',
+  failed: 'bad',
+  pending: 'warn',
+  sending: 'neutral',
+};
+
+const STATUS_FILTERS = ['', 'pending', 'sending', 'succeeded', 'failed'] as const;
+
+function lastAnswer(d: WebhookDelivery): string {
+  if (d.lastStatusCode !== null) return `HTTP ${d.lastStatusCode}${d.lastDurationMs !== null ? ` in ${d.lastDurationMs} ms` : ''}`;
+  return d.lastError ?? '—';
+}
+
+function Deliveries({ webhookId }: { webhookId: string }) {
+  const [status, setStatus] = useState<(typeof STATUS_FILTERS)[number]>('');
+  const deliveries = useResource(() => api.get<Page<WebhookDelivery>>(`/v1/webhooks/${webhookId}/deliveries`, { limit: 50, status }), [webhookId, status]);
+  const [retryError, setRetryError] = useState<string | null>(null);
+  const [retrying, setRetrying] = useState<string | null>(null);
+
+  const retry = async (id: string) => {
+    setRetrying(id);
+    setRetryError(null);
+    try {
+      await api.post(`/v1/webhooks/${webhookId}/deliveries/${id}/retry`);
+    } catch (e) {
+      setRetryError(messageOf(e));
+    } finally {
+      setRetrying(null);
+    }
+    await deliveries.reload();
+  };
+
+  return (
+    <section className="panel" aria-labelledby="deliveries-title">
+      <h2 id="deliveries-title">Deliveries</h2>
+      <div className="toolbar">
+        <label className="field field-inline">
+          <span>Status</span>
+          <select value={status} onChange={(e) => setStatus(e.target.value as typeof status)}>
+            {STATUS_FILTERS.map((s) => (
+              <option key={s} value={s}>
+                {s || 'any'}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="button" className="button button-small button-secondary" onClick={() => void deliveries.reload()} disabled={deliveries.loading}>
+          {deliveries.loading ? 'Refreshing…' : 'Refresh'}
+        </button>
+      </div>
+      <ErrorBanner message={retryError} />
+      <AsyncSection
+        resource={deliveries}
+        loadingLabel="Loading deliveries…"
+        isEmpty={(page) => page.items.length === 0}
+        empty={<EmptyState title="No deliveries yet">Each event sent to this endpoint shows here with its attempts.</EmptyState>}
+      >
+        {(page) => (
+          <div className="table-wrap">
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">Event</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Attempts</th>
+                  <th scope="col">Last answer</th>
+                  <th scope="col">Next attempt</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {page.items.map((d) => (
+                  <tr key={d.id} data-testid="delivery-row" data-status={d.status}>
+                    <td>
+                      <code>{d.eventType}</code>
+                      <div className="muted small" title={d.eventId}>
+                        {shortId(d.eventId, 10)} · {formatRelative(d.createdAt)}
+                      </div>
+                    </td>
+                    <td>
+                      <StatusBadge tone={DELIVERY_TONE[d.status]}>{d.status}</StatusBadge>
+                    </td>
+                    <td data-testid="delivery-attempts">{d.attempts}</td>
+                    <td>{lastAnswer(d)}</td>
+                    <td>{d.status === 'pending' ? formatDateTime(d.nextAttemptAt) : '—'}</td>
+                    <td className="actions">
+                      {(d.status === 'failed' || d.status === 'pending') && (
+                        <button type="button" className="button button-small" onClick={() => void retry(d.id)} disabled={retrying === d.id} aria-label={`Retry delivery ${shortId(d.eventId, 10)} now`}>
+                          {retrying === d.id ? 'Retrying…' : 'Retry now'}
+                        </button>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </AsyncSection>
+    </section>
+  );
+}
+
+export function WebhookDetailPage({ id }: { id: string }) {
+  const webhook = useResource(() => api.get<Webhook>(`/v1/webhooks/${encodeURIComponent(id)}`), [id]);
+  const [secret, setSecret] = useState<string | null>(null);
+  const [actionError, setActionError] = useState<string | null>(null);
+  useTitle(webhook.data ? `Webhook ${webhook.data.url}` : 'Webhook');
+
+  const act = async (work: () => Promise<unknown>) => {
+    setActionError(null);
+    try {
+      await work();
+    } catch (e) {
+      setActionError(messageOf(e));
+    }
+  };
+  const rotate = () =>
+    act(async () => {
+      const answer = await api.post<{ secret: string }>(`/v1/webhooks/${id}/rotate-secret`);
+      setSecret(answer.secret);
+    });
+  const setEnabled = (enabled: boolean) =>
+    act(async () => {
+      await api.patch(`/v1/webhooks/${id}`, { enabled });
+      await webhook.reload();
+    });
+  const remove = () =>
+    act(async () => {
+      await api.delete(`/v1/webhooks/${id}`);
+      navigate('/webhooks', { replace: true });
+    });
+
+  return (
+    <>
+      <PageHeader title="Webhook endpoint" back={{ to: '/webhooks', label: 'Webhooks' }} />
+      <ErrorBanner message={actionError} />
+      {secret && <SecretOnce label="New signing secret" value={secret} onDismiss={() => setSecret(null)} />}
+      <AsyncSection resource={webhook} loadingLabel="Loading the endpoint…">
+        {(w) => {
+          const state = webhookState(w);
+          return (
+            <section className="panel" aria-labelledby="endpoint-title">
+              <h2 id="endpoint-title" className="wrap">
+                {w.url}
+              </h2>
+              <dl className="facts">
+                <dt>State</dt>
+                <dd>
+                  <StatusBadge tone={state.tone}>{state.label}</StatusBadge>
+                </dd>
+                <dt>Events</dt>
+                <dd>{w.events.join(', ')}</dd>
+                <dt>Failures in a row</dt>
+                <dd>{w.consecutiveFailures}</dd>
+                <dt>Created</dt>
+                <dd>{formatDateTime(w.createdAt)}</dd>
+              </dl>
+              <div className="button-row">
+                {w.enabled ? (
+                  <button type="button" className="button button-secondary" onClick={() => void setEnabled(false)}>
+                    Pause
+                  </button>
+                ) : (
+                  <button type="button" className="button" onClick={() => void setEnabled(true)}>
+                    Resume
+                  </button>
+                )}
+                <ConfirmButton label="Rotate secret" title="Rotate the signing secret?" confirmLabel="Rotate" className="button button-secondary" onConfirm={rotate}>
+                  <p>The current secret stops signing immediately. Update your receiver with the new one, which is shown once.</p>
+                </ConfirmButton>
+                <ConfirmButton label="Delete endpoint" title="Delete this endpoint?" confirmLabel="Delete" onConfirm={remove}>
+                  <p>The endpoint and its delivery log are deleted. Pending deliveries are not sent.</p>
+                </ConfirmButton>
+              </div>
+            </section>
+          );
+        }}
+      </AsyncSection>
+      <Deliveries webhookId={id} />
+    </>
+  );
+}

@@ -1,0 +1,131 @@
+import { useState, type FormEvent } from 'react';
+import { api } from '../api/client.js';
+import { WEBHOOK_EVENT_TYPES, type Page, type Webhook, type WebhookEventType } from '../api/types.js';
+import { AsyncSection, EmptyState, ErrorBanner, StatusBadge } from '../components/feedback.js';
+import { PageHeader } from '../components/layout.js';
+import { SecretOnce } from '../components/secret-once.js';
+import { formatDateTime } from '../lib/format.js';
+import { Link, useTitle } from '../lib/router.js';
+import { useAction, useResource } from '../lib/use-resource.js';
+
+export function webhookState(w: Webhook): { tone: 'good' | 'bad' | 'warn'; label: string } {
+  if (w.enabled) return w.consecutiveFailures > 0 ? { tone: 'warn', label: `failing (${w.consecutiveFailures})` } : { tone: 'good', label: 'enabled' };
+  return { tone: 'bad', label: w.disabledReason === 'consecutive_failures' ? 'disabled after failures' : 'paused' };
+}
+
+export function EventChecklist({ value, onChange }: { value: WebhookEventType[]; onChange: (events: WebhookEventType[]) => void }) {
+  const toggle = (event: WebhookEventType) => onChange(value.includes(event) ? value.filter((e) => e !== event) : [...value, event]);
+  return (
+    <fieldset className="field">
+      <legend>Events</legend>
+      <div className="checks">
+        {WEBHOOK_EVENT_TYPES.map((event) => (
+          <label key={event} className="check">
+            <input type="checkbox" checked={value.includes(event)} onChange={() => toggle(event)} />
+            <code>{event}</code>
+          </label>
+        ))}
+      </div>
+    </fieldset>
+  );
+}
+
+function CreateWebhookForm({ onCreated }: { onCreated: (webhook: Webhook & { secret: string }) => void }) {
+  const [url, setUrl] = useState('');
+  const [events, setEvents] = useState<WebhookEventType[]>(['message.received']);
+  const create = useAction((body: { url: string; events: WebhookEventType[] }) => api.post<Webhook & { secret: string }>('/v1/webhooks', body));
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const created = await create.run({ url, events });
+    if (created) {
+      setUrl('');
+      onCreated(created);
+    }
+  };
+  return (
+    <form className="panel form" onSubmit={(e) => void submit(e)} aria-labelledby="create-webhook-title">
+      <h2 id="create-webhook-title">Add an endpoint</h2>
+      <ErrorBanner message={create.error} />
+      <label className="field">
+        <span>URL</span>
+        <input type="url" required maxLength={2048} value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://api.example.com/mailroom/webhooks" />
+      </label>
+      <EventChecklist value={events} onChange={setEvents} />
+      <button type="submit" className="button" disabled={create.pending || events.length === 0}>
+        {create.pending ? 'Adding…' : 'Add endpoint'}
+      </button>
+    </form>
+  );
+}
+
+export function WebhooksPage() {
+  useTitle('Webhooks');
+  const webhooks = useResource(() => api.get<Page<Webhook>>('/v1/webhooks', { limit: 100 }), []);
+  const [created, setCreated] = useState<(Webhook & { secret: string }) | null>(null);
+  return (
+    <>
+      <PageHeader title="Webhooks">
+        <p>
+          Mailroom POSTs events to your endpoints, signed with <code>Mailroom-Signature: v1=HMAC-SHA256(secret, timestamp.body)</code>, and retries failures with
+          backoff.
+        </p>
+      </PageHeader>
+      {created && (
+        <div>
+          <SecretOnce label={`Signing secret for ${created.url}`} value={created.secret} onDismiss={() => setCreated(null)} />
+          <p>
+            <Link to={`/webhooks/${created.id}`}>Open the new endpoint and its deliveries</Link>
+          </p>
+        </div>
+      )}
+      <CreateWebhookForm
+        onCreated={(w) => {
+          setCreated(w);
+          void webhooks.reload();
+        }}
+      />
+      <section className="panel" aria-labelledby="webhooks-title">
+        <h2 id="webhooks-title">Endpoints</h2>
+        <AsyncSection
+          resource={webhooks}
+          isEmpty={(page) => page.items.length === 0}
+          empty={<EmptyState title="No webhook endpoints yet">Add one above to receive message and consent events.</EmptyState>}
+        >
+          {(page) => (
+            <div className="table-wrap">
+              <table className="table">
+                <thead>
+                  <tr>
+                    <th scope="col">URL</th>
+                    <th scope="col">Events</th>
+                    <th scope="col">State</th>
+                    <th scope="col">Created</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {page.items.map((w) => {
+                    const state = webhookState(w);
+                    return (
+                      <tr key={w.id} data-testid="webhook-row">
+                        <td>
+                          <Link to={`/webhooks/${w.id}`} className="wrap">
+                            {w.url}
+                          </Link>
+                        </td>
+                        <td>{w.events.join(', ')}</td>
+                        <td>
+                          <StatusBadge tone={state.tone}>{state.label}</StatusBadge>
+                        </td>
+                        <td>{formatDateTime(w.createdAt)}</td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </AsyncSection>
+      </section>
+    </>
+  );
+}
