@@ -14,6 +14,7 @@ import { IdentitiesModule } from './modules/identities/identities.module.js';
 import { ConversationsModule } from './modules/conversations/conversations.module.js';
 import { MessagesModule } from './modules/messages/messages.module.js';
 import { ConsentModule } from './modules/consent/consent.module.js';
+import { AttachmentsModule } from './modules/attachments/attachments.module.js';
 import { MailroomGraphqlModule } from './modules/graphql/graphql.module.js';
 import { RealtimeModule } from './modules/realtime/realtime.module.js';
 import { WebhooksModule } from './modules/webhooks/webhooks.module.js';
@@ -60,6 +61,7 @@ export class AppModule {
         ConversationsModule,
         MessagesModule,
         ConsentModule,
+        AttachmentsModule,
         MailroomGraphqlModule,
         UsageModule,
         SettingsModule,
