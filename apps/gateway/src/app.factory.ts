@@ -8,6 +8,7 @@ import { AppModule } from './app.module.js';
 import { ProblemDetailsFilter } from './common/errors/index.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from './common/logging/logging.module.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
+import { registerOwnerRouting } from './modules/replicas/owner-routing.js';
 import type { GatewayRuntime } from './runtime.js';
 
 export interface CreateAppOptions {
@@ -34,6 +35,7 @@ export async function createGatewayApp(runtime: GatewayRuntime, options: CreateA
     reply.header(REQUEST_ID_HEADER, request.id);
     done();
   });
+  registerOwnerRouting(adapter.getInstance(), runtime, () => runtime.replica.url);
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(new ProblemDetailsFilter(app.get(HttpAdapterHost)));

@@ -5,6 +5,7 @@ import { pino } from 'pino';
 import type { GatewayConfig } from '@mailroom/config';
 import { createGatewayApp, type CreateAppOptions } from './app.factory.js';
 import { startRuntime, type StartupLog } from './infrastructure.js';
+import { sessionNameFor } from './modules/replicas/owner-routing.js';
 import { HealthService } from './modules/health/health.service.js';
 import type { GatewayRuntime } from './runtime.js';
 
@@ -40,6 +41,8 @@ export async function startGateway(
   const { port } = server.address() as AddressInfo;
   const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  started.runtime.replica.url = config.http.internalUrl ?? url;
+  await started.runtime.locks.setApplicationName(sessionNameFor(started.runtime.replica.url));
 
   let stopping: Promise<void> | undefined;
   const stop = () =>

@@ -143,6 +143,8 @@ export async function startRuntime(config: GatewayConfig, log: StartupLog): Prom
       jwtSecret,
       vault,
       pool,
+      locks,
+      replica: {},
     };
     return { runtime, stop };
   } catch (error) {

@@ -3,7 +3,7 @@ import type { EventBus } from '@mailroom/events';
 import type { Redis } from 'ioredis';
 import type { KeyVault } from '@mailroom/key-vault';
 import type { InstallationPool } from '@mailroom/xmtp';
-import type { PrismaClient } from '@mailroom/persistence';
+import type { PgAdvisoryIdentityLocks, PrismaClient } from '@mailroom/persistence';
 
 /** A dependency whose failure makes the gateway not ready; `check` throws with a short reason. */
 export interface ReadinessCheck {
@@ -30,6 +30,10 @@ export interface GatewayRuntime {
   readonly vault: KeyVault;
   /** Live XMTP clients of hosted identities, at most one process per identity. */
   readonly pool: InstallationPool;
+  /** This process's identity locks (one Postgres session); named after the replica's internal URL once it listens. */
+  readonly locks: PgAdvisoryIdentityLocks;
+  /** Where other replicas reach this one; set once the server listens. */
+  readonly replica: { url?: string };
 }
 
 export const GATEWAY_RUNTIME = Symbol('GATEWAY_RUNTIME');

@@ -15,6 +15,8 @@ export interface GatewayConfig {
     readonly publicBaseUrl?: string;
     readonly corsOrigins: readonly string[];
     readonly trustProxy: boolean;
+    /** Absent: the address the server listens on. */
+    readonly internalUrl?: string;
   };
   readonly log: { readonly level: LogLevel };
   readonly dataDir: string;
@@ -154,6 +156,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
         .map((o) => o.trim())
         .filter(Boolean),
       trustProxy: (values.TRUST_PROXY as boolean | undefined) ?? false,
+      internalUrl: (values.INTERNAL_URL as string | undefined)?.replace(/\/+$/, ''),
     },
     log: { level: (values.LOG_LEVEL as LogLevel | undefined) ?? 'info' },
     dataDir: path.resolve((values.DATA_DIR as string | undefined) ?? './data'),

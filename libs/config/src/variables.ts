@@ -82,6 +82,11 @@ export const VARIABLES = {
     description: 'Absolute base of links the gateway hands out.',
     fallback: '`http://localhost:<PORT>`',
   },
+  INTERNAL_URL: {
+    schema: url(['http', 'https']),
+    description: 'How other gateway replicas reach this one; requests for an identity another replica holds are forwarded there.',
+    fallback: 'the address the gateway listens on',
+  },
   TRUST_PROXY: {
     schema: booleanFlag,
     description: 'Trust `X-Forwarded-For`/`-Proto` from a reverse proxy (set only behind one: clients could forge them).',

@@ -62,6 +62,7 @@ export class PgAdvisoryIdentityLocks implements IdentityLocks {
   #queue: Promise<unknown> = Promise.resolve();
   #generation = 0;
   #closed = false;
+  #applicationName = 'mailroom-identity-locks';
 
   constructor(options: PgAdvisoryIdentityLocksOptions) {
     this.#options = { pingIntervalMs: 5_000, reconnectDelayMs: 1_000, ...options };
@@ -75,6 +76,16 @@ export class PgAdvisoryIdentityLocks implements IdentityLocks {
   /** The Postgres backend pid of the lock session (for diagnostics and tests), or undefined when disconnected. */
   get backendPid(): number | undefined {
     return (this.#connection as (pg.Client & { processID?: number }) | undefined)?.processID;
+  }
+
+  /**
+   * Names this process's lock session, e.g. with the URL other replicas reach it at: `findIdentityLockHolder`
+   * reads it back, so a replica can route a request to the one that holds an identity. At most 63 bytes.
+   */
+  async setApplicationName(name: string): Promise<void> {
+    this.#applicationName = name.slice(0, 63);
+    const connection = this.#connection;
+    if (connection) await this.#run(connection, "SELECT set_config('application_name', $1, false)", [this.#applicationName]);
   }
 
   onLost(callback: () => void): void {
@@ -138,7 +149,7 @@ export class PgAdvisoryIdentityLocks implements IdentityLocks {
       keepAlive: true,
       // A statement that hangs (half-open socket) fails, so the ping notices and the locks are declared lost.
       query_timeout: this.#options.pingIntervalMs * 2,
-      application_name: 'mailroom-identity-locks',
+      application_name: this.#applicationName,
     });
     const generation = this.#generation;
     connection.on('error', (error) => this.#lose(connection, error));
@@ -222,4 +233,25 @@ export class PgAdvisoryIdentityLocks implements IdentityLocks {
     if (this.#pingTimer) clearInterval(this.#pingTimer);
     this.#pingTimer = undefined;
   }
+}
+
+/** What can run a parameterised query: a pg Client or Pool. */
+interface Queryable {
+  query(text: string, values?: unknown[]): Promise<{ rows: Array<Record<string, unknown>> }>;
+}
+
+/**
+ * The application name of the session holding an identity's lock (see `setApplicationName`), or undefined when no
+ * process holds it. A dead process's session is gone, so its identities are free again at once.
+ */
+export async function findIdentityLockHolder(db: Queryable, identityId: string): Promise<string | undefined> {
+  const key = BigInt.asUintN(64, identityLockKey(identityId));
+  const result = await db.query(
+    `SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+      WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 AND l.classid = $1::oid AND l.objid = $2::oid
+      LIMIT 1`,
+    [(key >> 32n).toString(), (key & 0xffffffffn).toString()],
+  );
+  const name = result.rows[0]?.application_name;
+  return typeof name === 'string' ? name : undefined;
 }

@@ -17,4 +17,4 @@ export type {
 export { AdminRole, ApiKeyScope, IdempotencyState, IdentityCustody, IdentityStatus } from './generated/prisma/enums.js';
 export { DEFAULT_MIGRATIONS_DIR } from './paths.js';
 export { tenantScope, scopedWhere, type TenantId, type TenantScope } from './tenant-scope.js';
-export { identityLockKey, IdentityLocksUnavailableError, PgAdvisoryIdentityLocks, type IdentityLocks, type PgAdvisoryIdentityLocksOptions } from './identity-locks.js';
+export { findIdentityLockHolder, identityLockKey, IdentityLocksUnavailableError, PgAdvisoryIdentityLocks, type IdentityLocks, type PgAdvisoryIdentityLocksOptions } from './identity-locks.js';
