@@ -74,7 +74,9 @@ try {
   }
   loads.rss = load();
 
-  const scale = await runPhase({ ...base, phase: 'scale', maxLive: Math.min(SCALE_LIVE, created.made), randomUses: RANDOM_USES });
+  // Fewer live slots than identities, so the sweep and the random uses must evict.
+  const scaleLive = Math.min(SCALE_LIVE, Math.floor(created.made * 0.6));
+  const scale = await runPhase({ ...base, phase: 'scale', maxLive: scaleLive, randomUses: RANDOM_USES });
   console.log(scale.failed ? `scale failed: ${JSON.stringify(scale)}` : `scale: ${scale.identities} identities, ${scale.stats.evictions} evictions`);
   loads.scale = load();
 
@@ -114,13 +116,15 @@ Issue references (raw SDK on the issue author's machines): create 37 ms p50; bui
 |---:|---:|---:|---:|---:|---:|---:|
 ${rssRows.join('\n')}
 
-**1,000 live clients could not be measured, for the raw SDK either.** The first full run (BENCH_IDENTITIES_RSS_COUNTS=10,100,1000) crashed the *raw* \`Client.build\` process before it reached 1,000 live clients: a libxmtp panic in \`scheduled_thread_pool::ScheduledThreadPool::new_inner\` (r2d2's per-database helper threads, \`xmtp_db … DbPool::new\`) with \`Os { code: 11, WouldBlock }\`: the thread could not be created, and SQLCipher logged \`mlock() returned -1 errno=12\` (RLIMIT_MEMLOCK here is 8 MiB). Each live client costs about 3 OS threads (column above); in a separate probe neither \`releaseDbConnection()\` nor dropping the client and forcing GC gave them back within a second (whether they come back later was not established: the creation phase, which closes each client right away, got through ${created.made} clients in one process). So threads, not RSS, bound the live set on this box; the scaled test below uses ${Math.min(SCALE_LIVE, created.made)} live clients.
+**1,000 live clients could not be measured, for the raw SDK either.** An earlier full run (BENCH_IDENTITIES_RSS_COUNTS=10,100,1000) crashed the *raw* \`Client.build\` process before it reached 1,000 live clients: a libxmtp panic in \`scheduled_thread_pool::ScheduledThreadPool::new_inner\` (r2d2's helper threads for each client database, \`xmtp_db … DbPool::new\`) with \`Os { code: 11, WouldBlock }\`, i.e. no new OS thread, while SQLCipher logged \`mlock() returned -1 errno=12\` (RLIMIT_MEMLOCK is 8 MiB here). Each live client costs 3 OS threads (column above).
+
+**SDK 5.5.0 gives those threads back only late.** The SDK has no \`close()\`. After \`releaseDbConnection()\` (what the pool does on eviction) and dropping the client, the 3 threads stay until the native client is finalized: in a probe (10 identities, maxLive 5, 30 activations, \`gc()\` every 10 s) the process held +105 threads for 10–20 s after the last eviction and was back to 3 per live client after 30 s; \`dbReconnect()\` on a released client also starts 3 new threads. So LRU eviction bounds open databases and live MLS state, but threads follow the live set **plus every client evicted in roughly the last half minute** (longer if V8 collects the dropped wrappers late). The scaled run below churns fast and shows it; 1,000 live clients plus churn needs a higher thread/mapping budget than this box gives, or several processes (the identity locks already shard identities across processes).
 
 Issue reference: ~1.2 MiB per live client at 300 clients (raw). Target ≤ 1.5× raw → **${rss.filter((r) => r.mode === 'pool').every((r) => r.perClientMiB <= 1.5 * rss.find((x) => x.count === r.count && x.mode === 'raw').perClientMiB) ? 'met' : 'missed'}** at every measured count.
 
 ### Many identities, bounded live set
 
-${created.made} identities created in ${createSeconds.toFixed(0)} s (${creationRate.toFixed(1)}/s, half through the pool, half raw, in one process that closes each client after creating it; ${(dbBytesPerIdentity / 1024).toFixed(0)} KiB of database files each), then one process with \`maxLive: ${Math.min(SCALE_LIVE, created.made)}\` touched every identity once in order (${scale.sweepSeconds?.toFixed(0) ?? '—'} s) and made ${RANDOM_USES} uses of random identities (${scale.randomSeconds?.toFixed(0) ?? '—'} s).
+${created.made} identities created in ${createSeconds.toFixed(0)} s (${creationRate.toFixed(1)}/s, half through the pool, half raw, in one process that closes each client after creating it; ${(dbBytesPerIdentity / 1024).toFixed(0)} KiB of database files each), then one process with \`maxLive: ${scaleLive}\` touched every identity once in order (${scale.sweepSeconds?.toFixed(0) ?? '—'} s) and made ${RANDOM_USES} uses of random identities (${scale.randomSeconds?.toFixed(0) ?? '—'} s).
 
 ${scale.failed ? `**The scaled run crashed** after ${scale.last?.uses ?? '?'} uses (${scale.last?.activations ?? '?'} activations, ${scale.last?.evictions ?? '?'} evictions, ${scale.last?.live ?? '?'} live, ${scale.last?.threads ?? '?'} OS threads, RSS ${scale.last?.rss?.toFixed(0) ?? '?'} MiB at the last progress line): \`${scale.panic}\`. Evicted clients do not give their threads back (see above), so a long-lived process that churns through more identities than it keeps live runs out of threads; the pool cannot fix this from JavaScript with SDK 5.5.0.` : `| measure | value |
 |---|---:|
@@ -131,9 +135,9 @@ ${scale.failed ? `**The scaled run crashed** after ${scale.last?.uses ?? '?'} us
 | use() needing activation (with eviction) p50 / p99 ms | ${ms(p(scale.miss, 50))} / ${ms(p(scale.miss, 99))} (${scale.miss.length} uses) |
 | peak RSS / RSS at the end MiB | ${scale.peakRss.toFixed(0)} / ${scale.rssAfter.toFixed(0)} |
 | close() of ${scale.stats.live} live clients ms | ${scale.closeMs.toFixed(0)} |
-| OS threads of the process at the end | ${scale.threads} |`}
+| OS threads at start → end of the scaled run | ${scale.threadsAtStart} → ${scale.threads} (${((scale.threads - scale.threadsAtStart) / scale.stats.activations).toFixed(2)} per activation made during the run, with ${scale.stats.live} live) |`}
 
-${created.made >= 10_000 ? 'The issue target of 10,000 identities was measured directly.' : `Not measured at the issue's 10,000 identities: creating them at this run's rate would take about ${extrapolatedCreateMinutes.toFixed(0)} min on these 2 cores, so the run stopped creating after ${CREATE_SECONDS} s. Extrapolation: memory is bounded by the live set (RSS depends on maxLive, not on the number of hosted identities, since idle identities are only files and a Postgres row), and a miss costs one activation whatever the total; 10,000 identities would add about ${((10_000 * dbBytesPerIdentity) / 2 ** 30).toFixed(2)} GiB of database files. What this run cannot show: libxmtp per-database growth with real message history, and a 10,000-identity sweep's wall time (≈ ${((10_000 * p(scale.miss ?? [], 50)) / 1000 / 60).toFixed(0)} min at the measured miss p50).`}
+${created.made >= 10_000 ? 'The issue target of 10,000 identities was measured directly.' : `Not measured at the issue's 10,000 identities: creating them at this run's rate would take about ${extrapolatedCreateMinutes.toFixed(0)} min on these 2 cores, so the run stopped creating after ${CREATE_SECONDS} s. Extrapolation: idle identities cost only files (about ${((10_000 * dbBytesPerIdentity) / 2 ** 30).toFixed(2)} GiB for 10,000) and a Postgres row, and a miss costs one activation whatever the total, so hosting 10,000 with 1,000 live is a question of the live set and of churn. With SDK 5.5.0, 1,000 live clients in one process is not reachable on this box (the raw SDK crashed before it, see above), and fast churn temporarily adds 3 threads per evicted client, so size the live set to the working set and split identities across processes beyond a few hundred live clients each. What this run cannot show: libxmtp per-database growth with real message history, and a 10,000-identity sweep's wall time (≈ ${((10_000 * p(scale.miss ?? [], 50)) / 1000 / 60).toFixed(0)} min at the measured miss p50).`}
 `;
   await writeSection('identities', md);
   console.log(md);

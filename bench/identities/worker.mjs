@@ -148,6 +148,7 @@ async function scale() {
       process.stdout.write(`PROGRESS ${JSON.stringify({ uses: hit.length + miss.length, ...pool.stats(), threads: threads(), rss: rssMiB() })}\n`);
     }
   };
+  const threadsAtStart = threads();
   const started = performance.now();
   for (const identity of identities) await useOne(identity);
   const sweepSeconds = (performance.now() - started) / 1000;
@@ -155,7 +156,7 @@ async function scale() {
   for (let i = 0; i < job.randomUses; i++) await useOne(identities[Math.floor(Math.random() * identities.length)]);
   const randomSeconds = (performance.now() - randomStarted) / 1000;
   await settle();
-  const result = { identities: identities.length, stats: pool.stats(), hit, miss, sweepSeconds, randomSeconds, peakRss, rssAfter: rssMiB(), threads: threads() };
+  const result = { identities: identities.length, stats: pool.stats(), hit, miss, sweepSeconds, randomSeconds, peakRss, rssAfter: rssMiB(), threads: threads(), threadsAtStart };
   const [closeMs] = await timed(close);
   return { ...result, closeMs };
 }
