@@ -6,3 +6,4 @@ export * from './pool/index.js';
 export { disposableEoaSigner, ethereumIdentifier, type DisposableSigner } from './identity/disposable-signer.js';
 export * from './messages/index.js';
 export * from './attachments/index.js';
+export * from './wallet/index.js';

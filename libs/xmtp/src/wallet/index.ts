@@ -1,0 +1,9 @@
+export {
+  WalletSignatureError,
+  WalletSignatureRequests,
+  type WalletRequestCompleted,
+  type WalletRequestIssued,
+  type WalletRequestKind,
+  type WalletSignatureRequestsOptions,
+  type WalletSignerRef,
+} from './wallet-signature-requests.js';
