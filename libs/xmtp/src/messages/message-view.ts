@@ -1,16 +1,16 @@
 import { DeliveryStatus, GroupMessageKind, ReactionAction, ReactionSchema, type DecodedMessage, type Message } from '@xmtp/node-sdk';
 
-export interface ContentTypeView {
+export type ContentTypeView = {
   authorityId: string;
   typeId: string;
   versionMajor: number;
   versionMinor: number;
-}
+};
 
 export type DeliveryStatusName = 'unpublished' | 'published' | 'failed';
 
 /** A message as Mailroom's transports show it: plain JSON, no bigint, no bytes except base64. */
-export interface MessageView {
+export type MessageView = {
   id: string;
   conversationId: string;
   senderInboxId: string;
@@ -29,7 +29,7 @@ export interface MessageView {
   /** Base64 of the encoded content bytes when the type is unknown to Mailroom; null otherwise. */
   encodedContent: string | null;
   deliveryStatus: DeliveryStatusName;
-}
+};
 
 const DELIVERY: Record<number, DeliveryStatusName> = {
   [DeliveryStatus.Unpublished]: 'unpublished',

@@ -7,6 +7,12 @@ import { IdentityHosting } from '../identities/identity-hosting.js';
 import { ConversationFreshness } from './conversation-freshness.js';
 
 const CONVERSATION_ID = /^[0-9a-f]{1,128}$/;
+/**
+ * Active identity rows are reused for this long, saving a Postgres round trip on hot send paths. A deleted identity
+ * cannot be reached through a stale row: deletion destroys its pool entry first, so use() fails.
+ */
+const IDENTITY_ROW_TTL_MS = 1_000;
+const IDENTITY_ROW_CACHE_MAX = 10_000;
 
 export interface AccessOptions {
   /** Runs in the identity's serialized write queue: anything that syncs, sends or changes state. */
@@ -25,8 +31,19 @@ export class ConversationAccess {
     private readonly freshness: ConversationFreshness,
   ) {}
 
+  private readonly rows = new Map<string, { row: Identity; expires: number }>();
+
   async identity(scope: TenantScope, identityId: string): Promise<Identity> {
-    const row = await this.identities.requireActive(scope, identityId);
+    const key = `${scope.tenantId}/${identityId}`;
+    const cached = this.rows.get(key);
+    let row: Identity;
+    if (cached && cached.expires > Date.now()) {
+      row = cached.row;
+    } else {
+      row = await this.identities.requireActive(scope, identityId);
+      if (this.rows.size >= IDENTITY_ROW_CACHE_MAX) this.rows.clear();
+      this.rows.set(key, { row, expires: Date.now() + IDENTITY_ROW_TTL_MS });
+    }
     await this.freshness.touch(row);
     return row;
   }

@@ -10,7 +10,7 @@ export const consentState = (name: ConsentName): ConsentState =>
   name === 'allowed' ? ConsentState.Allowed : name === 'denied' ? ConsentState.Denied : ConsentState.Unknown;
 
 /** A conversation as Mailroom's transports show it. Group-only fields are absent on DMs. */
-export interface ConversationView {
+export type ConversationView = {
   id: string;
   type: 'dm' | 'group';
   /** DMs: the other participant. */
@@ -29,14 +29,14 @@ export interface ConversationView {
   addedByInboxId: string;
   createdAt: string;
   createdAtNs: string;
-}
+};
 
-export interface MemberView {
+export type MemberView = {
   inboxId: string;
   addresses: string[];
   role: 'member' | 'admin' | 'super_admin';
   installationCount: number;
-}
+};
 
 const PERMISSIONS = {
   [GroupPermissionsOptions.Default]: 'default',

@@ -10,6 +10,7 @@ import {
   presentRawMessage,
   sendContent,
   type Client,
+  type DecodedMessage,
   type Message,
   type MessageView,
 } from '@mailroom/xmtp';
@@ -60,15 +61,20 @@ export class MessagesService {
       conversationId,
       async (conversation, client) => {
         await syncUnlessInactive(conversation);
-        const raw = await findRawMessages(conversation, {
+        const options = {
           limit: fetchLimit,
           direction: direction === 'asc' ? SortDirection.Ascending : SortDirection.Descending,
           contentTypes,
           sentBeforeNs: cursor && direction === 'desc' ? cursor.ns + 1n : undefined,
           sentAfterNs: cursor && direction === 'asc' ? cursor.ns - 1n : undefined,
-        });
+        };
+        const raw = await findRawMessages(conversation, options);
         const page = takePage(raw, limit, cursor, direction, (m) => ({ ns: m.sentAtNs, id: m.id }), fetchLimit);
-        return { items: page.items.map((m) => present(client, m)), nextCursor: page.nextCursor };
+        // One batch decode for the page; the decoded listing leaves out reactions and read receipts, which are
+        // decoded one by one. Pages holding unknown types are decoded one by one too (the batch warns per unknown).
+        const wantsDecoded = page.items.length > 0 && page.items.every((m) => m.content.type?.authorityId === XMTP_AUTHORITY);
+        const decoded = new Map(wantsDecoded ? (await conversation.messages(options)).map((m) => [m.id, m]) : []);
+        return { items: page.items.map((m) => present(client, m, decoded.get(m.id))), nextCursor: page.nextCursor };
       },
       { write: true },
     );
@@ -102,7 +108,7 @@ export class MessagesService {
   }
 }
 
-function present(client: Client<unknown>, raw: Message): MessageView {
-  const decodable = raw.content.type?.authorityId === XMTP_AUTHORITY;
-  return presentRawMessage(raw, decodable ? client.conversations.getMessageById(raw.id) : undefined);
+function present(client: Client<unknown>, raw: Message, decoded: DecodedMessage<unknown> | undefined): MessageView {
+  if (decoded || raw.content.type?.authorityId !== XMTP_AUTHORITY) return presentRawMessage(raw, decoded);
+  return presentRawMessage(raw, client.conversations.getMessageById(raw.id));
 }
