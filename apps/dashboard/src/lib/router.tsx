@@ -12,6 +12,16 @@ function currentPath(): string {
   return path === '' ? '/' : path;
 }
 
+/** Path and query string: a change of either re-renders subscribers. */
+function currentLocation(): string {
+  return `${currentPath()}${window.location.search}`;
+}
+
+function subscribe(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
 export function navigate(to: string, options: { replace?: boolean } = {}): void {
   const url = `${BASE}${to}`;
   if (options.replace) window.history.replaceState(null, '', url);
@@ -21,18 +31,13 @@ export function navigate(to: string, options: { replace?: boolean } = {}): void 
 }
 
 export function usePath(): string {
-  return useSyncExternalStore(
-    (listener) => {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    currentPath,
-  );
+  return useSyncExternalStore(subscribe, currentPath);
 }
 
 export function useQueryParam(name: string): string | null {
-  usePath();
-  return new URLSearchParams(window.location.search).get(name);
+  const location = useSyncExternalStore(subscribe, currentLocation);
+  const query = location.indexOf('?');
+  return query < 0 ? null : new URLSearchParams(location.slice(query)).get(name);
 }
 
 /** Matches `/identities/:id` against a path; returns the parameters or null. */

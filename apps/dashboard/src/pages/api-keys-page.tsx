@@ -96,7 +96,7 @@ export function ApiKeysPage() {
         >
           {(page) => (
             <div className="table-wrap">
-              <table className="table">
+              <table className="table stack">
                 <thead>
                   <tr>
                     <th scope="col">Name</th>
@@ -112,14 +112,14 @@ export function ApiKeysPage() {
                 <tbody>
                   {page.items.map((key) => (
                     <tr key={key.id} data-testid="api-key-row">
-                      <td>{key.name}</td>
-                      <td>
+                      <td data-label="Name">{key.name}</td>
+                      <td data-label="Prefix">
                         <code>{key.prefix}…</code>
                       </td>
-                      <td>{key.scopes.join(', ')}</td>
-                      <td>{formatDateTime(key.createdAt)}</td>
-                      <td>{formatRelative(key.lastUsedAt)}</td>
-                      <td className="actions">
+                      <td data-label="Scopes">{key.scopes.join(', ')}</td>
+                      <td data-label="Created">{formatDateTime(key.createdAt)}</td>
+                      <td data-label="Last used">{formatRelative(key.lastUsedAt)}</td>
+                      <td data-label="" className="actions">
                         {key.revokedAt ? (
                           <StatusBadge tone="bad">revoked</StatusBadge>
                         ) : (

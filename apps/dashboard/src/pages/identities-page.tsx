@@ -62,7 +62,7 @@ export function IdentitiesPage() {
         >
           {(page) => (
             <div className="table-wrap">
-              <table className="table">
+              <table className="table stack">
                 <thead>
                   <tr>
                     <th scope="col">Label</th>
@@ -75,19 +75,19 @@ export function IdentitiesPage() {
                 <tbody>
                   {page.items.map((identity) => (
                     <tr key={identity.id} data-testid="identity-row">
-                      <td>
+                      <td data-label="Label">
                         <Link to={`/identities/${identity.id}`}>{identity.label ?? identity.externalId ?? shortId(identity.id)}</Link>
                       </td>
-                      <td>
+                      <td data-label="Status">
                         <StatusBadge tone={identityTone(identity.status)}>{identity.status}</StatusBadge>
                       </td>
-                      <td>
+                      <td data-label="Address">
                         <code title={identity.address}>{shortId(identity.address)}</code>
                       </td>
-                      <td>
+                      <td data-label="Inbox">
                         <code title={identity.inboxId ?? ''}>{shortId(identity.inboxId)}</code>
                       </td>
-                      <td>{formatDateTime(identity.createdAt)}</td>
+                      <td data-label="Created">{formatDateTime(identity.createdAt)}</td>
                     </tr>
                   ))}
                 </tbody>

@@ -32,7 +32,7 @@ function InboxStatePanel({ state }: { state: InboxState }) {
         <Meter label="Identity updates" value={state.identityUpdateCount} max={state.identityUpdateLimit} warnAt={200} />
       </div>
       <div className="table-wrap">
-        <table className="table" aria-label="Installations">
+        <table className="table stack" aria-label="Installations">
           <thead>
             <tr>
               <th scope="col">Installation</th>
@@ -43,11 +43,11 @@ function InboxStatePanel({ state }: { state: InboxState }) {
           <tbody>
             {state.installations.map((installation) => (
               <tr key={installation.id} data-testid="installation-row">
-                <td>
+                <td data-label="Installation">
                   <code title={installation.id}>{shortId(installation.id, 10)}</code>
                 </td>
-                <td>{formatDateTime(installation.createdAt)}</td>
-                <td>{installation.current ? <StatusBadge tone="good">Mailroom (this identity)</StatusBadge> : <span className="muted">another device</span>}</td>
+                <td data-label="Created">{formatDateTime(installation.createdAt)}</td>
+                <td data-label="Held by">{installation.current ? <StatusBadge tone="good">Mailroom (this identity)</StatusBadge> : <span className="muted">another device</span>}</td>
               </tr>
             ))}
           </tbody>

@@ -71,7 +71,7 @@ function Deliveries({ webhookId }: { webhookId: string }) {
       >
         {(page) => (
           <div className="table-wrap">
-            <table className="table">
+            <table className="table stack">
               <thead>
                 <tr>
                   <th scope="col">Event</th>
@@ -87,19 +87,19 @@ function Deliveries({ webhookId }: { webhookId: string }) {
               <tbody>
                 {page.items.map((d) => (
                   <tr key={d.id} data-testid="delivery-row" data-status={d.status}>
-                    <td>
+                    <td data-label="Event">
                       <code>{d.eventType}</code>
                       <div className="muted small" title={d.eventId}>
                         {shortId(d.eventId, 10)} · {formatRelative(d.createdAt)}
                       </div>
                     </td>
-                    <td>
+                    <td data-label="Status">
                       <StatusBadge tone={DELIVERY_TONE[d.status]}>{d.status}</StatusBadge>
                     </td>
-                    <td data-testid="delivery-attempts">{d.attempts}</td>
-                    <td>{lastAnswer(d)}</td>
-                    <td>{d.status === 'pending' ? formatDateTime(d.nextAttemptAt) : '—'}</td>
-                    <td className="actions">
+                    <td data-label="Attempts" data-testid="delivery-attempts">{d.attempts}</td>
+                    <td data-label="Last answer">{lastAnswer(d)}</td>
+                    <td data-label="Next attempt">{d.status === 'pending' ? formatDateTime(d.nextAttemptAt) : '—'}</td>
+                    <td data-label="" className="actions">
                       {(d.status === 'failed' || d.status === 'pending') && (
                         <button type="button" className="button button-small" onClick={() => void retry(d.id)} disabled={retrying === d.id} aria-label={`Retry delivery ${shortId(d.eventId, 10)} now`}>
                           {retrying === d.id ? 'Retrying…' : 'Retry now'}

@@ -93,7 +93,7 @@ export function WebhooksPage() {
         >
           {(page) => (
             <div className="table-wrap">
-              <table className="table">
+              <table className="table stack">
                 <thead>
                   <tr>
                     <th scope="col">URL</th>
@@ -107,16 +107,16 @@ export function WebhooksPage() {
                     const state = webhookState(w);
                     return (
                       <tr key={w.id} data-testid="webhook-row">
-                        <td>
+                        <td data-label="URL">
                           <Link to={`/webhooks/${w.id}`} className="wrap">
                             {w.url}
                           </Link>
                         </td>
-                        <td>{w.events.join(', ')}</td>
-                        <td>
+                        <td data-label="Events">{w.events.join(', ')}</td>
+                        <td data-label="State">
                           <StatusBadge tone={state.tone}>{state.label}</StatusBadge>
                         </td>
-                        <td>{formatDateTime(w.createdAt)}</td>
+                        <td data-label="Created">{formatDateTime(w.createdAt)}</td>
                       </tr>
                     );
                   })}
