@@ -58,7 +58,10 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
       try {
         await this.reclaimWhenDue();
         const free = this.settings.concurrency - this.inFlight.size;
-        if (free > 0) {
+        // Claim in batches: one claim per freed slot would cost a claim statement per delivery under load.
+        const batch = Math.max(1, Math.floor(this.settings.concurrency / 4));
+        if (free >= batch || (free > 0 && this.polled)) {
+          this.polled = false;
           const claimed = await this.store.claim(free, this.settings.endpointConcurrency, this.settings.timeoutMs + LEASE_GRACE_MS);
           if (claimed.length > 0) this.start(claimed);
         }
@@ -71,6 +74,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   }
 
   private nudged = false;
+  /** True when the last idle ended by the poll timer rather than a nudge: claim even a partial batch. */
+  private polled = true;
 
   private nudge(): void {
     this.nudged = true;
@@ -89,7 +94,10 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
         this.nudged = false;
         resolve();
       };
-      const timer = setTimeout(done, this.settings.pollIntervalMs);
+      const timer = setTimeout(() => {
+        this.polled = true;
+        done();
+      }, this.settings.pollIntervalMs);
       this.wake = done;
     });
   }
