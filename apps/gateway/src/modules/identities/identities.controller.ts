@@ -1,27 +1,44 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { TenantScope } from '@mailroom/persistence';
 import { Authenticated, CurrentPrincipal, CurrentTenant, type Principal } from '../../common/auth/index.js';
 import { Idempotent } from '../../common/idempotency/index.js';
-import { CreateIdentityDto, ImportIdentityDto, ListIdentitiesQuery, MintIdentityTokenDto } from './dto/identity.dto.js';
+import { ImportIdentityDto, ListIdentitiesQuery, MintIdentityTokenDto } from './dto/identity.dto.js';
 import { IdentitiesService } from './identities.service.js';
+import { CreateIdentityWithSignerDto } from './wallet-identity.dto.js';
+import { WalletIdentitiesService } from './wallet-identities.service.js';
+
+/** The reply's status setter (Fastify); used where the answer is 202 for a wallet signature request. */
+interface StatusReply {
+  status(code: number): unknown;
+}
 
 @ApiTags('identities')
 @Controller('v1/identities')
 export class IdentitiesController {
-  constructor(private readonly identities: IdentitiesService) {}
+  constructor(
+    private readonly identities: IdentitiesService,
+    private readonly wallets: WalletIdentitiesService,
+  ) {}
 
   @Post()
   @Authenticated({ scope: 'identities' })
   @Idempotent()
-  @ApiOperation({ summary: 'Create a hosted identity: a new wallet, inbox and installation kept by Mailroom.' })
-  create(
+  @ApiOperation({
+    summary: 'Create a hosted identity: a new wallet, inbox and installation kept by Mailroom; with `signer`, the wallet stays with its owner (202 with the text to sign).',
+  })
+  async create(
     @CurrentTenant() scope: TenantScope,
     @CurrentPrincipal() actor: Principal,
-    @Body() body: CreateIdentityDto,
+    @Body() body: CreateIdentityWithSignerDto,
+    @Res({ passthrough: true }) reply: StatusReply,
     @Headers('idempotency-key') idempotencyKey?: string,
   ) {
-    return this.identities.create(scope, actor, body, idempotencyKey);
+    const { signer, ...rest } = body;
+    if (!signer) return this.identities.create(scope, actor, rest, idempotencyKey);
+    const answer = await this.wallets.create(scope, { ...rest, signer }, idempotencyKey);
+    if (answer.status === 'pending_signature') reply.status(202);
+    return answer;
   }
 
   @Post('import')
@@ -54,9 +71,23 @@ export class IdentitiesController {
   @Delete(':id')
   @HttpCode(204)
   @Authenticated({ scope: 'identities' })
-  @ApiOperation({ summary: 'Revoke the installation on the network, delete its database and destroy its keys.' })
-  async delete(@CurrentTenant() scope: TenantScope, @CurrentPrincipal() actor: Principal, @Param('id') id: string): Promise<void> {
+  @ApiOperation({
+    summary:
+      'Revoke the installation on the network, delete its database and destroy its keys. A wallet-owned identity answers 202 with the revocation text its wallet must sign.',
+  })
+  async delete(
+    @CurrentTenant() scope: TenantScope,
+    @CurrentPrincipal() actor: Principal,
+    @Param('id') id: string,
+    @Res({ passthrough: true }) reply: StatusReply,
+  ): Promise<unknown> {
+    const revocation = await this.wallets.beginDeletion(scope, id);
+    if (revocation) {
+      reply.status(202);
+      return revocation;
+    }
     await this.identities.delete(scope, actor, id);
+    return undefined;
   }
 
   @Post(':id/tokens')

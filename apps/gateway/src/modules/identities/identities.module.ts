@@ -6,11 +6,14 @@ import { IdentitiesService } from './identities.service.js';
 import { IdentityHosting } from './identity-hosting.js';
 import { IdentityRecovery } from './identity-recovery.js';
 import { IdentityRepository } from './identity.repository.js';
+import { WalletIdentitiesController } from './wallet-identities.controller.js';
+import { WalletIdentitiesService } from './wallet-identities.service.js';
+import { WalletRequests } from './wallet-requests.js';
 
 @Module({
   imports: [AuditModule, AuthModule],
-  controllers: [IdentitiesController],
-  providers: [IdentitiesService, IdentityHosting, IdentityRepository, IdentityRecovery],
+  controllers: [IdentitiesController, WalletIdentitiesController],
+  providers: [IdentitiesService, IdentityHosting, IdentityRepository, IdentityRecovery, WalletRequests, WalletIdentitiesService],
   exports: [IdentitiesService, IdentityHosting],
 })
 export class IdentitiesModule {}

@@ -25,7 +25,7 @@ export interface CreateIdentityInput {
 }
 
 /** Identity ids derived from (tenant, Idempotency-Key): a retried create after a crash finds its own half-made row. */
-function identityIdFor(scope: TenantScope, idempotencyKey: string | undefined): string {
+export function identityIdFor(scope: TenantScope, idempotencyKey: string | undefined): string {
   if (!idempotencyKey) return randomUUID();
   const hash = createHash('sha256').update(`mailroom identity\0${scope.tenantId}\0${idempotencyKey}`).digest();
   hash[6] = (hash[6]! & 0x0f) | 0x50; // RFC 9562 version 5 layout, SHA-256 based

@@ -1,9 +1,10 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { KeyVaultError, identityContext, type DataKey } from '@mailroom/key-vault';
 import { IdentityStatus, PrismaClient, type Identity } from '@mailroom/persistence';
 import {
+  databaseFiles,
   IdentityBrokenError,
   IdentityBusyError,
   type Client,
@@ -74,6 +75,17 @@ export class IdentityHosting {
 
   destroy(row: Identity): Promise<void> {
     return this.guard(row, () => this.runtime.pool.destroy(this.refOf(row), () => this.open(row)), { markBroken: false });
+  }
+
+  /** Where the identity's database lives and the key that opens it (wallet-owned identities build their installation with these). */
+  databaseStorage(row: Identity): { dbPath: string; dbEncryptionKey: Uint8Array } {
+    return { dbPath: path.resolve(this.runtime.config.dataDir, row.dbPath), dbEncryptionKey: this.open(row).dbEncryptionKey };
+  }
+
+  /** Closes the identity's live client here (if any) and deletes its database files. */
+  async forgetDatabase(row: Identity): Promise<void> {
+    await this.runtime.pool.release(row.id);
+    for (const file of databaseFiles(path.resolve(this.runtime.config.dataDir, row.dbPath))) await rm(file, { force: true });
   }
 
   private refOf(row: Identity): IdentityRef {

@@ -1,0 +1,37 @@
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { TenantScope } from '@mailroom/persistence';
+import { Authenticated, CurrentPrincipal, CurrentTenant, type Principal } from '../../common/auth/index.js';
+import { WalletRevokeDto, WalletSignatureDto } from './wallet-identity.dto.js';
+import { WalletIdentitiesService } from './wallet-identities.service.js';
+
+/** The signature half of wallet-owned identities (creation starts at POST /v1/identities with a `signer`). */
+@ApiTags('identities')
+@Controller('v1/identities/:id')
+export class WalletIdentitiesController {
+  constructor(private readonly wallets: WalletIdentitiesService) {}
+
+  @Post('signature')
+  @HttpCode(200)
+  @Authenticated({ scope: 'identities', identityParam: 'id' })
+  @ApiOperation({ summary: "Complete a wallet-owned identity's pending creation or revocation with the wallet's signature." })
+  complete(@CurrentTenant() scope: TenantScope, @CurrentPrincipal() actor: Principal, @Param('id') id: string, @Body() body: WalletSignatureDto) {
+    return this.wallets.completeSignature(scope, actor, id, body.signature as `0x${string}`);
+  }
+
+  @Post('signature-request')
+  @HttpCode(202)
+  @Authenticated({ scope: 'identities' })
+  @ApiOperation({ summary: 'The text the wallet must sign, again: the pending one, or a new one after it expired or the gateway restarted.' })
+  reissue(@CurrentTenant() scope: TenantScope, @Param('id') id: string) {
+    return this.wallets.reissue(scope, id);
+  }
+
+  @Post('installations/revoke')
+  @HttpCode(202)
+  @Authenticated({ scope: 'identities' })
+  @ApiOperation({ summary: "Revoke installations of a wallet-owned identity's inbox: answers the text its wallet must sign." })
+  revoke(@CurrentTenant() scope: TenantScope, @Param('id') id: string, @Body() body: WalletRevokeDto) {
+    return this.wallets.requestRevocation(scope, id, body.installationIds);
+  }
+}
