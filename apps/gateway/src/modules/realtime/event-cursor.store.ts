@@ -16,11 +16,12 @@ export class EventCursorStore {
 
   /** The identity's cursor; a first start begins now (older history is not emitted as events). */
   async load(tenantId: string, identityId: string, nowNs: bigint): Promise<EventCursor> {
-    const row = await this.prisma.identityEventCursor.upsert({
-      where: { identityId },
-      create: { identityId, tenantId, startedNs: nowNs, messagesNs: nowNs, conversationsNs: nowNs, recentIds: [] },
-      update: {},
+    // Two replicas may race here (both hear the same subscriber); an insert that loses is a no-op.
+    await this.prisma.identityEventCursor.createMany({
+      data: [{ identityId, tenantId, startedNs: nowNs, messagesNs: nowNs, conversationsNs: nowNs, recentIds: [] }],
+      skipDuplicates: true,
     });
+    const row = await this.prisma.identityEventCursor.findUniqueOrThrow({ where: { identityId } });
     return { startedNs: row.startedNs, messagesNs: row.messagesNs, conversationsNs: row.conversationsNs, recentIds: row.recentIds };
   }
 

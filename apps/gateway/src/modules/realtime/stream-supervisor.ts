@@ -134,6 +134,7 @@ export class StreamSupervisor implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   private async start(row: Identity, entry: Entry): Promise<IdentityPipeline | undefined> {
+    this.logger.debug({ identityId: row.id }, 'starting event pipeline');
     const cursor = await this.cursors.load(row.tenantId, row.id, nowNs());
     const log = new IdentityEventLog(row.tenantId, row.id, cursor, {
       prisma: this.prisma,
