@@ -21,6 +21,7 @@ import { WebhooksModule } from './modules/webhooks/webhooks.module.js';
 import { UsageModule } from './modules/usage/usage.module.js';
 import { SettingsModule } from './modules/settings/settings.module.js';
 import { DashboardModule } from './modules/dashboard/dashboard.module.js';
+import { PushModule } from './modules/push/push.module.js';
 import { GATEWAY_RUNTIME, type GatewayRuntime } from './runtime.js';
 
 /** Shares the runtime (config, database, event bus, XMTP endpoint) with every feature module. */
@@ -68,6 +69,7 @@ export class AppModule {
         DashboardModule,
         RealtimeModule,
         WebhooksModule,
+        PushModule,
       ],
     };
   }

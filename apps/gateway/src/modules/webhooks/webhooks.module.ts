@@ -27,6 +27,6 @@ import { WebhooksService } from './webhooks.service.js';
     WebhookDispatcher,
     WebhooksService,
   ],
-  exports: [WebhookOutbox, OutboundPolicy],
+  exports: [WebhookOutbox, OutboundPolicy, WebhookSecrets],
 })
 export class WebhooksModule {}

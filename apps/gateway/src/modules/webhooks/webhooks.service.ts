@@ -80,7 +80,8 @@ export class WebhooksService {
   async list(scope: TenantScope, page: { limit?: number; cursor?: string }): Promise<Page<WebhookView>> {
     const limit = page.limit ?? DEFAULT_PAGE_SIZE;
     const rows = await this.prisma.webhookEndpoint.findMany({
-      where: scopedWhere<Prisma.WebhookEndpointWhereInput>(scope, afterPosition(page.cursor ? decodeCursor(page.cursor) : undefined)),
+      // Push endpoints (modules/push) are backed by endpoint rows but managed under their identity.
+      where: scopedWhere<Prisma.WebhookEndpointWhereInput>(scope, { ...afterPosition(page.cursor ? decodeCursor(page.cursor) : undefined), pushEndpoint: { is: null } }),
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: limit + 1,
     });
@@ -181,7 +182,7 @@ export class WebhooksService {
   }
 
   private async find(scope: TenantScope, id: string): Promise<EndpointRow> {
-    const row = await this.prisma.webhookEndpoint.findFirst({ where: scopedWhere<Prisma.WebhookEndpointWhereInput>(scope, { id }) });
+    const row = await this.prisma.webhookEndpoint.findFirst({ where: scopedWhere<Prisma.WebhookEndpointWhereInput>(scope, { id, pushEndpoint: { is: null } }) });
     if (!row) throw notFound();
     return row;
   }
