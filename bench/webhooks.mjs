@@ -104,7 +104,7 @@ async function run(settings) {
     // arrivals is per event id; wait for every endpoint's copy through the database.
     const prisma = gateway.runtime.prisma;
     for (;;) {
-      const done = await prisma.webhookDelivery.count({ where: { status: 'succeeded' } });
+      const done = await prisma.webhookDelivery.count({ where: { tenantId: signup.tenant.id, status: 'succeeded' } });
       if (done === BURST) break;
       await new Promise((r) => setTimeout(r, 20));
     }
@@ -112,13 +112,16 @@ async function run(settings) {
     const throughput = BURST / ((drained - t0) / 1000);
     const enqueueRate = BURST / ((enqueued - t0) / 1000);
 
-    // Latency: one event at a time at a steady rate, enqueue call start → first arrival at the receiver.
+    // Latency: one event at a time at a steady rate to one endpoint (another tenant), enqueue call start → arrival.
     receiver.arrivals.clear();
-    const paced = events(signup.tenant.id, LATENCY_EVENTS);
+    const single = await post(gateway.url, '/v1/admin/signup', { tenantName: 'bench-1', email: `bench-${randomUUID()}@b.test`, password: 'bench-password-123' });
+    await post(gateway.url, '/v1/webhooks', { url: receiver.url, events: ['message.received'] }, single.accessToken);
+    const singleScope = tenantScope(single.tenant.id);
+    const paced = events(single.tenant.id, LATENCY_EVENTS);
     const started = new Map();
     for (const event of paced) {
       started.set(event.id, performance.now());
-      await outbox.enqueue(scope, event);
+      await outbox.enqueue(singleScope, event);
       await new Promise((r) => setTimeout(r, 1000 / LATENCY_RATE));
     }
     await waitFor(() => paced.every((e) => receiver.arrivals.has(e.id)), 60_000);
@@ -145,13 +148,21 @@ await writeSection(
 
 ${machineLine()}. One gateway process, Postgres 127.0.0.1, a local receiver answering 200 at once, ${ENDPOINTS} endpoints.
 Burst: ${BURST} deliveries (${BURST / ENDPOINTS} events × ${ENDPOINTS} endpoints) enqueued 100 events per call; throughput counts
-from the first enqueue to the last delivery recorded as succeeded (claim, sign, POST, record: 2 round trips to Postgres per
-delivery plus one claim per batch). Latency: ${LATENCY_EVENTS} single events at ${LATENCY_RATE}/s to one endpoint… to all
-${ENDPOINTS}, from the enqueue call to the first request at the receiver.
+from the first enqueue to the last delivery recorded as succeeded (per batch one claim statement and one endpoint read; per
+delivery one signed POST and one statement recording the success). Latency: ${LATENCY_EVENTS} single events at ${LATENCY_RATE}/s to one endpoint, from the enqueue
+call to the request at the receiver. Load average during the run: ${os.loadavg()[0].toFixed(1)} (other work shared the machine).
 
 | global / per-endpoint concurrency | enqueue (deliveries/s) | delivered (deliveries/s) | latency p50 (ms) | latency p99 (ms) |
 | --- | --- | --- | --- | --- |
 ${results.map((r) => `| ${r.settings.concurrency} / ${r.settings.endpointConcurrency} | ${Math.round(r.enqueueRate)} | ${Math.round(r.throughput)} | ${ms(r.p50)} | ${ms(r.p99)} |`).join('\n')}
+
+
+Why rows in Postgres rather than BullMQ on Redis: the event pipeline can write its cursor and the deliveries in one
+transaction (an outbox; BullMQ cannot join a Postgres transaction, so a crash between the two loses or duplicates
+events), a Redis restart cannot lose or repeat a delivery (the outbox does not use Redis), several replicas share
+the work with \`FOR UPDATE SKIP LOCKED\` without a second durable store, and the delivery log is a query. The rate above,
+measured on a loaded 2-core machine, is far beyond what one XMTP identity produces (the SDK's own limit is 3,000 writes
+per 5 minutes per client); BullMQ was not measured here.
 `,
 );
 process.exit(0);
