@@ -21,6 +21,8 @@ export function Layout({ children }: { children: ReactNode }) {
   const first = useRef(true);
 
   useEffect(() => {
+    // On phones the navigation scrolls sideways: keep the current page's tab in view.
+    document.querySelector('.nav-link.active')?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
     if (first.current) {
       first.current = false;
       return;
