@@ -22,6 +22,7 @@ import { UsageModule } from './modules/usage/usage.module.js';
 import { SettingsModule } from './modules/settings/settings.module.js';
 import { DashboardModule } from './modules/dashboard/dashboard.module.js';
 import { PushModule } from './modules/push/push.module.js';
+import { BroadcastsModule } from './modules/broadcasts/broadcasts.module.js';
 import { GATEWAY_RUNTIME, type GatewayRuntime } from './runtime.js';
 
 /** Shares the runtime (config, database, event bus, XMTP endpoint) with every feature module. */
@@ -70,6 +71,7 @@ export class AppModule {
         RealtimeModule,
         WebhooksModule,
         PushModule,
+        BroadcastsModule,
       ],
     };
   }

@@ -8,6 +8,7 @@ export const MAILROOM_EVENT_TYPES = [
   'conversation.created',
   'consent.updated',
   'installation.budget',
+  'broadcast.completed',
 ] as const;
 
 export type MailroomEventType = (typeof MAILROOM_EVENT_TYPES)[number];
