@@ -1,12 +1,14 @@
 import type { IncomingMessage } from 'node:http';
-import type { INestApplication } from '@nestjs/common';
+import { BadRequestException, Logger as NestLogger, type INestApplication } from '@nestjs/common';
 import { HttpAdapterHost, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { ProblemDetailsFilter } from './common/errors/index.js';
+import { answerUnroutedErrorsWithProblems } from './common/errors/fastify-error-handler.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from './common/logging/logging.module.js';
+import { MAX_JSON_DEPTH, jsonNestingDepth } from './common/validation/json-depth.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
 import { registerOwnerRouting } from './modules/replicas/owner-routing.js';
 import type { GatewayRuntime } from './runtime.js';
@@ -35,6 +37,8 @@ export async function createGatewayApp(runtime: GatewayRuntime, options: CreateA
     reply.header(REQUEST_ID_HEADER, request.id);
     done();
   });
+  limitJsonDepth(adapter);
+  answerUnroutedErrorsWithProblems(adapter.getInstance(), new NestLogger('Errors'));
   registerOwnerRouting(adapter.getInstance(), runtime, () => runtime.replica.url);
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { bufferLogs: true });
   app.useLogger(app.get(Logger));
@@ -44,6 +48,20 @@ export async function createGatewayApp(runtime: GatewayRuntime, options: CreateA
   if (origins.length > 0) app.enableCors({ origin: origins.includes('*') ? true : [...origins], credentials: false });
   mountOpenApi(app);
   return app;
+}
+
+/** Fastify's own JSON parser (prototype-poisoning checks included), behind a nesting-depth check. */
+function limitJsonDepth(adapter: FastifyAdapter): void {
+  const fastify = adapter.getInstance();
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  adapter.useBodyParser('application/json', false, { bodyLimit: JSON_BODY_LIMIT_BYTES }, (request, body, done) => {
+    const text = (body as Buffer).toString('utf8');
+    if (jsonNestingDepth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
+      done(new BadRequestException(`The JSON body is nested deeper than ${MAX_JSON_DEPTH} levels.`), undefined);
+      return;
+    }
+    parseJson(request, text, done);
+  });
 }
 
 function mountOpenApi(app: INestApplication): void {

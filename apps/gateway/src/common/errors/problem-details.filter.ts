@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } fro
 import { HttpAdapterHost } from '@nestjs/core';
 import { DomainError } from './domain-error.js';
 import { ErrorCode } from './error-code.js';
+import { malformedIdLookup, requestParsingFailure } from './request-parsing-errors.js';
 import {
   PROBLEM_CONTENT_TYPE,
   codeForStatus,
@@ -34,7 +35,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const request = http.getRequest<RequestLike>();
     const response = http.getResponse();
     const requestId = String(request.id ?? request.raw?.id ?? '') || undefined;
-    const problem = this.toProblem(exception);
+    const problem = problemFor(exception);
     problem.instance = (request.originalUrl ?? request.url)?.split('?')[0];
     if (requestId) problem.requestId = requestId;
 
@@ -46,49 +47,58 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (typeof problem.retryAfterSeconds === 'number') adapter.setHeader(response, 'retry-after', String(problem.retryAfterSeconds));
     adapter.reply(response, problem, problem.status);
   }
+}
 
-  private toProblem(exception: unknown): ProblemDetails {
-    if (exception instanceof DomainError) {
-      const status = statusForCode(exception.code);
-      return {
-        type: problemTypeUri(exception.code),
-        title: titleForStatus(status),
-        status,
-        detail: exception.message,
-        code: exception.code,
-        ...exception.details,
-      };
-    }
-    if (exception instanceof HttpException) {
-      const status = exception.getStatus();
-      const code = codeForStatus(status);
-      return {
-        type: problemTypeUri(code),
-        title: titleForStatus(status),
-        status,
-        detail: httpExceptionDetail(exception, status),
-        code,
-      };
-    }
-    const bodyParserStatus = bodyParserErrorStatus(exception);
-    if (bodyParserStatus) {
-      const code = codeForStatus(bodyParserStatus);
-      return {
-        type: problemTypeUri(code),
-        title: titleForStatus(bodyParserStatus),
-        status: bodyParserStatus,
-        detail: bodyParserStatus === 413 ? 'The request body is too large.' : 'The request body is not valid JSON.',
-        code,
-      };
-    }
+/** The problem+json answer for any error (unknown ones become a bare 500 without detail). */
+export function problemFor(exception: unknown): ProblemDetails {
+  if (exception instanceof DomainError) {
+    const status = statusForCode(exception.code);
     return {
-      type: problemTypeUri(ErrorCode.Internal),
-      title: titleForStatus(500),
-      status: 500,
-      detail: 'An unexpected error occurred. Quote the request id when you report it.',
-      code: ErrorCode.Internal,
+      type: problemTypeUri(exception.code),
+      title: titleForStatus(status),
+      status,
+      detail: exception.message,
+      code: exception.code,
+      ...exception.details,
     };
   }
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const code = codeForStatus(status);
+    return {
+      type: problemTypeUri(code),
+      title: titleForStatus(status),
+      status,
+      detail: httpExceptionDetail(exception, status),
+      code,
+    };
+  }
+  const parsing = requestParsingFailure(exception);
+  if (parsing) {
+    const code = codeForStatus(parsing.status);
+    return { type: problemTypeUri(code), title: titleForStatus(parsing.status), status: parsing.status, detail: parsing.detail, code };
+  }
+  if (malformedIdLookup(exception)) {
+    return { type: problemTypeUri(ErrorCode.NotFound), title: titleForStatus(404), status: 404, detail: 'Not found.', code: ErrorCode.NotFound };
+  }
+  const bodyParserStatus = bodyParserErrorStatus(exception);
+  if (bodyParserStatus) {
+    const code = codeForStatus(bodyParserStatus);
+    return {
+      type: problemTypeUri(code),
+      title: titleForStatus(bodyParserStatus),
+      status: bodyParserStatus,
+      detail: bodyParserStatus === 413 ? 'The request body is too large.' : 'The request body is not valid JSON.',
+      code,
+    };
+  }
+  return {
+    type: problemTypeUri(ErrorCode.Internal),
+    title: titleForStatus(500),
+    status: 500,
+    detail: 'An unexpected error occurred. Quote the request id when you report it.',
+    code: ErrorCode.Internal,
+  };
 }
 
 function httpExceptionDetail(exception: HttpException, status: number): string {

@@ -10,6 +10,8 @@ export async function xmtpCall<T>(what: string, call: () => Promise<T> | T): Pro
     switch (classifyXmtpError(error)) {
       case 'inactive':
         throw new DomainError(ErrorCode.Conflict, `Cannot ${what}: the identity is no longer a member of this group.`);
+      case 'sole_member':
+        throw new DomainError(ErrorCode.Conflict, `Cannot ${what}: the identity is the group's only member.`);
       case 'permission':
         throw new DomainError(ErrorCode.Forbidden, `Cannot ${what}: the group's permissions do not allow this identity to do it.`);
       case 'unknown_identifier':
