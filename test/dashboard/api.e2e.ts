@@ -117,7 +117,8 @@ describe('/v1/settings', () => {
     expect(status).toBe(200);
     expect(body.rateLimits.perCredentialPerMinute).toEqual({ value: 500, default: 500, custom: false, max: 500 });
     expect(body.rateLimits.perTenantPerMinute).toEqual({ value: 2000, default: 2000, custom: false, max: 2000 });
-    expect(body.attachments.store).toEqual({ value: 'filesystem', default: 'filesystem', custom: false });
+    expect(body.attachments.store).toEqual({ value: 'filesystem', default: 'filesystem', custom: false, available: ['filesystem'] });
+    expect(body.attachments.maxBytes).toEqual({ value: 100 * 1024 * 1024, default: 100 * 1024 * 1024, custom: false, max: 100 * 1024 * 1024 });
     expect(body.updatedAt).toBeNull();
   });
 
@@ -127,8 +128,8 @@ describe('/v1/settings', () => {
     expect(first.body.attachments.maxBytes).toMatchObject({ value: 5 * 1024 * 1024, custom: true });
     expect(first.body.rateLimits.perCredentialPerMinute).toMatchObject({ value: 120, custom: true });
 
-    const second = await call('PATCH', '/v1/settings', tenant.adminToken, { attachments: { store: 'ipfs', maxFiles: null } });
-    expect(second.body.attachments.store).toMatchObject({ value: 'ipfs', custom: true });
+    const second = await call('PATCH', '/v1/settings', tenant.adminToken, { attachments: { store: 'filesystem', maxFiles: null } });
+    expect(second.body.attachments.store).toMatchObject({ value: 'filesystem', custom: true });
     expect(second.body.attachments.maxFiles).toMatchObject({ custom: false });
     expect(second.body.attachments.maxBytes.value).toBe(5 * 1024 * 1024);
 
@@ -146,6 +147,13 @@ describe('/v1/settings', () => {
     expect(tooFast.headers.get('content-type')).toMatch(/application\/problem\+json/);
     expect(tooFast.body.code).toBe('VALIDATION_FAILED');
     expect(tooFast.body.errors).toEqual([{ field: 'rateLimits.perTenantPerMinute', message: 'must be at most 2000 (the operator limit)' }]);
+
+    const unconfigured = await call('PATCH', '/v1/settings', tenant.adminToken, { attachments: { store: 'ipfs', maxBytes: 200 * 1024 * 1024 } });
+    expect(unconfigured.status).toBe(400);
+    expect(unconfigured.body.errors).toEqual([
+      { field: 'attachments.store', message: 'must be one of the stores this gateway has configured: filesystem' },
+      { field: 'attachments.maxBytes', message: `must be at most ${100 * 1024 * 1024} (the operator limit)` },
+    ]);
 
     for (const body of [{ attachments: { store: 'ftp' } }, { attachments: { maxFiles: 0 } }, { attachments: { maxBytes: 1.5 } }, { rateLimits: { perCredentialPerMinute: -1 } }]) {
       const res = await call('PATCH', '/v1/settings', tenant.adminToken, body);

@@ -3,6 +3,7 @@
 // deny, webhook secret shown once, a delivery row and its retry. Screenshots: test-artifacts/dashboard/.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { createTestClients, type TestClients } from '@mailroom/xmtp/testing';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
@@ -188,6 +189,26 @@ describe('admin dashboard in chromium', () => {
     await row.getByRole('link').click();
     await page.getByTestId('message').filter({ hasText: 'hello from the peer' }).waitFor({ timeout: 20_000 });
     await expect(page.getByText(peer.inboxId).isVisible()).resolves.toBe(true);
+
+    // An attachment sent by the identity (public REST API) shows with its file name and size, and downloads.
+    const conversationId = new URL(page.url()).pathname.split('/').pop()!;
+    const fileText = 'attachment line\n'.repeat(96); // 1,536 bytes
+    const form = new FormData();
+    form.append('file', new Blob([fileText], { type: 'text/plain' }), 'notes.txt');
+    const upload = await fetch(`${gateway.url}/v1/identities/${state.identityId}/conversations/${conversationId}/attachments`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${state.apiKey}` },
+      body: form,
+    });
+    expect(upload.status).toBe(201);
+    await page.locator('.conversation').getByRole('button', { name: 'Refresh' }).click();
+    const attachment = page.getByTestId('attachment').filter({ hasText: 'notes.txt' });
+    await attachment.waitFor();
+    // XMTP remote attachments carry the ciphertext length: the file plus its encrypted envelope.
+    await expect(attachment.textContent()).resolves.toMatch(/notes\.txt1\.[56] KiB encrypted/);
+    const [download] = await Promise.all([page.waitForEvent('download'), attachment.getByRole('button', { name: 'Download' }).click()]);
+    expect(download.suggestedFilename()).toBe('notes.txt');
+    expect(await readFile(await download.path(), 'utf8')).toBe(fileText);
     await shoot('09-conversation');
 
     // Denied conversations emit no events, so let the pipeline turn this message into its webhook delivery first.

@@ -115,7 +115,11 @@ export interface Setting<T> {
 export type AttachmentStore = 'filesystem' | 's3' | 'ipfs';
 
 export interface TenantSettings {
-  attachments: { store: Setting<AttachmentStore>; maxBytes: Setting<number>; maxFiles: Setting<number> };
+  attachments: {
+    store: Setting<AttachmentStore> & { available: AttachmentStore[] };
+    maxBytes: Setting<number> & { max: number };
+    maxFiles: Setting<number>;
+  };
   rateLimits: { perCredentialPerMinute: Setting<number> & { max: number }; perTenantPerMinute: Setting<number> & { max: number } };
   updatedAt: string | null;
 }

@@ -3,6 +3,8 @@ import type { Message } from '../api/types.js';
 export interface AttachmentInfo {
   filename: string;
   size: number | null;
+  /** Remote attachments carry the size of their encrypted payload only (a little more than the file). */
+  sizeIsEncrypted: boolean;
   mimeType: string | null;
   /** Position in a multi-attachment message (null for a single one). */
   index: number | null;
@@ -24,9 +26,11 @@ function attachmentOf(raw: unknown, index: number | null): AttachmentInfo {
   const a = isObj(raw) ? raw : {};
   const data = a.data;
   const inlineSize = typeof data === 'string' ? Math.floor((data.length * 3) / 4) : isObj(data) ? Object.keys(data).length : null;
+  const plainSize = num(a.size) ?? inlineSize;
   return {
     filename: str(a.filename) ?? 'attachment',
-    size: num(a.size) ?? num(a.contentLength) ?? inlineSize,
+    size: plainSize ?? num(a.contentLength),
+    sizeIsEncrypted: plainSize === null && num(a.contentLength) !== null,
     mimeType: str(a.mimeType) ?? str(a.contentType),
     index,
   };

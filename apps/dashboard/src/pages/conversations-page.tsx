@@ -51,7 +51,10 @@ function AttachmentItem({ identityId, message, attachment }: { identityId: strin
         📎
       </span>
       <span className="attachment-name">{attachment.filename}</span>
-      <span className="muted">{formatBytes(attachment.size)}</span>
+      <span className="muted" title={attachment.sizeIsEncrypted ? 'Size of the encrypted file as sent over XMTP' : undefined}>
+        {formatBytes(attachment.size)}
+        {attachment.sizeIsEncrypted ? ' encrypted' : ''}
+      </span>
       <button type="button" className="button button-small button-secondary" onClick={() => void save()} disabled={busy}>
         {busy ? 'Downloading…' : 'Download'}
       </button>

@@ -7,11 +7,11 @@ import { formatBytes, formatDateTime } from '../lib/format.js';
 import { useTitle } from '../lib/router.js';
 import { useAction, useResource } from '../lib/use-resource.js';
 
-const STORES: { value: AttachmentStore; label: string }[] = [
-  { value: 'filesystem', label: 'Gateway filesystem' },
-  { value: 's3', label: 'S3-compatible bucket' },
-  { value: 'ipfs', label: 'IPFS' },
-];
+const STORE_LABELS: Record<AttachmentStore, string> = {
+  filesystem: 'Gateway filesystem',
+  s3: 'S3-compatible bucket',
+  ipfs: 'IPFS',
+};
 
 const MIB = 1024 * 1024;
 
@@ -74,25 +74,33 @@ function SettingsForm({ settings, onSaved }: { settings: TenantSettings; onSaved
         <label className="field">
           <span>Store for new attachments</span>
           <select value={draft.store} onChange={(e) => set('store')(e.target.value)}>
-            {STORES.map((s) => (
-              <option key={s.value} value={s.value}>
-                {s.label}
-                {s.value === attachments.store.default ? ' (default)' : ''}
+            {attachments.store.available.map((store) => (
+              <option key={store} value={store}>
+                {STORE_LABELS[store]}
+                {store === attachments.store.default ? ' (default)' : ''}
               </option>
             ))}
           </select>
-          <small>Only stores your operator configured accept uploads. Files are encrypted before they are stored.</small>
+          <small>The stores this gateway’s operator configured. Files are encrypted before they are stored.</small>
         </label>
         <div className="form-row">
           <label className="field">
             <span>Largest file (MiB)</span>
-            <input type="number" min={0.01} max={1024} step={0.01} required value={draft.maxMiB} onChange={(e) => set('maxMiB')(e.target.value)} />
-            <small>Default {formatBytes(attachments.maxBytes.default)}</small>
+            <input
+              type="number"
+              min={0.01}
+              max={attachments.maxBytes.max / MIB}
+              step={0.01}
+              required
+              value={draft.maxMiB}
+              onChange={(e) => set('maxMiB')(e.target.value)}
+            />
+            <small>At most {formatBytes(attachments.maxBytes.max)} (operator limit)</small>
           </label>
           <label className="field">
             <span>Files per message</span>
             <input type="number" min={1} max={20} step={1} required value={draft.maxFiles} onChange={(e) => set('maxFiles')(e.target.value)} />
-            <small>Default {attachments.maxFiles.default}</small>
+            <small>Default {attachments.maxFiles.default}, at most 20</small>
           </label>
         </div>
       </fieldset>

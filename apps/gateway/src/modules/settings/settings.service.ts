@@ -4,18 +4,17 @@ import { type Principal } from '../../common/auth/index.js';
 import { DomainError, ErrorCode, type FieldProblem } from '../../common/errors/index.js';
 import { GATEWAY_RUNTIME, type GatewayRuntime } from '../../runtime.js';
 import { AuditService } from '../audit/audit.service.js';
-import {
-  DEFAULT_ATTACHMENT_MAX_BYTES,
-  DEFAULT_ATTACHMENT_MAX_FILES,
-  DEFAULT_ATTACHMENT_STORE,
-  type AttachmentStore,
-} from './settings.defaults.js';
+import { configuredStores, DEFAULT_ATTACHMENT_MAX_FILES, defaultStore, type AttachmentStore } from './settings.defaults.js';
 
 type Setting<T> = { value: T; default: T; custom: boolean };
 
 /** A tenant's effective settings: its own value where it set one, the operator's default elsewhere. */
 export interface TenantSettingsView {
-  attachments: { store: Setting<AttachmentStore>; maxBytes: Setting<number>; maxFiles: Setting<number> };
+  attachments: {
+    store: Setting<AttachmentStore> & { available: AttachmentStore[] };
+    maxBytes: Setting<number> & { max: number };
+    maxFiles: Setting<number>;
+  };
   rateLimits: { perCredentialPerMinute: Setting<number> & { max: number }; perTenantPerMinute: Setting<number> & { max: number } };
   updatedAt: string | null;
 }
@@ -39,10 +38,11 @@ export class TenantSettingsService {
   async get(scope: TenantScope): Promise<TenantSettingsView> {
     const row = await this.prisma.tenantSettings.findUnique({ where: { tenantId: scope.tenantId } });
     const limits = this.runtime.config.rateLimits;
+    const operator = this.runtime.config.attachments;
     return {
       attachments: {
-        store: setting(row?.attachmentStore as AttachmentStore | null | undefined, DEFAULT_ATTACHMENT_STORE),
-        maxBytes: setting(row?.attachmentMaxBytes, DEFAULT_ATTACHMENT_MAX_BYTES),
+        store: { ...setting(row?.attachmentStore as AttachmentStore | null | undefined, defaultStore(operator)), available: configuredStores(operator) },
+        maxBytes: { ...setting(row?.attachmentMaxBytes, operator.maxBytes), max: operator.maxBytes },
         maxFiles: setting(row?.attachmentMaxFiles, DEFAULT_ATTACHMENT_MAX_FILES),
       },
       rateLimits: {
@@ -81,7 +81,16 @@ export class TenantSettingsService {
 
   private checkWithinOperatorLimits(patch: TenantSettingsPatch): void {
     const limits = this.runtime.config.rateLimits;
+    const operator = this.runtime.config.attachments;
     const problems: FieldProblem[] = [];
+    const store = patch.attachments?.store;
+    if (store != null && !configuredStores(operator).includes(store)) {
+      problems.push({ field: 'attachments.store', message: `must be one of the stores this gateway has configured: ${configuredStores(operator).join(', ')}` });
+    }
+    const maxBytes = patch.attachments?.maxBytes;
+    if (maxBytes != null && maxBytes > operator.maxBytes) {
+      problems.push({ field: 'attachments.maxBytes', message: `must be at most ${operator.maxBytes} (the operator limit)` });
+    }
     const perCredential = patch.rateLimits?.perCredentialPerMinute;
     const perTenant = patch.rateLimits?.perTenantPerMinute;
     if (perCredential != null && perCredential > limits.perCredentialPerMinute) {
