@@ -47,9 +47,10 @@ function AttachmentItem({ identityId, message, attachment }: { identityId: strin
   };
   return (
     <li className="attachment" data-testid="attachment">
-      <span className="attachment-icon" aria-hidden="true">
-        📎
-      </span>
+      <svg className="attachment-icon" viewBox="0 0 16 16" width="16" height="16" aria-hidden="true">
+        <path d="M4 1.5h5.5L13 5v9.5H4z" fill="none" stroke="currentColor" strokeWidth="1.3" strokeLinejoin="round" />
+        <path d="M9.5 1.5V5H13" fill="none" stroke="currentColor" strokeWidth="1.3" strokeLinejoin="round" />
+      </svg>
       <span className="attachment-name">{attachment.filename}</span>
       <span className="muted" title={attachment.sizeIsEncrypted ? 'Size of the encrypted file as sent over XMTP' : undefined}>
         {formatBytes(attachment.size)}

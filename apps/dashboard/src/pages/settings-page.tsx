@@ -45,9 +45,19 @@ function SettingsForm({ settings, onSaved }: { settings: TenantSettings; onSaved
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    // A value equal to the operator's default is saved as "use the default", so later changes of it apply here too.
+    const own = <T,>(value: T, setting: { default: T }): T | null => (value === setting.default ? null : value);
+    const { attachments, rateLimits } = settings;
     const answer = await save.run({
-      attachments: { store: draft.store, maxBytes: Math.round(Number(draft.maxMiB) * MIB), maxFiles: Number(draft.maxFiles) },
-      rateLimits: { perCredentialPerMinute: Number(draft.perCredential), perTenantPerMinute: Number(draft.perTenant) },
+      attachments: {
+        store: own(draft.store, attachments.store),
+        maxBytes: own(Math.round(Number(draft.maxMiB) * MIB), attachments.maxBytes),
+        maxFiles: own(Number(draft.maxFiles), attachments.maxFiles),
+      },
+      rateLimits: {
+        perCredentialPerMinute: own(Number(draft.perCredential), rateLimits.perCredentialPerMinute),
+        perTenantPerMinute: own(Number(draft.perTenant), rateLimits.perTenantPerMinute),
+      },
     });
     if (answer) {
       setSaved(true);
