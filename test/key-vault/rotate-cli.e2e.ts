@@ -57,7 +57,7 @@ describe('keys:rotate with GATEWAY_MASTER_KEY and NEW_GATEWAY_MASTER_KEY', () =>
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toBe(
-      `Re-wrapped 5 identity data key(s) and the master key check: master key id ${vaultOf(keyA).keyId} -> ${vaultOf(keyB).keyId}.\n` +
+      `Re-wrapped 5 identity data key(s), 0 webhook secret key(s) and the master key check: master key id ${vaultOf(keyA).keyId} -> ${vaultOf(keyB).keyId}.\n` +
         'Set GATEWAY_MASTER_KEY to the new key before starting the gateway; the old key is refused from now on.\n',
     );
     expectNoKeyMaterial(result.stdout, keyA, keyB);
@@ -180,7 +180,7 @@ describe('keys:rotate --generate with DATA_DIR/master.key', () => {
     expect((await stat(keyFile())).mode & 0o777).toBe(0o600);
     await expect(stat(pendingFile())).rejects.toThrow(/ENOENT/);
     expect(result.stdout).toBe(
-      `Re-wrapped 3 identity data key(s) and the master key check: master key id ${vaultOf(oldKey).keyId} -> ${vaultOf(newKey).keyId}.\n` +
+      `Re-wrapped 3 identity data key(s), 0 webhook secret key(s) and the master key check: master key id ${vaultOf(oldKey).keyId} -> ${vaultOf(newKey).keyId}.\n` +
         `${keyFile()} now holds the new key. Back it up; database backups taken before now still need the old key.\n`,
     );
     expectNoKeyMaterial(result.stdout + result.stderr, oldKey, newKey);

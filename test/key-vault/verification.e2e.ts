@@ -221,7 +221,31 @@ describe('master key lease', () => {
 
     await lease.release();
     const result = await rotateMasterKey({ prisma, current: vault, next, currentSource: 'test' });
-    expect(result).toEqual({ status: 'rotated', rewrapped: 1, fromKeyId: vault.keyId, toKeyId: next.keyId });
+    expect(result).toEqual({ status: 'rotated', rewrapped: 1, rewrappedWebhooks: 0, fromKeyId: vault.keyId, toKeyId: next.keyId });
     expect(await openAll(prisma, next, seeded)).toBe(true);
+  });
+});
+
+describe('rotation and webhook secrets', () => {
+  it('re-wraps the data keys of webhook signing secrets too', async () => {
+    const { prisma, store } = await freshDatabase();
+    const key = hexKey();
+    const { vault } = await openKeyVault({ masterKey: Buffer.from(key, 'hex'), checkStore: store });
+    const tenant = await prisma.tenant.create({ data: { name: 'webhooks' } });
+    const id = '3f1c2a8e-0d6b-4c7e-9a51-2b7d4e6f8a90';
+    const { dataKey, wrapped } = vault.createDataKey(`webhook:${id}`);
+    const sealedSecret = Uint8Array.from(dataKey.seal(Buffer.from('whsec_test-secret'), 'signing-secret'));
+    dataKey.destroy();
+    await prisma.webhookEndpoint.create({
+      data: { id, tenantId: tenant.id, url: 'https://example.test/hook', events: ['message.received'], wrappedDataKey: Uint8Array.from(wrapped), sealedSecret },
+    });
+
+    const next = vaultOf(hexKey());
+    const result = await rotateMasterKey({ prisma, current: vault, next, currentSource: 'test' });
+    expect(result).toMatchObject({ status: 'rotated', rewrappedWebhooks: 1 });
+    const row = await prisma.webhookEndpoint.findUniqueOrThrow({ where: { id } });
+    const reopened = next.unwrapDataKey(row.wrappedDataKey, `webhook:${id}`);
+    expect(reopened.open(row.sealedSecret, 'signing-secret').toString()).toBe('whsec_test-secret');
+    expect(() => vault.unwrapDataKey(row.wrappedDataKey, `webhook:${id}`)).toThrow();
   });
 });

@@ -94,7 +94,7 @@ async function rotate(io: RotateCommandIo, cleanup: (() => Promise<unknown>)[]):
     return 0;
   }
   if (files) await files.promotePending();
-  io.out(`Re-wrapped ${result.rewrapped} identity data key(s) and the master key check: master key id ${result.fromKeyId} -> ${result.toKeyId}.`);
+  io.out(`Re-wrapped ${result.rewrapped} identity data key(s), ${result.rewrappedWebhooks} webhook secret key(s) and the master key check: master key id ${result.fromKeyId} -> ${result.toKeyId}.`);
   io.out(
     files
       ? `${files.current} now holds the new key. Back it up; database backups taken before now still need the old key.`

@@ -16,7 +16,7 @@ export interface RotateMasterKeyOptions {
 }
 
 export type RotationResult =
-  | { readonly status: 'rotated'; readonly rewrapped: number; readonly fromKeyId: string; readonly toKeyId: string }
+  | { readonly status: 'rotated'; readonly rewrapped: number; readonly rewrappedWebhooks: number; readonly fromKeyId: string; readonly toKeyId: string }
   /** The database is already on the new key (an earlier run committed). */
   | { readonly status: 'already-rotated'; readonly toKeyId: string };
 
@@ -48,22 +48,33 @@ export async function rotateMasterKey(options: RotateMasterKeyOptions): Promise<
         // Raw, so updated_at keeps meaning "the identity changed".
         await tx.$executeRaw`UPDATE identities SET wrapped_data_key = ${rewrapped} WHERE id = ${identity.id}::uuid`;
       }
+      // Webhook signing secrets are sealed the same way (context `webhook:<id>`).
+      const endpoints = await tx.$queryRaw<{ id: string; wrapped_data_key: Uint8Array }[]>`
+        SELECT id::text AS id, wrapped_data_key FROM webhook_endpoints ORDER BY id`;
+      for (const endpoint of endpoints) {
+        const rewrapped = rewrapContext(current, next, `webhook:${endpoint.id}`, endpoint.wrapped_data_key);
+        await tx.$executeRaw`UPDATE webhook_endpoints SET wrapped_data_key = ${rewrapped} WHERE id = ${endpoint.id}::uuid`;
+      }
       await tx.masterKeyCheck.update({
         where: { id: 1 },
         data: { keyId: next.keyId, verifier: Uint8Array.from(next.sealVerifier()), rotatedAt: new Date() },
       });
       await options.beforeCommit?.();
-      return { status: 'rotated', rewrapped: identities.length, fromKeyId: current.keyId, toKeyId: next.keyId } as const;
+      return { status: 'rotated', rewrapped: identities.length, rewrappedWebhooks: endpoints.length, fromKeyId: current.keyId, toKeyId: next.keyId } as const;
     },
     { maxWait: 10_000, timeout: 30 * 60_000 },
   );
 }
 
 function rewrap(current: KeyVault, next: KeyVault, identityId: string, wrapped: Uint8Array): Uint8Array {
+  return rewrapContext(current, next, identityContext(identityId), wrapped);
+}
+
+function rewrapContext(current: KeyVault, next: KeyVault, context: string, wrapped: Uint8Array): Uint8Array {
   try {
-    return Uint8Array.from(current.rewrapDataKey(wrapped, identityContext(identityId), next));
+    return Uint8Array.from(current.rewrapDataKey(wrapped, context, next));
   } catch (error) {
     if (!(error instanceof KeyVaultError)) throw error;
-    throw new KeyVaultError('ROTATION_REFUSED', `identity ${identityId}: its data key does not open with the current master key (${error.code}); nothing was changed`);
+    throw new KeyVaultError('ROTATION_REFUSED', `${context}: its data key does not open with the current master key (${error.code}); nothing was changed`);
   }
 }
