@@ -39,7 +39,10 @@ beforeAll(async () => {
 });
 
 afterEach(async () => {
-  for (const child of children.splice(0)) await kill(child);
+  for (const child of children.splice(0)) {
+    if (process.env.DRILL_LOG_LEVEL) process.stderr.write(child.stdout() + child.stderr());
+    await kill(child);
+  }
 });
 
 afterAll(async () => {
@@ -63,12 +66,13 @@ interface Deployment {
 }
 
 async function deployment(): Promise<Deployment> {
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'mailroom-drill-'));
-  dirs.push(dataDir);
+  // Every gateway of this file shares one DATA_DIR (as replicas and restarts do): identities stay openable.
+  if (dirs.length === 0) dirs.push(await mkdtemp(path.join(os.tmpdir(), 'mailroom-drill-')));
+  const dataDir = dirs[0]!;
   const port = await freePort();
   const env = cleanEnv({
     NODE_ENV: 'test',
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: process.env.DRILL_LOG_LEVEL ?? 'warn',
     HOST: '127.0.0.1',
     PORT: String(port),
     DATA_DIR: dataDir,

@@ -14,11 +14,14 @@ export interface EventCursor {
 export class EventCursorStore {
   constructor(private readonly prisma: PrismaClient) {}
 
-  /** The identity's cursor; a first start begins now (older history is not emitted as events). */
-  async load(tenantId: string, identityId: string, nowNs: bigint): Promise<EventCursor> {
+  /**
+   * The identity's cursor. A first start begins at `startNs`: events of older facts are never emitted (an identity
+   * that gets a webhook does not replay its whole history).
+   */
+  async load(tenantId: string, identityId: string, startNs: bigint): Promise<EventCursor> {
     // Two replicas may race here (both hear the same subscriber); an insert that loses is a no-op.
     await this.prisma.identityEventCursor.createMany({
-      data: [{ identityId, tenantId, startedNs: nowNs, messagesNs: nowNs, conversationsNs: nowNs, recentIds: [] }],
+      data: [{ identityId, tenantId, startedNs: startNs, messagesNs: startNs, conversationsNs: startNs, recentIds: [] }],
       skipDuplicates: true,
     });
     const row = await this.prisma.identityEventCursor.findUniqueOrThrow({ where: { identityId } });

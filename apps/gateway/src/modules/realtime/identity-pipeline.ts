@@ -14,6 +14,7 @@ import type { IdentityEventLog } from './identity-event-log.js';
 
 /** Conversations whose events are emitted: denied ones emit nothing. */
 const VISIBLE = [ConsentState.Allowed, ConsentState.Unknown];
+const NEW_CONVERSATION_CATCH_UP_MS = 750;
 
 export interface PipelineDeps {
   /** Runs `fn` with the identity's live client (IdentityHosting.use). */
@@ -41,6 +42,7 @@ export class IdentityPipeline {
   #stopped = false;
   #catchUp: Promise<void> | undefined;
   #catchUpAgain = false;
+  #catchUpTimer: NodeJS.Timeout | undefined;
   lastCatchUpMs = 0;
 
   constructor(
@@ -94,10 +96,20 @@ export class IdentityPipeline {
     return this.#catchUp;
   }
 
+  #catchUpSoon(): void {
+    if (this.#catchUpTimer || this.#stopped) return;
+    this.#catchUpTimer = setTimeout(() => {
+      this.#catchUpTimer = undefined;
+      void this.catchUp().catch((error: unknown) => this.#end(`catch-up failed: ${String(error)}`));
+    }, NEW_CONVERSATION_CATCH_UP_MS);
+    this.#catchUpTimer.unref();
+  }
+
   /** Ends the streams (the client is closing, demand is gone, or shutdown). Emitted events still commit. */
   stop(): void {
     if (this.#stopped) return;
     this.#stopped = true;
+    if (this.#catchUpTimer) clearTimeout(this.#catchUpTimer);
     for (const stream of this.#streams.splice(0)) void stream.end().catch(() => undefined);
   }
 
@@ -188,7 +200,10 @@ export class IdentityPipeline {
       case 'conversation': {
         const conversation = item.value;
         if (conversation.consentState() === ConsentState.Denied) return;
-        this.log.emit(conversationEvent(owner, conversation), { axis: 'conversations', ns: conversation.createdAtNs });
+        if (this.log.emit(conversationEvent(owner, conversation), { axis: 'conversations', ns: conversation.createdAtNs })) {
+          // A new conversation's first messages can slip past the messages stream while it subscribes to it.
+          this.#catchUpSoon();
+        }
         return;
       }
       case 'consent': {

@@ -135,12 +135,17 @@ export class StreamSupervisor implements OnApplicationBootstrap, OnModuleDestroy
 
   private async start(row: Identity, entry: Entry): Promise<IdentityPipeline | undefined> {
     this.logger.debug({ identityId: row.id }, 'starting event pipeline');
-    const cursor = await this.cursors.load(row.tenantId, row.id, nowNs());
+    // A first cursor covers the identity's life when it is recent (an identity created just before the sweep or a
+    // subscriber reached it), at most the replay window.
+    const lookbackNs = BigInt(this.settings.replayLookbackMs) * 1_000_000n;
+    const createdNs = BigInt(row.createdAt.getTime()) * 1_000_000n;
+    const windowStartNs = nowNs() - lookbackNs;
+    const cursor = await this.cursors.load(row.tenantId, row.id, createdNs > windowStartNs ? createdNs : windowStartNs);
     const log = new IdentityEventLog(row.tenantId, row.id, cursor, {
       prisma: this.prisma,
       topics: this.topics,
       outbox: this.outbox,
-      lookbackNs: BigInt(this.settings.replayLookbackMs) * 1_000_000n,
+      lookbackNs,
       onPublishError: (error) => {
         if (this.publishErrors++ % 100 === 0) this.logger.warn({ err: String(error), count: this.publishErrors }, 'publishing an event on the bus failed');
       },

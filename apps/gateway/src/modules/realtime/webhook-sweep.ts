@@ -69,8 +69,8 @@ export class WebhookSweep implements OnApplicationBootstrap, OnModuleDestroy {
         this.lastPassValue = pass;
         for (const listener of [...this.passListeners]) listener(pass);
         if (pass.identities > 0) this.logger.debug(pass, 'webhook sweep pass done');
-        // With nothing to sweep, idle for a few pauses before looking again.
-        if (pass.identities === 0) await this.pause(this.settings.sweepPauseMs * 5);
+        // Between passes one pause; with nothing to sweep, a few before looking again.
+        await this.pause(this.settings.sweepPauseMs * (pass.identities === 0 ? 5 : 1));
       } catch (error) {
         this.logger.warn({ err: String(error) }, 'webhook sweep failed');
         await this.pause(this.settings.sweepPauseMs * 5);
