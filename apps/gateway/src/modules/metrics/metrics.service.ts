@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
-/** The gateway's Prometheus registry: process defaults plus HTTP request metrics. One registry per app instance. */
+/** The gateway's Prometheus registry: process defaults, HTTP requests and rate-limit refusals. One registry per app instance. */
 @Injectable()
 export class MetricsService {
   readonly registry = new Registry();
   private readonly requestDuration: Histogram<'method' | 'route' | 'status_code'>;
   private readonly requestsTotal: Counter<'method' | 'route' | 'status_code'>;
+  private readonly rateLimited: Counter<'route'>;
 
   constructor() {
     this.registry.setDefaultLabels({ service: 'mailroom-gateway' });
@@ -24,12 +25,19 @@ export class MetricsService {
       labelNames: ['method', 'route', 'status_code'],
       registers: [this.registry],
     });
+    this.rateLimited = new Counter({
+      name: 'rate_limit_rejections_total',
+      help: 'Requests refused with 429 (credential or tenant request budget, or an identity\'s XMTP network budget), by route.',
+      labelNames: ['route'],
+      registers: [this.registry],
+    });
   }
 
   observeRequest(method: string, route: string, statusCode: number, seconds: number): void {
     const labels = { method, route, status_code: String(statusCode) };
     this.requestDuration.observe(labels, seconds);
     this.requestsTotal.inc(labels);
+    if (statusCode === 429) this.rateLimited.inc({ route });
   }
 
   async render(): Promise<{ contentType: string; body: string }> {

@@ -1,0 +1,90 @@
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { EventBus } from '@mailroom/events';
+
+/** What the realtime pipeline exposes for scraping (StreamSupervisor.stats()). */
+export interface RealtimeStatsSource {
+  stats(): { pipelines: number; live: number; publishErrors: number };
+}
+
+interface EventLike {
+  id?: unknown;
+  type?: unknown;
+  createdAt?: unknown;
+}
+
+/**
+ * Realtime health: event lag (the event's own time, for messages the sent-at, to its publication on the bus),
+ * events published by type, pipelines live or waiting to restart, and stream restarts reported by the pipeline.
+ */
+export class RealtimeMetrics {
+  private readonly lag: Histogram<'type'>;
+  private readonly published: Counter<'type'>;
+  private readonly restarts: Counter<'reason'>;
+  private source?: RealtimeStatsSource;
+
+  constructor(registry: Registry) {
+    const registers = [registry];
+    this.lag = new Histogram({
+      name: 'realtime_event_lag_seconds',
+      help: 'From the time an event happened (a message: its sent-at) to its publication to subscribers and webhooks.',
+      labelNames: ['type'],
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+      registers,
+    });
+    this.published = new Counter({ name: 'realtime_events_published_total', help: 'Events published on the bus, by type.', labelNames: ['type'], registers });
+    this.restarts = new Counter({
+      name: 'realtime_stream_restarts_total',
+      help: 'Event pipelines (XMTP streams of one identity) that ended and were restarted, by reason.',
+      labelNames: ['reason'],
+      registers,
+    });
+    const stats = () => this.source?.stats() ?? { pipelines: 0, live: 0, publishErrors: 0 };
+    new Gauge({
+      name: 'realtime_pipelines',
+      help: 'Identities whose XMTP streams this process runs, by state (live, restarting).',
+      labelNames: ['state'],
+      registers,
+      collect() {
+        const { pipelines, live } = stats();
+        this.set({ state: 'live' }, live);
+        this.set({ state: 'restarting' }, pipelines - live);
+      },
+    });
+    new Counter({
+      name: 'realtime_publish_errors_total',
+      help: 'Events the bus refused to carry (subscribers missed them; webhooks did not: they come from the outbox).',
+      registers,
+      collect() {
+        this.reset();
+        this.inc(stats().publishErrors);
+      },
+    });
+  }
+
+  /** The pipeline's supervisor, read at scrape time. */
+  readFrom(source: RealtimeStatsSource): void {
+    this.source = source;
+  }
+
+  /** For the pipeline to call when a stream (or the whole pipeline) restarts. */
+  streamRestarted(reason: 'stream' | 'pipeline'): void {
+    this.restarts.inc({ reason });
+  }
+
+  /** Observes every Mailroom event published on this bus instance. */
+  tap(bus: EventBus): void {
+    const publish = bus.publish.bind(bus);
+    bus.publish = async <T>(channel: string, payload: T): Promise<void> => {
+      this.observe(payload as EventLike);
+      return publish(channel, payload);
+    };
+  }
+
+  private observe(event: EventLike): void {
+    if (typeof event !== 'object' || event === null || typeof event.type !== 'string' || typeof event.createdAt !== 'string' || typeof event.id !== 'string') return;
+    const happened = Date.parse(event.createdAt);
+    if (Number.isNaN(happened)) return;
+    this.published.inc({ type: event.type });
+    this.lag.observe({ type: event.type }, Math.max(0, (Date.now() - happened) / 1000));
+  }
+}
