@@ -79,8 +79,8 @@ describe('GET /v1/usage', () => {
       // Concurrent increments of one row must all count.
       ...Array.from({ length: 10 }, () => counters.increment(scope, 'messages.sent')),
       counters.increment(scope, 'messages.received', 4),
-      counters.increment(scope, 'messages.received', 2, threeDaysAgo),
-      counters.increment(scope, 'messages.sent', 99, longAgo),
+      counters.increment(scope, 'messages.received', 2, { at: threeDaysAgo }),
+      counters.increment(scope, 'messages.sent', 99, { at: longAgo }),
       counters.increment(scope, 'webhooks.succeeded', 3),
       counters.increment(scope, 'webhooks.failed', 1),
       counters.increment(tenantScope(other.tenantId), 'messages.sent', 7),
@@ -100,6 +100,21 @@ describe('GET /v1/usage', () => {
     const theirs = await call('GET', '/v1/usage', other.adminToken);
     expect(theirs.body.totals).toEqual({ messagesSent: 7, messagesReceived: 0 });
     expect(theirs.body.webhooks.successRate).toBeNull();
+  });
+
+  it('counts inside the caller’s transaction, and not at all when it rolls back', async () => {
+    const counters = gateway.app.get(UsageCounters);
+    const scope = tenantScope(other.tenantId);
+    const prisma = gateway.runtime.prisma;
+    await expect(
+      prisma.$transaction(async (tx) => {
+        await counters.increment(scope, 'webhooks.failed', 5, { db: tx });
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    await prisma.$transaction((tx) => counters.increment(scope, 'webhooks.succeeded', 1, { db: tx }));
+    const { body } = await call('GET', '/v1/usage', other.adminToken);
+    expect(body.webhooks).toEqual({ succeeded: 1, failed: 0, successRate: 1 });
   });
 
   it('takes an API key with scope `keys` only', async () => {
