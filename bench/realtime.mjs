@@ -28,8 +28,8 @@ const stats = (values) => ({ p50: percentile(sorted(values), 50), p99: percentil
 const f = (v) => (Number.isFinite(v) ? v.toFixed(1) : 'n/a');
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function withDatabase(work) {
-  const name = `bench_realtime_${process.pid}`;
+async function withDatabase(suffix, work) {
+  const name = `bench_realtime_${suffix}_${process.pid}`;
   const admin = new pg.Client({ connectionString: ADMIN_URL });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
@@ -174,9 +174,9 @@ async function sweepRun(DATABASE_URL) {
   }
 }
 
-await withDatabase(async (DATABASE_URL) => {
-  const latency = await latencyRun(DATABASE_URL);
-  const sweep = await sweepRun(DATABASE_URL);
+{
+  const latency = await withDatabase('latency', latencyRun);
+  const sweep = await withDatabase('sweep', sweepRun);
   const steady = sweep.passes.at(-1);
   const perIdentityMs = steady ? steady.durationMs / steady.identities : NaN;
   const batches = Math.ceil(10_000 / sweep.settings.sweepBatch);
@@ -218,5 +218,5 @@ to shorten it, at the cost of CPU and pool churn.
 `,
   );
   console.log('sweep', JSON.stringify(sweep));
-});
+}
 process.exit(0);
