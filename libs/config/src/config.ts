@@ -49,6 +49,7 @@ export interface GatewayConfig {
     readonly perTenantPerMinute: number;
     readonly identityNetworkShare: number;
   };
+  readonly broadcasts: { readonly paceMs: number; readonly leaseMs: number };
   readonly shutdownGraceMs: number;
   /** Private, loopback or link-local destinations outbound requests may reach anyway: host names, IPs or CIDRs. */
   readonly outboundAllowlist: readonly string[];
@@ -184,6 +185,10 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       perCredentialPerMinute: (values.RATE_LIMIT_PER_MINUTE as number | undefined) ?? 1200,
       perTenantPerMinute: (values.RATE_LIMIT_TENANT_PER_MINUTE as number | undefined) ?? 6000,
       identityNetworkShare: (values.IDENTITY_NETWORK_BUDGET_SHARE as number | undefined) ?? 0.9,
+    },
+    broadcasts: {
+      paceMs: (values.BROADCAST_PACE_MS as number | undefined) ?? 0,
+      leaseMs: (values.BROADCAST_LEASE_MS as number | undefined) ?? 10_000,
     },
     shutdownGraceMs: (values.SHUTDOWN_GRACE_MS as number | undefined) ?? 10_000,
     outboundAllowlist: ((values.OUTBOUND_ALLOWLIST as string | undefined) ?? '')

@@ -268,6 +268,24 @@ export const VARIABLES = {
     description: 'Most XMTP clients kept open at once; the least recently used is closed beyond it.',
     fallback: '`1000`',
   },
+  BROADCAST_PACE_MS: {
+    schema: z.coerce
+      .number({ error: 'must be an integer between 0 and 60000' })
+      .int({ error: 'must be an integer between 0 and 60000' })
+      .min(0, { error: 'must be an integer between 0 and 60000' })
+      .max(60_000, { error: 'must be an integer between 0 and 60000' }),
+    description: "Pause between two sends of one broadcast, on top of the identity's XMTP write budget.",
+    fallback: '`0`',
+  },
+  BROADCAST_LEASE_MS: {
+    schema: z.coerce
+      .number({ error: 'must be an integer between 1000 and 600000' })
+      .int({ error: 'must be an integer between 1000 and 600000' })
+      .min(1_000, { error: 'must be an integer between 1000 and 600000' })
+      .max(600_000, { error: 'must be an integer between 1000 and 600000' }),
+    description: "A replica's hold on a running broadcast; a stopped replica's broadcast resumes elsewhere after it.",
+    fallback: '`10000`',
+  },
   SHUTDOWN_GRACE_MS: {
     schema: positiveInt(600_000),
     description: 'How long SIGTERM waits for in-flight requests before closing connections.',

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { tenantScope, type Identity, type TenantScope } from '@mailroom/persistence';
 import { ConsentEntityType, ConsentState, IdentifierKind, type Client } from '@mailroom/xmtp';
 import { DomainError, ErrorCode } from '../../common/errors/index.js';
@@ -10,6 +10,7 @@ import { IdentityHosting } from '../identities/identity-hosting.js';
 import { MessagesService } from '../messages/messages.service.js';
 import { WebhookOutbox } from '../webhooks/webhook-outbox.js';
 import { BroadcastStore, type BroadcastRow, type RecipientRow } from './broadcast.store.js';
+import { GATEWAY_RUNTIME, type GatewayRuntime } from '../../runtime.js';
 import { broadcastSettings, type BroadcastSettings } from './broadcast-settings.js';
 import { contentText, type BroadcastContent } from './broadcast-content.js';
 
@@ -29,7 +30,7 @@ class Interrupted extends Error {}
 export class BroadcastRunner implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Broadcasts');
   private readonly owner = `${process.pid}:${randomUUID()}`;
-  private readonly settings: BroadcastSettings = broadcastSettings();
+  private readonly settings: BroadcastSettings;
   private running = false;
   private loop?: Promise<void>;
   private wakeUp?: () => void;
@@ -41,7 +42,10 @@ export class BroadcastRunner implements OnApplicationBootstrap, OnModuleDestroy 
     private readonly conversations: ConversationsService,
     private readonly messages: MessagesService,
     private readonly outbox: WebhookOutbox,
-  ) {}
+    @Inject(GATEWAY_RUNTIME) runtime: GatewayRuntime,
+  ) {
+    this.settings = broadcastSettings(runtime.config);
+  }
 
   onApplicationBootstrap(): void {
     this.running = true;
