@@ -28,6 +28,6 @@ export default {
   },
   testMatch: ['<rootDir>/{apps,libs,test}/**/*.{spec,e2e}.ts', '<rootDir>/test/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
-  testTimeout: 60_000,
+  testTimeout: 120_000,
   maxWorkers: 2,
 };

@@ -52,12 +52,18 @@ describe('request rate limits', () => {
   });
 
   it('also limits the tenant as a whole, across its keys', async () => {
-    const statuses: number[] = [];
-    for (let i = 0; i < 2; i++) statuses.push((await get(secondKey)).status);
-    expect(statuses).toEqual([200, 200]);
-    const refused = await get(secondKey);
-    expect(refused.status).toBe(429);
-    expect(await refused.json()).toMatchObject({ code: 'RATE_LIMITED', limit: 'tenant' });
+    // The tenant has 12 tokens: 4 went to creating the keys and 6 to the first key, so the second key runs into the
+    // tenant's limit before its own 6 (a slow machine may refill a token or two meanwhile).
+    let refused: Response | undefined;
+    let served = 0;
+    for (let i = 0; i < 6 && !refused; i++) {
+      const res = await get(secondKey);
+      if (res.status === 429) refused = res;
+      else served += 1;
+    }
+    expect(refused).toBeDefined();
+    expect(served).toBeLessThan(6);
+    expect(await refused!.json()).toMatchObject({ code: 'RATE_LIMITED', limit: 'tenant' });
   });
 
   it('shares buckets between replicas through Redis', async () => {

@@ -115,7 +115,7 @@ describe('installation restart drill', () => {
     const [state] = await peers.clients[0]!.client.preferences.fetchInboxStates(identities.slice(0, 3).map((i) => i.inboxId));
     expect(state!.installations).toHaveLength(1);
     await stop(run);
-  }, 240_000);
+  }, 480_000);
 
   it('leaves no key material in plaintext in any table or log line', async () => {
     const masterKey = parseMasterKey(await readFile(path.join(dataDir, 'master.key'), 'utf8'));

@@ -53,7 +53,7 @@ describe('gateway master key check at start', () => {
 
     const second = await startAndStop({ GATEWAY_MASTER_KEY: Buffer.from(keyA, 'hex').toString('base64') });
     expect(second).toContain(`master key id ${vaultOf(keyA).keyId} verified`);
-  });
+  }, 180_000);
 
   it('refuses a wrong GATEWAY_MASTER_KEY: exit 1, one line naming both key ids, nothing changed', async () => {
     await seedIdentities(prisma, vaultOf(keyA), 2);
@@ -71,7 +71,7 @@ describe('gateway master key check at start', () => {
       expect(run.stdout() + run.stderr()).not.toContain(Buffer.from(key, 'hex').toString('base64'));
     }
     expect(await keyMaterialSnapshot(prisma)).toBe(before);
-  });
+  }, 180_000);
 
   it('refuses to generate a key file for a database that already has a master key', async () => {
     const run = startGateway({});
@@ -81,7 +81,7 @@ describe('gateway master key check at start', () => {
         'restore the file from your backup or set GATEWAY_MASTER_KEY. Nothing was changed.\n',
     );
     await expect(stat(path.join(dataDir, 'master.key'))).rejects.toThrow(/ENOENT/);
-  });
+  }, 180_000);
 });
 
 describe('gateway without GATEWAY_MASTER_KEY (embedded key file)', () => {
@@ -117,5 +117,5 @@ describe('gateway without GATEWAY_MASTER_KEY (embedded key file)', () => {
     expect(second).not.toContain('GATEWAY_MASTER_KEY is not set');
     expect(second).toContain(`master key id ${vaultOf(key).keyId} verified`);
     expect((await readFile(file, 'utf8')).trim()).toBe(key);
-  });
+  }, 180_000);
 });

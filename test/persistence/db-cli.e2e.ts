@@ -66,7 +66,7 @@ describe('scripts/db.mjs (npm run db:migrate | db:status | db:diff)', () => {
     expect(first).toMatchObject({ code: 0, stderr: '' });
     const names = await repoMigrationNames();
     expect(first.stdout).toBe(`Created the database.\nApplied ${names.length} migration(s): ${names.join(', ')}\n`);
-    expect(first.ms).toBeLessThan(5_000);
+    expect(first.ms).toBeLessThan(9_500); // the wasm engine's stray timer would add 10 s
 
     const second = await db(['deploy'], env);
     expect(second).toMatchObject({ code: 0, stdout: 'No pending migrations.\n' });
