@@ -140,6 +140,11 @@ describe('admin dashboard in chromium', () => {
     await expect(page.locator('.facts').textContent()).resolves.toContain(detail.installationId);
     await shoot('06-identity');
 
+    // Revoking the other installations (there are none) answers in the page.
+    await page.getByRole('button', { name: 'Revoke other installations' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Revoke others' }).click();
+    await page.getByText('There were no other installations to revoke.').waitFor();
+
     // A deep link survives a full reload (the gateway serves the app for every /admin path).
     await page.goto(admin(`/identities/${state.identityId}`));
     await page.getByRole('heading', { name: 'Inbox state' }).waitFor();
@@ -275,6 +280,37 @@ describe('admin dashboard in chromium', () => {
     await page.getByRole('heading', { name: 'Messages per day' }).waitFor();
     await expect(page.locator('.stat').first().textContent()).resolves.toContain('1');
     await shoot('15-overview');
+  });
+
+  it('revokes an API key with the keyboard only, and deletes an identity after confirming', async () => {
+    await page.getByRole('link', { name: 'API keys' }).click();
+    const row = page.getByTestId('api-key-row').filter({ hasText: 'browser key' });
+    await row.getByRole('button', { name: 'Revoke' }).focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    // Focus moves into the dialog (on Cancel, the safe choice); Escape closes it and nothing happens.
+    await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Cancel');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    expect((await fetch(`${gateway.url}/v1/identities`, { headers: { authorization: `Bearer ${state.apiKey}` } })).status).toBe(200);
+
+    await row.getByRole('button', { name: 'Revoke' }).focus();
+    await page.keyboard.press('Enter');
+    await dialog.waitFor();
+    await page.keyboard.press('Tab');
+    await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Revoke key');
+    await page.keyboard.press('Enter');
+    await row.getByText('revoked').waitFor();
+    expect((await fetch(`${gateway.url}/v1/identities`, { headers: { authorization: `Bearer ${state.apiKey}` } })).status).toBe(401);
+
+    await page.goto(admin(`/identities/${state.identityId}`));
+    await page.getByRole('button', { name: 'Delete identity' }).click();
+    await shoot('17-identity-delete-confirm');
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete identity' }).click();
+    await page.getByRole('heading', { name: 'Identities', exact: true }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/admin/identities');
+    await page.getByText('No identities yet').waitFor();
   });
 
   it('logs out, and the session no longer works', async () => {

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 
 /**
  * A button that asks before doing something that cannot be undone, in a modal <dialog>
@@ -22,6 +22,7 @@ export function ConfirmButton({
   className?: string;
 }) {
   const dialog = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
   const [open, setOpen] = useState(false);
   const [busy, setBusy] = useState(false);
 
@@ -31,6 +32,15 @@ export function ConfirmButton({
     if (open && !element.open) element.showModal();
     if (!open && element.open) element.close();
   }, [open]);
+
+  // Escape closes a modal dialog natively; keep the state in step so the button opens it again.
+  useEffect(() => {
+    const element = dialog.current;
+    if (!element) return;
+    const closed = () => setOpen(false);
+    element.addEventListener('close', closed);
+    return () => element.removeEventListener('close', closed);
+  }, []);
 
   const confirm = async () => {
     setBusy(true);
@@ -47,8 +57,8 @@ export function ConfirmButton({
       <button type="button" className={className} onClick={() => setOpen(true)} disabled={disabled}>
         {label}
       </button>
-      <dialog ref={dialog} className="dialog" aria-labelledby={`${title}-title`} onClose={() => setOpen(false)}>
-        <h2 id={`${title}-title`}>{title}</h2>
+      <dialog ref={dialog} className="dialog" aria-labelledby={titleId}>
+        <h2 id={titleId}>{title}</h2>
         <div className="dialog-body">{children}</div>
         <div className="dialog-actions">
           <button type="button" className="button button-secondary" onClick={() => setOpen(false)} autoFocus>
