@@ -282,6 +282,31 @@ describe('admin dashboard in chromium', () => {
     await shoot('15-overview');
   });
 
+  it('pages long lists with the API cursor (Load more)', async () => {
+    const login = await fetch(`${gateway.url}/v1/admin/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password }),
+    });
+    const { accessToken } = (await login.json()) as { accessToken: string };
+    await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        fetch(`${gateway.url}/v1/api-keys`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ name: `bulk key ${i}`, scopes: ['messages'] }),
+        }),
+      ),
+    );
+    await page.getByRole('link', { name: 'API keys' }).click();
+    await page.getByTestId('api-key-row').first().waitFor();
+    await expect(page.getByTestId('api-key-row').count()).resolves.toBe(50);
+    await page.getByRole('button', { name: 'Load more' }).click();
+    await page.getByTestId('api-key-row').nth(50).waitFor();
+    await expect(page.getByTestId('api-key-row').count()).resolves.toBe(51);
+    await expect(page.getByRole('button', { name: 'Load more' }).count()).resolves.toBe(0);
+  });
+
   it('revokes an API key with the keyboard only, and deletes an identity after confirming', async () => {
     await page.getByRole('link', { name: 'API keys' }).click();
     const row = page.getByTestId('api-key-row').filter({ hasText: 'browser key' });

@@ -3,12 +3,13 @@ import { api } from '../api/client.js';
 import { messageOf } from '../api/problem.js';
 import { API_KEY_SCOPES, type ApiKey, type ApiKeyScope, type Page } from '../api/types.js';
 import { ConfirmButton } from '../components/confirm.js';
-import { AsyncSection, EmptyState, ErrorBanner, StatusBadge } from '../components/feedback.js';
+import { AsyncSection, EmptyState, ErrorBanner, LoadMore, StatusBadge } from '../components/feedback.js';
 import { PageHeader } from '../components/layout.js';
 import { SecretOnce } from '../components/secret-once.js';
 import { formatDateTime, formatRelative } from '../lib/format.js';
 import { useTitle } from '../lib/router.js';
-import { useAction, useResource } from '../lib/use-resource.js';
+import { useAction } from '../lib/use-resource.js';
+import { usePagedList } from '../lib/use-paged-list.js';
 
 const SCOPE_HELP: Record<ApiKeyScope, string> = {
   identities: 'identities, tokens, installations',
@@ -60,7 +61,7 @@ function CreateKeyForm({ onCreated }: { onCreated: (key: ApiKey & { key: string 
 
 export function ApiKeysPage() {
   useTitle('API keys');
-  const keys = useResource(() => api.get<Page<ApiKey>>('/v1/api-keys', { limit: 100 }), []);
+  const keys = usePagedList((cursor) => api.get<Page<ApiKey>>('/v1/api-keys', { limit: 50, cursor }), []);
   const [created, setCreated] = useState<(ApiKey & { key: string }) | null>(null);
   const [revokeError, setRevokeError] = useState<string | null>(null);
 
@@ -143,6 +144,7 @@ export function ApiKeysPage() {
             </div>
           )}
         </AsyncSection>
+        <LoadMore list={keys} />
       </section>
     </>
   );

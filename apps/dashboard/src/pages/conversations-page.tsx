@@ -2,12 +2,13 @@ import { useState } from 'react';
 import { api, download } from '../api/client.js';
 import { messageOf } from '../api/problem.js';
 import type { Consent, Conversation, IdentityDetail, Message, Page } from '../api/types.js';
-import { AsyncSection, EmptyState, ErrorBanner, StatusBadge } from '../components/feedback.js';
+import { AsyncSection, EmptyState, ErrorBanner, LoadMore, StatusBadge } from '../components/feedback.js';
 import { PageHeader } from '../components/layout.js';
 import { formatBytes, formatDateTime, shortId } from '../lib/format.js';
 import { messageBody, type AttachmentInfo } from '../lib/message-content.js';
 import { Link, navigate, useQueryParam, useTitle } from '../lib/router.js';
 import { useResource } from '../lib/use-resource.js';
+import { usePagedList } from '../lib/use-paged-list.js';
 
 const FILTERS: { value: string; label: string }[] = [
   { value: 'allowed,unknown', label: 'Inbox and requests' },
@@ -168,8 +169,8 @@ function ConversationView({ identityId, ownInboxId, conversationId, onConsentCha
 export function ConversationsPage({ identityId, conversationId }: { identityId: string; conversationId?: string }) {
   const filter = useQueryParam('consent') ?? FILTERS[0]!.value;
   const identity = useResource(() => api.get<IdentityDetail>(`/v1/identities/${identityId}`), [identityId]);
-  const conversations = useResource(
-    () => api.get<Page<Conversation>>(`/v1/identities/${identityId}/conversations`, { consent: filter, limit: 100 }),
+  const conversations = usePagedList(
+    (cursor) => api.get<Page<Conversation>>(`/v1/identities/${identityId}/conversations`, { consent: filter, limit: 50, cursor }),
     [identityId, filter],
   );
   const name = identity.data ? (identity.data.label ?? identity.data.externalId ?? shortId(identity.data.id)) : 'Identity';
@@ -219,6 +220,7 @@ export function ConversationsPage({ identityId, conversationId }: { identityId: 
               </ul>
             )}
           </AsyncSection>
+        <LoadMore list={conversations} />
         </section>
         {conversationId ? (
           <ConversationView

@@ -1,11 +1,12 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../api/client.js';
 import type { Identity, Page } from '../api/types.js';
-import { AsyncSection, EmptyState, ErrorBanner, StatusBadge } from '../components/feedback.js';
+import { AsyncSection, EmptyState, ErrorBanner, LoadMore, StatusBadge } from '../components/feedback.js';
 import { PageHeader } from '../components/layout.js';
 import { formatDateTime, shortId } from '../lib/format.js';
 import { Link, navigate, useTitle } from '../lib/router.js';
-import { useAction, useResource } from '../lib/use-resource.js';
+import { useAction } from '../lib/use-resource.js';
+import { usePagedList } from '../lib/use-paged-list.js';
 
 export function identityTone(status: Identity['status']): 'good' | 'bad' | 'warn' | 'neutral' {
   if (status === 'active') return 'good';
@@ -46,7 +47,7 @@ function CreateIdentityForm() {
 
 export function IdentitiesPage() {
   useTitle('Identities');
-  const identities = useResource(() => api.get<Page<Identity>>('/v1/identities', { limit: 100 }), []);
+  const identities = usePagedList((cursor) => api.get<Page<Identity>>('/v1/identities', { limit: 50, cursor }), []);
   return (
     <>
       <PageHeader title="Identities">
@@ -95,6 +96,7 @@ export function IdentitiesPage() {
             </div>
           )}
         </AsyncSection>
+        <LoadMore list={identities} />
       </section>
     </>
   );

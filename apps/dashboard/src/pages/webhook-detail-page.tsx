@@ -3,12 +3,13 @@ import { api } from '../api/client.js';
 import { messageOf } from '../api/problem.js';
 import type { Page, Webhook, WebhookDelivery } from '../api/types.js';
 import { ConfirmButton } from '../components/confirm.js';
-import { AsyncSection, EmptyState, ErrorBanner, StatusBadge } from '../components/feedback.js';
+import { AsyncSection, EmptyState, ErrorBanner, LoadMore, StatusBadge } from '../components/feedback.js';
 import { PageHeader } from '../components/layout.js';
 import { SecretOnce } from '../components/secret-once.js';
 import { formatDateTime, formatRelative, shortId } from '../lib/format.js';
 import { navigate, useTitle } from '../lib/router.js';
 import { useResource } from '../lib/use-resource.js';
+import { usePagedList } from '../lib/use-paged-list.js';
 import { webhookState } from './webhooks-page.js';
 
 const DELIVERY_TONE: Record<WebhookDelivery['status'], 'good' | 'bad' | 'warn' | 'neutral'> = {
@@ -27,7 +28,10 @@ function lastAnswer(d: WebhookDelivery): string {
 
 function Deliveries({ webhookId }: { webhookId: string }) {
   const [status, setStatus] = useState<(typeof STATUS_FILTERS)[number]>('');
-  const deliveries = useResource(() => api.get<Page<WebhookDelivery>>(`/v1/webhooks/${webhookId}/deliveries`, { limit: 50, status }), [webhookId, status]);
+  const deliveries = usePagedList(
+    (cursor) => api.get<Page<WebhookDelivery>>(`/v1/webhooks/${webhookId}/deliveries`, { limit: 50, status, cursor }),
+    [webhookId, status],
+  );
   const [retryError, setRetryError] = useState<string | null>(null);
   const [retrying, setRetrying] = useState<string | null>(null);
 
@@ -113,6 +117,7 @@ function Deliveries({ webhookId }: { webhookId: string }) {
           </div>
         )}
       </AsyncSection>
+        <LoadMore list={deliveries} />
     </section>
   );
 }

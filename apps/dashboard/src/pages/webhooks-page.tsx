@@ -1,12 +1,13 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../api/client.js';
 import { WEBHOOK_EVENT_TYPES, type Page, type Webhook, type WebhookEventType } from '../api/types.js';
-import { AsyncSection, EmptyState, ErrorBanner, StatusBadge } from '../components/feedback.js';
+import { AsyncSection, EmptyState, ErrorBanner, LoadMore, StatusBadge } from '../components/feedback.js';
 import { PageHeader } from '../components/layout.js';
 import { SecretOnce } from '../components/secret-once.js';
 import { formatDateTime } from '../lib/format.js';
 import { Link, useTitle } from '../lib/router.js';
-import { useAction, useResource } from '../lib/use-resource.js';
+import { useAction } from '../lib/use-resource.js';
+import { usePagedList } from '../lib/use-paged-list.js';
 
 export function webhookState(w: Webhook): { tone: 'good' | 'bad' | 'warn'; label: string } {
   if (w.enabled) return w.consecutiveFailures > 0 ? { tone: 'warn', label: `failing (${w.consecutiveFailures})` } : { tone: 'good', label: 'enabled' };
@@ -60,7 +61,7 @@ function CreateWebhookForm({ onCreated }: { onCreated: (webhook: Webhook & { sec
 
 export function WebhooksPage() {
   useTitle('Webhooks');
-  const webhooks = useResource(() => api.get<Page<Webhook>>('/v1/webhooks', { limit: 100 }), []);
+  const webhooks = usePagedList((cursor) => api.get<Page<Webhook>>('/v1/webhooks', { limit: 50, cursor }), []);
   const [created, setCreated] = useState<(Webhook & { secret: string }) | null>(null);
   return (
     <>
@@ -125,6 +126,7 @@ export function WebhooksPage() {
             </div>
           )}
         </AsyncSection>
+        <LoadMore list={webhooks} />
       </section>
     </>
   );
