@@ -173,7 +173,7 @@ describe('fault drills', () => {
     }, 10_000);
     const refused = [];
     for (let i = 0; i < 3; i++) refused.push((await api(gateway, tenant.adminToken, 'POST', '/v1/api-keys', { name: `during outage ${i}` })).status);
-    expect(refused.every((s) => s >= 500 || s === 0)).toBe(true);
+    expect(refused).toEqual([503, 503, 503]);
     expect(refused.some((s) => s === 201)).toBe(false);
 
     (services as { pg: RunningEmbeddedPostgres }).pg = await startEmbeddedPostgres({ dataDir: services.pgDir, port: services.pgPort });
@@ -202,7 +202,10 @@ describe('fault drills', () => {
     for (let i = 0; i < 3; i++) expect((await send(gateway, key, identityId, conversationId, `before-${i}`)).status).toBe(201);
 
     await devnet.stop();
-    const duringOutage = (await send(gateway, key, identityId, conversationId, 'during-outage')).status;
+    const outageAnswer = await send(gateway, key, identityId, conversationId, 'during-outage');
+    const duringOutage = outageAnswer.status;
+    // Either the send reached the node before it stopped, or the client tells the XMTP network is down: never a 500.
+    expect([201, 503]).toContain(duringOutage);
     devnet = await startDevnet({ port: devnetPort, dataDir: devnetDir });
     const started = Date.now();
     await until('a send to succeed again', async () => (await send(gateway, key, identityId, conversationId, 'after-0')).status === 201, 60_000);

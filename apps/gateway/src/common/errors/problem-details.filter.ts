@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } fro
 import { HttpAdapterHost } from '@nestjs/core';
 import { DomainError } from './domain-error.js';
 import { ErrorCode } from './error-code.js';
+import { dependencyUnavailable } from './dependency-errors.js';
 import { malformedIdLookup, requestParsingFailure } from './request-parsing-errors.js';
 import {
   PROBLEM_CONTENT_TYPE,
@@ -50,7 +51,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 }
 
 /** The problem+json answer for any error (unknown ones become a bare 500 without detail). */
-export function problemFor(exception: unknown): ProblemDetails {
+export function problemFor(thrown: unknown): ProblemDetails {
+  const exception = dependencyUnavailable(thrown) ?? thrown;
   if (exception instanceof DomainError) {
     const status = statusForCode(exception.code);
     return {

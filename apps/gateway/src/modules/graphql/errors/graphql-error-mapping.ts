@@ -1,7 +1,7 @@
 import { HttpException } from '@nestjs/common';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { DomainError, ErrorCode } from '../../../common/errors/index.js';
+import { DomainError, ErrorCode, dependencyUnavailable } from '../../../common/errors/index.js';
 import { codeForStatus } from '../../../common/errors/problem-details.js';
 
 export const INTERNAL_MESSAGE = 'An unexpected error occurred. Quote the x-request-id response header when you report it.';
@@ -77,7 +77,8 @@ function unexpected(): MappedError {
  * with no detail. `error` is what Apollo or graphql-ws hands over (usually a GraphQLError wrapping the thrown value).
  */
 export function mapGraphqlError(error: unknown): MappedError {
-  const original = unwrapResolverError(error);
+  const unwrapped = unwrapResolverError(error);
+  const original = dependencyUnavailable(unwrapped) ?? unwrapped;
   if (original instanceof DomainError) return fromDomainError(original);
   if (original instanceof HttpException) {
     const code = codeForStatus(original.getStatus());
