@@ -40,6 +40,8 @@ async function main(): Promise<void> {
       `Mailroom gateway is ready on ${gateway.url}`,
       `  REST API      ${base}/v1`,
       `  OpenAPI docs  ${base}/docs`,
+      `  GraphQL       ${base}/graphql`,
+      `  Dashboard     ${base}/admin/`,
       `  Health        ${base}/healthz  ${base}/readyz  ${base}/metrics`,
       `  XMTP node     ${gateway.runtime.xmtp.apiUrl}${gateway.runtime.xmtp.inProcessDevnet ? ' (in-process devnet)' : ''}`,
       `  Database      ${gateway.runtime.database.embedded ? `embedded PostgreSQL under ${config.dataDir}/postgres` : 'DATABASE_URL'}`,

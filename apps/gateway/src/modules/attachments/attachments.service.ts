@@ -31,6 +31,7 @@ import { BlobStoresHolder } from './blob-stores.provider.js';
 import { sanitizeFilename } from './filename.js';
 import { isMimeTypeAllowed, normalizeMimeType } from './mime-policy.js';
 import { RemoteAttachmentFetcher, RemoteFetchError } from './remote-attachment-fetcher.js';
+import { UsageCounters } from '../usage/usage-counters.service.js';
 
 /** One uploaded file as the transport hands it over: a stream read once. */
 export interface IncomingFile {
@@ -107,6 +108,7 @@ export class AttachmentsService {
     private readonly fetcher: RemoteAttachmentFetcher,
     private readonly prisma: PrismaClient,
     @Inject(GATEWAY_RUNTIME) private readonly runtime: GatewayRuntime,
+    private readonly usage: UsageCounters,
   ) {
     this.spoolRoot = path.join(runtime.config.dataDir, 'tmp', 'attachments');
   }
@@ -154,6 +156,7 @@ export class AttachmentsService {
           contentType: file.contentType,
         })),
       });
+      await this.usage.increment(scope, 'messages.sent').catch((error: unknown) => this.log.warn({ err: error }, 'counting a sent message failed'));
       return {
         message,
         attachments: stored.map(({ blob, file, sealed }) => ({

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { TenantScope } from '@mailroom/persistence';
 import {
   CONTENT_TYPE_FILTER_NAMES,
@@ -20,6 +20,7 @@ import { assertMember, syncUnlessInactive, type Page } from '../conversations/co
 import { validationFailed } from '../conversations/identifiers.js';
 import { decodeCursor, takePage } from '../conversations/page-cursor.js';
 import { xmtpCall } from '../conversations/xmtp-errors.js';
+import { UsageCounters } from '../usage/usage-counters.service.js';
 import { parseOutgoingContent } from './outgoing-content.parser.js';
 
 export interface ListMessagesInput {
@@ -41,7 +42,12 @@ const XMTP_AUTHORITY = 'xmtp.org';
 
 @Injectable()
 export class MessagesService {
-  constructor(private readonly access: ConversationAccess) {}
+  private readonly logger = new Logger('Messages');
+
+  constructor(
+    private readonly access: ConversationAccess,
+    private readonly usage: UsageCounters,
+  ) {}
 
   /** Syncs the one conversation, then reads a page of its messages (reactions and read receipts included). */
   async list(scope: TenantScope, identityId: string, conversationId: string, input: ListMessagesInput = {}): Promise<Page<MessageView>> {
@@ -83,7 +89,7 @@ export class MessagesService {
   /** Sends one message; 409 if the identity has left the group. Returns the stored message. */
   async send(scope: TenantScope, identityId: string, conversationId: string, input: SendMessageInput): Promise<MessageView> {
     const content = parseOutgoingContent(input.content);
-    return this.access.withConversation(
+    const sent = await this.access.withConversation(
       scope,
       identityId,
       conversationId,
@@ -105,6 +111,9 @@ export class MessagesService {
       },
       { write: true },
     );
+    // The message is out: a failed counter must not turn the send into an error.
+    await this.usage.increment(scope, 'messages.sent').catch((error: unknown) => this.logger.warn({ err: error }, 'counting a sent message failed'));
+    return sent;
   }
 }
 

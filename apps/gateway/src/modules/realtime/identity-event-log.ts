@@ -14,6 +14,8 @@ export interface EventLogDeps {
   readonly prisma: PrismaClient;
   readonly topics: RealtimeTopics;
   readonly outbox: OutboxPort;
+  /** Counts the tenant's received messages in the commit's transaction, so each is counted once. */
+  readonly countReceived?: (tenantId: string, count: number, tx: Prisma.TransactionClient) => Promise<void>;
   readonly lookbackNs: bigint;
   readonly onPublishError: (error: unknown) => void;
   readonly onCommitError: (error: unknown) => void;
@@ -116,6 +118,8 @@ export class IdentityEventLog {
       try {
         await this.deps.prisma.$transaction(async (tx) => {
           await this.deps.outbox.enqueue(tenantScope(this.tenantId), batch, tx);
+          const received = batch.filter((event) => event.type === 'message.received').length;
+          if (received > 0) await this.deps.countReceived?.(this.tenantId, received, tx);
           await tx.identityEventCursor.updateMany({
             where: { identityId: this.identityId },
             data: {

@@ -6,6 +6,8 @@ import { WebhookMetrics } from './webhook-metrics.js';
 import { WebhookSecrets } from './webhook-secrets.js';
 import { WebhookSender } from './webhook-sender.js';
 import { WebhookWakeup } from './webhook-wakeup.js';
+import { tenantScope } from '@mailroom/persistence';
+import { UsageCounters } from '../usage/usage-counters.service.js';
 
 /** Extra lease time beyond the request timeout, for writing the answer; a lease older than this is a stopped process's. */
 const LEASE_GRACE_MS = 5_000;
@@ -35,6 +37,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     private readonly secrets: WebhookSecrets,
     private readonly metrics: WebhookMetrics,
     wakeup: WebhookWakeup,
+    private readonly usage: UsageCounters,
   ) {
     this.settings = runtime.config.webhooks;
     this.retry = { baseMs: this.settings.retryBaseMs, maxDelayMs: this.settings.retryMaxDelayMs, windowMs: this.settings.retryWindowMs };
@@ -139,6 +142,9 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     }
     this.metrics.attempt(result.ok ? 'succeeded' : 'failed', result.durationMs);
     await this.record(delivery, result);
+    await this.usage
+      .increment(tenantScope(delivery.tenantId), result.ok ? 'webhooks.succeeded' : 'webhooks.failed')
+      .catch((error: unknown) => this.logger.warn({ err: error }, 'counting a webhook attempt failed'));
   }
 
   /** Retries the write a few times: losing it would mean resending a delivered event once the lease expires. */
