@@ -143,6 +143,21 @@ describe('hosted identities', () => {
     expect(after.body.inboxState!.installations.map((i) => i.id)).toEqual([res.body.installationId]);
   });
 
+  it('records one audit event when an inbox reaches 8 of 10 installations, however often it is read', async () => {
+    const first = await peers.add();
+    for (let i = 0; i < 6; i++) await peers.add(first.wallet);
+    const res = await call('POST', '/v1/identities/import', { privateKey: first.wallet.privateKey, label: 'crowded inbox' });
+    expect(res.status).toBe(201);
+    for (let i = 0; i < 2; i++) {
+      const state = await call('GET', `/v1/identities/${res.body.id}`);
+      expect(state.body.inboxState!.installationCount).toBe(8);
+      expect((state.body as unknown as { installations: unknown[] }).installations).toHaveLength(8);
+    }
+    const events = await gateway.runtime.prisma.auditLog.findMany({ where: { action: 'identity.installation_budget', targetId: res.body.id } });
+    expect(events).toHaveLength(1);
+    expect(events[0]!.metadata).toMatchObject({ installationCount: 8, installationLimit: 10 });
+  });
+
   it('mints a short-lived identity token that reads only its own identity', async () => {
     const [mine, other] = [created[1]!, created[2]!];
     const minted = await call<{ token: string; expiresAt: string }>('POST', `/v1/identities/${mine.id}/tokens`, { ttlSeconds: 600 });

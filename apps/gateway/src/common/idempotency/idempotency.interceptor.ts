@@ -1,5 +1,6 @@
 import {
   Injectable,
+  createParamDecorator,
   UseInterceptors,
   applyDecorators,
   type CallHandler,
@@ -95,3 +96,8 @@ export function Idempotent(): MethodDecorator {
     }),
   );
 }
+
+/** The request's Idempotency-Key (already validated by the interceptor), for services that derive ids from it. */
+export const IdempotencyKey = createParamDecorator((_: unknown, context: ExecutionContext): string | undefined =>
+  idempotencyKeyOf(context.switchToHttp().getRequest<IdempotentRequest>().headers),
+);

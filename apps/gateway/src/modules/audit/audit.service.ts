@@ -49,6 +49,22 @@ export class AuditService {
   }
 
   /** Newest first. */
+  /** Whether an entry with this action, target and metadata values exists already (for once-only events). */
+  async hasEntry(
+    scope: TenantScope,
+    query: { action: string; targetId: string; metadata: Record<string, string | number | boolean> },
+  ): Promise<boolean> {
+    const found = await this.prisma.auditLog.findFirst({
+      where: scopedWhere<Prisma.AuditLogWhereInput>(scope, {
+        action: query.action,
+        targetId: query.targetId,
+        AND: Object.entries(query.metadata).map(([key, value]) => ({ metadata: { path: [key], equals: value } })),
+      }),
+      select: { id: true },
+    });
+    return found !== null;
+  }
+
   async list(scope: TenantScope, page: { limit?: number; cursor?: string }): Promise<{ items: AuditItem[]; nextCursor: string | null }> {
     const limit = page.limit ?? DEFAULT_PAGE_SIZE;
     const rows = await this.prisma.auditLog.findMany({

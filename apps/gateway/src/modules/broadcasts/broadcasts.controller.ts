@@ -1,9 +1,9 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsArray, IsObject } from 'class-validator';
 import type { TenantScope } from '@mailroom/persistence';
 import { Authenticated, CurrentTenant } from '../../common/auth/index.js';
-import { Idempotent } from '../../common/idempotency/index.js';
+import { Idempotent, IdempotencyKey } from '../../common/idempotency/index.js';
 import { BroadcastsService } from './broadcasts.service.js';
 
 export class StartBroadcastDto {
@@ -26,7 +26,7 @@ export class BroadcastsController {
   @HttpCode(202)
   @Idempotent()
   @ApiOperation({ summary: 'Send one message as a DM to many recipients, skipping who is not on XMTP or denied; resumable, paced.' })
-  start(@CurrentTenant() scope: TenantScope, @Param('id') id: string, @Body() body: StartBroadcastDto, @Headers('idempotency-key') idempotencyKey?: string) {
+  start(@CurrentTenant() scope: TenantScope, @Param('id') id: string, @Body() body: StartBroadcastDto, @IdempotencyKey() idempotencyKey?: string) {
     return this.broadcasts.start(scope, id, body, idempotencyKey);
   }
 

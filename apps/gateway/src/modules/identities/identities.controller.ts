@@ -1,8 +1,8 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { TenantScope } from '@mailroom/persistence';
 import { Authenticated, CurrentPrincipal, CurrentTenant, type Principal } from '../../common/auth/index.js';
-import { Idempotent } from '../../common/idempotency/index.js';
+import { Idempotent, IdempotencyKey } from '../../common/idempotency/index.js';
 import { ImportIdentityDto, ListIdentitiesQuery, MintIdentityTokenDto } from './dto/identity.dto.js';
 import { IdentitiesService } from './identities.service.js';
 import { CreateIdentityWithSignerDto } from './wallet-identity.dto.js';
@@ -32,7 +32,7 @@ export class IdentitiesController {
     @CurrentPrincipal() actor: Principal,
     @Body() body: CreateIdentityWithSignerDto,
     @Res({ passthrough: true }) reply: StatusReply,
-    @Headers('idempotency-key') idempotencyKey?: string,
+    @IdempotencyKey() idempotencyKey?: string,
   ) {
     const { signer, ...rest } = body;
     if (!signer) return this.identities.create(scope, actor, rest, idempotencyKey);
@@ -49,7 +49,7 @@ export class IdentitiesController {
     @CurrentTenant() scope: TenantScope,
     @CurrentPrincipal() actor: Principal,
     @Body() body: ImportIdentityDto,
-    @Headers('idempotency-key') idempotencyKey?: string,
+    @IdempotencyKey() idempotencyKey?: string,
   ) {
     return this.identities.create(scope, actor, { ...body, privateKey: body.privateKey as `0x${string}` }, idempotencyKey);
   }

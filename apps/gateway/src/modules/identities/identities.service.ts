@@ -109,19 +109,26 @@ export class IdentitiesService {
     return { items: page.items.map(presentIdentity), nextCursor: page.nextCursor };
   }
 
-  async get(scope: TenantScope, id: string): Promise<IdentitySummary & { inboxState: InboxStateView | null }> {
+  async get(
+    scope: TenantScope,
+    id: string,
+  ): Promise<IdentitySummary & { installations: InboxStateView['installations']; identityUpdateCount: number | null; inboxState: InboxStateView | null }> {
     const row = await this.require(scope, id);
-    if (row.status !== IdentityStatus.active) return { ...presentIdentity(row), inboxState: null };
+    if (row.status !== IdentityStatus.active) return { ...presentIdentity(row), installations: [], identityUpdateCount: null, inboxState: null };
     const state = await this.hosting.inboxState(row);
     await this.checkInstallationBudget(scope, row, state.installations.length);
+    const installations = state.installations.map((i) => ({
+      id: i.id,
+      createdAt: i.createdAt?.toISOString() ?? null,
+      current: i.id === row.installationId,
+    }));
     return {
       ...presentIdentity(row),
+      // The contract's top-level fields (ARCHITECTURE.md), and the fuller view with limits.
+      installations,
+      identityUpdateCount: state.identityUpdateCount ?? null,
       inboxState: {
-        installations: state.installations.map((i) => ({
-          id: i.id,
-          createdAt: i.createdAt?.toISOString() ?? null,
-          current: i.id === row.installationId,
-        })),
+        installations,
         installationCount: state.installations.length,
         installationLimit: INSTALLATION_LIMIT,
         identityUpdateCount: state.identityUpdateCount ?? null,
@@ -191,6 +198,8 @@ export class IdentitiesService {
 
   private async checkInstallationBudget(scope: TenantScope, row: Identity, installationCount: number): Promise<void> {
     if (installationCount < 8) return;
+    // Once per identity and count: reading an identity's state again must not flood the audit log.
+    if (await this.audit.hasEntry(scope, { action: 'identity.installation_budget', targetId: row.id, metadata: { installationCount } })) return;
     this.logger.warn({ identityId: row.id, inboxId: row.inboxId, installationCount }, 'inbox is close to its installation limit');
     await this.audit.record(scope, {
       actor: { type: 'system' },
