@@ -1,11 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsArray, IsDate, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsArray, IsDate, IsIn, IsOptional, IsString } from 'class-validator';
+import { PageQuery } from '../../../common/pagination/page-query.dto.js';
 
 const PEER = 'An Ethereum address (0x + 40 hex) or an XMTP inbox id (64 hex).';
 const splitList = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value);
 
-export class ListConversationsQuery {
+export class ListConversationsQuery extends PageQuery {
   @ApiPropertyOptional({ enum: ['dm', 'group'] })
   @IsOptional()
   @IsIn(['dm', 'group'])
@@ -33,19 +34,7 @@ export class ListConversationsQuery {
   @IsDate()
   createdBefore?: Date;
 
-  @ApiPropertyOptional({ maximum: 100, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit?: number;
 
-  @ApiPropertyOptional({ description: 'Opaque cursor from a previous page (newest first).' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(20_000)
-  cursor?: string;
 }
 
 export class CreateDmDto {

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { PageQuery } from '../../../common/pagination/page-query.dto.js';
 
 export class CreateIdentityDto {
   @ApiPropertyOptional({ description: 'Free text shown in lists and the dashboard.', maxLength: 200 })
@@ -24,20 +24,8 @@ export class ImportIdentityDto extends CreateIdentityDto {
   privateKey!: string;
 }
 
-export class ListIdentitiesQuery {
-  @ApiPropertyOptional({ maximum: 100, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit?: number;
+export class ListIdentitiesQuery extends PageQuery {
 
-  @ApiPropertyOptional({ description: 'Opaque cursor from a previous page.' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
-  cursor?: string;
 
   @ApiPropertyOptional()
   @IsOptional()
