@@ -102,7 +102,12 @@ async function probe(request: FuzzRequest, findings: Finding[], statuses: Map<st
   const before = await rows.take();
   let answer: { status: number; text: string };
   try {
-    answer = await send(request);
+    answer = await send(request).catch(async (error: unknown) => {
+      // A pooled keep-alive socket the server closed at the same moment is a client-side race, not a missing answer:
+      // send once more on a fresh connection before calling it one.
+      if (!(error instanceof TypeError)) throw error;
+      return send(request);
+    });
   } catch (error) {
     findings.push({ what: 'no answer', request: describeRequest(request), detail: String(error) });
     return;

@@ -1,13 +1,10 @@
 import { DomainError } from './domain-error.js';
 import { ErrorCode } from './error-code.js';
 
-/** Network-level failure codes of a database connection (Node socket errors and PostgreSQL SQLSTATEs). */
+/** Socket failures: a database outage only when a database driver reported them (they also come from webhooks). */
+const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH']);
+/** PostgreSQL SQLSTATEs and Prisma codes that always mean the database connection is gone. */
 const DATABASE_CONNECTION_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
   '57P01', // admin_shutdown
   '57P02', // crash_shutdown
   '57P03', // cannot_connect_now
@@ -21,7 +18,8 @@ const DATABASE_CONNECTION_CODES = new Set([
   'P1017', // Prisma: server closed the connection
   'P2024', // Prisma: timed out fetching a connection from the pool
 ]);
-const DATABASE_CONNECTION_MESSAGE = /Connection terminated|Can't reach database server|connect ECONNREFUSED|Client has encountered a connection error/i;
+const DATABASE_CONNECTION_MESSAGE = /Connection terminated|Can't reach database server|Client has encountered a connection error/i;
+const DATABASE_DRIVER_ERROR = /^(Prisma\w*Error|DriverAdapterError)$/;
 /** libxmtp's transport failures, as the SDK words them. */
 const XMTP_TRANSPORT_MESSAGE = /api client at endpoint .*(unavailable|tcp connect error|transport error|connection refused|deadline)|service is currently unavailable/i;
 
@@ -42,10 +40,15 @@ function* causes(error: unknown): Generator<Record<string, unknown>> {
  */
 export function dependencyUnavailable(error: unknown): DomainError | undefined {
   if (error instanceof DomainError) return undefined;
+  const fromDatabaseDriver = [...causes(error)].some((link) => typeof link.name === 'string' && DATABASE_DRIVER_ERROR.test(link.name));
   for (const link of causes(error)) {
     const code = typeof link.code === 'string' ? link.code : typeof link.errorCode === 'string' ? link.errorCode : undefined;
     const message = typeof link.message === 'string' ? link.message : '';
-    if (link.name === 'PrismaClientInitializationError' || (code && DATABASE_CONNECTION_CODES.has(code)) || DATABASE_CONNECTION_MESSAGE.test(message)) {
+    const databaseDown =
+      link.name === 'PrismaClientInitializationError' ||
+      (code !== undefined && DATABASE_CONNECTION_CODES.has(code)) ||
+      (fromDatabaseDriver && ((code !== undefined && SOCKET_CODES.has(code)) || DATABASE_CONNECTION_MESSAGE.test(message)));
+    if (databaseDown) {
       return new DomainError(ErrorCode.ServiceUnavailable, 'The database is unavailable; retry shortly.', { retryAfterSeconds: 2, dependency: 'database' });
     }
     if (XMTP_UNCONFIRMED_SEND.test(message)) {
