@@ -73,7 +73,7 @@ describe('installation restart drill', () => {
   const identities: Identity[] = [];
   const secrets = { apiKey: '', password: '', importedKey: '' };
 
-  it(`keeps one installation per identity, with the same id, across ${RESTARTS} restarts`, async () => {
+  it(`keeps one installation per identity, with the same id, across ${RESTARTS} restarts, and each still sends`, async () => {
     let { run, url } = await startGatewayProcess();
     const tenant = await signUpTenant({ url });
     secrets.password = tenant.password;
@@ -94,6 +94,13 @@ describe('installation restart drill', () => {
     expect(res.status).toBe(201);
     identities.push((await res.json()) as Identity);
     await imported.cleanup();
+    const peer = peers.clients[0]!;
+    const dms = new Map<string, string>();
+    for (const identity of identities) {
+      const dm = await fetch(`${url}/v1/identities/${identity.id}/conversations/dm`, { method: 'POST', headers, body: JSON.stringify({ peer: peer.wallet.address }) });
+      expect(dm.status).toBe(201);
+      dms.set(identity.id, ((await dm.json()) as { id: string }).id);
+    }
 
     for (let restart = 1; restart <= RESTARTS; restart++) {
       const started = Date.now();
@@ -109,11 +116,25 @@ describe('installation restart drill', () => {
         expect(state.installationId).toBe(identity.installationId);
         const own = state.inboxState.installations.filter((i) => i.id === identity.installationId);
         expect(own).toHaveLength(1);
+        const sent = await fetch(`${url}/v1/identities/${identity.id}/conversations/${dms.get(identity.id)}/messages`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({ content: { type: 'text', text: `after restart ${restart}` } }),
+        });
+        expect(sent.status).toBe(201);
       }
     }
-    // The imported inbox also holds the peer's original installation; the three new ones hold exactly one.
-    const [state] = await peers.clients[0]!.client.preferences.fetchInboxStates(identities.slice(0, 3).map((i) => i.inboxId));
-    expect(state!.installations).toHaveLength(1);
+    // The imported inbox also holds the peer's original installation; the three new ones hold exactly one each.
+    const states = await peer.client.preferences.fetchInboxStates(identities.slice(0, 3).map((i) => i.inboxId));
+    expect(states.map((s) => s.installations.length)).toEqual([1, 1, 1]);
+    // Every identity could still send after every restart: the peer has all five messages from each.
+    await peer.client.conversations.sync();
+    for (const identity of identities) {
+      const conversation = await peer.client.conversations.getConversationById(dms.get(identity.id)!);
+      await conversation!.sync();
+      const texts = (await conversation!.messages()).map((m) => m.content).filter((c): c is string => typeof c === 'string');
+      expect(texts.filter((t) => t.startsWith('after restart'))).toEqual(Array.from({ length: RESTARTS }, (_, i) => `after restart ${i + 1}`));
+    }
     await stop(run);
   }, 480_000);
 
