@@ -1,5 +1,5 @@
 // The gateway's per-request HTTP work, on either adapter. apps/gateway's createGatewayApp
-// is Express-only and needs a started runtime (database, event bus), so the benchmark
+// runs on Fastify only and needs a started runtime (database, event bus), so the benchmark
 // rebuilds what a request to GET /healthz goes through there: nestjs-pino with a request
 // id echoed in x-request-id and the same redaction/serializers, a Nest middleware that
 // times the request into a prom-client histogram + counter, and a global interceptor

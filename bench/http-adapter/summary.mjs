@@ -46,7 +46,7 @@ const featureCheck = [
 
 export function renderReport({ settings, summary, runs, sanity, machine, date }) {
   const [a, b] = summary.adapters;
-  const appLine = '`bench/http-adapter/mirror-app.mjs`, a Nest app that does the gateway\'s per-request HTTP work (nestjs-pino JSON request log line with an x-request-id, same redaction and serializers; prom-client histogram + counter from a Nest middleware; route-template interceptor). The gateway\'s own `createGatewayApp` is Express-only and needs its database runtime, so it is not used directly. Unlike the gateway, the mirror writes the request log line for /healthz, as every real API route does';
+  const appLine = '`bench/http-adapter/mirror-app.mjs`, a Nest app that does the gateway\'s per-request HTTP work (nestjs-pino JSON request log line with an x-request-id, same redaction and serializers; prom-client histogram + counter from a Nest middleware; route-template interceptor). The gateway itself now runs on the adapter this comparison chose (Fastify) and needs its database runtime, so the mirror, which runs on both, is what is compared. Unlike the gateway, the mirror writes the request log line for /healthz, as every real API route does';
   const lines = [
     '## HTTP adapter: Express vs Fastify (`GET /healthz`)',
     '',
