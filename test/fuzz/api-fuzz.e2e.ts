@@ -103,13 +103,21 @@ async function probe(request: FuzzRequest, findings: Finding[], statuses: Map<st
   let answer: { status: number; text: string };
   try {
     answer = await send(request).catch(async (error: unknown) => {
+      // fetch's TypeError comes from Node's realm, not the test's, so compare names rather than use instanceof.
+      if ((error as Error | undefined)?.name !== 'TypeError') throw error;
+      // Node's fetch refuses to put some generated header values on the wire at all: send the request without them.
+      const invalidHeader = /^invalid (.+) header$/.exec((error as { cause?: { message?: string } }).cause?.message ?? '')?.[1];
+      if (invalidHeader) {
+        const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => name.toLowerCase() !== invalidHeader));
+        return send({ ...request, headers });
+      }
       // A pooled keep-alive socket the server closed at the same moment is a client-side race, not a missing answer:
       // send once more on a fresh connection before calling it one.
-      if (!(error instanceof TypeError)) throw error;
       return send(request);
     });
   } catch (error) {
-    findings.push({ what: 'no answer', request: describeRequest(request), detail: String(error) });
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    findings.push({ what: 'no answer', request: describeRequest(request), detail: `${String(error)}${cause ? ` (${cause.code ?? ''} ${cause.message ?? ''})` : ''}` });
     return;
   }
   const byStatus = statuses.get(request.route) ?? new Map<number, number>();
