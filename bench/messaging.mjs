@@ -63,7 +63,18 @@ async function load(total, concurrency, send) {
 
 await withDatabase(async (DATABASE_URL) => {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'bench-messaging-'));
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', HOST: '127.0.0.1', PORT: '0', DEVNET_PORT: '0', DATA_DIR: dataDir, DATABASE_URL });
+  // Request rate limits raised out of the way: this measures the send path, not the limiter's refusals.
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    DEVNET_PORT: '0',
+    DATA_DIR: dataDir,
+    DATABASE_URL,
+    RATE_LIMIT_PER_MINUTE: '1000000',
+    RATE_LIMIT_TENANT_PER_MINUTE: '10000000',
+  });
   const gateway = await startGateway(config, { log: { info() {}, warn() {}, error() {} } });
   const peers = await createTestClients(gateway.runtime.xmtp.apiUrl, 2);
   try {

@@ -156,7 +156,7 @@ export class AttachmentsService {
           contentType: file.contentType,
         })),
       });
-      await this.usage.increment(scope, 'messages.sent').catch((error: unknown) => this.log.warn({ err: error }, 'counting a sent message failed'));
+      void this.usage.increment(scope, 'messages.sent').catch((error: unknown) => this.log.warn({ err: error }, 'counting a sent message failed'));
       return {
         message,
         attachments: stored.map(({ blob, file, sealed }) => ({

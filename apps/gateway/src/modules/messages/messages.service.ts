@@ -111,8 +111,8 @@ export class MessagesService {
       },
       { write: true },
     );
-    // The message is out: a failed counter must not turn the send into an error.
-    await this.usage.increment(scope, 'messages.sent').catch((error: unknown) => this.logger.warn({ err: error }, 'counting a sent message failed'));
+    // The message is out: the counter is bumped off the request path, and a failure to count is only logged.
+    void this.usage.increment(scope, 'messages.sent').catch((error: unknown) => this.logger.warn({ err: error }, 'counting a sent message failed'));
     return sent;
   }
 }
