@@ -4,43 +4,24 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { loadConfig } from '@mailroom/config';
 import { startGateway } from '@mailroom/gateway';
 import { createTestClients } from '@mailroom/xmtp/testing';
 import { IdentityHosting } from '../apps/gateway/dist/modules/identities/identity-hosting.js';
 import { machineLine, percentile, writeSection } from './lib/report.mjs';
+import { readJson, withScratchDatabase } from './lib/scratch-database.mjs';
 
 const N = Number(process.env.BENCH_MESSAGING_SENDS ?? 400);
 const CONCURRENCY = [1, 20];
 const LIST_SIZE = 1_000;
 const LIST_SAMPLES = Number(process.env.BENCH_MESSAGING_LIST_SAMPLES ?? 50);
-const ADMIN_URL = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
 
 const sorted = (values) => [...values].sort((a, b) => a - b);
 const stats = (values) => ({ p50: percentile(sorted(values), 50), p99: percentile(sorted(values), 99), mean: values.reduce((a, b) => a + b, 0) / values.length });
 const f = (v) => v.toFixed(2);
 
-async function withDatabase(work) {
-  const name = `bench_messaging_${process.pid}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  try {
-    return await work(url.toString());
-  } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
-  }
-}
 
-async function json(res) {
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${res.status}: ${text}`);
-  return JSON.parse(text);
-}
+const json = readJson;
 
 /** Runs `total` calls of `send` with `concurrency` workers; per-call latencies (ms) and wall time. */
 async function load(total, concurrency, send) {
@@ -61,7 +42,7 @@ async function load(total, concurrency, send) {
   return { ...stats(latencies), throughput: total / seconds };
 }
 
-await withDatabase(async (DATABASE_URL) => {
+await withScratchDatabase(`bench_messaging_${process.pid}`, async (DATABASE_URL) => {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'bench-messaging-'));
   // Request rate limits raised out of the way: this measures the send path, not the limiter's refusals.
   const config = loadConfig({

@@ -6,7 +6,6 @@ import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import WebSocket from 'ws';
 import { createClient } from 'graphql-ws';
 import { loadConfig } from '@mailroom/config';
@@ -15,12 +14,12 @@ import { ConsentState } from '@mailroom/xmtp';
 import { createTestClients } from '@mailroom/xmtp/testing';
 import { StreamSupervisor, WebhookSweep } from '../apps/gateway/dist/modules/realtime/index.js';
 import { machineLine, percentile, writeSection } from './lib/report.mjs';
+import { readJson, withScratchDatabase } from './lib/scratch-database.mjs';
 
 const SUBSCRIBERS = (process.env.BENCH_REALTIME_SUBSCRIBERS ?? '1,100,1000').split(',').map(Number);
 const MESSAGES = Number(process.env.BENCH_REALTIME_MESSAGES ?? 40);
 const SWEEP_IDENTITIES = Number(process.env.BENCH_REALTIME_SWEEP_IDENTITIES ?? 200);
 const SWEEP_LIVE = 20;
-const ADMIN_URL = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 const sorted = (values) => [...values].sort((a, b) => a - b);
@@ -28,26 +27,8 @@ const stats = (values) => ({ p50: percentile(sorted(values), 50), p99: percentil
 const f = (v) => (Number.isFinite(v) ? v.toFixed(1) : 'n/a');
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function withDatabase(suffix, work) {
-  const name = `bench_realtime_${suffix}_${process.pid}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  try {
-    return await work(url.toString());
-  } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
-  }
-}
 
-async function json(res) {
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${res.status}: ${text}`);
-  return text ? JSON.parse(text) : undefined;
-}
+const json = readJson;
 
 /** A webhook endpoint that records when each event id first arrived. */
 async function receiver() {
@@ -175,8 +156,8 @@ async function sweepRun(DATABASE_URL) {
 }
 
 {
-  const latency = await withDatabase('latency', latencyRun);
-  const sweep = await withDatabase('sweep', sweepRun);
+  const latency = await withScratchDatabase(`bench_realtime_latency_${process.pid}`, latencyRun);
+  const sweep = await withScratchDatabase(`bench_realtime_sweep_${process.pid}`, sweepRun);
   const steady = sweep.passes.at(-1);
   const perIdentityMs = steady ? steady.durationMs / steady.identities : NaN;
   const batches = Math.ceil(10_000 / sweep.settings.sweepBatch);
