@@ -1,81 +1,187 @@
-// npm run bench:load — 100 hosted identities across 10 tenants, each sending to a peer identity of its tenant
-// (hosted to hosted, so every send is also a receive on the other side, delivered to the tenant's webhook) for
-// BENCH_LOAD_SECONDS (default 120, the issue asks up to 300) with BENCH_LOAD_CONCURRENCY closed-loop senders.
-// The gateway runs as its own process with --cpu-prof on a devnet in this process; needs `npm run build`.
-// Reports throughput, p50/p99 send latency, error rate, gateway RSS, event lag (sent-at → webhook received) and
-// where the gateway's CPU time went.
-import { spawn } from 'node:child_process';
+// npm run bench:load — issue #9's load bench: 100 hosted identities across 10 tenants, each sending to the next
+// identity of its tenant (hosted to hosted, so every send is also a receive, delivered to the tenant's webhook).
+// After setup it searches for the highest sustainable closed-loop concurrency in short steps, then runs the main
+// phase at that concurrency for BENCH_LOAD_SECONDS (default 300). The gateway runs as its own process under
+// --cpu-prof on a devnet in this process; needs `npm run build` and Linux (/proc). Reports throughput, p50/p99 send
+// latency, error rate, event lag (sent-at → webhook received), gateway RSS and CPU, and where the gateway's CPU went.
+//
+// Knobs: BENCH_LOAD_SECONDS (main phase, 300), BENCH_LOAD_STEP_SECONDS (20), BENCH_LOAD_STEPS (1,2,4,8,16,32,64),
+// BENCH_LOAD_GRACE_SECONDS (delivery grace after a step, 10), BENCH_LOAD_CONCURRENCY (skips the search),
+// BENCH_LOAD_TENANTS (10), BENCH_LOAD_IDENTITIES_PER_TENANT (10).
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { startDevnet } from '@mailroom/devnet';
 import { machineLine, percentile, writeSection } from './lib/report.mjs';
+import { readJson, withScratchDatabase } from './lib/scratch-database.mjs';
 
 const TENANTS = Number(process.env.BENCH_LOAD_TENANTS ?? 10);
 const PER_TENANT = Number(process.env.BENCH_LOAD_IDENTITIES_PER_TENANT ?? 10);
-const SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 120);
-const CONCURRENCY = Number(process.env.BENCH_LOAD_CONCURRENCY ?? 16);
-const ADMIN_URL = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
+const SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 300);
+const STEP_SECONDS = Number(process.env.BENCH_LOAD_STEP_SECONDS ?? 20);
+const STEPS = (process.env.BENCH_LOAD_STEPS ?? '1,2,4,8,16,32,64').split(',').map(Number);
+const STEP_GRACE_SECONDS = Number(process.env.BENCH_LOAD_GRACE_SECONDS ?? 10);
+const MAIN_GRACE_SECONDS = Math.max(30, STEP_GRACE_SECONDS);
+const FIXED_CONCURRENCY = process.env.BENCH_LOAD_CONCURRENCY ? Number(process.env.BENCH_LOAD_CONCURRENCY) : undefined;
+const MAX_ERROR_RATE = 0.01;
+const MIN_RISE = 0.05;
+const RSS_SAMPLE_MS = 2_000;
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
 const sorted = (v) => [...v].sort((a, b) => a - b);
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const ms = (v) => (Number.isFinite(v) ? v.toFixed(1) : 'n/a');
+const mib = (b) => (Number.isFinite(b) ? `${(b / 2 ** 20).toFixed(0)} MiB` : 'n/a');
+const pct = (v) => `${(100 * v).toFixed(2)} %`;
+const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
 
-function freePort() {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
+// Ctrl-C or SIGTERM ends the loops early so the finally blocks still stop the gateway and drop the database.
+const interrupt = new AbortController();
+for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => interrupt.abort(new Error(`${signal} received`)));
+const interrupted = () => interrupt.signal.aborted;
+const throwIfInterrupted = () => interrupt.signal.throwIfAborted();
+
+function processCpuSeconds(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields from #3 (state) on
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS; // utime + stime
+}
+
+function processRss(pid) {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  return line ? Number(line.split(/\s+/)[1]) * 1024 : NaN;
+}
+
+/** Busy and total jiffies of all cores since boot. */
+function machineCpuTicks() {
+  const [, ...values] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+  const total = values.slice(0, 8).reduce((a, b) => a + b, 0);
+  return { busy: total - values[3] - values[4], total }; // minus idle and iowait
+}
+
+/** Samples `read()` now and every `intervalMs` until stop(), which samples once more and returns [{ at, value }]. */
+function startSampler(read, intervalMs) {
+  const started = performance.now();
+  const samples = [];
+  const take = () => {
+    try {
+      samples.push({ at: (performance.now() - started) / 1000, value: read() });
+    } catch {} // the process may be gone; the missing sample shows as a gap
+  };
+  take();
+  const timer = setInterval(take, intervalMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      take();
+      return samples;
+    },
+  };
+}
+
+function spawnGateway(databaseUrl, devnetUrl, dataDir, profDir) {
+  return spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profDir}`, 'apps/gateway/dist/main.js'], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: {
+      PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'test', LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: '0',
+      DATA_DIR: dataDir, DATABASE_URL: databaseUrl, REDIS_URL, XMTP_API_URL: devnetUrl,
+      GATEWAY_MASTER_KEY: randomBytes(32).toString('hex'), JWT_SECRET: randomBytes(32).toString('hex'),
+      OUTBOUND_ALLOWLIST: '127.0.0.1', RATE_LIMIT_PER_MINUTE: '1000000', RATE_LIMIT_TENANT_PER_MINUTE: '10000000',
+      XMTP_MAX_LIVE_CLIENTS: String(TENANTS * PER_TENANT + 10),
+    },
   });
 }
 
-/** Counts webhook requests and the lag from each message's sent-at to its arrival here. */
-function startReceiver() {
-  const lags = [];
+/** Resolves with the gateway's URL once it says it is ready; its later stdout is drained, unread. */
+function waitForReady(child, timeoutMs = 120_000) {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const fail = (error) => {
+      clearTimeout(timer);
+      reject(error);
+    };
+    const timer = setTimeout(() => fail(new Error(`gateway not ready after ${timeoutMs / 1000} s:\n${out}`)), timeoutMs);
+    const onData = (chunk) => {
+      out += chunk;
+      const match = /Mailroom gateway is ready on (\S+)/.exec(out);
+      if (!match) return;
+      clearTimeout(timer);
+      child.stdout.off('data', onData);
+      child.stdout.resume();
+      resolve(match[1]);
+    };
+    child.stdout.on('data', onData);
+    child.once('exit', (code) => fail(new Error(`gateway exited ${code} before it was ready:\n${out}`)));
+    interrupt.signal.addEventListener('abort', () => fail(interrupt.signal.reason), { once: true });
+  });
+}
+
+/** SIGTERM (the gateway drains and writes its CPU profile), SIGKILL if it has not exited after `timeoutMs`. */
+function stopProcess(child, timeoutMs = 30_000) {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/**
+ * Webhook receiver. Each sent text names its phase ("bench-load <phase> <n>"), so every unique message.received
+ * is counted, with its lag (arrival − the event's createdAt, the message's sent-at), against the phase that sent it.
+ */
+function startReceiver(phases) {
   const seen = new Set();
   const server = http.createServer((req, res) => {
     let body = '';
     req.on('data', (c) => (body += c));
     req.on('end', () => {
       res.writeHead(200).end();
+      let event;
       try {
-        const event = JSON.parse(body);
-        if (event.type === 'message.received' && !seen.has(event.id)) {
-          seen.add(event.id);
-          lags.push(Date.now() - Date.parse(event.createdAt));
-        }
-      } catch {}
+        event = JSON.parse(body);
+      } catch {
+        return;
+      }
+      if (event.type !== 'message.received' || seen.has(event.id)) return;
+      seen.add(event.id);
+      const phase = phases.get(String(event.data?.text ?? '').split(' ')[1]);
+      if (!phase) return;
+      phase.received++;
+      phase.lags.push(Date.now() - Date.parse(event.createdAt));
     });
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, lags, seen, url: `http://127.0.0.1:${server.address().port}/hook` })));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ url: `http://127.0.0.1:${server.address().port}/hook`, close: () => new Promise((r) => server.close(r)) }),
+    ),
+  );
 }
 
-async function call(base, credential, method, route, body) {
-  const res = await fetch(`${base}${route}`, {
+function request(base, credential, method, route, body) {
+  return fetch(`${base}${route}`, {
     method,
     headers: { authorization: `Bearer ${credential}`, ...(body ? { 'content-type': 'application/json' } : {}) },
     body: body ? JSON.stringify(body) : undefined,
   });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
 
-async function must(promise, what) {
-  const r = await promise;
-  if (r.status >= 300) throw new Error(`${what}: ${r.status} ${JSON.stringify(r.body)}`);
-  return r.body;
-}
+const must = (...args) => request(...args).then(readJson);
 
 async function pool(items, concurrency, work) {
   let next = 0;
   await Promise.all(Array.from({ length: concurrency }, async () => {
     while (next < items.length) {
+      throwIfInterrupted();
       const i = next++;
       await work(items[i], i);
     }
@@ -87,12 +193,143 @@ function metric(text, name, labels = '') {
   return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : NaN;
 }
 
-/** Self time by function and by where the code lives, from a .cpuprofile. */
-function summariseProfile(file) {
+/** Tenants with an API key and a webhook, their identities, and one DM per identity to the next one: the send routes. */
+async function setUp(base, hookUrl) {
+  const pairs = [];
+  await pool(Array.from({ length: TENANTS }, (_, t) => t), 2, async (t) => {
+    const signup = await must(base, '', 'POST', '/v1/admin/signup', { tenantName: `load ${t}`, email: `load-${t}-${process.pid}@bench.test`, password: 'bench-password-123' });
+    const { key } = await must(base, signup.accessToken, 'POST', '/v1/api-keys', { name: 'load' });
+    await must(base, key, 'POST', '/v1/webhooks', { url: hookUrl, events: ['message.received'] });
+    const ids = [];
+    for (let i = 0; i < PER_TENANT; i++) {
+      throwIfInterrupted();
+      ids.push(await must(base, key, 'POST', '/v1/identities', { label: `load ${t}.${i}` }));
+    }
+    for (let i = 0; i < PER_TENANT; i++) {
+      const dm = await must(base, key, 'POST', `/v1/identities/${ids[i].id}/conversations/dm`, { peer: ids[(i + 1) % PER_TENANT].inboxId });
+      pairs.push({ key, route: `/v1/identities/${ids[i].id}/conversations/${dm.id}/messages` });
+    }
+  });
+  return pairs;
+}
+
+function newPhase(phases, name, concurrency) {
+  const phase = { name, concurrency, seconds: 0, latencies: [], statuses: {}, attempts: 0, sent: 0, received: 0, lags: [], deliveredAfter: NaN };
+  phases.set(name, phase);
+  return phase;
+}
+
+/** `phase.concurrency` closed-loop senders for `seconds`, round-robin over the pairs. */
+async function runSenders(base, pairs, phase, seconds) {
+  const deadline = Date.now() + seconds * 1000;
+  const started = performance.now();
+  await Promise.all(Array.from({ length: phase.concurrency }, async (_, worker) => {
+    for (let i = worker; Date.now() < deadline && !interrupted(); i += phase.concurrency) {
+      const pair = pairs[i % pairs.length];
+      const t0 = performance.now();
+      const status = await request(base, pair.key, 'POST', pair.route, { content: { type: 'text', text: `bench-load ${phase.name} ${i}` } })
+        .then(async (res) => (await res.arrayBuffer(), res.status))
+        .catch(() => 0);
+      phase.latencies.push(performance.now() - t0);
+      phase.statuses[status] = (phase.statuses[status] ?? 0) + 1;
+      phase.attempts++;
+      if (status === 201) phase.sent++;
+    }
+  }));
+  phase.seconds = (performance.now() - started) / 1000;
+  throwIfInterrupted();
+}
+
+/** Waits up to `graceSeconds` for the webhook to have received every message the phase sent. */
+async function awaitDelivery(phase, graceSeconds) {
+  const started = performance.now();
+  while (phase.received < phase.sent && performance.now() - started < graceSeconds * 1000) {
+    throwIfInterrupted();
+    await sleep(100);
+  }
+  if (phase.received >= phase.sent) phase.deliveredAfter = (performance.now() - started) / 1000;
+}
+
+function summarisePhase(phase) {
+  const latencies = sorted(phase.latencies);
+  const lags = sorted(phase.lags);
+  return {
+    concurrency: phase.concurrency, seconds: phase.seconds, attempts: phase.attempts, sent: phase.sent, statuses: phase.statuses,
+    throughput: phase.sent / phase.seconds, errorRate: (phase.attempts - phase.sent) / Math.max(1, phase.attempts),
+    p50: percentile(latencies, 50), p99: percentile(latencies, 99),
+    received: phase.received, deliveredAfter: phase.deliveredAfter, lagP50: percentile(lags, 50), lagP99: percentile(lags, 99),
+  };
+}
+
+/** A step passes when errors stay under 1 % and every message is delivered within the grace; it rises on ≥ 5 % more throughput. */
+function judgeStep(step, previous) {
+  const failures = [];
+  if (!(step.errorRate < MAX_ERROR_RATE)) failures.push(`errors ${pct(step.errorRate)}`);
+  if (step.received < step.sent) failures.push(`${step.sent - step.received} undelivered after ${STEP_GRACE_SECONDS} s`);
+  const rise = previous ? step.throughput / previous.throughput - 1 : Infinity;
+  return { ...step, passed: failures.length === 0, rise, rising: rise >= MIN_RISE, failures };
+}
+
+/** The smallest passing step within 5 % of the best passing throughput (more senders only add queueing). */
+function chooseStep(steps) {
+  const passing = steps.filter((s) => s.passed);
+  if (passing.length === 0) return undefined;
+  const best = Math.max(...passing.map((s) => s.throughput));
+  return passing.find((s) => s.throughput * (1 + MIN_RISE) >= best);
+}
+
+async function searchConcurrency(base, pairs, phases) {
+  const steps = [];
+  for (const concurrency of STEPS) {
+    const phase = newPhase(phases, `step${concurrency}`, concurrency);
+    console.log(`step: ${concurrency} senders for ${STEP_SECONDS} s…`);
+    await runSenders(base, pairs, phase, STEP_SECONDS);
+    await awaitDelivery(phase, STEP_GRACE_SECONDS);
+    const step = judgeStep(summarisePhase(phase), steps.at(-1));
+    steps.push(step);
+    console.log(`  ${step.throughput.toFixed(1)} msg/s, p50 ${ms(step.p50)} ms, p99 ${ms(step.p99)} ms, errors ${pct(step.errorRate)}, received ${step.received}/${step.sent}, lag p50 ${ms(step.lagP50)} ms`);
+    if (!step.passed || !step.rising) break;
+  }
+  return { steps, chosen: chooseStep(steps) };
+}
+
+async function runMainPhase(base, pairs, phases, gatewayPid, concurrency) {
+  const phase = newPhase(phases, 'main', concurrency);
+  console.log(`main phase: ${concurrency} senders for ${SECONDS} s…`);
+  const rss = startSampler(() => processRss(gatewayPid), RSS_SAMPLE_MS);
+  const cpu0 = { gateway: processCpuSeconds(gatewayPid), bench: process.cpuUsage(), machine: machineCpuTicks() };
+  const window = { fromUs: monotonicUs() };
+  await runSenders(base, pairs, phase, SECONDS);
+  window.toUs = monotonicUs();
+  const cpu = {
+    gateway: processCpuSeconds(gatewayPid) - cpu0.gateway,
+    bench: Object.values(process.cpuUsage(cpu0.bench)).reduce((a, b) => a + b, 0) / 1e6,
+    machine: ((m) => (m.busy - cpu0.machine.busy) / (m.total - cpu0.machine.total))(machineCpuTicks()),
+  };
+  const rssSamples = rss.stop();
+  const loadAfter = os.loadavg()[0];
+  await awaitDelivery(phase, MAIN_GRACE_SECONDS);
+  const metrics = await fetch(`${base}/metrics`).then((r) => r.text()).catch(() => '');
+  return {
+    ...summarisePhase(phase), cpu, window, loadAfter, rssSamples,
+    rssAfterGrace: processRss(gatewayPid), liveClients: metric(metrics, 'xmtp_live_clients'),
+  };
+}
+
+/**
+ * Self time by function and by where the code lives, from a .cpuprofile, counting only samples inside the window.
+ * The profile's timestamps and process.hrtime are both CLOCK_MONOTONIC, so the main phase's window applies directly.
+ */
+function summariseProfile(file, { fromUs, toUs }) {
   const profile = JSON.parse(readFileSync(file, 'utf8'));
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map();
-  for (let i = 0; i < profile.samples.length; i++) self.set(profile.samples[i], (self.get(profile.samples[i]) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  let at = profile.startTime;
+  for (let i = 0; i < profile.samples.length; i++) {
+    at += profile.timeDeltas[i] ?? 0;
+    if (at < fromUs || at > toUs) continue;
+    self.set(profile.samples[i], (self.get(profile.samples[i]) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  }
   const total = [...self.values()].reduce((a, b) => a + b, 0);
   const fns = new Map();
   const areas = new Map();
@@ -109,123 +346,98 @@ function summariseProfile(file) {
   return { seconds: total / 1e6, functions: top(fns, 15), areas: top(areas, 12) };
 }
 
-const dbName = `bench_load_${process.pid}`;
-const admin = new pg.Client({ connectionString: ADMIN_URL });
-await admin.connect();
-await admin.query(`CREATE DATABASE ${dbName}`);
-const dbUrl = new URL(ADMIN_URL);
-dbUrl.pathname = `/${dbName}`;
-const dataDir = mkdtempSync(path.join(os.tmpdir(), 'bench-load-'));
-const profDir = mkdtempSync(path.join(os.tmpdir(), 'bench-load-prof-'));
-const devnet = await startDevnet({ port: 0 });
-const receiver = await startReceiver();
-const port = await freePort();
-const base = `http://127.0.0.1:${port}`;
-const gateway = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profDir}`, 'apps/gateway/dist/main.js'], {
-  cwd: root,
-  stdio: ['ignore', 'pipe', 'inherit'],
-  env: {
-    PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'test', LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(port),
-    DATA_DIR: dataDir, DATABASE_URL: dbUrl.toString(), REDIS_URL, XMTP_API_URL: devnet.url,
-    GATEWAY_MASTER_KEY: randomBytes(32).toString('hex'), JWT_SECRET: randomBytes(32).toString('hex'),
-    OUTBOUND_ALLOWLIST: '127.0.0.1', RATE_LIMIT_PER_MINUTE: '1000000', RATE_LIMIT_TENANT_PER_MINUTE: '10000000',
-    XMTP_MAX_LIVE_CLIENTS: String(TENANTS * PER_TENANT + 10),
-  },
-});
-await new Promise((resolve, reject) => {
-  let out = '';
-  gateway.stdout.on('data', (c) => { out += c; if (out.includes('Mailroom gateway is ready')) resolve(); });
-  gateway.once('exit', (code) => reject(new Error(`gateway exited ${code}`)));
-});
-
-let report;
-try {
-  console.log(`setting up ${TENANTS} tenants × ${PER_TENANT} identities…`);
-  const setupStarted = performance.now();
-  const pairs = [];
-  await pool(Array.from({ length: TENANTS }, (_, t) => t), 2, async (t) => {
-    const signup = await must(call(base, '', 'POST', '/v1/admin/signup', { tenantName: `load ${t}`, email: `load-${t}-${process.pid}@bench.test`, password: 'bench-password-123' }), 'signup');
-    const key = (await must(call(base, signup.accessToken, 'POST', '/v1/api-keys', { name: 'load' }), 'key')).key;
-    await must(call(base, key, 'POST', '/v1/webhooks', { url: receiver.url, events: ['message.received'] }), 'webhook');
-    const ids = [];
-    for (let i = 0; i < PER_TENANT; i++) ids.push(await must(call(base, key, 'POST', '/v1/identities', { label: `load ${t}.${i}` }), 'identity'));
-    for (let i = 0; i < PER_TENANT; i++) {
-      const to = ids[(i + 1) % PER_TENANT];
-      const dm = await must(call(base, key, 'POST', `/v1/identities/${ids[i].id}/conversations/dm`, { peer: to.inboxId }), 'dm');
-      pairs.push({ key, route: `/v1/identities/${ids[i].id}/conversations/${dm.id}/messages` });
-    }
-  });
-  const setupSeconds = (performance.now() - setupStarted) / 1000;
-  console.log(`set up in ${setupSeconds.toFixed(0)} s; sending for ${SECONDS} s with ${CONCURRENCY} senders…`);
-
-  const latencies = [];
-  const statuses = {};
-  let sent = 0;
-  let rssPeak = 0;
-  const deadline = Date.now() + SECONDS * 1000;
-  const rssTimer = setInterval(async () => {
-    const text = await (await fetch(`${base}/metrics`)).text().catch(() => '');
-    rssPeak = Math.max(rssPeak, metric(text, 'process_resident_memory_bytes') || 0);
-  }, 5_000);
-  const started = performance.now();
-  await Promise.all(Array.from({ length: CONCURRENCY }, async (_, w) => {
-    for (let i = w; Date.now() < deadline; i += CONCURRENCY) {
-      const pair = pairs[i % pairs.length];
-      const t0 = performance.now();
-      const r = await call(base, pair.key, 'POST', pair.route, { content: { type: 'text', text: `load ${i}` } }).catch(() => ({ status: 0 }));
-      latencies.push(performance.now() - t0);
-      statuses[r.status] = (statuses[r.status] ?? 0) + 1;
-      if (r.status === 201) sent++;
-    }
-  }));
-  const seconds = (performance.now() - started) / 1000;
-  clearInterval(rssTimer);
-  // Deliveries still in flight get a grace period.
-  const graceEnd = Date.now() + 30_000;
-  while (receiver.seen.size < sent && Date.now() < graceEnd) await new Promise((r) => setTimeout(r, 500));
-  const text = await (await fetch(`${base}/metrics`)).text();
-  const total = latencies.length;
-  const errors = total - (statuses[201] ?? 0);
-  const lag = sorted(receiver.lags);
-  report = {
-    setupSeconds, seconds, total, sent, statuses, errors, throughput: sent / seconds,
-    p50: percentile(sorted(latencies), 50), p99: percentile(sorted(latencies), 99),
-    rssPeak, rssEnd: metric(text, 'process_resident_memory_bytes'), liveClients: metric(text, 'xmtp_live_clients'),
-    received: receiver.seen.size, lagP50: percentile(lag, 50), lagP99: percentile(lag, 99),
-  };
-} finally {
-  gateway.kill('SIGTERM');
-  await new Promise((r) => gateway.once('exit', r));
-  await devnet.stop();
-  receiver.server.close();
-  await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-  await admin.end();
-  rmSync(dataDir, { recursive: true, force: true });
+function readProfile(profDir, window) {
+  const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
+  return file ? summariseProfile(path.join(profDir, file), window) : undefined;
 }
 
-const profileFile = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
-const profile = profileFile ? summariseProfile(path.join(profDir, profileFile)) : undefined;
-rmSync(profDir, { recursive: true, force: true });
-const r = report;
-const mib = (b) => `${(b / 2 ** 20).toFixed(0)} MiB`;
-const md = `## Load (\`npm run bench:load\`)
+/** Setup, search and main phase against the scratch database; every process and server is stopped on the way out. */
+async function run(databaseUrl, profDir) {
+  const cleanups = [];
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'bench-load-'));
+  cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
+  try {
+    const phases = new Map();
+    const devnet = await startDevnet({ port: 0 });
+    cleanups.push(() => devnet.stop());
+    const receiver = await startReceiver(phases);
+    cleanups.push(() => receiver.close());
+    const gateway = spawnGateway(databaseUrl, devnet.url, dataDir, profDir);
+    cleanups.push(() => stopProcess(gateway));
+    const base = await waitForReady(gateway);
 
-${TENANTS * PER_TENANT} hosted identities across ${TENANTS} tenants, each sending to the next identity of its tenant (hosted to hosted, so every
-send is a receive too, delivered to the tenant's webhook). ${CONCURRENCY} closed-loop senders for ${r.seconds.toFixed(0)} s. The gateway runs as one
-process with \`--cpu-prof\`, on Postgres, Redis and a devnet in the bench process. Machine: ${machineLine()}. The machine was shared
-with other work while this ran, so read the numbers as a floor.
+    console.log(`setting up ${TENANTS} tenants × ${PER_TENANT} identities…`);
+    const setupStarted = performance.now();
+    const pairs = await setUp(base, receiver.url);
+    const setupSeconds = (performance.now() - setupStarted) / 1000;
+    console.log(`set up in ${setupSeconds.toFixed(0)} s`);
 
-| measure | value |
+    const search = FIXED_CONCURRENCY ? { steps: [], chosen: undefined } : await searchConcurrency(base, pairs, phases);
+    const concurrency = FIXED_CONCURRENCY ?? search.chosen?.concurrency ?? STEPS[0];
+    const main = await runMainPhase(base, pairs, phases, gateway.pid, concurrency);
+    return { setupSeconds, search, main };
+  } finally {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((error) => console.error(`cleanup failed: ${error.message}`));
+  }
+}
+
+function benchCommand() {
+  const knobs = Object.entries(process.env).filter(([k]) => k.startsWith('BENCH_LOAD_')).map(([k, v]) => `${k}=${v} `);
+  return `${knobs.sort().join('')}npm run bench:load`;
+}
+
+function stepTable(steps, chosen) {
+  const row = (s) => {
+    const verdict = s.passed ? (s === chosen ? '**chosen**' : s.rising ? 'pass' : `pass, +${(100 * s.rise).toFixed(0)} % only`) : `fail: ${s.failures.join(', ')}`;
+    const rise = Number.isFinite(s.rise) ? `${s.rise >= 0 ? '+' : ''}${(100 * s.rise).toFixed(0)} %` : '';
+    return `| ${s.concurrency} | ${s.throughput.toFixed(1)} | ${rise} | ${ms(s.p50)} / ${ms(s.p99)} | ${pct(s.errorRate)} | ${s.received} of ${s.sent} | ${ms(s.lagP50)} / ${ms(s.lagP99)} | ${verdict} |`;
+  };
+  return `| senders | messages/s | vs previous | send p50 / p99 (ms) | errors | received | event lag p50 / p99 (ms) | verdict |
+| --- | --- | --- | --- | --- | --- | --- | --- |
+${steps.map(row).join('\n')}`;
+}
+
+function searchSection({ steps, chosen }, concurrency) {
+  if (FIXED_CONCURRENCY) return `The search was skipped: BENCH_LOAD_CONCURRENCY=${FIXED_CONCURRENCY} fixed the concurrency.`;
+  const outcome = chosen
+    ? `The main phase ran at **${concurrency} senders** (${chosen.throughput.toFixed(1)} messages/s in its step).`
+    : `No step passed, so the main phase ran at the smallest step, ${concurrency} senders; read it as overload.`;
+  return `**Search.** Closed-loop steps of ${STEP_SECONDS} s at ${STEPS.join(', ')} senders. A step is *sustainable* when its error rate is
+under ${pct(MAX_ERROR_RATE)} and the webhook received every message it sent within ${STEP_GRACE_SECONDS} s of the step's end. The search
+stops after the first step that is not sustainable or whose throughput rises less than ${(100 * MIN_RISE).toFixed(0)} % over the previous
+step; the chosen concurrency is the smallest sustainable step within ${(100 * MIN_RISE).toFixed(0)} % of the best sustainable throughput
+(more senders than that only queue). ${outcome}
+
+${stepTable(steps, chosen)}`;
+}
+
+function rssLine(samples) {
+  const values = samples.map((s) => s.value);
+  const picks = [0, 0.25, 0.5, 0.75, 1].map((f) => samples[Math.round(f * (samples.length - 1))]);
+  return { start: values[0], peak: Math.max(...values), end: values.at(-1), series: picks.map((s) => `${mib(s.value)} at ${s.at.toFixed(0)} s`).join(', ') };
+}
+
+function mainTable(r) {
+  const rss = rssLine(r.rssSamples);
+  return `| measure | value |
 | --- | --- |
-| setup (tenants, identities, DMs) | ${r.setupSeconds.toFixed(0)} s |
-| sends answered 201 | ${r.sent} of ${r.total} (${r.throughput.toFixed(1)} messages/s) |
+| senders (closed loop) | ${r.concurrency} for ${r.seconds.toFixed(0)} s |
+| sends answered 201 | ${r.sent} of ${r.attempts} (${r.throughput.toFixed(1)} messages/s) |
 | send latency p50 / p99 | ${ms(r.p50)} / ${ms(r.p99)} ms |
-| error rate | ${((100 * r.errors) / Math.max(1, r.total)).toFixed(2)} % (statuses ${JSON.stringify(r.statuses)}) |
-| received (webhook \`message.received\`, unique) | ${r.received} of ${r.sent} |
+| error rate | ${pct(r.errorRate)} (statuses ${JSON.stringify(r.statuses)}) |
+| received (webhook \`message.received\`, unique) | ${r.received} of ${r.sent}${Number.isFinite(r.deliveredAfter) ? `, the last ${r.deliveredAfter.toFixed(1)} s after the phase ended` : ` within ${MAIN_GRACE_SECONDS} s of the end`} |
 | event lag p50 / p99 (sent-at → webhook received) | ${ms(r.lagP50)} / ${ms(r.lagP99)} ms |
-| gateway RSS peak / end | ${mib(r.rssPeak)} / ${mib(r.rssEnd)} (${r.liveClients} live XMTP clients) |
+| gateway RSS start / peak / end | ${mib(rss.start)} / ${mib(rss.peak)} / ${mib(rss.end)} (${mib(r.rssAfterGrace)} after the grace; ${r.liveClients} live XMTP clients) |
+| gateway RSS over the phase (every ${RSS_SAMPLE_MS / 1000} s, 0/25/50/75/100 %) | ${rss.series} |
+| gateway CPU (from /proc/<pid>/stat) | ${r.cpu.gateway.toFixed(1)} s = ${(r.cpu.gateway / r.seconds).toFixed(2)} cores |
+| bench process CPU (load generator, devnet, webhook receiver) | ${r.cpu.bench.toFixed(1)} s = ${(r.cpu.bench / r.seconds).toFixed(2)} cores |
+| whole machine busy | ${(100 * r.cpu.machine).toFixed(0)} % of ${os.cpus().length} cores |`;
+}
 
-${profile ? `Where the gateway's CPU time went (${profile.seconds.toFixed(0)} s sampled over the whole run, setup included; self time):
+function profileSection(profile) {
+  if (!profile) return 'No CPU profile was written.';
+  return `Where the gateway's CPU time went during the main phase (${profile.seconds.toFixed(0)} s of samples from \`--cpu-prof\`, cut to the
+main phase's window; self time, \`(idle)\` included; the profiler itself costs a few %):
 
 | area | share |
 | --- | --- |
@@ -233,7 +445,38 @@ ${profile.areas.map((a) => `| ${a.name} | ${a.pct.toFixed(1)} % |`).join('\n')}
 
 | top functions (self time) | share |
 | --- | --- |
-${profile.functions.map((f) => `| \`${f.name.replace(/\|/g, '\\|')}\` | ${f.pct.toFixed(1)} % |`).join('\n')}
-` : 'No CPU profile was written.'}`;
-console.log(md);
-await writeSection('load', md);
+${profile.functions.map((f) => `| \`${f.name.replace(/\|/g, '\\|')}\` | ${f.pct.toFixed(1)} % |`).join('\n')}`;
+}
+
+function renderReport({ setupSeconds, search, main }, profile, loadBefore) {
+  return `## Load (\`npm run bench:load\`)
+
+\`${benchCommand()}\` (after \`npm run build\`), ${new Date().toISOString().slice(0, 10)}. Machine: ${machineLine()}.
+1-minute load average ${loadBefore.toFixed(2)} before the run, ${main.loadAfter.toFixed(2)} at the end of the main phase.
+
+${TENANTS * PER_TENANT} hosted identities across ${TENANTS} tenants, each sending to the next identity of its tenant (hosted to hosted, so every
+send is a receive too, delivered to the tenant's webhook). Setup (tenants, identities, DMs) took ${setupSeconds.toFixed(0)} s. The gateway runs as
+one process under \`--cpu-prof\`, on Postgres and Redis, with the devnet, the load generator and the webhook receiver in the bench
+process. **Caveat:** all of these share the machine's ${os.cpus().length} cores, so the load generator and devnet compete with the gateway
+for CPU; the numbers are what this box sustains end to end, a floor for the gateway alone.
+
+${searchSection(search, main.concurrency)}
+
+**Main phase** at ${main.concurrency} senders:
+
+${mainTable(main)}
+
+${profileSection(profile)}
+`;
+}
+
+const loadBefore = os.loadavg()[0];
+const profDir = mkdtempSync(path.join(os.tmpdir(), 'bench-load-prof-'));
+try {
+  const result = await withScratchDatabase(`bench_load_${process.pid}`, (databaseUrl) => run(databaseUrl, profDir));
+  const md = renderReport(result, readProfile(profDir, result.main.window), loadBefore);
+  console.log(md);
+  await writeSection('load', md);
+} finally {
+  rmSync(profDir, { recursive: true, force: true });
+}
