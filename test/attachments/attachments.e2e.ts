@@ -247,10 +247,13 @@ describe('refusals before anything is stored or sent', () => {
     const rows = await env.gateway.runtime.prisma.attachment.count();
     const res = await env.upload(env.peerDm.id, [
       { name: 'small.txt', type: 'text/plain', bytes: randomBytes(1000) },
-      { name: 'big.bin', type: 'application/octet-stream', bytes: randomBytes(2 * MB) },
+      { name: 'big.bin', type: 'application/octet-stream', bytes: randomBytes(8 * MB) },
+      { name: 'after.txt', type: 'text/plain', bytes: randomBytes(1 * MB) },
     ]);
     expect(res.status).toBe(413);
     expect(res.body.code).toBe('PAYLOAD_TOO_LARGE');
+    // The refusal read the request to its end, so the keep-alive connection stays usable for the next request.
+    expect(res.headers.get('connection')).not.toBe('close');
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(await s3ObjectCount()).toBe(objects);
     expect(await messageCount()).toBe(messages);
@@ -260,8 +263,12 @@ describe('refusals before anything is stored or sent', () => {
 
   it('415 for a denied MIME type', async () => {
     const objects = await s3ObjectCount();
-    const res = await env.upload(env.peerDm.id, [{ name: 'setup.exe', type: 'application/x-msdownload', bytes: randomBytes(5000) }]);
+    const res = await env.upload(env.peerDm.id, [
+      { name: 'setup.exe', type: 'application/x-msdownload', bytes: randomBytes(5000) },
+      { name: 'readme.txt', type: 'text/plain', bytes: randomBytes(2 * MB) },
+    ]);
     expect(res.status).toBe(415);
+    expect(res.headers.get('connection')).not.toBe('close');
     expect(await s3ObjectCount()).toBe(objects);
   });
 
@@ -274,8 +281,11 @@ describe('refusals before anything is stored or sent', () => {
   it('400 without a file part, 404 for an unknown conversation', async () => {
     const empty = await env.upload(env.peerDm.id, []);
     expect(empty.status).toBe(400);
-    const unknown = await env.upload('ab'.repeat(16), [{ name: 'a', type: 'text/plain', bytes: Buffer.from('a') }]);
+    // Refused before the body is read: the answer closes the connection rather than leave unread bytes on it.
+    const unknown = await env.upload('ab'.repeat(16), [{ name: 'a', type: 'text/plain', bytes: randomBytes(4 * MB) }]);
     expect(unknown.status).toBe(404);
+    expect(unknown.headers.get('connection')).toBe('close');
+    expect((await env.upload(env.peerDm.id, [{ name: 'b.txt', type: 'text/plain', bytes: Buffer.from('b') }])).status).toBe(201);
   });
 });
 

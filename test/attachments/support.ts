@@ -68,7 +68,7 @@ export async function startAttachmentEnv(extraEnv: Record<string, string> = {}):
       body: form,
     });
     const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+    return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
   };
   const setTenantSettings = async (settings: { attachmentStore?: string | null; attachmentMaxBytes?: number | null }) => {
     await gateway.runtime.prisma.tenantSettings.upsert({

@@ -6,6 +6,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { ProblemDetailsFilter } from './common/errors/index.js';
+import { closeConnectionsOfHalfReadRequests } from './common/http/half-read-requests.js';
 import { answerUnroutedErrorsWithProblems } from './common/errors/fastify-error-handler.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from './common/logging/logging.module.js';
 import { MAX_JSON_DEPTH, jsonNestingDepth } from './common/validation/json-depth.js';
@@ -37,6 +38,7 @@ export async function createGatewayApp(runtime: GatewayRuntime, options: CreateA
     reply.header(REQUEST_ID_HEADER, request.id);
     done();
   });
+  closeConnectionsOfHalfReadRequests(adapter.getInstance());
   limitJsonDepth(adapter);
   answerUnroutedErrorsWithProblems(adapter.getInstance(), new NestLogger('Errors'));
   registerOwnerRouting(adapter.getInstance(), runtime, () => runtime.replica.url);

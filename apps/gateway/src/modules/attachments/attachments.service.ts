@@ -76,18 +76,23 @@ interface SpooledFile {
 /** Envelope overhead allowed on top of the file size when fetching ciphertext (header, parameters, tag). */
 const ENVELOPE_ALLOWANCE_BYTES = 64 * 1024;
 
-class TooLarge extends Error {}
-
-/** Counts bytes and fails the stream as soon as there are more than `limit`. */
+/**
+ * Counts bytes and passes at most `limit` of them on. It never fails the stream: the part is read to its end (the
+ * parser truncates it just past the limit) so the rest of the request can still be read and the answer delivered.
+ */
 class SizeLimit extends Transform {
   bytes = 0;
   constructor(private readonly limit: number) {
     super();
   }
+  get exceeded(): boolean {
+    return this.bytes > this.limit;
+  }
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    const room = this.limit - this.bytes;
     this.bytes += chunk.length;
-    if (this.bytes > this.limit) callback(new TooLarge());
-    else callback(null, chunk);
+    if (room >= chunk.length) callback(null, chunk);
+    else callback(null, room > 0 ? chunk.subarray(0, room) : undefined);
   }
 }
 
@@ -198,13 +203,9 @@ export class AttachmentsService {
         }
         const file = path.join(directory, `${spooled.length}-${randomBytes(6).toString('hex')}`);
         const limit = new SizeLimit(maxBytes);
-        try {
-          await pipeline(part.stream, limit, createWriteStream(file));
-        } catch (error) {
-          if (error instanceof TooLarge) {
-            throw new DomainError(ErrorCode.PayloadTooLarge, `Each attachment may be at most ${maxBytes} bytes.`, { maxBytes });
-          }
-          throw error;
+        await pipeline(part.stream, limit, createWriteStream(file));
+        if (limit.exceeded) {
+          throw new DomainError(ErrorCode.PayloadTooLarge, `Each attachment may be at most ${maxBytes} bytes.`, { maxBytes });
         }
         spooled.push({ filename: sanitizeFilename(part.filename), contentType, size: limit.bytes, path: file });
       }

@@ -8,6 +8,10 @@ const FILE_FIELD = 'file';
 /**
  * The parts named `file` of a multipart request, streamed one after the other (a part must be consumed before the
  * next arrives). Other fields are ignored. `maxBytes` only keeps the parser from buffering past the service's limit.
+ *
+ * The parser's iterator is advanced by hand rather than wrapped in `for await`: a consumer that stops early (a refused
+ * MIME type, a file over the limit) must not close it, so that `discardRest` can still read the request to its end.
+ * A request left half-read poisons its keep-alive connection for the client's next request.
  */
 export function multipartFiles(request: FastifyRequest, options: { maxBytes: number; maxFiles: number }): IncomingFiles {
   if (!request.isMultipart()) {
@@ -15,21 +19,30 @@ export function multipartFiles(request: FastifyRequest, options: { maxBytes: num
   }
   const parts = request.parts({
     limits: { fileSize: options.maxBytes + 1, files: options.maxFiles + 1, fields: 20, fieldSize: 64 * 1024, parts: options.maxFiles + 21 },
-  });
-  const files = (async function* (): AsyncGenerator<IncomingFile> {
-    for await (const part of parts as AsyncIterable<Multipart>) {
+  }) as AsyncIterator<Multipart>;
+
+  async function nextFile(): Promise<IteratorResult<IncomingFile>> {
+    for (;;) {
+      const next = await parts.next();
+      if (next.done) return { done: true, value: undefined };
+      const part = next.value;
       if (part.type !== 'file') continue;
       if (part.fieldname !== FILE_FIELD) {
         part.file.resume();
         continue;
       }
-      yield { filename: part.filename, mimeType: part.mimetype, stream: part.file };
+      return { done: false, value: { filename: part.filename, mimeType: part.mimetype, stream: part.file } };
     }
-  })();
+  }
+
   return {
-    [Symbol.asyncIterator]: () => files,
+    [Symbol.asyncIterator]: () => ({ next: nextFile }),
     async discardRest() {
-      for await (const part of parts as AsyncIterable<Multipart>) if (part.type === 'file') part.file.resume();
+      for (;;) {
+        const next = await parts.next();
+        if (next.done) return;
+        if (next.value.type === 'file') next.value.file.resume();
+      }
     },
   };
 }
