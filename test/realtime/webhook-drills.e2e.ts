@@ -84,6 +84,10 @@ async function deployment(): Promise<Deployment> {
     OUTBOUND_ALLOWLIST: '127.0.0.1',
     WEBHOOK_POLL_INTERVAL_MS: '200',
     EVENT_SWEEP_PAUSE_MS: '100',
+    // These drills are about a dying gateway or Redis, not a slow receiver. With the default 5 s timeout, a loaded CI
+    // machine can time out a request the receiver already accepted: a genuine at-least-once duplicate, but not the
+    // one the Redis drill is looking for.
+    WEBHOOK_TIMEOUT_MS: '30000',
   });
   return {
     url: `http://127.0.0.1:${port}`,
