@@ -3,6 +3,7 @@ import { Body, Controller, Get, Module, Post } from '@nestjs/common';
 import { IsInt, IsString, Max, MinLength } from 'class-validator';
 import request from 'supertest';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { bearer, createApiKey, signUpTenant } from '../support/factories.js';
 import { REDIS_URL, startTestGateway, type TestGateway } from '../support/gateway.js';
 
 class CreateThingDto {
@@ -142,5 +143,21 @@ describe('errors are RFC 9457 problem+json', () => {
     expect(text).not.toContain('hunter2');
     expect(text).not.toContain('app.ts');
     expect(text).not.toMatch(/at \w+ \(/);
+  });
+
+  it('answers text Postgres cannot store (a NUL character) with 400 on REST and VALIDATION_FAILED on GraphQL', async () => {
+    const tenant = await signUpTenant(gateway);
+    const { key } = await createApiKey(gateway, tenant.adminToken, ['identities', 'messages', 'webhooks']);
+    const inPath = await request(gateway.url).get('/v1/identities/%00/push-endpoint').set(bearer(key)).expect(400);
+    expect(inPath.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(inPath.body).toMatchObject({ code: 'VALIDATION_FAILED', detail: 'Text may not contain the NUL character (U+0000).' });
+    const inQuery = await request(gateway.url).get('/v1/identities?label=a%00b').set(bearer(key)).expect(400);
+    expect(inQuery.body.code).toBe('VALIDATION_FAILED');
+    const graphql = await request(gateway.url)
+      .post('/graphql')
+      .set(bearer(key))
+      .send({ query: 'query ($label: String!) { identities(label: $label) { nodes { id } } }', variables: { label: 'x\u0000y' } })
+      .expect(200);
+    expect(graphql.body.errors.map((e: { extensions: { code: string } }) => e.extensions.code)).toEqual(['VALIDATION_FAILED']);
   });
 });

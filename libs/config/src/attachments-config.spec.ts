@@ -11,7 +11,7 @@ const problemsOf = (env: Record<string, string>) => {
 };
 
 describe('attachment and blob store settings', () => {
-  it('defaults to the filesystem store, 100 MiB, every MIME type, 30 s fetches', () => {
+  it('defaults to the filesystem store, 100 MiB, every MIME type, 30 s fetches, uploads kept a day', () => {
     expect(loadConfig({}).attachments).toEqual({
       defaultStore: 'fs',
       s3: undefined,
@@ -20,6 +20,7 @@ describe('attachment and blob store settings', () => {
       mimeAllow: ['*'],
       mimeDeny: [],
       fetchTimeoutMs: 30_000,
+      uploadTtlSeconds: 86_400,
     });
   });
 
@@ -48,6 +49,8 @@ describe('attachment and blob store settings', () => {
   it('parses limits and MIME lists', () => {
     const config = loadConfig({ ATTACHMENT_MAX_BYTES: '1048576', ATTACHMENT_MIME_ALLOW: 'image/*, Application/PDF', ATTACHMENT_MIME_DENY: 'image/svg+xml' });
     expect(config.attachments).toMatchObject({ maxBytes: 1_048_576, mimeAllow: ['image/*', 'application/pdf'], mimeDeny: ['image/svg+xml'] });
+    expect(loadConfig({ ATTACHMENT_UPLOAD_TTL_SECONDS: '3600' }).attachments.uploadTtlSeconds).toBe(3600);
+    expect(() => loadConfig({ ATTACHMENT_UPLOAD_TTL_SECONDS: '0' })).toThrow(/ATTACHMENT_UPLOAD_TTL_SECONDS/);
   });
 
   it('reports impossible combinations, one line each, without echoing the secret', () => {

@@ -95,6 +95,8 @@ export interface AttachmentsConfig {
   readonly mimeAllow: readonly string[];
   readonly mimeDeny: readonly string[];
   readonly fetchTimeoutMs: number;
+  /** Seconds an uploaded, not yet sent file is kept. */
+  readonly uploadTtlSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -276,5 +278,6 @@ function attachmentsConfig(values: Partial<Record<VariableName, unknown>>): Atta
     mimeAllow: patterns(values.ATTACHMENT_MIME_ALLOW, '*'),
     mimeDeny: patterns(values.ATTACHMENT_MIME_DENY, ''),
     fetchTimeoutMs: (values.ATTACHMENT_FETCH_TIMEOUT_MS as number | undefined) ?? 30_000,
+    uploadTtlSeconds: (values.ATTACHMENT_UPLOAD_TTL_SECONDS as number | undefined) ?? 86_400,
   };
 }

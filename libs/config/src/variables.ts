@@ -206,6 +206,12 @@ export const VARIABLES = {
     description: 'How long fetching a received remote attachment may take before the gateway answers 502.',
     fallback: '`30000`',
   },
+  ATTACHMENT_UPLOAD_TTL_SECONDS: {
+    schema: positiveInt(7 * 24 * 3600),
+    description:
+      'How long a file uploaded with `POST /v1/identities/:id/attachments` waits to be sent (GraphQL `sendAttachment`) before it and its blob are deleted.',
+    fallback: '`86400` (a day)',
+  },
   XMTP_ENV: {
     schema: z.enum(['local', 'dev', 'production'], { error: 'must be local, dev or production' }),
     description: 'XMTP network the hosted identities live on.',

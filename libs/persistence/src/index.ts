@@ -8,6 +8,7 @@ export type {
   AdminRefreshToken,
   AdminUser,
   ApiKey,
+  AttachmentUpload,
   AuditLog,
   IdempotencyRecord,
   Identity,

@@ -3,7 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { DomainError } from './domain-error.js';
 import { ErrorCode } from './error-code.js';
 import { dependencyUnavailable } from './dependency-errors.js';
-import { malformedIdLookup, requestParsingFailure } from './request-parsing-errors.js';
+import { malformedIdLookup, requestParsingFailure, textRefusedByDatabase } from './request-parsing-errors.js';
 import {
   PROBLEM_CONTENT_TYPE,
   codeForStatus,
@@ -52,7 +52,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
 /** The problem+json answer for any error (unknown ones become a bare 500 without detail). */
 export function problemFor(thrown: unknown): ProblemDetails {
-  const exception = dependencyUnavailable(thrown) ?? thrown;
+  const exception = dependencyUnavailable(thrown) ?? textRefusedByDatabase(thrown) ?? thrown;
   if (exception instanceof DomainError) {
     const status = statusForCode(exception.code);
     return {

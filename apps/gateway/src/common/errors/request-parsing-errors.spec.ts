@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { malformedIdLookup, requestParsingFailure } from './request-parsing-errors.js';
+import { malformedIdLookup, requestParsingFailure, textRefusedByDatabase } from './request-parsing-errors.js';
 
 describe('request parsing failures', () => {
   it('keeps the 4xx of Fastify errors and turns broken multipart into 400', () => {
@@ -19,5 +19,17 @@ describe('request parsing failures', () => {
     const error = Object.assign(new Error('Invalid input value: invalid input syntax for type uuid: "cal"'), { name: 'PrismaClientKnownRequestError', code: 'P2007' });
     expect(malformedIdLookup(error)).toBe(true);
     expect(malformedIdLookup(Object.assign(new Error('other'), { name: 'PrismaClientKnownRequestError', code: 'P2007' }))).toBe(false);
+  });
+
+  it('turns Postgres refusing a NUL character (22021) into a validation failure, and nothing else', () => {
+    const prismaError = (originalCode: string) =>
+      Object.assign(new Error(`Database error. Code: ${originalCode}`), {
+        name: 'PrismaClientKnownRequestError',
+        code: 'P2039',
+        meta: { driverAdapterError: { cause: { originalCode } } },
+      });
+    expect(textRefusedByDatabase(prismaError('22021'))?.code).toBe('VALIDATION_FAILED');
+    expect(textRefusedByDatabase(prismaError('23505'))).toBeUndefined();
+    expect(textRefusedByDatabase(new Error('22021'))).toBeUndefined();
   });
 });

@@ -1,3 +1,6 @@
+import { DomainError } from './domain-error.js';
+import { ErrorCode } from './error-code.js';
+
 /** A request the body parsers refused (multipart, JSON) as status and a message safe to show the client. */
 export interface ParsingFailure {
   readonly status: number;
@@ -29,4 +32,17 @@ export function malformedIdLookup(exception: unknown): boolean {
   if (!(exception instanceof Error)) return false;
   const { code, name } = exception as { code?: unknown; name?: unknown };
   return name === 'PrismaClientKnownRequestError' && code === 'P2007' && /invalid input syntax for type uuid/.test(exception.message);
+}
+
+/**
+ * Text Postgres cannot store: a NUL character (22021), which JSON and URLs can carry but a `text` column cannot.
+ * Input no route checks for, so it is refused here, on both transports, as the client's mistake it is.
+ */
+export function textRefusedByDatabase(exception: unknown): DomainError | undefined {
+  if (!(exception instanceof Error)) return undefined;
+  const { name, meta } = exception as { name?: unknown; meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } } };
+  if (name !== 'PrismaClientKnownRequestError' || meta?.driverAdapterError?.cause?.originalCode !== '22021') return undefined;
+  return new DomainError(ErrorCode.ValidationFailed, 'Text may not contain the NUL character (U+0000).', {
+    errors: [{ field: 'request', message: 'contains a NUL character (U+0000)' }],
+  });
 }

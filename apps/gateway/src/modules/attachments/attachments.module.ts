@@ -5,7 +5,12 @@ import type { FastifyInstance } from 'fastify';
 import { OutboundPolicy } from '../../common/outbound/index.js';
 import { GATEWAY_RUNTIME, type GatewayRuntime } from '../../runtime.js';
 import { ConversationsModule } from '../conversations/conversations.module.js';
+import { IdentitiesModule } from '../identities/identities.module.js';
 import { AttachmentLimits } from './attachment-limits.js';
+import { AttachmentStorage } from './attachment-storage.js';
+import { AttachmentUploadSweeper } from './attachment-upload-sweeper.js';
+import { AttachmentUploadsController } from './attachment-uploads.controller.js';
+import { AttachmentUploadsService } from './attachment-uploads.service.js';
 import { AttachmentsController } from './attachments.controller.js';
 import { AttachmentsService } from './attachments.service.js';
 import { BlobStoresHolder } from './blob-stores.provider.js';
@@ -13,16 +18,19 @@ import { BlobsController } from './blobs.controller.js';
 import { RemoteAttachmentFetcher } from './remote-attachment-fetcher.js';
 
 @Module({
-  imports: [ConversationsModule],
-  controllers: [AttachmentsController, BlobsController],
+  imports: [ConversationsModule, IdentitiesModule],
+  controllers: [AttachmentsController, AttachmentUploadsController, BlobsController],
   providers: [
     BlobStoresHolder,
     AttachmentLimits,
+    AttachmentStorage,
     AttachmentsService,
+    AttachmentUploadsService,
+    AttachmentUploadSweeper,
     RemoteAttachmentFetcher,
     { provide: OutboundPolicy, useFactory: (runtime: GatewayRuntime) => new OutboundPolicy(runtime.config.outboundAllowlist), inject: [GATEWAY_RUNTIME] },
   ],
-  exports: [AttachmentsService, BlobStoresHolder],
+  exports: [AttachmentsService, AttachmentUploadsService, BlobStoresHolder],
 })
 export class AttachmentsModule implements OnModuleInit {
   constructor(private readonly adapterHost: HttpAdapterHost) {}

@@ -1,16 +1,13 @@
-import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { PassThrough, Transform, type Readable, type TransformCallback } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createInflate } from 'node:zlib';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { BlobStore, StoredBlob } from '@mailroom/blob-storage';
-import { PrismaClient, type TenantScope } from '@mailroom/persistence';
+import { PrismaClient, type Prisma, type TenantScope } from '@mailroom/persistence';
 import {
   AttachmentDecryptor,
-  AttachmentEncryptor,
   AttachmentIntegrityError,
   EncodedAttachmentError,
   presentDecodedMessage,
@@ -26,24 +23,14 @@ import { GATEWAY_RUNTIME, type GatewayRuntime } from '../../runtime.js';
 import { ConversationAccess } from '../conversations/conversation-access.js';
 import { assertMember } from '../conversations/conversations.service.js';
 import { xmtpCall } from '../conversations/xmtp-errors.js';
-import { AttachmentLimits } from './attachment-limits.js';
-import { BlobStoresHolder } from './blob-stores.provider.js';
-import { sanitizeFilename } from './filename.js';
-import { isMimeTypeAllowed, normalizeMimeType } from './mime-policy.js';
-import { RemoteAttachmentFetcher, RemoteFetchError } from './remote-attachment-fetcher.js';
 import { UsageCounters } from '../usage/usage-counters.service.js';
+import { AttachmentLimits } from './attachment-limits.js';
+import { AttachmentStorage, type IncomingFiles, type StoredAttachment } from './attachment-storage.js';
+import { sanitizeFilename } from './filename.js';
+import { normalizeMimeType } from './mime-policy.js';
+import { RemoteAttachmentFetcher, RemoteFetchError } from './remote-attachment-fetcher.js';
 
-/** One uploaded file as the transport hands it over: a stream read once. */
-export interface IncomingFile {
-  readonly filename: string | undefined;
-  readonly mimeType: string | undefined;
-  readonly stream: Readable;
-}
-
-/** The files of one request, in order; `discardRest` consumes whatever is left (so an early answer reaches the client). */
-export interface IncomingFiles extends AsyncIterable<IncomingFile> {
-  discardRest(): Promise<void>;
-}
+export type { IncomingFile, IncomingFiles } from './attachment-storage.js';
 
 export interface SentAttachmentView {
   filename: string;
@@ -66,172 +53,93 @@ export interface DownloadedAttachment {
   stream: Readable;
 }
 
-interface SpooledFile {
-  readonly filename: string;
-  readonly contentType: string;
-  readonly size: number;
-  readonly path: string;
-}
-
 /** Envelope overhead allowed on top of the file size when fetching ciphertext (header, parameters, tag). */
 const ENVELOPE_ALLOWANCE_BYTES = 64 * 1024;
 
 /**
- * Counts bytes and passes at most `limit` of them on. It never fails the stream: the part is read to its end (the
- * parser truncates it just past the limit) so the rest of the request can still be read and the answer delivered.
- */
-class SizeLimit extends Transform {
-  bytes = 0;
-  constructor(private readonly limit: number) {
-    super();
-  }
-  get exceeded(): boolean {
-    return this.bytes > this.limit;
-  }
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    const room = this.limit - this.bytes;
-    this.bytes += chunk.length;
-    if (room >= chunk.length) callback(null, chunk);
-    else callback(null, room > 0 ? chunk.subarray(0, room) : undefined);
-  }
-}
-
-/**
- * Encrypted remote attachments: uploads are spooled to disk (never held in memory), encrypted on the way to the
- * tenant's blob store with XMTP's remote attachment scheme, and announced in one message; received attachments are
- * fetched, verified against their digest and tag, decrypted to disk and only then released.
+ * Encrypted remote attachments: uploads are stored encrypted (AttachmentStorage) and announced in one message;
+ * received attachments are fetched, verified against their digest and tag, decrypted to disk and only then released.
  */
 @Injectable()
 export class AttachmentsService {
   private readonly log = new Logger('Attachments');
-  private readonly spoolRoot: string;
 
   constructor(
     private readonly access: ConversationAccess,
     private readonly limits: AttachmentLimits,
-    private readonly stores: BlobStoresHolder,
+    private readonly storage: AttachmentStorage,
     private readonly fetcher: RemoteAttachmentFetcher,
     private readonly prisma: PrismaClient,
     @Inject(GATEWAY_RUNTIME) private readonly runtime: GatewayRuntime,
     private readonly usage: UsageCounters,
-  ) {
-    this.spoolRoot = path.join(runtime.config.dataDir, 'tmp', 'attachments');
-  }
+  ) {}
 
   async send(scope: TenantScope, identityId: string, conversationId: string, files: IncomingFiles): Promise<SendAttachmentsResult> {
     const limits = await this.limits.forTenant(scope);
     // Fail fast (404, 409) before reading a possibly large body.
-    const identity = await this.access.identity(scope, identityId);
+    await this.access.identity(scope, identityId);
     await this.access.withConversation(scope, identityId, conversationId, (conversation) => assertMember(conversation));
 
-    const spool = await this.newSpoolDirectory();
-    const stored: { blob: StoredBlob; file: SpooledFile; sealed: UploadedAttachment['sealed'] }[] = [];
-    const store = this.stores.stores.get(limits.store);
+    const stored = await this.storage.storeAll(files, limits);
     try {
-      const spooled = await this.spoolAll(files, spool, limits.maxBytes, limits.maxFiles);
-      for (const file of spooled) stored.push(await this.encryptAndStore(store, file));
-      const uploads: UploadedAttachment[] = stored.map(({ blob, file, sealed }) => ({ url: blob.url, filename: file.filename, sealed }));
-      const message = await this.access.withConversation(
-        scope,
-        identityId,
-        conversationId,
-        async (conversation, client) => {
-          assertMember(conversation);
-          const id = await xmtpCall('send the attachment', () => sendRemoteAttachments(conversation, uploads));
-          const sent = client.conversations.getMessageById(id);
-          if (!sent) throw new Error(`message ${id} was sent but is not in the local database`);
-          return presentDecodedMessage(sent);
-        },
-        { write: true },
-      );
-      await this.prisma.attachment.createMany({
-        data: stored.map(({ blob, file, sealed }, position) => ({
+      return await this.announce(scope, identityId, conversationId, stored);
+    } catch (error) {
+      // Nothing was sent (sending is the last step that can fail before the rows): remove what was stored.
+      await this.storage.removeAll(stored);
+      throw error;
+    }
+  }
+
+  /**
+   * Sends stored files as one remote attachment (one file) or multi remote attachment (several) and records them.
+   * `afterSend` joins the recording transaction (uploads consumed by the send are deleted there).
+   */
+  async announce(
+    scope: TenantScope,
+    identityId: string,
+    conversationId: string,
+    stored: readonly StoredAttachment[],
+    afterSend?: (tx: Prisma.TransactionClient) => Promise<unknown>,
+  ): Promise<SendAttachmentsResult> {
+    const uploads: UploadedAttachment[] = stored.map(({ blob, filename, sealed }) => ({ url: blob.url, filename, sealed }));
+    const message = await this.access.withConversation(
+      scope,
+      identityId,
+      conversationId,
+      async (conversation, client) => {
+        assertMember(conversation);
+        const id = await xmtpCall('send the attachment', () => sendRemoteAttachments(conversation, uploads));
+        const sent = client.conversations.getMessageById(id);
+        if (!sent) throw new Error(`message ${id} was sent but is not in the local database`);
+        return presentDecodedMessage(sent);
+      },
+      { write: true },
+    );
+    await this.prisma.$transaction(async (tx) => {
+      await tx.attachment.createMany({
+        data: stored.map(({ store, blob, filename, contentType, size, sealed }, position) => ({
           tenantId: scope.tenantId,
-          identityId: identity.id,
+          identityId,
           messageId: message.id,
           conversationId: message.conversationId,
           position,
-          store: store.kind,
+          store,
           storeKey: blob.key,
           url: blob.url,
-          size: BigInt(file.size),
+          size: BigInt(size),
           storedSize: BigInt(blob.size),
           digest: sealed.contentDigest,
-          filename: file.filename,
-          contentType: file.contentType,
+          filename,
+          contentType,
         })),
       });
-      void this.usage.increment(scope, 'messages.sent').catch((error: unknown) => this.log.warn({ err: error }, 'counting a sent message failed'));
-      return {
-        message,
-        attachments: stored.map(({ blob, file, sealed }) => ({
-          filename: file.filename,
-          contentType: file.contentType,
-          size: file.size,
-          url: blob.url,
-          digest: sealed.contentDigest,
-        })),
-      };
-    } catch (error) {
-      // Nothing was sent (sending is the last step that can fail before the rows): remove what was stored.
-      await Promise.allSettled(stored.map(({ blob }) => store.delete(blob.key)));
-      throw error;
-    } finally {
-      await rm(spool, { recursive: true, force: true });
-    }
-  }
-
-  private async newSpoolDirectory(): Promise<string> {
-    await mkdir(this.spoolRoot, { recursive: true });
-    return mkdtemp(path.join(this.spoolRoot, 'up-'));
-  }
-
-  /** Writes every part to its own file, enforcing the MIME policy, the per-file size limit and the file count. */
-  private async spoolAll(files: IncomingFiles, directory: string, maxBytes: number, maxFiles: number): Promise<SpooledFile[]> {
-    const { mimeAllow, mimeDeny } = this.runtime.config.attachments;
-    const spooled: SpooledFile[] = [];
-    try {
-      for await (const part of files) {
-        if (spooled.length >= maxFiles) {
-          part.stream.resume();
-          throw new DomainError(ErrorCode.PayloadTooLarge, `At most ${maxFiles} files may be sent in one message.`);
-        }
-        const contentType = normalizeMimeType(part.mimeType);
-        if (!isMimeTypeAllowed(contentType, mimeAllow, mimeDeny)) {
-          part.stream.resume();
-          throw new DomainError(ErrorCode.UnsupportedMediaType, `Attachments of type ${contentType} are not accepted.`);
-        }
-        const file = path.join(directory, `${spooled.length}-${randomBytes(6).toString('hex')}`);
-        const limit = new SizeLimit(maxBytes);
-        await pipeline(part.stream, limit, createWriteStream(file));
-        if (limit.exceeded) {
-          throw new DomainError(ErrorCode.PayloadTooLarge, `Each attachment may be at most ${maxBytes} bytes.`, { maxBytes });
-        }
-        spooled.push({ filename: sanitizeFilename(part.filename), contentType, size: limit.bytes, path: file });
-      }
-    } catch (error) {
-      await files.discardRest().catch(() => undefined);
-      throw error;
-    }
-    if (spooled.length === 0) {
-      throw new DomainError(ErrorCode.ValidationFailed, 'Send at least one file as a multipart part named "file".', {
-        errors: [{ field: 'file', message: 'is required' }],
-      });
-    }
-    return spooled;
-  }
-
-  private async encryptAndStore(store: BlobStore, file: SpooledFile) {
-    const encryptor = new AttachmentEncryptor({ filename: file.filename, mimeType: file.contentType }, file.size);
-    const source = createReadStream(file.path);
-    source.on('error', (error) => encryptor.destroy(error));
-    try {
-      const blob = await store.put(source.pipe(encryptor), { contentLength: encryptor.ciphertextLength });
-      return { blob, file, sealed: encryptor.sealed() };
-    } catch (error) {
-      this.log.warn(`storing an attachment in ${store.kind} failed: ${(error as Error).message}`);
-      throw new DomainError(ErrorCode.BadGateway, `The ${store.kind} blob store did not accept the attachment.`);
-    }
+      await afterSend?.(tx);
+    });
+    void this.usage.increment(scope, 'messages.sent').catch((error: unknown) => this.log.warn({ err: error }, 'counting a sent message failed'));
+    return {
+      message,
+      attachments: stored.map(({ blob, filename, contentType, size, sealed }) => ({ filename, contentType, size, url: blob.url, digest: sealed.contentDigest })),
+    };
   }
 
   /** Fetches, verifies and decrypts the `index`-th remote attachment of a message the identity can read. */
@@ -258,7 +166,7 @@ export class AttachmentsService {
       throw error;
     }
 
-    const spool = await this.newSpoolDirectory();
+    const spool = await this.storage.newSpoolDirectory();
     const plaintext = path.join(spool, 'plain');
     try {
       const fetched = await this.fetcher.get(target, { timeoutMs: fetchTimeoutMs, maxBytes });

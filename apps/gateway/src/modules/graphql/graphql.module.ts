@@ -3,6 +3,7 @@ import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { GraphQLModule, GraphQLSchemaHost } from '@nestjs/graphql';
 import { Authenticator } from '../../common/auth/index.js';
 import { GATEWAY_RUNTIME, type GatewayRuntime } from '../../runtime.js';
+import { AttachmentsModule } from '../attachments/attachments.module.js';
 import { ConsentModule } from '../consent/consent.module.js';
 import { ConversationsModule } from '../conversations/conversations.module.js';
 import { IdentitiesModule } from '../identities/identities.module.js';
@@ -12,6 +13,7 @@ import { graphqlTransportOptions } from './graphql-transport.js';
 import { IdentitiesResolver } from './identities/identities.resolver.js';
 import { GqlIdempotencyInterceptor } from './idempotency/gql-idempotent.decorator.js';
 import { DEFAULT_QUERY_LIMITS } from './limits/query-limits.js';
+import { AttachmentsResolver } from './messaging/attachments.resolver.js';
 import { ConsentResolver } from './messaging/consent.resolver.js';
 import { ConversationsResolver } from './messaging/conversations.resolver.js';
 import { MessagesResolver } from './messaging/messages.resolver.js';
@@ -32,6 +34,7 @@ class GraphqlLoadersModule {}
     ConversationsModule,
     MessagesModule,
     ConsentModule,
+    AttachmentsModule,
     GraphqlLoadersModule,
     GraphQLModule.forRootAsync<ApolloDriverConfig>({
       driver: ApolloDriver,
@@ -54,6 +57,7 @@ class GraphqlLoadersModule {}
     ConversationsResolver,
     MessagesResolver,
     ConsentResolver,
+    AttachmentsResolver,
     SystemResolver,
   ],
 })

@@ -53,6 +53,26 @@ export class IdentityHosting {
     }
   }
 
+  /** Seals material that belongs to the identity with its data key, bound to the identity and to `purpose`. */
+  sealFor(row: Identity, plaintext: Uint8Array, purpose: string): Buffer {
+    return this.withDataKey(row, (dataKey) => dataKey.seal(plaintext, purpose));
+  }
+
+  /** Opens what sealFor sealed; the caller zeroes the result when done. */
+  openFor(row: Identity, sealed: Uint8Array, purpose: string): Buffer {
+    return this.withDataKey(row, (dataKey) => dataKey.open(sealed, purpose));
+  }
+
+  private withDataKey<T>(row: Identity, work: (dataKey: DataKey) => T): T {
+    if (!row.wrappedDataKey) throw new IdentityBrokenError(row.id, 'database_key_rejected', 'its key material is gone');
+    const dataKey = this.runtime.vault.unwrapDataKey(row.wrappedDataKey, identityContext(row.id));
+    try {
+      return work(dataKey);
+    } finally {
+      dataKey.destroy();
+    }
+  }
+
   async register(row: Identity): Promise<RegisteredInstallation> {
     const ref = this.refOf(row);
     await mkdir(path.dirname(ref.dbPath), { recursive: true, mode: 0o700 });

@@ -1,7 +1,7 @@
 import { HttpException } from '@nestjs/common';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { DomainError, ErrorCode, dependencyUnavailable } from '../../../common/errors/index.js';
+import { DomainError, ErrorCode, dependencyUnavailable, textRefusedByDatabase } from '../../../common/errors/index.js';
 import { codeForStatus } from '../../../common/errors/problem-details.js';
 
 export const INTERNAL_MESSAGE = 'An unexpected error occurred. Quote the x-request-id response header when you report it.';
@@ -78,7 +78,7 @@ function unexpected(): MappedError {
  */
 export function mapGraphqlError(error: unknown): MappedError {
   const unwrapped = unwrapResolverError(error);
-  const original = dependencyUnavailable(unwrapped) ?? unwrapped;
+  const original = dependencyUnavailable(unwrapped) ?? textRefusedByDatabase(unwrapped) ?? unwrapped;
   if (original instanceof DomainError) return fromDomainError(original);
   if (original instanceof HttpException) {
     const code = codeForStatus(original.getStatus());

@@ -1,4 +1,4 @@
-import { Field, Int, ObjectType } from '@nestjs/graphql';
+import { Field, Float, Int, ObjectType } from '@nestjs/graphql';
 import { JSONScalar } from '../scalars/json.scalar.js';
 import { ConsentEntityTypeEnum, ConsentStateEnum, ConversationTypeEnum, DeliveryStatusEnum } from './messaging.enums.js';
 
@@ -136,3 +136,31 @@ export class ConsentRecordModel {
   @Field(() => ConsentStateEnum)
   state!: ConsentStateEnum;
 }
+
+@ObjectType('MessageAttachment', {
+  description:
+    'A file a message carries. Download and decrypt it with REST `GET /v1/identities/{identityId}/messages/{messageId}/attachment?index={index}`; the key material is in the message `content`.',
+})
+export class MessageAttachmentModel {
+  @Field(() => Int, { description: 'Position in a multi remote attachment (0 otherwise): the `index` of the download route.' })
+  index!: number;
+
+  @Field({ description: '`remote` (encrypted, stored at `url`) or `inline` (the bytes are in the message).' })
+  kind!: string;
+
+  @Field(() => String, { nullable: true })
+  filename!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Inline attachments only: remote ones carry their type inside the ciphertext.' })
+  mimeType!: string | null;
+
+  @Field(() => String, { nullable: true })
+  url!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Hex SHA-256 of the ciphertext.' })
+  contentDigest!: string | null;
+
+  @Field(() => Float, { nullable: true, description: 'Bytes: of the ciphertext for remote attachments (when stated), of the file for inline ones.' })
+  size!: number | null;
+}
+

@@ -1,0 +1,31 @@
+import { Controller, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import type { TenantScope } from '@mailroom/persistence';
+import { Authenticated, CurrentTenant } from '../../common/auth/index.js';
+import { AttachmentLimits } from './attachment-limits.js';
+import { AttachmentUploadsService } from './attachment-uploads.service.js';
+import { multipartFiles } from './multipart-files.js';
+
+@ApiTags('attachments')
+@Controller('v1/identities/:id/attachments')
+@Authenticated({ scope: 'messages', identityParam: 'id' })
+export class AttachmentUploadsController {
+  constructor(
+    private readonly uploads: AttachmentUploadsService,
+    private readonly limits: AttachmentLimits,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({
+    summary:
+      'Upload files without sending them (multipart parts named "file"): each is encrypted and stored like a sent attachment, and answered with an upload id. Send them later with the GraphQL mutation sendAttachment(uploadIds); unsent uploads expire (ATTACHMENT_UPLOAD_TTL_SECONDS). Same limits, 413 and 415 as sending.',
+  })
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ schema: { type: 'object', properties: { file: { type: 'array', items: { type: 'string', format: 'binary' } } } } })
+  async upload(@CurrentTenant() scope: TenantScope, @Param('id') id: string, @Req() request: FastifyRequest) {
+    const limits = await this.limits.forTenant(scope);
+    return { uploads: await this.uploads.upload(scope, id, multipartFiles(request, limits)) };
+  }
+}
