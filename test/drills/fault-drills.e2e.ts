@@ -14,6 +14,7 @@ import { bearer, createApiKey, signUpTenant, type GatewayLike } from '../support
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
 import { cleanEnv, GATEWAY_MAIN, runNode, type ChildRun } from '../support/process.js';
 import { freePort, SpareRedis } from '../support/redis-server.js';
+import { WebhookReceiver } from '../support/webhook-receiver.js';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 const later = (fn: () => Promise<unknown>) => cleanups.unshift(fn);
@@ -188,17 +189,34 @@ describe('fault drills', () => {
     console.log(`postgres drill: writes during the outage answered ${refused.join(', ')}`);
   }, 120_000);
 
-  it('devnet restarted with its data: sending works again once it is back, and the peer has every message', async () => {
+  it('devnet restarted with its data: sending works again, readiness only reports it, streams resume and no message is lost either way', async () => {
     const services = await ownServices('devnet');
     const devnetDir = await tempDir('devnet');
     const devnetPort = await freePort();
     let devnet: Devnet = await startDevnet({ port: devnetPort, dataDir: devnetDir });
     later(() => devnet.stop());
-    const gateway = await startTestGateway({ DATABASE_URL: services.pg.url, REDIS_URL: services.redis.url, XMTP_API_URL: devnet.url });
+    const gateway = await startTestGateway({
+      DATABASE_URL: services.pg.url,
+      REDIS_URL: services.redis.url,
+      XMTP_API_URL: devnet.url,
+      OUTBOUND_ALLOWLIST: '127.0.0.1',
+      WEBHOOK_POLL_INTERVAL_MS: '200',
+    });
     later(() => gateway.close());
     const peers = await createTestClients(devnet.url, 1);
     later(() => peers.cleanup());
     const { key, identityId, conversationId } = await arrange(gateway, peers);
+    const receiver = await WebhookReceiver.start();
+    later(() => receiver.close());
+    expect((await api(gateway, key, 'POST', '/v1/webhooks', { url: receiver.url(), events: ['message.received'] })).status).toBe(201);
+    const inboxId = (await api(gateway, key, 'GET', `/v1/identities/${identityId}`)).body.inboxId;
+    const peerDm = await until('the peer to see the DM', async () => {
+      await peers.clients[0]!.client.conversations.sync();
+      return (await peers.clients[0]!.client.conversations.getDmByInboxId(inboxId)) ?? undefined;
+    }, 30_000);
+    const receivedTexts = () => new Set(receiver.requests.map((r) => JSON.parse(r.rawBody).data?.text).filter((c) => typeof c === 'string'));
+    await peerDm.sendText('from-peer-before');
+    await until('the webhook for the message before the outage', async () => receivedTexts().has('from-peer-before'), 30_000);
     for (let i = 0; i < 3; i++) expect((await send(gateway, key, identityId, conversationId, `before-${i}`)).status).toBe(201);
 
     await devnet.stop();
@@ -206,18 +224,32 @@ describe('fault drills', () => {
     const duringOutage = outageAnswer.status;
     // Either the send reached the node before it stopped, or the client tells the XMTP network is down: never a 500.
     expect([201, 503]).toContain(duringOutage);
+    // XMTP is reported but does not gate readiness: the replica keeps serving what needs no network.
+    const degraded = await fetch(`${gateway.url}/readyz`);
+    const degradedBody = (await degraded.json()) as { status: string; degraded: string[]; checks: Record<string, { status: string }> };
+    expect(degraded.status).toBe(200);
+    expect(degradedBody).toMatchObject({ status: 'ready', degraded: ['xmtp'], checks: { xmtp: { status: 'down' }, database: { status: 'up' } } });
     devnet = await startDevnet({ port: devnetPort, dataDir: devnetDir });
     const started = Date.now();
     await until('a send to succeed again', async () => (await send(gateway, key, identityId, conversationId, 'after-0')).status === 201, 60_000);
     const recoveredMs = Date.now() - started;
     for (let i = 1; i < 3; i++) expect((await send(gateway, key, identityId, conversationId, `after-${i}`)).status).toBe(201);
+    expect(((await (await fetch(`${gateway.url}/readyz`)).json()) as { degraded: string[] }).degraded).toEqual([]);
 
-    const inboxId = (await api(gateway, key, 'GET', `/v1/identities/${identityId}`)).body.inboxId;
+    // The identity's stream ended with the node and was restarted: what the peer sends now still reaches the webhook.
+    for (let i = 0; i < 3; i++) await peerDm.sendText(`from-peer-after-${i}`);
+    await until('the webhooks for the messages after the restart', async () => ['from-peer-after-0', 'from-peer-after-1', 'from-peer-after-2'].every((t) => receivedTexts().has(t)), 60_000);
+    const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+    const restarts = [...metrics.matchAll(/^realtime_stream_restarts_total\{[^}]*\} (\d+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+    expect(restarts).toBeGreaterThan(0);
+
     const texts = await until('the peer to have every message', async () => {
       const t = await peerTexts(peers, inboxId);
       return ['before-0', 'before-1', 'before-2', 'after-0', 'after-1', 'after-2'].every((x) => t.includes(x)) && t;
     }, 30_000);
-    console.log(`devnet drill: send during the outage answered ${duringOutage}; sending recovered ${recoveredMs} ms after the restart; peer has ${texts.length} texts`);
+    console.log(
+      `devnet drill: send during the outage answered ${duringOutage}; sending recovered ${recoveredMs} ms after the restart; peer has ${texts.length} texts; ${restarts} stream restart(s); webhooks got ${receivedTexts().size} peer texts`,
+    );
   }, 150_000);
 
   it('SIGKILL of one of two replicas: its identities move to the other within 10 s and keep sending, with one installation each', async () => {

@@ -17,6 +17,7 @@ import { InstallationPool, pointSdkAt } from '@mailroom/xmtp';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { loadOrCreateLocalSecret } from './local-secrets.js';
+import { probeTcp } from './common/http/tcp-probe.js';
 import { attachPoolDeactivations, PoolDeactivations } from './modules/realtime/pool-deactivations.js';
 import type { GatewayRuntime, ReadinessCheck } from './runtime.js';
 
@@ -131,6 +132,8 @@ export async function startRuntime(config: GatewayConfig, log: StartupLog): Prom
       },
     ];
     if (eventBus.kind === 'redis') readinessChecks.push({ name: 'redis', check: () => eventBus.ping() });
+    const reachableXmtp = xmtpApiUrl;
+    if (reachableXmtp) readinessChecks.push({ name: 'xmtp', gating: false, check: () => probeTcp(reachableXmtp, 2_500) });
 
     const runtime: GatewayRuntime = {
       config,

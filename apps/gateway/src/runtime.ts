@@ -9,6 +9,11 @@ import type { PgAdvisoryIdentityLocks, PrismaClient } from '@mailroom/persistenc
 export interface ReadinessCheck {
   readonly name: string;
   check(): Promise<void>;
+  /**
+   * False for a dependency the gateway can partly serve without: reported (and listed as `degraded`) but it does not
+   * turn readiness to 503, so an outage of the XMTP network does not take every replica out of the load balancer.
+   */
+  readonly gating?: boolean;
 }
 
 /**

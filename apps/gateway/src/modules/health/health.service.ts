@@ -5,7 +5,9 @@ export type CheckStatus = 'up' | 'down';
 
 export interface ReadinessReport {
   status: 'ready' | 'not_ready';
-  checks: Record<string, { status: CheckStatus; error?: string; durationMs: number }>;
+  checks: Record<string, { status: CheckStatus; error?: string; durationMs: number; gating?: false }>;
+  /** Non-gating checks that are down: the gateway serves, but what needs them fails (e.g. sends when XMTP is down). */
+  degraded: string[];
 }
 
 const CHECK_TIMEOUT_MS = 3_000;
@@ -23,21 +25,23 @@ export class HealthService {
 
   async readiness(): Promise<ReadinessReport> {
     const entries = await Promise.all(
-      this.runtime.readinessChecks.map(async ({ name, check }) => {
+      this.runtime.readinessChecks.map(async ({ name, check, gating }) => {
         const started = performance.now();
+        const marker = gating === false ? { gating: false as const } : {};
         try {
           await withTimeout(check(), CHECK_TIMEOUT_MS);
-          return [name, { status: 'up' as const, durationMs: elapsed(started) }] as const;
+          return [name, { status: 'up' as const, durationMs: elapsed(started), ...marker }] as const;
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error);
-          return [name, { status: 'down' as const, error: message, durationMs: elapsed(started) }] as const;
+          return [name, { status: 'down' as const, error: message, durationMs: elapsed(started), ...marker }] as const;
         }
       }),
     );
     const checks: ReadinessReport['checks'] = Object.fromEntries(entries);
     if (this.draining) checks.shutdown = { status: 'down', error: 'the gateway is shutting down', durationMs: 0 };
-    const ready = Object.values(checks).every((c) => c.status === 'up');
-    return { status: ready ? 'ready' : 'not_ready', checks };
+    const down = Object.entries(checks).filter(([, c]) => c.status === 'down');
+    const ready = down.every(([, c]) => c.gating === false);
+    return { status: ready ? 'ready' : 'not_ready', checks, degraded: down.filter(([, c]) => c.gating === false).map(([name]) => name) };
   }
 }
 

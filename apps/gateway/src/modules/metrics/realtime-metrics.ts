@@ -3,7 +3,7 @@ import type { EventBus } from '@mailroom/events';
 
 /** What the realtime pipeline exposes for scraping (StreamSupervisor.stats()). */
 export interface RealtimeStatsSource {
-  stats(): { pipelines: number; live: number; publishErrors: number };
+  stats(): { pipelines: number; live: number; publishErrors: number; restarts: { stream: number; pipeline: number } };
 }
 
 interface EventLike {
@@ -19,7 +19,6 @@ interface EventLike {
 export class RealtimeMetrics {
   private readonly lag: Histogram<'type'>;
   private readonly published: Counter<'type'>;
-  private readonly restarts: Counter<'reason'>;
   private source?: RealtimeStatsSource;
 
   constructor(registry: Registry) {
@@ -32,13 +31,19 @@ export class RealtimeMetrics {
       registers,
     });
     this.published = new Counter({ name: 'realtime_events_published_total', help: 'Events published on the bus, by type.', labelNames: ['type'], registers });
-    this.restarts = new Counter({
+    const stats = () => this.source?.stats() ?? { pipelines: 0, live: 0, publishErrors: 0, restarts: { stream: 0, pipeline: 0 } };
+    new Counter({
       name: 'realtime_stream_restarts_total',
-      help: 'Event pipelines (XMTP streams of one identity) that ended and were restarted, by reason.',
+      help: 'XMTP streams that reconnected (reason="stream": the SDK retried, the pipeline caught up) and event pipelines the supervisor restarted after they ended (reason="pipeline").',
       labelNames: ['reason'],
       registers,
+      collect() {
+        const { restarts } = stats();
+        this.reset();
+        this.inc({ reason: 'stream' }, restarts.stream);
+        this.inc({ reason: 'pipeline' }, restarts.pipeline);
+      },
     });
-    const stats = () => this.source?.stats() ?? { pipelines: 0, live: 0, publishErrors: 0 };
     new Gauge({
       name: 'realtime_pipelines',
       help: 'Identities whose XMTP streams this process runs, by state (live, restarting).',
@@ -64,11 +69,6 @@ export class RealtimeMetrics {
   /** The pipeline's supervisor, read at scrape time. */
   readFrom(source: RealtimeStatsSource): void {
     this.source = source;
-  }
-
-  /** For the pipeline to call when a stream (or the whole pipeline) restarts. */
-  streamRestarted(reason: 'stream' | 'pipeline'): void {
-    this.restarts.inc({ reason });
   }
 
   /** Observes every Mailroom event published on this bus instance. */

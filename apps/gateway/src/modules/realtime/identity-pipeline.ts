@@ -25,6 +25,8 @@ export interface PipelineDeps {
   readonly streamRetryDelayMs: number;
   /** The pipeline stopped by itself (its streams ended or catch-up failed); not called after stop(). */
   onEnded(pipeline: IdentityPipeline, reason: string): void;
+  /** An SDK stream of the pipeline reconnected by itself (the pipeline catches up and goes on). */
+  onStreamRestarted?(): void;
 }
 
 type Item = { kind: 'message'; value: DecodedMessage<unknown> } | { kind: 'conversation'; value: Conversation<unknown> } | { kind: 'consent'; value: Consent[] };
@@ -152,6 +154,7 @@ export class IdentityPipeline {
       // Whatever flowed while the stream was down is fetched by a catch-up.
       onRestart: () => {
         this.deps.logger.debug({ identityId: this.row.id, stream: label }, 'XMTP stream restarted; catching up');
+        this.deps.onStreamRestarted?.();
         void this.catchUp().catch((error: unknown) => this.#end(`catch-up after restart failed: ${String(error)}`));
       },
     });

@@ -48,6 +48,7 @@ export class StreamSupervisor implements OnApplicationBootstrap, OnModuleDestroy
   private reconciling = false;
   private closed = false;
   private publishErrors = 0;
+  private readonly restarts = { stream: 0, pipeline: 0 };
 
   constructor(
     @Inject(GATEWAY_RUNTIME) private readonly runtime: GatewayRuntime,
@@ -110,10 +111,10 @@ export class StreamSupervisor implements OnApplicationBootstrap, OnModuleDestroy
     return pipeline !== undefined && !pipeline.stopped;
   }
 
-  stats(): { pipelines: number; live: number; publishErrors: number } {
+  stats(): { pipelines: number; live: number; publishErrors: number; restarts: { stream: number; pipeline: number } } {
     let live = 0;
     for (const id of this.entries.keys()) if (this.isLive(id)) live++;
-    return { pipelines: this.entries.size, live, publishErrors: this.publishErrors };
+    return { pipelines: this.entries.size, live, publishErrors: this.publishErrors, restarts: { ...this.restarts } };
   }
 
   /** One reconciliation pass over every live pipeline, one identity at a time. */
@@ -160,6 +161,7 @@ export class StreamSupervisor implements OnApplicationBootstrap, OnModuleDestroy
       streamRetryAttempts: this.settings.streamRetryAttempts,
       streamRetryDelayMs: this.settings.streamRetryDelayMs,
       onEnded: (ended, reason) => this.onPipelineEnded(ended, reason),
+      onStreamRestarted: () => this.restarts.stream++,
     });
     try {
       await pipeline.start();
@@ -221,6 +223,7 @@ export class StreamSupervisor implements OnApplicationBootstrap, OnModuleDestroy
     }
     if (entry.pipeline) await withTimeout(entry.pipeline.log.flush(), 5_000);
     entry.pipeline = undefined;
+    this.restarts.pipeline++;
     await this.ensure(row, {});
   }
 
