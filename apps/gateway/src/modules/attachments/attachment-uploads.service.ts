@@ -93,7 +93,7 @@ export class AttachmentUploadsService {
         tx.attachmentUpload.deleteMany({ where: { tenantId: scope.tenantId, id: { in: [...uploadIds] } } }),
       );
     } catch (error) {
-      // Not sent: the uploads may be sent again.
+      // announce() fails only before the message went out: the uploads may be sent again.
       await this.prisma.attachmentUpload.updateMany({ where: { tenantId: scope.tenantId, id: { in: [...uploadIds] } }, data: { claimedAt: null } });
       throw error;
     }

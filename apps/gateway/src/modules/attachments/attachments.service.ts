@@ -84,7 +84,7 @@ export class AttachmentsService {
     try {
       return await this.announce(scope, identityId, conversationId, stored);
     } catch (error) {
-      // Nothing was sent (sending is the last step that can fail before the rows): remove what was stored.
+      // announce() fails only before the message went out: remove what was stored.
       await this.storage.removeAll(stored);
       throw error;
     }
@@ -115,6 +115,8 @@ export class AttachmentsService {
       },
       { write: true },
     );
+    // The message is out: from here on nothing may undo it (the blobs stay, uploads stay claimed). Failing to record it
+    // only costs bookkeeping, so it is logged, not answered as a failure that would invite a duplicate send.
     await this.prisma.$transaction(async (tx) => {
       await tx.attachment.createMany({
         data: stored.map(({ store, blob, filename, contentType, size, sealed }, position) => ({
@@ -134,7 +136,7 @@ export class AttachmentsService {
         })),
       });
       await afterSend?.(tx);
-    });
+    }).catch((error: unknown) => this.log.error({ err: error, messageId: message.id }, 'an attachment message was sent but could not be recorded'));
     void this.usage.increment(scope, 'messages.sent').catch((error: unknown) => this.log.warn({ err: error }, 'counting a sent message failed'));
     return {
       message,
