@@ -14,6 +14,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { startDevnet } from '@mailroom/devnet';
 import { machineLine, percentile, writeSection } from './lib/report.mjs';
 import { readJson, withScratchDatabase } from './lib/scratch-database.mjs';
@@ -343,7 +344,55 @@ function summariseProfile(file, { fromUs, toUs }) {
     areas.set(area, (areas.get(area) ?? 0) + us);
   }
   const top = (m, n) => [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, us]) => ({ name: k, pct: (100 * us) / total }));
-  return { seconds: total / 1e6, functions: top(fns, 15), areas: top(areas, 12) };
+  return { seconds: total / 1e6, functions: top(fns, 15), areas: top(areas, 12), socketWrites: top(socketWritesByCaller(profile, byId, self), 5) };
+}
+
+/** Native socket writes (`writev`/`writeBuffer`/`writeUtf8String`) by the first package or app file up their stacks. */
+function socketWritesByCaller(profile, byId, self) {
+  const parent = new Map();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const callers = new Map();
+  for (const [id, us] of self) {
+    if (!['writev', 'writeBuffer', 'writeUtf8String'].includes(byId.get(id).callFrame.functionName)) continue;
+    let caller = 'Node core only';
+    for (let at = parent.get(id); at !== undefined; at = parent.get(at)) {
+      const url = byId.get(at).callFrame.url;
+      if (url.includes('node_modules/')) {
+        caller = `npm: ${url.split('node_modules/').pop().split('/').slice(0, url.includes('node_modules/@') ? 2 : 1).join('/')}`;
+        break;
+      }
+      if (url.startsWith('file://')) {
+        caller = url.replace(`file://${root}/`, '').split('/').slice(0, 2).join('/');
+        break;
+      }
+    }
+    callers.set(caller, (callers.get(caller) ?? 0) + us);
+  }
+  return callers;
+}
+
+/**
+ * The scratch database's cumulative counters: transactions (pg_stat_database) and the rows of Mailroom's own tables
+ * (pg_stat_user_tables; catalog reads left out).
+ */
+async function databaseActivity(databaseUrl) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query(
+      `SELECT (SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = current_database()) AS transactions,
+              sum(n_tup_ins) AS inserted, sum(n_tup_upd) AS updated, sum(n_tup_del) AS deleted,
+              sum(seq_tup_read + coalesce(idx_tup_fetch, 0)) AS read, sum(seq_scan) AS "sequentialScans"
+       FROM pg_stat_user_tables`,
+    );
+    return Object.fromEntries(Object.entries(rows[0]).map(([k, v]) => [k, Number(v)]));
+  } finally {
+    await client.end();
+  }
+}
+
+function activityPerMessage(before, after, messages) {
+  return Object.fromEntries(Object.keys(after).map((k) => [k, (after[k] - before[k]) / Math.max(1, messages)]));
 }
 
 function readProfile(profDir, window) {
@@ -374,7 +423,11 @@ async function run(databaseUrl, profDir) {
 
     const search = FIXED_CONCURRENCY ? { steps: [], chosen: undefined } : await searchConcurrency(base, pairs, phases);
     const concurrency = FIXED_CONCURRENCY ?? search.chosen?.concurrency ?? STEPS[0];
+    const activityBefore = await databaseActivity(databaseUrl);
     const main = await runMainPhase(base, pairs, phases, gateway.pid, concurrency);
+    // Busy backends report their counters at most once a second, idle ones after 10 s: wait for both.
+    await new Promise((resolve) => setTimeout(resolve, 11_000));
+    main.database = activityPerMessage(activityBefore, await databaseActivity(databaseUrl), main.sent);
     return { setupSeconds, search, main };
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup().catch((error) => console.error(`cleanup failed: ${error.message}`));
@@ -388,8 +441,9 @@ function benchCommand() {
 
 function stepTable(steps, chosen) {
   const row = (s) => {
-    const verdict = s.passed ? (s === chosen ? '**chosen**' : s.rising ? 'pass' : `pass, +${(100 * s.rise).toFixed(0)} % only`) : `fail: ${s.failures.join(', ')}`;
-    const rise = Number.isFinite(s.rise) ? `${s.rise >= 0 ? '+' : ''}${(100 * s.rise).toFixed(0)} %` : '';
+    const change = `${s.rise >= 0 ? '+' : ''}${(100 * s.rise).toFixed(0)} %`;
+    const verdict = s.passed ? (s === chosen ? '**chosen**' : s.rising ? 'pass' : `pass, ${change} only`) : `fail: ${s.failures.join(', ')}`;
+    const rise = Number.isFinite(s.rise) ? change : '';
     return `| ${s.concurrency} | ${s.throughput.toFixed(1)} | ${rise} | ${ms(s.p50)} / ${ms(s.p99)} | ${pct(s.errorRate)} | ${s.received} of ${s.sent} | ${ms(s.lagP50)} / ${ms(s.lagP99)} | ${verdict} |`;
   };
   return `| senders | messages/s | vs previous | send p50 / p99 (ms) | errors | received | event lag p50 / p99 (ms) | verdict |
@@ -431,7 +485,8 @@ function mainTable(r) {
 | gateway RSS over the phase (every ${RSS_SAMPLE_MS / 1000} s, 0/25/50/75/100 %) | ${rss.series} |
 | gateway CPU (from /proc/<pid>/stat) | ${r.cpu.gateway.toFixed(1)} s = ${(r.cpu.gateway / r.seconds).toFixed(2)} cores |
 | bench process CPU (load generator, devnet, webhook receiver) | ${r.cpu.bench.toFixed(1)} s = ${(r.cpu.bench / r.seconds).toFixed(2)} cores |
-| whole machine busy | ${(100 * r.cpu.machine).toFixed(0)} % of ${os.cpus().length} cores |`;
+| whole machine busy | ${(100 * r.cpu.machine).toFixed(0)} % of ${os.cpus().length} cores |
+| Postgres work per message (Mailroom's tables, backlog included) | ${r.database.transactions.toFixed(1)} transactions; rows ${r.database.inserted.toFixed(1)} inserted, ${r.database.updated.toFixed(1)} updated, ${r.database.deleted.toFixed(1)} deleted, ${r.database.read.toFixed(0)} read (${r.database.sequentialScans.toFixed(2)} sequential scans) |`;
 }
 
 function profileSection(profile) {
@@ -445,7 +500,11 @@ ${profile.areas.map((a) => `| ${a.name} | ${a.pct.toFixed(1)} % |`).join('\n')}
 
 | top functions (self time) | share |
 | --- | --- |
-${profile.functions.map((f) => `| \`${f.name.replace(/\|/g, '\\|')}\` | ${f.pct.toFixed(1)} % |`).join('\n')}`;
+${profile.functions.map((f) => `| \`${f.name.replace(/\|/g, '\\|')}\` | ${f.pct.toFixed(1)} % |`).join('\n')}
+
+| socket writes (\`writev\`, \`writeBuffer\`, \`writeUtf8String\`) by the package that wrote | share of all CPU |
+| --- | --- |
+${profile.socketWrites.map((w) => `| ${w.name} | ${w.pct.toFixed(1)} % |`).join('\n')}`;
 }
 
 function renderReport({ setupSeconds, search, main }, profile, loadBefore) {
