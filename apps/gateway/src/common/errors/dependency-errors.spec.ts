@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { DomainError } from './domain-error.js';
-import { dependencyUnavailable } from './dependency-errors.js';
+import { dependencyUnavailable, sendMayStillBePublished } from './dependency-errors.js';
 
 describe('dependencyUnavailable', () => {
   it.each([
@@ -39,5 +39,16 @@ describe('dependencyUnavailable', () => {
     expect(dependencyUnavailable(new TypeError("Cannot read properties of undefined (reading 'id')"))).toBeUndefined();
     expect(dependencyUnavailable(Object.assign(new Error('duplicate'), { code: 'P2002' }))).toBeUndefined();
     expect(dependencyUnavailable(new DomainError('NOT_FOUND', 'no'))).toBeUndefined();
+  });
+});
+
+describe('sendMayStillBePublished', () => {
+  it('is true only when libxmtp kept the send queued, however deep the cause', () => {
+    const unconfirmed = new Error('Sync failed to wait for intent');
+    expect(sendMayStillBePublished(unconfirmed)).toBe(true);
+    expect(sendMayStillBePublished(new Error('sending failed', { cause: unconfirmed }))).toBe(true);
+    expect(sendMayStillBePublished(new Error('api client at endpoint http://x: transport error'))).toBe(false);
+    expect(sendMayStillBePublished(new DomainError('NOT_FOUND', 'no'))).toBe(false);
+    expect(sendMayStillBePublished('text')).toBe(false);
   });
 });

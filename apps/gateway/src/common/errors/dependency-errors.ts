@@ -64,3 +64,11 @@ export function dependencyUnavailable(error: unknown): DomainError | undefined {
   }
   return undefined;
 }
+
+/**
+ * The SDK gave up waiting for a send it keeps queued: the message may still be published later. Whatever the message
+ * points at (an attachment's blob) must then stay.
+ */
+export function sendMayStillBePublished(error: unknown): boolean {
+  return [...causes(error)].some((link) => typeof link.message === 'string' && XMTP_UNCONFIRMED_SEND.test(link.message));
+}

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PrismaClient, type AttachmentUpload, type Identity, type TenantScope } from '@mailroom/persistence';
 import type { SealedAttachment } from '@mailroom/xmtp';
-import { DomainError, ErrorCode } from '../../common/errors/index.js';
+import { DomainError, ErrorCode, sendMayStillBePublished } from '../../common/errors/index.js';
 import { GATEWAY_RUNTIME, type GatewayRuntime } from '../../runtime.js';
 import { ConversationAccess } from '../conversations/conversation-access.js';
 import { IdentityHosting } from '../identities/identity-hosting.js';
@@ -93,8 +93,11 @@ export class AttachmentUploadsService {
         tx.attachmentUpload.deleteMany({ where: { tenantId: scope.tenantId, id: { in: [...uploadIds] } } }),
       );
     } catch (error) {
-      // announce() fails only before the message went out: the uploads may be sent again.
-      await this.prisma.attachmentUpload.updateMany({ where: { tenantId: scope.tenantId, id: { in: [...uploadIds] } }, data: { claimedAt: null } });
+      // Not sent: the uploads may be sent again. Left unconfirmed by the network, the message may still go out: the
+      // uploads stay claimed (the sweeper keeps the blobs of claimed uploads).
+      if (!sendMayStillBePublished(error)) {
+        await this.prisma.attachmentUpload.updateMany({ where: { tenantId: scope.tenantId, id: { in: [...uploadIds] } }, data: { claimedAt: null } });
+      }
       throw error;
     }
   }

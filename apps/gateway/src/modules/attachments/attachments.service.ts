@@ -17,7 +17,7 @@ import {
   type MessageView,
   type UploadedAttachment,
 } from '@mailroom/xmtp';
-import { DomainError, ErrorCode } from '../../common/errors/index.js';
+import { DomainError, ErrorCode, sendMayStillBePublished } from '../../common/errors/index.js';
 import { OutboundRefusedError } from '../../common/outbound/index.js';
 import { GATEWAY_RUNTIME, type GatewayRuntime } from '../../runtime.js';
 import { ConversationAccess } from '../conversations/conversation-access.js';
@@ -84,8 +84,9 @@ export class AttachmentsService {
     try {
       return await this.announce(scope, identityId, conversationId, stored);
     } catch (error) {
-      // announce() fails only before the message went out: remove what was stored.
-      await this.storage.removeAll(stored);
+      // Not sent, unless the network left the send unconfirmed: then the blobs stay for the message that may still go out.
+      if (sendMayStillBePublished(error)) this.log.warn('an attachment send was left unconfirmed by the network; its blobs are kept');
+      else await this.storage.removeAll(stored);
       throw error;
     }
   }
