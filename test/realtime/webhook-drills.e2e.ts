@@ -65,7 +65,13 @@ interface Deployment {
   start(): Promise<ChildRun>;
 }
 
-async function deployment(): Promise<Deployment> {
+/**
+ * `webhookTimeoutMs`: how long one webhook request may take. A request the receiver accepted but that timed out on a
+ * loaded machine is a genuine at-least-once duplicate, not what these drills look for, so the timeout is generous;
+ * the SIGKILL drill keeps it shorter because the killed process's lease (timeout + 5 s) must expire before its
+ * interrupted attempts are retried.
+ */
+async function deployment(webhookTimeoutMs: number): Promise<Deployment> {
   // Every gateway of this file shares one DATA_DIR (as replicas and restarts do): identities stay openable.
   if (dirs.length === 0) dirs.push(await mkdtemp(path.join(os.tmpdir(), 'mailroom-drill-')));
   const dataDir = dirs[0]!;
@@ -84,10 +90,7 @@ async function deployment(): Promise<Deployment> {
     OUTBOUND_ALLOWLIST: '127.0.0.1',
     WEBHOOK_POLL_INTERVAL_MS: '200',
     EVENT_SWEEP_PAUSE_MS: '100',
-    // These drills are about a dying gateway or Redis, not a slow receiver. With the default 5 s timeout, a loaded CI
-    // machine can time out a request the receiver already accepted: a genuine at-least-once duplicate, but not the
-    // one the Redis drill is looking for.
-    WEBHOOK_TIMEOUT_MS: '30000',
+    WEBHOOK_TIMEOUT_MS: String(webhookTimeoutMs),
   });
   return {
     url: `http://127.0.0.1:${port}`,
@@ -128,7 +131,19 @@ async function burst(dm: Dm<unknown>, midway: () => Promise<void>): Promise<stri
  * as interrupted (the receiver answered, the process died before it could record the answer: unavoidable for any
  * HTTP sender that is SIGKILLed), never after a recorded success.
  */
+/** Every delivery of the burst recorded as succeeded (an interrupted attempt is retried once its lease expires). */
+async function waitForRecordedSuccesses(ids: string[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const succeeded = await prisma.webhookDelivery.count({ where: { eventId: { in: ids }, status: 'succeeded' } });
+    if (succeeded === ids.length) return;
+    if (Date.now() > deadline) throw new Error(`${succeeded} of ${ids.length} deliveries recorded as succeeded after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
 async function expectExactlyOnce(receiver: WebhookReceiver, ids: string[], killed: boolean): Promise<void> {
+  await waitForRecordedSuccesses(ids, 60_000);
   const burstIds = new Set(ids);
   expect(burstIds.size).toBe(BURST);
   const successes = receiver.successesByEvent();
@@ -152,7 +167,7 @@ async function expectExactlyOnce(receiver: WebhookReceiver, ids: string[], kille
 describe('webhook drills', () => {
   it('SIGKILL of the gateway midway through a 200-message burst: every event delivered, none enqueued twice', async () => {
     const receiver = await WebhookReceiver.start();
-    const gateway = await deployment();
+    const gateway = await deployment(10_000);
     const first = await gateway.start();
     const { dm } = await arrange(gateway, receiver);
 
@@ -171,7 +186,7 @@ describe('webhook drills', () => {
 
   it('Redis restarted midway through a 200-message burst: every event delivered exactly once', async () => {
     const receiver = await WebhookReceiver.start();
-    const gateway = await deployment();
+    const gateway = await deployment(30_000);
     await gateway.start();
     const { dm } = await arrange(gateway, receiver);
 
