@@ -1,13 +1,10 @@
 // npm run bench:messaging — sending through `POST …/messages` vs the raw SDK `sendText` of the same hosted identity
 // (its own live client from the installation pool), same devnet, same process, one run; at 1 and 20 concurrent
 // senders. Then list-messages latency on a 1,000-message conversation. Needs `npm run build`.
-import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import { loadConfig } from '@mailroom/config';
-import { startGateway } from '@mailroom/gateway';
 import { createTestClients } from '@mailroom/xmtp/testing';
 import { IdentityHosting } from '../apps/gateway/dist/modules/identities/identity-hosting.js';
+import { startBenchGateway, UNLIMITED_RATES } from './lib/bench-gateway.mjs';
 import { machineLine, percentile, writeSection } from './lib/report.mjs';
 import { readJson, withScratchDatabase } from './lib/scratch-database.mjs';
 
@@ -43,20 +40,8 @@ async function load(total, concurrency, send) {
 }
 
 await withScratchDatabase(`bench_messaging_${process.pid}`, async (DATABASE_URL) => {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'bench-messaging-'));
   // Request rate limits raised out of the way: this measures the send path, not the limiter's refusals.
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
-    HOST: '127.0.0.1',
-    PORT: '0',
-    DEVNET_PORT: '0',
-    DATA_DIR: dataDir,
-    DATABASE_URL,
-    RATE_LIMIT_PER_MINUTE: '1000000',
-    RATE_LIMIT_TENANT_PER_MINUTE: '10000000',
-  });
-  const gateway = await startGateway(config, { log: { info() {}, warn() {}, error() {} } });
+  const { gateway, close } = await startBenchGateway(DATABASE_URL, UNLIMITED_RATES);
   const peers = await createTestClients(gateway.runtime.xmtp.apiUrl, 2);
   try {
     const post = (p, body, headers = {}) =>
@@ -160,8 +145,7 @@ Walking all ${total} with cursors (${cursorPages.length + 1} pages): ${walkMs.to
     console.log(md);
   } finally {
     await peers.cleanup();
-    await gateway.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await close();
   }
 });
 process.exit(0);

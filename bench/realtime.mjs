@@ -3,16 +3,12 @@
 // webhook sweep: one full pass over many identities with a small live pool (most of them evicted). Needs
 // `npm run build`, Postgres and Redis (REDIS_URL, default redis://127.0.0.1:6379).
 import http from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import WebSocket from 'ws';
 import { createClient } from 'graphql-ws';
-import { loadConfig } from '@mailroom/config';
-import { startGateway } from '@mailroom/gateway';
 import { ConsentState } from '@mailroom/xmtp';
 import { createTestClients } from '@mailroom/xmtp/testing';
 import { StreamSupervisor, WebhookSweep } from '../apps/gateway/dist/modules/realtime/index.js';
+import { startBenchGateway } from './lib/bench-gateway.mjs';
 import { machineLine, percentile, writeSection } from './lib/report.mjs';
 import { readJson, withScratchDatabase } from './lib/scratch-database.mjs';
 
@@ -43,31 +39,17 @@ async function receiver() {
   return { arrivals, url: `http://127.0.0.1:${server.address().port}/hook`, close: () => new Promise((r) => server.close(r)) };
 }
 
-async function startBenchGateway(DATABASE_URL, extra = {}) {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'bench-realtime-'));
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
-    HOST: '127.0.0.1',
-    PORT: '0',
-    DEVNET_PORT: '0',
-    DATA_DIR: dataDir,
-    DATABASE_URL,
-    REDIS_URL,
-    OUTBOUND_ALLOWLIST: '127.0.0.1',
-    WEBHOOK_POLL_INTERVAL_MS: '200',
-    ...extra,
-  });
-  const gateway = await startGateway(config, { log: { info() {}, warn() {}, error() {} } });
+async function startGatewayWithKey(DATABASE_URL, extra = {}) {
+  const { gateway, close } = await startBenchGateway(DATABASE_URL, { REDIS_URL, OUTBOUND_ALLOWLIST: '127.0.0.1', WEBHOOK_POLL_INTERVAL_MS: '200', ...extra });
   const api = async (method, p, body, credential) =>
     json(await fetch(`${gateway.url}${p}`, { method, headers: { 'content-type': 'application/json', ...(credential ? { authorization: `Bearer ${credential}` } : {}) }, body: body ? JSON.stringify(body) : undefined }));
   const signup = await api('POST', '/v1/admin/signup', { tenantName: 'bench', email: `bench-${process.pid}-${Date.now()}@bench.test`, password: 'bench-password-123' });
   const { key } = await api('POST', '/v1/api-keys', { name: 'bench' }, signup.accessToken);
-  return { gateway, api, key, close: async () => { await gateway.stop(); rmSync(dataDir, { recursive: true, force: true }); } };
+  return { gateway, api, key, close };
 }
 
 async function latencyRun(DATABASE_URL) {
-  const { gateway, api, key, close } = await startBenchGateway(DATABASE_URL);
+  const { gateway, api, key, close } = await startGatewayWithKey(DATABASE_URL);
   const hook = await receiver();
   const peers = await createTestClients(gateway.runtime.xmtp.apiUrl, 2);
   const rows = [];
@@ -136,7 +118,7 @@ async function latencyRun(DATABASE_URL) {
 }
 
 async function sweepRun(DATABASE_URL) {
-  const { gateway, api, key, close } = await startBenchGateway(DATABASE_URL, { XMTP_MAX_LIVE_CLIENTS: String(SWEEP_LIVE), EVENT_SWEEP_PAUSE_MS: '1000' });
+  const { gateway, api, key, close } = await startGatewayWithKey(DATABASE_URL, { XMTP_MAX_LIVE_CLIENTS: String(SWEEP_LIVE), EVENT_SWEEP_PAUSE_MS: '1000' });
   const hook = await receiver();
   try {
     const created = [];

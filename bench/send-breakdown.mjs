@@ -1,12 +1,8 @@
 // npm run bench:send-breakdown — where the wall time of one POST …/messages goes, stage by stage, at 1 sender: the
 // gateway's own classes (from apps/gateway/dist) and the SDK's are wrapped with timers in this process, then 200 sends
 // through HTTP alternate with 200 raw sendText calls of the same identity's client. Needs `npm run build`.
-import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { Conversation, Conversations } from '@xmtp/node-sdk';
-import { loadConfig } from '@mailroom/config';
-import { startGateway } from '@mailroom/gateway';
 import { createTestClients } from '@mailroom/xmtp/testing';
 import { AuthenticationGuard } from '../apps/gateway/dist/common/auth/authentication.guard.js';
 import { RedisTokenBuckets } from '../apps/gateway/dist/common/rate-limit/token-buckets.js';
@@ -14,6 +10,7 @@ import { IdentityWriteBudget } from '../apps/gateway/dist/common/rate-limit/iden
 import { MessagesService } from '../apps/gateway/dist/modules/messages/messages.service.js';
 import { ConversationAccess } from '../apps/gateway/dist/modules/conversations/conversation-access.js';
 import { IdentityHosting } from '../apps/gateway/dist/modules/identities/identity-hosting.js';
+import { startBenchGateway, UNLIMITED_RATES } from './lib/bench-gateway.mjs';
 import { machineLine, writeSection } from './lib/report.mjs';
 import { readJson, withScratchDatabase } from './lib/scratch-database.mjs';
 
@@ -51,8 +48,7 @@ wrapSync(Conversations.prototype, 'getMessageById', 'SDK getMessageById');
 
 const N = Number(process.env.BENCH_BREAKDOWN_SENDS ?? 200);
 await withScratchDatabase(`bench_diag_${process.pid}`, async (DATABASE_URL) => {
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', HOST: '127.0.0.1', PORT: '0', DEVNET_PORT: '0', DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'diag-')), DATABASE_URL, REDIS_URL: 'redis://127.0.0.1:6379', RATE_LIMIT_PER_MINUTE: '1000000', RATE_LIMIT_TENANT_PER_MINUTE: '10000000' });
-  const gateway = await startGateway(config, { log: { info() {}, warn() {}, error() {} } });
+  const { gateway, close } = await startBenchGateway(DATABASE_URL, { REDIS_URL: 'redis://127.0.0.1:6379', ...UNLIMITED_RATES });
   const server = gateway.app.getHttpServer();
   server.prependListener('request', (req, res) => {
     const t0 = performance.now();
@@ -97,5 +93,5 @@ API-key lookup, the rate-limit buckets and Nest's pipeline.
   console.log(md);
   await writeSection('send-breakdown', md);
   await peers.cleanup();
-  await gateway.stop();
+  await close();
 });
