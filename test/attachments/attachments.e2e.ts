@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
-import { decryptAttachment, encryptAttachment, type MultiRemoteAttachment, type RemoteAttachment } from '@mailroom/xmtp';
-import { serveBytes, startAttachmentEnv, waitFor, type AttachmentEnv } from './support.js';
+import { encryptAttachment, type MultiRemoteAttachment, type RemoteAttachment } from '@mailroom/xmtp';
+import { peerDownloads, serveBytes, startAttachmentEnv, waitFor, type AttachmentEnv } from './support.js';
 
 let env: AttachmentEnv;
 
@@ -15,35 +14,6 @@ afterAll(async () => {
 });
 
 const MB = 1024 * 1024;
-
-/** The message as the peer (a raw SDK client) sees it, after syncing the DM. */
-async function peerReceives(messageId: string) {
-  const peer = env.peers.clients[0]!.client;
-  return waitFor(async () => {
-    await env.peerDm.sync();
-    return peer.conversations.getMessageById(messageId) ?? undefined;
-  }, `message ${messageId} at the peer`);
-}
-
-/** What the peer does with a remote attachment: download the URL itself, decrypt with the SDK. */
-async function peerDownloads(remote: RemoteAttachment | MultiRemoteAttachment['attachments'][number]) {
-  const answer = await fetch(remote.url);
-  expect(answer.status).toBe(200);
-  const ciphertext = new Uint8Array(await answer.arrayBuffer());
-  return decryptAttachment(ciphertext, { ...remote, contentLength: remote.contentLength ?? ciphertext.length } as RemoteAttachment);
-}
-
-async function s3ObjectCount(): Promise<number> {
-  const client = new S3Client({
-    endpoint: env.s3.endpoint,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-  });
-  const listed = await client.send(new ListObjectsV2Command({ Bucket: env.s3.bucket }));
-  client.destroy();
-  return listed.KeyCount ?? 0;
-}
 
 describe.each(['s3', 'ipfs', 'filesystem'] as const)('a 5 MB file through the %s store', (store) => {
   const file = randomBytes(5 * MB);
@@ -68,7 +38,7 @@ describe.each(['s3', 'ipfs', 'filesystem'] as const)('a 5 MB file through the %s
     const expectedUrl = { s3: `${env.s3.endpoint}/${env.s3.bucket}/attachments/`, ipfs: `${env.ipfs.url}/ipfs/`, filesystem: `${env.gateway.url}/blobs/` }[store];
     expect(sent.attachments[0].url.startsWith(expectedUrl)).toBe(true);
 
-    const received = await peerReceives(sent.message.id);
+    const received = await env.peerReceives(sent.message.id);
     expect(received.contentType.typeId).toBe('remoteStaticAttachment');
     const remote = received.content as RemoteAttachment;
     expect(remote.url).toBe(sent.attachments[0].url);
@@ -124,7 +94,7 @@ describe('several files', () => {
       ['c.bin', 'application/octet-stream', 2 * MB],
     ]);
 
-    const received = await peerReceives(res.body.message.id);
+    const received = await env.peerReceives(res.body.message.id);
     expect(received.contentType.typeId).toBe('multiRemoteStaticAttachment');
     const multi = received.content as MultiRemoteAttachment;
     expect(multi.attachments).toHaveLength(3);
@@ -242,7 +212,7 @@ describe('refusals before anything is stored or sent', () => {
 
   it('413 over the tenant limit: no blob stored, no message sent, no row', async () => {
     await env.setTenantSettings({ attachmentStore: 's3', attachmentMaxBytes: 1 * MB });
-    const objects = await s3ObjectCount();
+    const objects = await env.s3ObjectCount();
     const messages = await messageCount();
     const rows = await env.gateway.runtime.prisma.attachment.count();
     const res = await env.upload(env.peerDm.id, [
@@ -255,21 +225,21 @@ describe('refusals before anything is stored or sent', () => {
     // The refusal read the request to its end, so the keep-alive connection stays usable for the next request.
     expect(res.headers.get('connection')).not.toBe('close');
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    expect(await s3ObjectCount()).toBe(objects);
+    expect(await env.s3ObjectCount()).toBe(objects);
     expect(await messageCount()).toBe(messages);
     expect(await env.gateway.runtime.prisma.attachment.count()).toBe(rows);
     await env.setTenantSettings({ attachmentMaxBytes: null });
   }, 60_000);
 
   it('415 for a denied MIME type', async () => {
-    const objects = await s3ObjectCount();
+    const objects = await env.s3ObjectCount();
     const res = await env.upload(env.peerDm.id, [
       { name: 'setup.exe', type: 'application/x-msdownload', bytes: randomBytes(5000) },
       { name: 'readme.txt', type: 'text/plain', bytes: randomBytes(2 * MB) },
     ]);
     expect(res.status).toBe(415);
     expect(res.headers.get('connection')).not.toBe('close');
-    expect(await s3ObjectCount()).toBe(objects);
+    expect(await env.s3ObjectCount()).toBe(objects);
   });
 
   it('sanitises file names', async () => {

@@ -1,26 +1,18 @@
 // Two-step attachments: files uploaded (encrypted, stored) through REST `POST /v1/identities/:id/attachments`, sent by
 // id through the GraphQL mutation `sendAttachment`, shown in `Message.attachments`.
 import { randomBytes } from 'node:crypto';
-import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { decryptAttachment, type MultiRemoteAttachment, type RemoteAttachment } from '@mailroom/xmtp';
+import type { MultiRemoteAttachment } from '@mailroom/xmtp';
 import { AttachmentUploadSweeper } from '../../apps/gateway/src/modules/attachments/attachment-upload-sweeper.js';
+import type { AttachmentUploadView } from '../../apps/gateway/src/modules/attachments/attachment-uploads.service.js';
 import { bearer, createApiKey, signUpTenant } from '../support/factories.js';
 import { codesOf, graphql, graphqlOk } from '../graphql/support.js';
-import { startAttachmentEnv, waitFor, type AttachmentEnv } from './support.js';
+import { peerDownloads, startAttachmentEnv, waitFor, type AttachmentEnv } from './support.js';
 
 const MB = 1024 * 1024;
 let env: AttachmentEnv;
 
-interface UploadView {
-  id: string;
-  filename: string;
-  contentType: string;
-  size: number;
-  digest: string;
-  url: string;
-  expiresAt: string;
-}
+
 interface FileSpec {
   name: string;
   type: string;
@@ -43,7 +35,7 @@ async function stage(identityId: string, files: FileSpec[], key = env.key): Prom
   return { status: res.status, body: await res.json() };
 }
 
-async function stageOk(files: FileSpec[]): Promise<UploadView[]> {
+async function stageOk(files: FileSpec[]): Promise<AttachmentUploadView[]> {
   const res = await stage(env.identity.id, files);
   expect(res.status).toBe(201);
   return res.body.uploads;
@@ -61,26 +53,6 @@ function send(uploads: string[], options: { key?: string; identityId?: string; c
     { id: options.identityId ?? env.identity.id, cid: options.conversationId ?? env.peerDm.id, uploads, key: options.idempotencyKey },
     options.key ?? env.key,
   );
-}
-
-async function peerReceives(messageId: string) {
-  const peer = env.peers.clients[0]!.client;
-  return waitFor(async () => {
-    await env.peerDm.sync();
-    return peer.conversations.getMessageById(messageId) ?? undefined;
-  }, `message ${messageId} at the peer`);
-}
-
-async function peerDecrypts(remote: RemoteAttachment | MultiRemoteAttachment['attachments'][number]) {
-  const ciphertext = new Uint8Array(await (await fetch(remote.url)).arrayBuffer());
-  return decryptAttachment(ciphertext, { ...remote, contentLength: remote.contentLength ?? ciphertext.length } as RemoteAttachment);
-}
-
-async function s3ObjectCount(): Promise<number> {
-  const client = new S3Client({ endpoint: env.s3.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
-  const listed = await client.send(new ListObjectsV2Command({ Bucket: env.s3.bucket }));
-  client.destroy();
-  return listed.KeyCount ?? 0;
 }
 
 describe('upload through REST, send through GraphQL', () => {
@@ -111,10 +83,10 @@ describe('upload through REST, send through GraphQL', () => {
     ]);
     expect(message.attachment.filename).toBe('second.txt');
 
-    const received = await peerReceives(message.id);
+    const received = await env.peerReceives(message.id);
     const files = (received.content as MultiRemoteAttachment).attachments;
     expect(files.map((f) => f.filename)).toEqual(['second.txt', 'first.bin']);
-    const decrypted = await Promise.all(files.map(peerDecrypts));
+    const decrypted = await Promise.all(files.map(peerDownloads));
     expect(Buffer.from(decrypted[0]!.content).equals(second.bytes)).toBe(true);
     expect(Buffer.from(decrypted[1]!.content).equals(first.bytes)).toBe(true);
     expect(decrypted[1]!.mimeType).toBe('application/octet-stream');
@@ -162,7 +134,7 @@ describe('upload through REST, send through GraphQL', () => {
       { name: 'a.txt', type: 'text/plain', bytes: Buffer.from('a') },
       { name: 'b.txt', type: 'text/plain', bytes: Buffer.from('b') },
     ])).map((u) => u.id))).data!.sendAttachment;
-    const received = await peerReceives(sent.id);
+    const received = await env.peerReceives(sent.id);
     // The peer sends the same files back: the hosted identity receives them.
     const echo = await env.peerDm.sendMultiRemoteAttachment(received.content as MultiRemoteAttachment);
     const found = await waitFor(async () => {
@@ -242,15 +214,15 @@ describe('what an upload may and may not become', () => {
   });
 
   it('expires: an expired upload is NOT_FOUND, and the sweeper deletes it with its blob', async () => {
-    const objects = await s3ObjectCount();
+    const objects = await env.s3ObjectCount();
     const [upload] = await stageOk([{ name: 'late.txt', type: 'text/plain', bytes: Buffer.from('too late') }]);
-    expect(await s3ObjectCount()).toBe(objects + 1);
+    expect(await env.s3ObjectCount()).toBe(objects + 1);
     await env.gateway.runtime.prisma.attachmentUpload.update({ where: { id: upload!.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
     expect(codesOf(await send([upload!.id]))).toEqual(['NOT_FOUND']);
 
     const swept = await env.gateway.app.get(AttachmentUploadSweeper, { strict: false }).sweep();
     expect(swept).toBeGreaterThanOrEqual(1);
     expect(await env.gateway.runtime.prisma.attachmentUpload.count({ where: { id: upload!.id } })).toBe(0);
-    expect(await s3ObjectCount()).toBe(objects);
+    expect(await env.s3ObjectCount()).toBe(objects);
   });
 });

@@ -3,12 +3,15 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createTestClients, type TestClients } from '@mailroom/xmtp/testing';
-import type { Dm } from '@mailroom/xmtp';
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { expect } from '@jest/globals';
+import { decryptAttachment, type DecodedMessage, type Dm, type MultiRemoteAttachment, type RemoteAttachment } from '@mailroom/xmtp';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { bearer, createApiKey, signUpTenant } from '../support/factories.js';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
 import { startTestIpfsServer, type TestIpfsServer } from '../support/ipfs-server.js';
 import { startTestS3Server, type TestS3Server } from '../support/s3-server.js';
+import { pollUntil, type PollCheck } from '../support/wait.js';
 
 export interface AttachmentEnv {
   s3: TestS3Server;
@@ -22,9 +25,13 @@ export interface AttachmentEnv {
   /** The DM between the identity and peer 0, as peer 0 sees it. */
   peerDm: Dm<unknown>;
   call<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T; headers: Headers }>;
-  upload(conversationId: string, files: { name: string; type: string; bytes: Uint8Array }[]): Promise<{ status: number; body: any }>;
+  upload(conversationId: string, files: { name: string; type: string; bytes: Uint8Array }[]): Promise<{ status: number; body: any; headers: Headers }>;
   /** Sets the tenant's own attachment settings (as the settings API would). */
   setTenantSettings(settings: { attachmentStore?: string | null; attachmentMaxBytes?: number | null }): Promise<void>;
+  /** The message as the peer (a raw SDK client) sees it, after syncing the DM. */
+  peerReceives(messageId: string): Promise<DecodedMessage<unknown>>;
+  /** Objects in the S3 server's bucket. */
+  s3ObjectCount(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -90,6 +97,17 @@ export async function startAttachmentEnv(extraEnv: Record<string, string> = {}):
     call,
     upload,
     setTenantSettings,
+    peerReceives: (messageId) =>
+      waitFor(async () => {
+        await peerDm.sync();
+        return peers.clients[0]!.client.conversations.getMessageById(messageId) ?? undefined;
+      }, `message ${messageId} at the peer`),
+    s3ObjectCount: async () => {
+      const client = new S3Client({ endpoint: s3.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+      const listed = await client.send(new ListObjectsV2Command({ Bucket: s3.bucket }));
+      client.destroy();
+      return listed.KeyCount ?? 0;
+    },
     close: async () => {
       await peers.cleanup();
       await gateway.close();
@@ -112,13 +130,15 @@ export async function serveBytes(bytes: Uint8Array): Promise<{ url: string; clos
   };
 }
 
+/** What the peer does with a remote attachment: download the URL itself, decrypt with the SDK. */
+export async function peerDownloads(remote: RemoteAttachment | MultiRemoteAttachment['attachments'][number]) {
+  const answer = await fetch(remote.url);
+  expect(answer.status).toBe(200);
+  const ciphertext = new Uint8Array(await answer.arrayBuffer());
+  return decryptAttachment(ciphertext, { ...remote, contentLength: remote.contentLength ?? ciphertext.length } as RemoteAttachment);
+}
+
 /** Polls until `check` returns something other than undefined/false. */
-export async function waitFor<T>(check: () => Promise<T | undefined | false> | T | undefined | false, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
+export function waitFor<T>(check: PollCheck<T>, what: string, timeoutMs = 20_000): Promise<T> {
+  return pollUntil(check, what, timeoutMs, 150);
 }

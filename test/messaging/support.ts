@@ -3,6 +3,7 @@ import { createTestClients, type TestClients } from '@mailroom/xmtp/testing';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { bearer, createApiKey, signUpTenant } from '../support/factories.js';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
+import { pollUntil, type PollCheck } from '../support/wait.js';
 
 export interface Reply<T = any> {
   status: number;
@@ -56,14 +57,8 @@ export async function startMessagingEnv(peerCount = 2): Promise<MessagingEnv> {
 }
 
 /** Polls until `check` returns something other than undefined/false. */
-export async function waitFor<T>(check: () => Promise<T | undefined | false> | T | undefined | false, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+export function waitFor<T>(check: PollCheck<T>, what: string, timeoutMs = 15_000): Promise<T> {
+  return pollUntil(check, what, timeoutMs, 100);
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

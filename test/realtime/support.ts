@@ -3,6 +3,7 @@ import type { Client as WsClient } from 'graphql-ws';
 import { StreamSupervisor } from '../../apps/gateway/src/modules/realtime/index.js';
 import { bearer, type GatewayLike } from '../support/factories.js';
 import type { TestGateway } from '../support/gateway.js';
+import { pollUntil, type PollCheck } from '../support/wait.js';
 
 export interface Reply<T = any> {
   status: number;
@@ -60,14 +61,8 @@ export function live<T>(client: WsClient, query: string, variables: Record<strin
 }
 
 /** Polls until `check` returns something other than undefined/false. */
-export async function waitFor<T>(check: () => Promise<T | undefined | false> | T | undefined | false, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+export function waitFor<T>(check: PollCheck<T>, what: string, timeoutMs = 20_000): Promise<T> {
+  return pollUntil(check, what, timeoutMs, 50);
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -8,6 +8,7 @@ import { startDevnet } from '@mailroom/devnet';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { bearer } from '../support/factories.js';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
+import { pollUntil, type PollCheck } from '../support/wait.js';
 
 export interface Reply<T = any> {
   status: number;
@@ -64,12 +65,6 @@ export function caller(base: () => string, credential: () => string) {
 }
 
 /** Polls until `check` returns something other than undefined/false. */
-export async function waitFor<T>(check: () => Promise<T | undefined | false> | T | undefined | false, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
+export function waitFor<T>(check: PollCheck<T>, what: string, timeoutMs = 20_000): Promise<T> {
+  return pollUntil(check, what, timeoutMs, 150);
 }
