@@ -3,7 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { PrismaClient, type TenantScope } from '@mailroom/persistence';
 import type { Principal } from '../../common/auth/index.js';
 import { DomainError, ErrorCode } from '../../common/errors/index.js';
-import { OutboundPolicy, OutboundRefusedError } from '../../common/outbound/index.js';
+import { OutboundPolicy, checkedRegistrationUrl } from '../../common/outbound/index.js';
 import { AuditService } from '../audit/audit.service.js';
 import { IdentitiesService } from '../identities/identities.service.js';
 import { IdentityHosting } from '../identities/identity-hosting.js';
@@ -62,7 +62,7 @@ export class PushService {
   /** Creates or replaces the endpoint; the signing secret is answered only when the endpoint is new. */
   async put(scope: TenantScope, actor: Principal, identityId: string, input: { url: string; includeContent?: boolean }): Promise<PushEndpointView & { secret?: string }> {
     const identity = await this.identities.requireActive(scope, identityId);
-    const url = await this.checkedUrl(input.url);
+    const url = await checkedRegistrationUrl(this.policy, input.url);
     const includeContent = input.includeContent ?? false;
     const existing = await this.prisma.pushEndpoint.findFirst({ where: { tenantId: scope.tenantId, identityId }, include: { webhookEndpoint: true } });
     let secret: string | undefined;
@@ -146,14 +146,5 @@ export class PushService {
         })),
       };
     });
-  }
-
-  private async checkedUrl(raw: string): Promise<string> {
-    try {
-      return (await this.policy.check(raw)).url.toString();
-    } catch (error) {
-      if (!(error instanceof OutboundRefusedError)) throw error;
-      throw new DomainError(ErrorCode.ValidationFailed, `url is not allowed: ${error.message}`, { errors: [{ field: 'url', message: error.message }] });
-    }
   }
 }

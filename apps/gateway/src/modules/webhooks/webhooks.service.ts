@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Prisma, PrismaClient, scopedWhere, type TenantScope } from '@mailroom/persistence';
 import type { Principal } from '../../common/auth/index.js';
 import { DomainError, ErrorCode } from '../../common/errors/index.js';
-import { OutboundPolicy, OutboundRefusedError } from '../../common/outbound/index.js';
+import { OutboundPolicy, checkedRegistrationUrl } from '../../common/outbound/index.js';
 import { AuditService } from '../audit/audit.service.js';
 import { afterPosition, decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '../audit/page-cursor.js';
 import type { MailroomEventType } from '../events/mailroom-event.js';
@@ -65,7 +65,7 @@ export class WebhooksService {
   ) {}
 
   async create(scope: TenantScope, actor: Principal, input: { url: string; events: MailroomEventType[] }): Promise<WebhookView & { secret: string }> {
-    const url = await this.checkedUrl(input.url);
+    const url = await checkedRegistrationUrl(this.policy, input.url);
     const id = randomUUID();
     const secret = this.secrets.generate();
     const sealed = this.secrets.seal(id, secret);
@@ -93,7 +93,7 @@ export class WebhooksService {
   }
 
   async update(scope: TenantScope, actor: Principal, id: string, input: { url?: string; events?: MailroomEventType[]; enabled?: boolean }): Promise<WebhookView> {
-    const url = input.url === undefined ? undefined : await this.checkedUrl(input.url);
+    const url = input.url === undefined ? undefined : await checkedRegistrationUrl(this.policy, input.url);
     const row = await this.prisma.$transaction(async (tx) => {
       const current = await tx.webhookEndpoint.findFirst({ where: scopedWhere<Prisma.WebhookEndpointWhereInput>(scope, { id }) });
       if (!current) throw notFound();
@@ -185,15 +185,6 @@ export class WebhooksService {
     const row = await this.prisma.webhookEndpoint.findFirst({ where: scopedWhere<Prisma.WebhookEndpointWhereInput>(scope, { id, pushEndpoint: { is: null } }) });
     if (!row) throw notFound();
     return row;
-  }
-
-  private async checkedUrl(raw: string): Promise<string> {
-    try {
-      return (await this.policy.check(raw)).url.toString();
-    } catch (error) {
-      if (!(error instanceof OutboundRefusedError)) throw error;
-      throw new DomainError(ErrorCode.ValidationFailed, `url is not allowed: ${error.message}`, { errors: [{ field: 'url', message: error.message }] });
-    }
   }
 }
 
