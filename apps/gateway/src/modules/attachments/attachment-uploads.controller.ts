@@ -3,7 +3,6 @@ import { ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import type { TenantScope } from '@mailroom/persistence';
 import { Authenticated, CurrentTenant } from '../../common/auth/index.js';
-import { AttachmentLimits } from './attachment-limits.js';
 import { AttachmentUploadsService } from './attachment-uploads.service.js';
 import { multipartFiles } from './multipart-files.js';
 
@@ -11,10 +10,7 @@ import { multipartFiles } from './multipart-files.js';
 @Controller('v1/identities/:id/attachments')
 @Authenticated({ scope: 'messages', identityParam: 'id' })
 export class AttachmentUploadsController {
-  constructor(
-    private readonly uploads: AttachmentUploadsService,
-    private readonly limits: AttachmentLimits,
-  ) {}
+  constructor(private readonly uploads: AttachmentUploadsService) {}
 
   @Post()
   @HttpCode(201)
@@ -25,7 +21,6 @@ export class AttachmentUploadsController {
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', properties: { file: { type: 'array', items: { type: 'string', format: 'binary' } } } } })
   async upload(@CurrentTenant() scope: TenantScope, @Param('id') id: string, @Req() request: FastifyRequest) {
-    const limits = await this.limits.forTenant(scope);
-    return { uploads: await this.uploads.upload(scope, id, multipartFiles(request, limits)) };
+    return { uploads: await this.uploads.upload(scope, id, (limits) => multipartFiles(request, limits)) };
   }
 }

@@ -5,7 +5,7 @@ import { DomainError, ErrorCode, sendMayStillBePublished } from '../../common/er
 import { GATEWAY_RUNTIME, type GatewayRuntime } from '../../runtime.js';
 import { ConversationAccess } from '../conversations/conversation-access.js';
 import { IdentityHosting } from '../identities/identity-hosting.js';
-import { AttachmentLimits } from './attachment-limits.js';
+import { AttachmentLimits, type TenantAttachmentLimits } from './attachment-limits.js';
 import { AttachmentStorage, type IncomingFiles, type StoredAttachment } from './attachment-storage.js';
 import { AttachmentsService, type SendAttachmentsResult } from './attachments.service.js';
 
@@ -42,8 +42,10 @@ export class AttachmentUploadsService {
     @Inject(GATEWAY_RUNTIME) private readonly runtime: GatewayRuntime,
   ) {}
 
-  async upload(scope: TenantScope, identityId: string, files: IncomingFiles): Promise<AttachmentUploadView[]> {
+  /** `openFiles` starts reading the request's files under the tenant's limits (looked up once, here). */
+  async upload(scope: TenantScope, identityId: string, openFiles: (limits: TenantAttachmentLimits) => IncomingFiles): Promise<AttachmentUploadView[]> {
     const limits = await this.limits.forTenant(scope);
+    const files = openFiles(limits);
     const identity = await this.access.identity(scope, identityId);
     const stored = await this.storage.storeAll(files, limits);
     const expiresAt = new Date(Date.now() + this.runtime.config.attachments.uploadTtlSeconds * 1000);

@@ -4,7 +4,6 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { TenantScope } from '@mailroom/persistence';
 import { Authenticated, CurrentTenant } from '../../common/auth/index.js';
 import { DomainError, ErrorCode } from '../../common/errors/index.js';
-import { AttachmentLimits } from './attachment-limits.js';
 import { AttachmentsService } from './attachments.service.js';
 import { contentDisposition } from './filename.js';
 import { multipartFiles } from './multipart-files.js';
@@ -13,10 +12,7 @@ import { multipartFiles } from './multipart-files.js';
 @Controller('v1/identities/:id')
 @Authenticated({ scope: 'messages', identityParam: 'id' })
 export class AttachmentsController {
-  constructor(
-    private readonly attachments: AttachmentsService,
-    private readonly limits: AttachmentLimits,
-  ) {}
+  constructor(private readonly attachments: AttachmentsService) {}
 
   @Post('conversations/:cid/attachments')
   @HttpCode(201)
@@ -27,8 +23,7 @@ export class AttachmentsController {
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', properties: { file: { type: 'array', items: { type: 'string', format: 'binary' } } } } })
   async send(@CurrentTenant() scope: TenantScope, @Param('id') id: string, @Param('cid') cid: string, @Req() request: FastifyRequest) {
-    const limits = await this.limits.forTenant(scope);
-    return this.attachments.send(scope, id, cid, multipartFiles(request, limits));
+    return this.attachments.send(scope, id, cid, (limits) => multipartFiles(request, limits));
   }
 
   @Get('messages/:mid/attachment')

@@ -24,7 +24,7 @@ import { ConversationAccess } from '../conversations/conversation-access.js';
 import { assertMember } from '../conversations/conversations.service.js';
 import { xmtpCall } from '../conversations/xmtp-errors.js';
 import { UsageCounters } from '../usage/usage-counters.service.js';
-import { AttachmentLimits } from './attachment-limits.js';
+import { AttachmentLimits, type TenantAttachmentLimits } from './attachment-limits.js';
 import { AttachmentStorage, type IncomingFiles, type StoredAttachment } from './attachment-storage.js';
 import { sanitizeFilename } from './filename.js';
 import { normalizeMimeType } from './mime-policy.js';
@@ -74,8 +74,10 @@ export class AttachmentsService {
     private readonly usage: UsageCounters,
   ) {}
 
-  async send(scope: TenantScope, identityId: string, conversationId: string, files: IncomingFiles): Promise<SendAttachmentsResult> {
+  /** `openFiles` starts reading the request's files under the tenant's limits (looked up once, here). */
+  async send(scope: TenantScope, identityId: string, conversationId: string, openFiles: (limits: TenantAttachmentLimits) => IncomingFiles): Promise<SendAttachmentsResult> {
     const limits = await this.limits.forTenant(scope);
+    const files = openFiles(limits);
     // Fail fast (404, 409) before reading a possibly large body.
     await this.access.identity(scope, identityId);
     await this.access.withConversation(scope, identityId, conversationId, (conversation) => assertMember(conversation));
