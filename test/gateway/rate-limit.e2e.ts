@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
-import { RedisTokenBuckets } from '../../apps/gateway/src/common/rate-limit/index.js';
+import { RedisTokenBuckets, takeOne } from '../../apps/gateway/src/common/rate-limit/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { bearer, createApiKey, signUpTenant } from '../support/factories.js';
 import { REDIS_URL, startTestGateway, type TestGateway } from '../support/gateway.js';
@@ -72,11 +72,25 @@ describe('request rate limits', () => {
     const key = `shared-${Date.now()}`;
     const policy = { capacity: 4, windowSeconds: 60 };
     const decisions = [];
-    for (const client of [a, b, a, b, a]) decisions.push(await new RedisTokenBuckets(client, 'mailroom:test-rl:').take(key, policy, 1));
+    for (const client of [a, b, a, b, a]) decisions.push(await takeOne(new RedisTokenBuckets(client, 'mailroom:test-rl:'), key, policy, 1));
     expect(decisions.map((d) => d.allowed)).toEqual([true, true, true, true, false]);
     expect(decisions[4]!.retryAfterSeconds).toBeGreaterThanOrEqual(1);
     a.disconnect();
     b.disconnect();
+  });
+
+  it('charges several Redis buckets in one script, all or nothing', async () => {
+    const redis = new Redis(REDIS_URL);
+    const buckets = new RedisTokenBuckets(redis, 'mailroom:test-rl:');
+    const stamp = Date.now();
+    const roomy = { key: `roomy-${stamp}`, policy: { capacity: 10, windowSeconds: 60 }, cost: 2 };
+    const tight = { key: `tight-${stamp}`, policy: { capacity: 3, windowSeconds: 60 }, cost: 2 };
+    expect((await buckets.takeAll([roomy, tight])).allowed).toBe(true);
+    const refused = await buckets.takeAll([roomy, tight]);
+    expect(refused).toMatchObject({ allowed: false, refused: 1 });
+    // The refusal spent nothing from the roomy bucket: 8 tokens are still there.
+    expect((await takeOne(buckets, roomy.key, roomy.policy, 8)).allowed).toBe(true);
+    redis.disconnect();
   });
 });
 

@@ -3,6 +3,7 @@ import { PrismaClient } from '@mailroom/persistence';
 import { EVENT_BUS } from './runtime.js';
 import { IdempotencyModule } from './common/idempotency/index.js';
 import { RateLimitModule } from './common/rate-limit/index.js';
+import { ApplicationModule } from './application/index.js';
 import { createLoggingModule } from './common/logging/logging.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { MetricsModule } from './modules/metrics/metrics.module.js';
@@ -59,6 +60,7 @@ export class AppModule {
         AdminModule,
         IdempotencyModule,
         RateLimitModule,
+        ApplicationModule,
         IdentitiesModule,
         ConversationsModule,
         MessagesModule,

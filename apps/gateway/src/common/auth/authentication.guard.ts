@@ -1,8 +1,6 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
 import { DomainError, ErrorCode } from '../errors/index.js';
 import { Authenticator } from './authenticator.js';
-import { authorize, type AuthenticatedOptions } from './authorization.js';
 import { bearerCredential } from './bearer.js';
 import type { Principal } from './principal.js';
 
@@ -22,23 +20,15 @@ interface HeaderReply {
 }
 
 /**
- * Authenticates the bearer credential and checks it against the route's `@Authenticated(...)` options.
- * 401 UNAUTHENTICATED (with `WWW-Authenticate: Bearer`) when the credential is missing or not valid,
- * 403 FORBIDDEN when it is valid but not allowed here.
+ * Settles who is calling from the bearer credential: 401 UNAUTHENTICATED (with `WWW-Authenticate: Bearer`) when it
+ * is missing or not valid. What the caller may do here (the route's `@Authenticated(...)` options) is checked by the
+ * operation pipeline, the same for every transport.
  */
 @Injectable()
 export class AuthenticationGuard implements CanActivate {
-  constructor(
-    private readonly reflector: Reflector,
-    private readonly authenticator: Authenticator,
-  ) {}
+  constructor(private readonly authenticator: Authenticator) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const options =
-      this.reflector.getAllAndOverride<AuthenticatedOptions | undefined>(AUTHENTICATED_OPTIONS, [
-        context.getHandler(),
-        context.getClass(),
-      ]) ?? {};
     const http = context.switchToHttp();
     const request = http.getRequest<AuthenticatedRequest>();
     try {
@@ -46,9 +36,7 @@ export class AuthenticationGuard implements CanActivate {
       if (!credential) {
         throw new DomainError(ErrorCode.Unauthenticated, 'Send a credential as `Authorization: Bearer <credential>`.');
       }
-      const principal = await this.authenticator.authenticate(credential);
-      authorize(principal, options, { method: request.method, params: request.params ?? {} });
-      request.principal = principal;
+      request.principal = await this.authenticator.authenticate(credential);
       return true;
     } catch (error) {
       if (error instanceof DomainError && error.code === ErrorCode.Unauthenticated) {

@@ -1,4 +1,4 @@
 export { IdempotencyModule } from './idempotency.module.js';
 export { IdempotencyService } from './idempotency.service.js';
-export { Idempotent, IdempotencyKey, IdempotencyInterceptor, idempotencyKeyOf, IDEMPOTENCY_HEADER } from './idempotency.interceptor.js';
+export { checkedIdempotencyKey, Idempotent, IdempotencyKey, idempotencyKeyOf, IDEMPOTENCY_HEADER, IDEMPOTENT_OPERATION } from './idempotency-key.js';
 export { requestFingerprint, canonicalJson } from './request-fingerprint.js';

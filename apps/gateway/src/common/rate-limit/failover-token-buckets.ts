@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { BucketDecision, BucketPolicy, TokenBuckets } from './token-buckets.js';
+import type { BucketCharge, MultiBucketDecision, TokenBuckets } from './token-buckets.js';
 
 interface WarnLogger {
   warn(payload: object, message: string): void;
@@ -20,25 +20,25 @@ export class FailoverTokenBuckets implements TokenBuckets {
     private readonly logger: WarnLogger,
   ) {}
 
-  async take(key: string, policy: BucketPolicy, cost: number): Promise<BucketDecision> {
-    if (this.redis.status !== 'ready') return this.fallBack(key, policy, cost, `redis is ${this.redis.status}`);
+  async takeAll(charges: readonly BucketCharge[]): Promise<MultiBucketDecision> {
+    if (this.redis.status !== 'ready') return this.fallBack(charges, `redis is ${this.redis.status}`);
     try {
-      const decision = await this.shared.take(key, policy, cost);
+      const decision = await this.shared.takeAll(charges);
       if (this.degraded) {
         this.degraded = false;
         this.logger.warn({}, 'rate limits are shared through Redis again');
       }
       return decision;
     } catch (error) {
-      return this.fallBack(key, policy, cost, error instanceof Error ? error.message : String(error));
+      return this.fallBack(charges, error instanceof Error ? error.message : String(error));
     }
   }
 
-  private fallBack(key: string, policy: BucketPolicy, cost: number, reason: string): Promise<BucketDecision> {
+  private fallBack(charges: readonly BucketCharge[], reason: string): Promise<MultiBucketDecision> {
     if (!this.degraded) {
       this.degraded = true;
       this.logger.warn({ reason }, 'Redis unavailable: rate limits are per replica until it is back');
     }
-    return this.local.take(key, policy, cost);
+    return this.local.takeAll(charges);
   }
 }

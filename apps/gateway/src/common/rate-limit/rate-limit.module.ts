@@ -1,12 +1,12 @@
 import { Global, Logger, Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import { GATEWAY_RUNTIME, type GatewayRuntime } from '../../runtime.js';
-import { RateLimitInterceptor } from './rate-limit.interceptor.js';
 import { TOKEN_BUCKETS } from './rate-limit.tokens.js';
 import { InProcessTokenBuckets, RedisTokenBuckets } from './token-buckets.js';
 import { IdentityWriteBudget } from './identity-write-budget.js';
 import { FailoverTokenBuckets } from './failover-token-buckets.js';
+import { RequestBudgets } from './request-budgets.js';
 
+/** Token buckets (Redis when configured, so replicas share them) and the budgets charged from them. */
 @Global()
 @Module({
   providers: [
@@ -18,9 +18,9 @@ import { FailoverTokenBuckets } from './failover-token-buckets.js';
           ? new FailoverTokenBuckets(runtime.redis, new RedisTokenBuckets(runtime.redis), new InProcessTokenBuckets(), new Logger('RateLimits'))
           : new InProcessTokenBuckets(),
     },
-    { provide: APP_INTERCEPTOR, useClass: RateLimitInterceptor },
+    RequestBudgets,
     IdentityWriteBudget,
   ],
-  exports: [TOKEN_BUCKETS, IdentityWriteBudget],
+  exports: [TOKEN_BUCKETS, RequestBudgets, IdentityWriteBudget],
 })
 export class RateLimitModule {}

@@ -17,90 +17,145 @@ export interface BucketDecision {
   readonly retryAfterSeconds: number;
 }
 
-/** Token buckets keyed by caller: shared through Redis across replicas, or kept in this process. */
-export interface TokenBuckets {
-  take(key: string, policy: BucketPolicy, cost: number): Promise<BucketDecision>;
+/** One bucket to charge as part of a request. */
+export interface BucketCharge {
+  readonly key: string;
+  readonly policy: BucketPolicy;
+  readonly cost: number;
 }
 
-function decide(tokens: number, policy: BucketPolicy, cost: number): { allowed: boolean; left: number } & Omit<BucketDecision, 'allowed' | 'remaining'> {
-  const ratePerSecond = policy.capacity / policy.windowSeconds;
-  const allowed = tokens >= cost;
-  const left = allowed ? tokens - cost : tokens;
+/**
+ * The answer for several buckets charged together: all of them are charged, or (when any lacks the tokens) none is.
+ * `decisions[i]` answers `charges[i]`; `refused` is the index of the first bucket that lacked tokens.
+ */
+export interface MultiBucketDecision {
+  readonly allowed: boolean;
+  readonly decisions: readonly BucketDecision[];
+  readonly refused?: number;
+}
+
+/** Token buckets keyed by caller: shared through Redis across replicas, or kept in this process. */
+export interface TokenBuckets {
+  /** Charges every bucket or none, atomically (one Redis round trip for the shared implementation). */
+  takeAll(charges: readonly BucketCharge[]): Promise<MultiBucketDecision>;
+}
+
+/** Charges a single bucket. */
+export async function takeOne(buckets: TokenBuckets, key: string, policy: BucketPolicy, cost: number): Promise<BucketDecision> {
+  return (await buckets.takeAll([{ key, policy, cost }])).decisions[0]!;
+}
+
+function ratePerSecond(policy: BucketPolicy): number {
+  return policy.capacity / policy.windowSeconds;
+}
+
+/** What a bucket holding `tokens` (before this request) answers, given whether the whole request was charged. */
+function decisionFor(tokens: number, charge: BucketCharge, charged: boolean): BucketDecision {
+  const rate = ratePerSecond(charge.policy);
+  const left = charged ? tokens - charge.cost : tokens;
+  return {
+    allowed: tokens >= charge.cost,
+    remaining: Math.max(0, Math.floor(left)),
+    resetSeconds: Math.ceil((charge.policy.capacity - left) / rate),
+    retryAfterSeconds: tokens >= charge.cost ? 0 : Math.max(1, Math.ceil((charge.cost - tokens) / rate)),
+  };
+}
+
+function combine(before: readonly number[], charges: readonly BucketCharge[]): MultiBucketDecision {
+  const refused = before.findIndex((tokens, i) => tokens < charges[i]!.cost);
+  const allowed = refused === -1;
   return {
     allowed,
-    left,
-    resetSeconds: Math.ceil((policy.capacity - left) / ratePerSecond),
-    retryAfterSeconds: allowed ? 0 : Math.max(1, Math.ceil((cost - tokens) / ratePerSecond)),
+    decisions: charges.map((charge, i) => decisionFor(before[i]!, charge, allowed)),
+    ...(allowed ? {} : { refused }),
   };
 }
 
 /** In-process buckets for the embedded (single replica) mode. */
 export class InProcessTokenBuckets implements TokenBuckets {
-  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  private readonly buckets = new Map<string, { tokens: number; at: number; policy: BucketPolicy }>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  async take(key: string, policy: BucketPolicy, cost: number): Promise<BucketDecision> {
+  async takeAll(charges: readonly BucketCharge[]): Promise<MultiBucketDecision> {
     const now = this.now();
-    const bucket = this.buckets.get(key) ?? { tokens: policy.capacity, at: now };
-    const refilled = Math.min(policy.capacity, bucket.tokens + ((now - bucket.at) / 1000) * (policy.capacity / policy.windowSeconds));
-    const result = decide(refilled, policy, cost);
-    if (result.left >= policy.capacity) this.buckets.delete(key);
-    else this.buckets.set(key, { tokens: result.left, at: now });
-    if (this.buckets.size > 100_000) this.evictFull(now, policy);
-    return { allowed: result.allowed, remaining: Math.floor(result.left), resetSeconds: result.resetSeconds, retryAfterSeconds: result.retryAfterSeconds };
+    const before = charges.map((charge) => this.tokensAt(charge.key, charge.policy, now));
+    const result = combine(before, charges);
+    if (result.allowed) {
+      charges.forEach((charge, i) => {
+        const left = before[i]! - charge.cost;
+        if (left >= charge.policy.capacity) this.buckets.delete(charge.key);
+        else this.buckets.set(charge.key, { tokens: left, at: now, policy: charge.policy });
+      });
+      if (this.buckets.size > 100_000) this.evictFull(now);
+    }
+    return result;
   }
 
-  private evictFull(now: number, policy: BucketPolicy): void {
+  private tokensAt(key: string, policy: BucketPolicy, now: number): number {
+    const bucket = this.buckets.get(key);
+    if (!bucket) return policy.capacity;
+    return Math.min(policy.capacity, bucket.tokens + ((now - bucket.at) / 1000) * ratePerSecond(policy));
+  }
+
+  private evictFull(now: number): void {
     for (const [key, bucket] of this.buckets) {
-      if (bucket.tokens + ((now - bucket.at) / 1000) * (policy.capacity / policy.windowSeconds) >= policy.capacity) this.buckets.delete(key);
+      if (this.tokensAt(key, bucket.policy, now) >= bucket.policy.capacity) this.buckets.delete(key);
     }
   }
 }
 
-// Atomic refill-and-take on a Redis hash {tokens, at(ms)}; the key expires once the bucket would be full again.
-const TAKE_SCRIPT = `
-local capacity = tonumber(ARGV[1])
-local rate = tonumber(ARGV[2])
-local cost = tonumber(ARGV[3])
-local now = tonumber(ARGV[4])
-local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
-local tokens = tonumber(state[1]) or capacity
-local at = tonumber(state[2]) or now
-tokens = math.min(capacity, tokens + math.max(0, now - at) / 1000 * rate)
-local allowed = 0
-if tokens >= cost then
-  tokens = tokens - cost
-  allowed = 1
+// Refill every bucket (Redis hashes {tokens, at(ms)}), then charge them all only if each holds enough; keys expire
+// once their bucket would be full again. Returns the token counts before charging, and whether it charged.
+const TAKE_ALL_SCRIPT = `
+local now = tonumber(ARGV[1])
+local before = {}
+local enough = true
+for i, key in ipairs(KEYS) do
+  local capacity = tonumber(ARGV[i * 3 - 1])
+  local rate = tonumber(ARGV[i * 3])
+  local cost = tonumber(ARGV[i * 3 + 1])
+  local state = redis.call('HMGET', key, 'tokens', 'at')
+  local tokens = tonumber(state[1]) or capacity
+  local at = tonumber(state[2]) or now
+  tokens = math.min(capacity, tokens + math.max(0, now - at) / 1000 * rate)
+  before[i] = tokens
+  if tokens < cost then enough = false end
 end
-redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
-redis.call('PEXPIRE', KEYS[1], math.ceil((capacity - tokens) / rate * 1000) + 1000)
-return { allowed, tostring(tokens) }
+if enough then
+  for i, key in ipairs(KEYS) do
+    local capacity = tonumber(ARGV[i * 3 - 1])
+    local rate = tonumber(ARGV[i * 3])
+    local left = before[i] - tonumber(ARGV[i * 3 + 1])
+    redis.call('HSET', key, 'tokens', tostring(left), 'at', tostring(now))
+    redis.call('PEXPIRE', key, math.ceil((capacity - left) / rate * 1000) + 1000)
+  end
+end
+local answer = { enough and 1 or 0 }
+for i = 1, #before do answer[i + 1] = tostring(before[i]) end
+return answer
 `;
 
-/** Buckets in Redis, so every replica spends from the same budget. The clock is the caller's, in ms. */
+interface TakeAllCommand {
+  takeAll(numberOfKeys: number, ...keysAndArgs: (string | number)[]): Promise<[number, ...string[]]>;
+}
+
+/** Buckets in Redis, so every replica spends from the same budget; one EVALSHA per request. The clock is the caller's, in ms. */
 export class RedisTokenBuckets implements TokenBuckets {
   constructor(
     private readonly redis: Redis,
     private readonly prefix = 'mailroom:rl:',
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    if (!('takeAll' in redis)) redis.defineCommand('takeAll', { lua: TAKE_ALL_SCRIPT });
+  }
 
-  async take(key: string, policy: BucketPolicy, cost: number): Promise<BucketDecision> {
-    const rate = policy.capacity / policy.windowSeconds;
-    const [allowedFlag, tokensText] = (await this.redis.eval(
-      TAKE_SCRIPT,
-      1,
-      `${this.prefix}${key}`,
-      policy.capacity,
-      rate,
-      cost,
-      this.now(),
-    )) as [number, string];
-    const left = Number(tokensText);
-    const allowed = allowedFlag === 1;
-    const before = allowed ? left + cost : left;
-    const result = decide(before, policy, cost);
-    return { allowed, remaining: Math.floor(left), resetSeconds: result.resetSeconds, retryAfterSeconds: result.retryAfterSeconds };
+  async takeAll(charges: readonly BucketCharge[]): Promise<MultiBucketDecision> {
+    if (charges.length === 0) return { allowed: true, decisions: [] };
+    const args: (string | number)[] = [this.now()];
+    for (const charge of charges) args.push(charge.policy.capacity, ratePerSecond(charge.policy), charge.cost);
+    const keys = charges.map((charge) => `${this.prefix}${charge.key}`);
+    const [, ...before] = await (this.redis as unknown as TakeAllCommand).takeAll(keys.length, ...keys, ...args);
+    return combine(before.map(Number), charges);
   }
 }

@@ -1,9 +1,13 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { EventBus } from '@mailroom/events';
 import { Prisma, PrismaClient, scopedWhere, type ApiKey, type ApiKeyScope, type TenantScope } from '@mailroom/persistence';
 import { API_KEY_SCOPES, type Principal } from '../../common/auth/index.js';
 import { DomainError, ErrorCode } from '../../common/errors/index.js';
 import { AuditService } from '../audit/audit.service.js';
 import { afterPosition, decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '../audit/page-cursor.js';
+import { EVENT_BUS } from '../../runtime.js';
+import { ApiKeyAuthenticator } from './api-key-authenticator.js';
+import { announceRevocation } from './api-key-revocations.js';
 import { generateApiKey } from './api-key-secret.js';
 
 export interface ApiKeyView {
@@ -28,6 +32,8 @@ export class ApiKeysService {
   constructor(
     private readonly prisma: PrismaClient,
     private readonly audit: AuditService,
+    private readonly authenticator: ApiKeyAuthenticator,
+    @Inject(EVENT_BUS) private readonly bus: EventBus,
   ) {}
 
   async create(scope: TenantScope, actor: Principal, input: { name: string; scopes?: ApiKeyScope[] }): Promise<CreatedApiKey> {
@@ -88,6 +94,8 @@ export class ApiKeysService {
         tx,
       );
     });
+    this.authenticator.forget(id);
+    await announceRevocation(this.bus, id);
   }
 }
 

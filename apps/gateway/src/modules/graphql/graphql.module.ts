@@ -11,7 +11,7 @@ import { MessagesModule } from '../messages/messages.module.js';
 import { GqlAuthenticationGuard } from './auth/gql-authentication.guard.js';
 import { graphqlTransportOptions } from './graphql-transport.js';
 import { IdentitiesResolver } from './identities/identities.resolver.js';
-import { GqlIdempotencyInterceptor } from './idempotency/gql-idempotent.decorator.js';
+import { GqlOperationInterceptor } from './operations/gql-operation.interceptor.js';
 import { DEFAULT_QUERY_LIMITS } from './limits/query-limits.js';
 import { AttachmentsResolver } from './messaging/attachments.resolver.js';
 import { ConsentResolver } from './messaging/consent.resolver.js';
@@ -52,7 +52,7 @@ class GraphqlLoadersModule {}
   ],
   providers: [
     GqlAuthenticationGuard,
-    GqlIdempotencyInterceptor,
+    GqlOperationInterceptor,
     IdentitiesResolver,
     ConversationsResolver,
     MessagesResolver,

@@ -1,9 +1,16 @@
 import { Global, Module } from '@nestjs/common';
+import { TENANT_RATE_LIMITS } from '../../common/rate-limit/rate-limit.tokens.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { SettingsController } from './settings.controller.js';
 import { TenantSettingsService } from './settings.service.js';
+import { CachedTenantRateLimits } from './tenant-rate-limits.js';
 
-/** Global so that attachments and rate limiting can read a tenant's settings with TenantSettingsService.get. */
+/** Global so that attachments and request budgets can read a tenant's settings. */
 @Global()
-@Module({ imports: [AuthModule], controllers: [SettingsController], providers: [TenantSettingsService], exports: [TenantSettingsService] })
+@Module({
+  imports: [AuthModule],
+  controllers: [SettingsController],
+  providers: [TenantSettingsService, CachedTenantRateLimits, { provide: TENANT_RATE_LIMITS, useExisting: CachedTenantRateLimits }],
+  exports: [TenantSettingsService, TENANT_RATE_LIMITS],
+})
 export class SettingsModule {}

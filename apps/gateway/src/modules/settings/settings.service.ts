@@ -2,8 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { PrismaClient, type TenantScope } from '@mailroom/persistence';
 import { type Principal } from '../../common/auth/index.js';
 import { DomainError, ErrorCode, type FieldProblem } from '../../common/errors/index.js';
-import { GATEWAY_RUNTIME, type GatewayRuntime } from '../../runtime.js';
+import type { EventBus } from '@mailroom/events';
+import { EVENT_BUS, GATEWAY_RUNTIME, type GatewayRuntime } from '../../runtime.js';
 import { AuditService } from '../audit/audit.service.js';
+import { announceSettingsChanged } from './tenant-settings-changes.js';
 import { configuredStores, DEFAULT_ATTACHMENT_MAX_FILES, defaultStore, type AttachmentStore } from './settings.defaults.js';
 
 type Setting<T> = { value: T; default: T; custom: boolean };
@@ -33,6 +35,7 @@ export class TenantSettingsService {
     private readonly prisma: PrismaClient,
     private readonly audit: AuditService,
     @Inject(GATEWAY_RUNTIME) private readonly runtime: GatewayRuntime,
+    @Inject(EVENT_BUS) private readonly bus: EventBus,
   ) {}
 
   async get(scope: TenantScope): Promise<TenantSettingsView> {
@@ -76,6 +79,7 @@ export class TenantSettingsService {
         tx,
       );
     });
+    await announceSettingsChanged(this.bus, scope.tenantId);
     return this.get(scope);
   }
 

@@ -1,9 +1,10 @@
-import { applyDecorators, createParamDecorator, SetMetadata, UseGuards, type ExecutionContext } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, SetMetadata, UseGuards, UseInterceptors, type ExecutionContext } from '@nestjs/common';
 import { GqlExecutionContext } from '@nestjs/graphql';
 import type { ApiKeyScope, TenantScope } from '@mailroom/persistence';
 import type { Principal } from '../../../common/auth/index.js';
 import { DomainError, ErrorCode } from '../../../common/errors/index.js';
 import type { GraphqlContext } from '../graphql-context.js';
+import { GqlOperationInterceptor } from '../operations/gql-operation.interceptor.js';
 import { GQL_AUTHENTICATED, GqlAuthenticationGuard } from './gql-authentication.guard.js';
 
 export type GqlAuthenticatedOptions =
@@ -20,9 +21,9 @@ export type GqlAuthenticatedOptions =
       readonly anyCredential: true;
     };
 
-/** Requires an authenticated, authorized principal on a query, mutation or subscription (same rules as REST). */
+/** Runs a query, mutation or subscription through the operation pipeline (same rules and budgets as REST). */
 export function GqlAuthenticated(options: GqlAuthenticatedOptions): MethodDecorator {
-  return applyDecorators(SetMetadata(GQL_AUTHENTICATED, options), UseGuards(GqlAuthenticationGuard));
+  return applyDecorators(SetMetadata(GQL_AUTHENTICATED, options), UseGuards(GqlAuthenticationGuard), UseInterceptors(GqlOperationInterceptor));
 }
 
 function principalOf(context: ExecutionContext): Principal {
