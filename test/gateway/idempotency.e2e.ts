@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createPrismaClient, tenantScope, type PrismaClient, type TenantScope } from '@mailroom/persistence';
-import { IdempotencyService, requestFingerprint } from '../../apps/gateway/src/common/idempotency/index.js';
+import { IdempotencyService, PrismaIdempotencyRecords, requestFingerprint } from '../../apps/gateway/src/common/idempotency/index.js';
 import { DomainError } from '../../apps/gateway/src/common/errors/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
@@ -13,7 +13,7 @@ let tenantB: TenantScope;
 beforeAll(async () => {
   database = await createTestDatabase();
   prisma = createPrismaClient(database.url);
-  service = new IdempotencyService(prisma);
+  service = new IdempotencyService(new PrismaIdempotencyRecords(prisma));
   tenantA = tenantScope((await prisma.tenant.create({ data: { name: 'A' } })).id);
   tenantB = tenantScope((await prisma.tenant.create({ data: { name: 'B' } })).id);
 });

@@ -1,17 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { IdempotencyState, Prisma, PrismaClient, type IdempotencyRecord, type TenantScope } from '@mailroom/persistence';
+import type { TenantScope } from '@mailroom/persistence';
 import { DomainError, ErrorCode } from '../errors/index.js';
+import { IdempotencyRecords, type StoredResponse } from './idempotency-records.js';
+
+export type { StoredResponse } from './idempotency-records.js';
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 /** An in-progress record older than this belongs to a request that died with its process; a retry may take it over. */
 export const ABANDONED_AFTER_MS = 2 * 60 * 1000;
 const WAIT_FOR_FIRST_MS = 30_000;
 const POLL_MS = 25;
-
-export interface StoredResponse {
-  status: number;
-  body: unknown;
-}
 
 export type Claim = { kind: 'claimed'; recordId: string } | { kind: 'replay'; response: StoredResponse };
 
@@ -22,17 +20,18 @@ export type Claim = { kind: 'claimed'; recordId: string } | { kind: 'replay'; re
  */
 @Injectable()
 export class IdempotencyService {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly records: IdempotencyRecords,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   async claim(scope: TenantScope, operation: string, key: string, requestHash: string): Promise<Claim> {
-    const deadline = Date.now() + WAIT_FOR_FIRST_MS;
+    const deadline = this.now() + WAIT_FOR_FIRST_MS;
     for (;;) {
-      const claimed = await this.tryInsert(scope, operation, key, requestHash);
+      const claimed = await this.records.insert(scope, { operation, key, requestHash, expiresAt: new Date(this.now() + IDEMPOTENCY_TTL_MS) });
       if (claimed) return { kind: 'claimed', recordId: claimed };
 
-      const existing = await this.prisma.idempotencyRecord.findUnique({
-        where: { tenantId_operation_key: { tenantId: scope.tenantId, operation, key } },
-      });
+      const existing = await this.records.find(scope, operation, key);
       if (!existing) continue; // deleted meanwhile (expired or failed first attempt): claim again
       if (existing.requestHash !== requestHash) {
         throw new DomainError(
@@ -40,70 +39,33 @@ export class IdempotencyService {
           'This Idempotency-Key was already used with a different request. Use a new key for a new request.',
         );
       }
-      if (existing.state === IdempotencyState.completed) {
-        if (existing.expiresAt.getTime() > Date.now()) {
-          return { kind: 'replay', response: { status: existing.responseStatus ?? 200, body: existing.responseBody } };
-        }
-        await this.deleteIfUnchanged(existing);
+      if (existing.completed) {
+        if (existing.expiresAt.getTime() > this.now()) return { kind: 'replay', response: existing.response! };
+        await this.records.remove(scope, existing.id, existing.expiresAt);
         continue;
       }
-      if (Date.now() - existing.createdAt.getTime() > ABANDONED_AFTER_MS) {
-        const takenOver = await this.prisma.idempotencyRecord.updateMany({
-          where: { id: existing.id, state: IdempotencyState.in_progress, createdAt: existing.createdAt },
-          data: { createdAt: new Date() },
-        });
-        if (takenOver.count === 1) return { kind: 'claimed', recordId: existing.id };
+      if (this.now() - existing.createdAt.getTime() > ABANDONED_AFTER_MS) {
+        if (await this.records.takeOver(scope, existing.id, existing.createdAt, new Date(this.now()))) return { kind: 'claimed', recordId: existing.id };
         continue;
       }
-      if (Date.now() > deadline) {
+      if (this.now() > deadline) {
         throw new DomainError(ErrorCode.Conflict, 'A request with this Idempotency-Key is still being processed; retry later.');
       }
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
   }
 
-  async complete(scope: TenantScope, recordId: string, response: StoredResponse): Promise<void> {
-    await this.prisma.idempotencyRecord.updateMany({
-      where: { id: recordId, tenantId: scope.tenantId },
-      data: {
-        state: IdempotencyState.completed,
-        responseStatus: response.status,
-        responseBody: (response.body ?? Prisma.JsonNull) as Prisma.InputJsonValue,
-      },
-    });
+  complete(scope: TenantScope, recordId: string, response: StoredResponse): Promise<void> {
+    return this.records.complete(scope, recordId, response);
   }
 
   /** The first attempt failed: forget the key so a retry runs again. */
-  async abandon(scope: TenantScope, recordId: string): Promise<void> {
-    await this.prisma.idempotencyRecord.deleteMany({ where: { id: recordId, tenantId: scope.tenantId } });
+  abandon(scope: TenantScope, recordId: string): Promise<void> {
+    return this.records.remove(scope, recordId);
   }
 
   /** Drops records past their 24 h window; returns how many. */
-  async purgeExpired(now = new Date()): Promise<number> {
-    const { count } = await this.prisma.idempotencyRecord.deleteMany({ where: { expiresAt: { lt: now } } });
-    return count;
-  }
-
-  private async tryInsert(scope: TenantScope, operation: string, key: string, requestHash: string): Promise<string | null> {
-    try {
-      const record = await this.prisma.idempotencyRecord.create({
-        data: {
-          tenantId: scope.tenantId,
-          operation,
-          key,
-          requestHash,
-          expiresAt: new Date(Date.now() + IDEMPOTENCY_TTL_MS),
-        },
-        select: { id: true },
-      });
-      return record.id;
-    } catch (error) {
-      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') return null;
-      throw error;
-    }
-  }
-
-  private async deleteIfUnchanged(record: IdempotencyRecord): Promise<void> {
-    await this.prisma.idempotencyRecord.deleteMany({ where: { id: record.id, expiresAt: record.expiresAt } });
+  purgeExpired(now = new Date()): Promise<number> {
+    return this.records.purgeExpired(now);
   }
 }
