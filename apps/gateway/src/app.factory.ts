@@ -48,7 +48,7 @@ export async function createGatewayApp(runtime: GatewayRuntime, options: CreateA
   app.useGlobalPipes(createValidationPipe());
   const origins = runtime.config.http.corsOrigins;
   if (origins.length > 0) app.enableCors({ origin: origins.includes('*') ? true : [...origins], credentials: false });
-  mountOpenApi(app);
+  if (runtime.config.apiDocs) mountOpenApi(app);
   return app;
 }
 

@@ -7,10 +7,14 @@ import { createGatewayApp, type CreateAppOptions } from './app.factory.js';
 import { startRuntime, type StartupLog } from './infrastructure.js';
 import { sessionNameFor } from './modules/replicas/owner-routing.js';
 import { HealthService } from './modules/health/health.service.js';
+import { startMetricsListener } from './modules/metrics/metrics-listener.js';
+import { MetricsService } from './modules/metrics/metrics.service.js';
 import type { GatewayRuntime } from './runtime.js';
 
 export interface RunningGateway {
   readonly app: INestApplication;
+  /** Where `/metrics` is served when METRICS_PORT gives it its own listener. */
+  readonly metricsUrl?: string;
   readonly runtime: GatewayRuntime;
   /** Where the gateway listens, e.g. http://127.0.0.1:3000 */
   readonly url: string;
@@ -30,9 +34,11 @@ export async function startGateway(
   const log = options.log ?? startupLogger(config);
   const started = await startRuntime(config, log);
   let app: INestApplication;
+  let metricsServer: Server | undefined;
   try {
     app = await createGatewayApp(started.runtime, options);
     await app.listen(config.http.port, config.http.host);
+    metricsServer = await startMetricsListener(config, app.get(MetricsService));
   } catch (error) {
     await started.stop();
     throw error;
@@ -41,6 +47,8 @@ export async function startGateway(
   const { port } = server.address() as AddressInfo;
   const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const metricsAddress = metricsServer?.address() as AddressInfo | undefined;
+  const metricsUrl = metricsAddress ? `http://${host.includes(':') ? `[${host}]` : host}:${metricsAddress.port}` : undefined;
   started.runtime.replica.url = config.http.internalUrl ?? url;
   await started.runtime.locks.setApplicationName(sessionNameFor(started.runtime.replica.url));
 
@@ -50,6 +58,7 @@ export async function startGateway(
       app.get(HealthService).startDraining();
       const grace = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs);
       try {
+        metricsServer?.close();
         await app.close();
       } finally {
         clearTimeout(grace);
@@ -57,5 +66,5 @@ export async function startGateway(
       }
     })());
 
-  return { app, runtime: started.runtime, url, stop };
+  return { app, runtime: started.runtime, url, metricsUrl, stop };
 }

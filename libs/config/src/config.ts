@@ -19,6 +19,10 @@ export interface GatewayConfig {
     readonly internalUrl?: string;
   };
   readonly log: { readonly level: LogLevel };
+  /** How `/metrics` is exposed: behind a bearer token, and/or on its own listener. */
+  readonly metrics: { readonly token?: string; readonly port?: number };
+  /** `/docs` and GraphQL introspection. */
+  readonly apiDocs: boolean;
   readonly dataDir: string;
   readonly database: {
     /** Absent: embedded PostgreSQL under `dataDir`. */
@@ -162,6 +166,8 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       internalUrl: (values.INTERNAL_URL as string | undefined)?.replace(/\/+$/, ''),
     },
     log: { level: (values.LOG_LEVEL as LogLevel | undefined) ?? 'info' },
+    metrics: { token: values.METRICS_TOKEN as string | undefined, port: values.METRICS_PORT as number | undefined },
+    apiDocs: (values.API_DOCS as boolean | undefined) ?? nodeEnv !== 'production',
     dataDir: path.resolve((values.DATA_DIR as string | undefined) ?? './data'),
     database: {
       url: values.DATABASE_URL as string | undefined,

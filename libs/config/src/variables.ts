@@ -97,6 +97,22 @@ export const VARIABLES = {
     description: 'Comma-separated origins allowed by CORS (`*` for any).',
     fallback: 'CORS disabled',
   },
+  METRICS_TOKEN: {
+    schema: z.string().min(16, { error: 'must be at least 16 characters' }),
+    description: 'Bearer token `/metrics` requires (`Authorization: Bearer <token>`). In production `/metrics` answers 404 on the public port unless this is set; `METRICS_PORT` serves it on its own listener instead.',
+    fallback: 'outside production: `/metrics` is open; in production: not served on the public port',
+    sensitive: true,
+  },
+  METRICS_PORT: {
+    schema: port,
+    description: 'Serve `/metrics` on its own listener on this port (bound to `HOST`; keep it off the public network) instead of the public one.',
+    fallback: '`/metrics` on the public port (see `METRICS_TOKEN`)',
+  },
+  API_DOCS: {
+    schema: booleanFlag,
+    description: 'Serve the OpenAPI document and browser at `/docs` and answer GraphQL introspection.',
+    fallback: '`true`, except with `NODE_ENV=production`',
+  },
   LOG_LEVEL: {
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       error: 'must be one of fatal, error, warn, info, debug, trace, silent',

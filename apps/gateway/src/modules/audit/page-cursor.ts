@@ -7,6 +7,7 @@ export interface PagePosition {
 }
 
 export const DEFAULT_PAGE_SIZE = 50;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const MAX_PAGE_SIZE = 100;
 
 /** Opaque to clients: base64url JSON. */
@@ -18,7 +19,7 @@ export function decodeCursor(cursor: string): PagePosition {
   try {
     const { t, i } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { t?: unknown; i?: unknown };
     const createdAt = new Date(String(t));
-    if (typeof i !== 'string' || Number.isNaN(createdAt.getTime())) throw new Error('shape');
+    if (typeof i !== 'string' || !UUID.test(i) || typeof t !== 'string' || Number.isNaN(createdAt.getTime())) throw new Error('shape');
     return { createdAt, id: i };
   } catch {
     throw new DomainError(ErrorCode.ValidationFailed, 'cursor is not valid', { errors: [{ field: 'cursor', message: 'cursor is not valid' }] });

@@ -41,6 +41,8 @@ export interface TransportDeps {
   readonly loaders: LoaderServices;
   readonly limits: QueryLimits;
   readonly production: boolean;
+  /** Answer introspection queries (API_DOCS). */
+  readonly introspection: boolean;
   /** The built schema (for checks the websocket transport runs outside Apollo). */
   readonly schema: () => GraphQLSchema;
 }
@@ -79,7 +81,7 @@ export function graphqlTransportOptions(deps: TransportDeps): ApolloDriverConfig
     path: GRAPHQL_PATH,
     autoSchemaFile: true,
     sortSchema: true,
-    introspection: true,
+    introspection: deps.introspection,
     graphiql: !deps.production,
     autoTransformHttpErrors: false,
     // One mapping for every error of the transport (GraphQL over HTTP here, websockets below).

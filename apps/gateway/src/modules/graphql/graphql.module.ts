@@ -46,6 +46,7 @@ class GraphqlLoadersModule {}
           loaders,
           limits: DEFAULT_QUERY_LIMITS,
           production: runtime.config.nodeEnv === 'production',
+          introspection: runtime.config.apiDocs,
           schema: () => schemaHost.schema,
         }),
     }),

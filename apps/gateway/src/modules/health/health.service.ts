@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { GATEWAY_RUNTIME, type GatewayRuntime } from '../../runtime.js';
 
 export type CheckStatus = 'up' | 'down';
@@ -14,6 +14,7 @@ const CHECK_TIMEOUT_MS = 3_000;
 
 @Injectable()
 export class HealthService {
+  private readonly logger = new Logger('Readiness');
   private draining = false;
 
   constructor(@Inject(GATEWAY_RUNTIME) private readonly runtime: GatewayRuntime) {}
@@ -32,8 +33,9 @@ export class HealthService {
           await withTimeout(check(), CHECK_TIMEOUT_MS);
           return [name, { status: 'up' as const, durationMs: elapsed(started), ...marker }] as const;
         } catch (error) {
-          const message = error instanceof Error ? error.message : String(error);
-          return [name, { status: 'down' as const, error: message, durationMs: elapsed(started), ...marker }] as const;
+          // The raw error can name hosts, users or paths: it goes to the log, the probe's answer says what kind it is.
+          this.logger.warn({ err: error, check: name }, 'readiness check failed');
+          return [name, { status: 'down' as const, error: publicReason(error), durationMs: elapsed(started), ...marker }] as const;
         }
       }),
     );
@@ -45,6 +47,18 @@ export class HealthService {
   }
 }
 
+class CheckTimeoutError extends Error {}
+
+const REFUSED_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/** A reason safe to show anyone who can reach /readyz. */
+function publicReason(error: unknown): string {
+  if (error instanceof CheckTimeoutError) return 'no answer in time';
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && REFUSED_CODES.has(code)) return 'unreachable';
+  return 'unavailable (details in the gateway log)';
+}
+
 function elapsed(started: number): number {
   return Math.round((performance.now() - started) * 10) / 10;
 }
@@ -52,7 +66,7 @@ function elapsed(started: number): number {
 async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    timer = setTimeout(() => reject(new CheckTimeoutError(`no answer within ${ms} ms`)), ms);
   });
   try {
     return await Promise.race([promise, timeout]);

@@ -18,6 +18,8 @@ interface CursorPosition {
   id: string;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 function encodeCursor(row: Identity): string {
   return Buffer.from(JSON.stringify({ createdAt: row.createdAt.toISOString(), id: row.id } satisfies CursorPosition)).toString('base64url');
 }
@@ -25,7 +27,9 @@ function encodeCursor(row: Identity): string {
 function decodeCursor(cursor: string): CursorPosition | null {
   try {
     const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as CursorPosition;
-    return typeof value.createdAt === 'string' && typeof value.id === 'string' ? value : null;
+    const wellFormed =
+      typeof value.createdAt === 'string' && !Number.isNaN(new Date(value.createdAt).getTime()) && typeof value.id === 'string' && UUID.test(value.id);
+    return wellFormed ? value : null;
   } catch {
     return null;
   }
