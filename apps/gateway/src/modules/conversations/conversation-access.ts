@@ -5,6 +5,7 @@ import { DomainError, ErrorCode } from '../../common/errors/index.js';
 import { IdentitiesService } from '../identities/identities.service.js';
 import { IdentityHosting } from '../identities/identity-hosting.js';
 import { ConversationFreshness } from './conversation-freshness.js';
+import { ConversationHandles } from './conversation-handles.js';
 
 const CONVERSATION_ID = /^[0-9a-f]{1,128}$/;
 /**
@@ -32,6 +33,7 @@ export class ConversationAccess {
   ) {}
 
   private readonly rows = new Map<string, { row: Identity; expires: number }>();
+  private readonly handles = new ConversationHandles();
 
   async identity(scope: TenantScope, identityId: string): Promise<Identity> {
     const key = `${scope.tenantId}/${identityId}`;
@@ -67,7 +69,7 @@ export class ConversationAccess {
       this.hosting.use(
         row,
         async (client) => {
-          const conversation = await client.conversations.getConversationById(id);
+          const conversation = await this.handles.find(client, id);
           return conversation ? { found: true as const, value: await work(conversation, client) } : { found: false as const };
         },
         options,
