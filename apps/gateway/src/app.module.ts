@@ -24,6 +24,7 @@ import { SettingsModule } from './modules/settings/settings.module.js';
 import { DashboardModule } from './modules/dashboard/dashboard.module.js';
 import { PushModule } from './modules/push/push.module.js';
 import { BroadcastsModule } from './modules/broadcasts/broadcasts.module.js';
+import { RetentionModule } from './modules/retention/retention.module.js';
 import { GATEWAY_RUNTIME, type GatewayRuntime } from './runtime.js';
 
 /** Shares the runtime (config, database, event bus, XMTP endpoint) with every feature module. */
@@ -74,6 +75,7 @@ export class AppModule {
         WebhooksModule,
         PushModule,
         BroadcastsModule,
+        RetentionModule,
       ],
     };
   }

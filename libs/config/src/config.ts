@@ -65,6 +65,13 @@ export interface GatewayConfig {
     readonly sweepConcurrency: number;
     readonly sweepPauseMs: number;
   };
+  /** How long data that is no longer needed is kept before the retention sweep deletes it. */
+  readonly retention: {
+    readonly webhookBodySeconds: number;
+    readonly webhookAttemptsSeconds: number;
+    readonly refreshTokenSeconds: number;
+    readonly sweepIntervalMs: number;
+  };
   readonly webhooks: {
     readonly timeoutMs: number;
     readonly concurrency: number;
@@ -209,6 +216,12 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       sweepBatch: (values.EVENT_SWEEP_BATCH as number | undefined) ?? 50,
       sweepConcurrency: (values.EVENT_SWEEP_CONCURRENCY as number | undefined) ?? 4,
       sweepPauseMs: (values.EVENT_SWEEP_PAUSE_MS as number | undefined) ?? 1_000,
+    },
+    retention: {
+      webhookBodySeconds: (values.RETENTION_WEBHOOK_BODY_SECONDS as number | undefined) ?? 86_400,
+      webhookAttemptsSeconds: (values.RETENTION_WEBHOOK_ATTEMPTS_SECONDS as number | undefined) ?? 30 * 86_400,
+      refreshTokenSeconds: (values.RETENTION_REFRESH_TOKEN_SECONDS as number | undefined) ?? 7 * 86_400,
+      sweepIntervalMs: (values.RETENTION_SWEEP_INTERVAL_MS as number | undefined) ?? 600_000,
     },
     webhooks: {
       timeoutMs: (values.WEBHOOK_TIMEOUT_MS as number | undefined) ?? 5_000,

@@ -386,6 +386,26 @@ export const VARIABLES = {
     description: 'Pause between two batches of the rotating catch-up sweep.',
     fallback: '`1000`',
   },
+  RETENTION_WEBHOOK_BODY_SECONDS: {
+    schema: positiveInt(365 * 86_400),
+    description: 'How long a delivered webhook keeps its request body (it holds message plaintext) after it succeeded; the delivery row and its status stay.',
+    fallback: '`86400` (a day)',
+  },
+  RETENTION_WEBHOOK_ATTEMPTS_SECONDS: {
+    schema: positiveInt(3_650 * 86_400),
+    description: 'How long the log of finished webhook attempts is kept.',
+    fallback: '`2592000` (30 days)',
+  },
+  RETENTION_REFRESH_TOKEN_SECONDS: {
+    schema: positiveInt(3_650 * 86_400),
+    description: 'How long expired or revoked admin refresh tokens are kept (to recognise reuse) before they are deleted.',
+    fallback: '`604800` (7 days)',
+  },
+  RETENTION_SWEEP_INTERVAL_MS: {
+    schema: positiveInt(86_400_000),
+    description: 'How often each process purges what retention lets go (also expired idempotency records, kept 24 h).',
+    fallback: '`600000` (10 min)',
+  },
 } as const satisfies Record<string, VariableSpec>;
 
 export type VariableName = keyof typeof VARIABLES;
