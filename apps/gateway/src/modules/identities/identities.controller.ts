@@ -91,8 +91,9 @@ export class IdentitiesController {
   }
 
   @Post(':id/tokens')
-  @Authenticated({ scope: 'identities' })
-  @ApiOperation({ summary: 'Mint a short-lived JWT (≤ 1 h) that lets a frontend act for this identity only.' })
+  // The token reaches the identity's messaging routes, so minting one needs what those routes need.
+  @Authenticated({ scope: 'messages' })
+  @ApiOperation({ summary: 'Mint a short-lived JWT (≤ 1 h) that lets a frontend act for this identity only. API keys need the `messages` scope.' })
   mintToken(@CurrentTenant() scope: TenantScope, @Param('id') id: string, @Body() body: MintIdentityTokenDto) {
     return this.identities.mintToken(scope, id, body.ttlSeconds);
   }

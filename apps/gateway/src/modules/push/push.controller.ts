@@ -52,7 +52,8 @@ export class PushController {
   }
 
   @Get('push-topics')
-  @Authenticated({ scope: 'webhooks', identityParam: 'id' })
+  // Topic HMAC keys are backend material for a push server: never for an identity token (a frontend).
+  @Authenticated({ scope: 'webhooks' })
   @ApiOperation({ summary: 'Conversation topics and HMAC keys, and the welcome topic, for running your own XMTP push server.' })
   topics(@CurrentTenant() scope: TenantScope, @Param('id') id: string) {
     return this.push.topics(scope, id);
