@@ -85,6 +85,8 @@ describe('GET /v1/usage', () => {
       counters.increment(scope, 'webhooks.failed', 1),
       counters.increment(tenantScope(other.tenantId), 'messages.sent', 7),
     ]);
+    // Counts made outside a transaction are batched in memory and written at the next flush (every second).
+    await counters.flush();
 
     const { status, body } = await call('GET', '/v1/usage', tenant.adminToken);
     expect(status).toBe(200);

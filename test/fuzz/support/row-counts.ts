@@ -1,7 +1,10 @@
 import pg from 'pg';
 
-/** Tables whose rows change on their own (stream cursors, usage of successful requests already answered). */
-const BACKGROUND_TABLES = new Set(['_prisma_migrations', 'identity_event_cursors']);
+/**
+ * Tables whose rows change on their own: stream cursors, and usage counters (counted off the request path and
+ * flushed every second, so an earlier request's count can land during a later one).
+ */
+const BACKGROUND_TABLES = new Set(['_prisma_migrations', 'identity_event_cursors', 'usage_counters']);
 
 /** Row counts of every application table in one round trip, to show that a refused request wrote nothing. */
 export class RowCounts {
