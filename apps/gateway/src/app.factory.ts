@@ -11,6 +11,7 @@ import { answerUnroutedErrorsWithProblems } from './common/errors/fastify-error-
 import { REQUEST_ID_HEADER, requestIdFrom } from './common/logging/logging.module.js';
 import { MAX_JSON_DEPTH, jsonNestingDepth } from './common/validation/json-depth.js';
 import { createValidationPipe } from './common/validation/validation.pipe.js';
+import { fastifyTrustProxy } from './modules/auth/trust-proxy.js';
 import { registerOwnerRouting } from './modules/replicas/owner-routing.js';
 import type { GatewayRuntime } from './runtime.js';
 
@@ -31,7 +32,7 @@ export async function createGatewayApp(runtime: GatewayRuntime, options: CreateA
   // Fastify, chosen by measurement over Express (docs/benchmarks.md, "HTTP adapter").
   const adapter = new FastifyAdapter({
     bodyLimit: JSON_BODY_LIMIT_BYTES,
-    trustProxy: runtime.config.http.trustProxy,
+    trustProxy: fastifyTrustProxy(runtime.config.http.trustProxy),
     genReqId: (request: IncomingMessage) => requestIdFrom(request.headers),
   });
   adapter.getInstance().addHook('onRequest', (request, reply, done) => {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { VARIABLES, type VariableName } from './variables.js';
+import { VARIABLES, type TrustProxySetting, type VariableName } from './variables.js';
 
 export type NodeEnv = 'development' | 'test' | 'production';
 export type XmtpEnv = 'local' | 'dev' | 'production';
@@ -14,7 +14,8 @@ export interface GatewayConfig {
     /** Absent means "derive from the port the server really listens on". */
     readonly publicBaseUrl?: string;
     readonly corsOrigins: readonly string[];
-    readonly trustProxy: boolean;
+    /** Fastify's `trustProxy`: all hops (discouraged), none, a hop count, or proxy addresses/CIDRs. */
+    readonly trustProxy: TrustProxySetting;
     /** Absent: the address the server listens on. */
     readonly internalUrl?: string;
   };
@@ -47,7 +48,12 @@ export interface GatewayConfig {
   readonly auth: {
     readonly signupEnabled: boolean;
     readonly loginRateLimitPerMinute: number;
+    readonly signupRateLimitPerHour: number;
+    /** Signup and invitations prove the email by mail and never reveal whether it has an account. */
+    readonly emailVerification: boolean;
   };
+  /** Mail to admins; `log` is for development (it writes links and tokens to the log). */
+  readonly mail: { readonly transport: 'log' | 'none' };
   readonly rateLimits: {
     readonly perCredentialPerMinute: number;
     readonly perTenantPerMinute: number;
@@ -169,7 +175,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
         .split(',')
         .map((o) => o.trim())
         .filter(Boolean),
-      trustProxy: (values.TRUST_PROXY as boolean | undefined) ?? false,
+      trustProxy: (values.TRUST_PROXY as TrustProxySetting | undefined) ?? false,
       internalUrl: (values.INTERNAL_URL as string | undefined)?.replace(/\/+$/, ''),
     },
     log: { level: (values.LOG_LEVEL as LogLevel | undefined) ?? 'info' },
@@ -195,7 +201,10 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     auth: {
       signupEnabled: (values.SIGNUP_ENABLED as boolean | undefined) ?? true,
       loginRateLimitPerMinute: (values.LOGIN_RATE_LIMIT_PER_MINUTE as number | undefined) ?? 10,
+      signupRateLimitPerHour: (values.SIGNUP_RATE_LIMIT_PER_HOUR as number | undefined) ?? 20,
+      emailVerification: (values.ADMIN_EMAIL_VERIFICATION as boolean | undefined) ?? false,
     },
+    mail: { transport: (values.MAILER as 'log' | 'none' | undefined) ?? (nodeEnv === 'production' ? 'none' : 'log') },
     rateLimits: {
       perCredentialPerMinute: (values.RATE_LIMIT_PER_MINUTE as number | undefined) ?? 1200,
       perTenantPerMinute: (values.RATE_LIMIT_TENANT_PER_MINUTE as number | undefined) ?? 6000,

@@ -56,6 +56,31 @@ function isAllowlistEntry(entry: string): boolean {
   return family !== 0 || /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i.test(address);
 }
 
+/**
+ * TRUST_PROXY: `true`/`false`/`yes`/`no` (as before), a hop count (`0` trusts nothing, `1` the one proxy in front), or a
+ * comma-separated list of proxy addresses or CIDRs. Digits were booleans once; a count is the narrower reading.
+ */
+export type TrustProxySetting = boolean | number | readonly string[];
+
+function isAddressOrCidr(entry: string): boolean {
+  const [address, prefix, extra] = entry.split('/');
+  const family = address ? isIP(address) : 0;
+  if (extra !== undefined || family === 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+const trustProxy = z.string().transform((raw, context): TrustProxySetting => {
+  const value = raw.trim().toLowerCase();
+  if (value === 'true' || value === 'yes') return true;
+  if (value === 'false' || value === 'no') return false;
+  if (/^\d{1,2}$/.test(value)) return Number(value) === 0 ? false : Number(value);
+  const entries = value.split(',').map((entry) => entry.trim()).filter(Boolean);
+  if (entries.length > 0 && entries.every(isAddressOrCidr)) return entries;
+  context.addIssue({ code: 'custom', message: 'must be true, false, a hop count (0-99) or a comma-separated list of IP addresses or CIDRs' });
+  return z.NEVER;
+});
+
 /** `type/subtype`, `type/*` or `*`. */
 function isMimePattern(entry: string): boolean {
   return entry === '*' || /^[a-z0-9][a-z0-9!#$&^_.+-]*\/(?:\*|[a-z0-9][a-z0-9!#$&^_.+-]*)$/i.test(entry);
@@ -88,9 +113,10 @@ export const VARIABLES = {
     fallback: 'the address the gateway listens on',
   },
   TRUST_PROXY: {
-    schema: booleanFlag,
-    description: 'Trust `X-Forwarded-For`/`-Proto` from a reverse proxy (set only behind one: clients could forge them).',
-    fallback: '`false`',
+    schema: trustProxy,
+    description:
+      'Which reverse proxies may set the client address (`X-Forwarded-For`) and `-Proto`: a hop count (`1` = the one proxy in front of the gateway), or a comma-separated list of proxy IPs/CIDRs. `true` trusts every hop, so the client picks its own address with a forged header: discouraged.',
+    fallback: '`false` (the socket address is the client)',
   },
   CORS_ORIGINS: {
     schema: z.string(),
@@ -264,8 +290,26 @@ export const VARIABLES = {
   },
   LOGIN_RATE_LIMIT_PER_MINUTE: {
     schema: positiveInt(10_000),
-    description: 'Login attempts allowed per minute for one email address and for one client IP.',
+    description:
+      'Failed login attempts allowed per minute for one email address from one client IP, and for one client IP; one email address from all IPs together gets 10 times this. Counted in Redis across replicas when `REDIS_URL` is set.',
     fallback: '`10`',
+  },
+  SIGNUP_RATE_LIMIT_PER_HOUR: {
+    schema: positiveInt(10_000),
+    description: 'Signups (and signup confirmations, password-reset requests) allowed per hour from one client IP.',
+    fallback: '`20`',
+  },
+  ADMIN_EMAIL_VERIFICATION: {
+    schema: booleanFlag,
+    description:
+      'Prove admin emails by mail: signup answers 202 and mails a confirmation link (or, for an email that has an account, a note saying so), and invitation tokens go to the invitee by mail instead of the inviter, so no answer tells whether an email has an account. Needs a `MAILER`.',
+    fallback: '`false`: signup answers the session at once and an email that has an account answers 409',
+  },
+  MAILER: {
+    schema: z.enum(['log', 'none'], { error: 'must be log or none' }),
+    description:
+      'How mail to admins (password resets, signup confirmations, invitations) is sent. `log` writes each message, links and tokens included, to the log: development only. `none` drops them.',
+    fallback: '`log`, except with `NODE_ENV=production`: `none` (`log` must be chosen explicitly there)',
   },
   RATE_LIMIT_PER_MINUTE: {
     schema: positiveInt(1_000_000),

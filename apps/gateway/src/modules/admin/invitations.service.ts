@@ -1,9 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { PrismaClient, tenantScope, type AdminRole, type TenantScope } from '@mailroom/persistence';
 import type { AdminPrincipal } from '../../common/auth/index.js';
 import { DomainError, ErrorCode } from '../../common/errors/index.js';
+import { GATEWAY_RUNTIME, type GatewayRuntime } from '../../runtime.js';
 import { AuditService } from '../audit/audit.service.js';
+import { AdminMail } from '../auth/admin-mail.js';
 import { AdminSessionService, type AdminSession } from '../auth/admin-session.service.js';
 import { emailTaken, isUniqueViolation, normalizeEmail } from '../auth/auth.service.js';
 import { PasswordHasher } from '../auth/password-hasher.js';
@@ -18,16 +20,23 @@ function hashInvitationToken(token: string): string {
 
 export interface CreatedInvitation {
   id: string;
-  /** Shown once; only its SHA-256 is stored. */
-  token: string;
+  /** Shown once; only its SHA-256 is stored. Null when ADMIN_EMAIL_VERIFICATION mails it to the invitee instead. */
+  token: string | null;
   email: string;
   role: AdminRole;
   expiresAt: string;
 }
 
+/**
+ * Invitations never tell the inviter whether the address has an account in another tenant: that is only learnt by
+ * whoever accepts (with ADMIN_EMAIL_VERIFICATION the token goes by mail to the invitee, so only the owner of the
+ * address learns it; without it the inviter holds the token and could).
+ */
 @Injectable()
 export class InvitationsService {
   constructor(
+    @Inject(GATEWAY_RUNTIME) private readonly runtime: GatewayRuntime,
+    private readonly mail: AdminMail,
     private readonly prisma: PrismaClient,
     private readonly passwords: PasswordHasher,
     private readonly sessions: AdminSessionService,
@@ -37,7 +46,9 @@ export class InvitationsService {
   async invite(scope: TenantScope, actor: AdminPrincipal, input: { email: string; role: AdminRole }): Promise<CreatedInvitation> {
     assertMayManage(actor, [input.role]);
     const email = normalizeEmail(input.email);
-    if (await this.prisma.adminUser.findUnique({ where: { email }, select: { id: true } })) throw emailTaken();
+    // The tenant's own admins are listed to the inviter anyway; an account elsewhere is not the inviter's business.
+    const existing = await this.prisma.adminUser.findUnique({ where: { email }, select: { tenantId: true } });
+    if (existing?.tenantId === scope.tenantId) throw new DomainError(ErrorCode.Conflict, 'This address is already an admin of this tenant.');
     const token = INVITATION_TOKEN_PREFIX + randomBytes(32).toString('base64url');
     const invitation = await this.prisma.$transaction(async (tx) => {
       const created = await tx.adminInvitation.create({
@@ -57,7 +68,9 @@ export class InvitationsService {
       );
       return created;
     });
-    return { id: invitation.id, token, email, role: invitation.role, expiresAt: invitation.expiresAt.toISOString() };
+    const mailed = this.runtime.config.auth.emailVerification;
+    if (mailed) this.mail.invitation(email, token, invitation.role);
+    return { id: invitation.id, token: mailed ? null : token, email, role: invitation.role, expiresAt: invitation.expiresAt.toISOString() };
   }
 
   /** Creates the invited admin and signs it in. An invitation works once and until it expires. */

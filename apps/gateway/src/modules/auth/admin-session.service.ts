@@ -20,6 +20,7 @@ export interface SessionSubject {
   readonly id: string;
   readonly tenantId: string;
   readonly role: AdminRole;
+  readonly sessionVersion: number;
 }
 
 type Db = PrismaClient | Prisma.TransactionClient;
@@ -30,7 +31,8 @@ function hashRefreshToken(token: string): string {
 
 /**
  * Admin sessions: a 1 h access JWT plus an opaque refresh token (only its SHA-256 stored), rotated on every use.
- * Presenting a refresh token that was already rotated means it leaked: every session of that admin ends.
+ * Presenting a refresh token that was already rotated means it leaked: every session of that admin ends. Access
+ * tokens carry the admin's session version; ending sessions bumps it, so the access tokens end with them.
  */
 @Injectable()
 export class AdminSessionService {
@@ -50,7 +52,7 @@ export class AdminSessionService {
         expiresAt: new Date(Date.now() + REFRESH_TOKEN_TTL_MS),
       },
     });
-    const claims: AdminClaims = { typ: 'admin', sub: admin.id, tid: admin.tenantId, role: admin.role };
+    const claims: AdminClaims = { typ: 'admin', sub: admin.id, tid: admin.tenantId, role: admin.role, sv: admin.sessionVersion };
     const accessToken = await this.jwt.signAsync(claims, { expiresIn: ADMIN_ACCESS_TTL_SECONDS });
     return { accessToken, refreshToken, expiresIn: ADMIN_ACCESS_TTL_SECONDS };
   }
@@ -59,7 +61,7 @@ export class AdminSessionService {
     // Unscoped by necessity: the token is what identifies the tenant.
     const row = await this.prisma.adminRefreshToken.findUnique({
       where: { tokenHash: hashRefreshToken(refreshToken) },
-      include: { adminUser: { select: { id: true, tenantId: true, role: true } } },
+      include: { adminUser: { select: { id: true, tenantId: true, role: true, sessionVersion: true } } },
     });
     if (!row) throw invalidRefreshToken();
     if (row.revokedAt) {
@@ -75,20 +77,35 @@ export class AdminSessionService {
     });
   }
 
-  /** Ends the session of this refresh token. Silent about unknown tokens, so it reveals nothing. */
+  /**
+   * Ends the session of this refresh token and, through the session version, every access token of its admin (the
+   * admin's other devices refresh once). Silent about unknown tokens, so it reveals nothing.
+   */
   async end(refreshToken: string): Promise<void> {
-    await this.prisma.adminRefreshToken.updateMany({
-      where: { tokenHash: hashRefreshToken(refreshToken), revokedAt: null },
+    const row = await this.prisma.adminRefreshToken.findUnique({ where: { tokenHash: hashRefreshToken(refreshToken) } });
+    if (!row || row.revokedAt) return;
+    await this.prisma.$transaction(async (tx) => {
+      const { count } = await tx.adminRefreshToken.updateMany({ where: { id: row.id, revokedAt: null }, data: { revokedAt: new Date() } });
+      if (count > 0) await bumpSessionVersion(tx, row.adminUserId, row.tenantId);
+    });
+  }
+
+  /**
+   * Ends every session of an admin: refresh tokens revoked, access tokens refused from the next request. Returns the
+   * admin with its new session version, for a caller that starts a fresh session (after a password change).
+   */
+  async endEverySession(adminUserId: string, tenantId: string, db: Db = this.prisma): Promise<SessionSubject & { revoked: number }> {
+    const { count } = await db.adminRefreshToken.updateMany({
+      where: { tenantId: tenantScope(tenantId).tenantId, adminUserId, revokedAt: null },
       data: { revokedAt: new Date() },
     });
+    const admin = await bumpSessionVersion(db, adminUserId, tenantId);
+    return { ...admin, revoked: count };
   }
 
   private async endAllSessions(adminUserId: string, tenantId: string): Promise<void> {
     const scope = tenantScope(tenantId);
-    const { count } = await this.prisma.adminRefreshToken.updateMany({
-      where: { tenantId: scope.tenantId, adminUserId, revokedAt: null },
-      data: { revokedAt: new Date() },
-    });
+    const { revoked: count } = await this.prisma.$transaction((tx) => this.endEverySession(adminUserId, scope.tenantId, tx));
     if (count === 0) return;
     await this.audit.record(scope, {
       actor: { type: 'system' },
@@ -98,6 +115,14 @@ export class AdminSessionService {
       metadata: { sessionsEnded: count },
     });
   }
+}
+
+async function bumpSessionVersion(db: Db, adminUserId: string, tenantId: string): Promise<SessionSubject> {
+  return db.adminUser.update({
+    where: { id: adminUserId, tenantId: tenantScope(tenantId).tenantId },
+    data: { sessionVersion: { increment: 1 } },
+    select: { id: true, tenantId: true, role: true, sessionVersion: true },
+  });
 }
 
 function invalidRefreshToken(): DomainError {

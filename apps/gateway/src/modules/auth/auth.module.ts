@@ -11,7 +11,12 @@ import { CredentialAuthenticator } from './credential-authenticator.js';
 import { IdentityTokenService } from './identity-token.service.js';
 import { JwtStrategy } from './jwt.strategy.js';
 import { PasswordHasher } from './password-hasher.js';
-import { InMemoryRateLimiter, LOGIN_RATE_LIMITER } from './rate-limiter.js';
+import { MailModule } from '../mail/index.js';
+import { AdminMail } from './admin-mail.js';
+import { AuthThrottle } from './auth-throttle.js';
+import { PasswordResetService } from './password-reset.service.js';
+import { AUTH_RATE_LIMITER, InMemoryRateLimiter, RedisRateLimiter } from './rate-limiter.js';
+import { SignupService } from './signup.service.js';
 import { JWT_ALGORITHM } from './token-claims.js';
 
 /**
@@ -22,6 +27,7 @@ import { JWT_ALGORITHM } from './token-claims.js';
 @Module({
   imports: [
     TenantsModule,
+    MailModule,
     PassportModule,
     JwtModule.registerAsync({
       inject: [GATEWAY_RUNTIME],
@@ -35,6 +41,10 @@ import { JWT_ALGORITHM } from './token-claims.js';
   controllers: [AuthController],
   providers: [
     AuthService,
+    SignupService,
+    PasswordResetService,
+    AuthThrottle,
+    AdminMail,
     AdminSessionService,
     PasswordHasher,
     JwtStrategy,
@@ -43,11 +53,12 @@ import { JWT_ALGORITHM } from './token-claims.js';
     { provide: Authenticator, useExisting: CredentialAuthenticator },
     AuthenticationGuard,
     {
-      provide: LOGIN_RATE_LIMITER,
+      // Shared by every replica when Redis is there; otherwise one process is the whole deployment.
+      provide: AUTH_RATE_LIMITER,
       inject: [GATEWAY_RUNTIME],
-      useFactory: (runtime: GatewayRuntime) => new InMemoryRateLimiter(runtime.config.auth.loginRateLimitPerMinute, 60_000),
+      useFactory: (runtime: GatewayRuntime) => (runtime.redis ? new RedisRateLimiter(runtime.redis) : new InMemoryRateLimiter()),
     },
   ],
-  exports: [Authenticator, AuthenticationGuard, IdentityTokenService, AdminSessionService, PasswordHasher],
+  exports: [Authenticator, AuthenticationGuard, IdentityTokenService, AdminSessionService, PasswordHasher, AdminMail],
 })
 export class AuthModule {}

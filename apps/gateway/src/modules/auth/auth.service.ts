@@ -1,17 +1,11 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { Prisma, PrismaClient, tenantScope } from '@mailroom/persistence';
+import { Injectable } from '@nestjs/common';
+import { Prisma, PrismaClient, scopedWhere, tenantScope } from '@mailroom/persistence';
+import type { AdminPrincipal } from '../../common/auth/index.js';
 import { DomainError, ErrorCode } from '../../common/errors/index.js';
-import { GATEWAY_RUNTIME, type GatewayRuntime } from '../../runtime.js';
 import { AuditService } from '../audit/audit.service.js';
-import { TenantsService } from '../tenants/tenants.service.js';
 import { AdminSessionService, type AdminSession } from './admin-session.service.js';
 import { PasswordHasher } from './password-hasher.js';
-import { LOGIN_RATE_LIMITER, type RateLimiter } from './rate-limiter.js';
-
-export interface SignupResult extends AdminSession {
-  tenant: { id: string; name: string };
-  admin: { id: string; email: string };
-}
+import { AuthThrottle } from './auth-throttle.js';
 
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
@@ -29,43 +23,20 @@ export function isUniqueViolation(error: unknown): boolean {
 @Injectable()
 export class AuthService {
   constructor(
-    @Inject(GATEWAY_RUNTIME) private readonly runtime: GatewayRuntime,
-    @Inject(LOGIN_RATE_LIMITER) private readonly limiter: RateLimiter,
+    private readonly throttle: AuthThrottle,
     private readonly prisma: PrismaClient,
-    private readonly tenants: TenantsService,
     private readonly passwords: PasswordHasher,
     private readonly sessions: AdminSessionService,
     private readonly audit: AuditService,
   ) {}
 
-  /** Creates a tenant and its first admin (role owner) in one transaction. */
-  async signup(input: { tenantName: string; email: string; password: string }): Promise<SignupResult> {
-    if (!this.runtime.config.auth.signupEnabled) {
-      throw new DomainError(ErrorCode.Forbidden, 'Signup is closed on this Mailroom (SIGNUP_ENABLED=false).');
-    }
-    const email = normalizeEmail(input.email);
-    if (await this.prisma.adminUser.findUnique({ where: { email }, select: { id: true } })) throw emailTaken();
-    const passwordHash = await this.passwords.hash(input.password);
-    try {
-      return await this.prisma.$transaction(async (tx) => {
-        const tenant = await this.tenants.create(input.tenantName, tx);
-        const scope = tenantScope(tenant.id);
-        const admin = await tx.adminUser.create({ data: { tenantId: scope.tenantId, email, passwordHash, role: 'owner' } });
-        const principal = { type: 'admin', tenantId: tenant.id, adminId: admin.id, role: admin.role, scope } as const;
-        await this.audit.record(scope, { actor: principal, action: 'tenant.signup', targetType: 'tenant', targetId: tenant.id, metadata: { email } }, tx);
-        const session = await this.sessions.start(admin, tx);
-        return { tenant: { id: tenant.id, name: tenant.name }, admin: { id: admin.id, email: admin.email }, ...session };
-      });
-    } catch (error) {
-      if (isUniqueViolation(error)) throw emailTaken();
-      throw error;
-    }
-  }
-
-  /** Same answer, in about the same time, for an unknown email and a wrong password. */
+  /**
+   * Same answer, in about the same time, for an unknown email and a wrong password. Only failures count against the
+   * limits (a right password takes its attempt back).
+   */
   async login(input: { email: string; password: string }, clientIp: string): Promise<AdminSession> {
     const email = normalizeEmail(input.email);
-    await this.throttle(email, clientIp);
+    const attempt = await this.throttle.loginAttempt(email, clientIp);
     // Unscoped by necessity: before login the email is all we know.
     const admin = await this.prisma.adminUser.findUnique({ where: { email } });
     const valid = admin ? await this.passwords.verify(admin.passwordHash, input.password) : await this.passwords.verifyNothing(input.password);
@@ -81,6 +52,7 @@ export class AuthService {
       }
       throw new DomainError(ErrorCode.Unauthenticated, 'The email or password is wrong.');
     }
+    await attempt.release();
     const scope = tenantScope(admin.tenantId);
     return this.prisma.$transaction(async (tx) => {
       await tx.adminUser.update({ where: { id: admin.id }, data: { lastLoginAt: new Date() } });
@@ -101,10 +73,26 @@ export class AuthService {
     return this.sessions.end(refreshToken);
   }
 
-  private async throttle(email: string, clientIp: string): Promise<void> {
-    const decisions = await Promise.all([this.limiter.consume(`email:${email}`), this.limiter.consume(`ip:${clientIp}`)]);
-    const retryAfterSeconds = Math.max(...decisions.map((d) => d.retryAfterSeconds));
-    if (decisions.every((d) => d.allowed)) return;
-    throw new DomainError(ErrorCode.RateLimited, `Too many login attempts; try again in ${retryAfterSeconds} s.`, { retryAfterSeconds });
+  /**
+   * An admin changes its own password: every session ends (other devices, and a thief holding a token) and the
+   * caller gets a fresh one.
+   */
+  async changePassword(admin: AdminPrincipal, input: { currentPassword: string; newPassword: string }, clientIp: string): Promise<AdminSession> {
+    const attempt = await this.throttle.passwordCheck(admin.adminId, clientIp);
+    const row = await this.prisma.adminUser.findFirst({
+      where: scopedWhere<Prisma.AdminUserWhereInput>(admin.scope, { id: admin.adminId }),
+      select: { passwordHash: true },
+    });
+    if (!row || !(await this.passwords.verify(row.passwordHash, input.currentPassword))) {
+      throw new DomainError(ErrorCode.Forbidden, 'The current password is wrong.');
+    }
+    await attempt.release();
+    const passwordHash = await this.passwords.hash(input.newPassword);
+    return this.prisma.$transaction(async (tx) => {
+      await tx.adminUser.update({ where: { id: admin.adminId, tenantId: admin.scope.tenantId }, data: { passwordHash } });
+      const subject = await this.sessions.endEverySession(admin.adminId, admin.tenantId, tx);
+      await this.audit.record(admin.scope, { actor: admin, action: 'admin.password_changed', targetType: 'admin_user', targetId: admin.adminId, metadata: { ip: clientIp } }, tx);
+      return this.sessions.start(subject, tx);
+    });
   }
 }

@@ -9,7 +9,10 @@ import { JWT_ALGORITHM, JWT_STRATEGY, parseClaims } from './token-claims.js';
 
 /**
  * passport-jwt checks the signature (HS256 only) and expiry; `validate` turns the claims into a principal.
- * An admin must still exist in the token's tenant, and its current role applies (a demotion takes effect at once).
+ * An admin must still exist in the token's tenant, its current role applies (a demotion takes effect at once), and
+ * the token's session version must be the current one: logout, refresh-token reuse and password changes bump it,
+ * which ends every access token issued before, on every replica, at the next request (this is a read of the row
+ * the role check reads anyway, so nothing is cached).
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
@@ -34,9 +37,10 @@ export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
     }
     const admin = await this.prisma.adminUser.findFirst({
       where: scopedWhere<Prisma.AdminUserWhereInput>(scope, { id: claims.sub }),
-      select: { id: true, role: true },
+      select: { id: true, role: true, sessionVersion: true },
     });
     if (!admin) throw new DomainError(ErrorCode.Unauthenticated, 'This admin no longer exists.');
+    if (admin.sessionVersion !== claims.sv) throw new DomainError(ErrorCode.Unauthenticated, 'This session has ended; sign in again.');
     return { type: 'admin', tenantId: claims.tid, adminId: admin.id, role: admin.role, scope };
   }
 }

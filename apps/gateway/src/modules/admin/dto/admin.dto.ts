@@ -49,7 +49,12 @@ export class AdminUserPageResponse {
 
 export class InvitationResponse {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ description: 'Shown once. The invitee posts it to /v1/admin/invitations/accept.' }) token!: string;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'Shown once. The invitee posts it to /v1/admin/invitations/accept. Null with ADMIN_EMAIL_VERIFICATION: it is mailed to the invitee.',
+  })
+  token!: string | null;
   @ApiProperty() email!: string;
   @ApiProperty({ enum: ADMIN_ROLES }) role!: string;
   @ApiProperty({ format: 'date-time' }) expiresAt!: string;

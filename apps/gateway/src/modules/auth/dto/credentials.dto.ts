@@ -39,3 +39,43 @@ export class RefreshTokenDto {
   @MaxLength(200)
   refreshToken!: string;
 }
+
+export class ConfirmSignupDto {
+  @ApiProperty({ description: 'The token from the confirmation mail (`mrs_…`).' })
+  @IsString()
+  @MaxLength(200)
+  token!: string;
+}
+
+export class ChangePasswordDto {
+  @ApiProperty()
+  @IsString()
+  @MaxLength(MAX_PASSWORD_LENGTH)
+  currentPassword!: string;
+
+  @ApiProperty({ minLength: MIN_PASSWORD_LENGTH, maxLength: MAX_PASSWORD_LENGTH })
+  @IsString()
+  @MinLength(MIN_PASSWORD_LENGTH)
+  @MaxLength(MAX_PASSWORD_LENGTH)
+  newPassword!: string;
+}
+
+export class PasswordResetRequestDto {
+  @ApiProperty({ example: 'ops@acme.example' })
+  @IsString()
+  @MaxLength(254)
+  email!: string;
+}
+
+export class PasswordResetConfirmDto {
+  @ApiProperty({ description: 'The token from the reset mail (`mrp_…`).' })
+  @IsString()
+  @MaxLength(200)
+  token!: string;
+
+  @ApiProperty({ minLength: MIN_PASSWORD_LENGTH, maxLength: MAX_PASSWORD_LENGTH })
+  @IsString()
+  @MinLength(MIN_PASSWORD_LENGTH)
+  @MaxLength(MAX_PASSWORD_LENGTH)
+  newPassword!: string;
+}

@@ -20,3 +20,11 @@ export class SignupResponse extends SessionResponse {
   @ApiProperty({ type: TenantRef }) tenant!: TenantRef;
   @ApiProperty({ type: AdminRef }) admin!: AdminRef;
 }
+
+export class SignupPendingResponse {
+  @ApiProperty({
+    enum: ['confirmation_sent'],
+    description: 'With ADMIN_EMAIL_VERIFICATION: the same answer for every address; the mail says what happens next.',
+  })
+  status!: 'confirmation_sent';
+}
