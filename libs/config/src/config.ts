@@ -201,7 +201,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     auth: {
       signupEnabled: (values.SIGNUP_ENABLED as boolean | undefined) ?? true,
       loginRateLimitPerMinute: (values.LOGIN_RATE_LIMIT_PER_MINUTE as number | undefined) ?? 10,
-      signupRateLimitPerHour: (values.SIGNUP_RATE_LIMIT_PER_HOUR as number | undefined) ?? 20,
+      signupRateLimitPerHour: (values.SIGNUP_RATE_LIMIT_PER_HOUR as number | undefined) ?? (nodeEnv === 'test' ? 10_000 : 20),
       emailVerification: (values.ADMIN_EMAIL_VERIFICATION as boolean | undefined) ?? false,
     },
     mail: { transport: (values.MAILER as 'log' | 'none' | undefined) ?? (nodeEnv === 'production' ? 'none' : 'log') },
