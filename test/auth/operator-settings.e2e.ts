@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import argon2 from 'argon2';
@@ -45,13 +46,16 @@ describe('SIGNUP_ENABLED=false', () => {
 });
 
 describe('login rate limit', () => {
-  it('answers 429 RATE_LIMITED with Retry-After after LOGIN_RATE_LIMIT_PER_MINUTE attempts for one email, even with the right password', async () => {
-    await seedAdmin('limited@acme.test');
-    for (let i = 0; i < LIMIT; i++) {
-      // distinct client addresses, so only the per-email limit is in play
-      await request(gateway.url).post('/v1/admin/login').set('x-forwarded-for', `10.0.0.${i + 1}`).send({ email: 'limited@acme.test', password: 'wrong password' }).expect(401);
+  it('answers 429 RATE_LIMITED with Retry-After once one email failed 10 × LOGIN_RATE_LIMIT_PER_MINUTE times from many addresses, even with the right password', async () => {
+    // Fresh email and addresses: the counts live in Redis and outlast a run.
+    const email = `limited-${randomBytes(4).toString('hex')}@acme.test`;
+    const net = `10.${randomBytes(1)[0]}.${randomBytes(1)[0]}`;
+    await seedAdmin(email);
+    for (let i = 0; i < LIMIT * 10; i++) {
+      // distinct client addresses, so only the per-email ceiling is in play
+      await request(gateway.url).post('/v1/admin/login').set('x-forwarded-for', `${net}.${i + 1}`).send({ email, password: 'wrong password' }).expect(401);
     }
-    const res = await request(gateway.url).post('/v1/admin/login').set('x-forwarded-for', '10.0.0.99').send({ email: 'Limited@acme.test', password: PASSWORD }).expect(429);
+    const res = await request(gateway.url).post('/v1/admin/login').set('x-forwarded-for', `${net}.99`).send({ email: email.toUpperCase(), password: PASSWORD }).expect(429);
     expect(res.body.code).toBe('RATE_LIMITED');
     const retryAfter = Number(res.headers['retry-after']);
     expect(retryAfter).toBeGreaterThanOrEqual(55);
@@ -60,13 +64,15 @@ describe('login rate limit', () => {
   });
 
   it('limits one client address across emails', async () => {
-    await seedAdmin('ip-limited@acme.test');
+    const email = `ip-limited-${randomBytes(4).toString('hex')}@acme.test`;
+    const client = `192.0.${randomBytes(1)[0]}.7`;
+    await seedAdmin(email);
     for (let i = 0; i < LIMIT; i++) {
-      await request(gateway.url).post('/v1/admin/login').set('x-forwarded-for', '192.0.2.7').send({ email: `someone-${i}@acme.test`, password: 'whatever it is' }).expect(401);
+      await request(gateway.url).post('/v1/admin/login').set('x-forwarded-for', client).send({ email: `someone-${i}@acme.test`, password: 'whatever it is' }).expect(401);
     }
-    const res = await request(gateway.url).post('/v1/admin/login').set('x-forwarded-for', '192.0.2.7').send({ email: 'ip-limited@acme.test', password: PASSWORD }).expect(429);
+    const res = await request(gateway.url).post('/v1/admin/login').set('x-forwarded-for', client).send({ email, password: PASSWORD }).expect(429);
     expect(res.headers['retry-after']).toMatch(/^\d+$/);
     // another address still gets in
-    await request(gateway.url).post('/v1/admin/login').set('x-forwarded-for', '192.0.2.8').send({ email: 'ip-limited@acme.test', password: PASSWORD }).expect(200);
+    await request(gateway.url).post('/v1/admin/login').set('x-forwarded-for', `198.51.${randomBytes(1)[0]}.8`).send({ email, password: PASSWORD }).expect(200);
   });
 });
