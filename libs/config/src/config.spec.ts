@@ -21,7 +21,8 @@ describe('loadConfig', () => {
     expect(config.database.url).toBeUndefined();
     expect(config.redis.url).toBeUndefined();
     expect(config.xmtp).toEqual({ env: 'local', apiUrl: undefined, devnetPort: 5556, maxLiveClients: 1000 });
-    expect(config.auth).toEqual({ signupEnabled: true, loginRateLimitPerMinute: 10 });
+    expect(config.auth).toEqual({ signupEnabled: true, loginRateLimitPerMinute: 10, signupRateLimitPerHour: 20, emailVerification: false });
+    expect(config.mail).toEqual({ transport: 'log' });
     expect(config.secrets).toEqual({ masterKey: undefined, jwtSecret: undefined });
     expect(config.rateLimits).toEqual({ perCredentialPerMinute: 1200, perTenantPerMinute: 6000, identityNetworkShare: 0.9 });
     expect(config.dataDir).toMatch(/\/data$/);
