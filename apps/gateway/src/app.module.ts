@@ -4,6 +4,7 @@ import { EVENT_BUS } from './runtime.js';
 import { IdempotencyModule } from './common/idempotency/index.js';
 import { RateLimitModule } from './common/rate-limit/index.js';
 import { ApplicationModule } from './application/index.js';
+import { DataModule } from './data/index.js';
 import { createLoggingModule } from './common/logging/logging.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { MetricsModule } from './modules/metrics/metrics.module.js';
@@ -52,6 +53,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         RuntimeModule.forRoot(runtime),
+        DataModule,
         createLoggingModule(runtime.config.log.level),
         MetricsModule,
         HealthModule,

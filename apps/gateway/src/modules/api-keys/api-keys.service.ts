@@ -1,12 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EventBus } from '@mailroom/events';
-import { Prisma, PrismaClient, scopedWhere, type ApiKey, type ApiKeyScope, type TenantScope } from '@mailroom/persistence';
+import type { ApiKey, ApiKeyScope, TenantScope } from '@mailroom/persistence';
 import { API_KEY_SCOPES, type Principal } from '../../common/auth/index.js';
 import { DomainError, ErrorCode } from '../../common/errors/index.js';
 import { AuditService } from '../audit/audit.service.js';
-import { afterPosition, decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '../audit/page-cursor.js';
+import { isUniqueViolation, UnitOfWork } from '../../data/index.js';
+import { decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '../audit/page-cursor.js';
 import { EVENT_BUS } from '../../runtime.js';
 import { ApiKeyAuthenticator } from './api-key-authenticator.js';
+import { ApiKeyRepository } from './api-key.repository.js';
 import { announceRevocation } from './api-key-revocations.js';
 import { generateApiKey } from './api-key-secret.js';
 
@@ -30,7 +32,8 @@ const PREFIX_ATTEMPTS = 3;
 @Injectable()
 export class ApiKeysService {
   constructor(
-    private readonly prisma: PrismaClient,
+    private readonly keys: ApiKeyRepository,
+    private readonly unitOfWork: UnitOfWork,
     private readonly audit: AuditService,
     private readonly authenticator: ApiKeyAuthenticator,
     @Inject(EVENT_BUS) private readonly bus: EventBus,
@@ -47,10 +50,8 @@ export class ApiKeysService {
     for (let attempt = 1; ; attempt++) {
       const secret = generateApiKey();
       try {
-        const row = await this.prisma.$transaction(async (tx) => {
-          const created = await tx.apiKey.create({
-            data: { tenantId: scope.tenantId, name: input.name, prefix: secret.prefix, hash: secret.hash, scopes },
-          });
+        const row = await this.unitOfWork.run(async (tx) => {
+          const created = await this.keys.create(scope, { name: input.name, prefix: secret.prefix, hash: secret.hash, scopes }, tx);
           await this.audit.record(
             scope,
             { actor, action: 'api_key.created', targetType: 'api_key', targetId: created.id, metadata: { name: created.name, prefix: created.prefix, scopes: scopes.join(',') } },
@@ -61,8 +62,7 @@ export class ApiKeysService {
         return { ...toView(row), key: secret.key };
       } catch (error) {
         // A prefix collision (48 random bits) is rare but possible: draw a new key.
-        const duplicate = error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
-        if (!duplicate || attempt >= PREFIX_ATTEMPTS) throw error;
+        if (!isUniqueViolation(error) || attempt >= PREFIX_ATTEMPTS) throw error;
       }
     }
   }
@@ -70,24 +70,16 @@ export class ApiKeysService {
   /** Newest first; revoked keys included (with revokedAt) so the dashboard can show them. */
   async list(scope: TenantScope, page: { limit?: number; cursor?: string }): Promise<{ items: ApiKeyView[]; nextCursor: string | null }> {
     const limit = page.limit ?? DEFAULT_PAGE_SIZE;
-    const rows = await this.prisma.apiKey.findMany({
-      where: scopedWhere<Prisma.ApiKeyWhereInput>(scope, afterPosition(page.cursor ? decodeCursor(page.cursor) : undefined)),
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      take: limit + 1,
-    });
+    const rows = await this.keys.list(scope, { after: page.cursor ? decodeCursor(page.cursor) : undefined, take: limit + 1 });
     return toPage(rows, limit, toView);
   }
 
   /** Idempotent: revoking a revoked key succeeds and changes nothing. Another tenant's key is not found. */
   async revoke(scope: TenantScope, actor: Principal, id: string): Promise<void> {
-    await this.prisma.$transaction(async (tx) => {
-      const key = await tx.apiKey.findFirst({ where: scopedWhere<Prisma.ApiKeyWhereInput>(scope, { id }) });
+    await this.unitOfWork.run(async (tx) => {
+      const key = await this.keys.find(scope, id, tx);
       if (!key) throw new DomainError(ErrorCode.NotFound, 'API key not found.');
-      const { count } = await tx.apiKey.updateMany({
-        where: scopedWhere<Prisma.ApiKeyWhereInput>(scope, { id, revokedAt: null }),
-        data: { revokedAt: new Date() },
-      });
-      if (count === 0) return;
+      if (!(await this.keys.revoke(scope, id, new Date(), tx))) return;
       await this.audit.record(
         scope,
         { actor, action: 'api_key.revoked', targetType: 'api_key', targetId: id, metadata: { name: key.name, prefix: key.prefix } },

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { Prisma, PrismaClient, scopedWhere, type AuditLog, type TenantScope } from '@mailroom/persistence';
+import type { AuditLog, TenantScope } from '@mailroom/persistence';
 import { actorOf, type Principal } from '../../common/auth/index.js';
-import { afterPosition, decodeCursor, DEFAULT_PAGE_SIZE, toPage } from './page-cursor.js';
+import { AuditRepository, type AuditTransaction } from './audit.repository.js';
+import { decodeCursor, DEFAULT_PAGE_SIZE, toPage } from './page-cursor.js';
 
 export type AuditActor = Principal | { readonly type: 'system' };
 
@@ -25,53 +26,40 @@ export interface AuditItem {
   createdAt: string;
 }
 
-type Db = PrismaClient | Prisma.TransactionClient;
-
 /** The tenant's audit trail: who did what to which resource, and when. */
 @Injectable()
 export class AuditService {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(private readonly audit: AuditRepository) {}
 
-  /** Writes one row; pass a transaction client to make it part of the change it describes. */
-  async record(scope: TenantScope, entry: AuditEntry, db: Db = this.prisma): Promise<void> {
+  /** Writes one row; pass the transaction of the change it describes to commit (or roll back) with it. */
+  async record(scope: TenantScope, entry: AuditEntry, tx?: AuditTransaction): Promise<void> {
     const actor = entry.actor.type === 'system' ? { type: 'system', id: null } : actorOf(entry.actor);
-    await db.auditLog.create({
-      data: {
-        tenantId: scope.tenantId,
+    await this.audit.append(
+      scope,
+      {
         actorType: actor.type,
         actorId: actor.id,
         action: entry.action,
         targetType: entry.targetType ?? null,
         targetId: entry.targetId ?? null,
-        metadata: entry.metadata ?? Prisma.DbNull,
+        metadata: entry.metadata ?? null,
       },
-    });
+      tx,
+    );
   }
 
-  /** Newest first. */
   /** Whether an entry with this action, target and metadata values exists already (for once-only events). */
   async hasEntry(
     scope: TenantScope,
     query: { action: string; targetId: string; metadata: Record<string, string | number | boolean> },
   ): Promise<boolean> {
-    const found = await this.prisma.auditLog.findFirst({
-      where: scopedWhere<Prisma.AuditLogWhereInput>(scope, {
-        action: query.action,
-        targetId: query.targetId,
-        AND: Object.entries(query.metadata).map(([key, value]) => ({ metadata: { path: [key], equals: value } })),
-      }),
-      select: { id: true },
-    });
-    return found !== null;
+    return this.audit.exists(scope, query);
   }
 
+  /** Newest first. */
   async list(scope: TenantScope, page: { limit?: number; cursor?: string }): Promise<{ items: AuditItem[]; nextCursor: string | null }> {
     const limit = page.limit ?? DEFAULT_PAGE_SIZE;
-    const rows = await this.prisma.auditLog.findMany({
-      where: scopedWhere<Prisma.AuditLogWhereInput>(scope, afterPosition(page.cursor ? decodeCursor(page.cursor) : undefined)),
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      take: limit + 1,
-    });
+    const rows = await this.audit.list(scope, { after: page.cursor ? decodeCursor(page.cursor) : undefined, take: limit + 1 });
     return toPage(rows, limit, toAuditItem);
   }
 }
