@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 
@@ -85,20 +85,22 @@ return {1, member}
 `;
 
 /**
- * The same sliding window in a Redis sorted set, shared by every replica. Keys are hashed (emails stay out of
- * Redis). When Redis fails, the attempt is counted in process instead: login keeps working, limited per replica.
+ * The same sliding window in a Redis sorted set, shared by every replica. Keys are HMACs under a secret every replica
+ * shares (emails and addresses stay out of Redis, and cannot be guessed back from it). When Redis fails, the attempt
+ * is counted in process instead: login keeps working, limited per replica.
  */
 export class RedisRateLimiter implements RateLimiter {
   private readonly logger = new Logger(RedisRateLimiter.name);
 
   constructor(
     private readonly redis: Redis,
+    private readonly keySecret: string,
     private readonly fallback: RateLimiter = new InMemoryRateLimiter(),
     private readonly prefix = 'mailroom:auth-limit:',
   ) {}
 
   async consume(key: string, rule: RateLimitRule): Promise<RateLimitAttempt> {
-    const redisKey = this.prefix + createHash('sha256').update(key).digest('base64url');
+    const redisKey = this.prefix + createHmac('sha256', this.keySecret).update(key).digest('base64url');
     let answer: [number, string];
     try {
       answer = (await this.redis.eval(CONSUME_SCRIPT, 1, redisKey, rule.limit, rule.windowMs, randomBytes(6).toString('base64url'))) as [number, string];
