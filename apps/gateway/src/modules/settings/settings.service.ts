@@ -1,10 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { PrismaClient, type TenantScope } from '@mailroom/persistence';
+import type { TenantScope } from '@mailroom/persistence';
 import { type Principal } from '../../common/auth/index.js';
 import { DomainError, ErrorCode, type FieldProblem } from '../../common/errors/index.js';
 import type { EventBus } from '@mailroom/events';
 import { EVENT_BUS, GATEWAY_RUNTIME, type GatewayRuntime } from '../../runtime.js';
 import { AuditService } from '../audit/audit.service.js';
+import { UnitOfWork } from '../../data/index.js';
+import { TenantSettingsRepository, type TenantSettingsChange } from './settings.repository.js';
 import { announceSettingsChanged } from './tenant-settings-changes.js';
 import { configuredStores, DEFAULT_ATTACHMENT_MAX_FILES, defaultStore, type AttachmentStore } from './settings.defaults.js';
 
@@ -32,14 +34,15 @@ const setting = <T>(own: T | null | undefined, fallback: T): Setting<T> => ({ va
 @Injectable()
 export class TenantSettingsService {
   constructor(
-    private readonly prisma: PrismaClient,
+    private readonly settings: TenantSettingsRepository,
+    private readonly unitOfWork: UnitOfWork,
     private readonly audit: AuditService,
     @Inject(GATEWAY_RUNTIME) private readonly runtime: GatewayRuntime,
     @Inject(EVENT_BUS) private readonly bus: EventBus,
   ) {}
 
   async get(scope: TenantScope): Promise<TenantSettingsView> {
-    const row = await this.prisma.tenantSettings.findUnique({ where: { tenantId: scope.tenantId } });
+    const row = await this.settings.find(scope);
     const limits = this.runtime.config.rateLimits;
     const operator = this.runtime.config.attachments;
     return {
@@ -58,15 +61,15 @@ export class TenantSettingsService {
 
   async update(scope: TenantScope, actor: Principal, patch: TenantSettingsPatch): Promise<TenantSettingsView> {
     this.checkWithinOperatorLimits(patch);
-    const data = {
+    const data: TenantSettingsChange = {
       ...(patch.attachments?.store !== undefined ? { attachmentStore: patch.attachments.store } : {}),
       ...(patch.attachments?.maxBytes !== undefined ? { attachmentMaxBytes: patch.attachments.maxBytes } : {}),
       ...(patch.attachments?.maxFiles !== undefined ? { attachmentMaxFiles: patch.attachments.maxFiles } : {}),
       ...(patch.rateLimits?.perCredentialPerMinute !== undefined ? { rateLimitPerMinute: patch.rateLimits.perCredentialPerMinute } : {}),
       ...(patch.rateLimits?.perTenantPerMinute !== undefined ? { tenantRateLimitPerMinute: patch.rateLimits.perTenantPerMinute } : {}),
     };
-    await this.prisma.$transaction(async (tx) => {
-      await tx.tenantSettings.upsert({ where: { tenantId: scope.tenantId }, create: { tenantId: scope.tenantId, ...data }, update: data });
+    await this.unitOfWork.run(async (tx) => {
+      await this.settings.save(scope, data, tx);
       await this.audit.record(
         scope,
         {
