@@ -4,7 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { generatePrivateKey } from 'viem/accounts';
-import { Client, closeClientDatabase, disposableEoaSigner, ethereumIdentifier, InstallationPool, pointSdkAt } from '@mailroom/xmtp';
+import { closeClientDatabase, disposableEoaSigner, ethereumIdentifier, InstallationPool, pointSdkAt } from '@mailroom/xmtp';
+import { Client } from '@xmtp/node-sdk';
 import { PgAdvisoryIdentityLocks } from '../../libs/persistence/dist/identity-locks.js';
 
 const job = JSON.parse(process.argv[2]);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
-import { encryptAttachment, type MultiRemoteAttachment, type RemoteAttachment } from '@mailroom/xmtp';
+import { encryptAttachment, type MultiRemoteAttachment, type RemoteAttachment } from '@xmtp/node-sdk';
 import { peerDownloads, serveBytes, startAttachmentEnv, waitFor, type AttachmentEnv } from './support.js';
 
 let env: AttachmentEnv;

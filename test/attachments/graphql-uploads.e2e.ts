@@ -2,7 +2,7 @@
 // id through the GraphQL mutation `sendAttachment`, shown in `Message.attachments`.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { MultiRemoteAttachment } from '@mailroom/xmtp';
+import type { MultiRemoteAttachment } from '@xmtp/node-sdk';
 import { AttachmentUploadSweeper } from '../../apps/gateway/src/modules/attachments/attachment-upload-sweeper.js';
 import type { AttachmentUploadView } from '../../apps/gateway/src/modules/attachments/attachment-uploads.service.js';
 import { bearer, createApiKey, signUpTenant } from '../support/factories.js';

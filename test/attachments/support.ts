@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { createTestClients, type TestClients } from '@mailroom/xmtp/testing';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { expect } from '@jest/globals';
-import { decryptAttachment, type DecodedMessage, type Dm, type MultiRemoteAttachment, type RemoteAttachment } from '@mailroom/xmtp';
+import { decryptAttachment, type DecodedMessage, type Dm, type MultiRemoteAttachment, type RemoteAttachment } from '@xmtp/node-sdk';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { bearer, createApiKey, signUpTenant } from '../support/factories.js';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';

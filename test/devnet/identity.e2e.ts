@@ -1,7 +1,8 @@
 // Conformance: identities, inbox lookup and installations, with real SDK clients against the devnet.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startDevnet, type Devnet } from '@mailroom/devnet';
-import { Client, eoaWallet } from '@mailroom/xmtp';
+import { eoaWallet } from '@mailroom/xmtp';
+import { Client } from '@xmtp/node-sdk';
 import { createTestClients, type TestClients } from '@mailroom/xmtp/testing';
 
 describe('devnet conformance: identity', () => {

@@ -3,7 +3,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startDevnet, type Devnet } from '@mailroom/devnet';
-import { decryptAttachment, encryptAttachment, SortDirection, type DecodedMessage, type RemoteAttachment } from '@mailroom/xmtp';
+import { SortDirection } from '@mailroom/xmtp';
+import { decryptAttachment, encryptAttachment, type DecodedMessage, type RemoteAttachment } from '@xmtp/node-sdk';
 import { createTestClients, type TestClients } from '@mailroom/xmtp/testing';
 import { call, rawXmtpClients, waitFor } from './support.js';
 

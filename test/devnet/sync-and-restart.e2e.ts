@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startDevnet, type Devnet } from '@mailroom/devnet';
-import { ConsentEntityType, ConsentState, type DecodedMessage } from '@mailroom/xmtp';
+import { ConsentEntityType, ConsentState } from '@mailroom/xmtp';
+import { type DecodedMessage } from '@xmtp/node-sdk';
 import { createTestClients, type TestClients } from '@mailroom/xmtp/testing';
 import { call, rawXmtpClients, waitFor } from './support.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Dm } from '@mailroom/xmtp';
+import type { Dm } from '@xmtp/node-sdk';
 import { LoaderServices } from '../../apps/gateway/src/modules/graphql/request-loaders.js';
 import { createApiKey, signUpTenant } from '../support/factories.js';
 import { startMessagingEnv, waitFor, type MessagingEnv } from '../messaging/support.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ContentType, Group, type Conversation, type Dm } from '@mailroom/xmtp';
+import { ContentType, Group, type Conversation, type Dm } from '@xmtp/node-sdk';
 import { sleep, startMessagingEnv, waitFor, type MessagingEnv } from './support.js';
 
 let env: MessagingEnv;

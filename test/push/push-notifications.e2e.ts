@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ReactionAction, ReactionSchema } from '@mailroom/xmtp';
+import { ReactionAction, ReactionSchema } from '@xmtp/node-sdk';
 import { createTestClients, type TestClients } from '@mailroom/xmtp/testing';
 import { verifyMailroomSignature } from '../../apps/gateway/src/modules/webhooks/signature.js';
 import { StreamSupervisor } from '../../apps/gateway/src/modules/realtime/stream-supervisor.js';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { startDevnet, type Devnet } from '@mailroom/devnet';
 import { createTestClients, type TestClients } from '@mailroom/xmtp/testing';
-import type { Dm } from '@mailroom/xmtp';
+import type { Dm } from '@xmtp/node-sdk';
 import { createPrismaClient, type PrismaClient } from '@mailroom/persistence';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { createApiKey, signUpTenant } from '../support/factories.js';

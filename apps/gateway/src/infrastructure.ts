@@ -13,7 +13,7 @@ import {
   PgAdvisoryIdentityLocks,
   startEmbeddedPostgres,
 } from '@mailroom/persistence';
-import { InstallationPool, pointSdkAt } from '@mailroom/xmtp';
+import { assertSdkInternalsMatch, InstallationPool, pointSdkAt } from '@mailroom/xmtp';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { loadOrCreateLocalSecret } from './local-secrets.js';
@@ -43,6 +43,7 @@ export interface StartedRuntime {
  * database was set up with. On failure, whatever already started is stopped.
  */
 export async function startRuntime(config: GatewayConfig, log: StartupLog): Promise<StartedRuntime> {
+  assertSdkInternalsMatch(); // before anything starts: the XMTP adapter refuses an SDK version it was not written for
   const stack: { name: string; stop: () => Promise<unknown> }[] = [];
   const stop = async () => {
     while (stack.length > 0) {

@@ -1,5 +1,4 @@
 export { sendContent, OUTGOING_CONTENT_TYPES, type OutgoingContent, type OutgoingContentType } from './outgoing-content.js';
 export { CONTENT_TYPE_FILTERS, CONTENT_TYPE_FILTER_NAMES, isContentTypeFilterName, type ContentTypeFilterName } from './content-type-filter.js';
 export { presentRawMessage, presentDecodedMessage, jsonSafe, type MessageView, type ContentTypeView, type DeliveryStatusName } from './message-view.js';
-export { findRawMessages } from './native-conversation.js';
 export { classifyXmtpError, type XmtpFailure } from './sdk-errors.js';

@@ -1,8 +1,6 @@
 export { InstallationPool } from './installation-pool.js';
 export { IdentityBrokenError, IdentityBusyError, IdentityLockLostError, PoolClosedError, type IdentityBrokenReason } from './errors.js';
-export { fetchIdentityUpdateCount, IDENTITY_UPDATES_LIMIT } from './identity-update-count.js';
 export { databaseFiles } from './database-files.js';
-export { closeClientDatabase } from './native-client.js';
 export type {
   IdentityKeys,
   IdentityKeysProvider,

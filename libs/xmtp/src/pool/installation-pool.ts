@@ -1,12 +1,10 @@
 import { ApiUrls, Client, getInboxIdForIdentifier, IdentifierKind, type ClientOptions } from '@xmtp/node-sdk';
 import { hexToBytes } from 'viem';
 import { disposableEoaSigner, ethereumIdentifier } from '../identity/disposable-signer.js';
-import { pointSdkAt } from '../sdk-endpoints.js';
+import { closeClientDatabase, fetchIdentityUpdateCount, IDENTITY_UPDATES_LIMIT, pointSdkAt } from '../sdk/sdk5-internals.js';
 import { databaseExists, deleteDatabaseFiles } from './database-files.js';
 import { IdentityBrokenError, IdentityBusyError, IdentityLockLostError, PoolClosedError } from './errors.js';
-import { fetchIdentityUpdateCount, IDENTITY_UPDATES_LIMIT } from './identity-update-count.js';
 import { KeyedSerialQueue } from './keyed-serial-queue.js';
-import { closeClientDatabase } from './native-client.js';
 import type {
   IdentityKeys,
   IdentityKeysProvider,

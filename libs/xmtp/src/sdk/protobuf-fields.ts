@@ -1,10 +1,5 @@
-// @xmtp/node-sdk 5.5.0 cannot count an inbox's identity updates (the inbox log the network caps at 256 entries), so
-// this asks the node's IdentityApi.GetIdentityUpdates from sequence 0 and counts the entries. The two messages
-// involved are small enough to encode by hand rather than vendoring the XMTP protos into this library.
-import { Client as GrpcClient, credentials } from '@grpc/grpc-js';
-
-export const IDENTITY_UPDATES_LIMIT = 256;
-const METHOD = '/xmtp.identity.api.v1.IdentityApi/GetIdentityUpdates';
+// The few protobuf wire-format pieces the identity-update count needs, encoded by hand rather than vendoring the
+// XMTP protos: GetIdentityUpdatesRequest out, the per-inbox update count of GetIdentityUpdatesResponse in.
 
 function varint(value: number): number[] {
   const bytes: number[] = [];
@@ -17,7 +12,7 @@ function varint(value: number): number[] {
 }
 
 /** GetIdentityUpdatesRequest { requests: [{ inbox_id, sequence_id: 0 }] } */
-function encodeRequest(inboxId: string): Buffer {
+export function encodeIdentityUpdatesRequest(inboxId: string): Buffer {
   const id = Buffer.from(inboxId, 'utf8');
   const inner = Buffer.from([0x0a, ...varint(id.length), ...id]); // field 1: inbox_id (sequence_id 0 is the default)
   return Buffer.from([0x0a, ...varint(inner.length), ...inner]); // field 1: requests
@@ -71,7 +66,7 @@ function* fields(buffer: Buffer): Generator<Field> {
 }
 
 /** Counts `updates` (field 2) in the response for `inboxId` (responses: field 1; inbox_id: field 1). */
-function countUpdates(response: Buffer, inboxId: string): number {
+export function countIdentityUpdates(response: Buffer, inboxId: string): number {
   for (const entry of fields(response)) {
     if (entry.number !== 1 || !entry.bytes) continue;
     let id: string | undefined;
@@ -83,27 +78,4 @@ function countUpdates(response: Buffer, inboxId: string): number {
     if (id === undefined || id === inboxId) return updates;
   }
   return 0;
-}
-
-/** The number of identity updates in an inbox's log on the node at `apiUrl` (http:// plaintext, https:// TLS). */
-export async function fetchIdentityUpdateCount(apiUrl: string, inboxId: string, timeoutMs = 10_000): Promise<number> {
-  const url = new URL(apiUrl);
-  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
-  const channel = url.protocol === 'https:' ? credentials.createSsl() : credentials.createInsecure();
-  const client = new GrpcClient(`${url.hostname}:${port}`, channel, { 'grpc.max_receive_message_length': 50 * 2 ** 20 });
-  try {
-    const response = await new Promise<Buffer>((resolve, reject) =>
-      client.makeUnaryRequest(
-        METHOD,
-        (request: Buffer) => request,
-        (bytes: Buffer) => bytes,
-        encodeRequest(inboxId),
-        { deadline: Date.now() + timeoutMs },
-        (error, value) => (error ? reject(error) : resolve(value!)),
-      ),
-    );
-    return countUpdates(response, inboxId);
-  } finally {
-    client.close();
-  }
 }

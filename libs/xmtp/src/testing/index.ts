@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, type ClientOptions } from '@xmtp/node-sdk';
-import { pointSdkAt } from '../sdk-endpoints.js';
+import { pointSdkAt } from '../sdk/sdk5-internals.js';
 import { eoaWallet, type EoaWallet } from '../signer.js';
 
 export interface TestClientsOptions {

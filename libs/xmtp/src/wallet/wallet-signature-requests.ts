@@ -1,9 +1,8 @@
-import { applySignatureRequest, revokeInstallationsSignatureRequest, type SignatureRequestHandle } from '@xmtp/node-bindings';
 import { ApiUrls, Client, IdentifierKind, type ClientOptions, type Identifier, type Signer, type XmtpEnv } from '@xmtp/node-sdk';
 import { hexToBytes, isAddress, recoverMessageAddress, type Hex } from 'viem';
 import { IdentityBusyError } from '../pool/errors.js';
 import type { InstallationPool } from '../pool/installation-pool.js';
-import { closeClientDatabase } from '../pool/native-client.js';
+import { applySignedRequest, closeClientDatabase, revokeInstallationsRequest, type SignatureRequest } from '../sdk/sdk5-internals.js';
 import type { IdentityLocks, PoolLogger } from '../pool/types.js';
 
 /** Who signs for a wallet-owned identity: an externally owned account, or a smart contract wallet (XIP-44) on a chain. */
@@ -65,7 +64,7 @@ interface Pending {
   /** Set for `create`: the unregistered client whose installation key the text names (holds the identity's lock). */
   client?: Client<unknown>;
   /** Set for `revoke`: the request built without a client. */
-  handle?: SignatureRequestHandle;
+  handle?: SignatureRequest;
   /** The signature the deferred signer hands to the SDK when it asks. */
   signature?: Uint8Array;
 }
@@ -161,9 +160,8 @@ export class WalletSignatureRequests {
   async beginRevoke(identityId: string, signer: WalletSignerRef, inboxId: string, installationIds: string[]): Promise<WalletRequestIssued> {
     if (this.#pending.get(identityId)?.kind === 'create') throw new WalletSignatureError('network_rejected', 'the identity still waits for its creation signature');
     this.#drop(identityId, true);
-    const handle = await revokeInstallationsSignatureRequest(
+    const handle = await revokeInstallationsRequest(
       this.#apiUrl(),
-      undefined,
       walletIdentifier(signer),
       inboxId,
       installationIds.map((id) => hexToBytes(`0x${id}`)),
@@ -206,7 +204,7 @@ export class WalletSignatureRequests {
       }
       const handle = pending.handle!;
       await addSignature(handle, pending.signer, signature);
-      await applySignatureRequest(this.#apiUrl(), undefined, handle);
+      await applySignedRequest(this.#apiUrl(), handle);
       this.#drop(identityId, true);
       return { kind: 'revoke', inboxId: pending.issued.inboxId, installationIds: pending.issued.installationIds };
     } catch (error) {
@@ -282,7 +280,7 @@ function walletIdentifier(signer: WalletSignerRef): Identifier {
   return { identifier: signer.address, identifierKind: IdentifierKind.Ethereum };
 }
 
-async function addSignature(handle: SignatureRequestHandle, signer: WalletSignerRef, signature: Uint8Array): Promise<void> {
+async function addSignature(handle: SignatureRequest, signer: WalletSignerRef, signature: Uint8Array): Promise<void> {
   if (signer.kind === 'scw') await handle.addScwSignature(walletIdentifier(signer), signature, signer.chainId);
   else await handle.addEcdsaSignature(signature);
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { tenantScope, type Identity, type TenantScope } from '@mailroom/persistence';
-import { ConsentEntityType, ConsentState, IdentifierKind, type Client } from '@mailroom/xmtp';
+import { ConsentEntityType, ConsentState, IdentifierKind, type XmtpSession } from '@mailroom/xmtp';
 import { DomainError, ErrorCode } from '../../common/errors/index.js';
 import { ConversationsService } from '../conversations/conversations.service.js';
 import type { MailroomEvent } from '../events/mailroom-event.js';
@@ -242,7 +242,7 @@ export class BroadcastRunner implements OnApplicationBootstrap, OnModuleDestroy 
   }
 }
 
-async function inboxExists(client: Client<unknown>, inboxId: string): Promise<boolean> {
+async function inboxExists(client: XmtpSession<unknown>, inboxId: string): Promise<boolean> {
   try {
     const [state] = await client.preferences.fetchInboxStates([inboxId]);
     return !!state && state.installations.length > 0;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Identity, TenantScope } from '@mailroom/persistence';
-import { Group, type Client, type Conversation } from '@mailroom/xmtp';
+import { XmtpGroup, type XmtpConversation, type XmtpSession } from '@mailroom/xmtp';
 import { DomainError, ErrorCode } from '../../common/errors/index.js';
 import { IdentitiesService } from '../identities/identities.service.js';
 import { IdentityHosting } from '../identities/identity-hosting.js';
@@ -50,7 +50,7 @@ export class ConversationAccess {
     return row;
   }
 
-  async withClient<T>(scope: TenantScope, identityId: string, work: (client: Client<unknown>) => Promise<T> | T, options: AccessOptions = {}): Promise<T> {
+  async withClient<T>(scope: TenantScope, identityId: string, work: (client: XmtpSession<unknown>) => Promise<T> | T, options: AccessOptions = {}): Promise<T> {
     const row = await this.identity(scope, identityId);
     return this.hosting.use(row, work, options);
   }
@@ -59,7 +59,7 @@ export class ConversationAccess {
     scope: TenantScope,
     identityId: string,
     conversationId: string,
-    work: (conversation: Conversation<unknown>, client: Client<unknown>) => Promise<T> | T,
+    work: (conversation: XmtpConversation<unknown>, client: XmtpSession<unknown>) => Promise<T> | T,
     options: AccessOptions = {},
   ): Promise<T> {
     const id = conversationId.toLowerCase();
@@ -85,7 +85,7 @@ export class ConversationAccess {
     scope: TenantScope,
     identityId: string,
     conversationId: string,
-    work: (group: Group<unknown>, client: Client<unknown>) => Promise<T> | T,
+    work: (group: XmtpGroup<unknown>, client: XmtpSession<unknown>) => Promise<T> | T,
     options: AccessOptions = {},
   ): Promise<T> {
     return this.withConversation(
@@ -93,7 +93,7 @@ export class ConversationAccess {
       identityId,
       conversationId,
       (conversation, client) => {
-        if (!(conversation instanceof Group)) {
+        if (!(conversation instanceof XmtpGroup)) {
           throw new DomainError(ErrorCode.Conflict, `Conversation ${conversationId} is a DM; this operation needs a group.`);
         }
         return work(conversation, client);

@@ -1,4 +1,4 @@
-import type { Client, Conversation } from '@mailroom/xmtp';
+import type { XmtpConversation, XmtpSession } from '@mailroom/xmtp';
 
 const HANDLES_PER_CLIENT = 1_000;
 
@@ -8,9 +8,9 @@ const HANDLES_PER_CLIENT = 1_000;
  * kept (a miss may be a conversation that arrives with the next sync).
  */
 export class ConversationHandles {
-  private readonly byClient = new WeakMap<Client<unknown>, Map<string, Conversation<unknown>>>();
+  private readonly byClient = new WeakMap<XmtpSession<unknown>, Map<string, XmtpConversation<unknown>>>();
 
-  async find(client: Client<unknown>, conversationId: string): Promise<Conversation<unknown> | undefined> {
+  async find(client: XmtpSession<unknown>, conversationId: string): Promise<XmtpConversation<unknown> | undefined> {
     let handles = this.byClient.get(client);
     const cached = handles?.get(conversationId);
     if (cached) {

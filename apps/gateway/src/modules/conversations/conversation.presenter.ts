@@ -1,4 +1,4 @@
-import { ConsentState, Dm, Group, GroupPermissionsOptions, PermissionLevel, type Conversation, type GroupMember } from '@mailroom/xmtp';
+import { ConsentState, GroupPermissionsOptions, PermissionLevel, XmtpDm, XmtpGroup, type XmtpConversation, type XmtpGroupMember } from '@mailroom/xmtp';
 
 export type ConsentName = 'allowed' | 'denied' | 'unknown';
 export const CONSENT_NAMES: readonly ConsentName[] = ['allowed', 'denied', 'unknown'];
@@ -44,7 +44,7 @@ const PERMISSIONS = {
   [GroupPermissionsOptions.CustomPolicy]: 'custom',
 } as const;
 
-export function presentConversation(conversation: Conversation<unknown>): ConversationView {
+export function presentConversation(conversation: XmtpConversation<unknown>): ConversationView {
   const common = {
     id: conversation.id,
     consent: consentName(conversation.consentState()),
@@ -53,8 +53,8 @@ export function presentConversation(conversation: Conversation<unknown>): Conver
     createdAt: new Date(Number(conversation.createdAtNs / 1_000_000n)).toISOString(),
     createdAtNs: conversation.createdAtNs.toString(),
   };
-  if (conversation instanceof Dm) return { ...common, type: 'dm', peerInboxId: conversation.peerInboxId };
-  const group = conversation as Group<unknown>;
+  if (conversation instanceof XmtpDm) return { ...common, type: 'dm', peerInboxId: conversation.peerInboxId };
+  const group = conversation as XmtpGroup<unknown>;
   return {
     ...common,
     type: 'group',
@@ -68,7 +68,7 @@ export function presentConversation(conversation: Conversation<unknown>): Conver
   };
 }
 
-export function presentMember(member: GroupMember): MemberView {
+export function presentMember(member: XmtpGroupMember): MemberView {
   return {
     inboxId: member.inboxId,
     addresses: member.accountIdentifiers.map((i) => i.identifier),

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { TenantScope } from '@mailroom/persistence';
-import { classifyXmtpError, ConversationType, Group, GroupPermissionsOptions, type Client, type Conversation } from '@mailroom/xmtp';
+import { classifyXmtpError, ConversationType, GroupPermissionsOptions, XmtpGroup, type XmtpConversation, type XmtpSession } from '@mailroom/xmtp';
 import { DomainError, ErrorCode, type FieldProblem } from '../../common/errors/index.js';
 import { ConversationAccess } from './conversation-access.js';
 import {
@@ -283,12 +283,12 @@ export class ConversationsService {
     return parsePeers(values, field);
   }
 
-  private async resolveOne(client: Client<unknown>, peer: PeerRef, field: string): Promise<string> {
+  private async resolveOne(client: XmtpSession<unknown>, peer: PeerRef, field: string): Promise<string> {
     return (await this.resolveAll(client, [peer], field, false))[0]!;
   }
 
   /** Addresses → inbox ids (one lookup each, in parallel); inbox ids are checked to exist on the network. */
-  private async resolveAll(client: Client<unknown>, peers: PeerRef[], field: string, indexed = true): Promise<string[]> {
+  private async resolveAll(client: XmtpSession<unknown>, peers: PeerRef[], field: string, indexed = true): Promise<string[]> {
     const problems: FieldProblem[] = [];
     const fieldOf = (i: number) => (indexed ? `${field}.${i}` : field);
     const resolved = await Promise.all(
@@ -348,7 +348,7 @@ function checkMetadata(input: GroupMetadataInput): void {
 }
 
 /** Syncs one conversation; a group the identity left can no longer sync, and its stored state is still readable. */
-export async function syncUnlessInactive(conversation: Conversation<unknown>): Promise<void> {
+export async function syncUnlessInactive(conversation: XmtpConversation<unknown>): Promise<void> {
   try {
     await conversation.sync();
   } catch (error) {
@@ -357,8 +357,8 @@ export async function syncUnlessInactive(conversation: Conversation<unknown>): P
 }
 
 /** 409 once the identity left the group (or asked to, or was removed). */
-export function assertMember(conversation: Conversation<unknown>): void {
-  if (!conversation.isActive || (conversation instanceof Group && conversation.isPendingRemoval())) {
+export function assertMember(conversation: XmtpConversation<unknown>): void {
+  if (!conversation.isActive || (conversation instanceof XmtpGroup && conversation.isPendingRemoval())) {
     throw new DomainError(ErrorCode.Conflict, `The identity has left conversation ${conversation.id}.`);
   }
 }

@@ -1,4 +1,4 @@
-import { IdentifierKind, type Identifier } from '@mailroom/xmtp';
+import { IdentifierKind, type XmtpIdentifier } from '@mailroom/xmtp';
 import { DomainError, ErrorCode, type FieldProblem } from '../../common/errors/index.js';
 
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
@@ -15,7 +15,7 @@ export function isInboxId(value: unknown): value is string {
   return typeof value === 'string' && INBOX_ID.test(value);
 }
 
-export function addressIdentifier(address: string): Identifier {
+export function addressIdentifier(address: string): XmtpIdentifier {
   return { identifier: address.toLowerCase(), identifierKind: IdentifierKind.Ethereum };
 }
 

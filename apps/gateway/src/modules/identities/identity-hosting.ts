@@ -7,11 +7,11 @@ import {
   databaseFiles,
   IdentityBrokenError,
   IdentityBusyError,
-  type Client,
   type IdentityKeys,
   type IdentityRef,
   type InboxStateSummary,
   type RegisteredInstallation,
+  type XmtpSession,
 } from '@mailroom/xmtp';
 import { DomainError, ErrorCode } from '../../common/errors/index.js';
 import { IdentityWriteBudget } from '../../common/rate-limit/index.js';
@@ -80,7 +80,7 @@ export class IdentityHosting {
   }
 
   /** Runs `fn` with the identity's live client (activated from its database when needed). */
-  async use<T>(row: Identity, fn: (client: Client<unknown>) => Promise<T> | T, options?: { write?: boolean }): Promise<T> {
+  async use<T>(row: Identity, fn: (client: XmtpSession<unknown>) => Promise<T> | T, options?: { write?: boolean }): Promise<T> {
     await this.budget.spend(row.id, options?.write ? 'write' : 'read');
     return this.guard(row, () => this.runtime.pool.use(this.refOf(row), () => this.open(row), fn, options));
   }

@@ -3,16 +3,16 @@ import type { TenantScope } from '@mailroom/persistence';
 import {
   CONTENT_TYPE_FILTER_NAMES,
   CONTENT_TYPE_FILTERS,
-  SortDirection,
   findRawMessages,
   isContentTypeFilterName,
   presentDecodedMessage,
   presentRawMessage,
   sendContent,
-  type Client,
-  type DecodedMessage,
-  type Message,
+  SortDirection,
   type MessageView,
+  type RawMessage,
+  type XmtpDecodedMessage,
+  type XmtpSession,
 } from '@mailroom/xmtp';
 import { DomainError, ErrorCode } from '../../common/errors/index.js';
 import { ConversationAccess } from '../conversations/conversation-access.js';
@@ -117,7 +117,7 @@ export class MessagesService {
   }
 }
 
-function present(client: Client<unknown>, raw: Message, decoded: DecodedMessage<unknown> | undefined): MessageView {
+function present(client: XmtpSession<unknown>, raw: RawMessage, decoded: XmtpDecodedMessage<unknown> | undefined): MessageView {
   if (decoded || raw.content.type?.authorityId !== XMTP_AUTHORITY) return presentRawMessage(raw, decoded);
   return presentRawMessage(raw, client.conversations.getMessageById(raw.id));
 }

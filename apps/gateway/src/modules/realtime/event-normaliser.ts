@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ConsentEntityType, presentDecodedMessage, type Consent, type Conversation, type DecodedMessage } from '@mailroom/xmtp';
+import { ConsentEntityType, presentDecodedMessage, type XmtpConsent, type XmtpConversation, type XmtpDecodedMessage } from '@mailroom/xmtp';
 import { consentName, presentConversation } from '../conversations/conversation.presenter.js';
 import type { MailroomEvent } from '../events/mailroom-event.js';
 
@@ -19,7 +19,7 @@ export interface ConsentChange {
 const isoOfNs = (ns: bigint) => new Date(Number(ns / 1_000_000n)).toISOString();
 
 /** A message event; its id is the XMTP message id, so every replay of it dedupes. */
-export function messageEvent(owner: EventOwner, message: DecodedMessage<unknown>): MailroomEvent {
+export function messageEvent(owner: EventOwner, message: XmtpDecodedMessage<unknown>): MailroomEvent {
   const view = presentDecodedMessage(message);
   return {
     id: message.id,
@@ -32,7 +32,7 @@ export function messageEvent(owner: EventOwner, message: DecodedMessage<unknown>
 }
 
 /** A new conversation of the identity; the id is derived from the conversation (one per identity and conversation). */
-export function conversationEvent(owner: EventOwner, conversation: Conversation<unknown>): MailroomEvent {
+export function conversationEvent(owner: EventOwner, conversation: XmtpConversation<unknown>): MailroomEvent {
   const view = presentConversation(conversation);
   return {
     id: derivedId('conversation.created', owner.identityId, conversation.id),
@@ -48,7 +48,7 @@ export function conversationEvent(owner: EventOwner, conversation: Conversation<
  * A consent change. Consent records carry no time of their own, so the id includes when the gateway observed the
  * change: the same stream value dedupes, a later flip back to the same state is a new event.
  */
-export function consentEvent(owner: EventOwner, consent: Consent, observedAt: Date): MailroomEvent {
+export function consentEvent(owner: EventOwner, consent: XmtpConsent, observedAt: Date): MailroomEvent {
   const change: ConsentChange = {
     entityType: consent.entityType === ConsentEntityType.InboxId ? 'inbox' : 'conversation',
     entity: consent.entity,

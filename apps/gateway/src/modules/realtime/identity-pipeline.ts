@@ -2,11 +2,11 @@ import {
   ConsentState,
   GroupMessageKind,
   SortDirection,
-  type AsyncStreamProxy,
-  type Client,
-  type Consent,
-  type Conversation,
-  type DecodedMessage,
+  type XmtpConsent,
+  type XmtpConversation,
+  type XmtpDecodedMessage,
+  type XmtpSession,
+  type XmtpStream,
 } from '@mailroom/xmtp';
 import type { Identity } from '@mailroom/persistence';
 import { conversationEvent, consentEvent, messageEvent, type EventOwner } from './event-normaliser.js';
@@ -18,7 +18,7 @@ const NEW_CONVERSATION_CATCH_UP_MS = 750;
 
 export interface PipelineDeps {
   /** Runs `fn` with the identity's live client (IdentityHosting.use). */
-  use<T>(row: Identity, fn: (client: Client<unknown>) => Promise<T>, options?: { write?: boolean }): Promise<T>;
+  use<T>(row: Identity, fn: (client: XmtpSession<unknown>) => Promise<T>, options?: { write?: boolean }): Promise<T>;
   readonly logger: { warn(obj: object, msg: string): void; debug(obj: object, msg: string): void };
   /** SDK stream retries before the stream is given up (then the pipeline ends and the supervisor restarts it). */
   readonly streamRetryAttempts: number;
@@ -29,7 +29,7 @@ export interface PipelineDeps {
   onStreamRestarted?(): void;
 }
 
-type Item = { kind: 'message'; value: DecodedMessage<unknown> } | { kind: 'conversation'; value: Conversation<unknown> } | { kind: 'consent'; value: Consent[] };
+type Item = { kind: 'message'; value: XmtpDecodedMessage<unknown> } | { kind: 'conversation'; value: XmtpConversation<unknown> } | { kind: 'consent'; value: XmtpConsent[] };
 
 /**
  * One identity's live event session in the process that owns it: streams (all messages, new conversations,
@@ -38,7 +38,7 @@ type Item = { kind: 'message'; value: DecodedMessage<unknown> } | { kind: 'conve
  * reconciliation timer; the event log's dedupe makes overlaps harmless.
  */
 export class IdentityPipeline {
-  readonly #streams: AsyncStreamProxy<unknown>[] = [];
+  readonly #streams: XmtpStream<unknown>[] = [];
   #owner: EventOwner | undefined;
   #buffer: Item[] | undefined = [];
   #stopped = false;
@@ -144,7 +144,7 @@ export class IdentityPipeline {
     this.lastCatchUpMs = performance.now() - started;
   }
 
-  async #openStreams(client: Client<unknown>): Promise<void> {
+  async #openStreams(client: XmtpSession<unknown>): Promise<void> {
     const options = (label: string) => ({
       disableSync: true,
       retryAttempts: this.deps.streamRetryAttempts,
@@ -161,13 +161,13 @@ export class IdentityPipeline {
     const messages = await client.conversations.streamAllMessages({ ...options('messages'), consentStates: VISIBLE });
     const conversations = await client.conversations.stream(options('conversations'));
     const consent = await client.preferences.streamConsent(options('consent'));
-    this.#streams.push(messages as AsyncStreamProxy<unknown>, conversations as AsyncStreamProxy<unknown>, consent as AsyncStreamProxy<unknown>);
+    this.#streams.push(messages as XmtpStream<unknown>, conversations as XmtpStream<unknown>, consent as XmtpStream<unknown>);
     this.#drain('messages', messages, (value) => ({ kind: 'message', value }));
     this.#drain('conversations', conversations, (value) => ({ kind: 'conversation', value }));
     this.#drain('consent', consent, (value) => ({ kind: 'consent', value }));
   }
 
-  #drain<V>(label: string, stream: AsyncStreamProxy<V>, wrap: (value: V) => Item): void {
+  #drain<V>(label: string, stream: XmtpStream<V>, wrap: (value: V) => Item): void {
     void (async () => {
       try {
         for await (const value of stream) {

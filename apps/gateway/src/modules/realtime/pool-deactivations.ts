@@ -1,6 +1,6 @@
-import type { Client } from '@mailroom/xmtp';
+import type { XmtpSession } from '@mailroom/xmtp';
 
-export type DeactivationListener = (identityId: string, client: Client<unknown>) => void;
+export type DeactivationListener = (identityId: string, client: XmtpSession<unknown>) => void;
 
 /**
  * Fans the installation pool's single `onDeactivate` callback out to listeners (the realtime pipeline stops an
@@ -9,7 +9,7 @@ export type DeactivationListener = (identityId: string, client: Client<unknown>)
 export class PoolDeactivations {
   readonly #listeners = new Set<DeactivationListener>();
 
-  notify(identityId: string, client: Client<unknown>): void {
+  notify(identityId: string, client: XmtpSession<unknown>): void {
     for (const listener of this.#listeners) listener(identityId, client);
   }
 

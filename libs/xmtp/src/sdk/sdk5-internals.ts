@@ -1,0 +1,202 @@
+// Everything Mailroom does below @xmtp/node-sdk's public API lives in this file, and nowhere else: it patches the SDK's
+// endpoint tables, reaches the bindings objects the SDK keeps private, calls bindings functions the SDK does not
+// export, and talks to the node's identity API directly. Each of these was written against, and only holds for,
+// the versions below. `assertSdkInternalsMatch()` runs at gateway start and refuses any other installed version,
+// so an SDK upgrade fails loudly at start instead of misbehaving at runtime.
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { Client as GrpcClient, credentials } from '@grpc/grpc-js';
+import {
+  applySignatureRequest,
+  Client as NativeClient,
+  Conversation as NativeConversation,
+  revokeInstallationsSignatureRequest,
+  type Identifier as NativeIdentifier,
+  type ListMessagesOptions,
+  type Message,
+  type SignatureRequestHandle,
+} from '@xmtp/node-bindings';
+import { ApiUrls, HistorySyncUrls, type Client, type Conversation, type XmtpEnv } from '@xmtp/node-sdk';
+import { countIdentityUpdates, encodeIdentityUpdatesRequest } from './protobuf-fields.js';
+
+/** The package versions this file was written for. */
+export const SDK_INTERNALS_WRITTEN_FOR = { '@xmtp/node-sdk': '5.5.0', '@xmtp/node-bindings': '1.9.1' } as const;
+
+export type SdkPackage = keyof typeof SDK_INTERNALS_WRITTEN_FOR;
+export type InstalledSdkVersions = Record<SdkPackage, string>;
+
+export class SdkVersionMismatchError extends Error {
+  constructor(readonly mismatches: Array<{ pkg: SdkPackage; installed: string; expected: string }>) {
+    super(
+      mismatches.map(({ pkg, installed, expected }) => `${pkg} ${installed} is installed, but Mailroom's XMTP adapter (libs/xmtp/src/sdk/sdk5-internals.ts) was written for ${expected}`).join('; ') +
+        '. It reaches below the SDK\'s public API, so it refuses to run on another version: install the version it names, or port the adapter.',
+    );
+    this.name = 'SdkVersionMismatchError';
+  }
+}
+
+/** The versions of the SDK packages this process loads (read from their package.json files). */
+export function installedSdkVersions(): InstalledSdkVersions {
+  const require = createRequire(import.meta.url);
+  const sdkManifest = require.resolve('@xmtp/node-sdk/package.json');
+  // The bindings do not export their package.json; resolve them from the SDK, as the SDK loads them.
+  const bindingsEntry = createRequire(sdkManifest).resolve('@xmtp/node-bindings');
+  const bindingsManifest = path.join(path.dirname(bindingsEntry), '..', 'package.json');
+  return {
+    '@xmtp/node-sdk': (require(sdkManifest) as { version: string }).version,
+    '@xmtp/node-bindings': (require(bindingsManifest) as { version: string }).version,
+  };
+}
+
+/** Throws SdkVersionMismatchError unless every SDK package is at the exact version this file was written for. */
+export function assertSdkVersions(installed: InstalledSdkVersions): void {
+  const mismatches = (Object.keys(SDK_INTERNALS_WRITTEN_FOR) as SdkPackage[])
+    .filter((pkg) => installed[pkg] !== SDK_INTERNALS_WRITTEN_FOR[pkg])
+    .map((pkg) => ({ pkg, installed: installed[pkg], expected: SDK_INTERNALS_WRITTEN_FOR[pkg] }));
+  if (mismatches.length > 0) throw new SdkVersionMismatchError(mismatches);
+}
+
+let checked = false;
+
+/** Checks the installed SDK once per process; call it before creating any client. */
+export function assertSdkInternalsMatch(): void {
+  if (checked) return;
+  assertSdkVersions(installedSdkVersions());
+  checked = true;
+}
+
+// ---- endpoints: the SDK's per-env URL tables ----
+
+export interface SdkEndpoints {
+  apiUrl: string;
+  historySyncUrl?: string;
+}
+
+/**
+ * Points the SDK's `env` at a node. `Client.create`'s pre-create inbox lookup and the static helpers
+ * (`Client.canMessage`, `fetchInboxStates`, `revokeInstallations`, …) read `ApiUrls[env]` and ignore the
+ * `apiUrl` option, so the per-env table itself has to change. Call before creating any client.
+ * Affects the whole process: every client of that env talks to this node afterwards.
+ */
+export function pointSdkAt(apiUrl: string, env: XmtpEnv = 'local', historySyncUrl?: string): void {
+  assertSdkInternalsMatch();
+  const url = new URL(apiUrl); // throws on a malformed URL before anything is changed
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`XMTP API URL must be http(s): ${apiUrl}`);
+  (ApiUrls as Record<XmtpEnv, string>)[env] = apiUrl.replace(/\/+$/, '');
+  if (historySyncUrl !== undefined) (HistorySyncUrls as Record<XmtpEnv, string>)[env] = historySyncUrl;
+}
+
+/** The endpoints the SDK currently uses for `env`. */
+export function sdkEndpoints(env: XmtpEnv = 'local'): SdkEndpoints {
+  return { apiUrl: ApiUrls[env], historySyncUrl: HistorySyncUrls[env] };
+}
+
+// ---- the bindings objects the SDK keeps private ----
+// The SDK's `libxmtpVersion` getter (client) and `id` getter (conversation) call one bindings method synchronously on
+// the private bindings object, so a wrapper on that prototype method observes which bindings object belongs to an SDK
+// object.
+
+let observedClient: NativeClient | undefined;
+let observedConversation: NativeConversation | undefined;
+let hooked = false;
+
+function hookBindings(): void {
+  if (hooked) return;
+  const libxmtpVersion = NativeClient.prototype.libxmtpVersion;
+  NativeClient.prototype.libxmtpVersion = function (this: NativeClient): string {
+    observedClient = this;
+    return libxmtpVersion.call(this);
+  };
+  const id = NativeConversation.prototype.id;
+  NativeConversation.prototype.id = function (this: NativeConversation): string {
+    observedConversation = this;
+    return id.call(this);
+  };
+  hooked = true;
+}
+
+function nativeClientOf(client: Client<unknown>): NativeClient {
+  hookBindings();
+  observedClient = undefined;
+  void client.libxmtpVersion;
+  const native = observedClient as NativeClient | undefined;
+  observedClient = undefined;
+  if (!native) throw new Error('could not reach the native XMTP client (SDK internals changed?)');
+  return native;
+}
+
+function nativeConversationOf(conversation: Conversation<unknown>): NativeConversation {
+  hookBindings();
+  observedConversation = undefined;
+  void conversation.id;
+  const native = observedConversation as NativeConversation | undefined;
+  observedConversation = undefined;
+  if (!native) throw new Error('could not reach the native XMTP conversation (SDK internals changed?)');
+  return native;
+}
+
+/**
+ * Closes the client's database connections now, so the file is no longer open in this process once its lock is
+ * released (node-sdk 5.5 has no Client.close(); the native client otherwise lives until garbage collection). Later
+ * calls through this client fail ("Pool needs to reconnect"), which is what an evicted or fenced client should do.
+ */
+export function closeClientDatabase(client: Client<unknown>): void {
+  nativeClientOf(client).releaseDbConnection();
+}
+
+export type RawMessageQuery = ListMessagesOptions;
+export type RawMessage = Message;
+
+/**
+ * Every stored message of the conversation (reactions, read receipts and unknown types included), undecoded. The
+ * SDK's decoded listing folds reactions into their parent and hides read receipts and the bytes of unknown types.
+ */
+export function findRawMessages(conversation: Conversation<unknown>, options: RawMessageQuery): Promise<RawMessage[]> {
+  return nativeConversationOf(conversation).findMessages(options);
+}
+
+// ---- signature requests without a client (bindings functions the SDK does not export) ----
+
+export type SignatureRequest = SignatureRequestHandle;
+
+/** A request to revoke installations of an inbox; the wallet signs its `signatureText()`. */
+export function revokeInstallationsRequest(apiUrl: string, identifier: NativeIdentifier, inboxId: string, installationIds: Uint8Array[]): Promise<SignatureRequest> {
+  return revokeInstallationsSignatureRequest(apiUrl, undefined, identifier, inboxId, installationIds);
+}
+
+/** Publishes a signed request to the node at `apiUrl`. */
+export function applySignedRequest(apiUrl: string, request: SignatureRequest): Promise<void> {
+  return applySignatureRequest(apiUrl, undefined, request);
+}
+
+// ---- the node's identity API, which the SDK does not expose ----
+
+/** The network caps an inbox's identity-update log at this many entries. */
+export const IDENTITY_UPDATES_LIMIT = 256;
+const GET_IDENTITY_UPDATES = '/xmtp.identity.api.v1.IdentityApi/GetIdentityUpdates';
+
+/**
+ * The number of identity updates in an inbox's log on the node at `apiUrl` (http:// plaintext, https:// TLS): node-sdk
+ * 5.5.0 cannot count them, so this asks IdentityApi.GetIdentityUpdates from sequence 0 and counts the entries.
+ */
+export async function fetchIdentityUpdateCount(apiUrl: string, inboxId: string, timeoutMs = 10_000): Promise<number> {
+  const url = new URL(apiUrl);
+  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+  const channel = url.protocol === 'https:' ? credentials.createSsl() : credentials.createInsecure();
+  const client = new GrpcClient(`${url.hostname}:${port}`, channel, { 'grpc.max_receive_message_length': 50 * 2 ** 20 });
+  try {
+    const response = await new Promise<Buffer>((resolve, reject) =>
+      client.makeUnaryRequest(
+        GET_IDENTITY_UPDATES,
+        (request: Buffer) => request,
+        (bytes: Buffer) => bytes,
+        encodeIdentityUpdatesRequest(inboxId),
+        { deadline: Date.now() + timeoutMs },
+        (error, value) => (error ? reject(error) : resolve(value!)),
+      ),
+    );
+    return countIdentityUpdates(response, inboxId);
+  } finally {
+    client.close();
+  }
+}
