@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { PrismaClient, tenantScope, type Prisma } from '@mailroom/persistence';
 import { DomainError, ErrorCode } from '../../common/errors/index.js';
 import { GATEWAY_RUNTIME, type GatewayRuntime } from '../../runtime.js';
@@ -39,7 +39,7 @@ interface SignupInput {
  * (any answer that signs in reveals it, at the latest on the next login).
  */
 @Injectable()
-export class SignupService {
+export class SignupService implements OnModuleInit {
   constructor(
     @Inject(GATEWAY_RUNTIME) private readonly runtime: GatewayRuntime,
     private readonly prisma: PrismaClient,
@@ -50,6 +50,15 @@ export class SignupService {
     private readonly throttle: AuthThrottle,
     private readonly mail: AdminMail,
   ) {}
+
+  onModuleInit(): void {
+    const { nodeEnv, auth } = this.runtime.config;
+    if (nodeEnv === 'production' && auth.signupEnabled && !auth.emailVerification) {
+      new Logger(SignupService.name).warn(
+        'Public signup answers 409 for an email that has an account, so it reveals which do: set ADMIN_EMAIL_VERIFICATION=true (with a mailer) or SIGNUP_ENABLED=false.',
+      );
+    }
+  }
 
   async signup(input: SignupInput, clientIp: string): Promise<SignupResult | SignupPending> {
     if (!this.runtime.config.auth.signupEnabled) {
