@@ -34,7 +34,7 @@ beforeAll(async () => {
   database = await createTestDatabase();
   gateway = await startTestGateway({ DATABASE_URL: database.url });
   const tenant = await signUpTenant(gateway);
-  key = (await createApiKey(gateway, tenant.adminToken, ['identities'])).key;
+  key = (await createApiKey(gateway, tenant.adminToken, ['identities', 'messages'])).key;
   peers = await createTestClients(gateway.runtime.xmtp.apiUrl, 1);
 });
 
