@@ -5,6 +5,7 @@ import { IdempotencyModule } from './common/idempotency/index.js';
 import { RateLimitModule } from './common/rate-limit/index.js';
 import { ApplicationModule } from './application/index.js';
 import { DataModule } from './data/index.js';
+import { SystemRepositoriesModule } from './system/index.js';
 import { createLoggingModule } from './common/logging/logging.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { MetricsModule } from './modules/metrics/metrics.module.js';
@@ -54,6 +55,7 @@ export class AppModule {
       imports: [
         RuntimeModule.forRoot(runtime),
         DataModule,
+        SystemRepositoriesModule,
         createLoggingModule(runtime.config.log.level),
         MetricsModule,
         HealthModule,

@@ -36,3 +36,11 @@ export function clientFor(prisma: PrismaClient, tx: Transaction | Prisma.Transac
 export function isUniqueViolation(error: unknown): boolean {
   return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
 }
+
+/**
+ * Hands a transaction to code not yet on repositories (auth/**, which still takes a Prisma transaction client).
+ * Remove once those services take a `Transaction`.
+ */
+export function legacyPrismaTransaction(tx: Transaction): Prisma.TransactionClient {
+  return tx as unknown as Prisma.TransactionClient;
+}

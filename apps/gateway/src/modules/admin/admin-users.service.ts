@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { Prisma, PrismaClient, scopedWhere, type AdminRole, type AdminUser, type TenantScope } from '@mailroom/persistence';
+import type { AdminRole, AdminUser, TenantScope } from '@mailroom/persistence';
 import type { AdminPrincipal } from '../../common/auth/index.js';
 import { DomainError, ErrorCode } from '../../common/errors/index.js';
 import { AuditService } from '../audit/audit.service.js';
+import { UnitOfWork, type Transaction } from '../../data/index.js';
+import { AdminUserRepository } from './admin-user.repository.js';
 
 export interface AdminUserView {
   id: string;
@@ -11,8 +13,6 @@ export interface AdminUserView {
   createdAt: string;
   lastLoginAt: string | null;
 }
-
-type Tx = Prisma.TransactionClient;
 
 /** Only an owner may grant the owner role or act on an owner. */
 export function assertMayManage(actor: AdminPrincipal, roles: readonly AdminRole[]): void {
@@ -25,25 +25,23 @@ export function assertMayManage(actor: AdminPrincipal, roles: readonly AdminRole
 @Injectable()
 export class AdminUsersService {
   constructor(
-    private readonly prisma: PrismaClient,
+    private readonly admins: AdminUserRepository,
+    private readonly unitOfWork: UnitOfWork,
     private readonly audit: AuditService,
   ) {}
 
   async list(scope: TenantScope): Promise<{ items: AdminUserView[]; nextCursor: null }> {
-    const rows = await this.prisma.adminUser.findMany({
-      where: scopedWhere<Prisma.AdminUserWhereInput>(scope),
-      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-    });
+    const rows = await this.admins.list(scope);
     return { items: rows.map(toView), nextCursor: null };
   }
 
   async changeRole(scope: TenantScope, actor: AdminPrincipal, id: string, role: AdminRole): Promise<AdminUserView> {
-    return this.prisma.$transaction(async (tx) => {
+    return this.unitOfWork.run(async (tx) => {
       const target = await this.lockTarget(tx, scope, id);
       assertMayManage(actor, [target.role, role]);
       if (target.role === role) return toView(target);
       if (target.role === 'owner') await this.assertAnotherOwner(tx, scope, target.id);
-      const updated = await tx.adminUser.update({ where: { id: target.id }, data: { role } });
+      const updated = await this.admins.changeRole(scope, target.id, role, tx);
       await this.audit.record(
         scope,
         { actor, action: 'admin.role_changed', targetType: 'admin_user', targetId: target.id, metadata: { from: target.role, to: role } },
@@ -54,11 +52,11 @@ export class AdminUsersService {
   }
 
   async remove(scope: TenantScope, actor: AdminPrincipal, id: string): Promise<void> {
-    await this.prisma.$transaction(async (tx) => {
+    await this.unitOfWork.run(async (tx) => {
       const target = await this.lockTarget(tx, scope, id);
       assertMayManage(actor, [target.role]);
       if (target.role === 'owner') await this.assertAnotherOwner(tx, scope, target.id);
-      await tx.adminUser.delete({ where: { id: target.id } });
+      await this.admins.remove(scope, target.id, tx);
       await this.audit.record(
         scope,
         { actor, action: 'admin.removed', targetType: 'admin_user', targetId: target.id, metadata: { email: target.email, role: target.role } },
@@ -71,15 +69,15 @@ export class AdminUsersService {
    * Reads the target and locks the tenant's admin rows, so two concurrent demotions cannot both pass the
    * last-owner check.
    */
-  private async lockTarget(tx: Tx, scope: TenantScope, id: string): Promise<AdminUser> {
-    await tx.$queryRaw`SELECT id FROM admin_users WHERE tenant_id = ${scope.tenantId}::uuid FOR UPDATE`;
-    const target = await tx.adminUser.findFirst({ where: scopedWhere<Prisma.AdminUserWhereInput>(scope, { id }) });
+  private async lockTarget(tx: Transaction, scope: TenantScope, id: string): Promise<AdminUser> {
+    await this.admins.lockAll(scope, tx);
+    const target = await this.admins.find(scope, id, tx);
     if (!target) throw new DomainError(ErrorCode.NotFound, 'Admin user not found.');
     return target;
   }
 
-  private async assertAnotherOwner(tx: Tx, scope: TenantScope, exceptId: string): Promise<void> {
-    const owners = await tx.adminUser.count({ where: scopedWhere<Prisma.AdminUserWhereInput>(scope, { role: 'owner', id: { not: exceptId } }) });
+  private async assertAnotherOwner(tx: Transaction, scope: TenantScope, exceptId: string): Promise<void> {
+    const owners = await this.admins.countOwners(scope, exceptId, tx);
     if (owners === 0) throw new DomainError(ErrorCode.Conflict, 'A tenant keeps at least one owner; make another admin owner first.');
   }
 }

@@ -1,14 +1,17 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { PrismaClient, tenantScope, type AdminRole, type TenantScope } from '@mailroom/persistence';
+import { tenantScope, type AdminRole, type TenantScope } from '@mailroom/persistence';
 import type { AdminPrincipal } from '../../common/auth/index.js';
 import { DomainError, ErrorCode } from '../../common/errors/index.js';
 import { GATEWAY_RUNTIME, type GatewayRuntime } from '../../runtime.js';
 import { AuditService } from '../audit/audit.service.js';
+import { legacyPrismaTransaction, UnitOfWork } from '../../data/index.js';
+import { AdminAccountsSystemRepository } from '../../system/index.js';
 import { AdminMail } from '../auth/admin-mail.js';
 import { AdminSessionService, type AdminSession } from '../auth/admin-session.service.js';
 import { emailTaken, isUniqueViolation, normalizeEmail } from '../auth/auth.service.js';
 import { PasswordHasher } from '../auth/password-hasher.js';
+import { AdminUserRepository } from './admin-user.repository.js';
 import { assertMayManage } from './admin-users.service.js';
 
 export const INVITATION_TTL_MS = 7 * 24 * 3600 * 1000;
@@ -37,7 +40,9 @@ export class InvitationsService {
   constructor(
     @Inject(GATEWAY_RUNTIME) private readonly runtime: GatewayRuntime,
     private readonly mail: AdminMail,
-    private readonly prisma: PrismaClient,
+    private readonly admins: AdminUserRepository,
+    private readonly accounts: AdminAccountsSystemRepository,
+    private readonly unitOfWork: UnitOfWork,
     private readonly passwords: PasswordHasher,
     private readonly sessions: AdminSessionService,
     private readonly audit: AuditService,
@@ -47,20 +52,14 @@ export class InvitationsService {
     assertMayManage(actor, [input.role]);
     const email = normalizeEmail(input.email);
     // The tenant's own admins are listed to the inviter anyway; an account elsewhere is not the inviter's business.
-    const existing = await this.prisma.adminUser.findUnique({ where: { email }, select: { tenantId: true } });
-    if (existing?.tenantId === scope.tenantId) throw new DomainError(ErrorCode.Conflict, 'This address is already an admin of this tenant.');
+    if ((await this.accounts.tenantOfAdminEmail(email)) === scope.tenantId) throw new DomainError(ErrorCode.Conflict, 'This address is already an admin of this tenant.');
     const token = INVITATION_TOKEN_PREFIX + randomBytes(32).toString('base64url');
-    const invitation = await this.prisma.$transaction(async (tx) => {
-      const created = await tx.adminInvitation.create({
-        data: {
-          tenantId: scope.tenantId,
-          email,
-          role: input.role,
-          tokenHash: hashInvitationToken(token),
-          invitedById: actor.adminId,
-          expiresAt: new Date(Date.now() + INVITATION_TTL_MS),
-        },
-      });
+    const invitation = await this.unitOfWork.run(async (tx) => {
+      const created = await this.admins.createInvitation(
+        scope,
+        { email, role: input.role, tokenHash: hashInvitationToken(token), invitedById: actor.adminId, expiresAt: new Date(Date.now() + INVITATION_TTL_MS) },
+        tx,
+      );
       await this.audit.record(
         scope,
         { actor, action: 'admin.invited', targetType: 'admin_invitation', targetId: created.id, metadata: { email, role: input.role } },
@@ -76,19 +75,16 @@ export class InvitationsService {
   /** Creates the invited admin and signs it in. An invitation works once and until it expires. */
   async accept(input: { token: string; password: string }): Promise<AdminSession> {
     // Unscoped by necessity: the token is what identifies the tenant.
-    const invitation = await this.prisma.adminInvitation.findUnique({ where: { tokenHash: hashInvitationToken(input.token) } });
+    const invitation = await this.accounts.findInvitationByTokenHash(hashInvitationToken(input.token));
     if (!invitation || invitation.acceptedAt || invitation.expiresAt.getTime() <= Date.now()) {
       throw new DomainError(ErrorCode.NotFound, 'Invitation not found, already used or expired.');
     }
     const scope = tenantScope(invitation.tenantId);
     const passwordHash = await this.passwords.hash(input.password);
     try {
-      return await this.prisma.$transaction(async (tx) => {
-        const { count } = await tx.adminInvitation.updateMany({ where: { id: invitation.id, acceptedAt: null }, data: { acceptedAt: new Date() } });
-        if (count === 0) throw new DomainError(ErrorCode.NotFound, 'Invitation not found, already used or expired.');
-        const admin = await tx.adminUser.create({
-          data: { tenantId: scope.tenantId, email: invitation.email, passwordHash, role: invitation.role, lastLoginAt: new Date() },
-        });
+      return await this.unitOfWork.run(async (tx) => {
+        if (!(await this.accounts.markInvitationAccepted(invitation.id, new Date(), tx))) throw new DomainError(ErrorCode.NotFound, 'Invitation not found, already used or expired.');
+        const admin = await this.admins.create(scope, { email: invitation.email, passwordHash, role: invitation.role, lastLoginAt: new Date() }, tx);
         await this.audit.record(
           scope,
           {
@@ -100,7 +96,7 @@ export class InvitationsService {
           },
           tx,
         );
-        return this.sessions.start(admin, tx);
+        return this.sessions.start(admin, legacyPrismaTransaction(tx));
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw emailTaken();
