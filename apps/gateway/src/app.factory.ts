@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { BadRequestException, Logger as NestLogger, type INestApplication } from '@nestjs/common';
 import { HttpAdapterHost, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { ProblemDetailsFilter } from './common/errors/index.js';
@@ -13,6 +13,7 @@ import { MAX_JSON_DEPTH, jsonNestingDepth } from './common/validation/json-depth
 import { createValidationPipe } from './common/validation/validation.pipe.js';
 import { fastifyTrustProxy } from './modules/auth/trust-proxy.js';
 import { registerOwnerRouting } from './modules/replicas/owner-routing.js';
+import { buildOpenApiDocument } from './openapi/openapi-document.js';
 import type { GatewayRuntime } from './runtime.js';
 
 export interface CreateAppOptions {
@@ -68,14 +69,5 @@ function limitJsonDepth(adapter: FastifyAdapter): void {
 }
 
 function mountOpenApi(app: INestApplication): void {
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Mailroom API')
-      .setDescription('Hosted XMTP identities, conversations and messages for your backend. Errors are RFC 9457 problem+json.')
-      .setVersion('v1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Tenant API key, admin JWT or identity token' })
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+  SwaggerModule.setup('docs', app, buildOpenApiDocument(app), { jsonDocumentUrl: 'docs/openapi.json' });
 }
