@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { IdentityStatus, PrismaClient, type TenantScope } from '@mailroom/persistence';
+import { IdentityStatus, type TenantScope } from '@mailroom/persistence';
 import { GATEWAY_RUNTIME, type GatewayRuntime } from '../../runtime.js';
+import { UsageRepository } from './usage.repository.js';
 import { lastDays, USAGE_WINDOW_DAYS, utcDay, type UsageMetric } from './usage-metrics.js';
 
 /** Installations at or above this count raise an alert (an inbox allows 10). */
@@ -22,7 +23,7 @@ export interface UsageSummary {
 @Injectable()
 export class UsageService {
   constructor(
-    private readonly prisma: PrismaClient,
+    private readonly usage: UsageRepository,
     @Inject(GATEWAY_RUNTIME) private readonly runtime: GatewayRuntime,
   ) {}
 
@@ -30,15 +31,8 @@ export class UsageService {
     const days = lastDays(now, USAGE_WINDOW_DAYS);
     const since = utcDay(new Date(`${days[0]}T00:00:00Z`));
     const [counters, identityGroups, liveIds, alerts] = await Promise.all([
-      this.prisma.usageCounter.findMany({
-        where: { tenantId: scope.tenantId, day: { gte: since } },
-        select: { day: true, metric: true, value: true },
-      }),
-      this.prisma.identity.groupBy({
-        by: ['status'],
-        where: { tenantId: scope.tenantId, status: { not: IdentityStatus.deleted } },
-        _count: { _all: true },
-      }),
+      this.usage.countersSince(scope, since),
+      this.usage.identitiesByStatus(scope),
       this.liveIdentityCount(scope),
       this.installationAlerts(scope, since),
     ]);
@@ -54,14 +48,14 @@ export class UsageService {
       if (metric === 'messages.sent') entry.messagesSent += value;
       if (metric === 'messages.received') entry.messagesReceived += value;
     }
-    const countOf = (status: IdentityStatus) => identityGroups.find((g) => g.status === status)?._count._all ?? 0;
+    const countOf = (status: IdentityStatus) => identityGroups.get(status) ?? 0;
     const attempts = totals['webhooks.succeeded'] + totals['webhooks.failed'];
     return {
       window: { from: days[0]!, to: days[days.length - 1]!, days: USAGE_WINDOW_DAYS },
       daily: [...byDay.values()],
       totals: { messagesSent: totals['messages.sent'], messagesReceived: totals['messages.received'] },
       identities: {
-        total: identityGroups.reduce((sum, g) => sum + g._count._all, 0),
+        total: [...identityGroups.values()].reduce((sum, n) => sum + n, 0),
         active: countOf(IdentityStatus.active),
         broken: countOf(IdentityStatus.broken),
       },
@@ -76,21 +70,13 @@ export class UsageService {
   }
 
   private async liveIdentityCount(scope: TenantScope): Promise<number> {
-    const rows = await this.prisma.identity.findMany({
-      where: { tenantId: scope.tenantId, status: IdentityStatus.active },
-      select: { id: true },
-    });
-    return rows.filter((row) => this.runtime.pool.isLive(row.id)).length;
+    const ids = await this.usage.activeIdentityIds(scope);
+    return ids.filter((id) => this.runtime.pool.isLive(id)).length;
   }
 
   /** The latest budget warning of each identity still close to its installation limit. */
   private async installationAlerts(scope: TenantScope, since: Date): Promise<UsageSummary['installationAlerts']> {
-    const entries = await this.prisma.auditLog.findMany({
-      where: { tenantId: scope.tenantId, action: INSTALLATION_BUDGET_ACTION, createdAt: { gte: since } },
-      orderBy: { createdAt: 'desc' },
-      take: 200,
-      select: { targetId: true, metadata: true, createdAt: true },
-    });
+    const entries = await this.usage.auditEntriesSince(scope, INSTALLATION_BUDGET_ACTION, since, 200);
     const latest = new Map<string, { count: number; limit: number; at: Date }>();
     for (const entry of entries) {
       if (!entry.targetId || latest.has(entry.targetId)) continue;
@@ -99,11 +85,7 @@ export class UsageService {
     }
     const open = [...latest].filter(([, alert]) => alert.count >= INSTALLATION_ALERT_THRESHOLD);
     if (open.length === 0) return [];
-    const identities = await this.prisma.identity.findMany({
-      where: { tenantId: scope.tenantId, id: { in: open.map(([id]) => id) }, status: { not: IdentityStatus.deleted } },
-      select: { id: true, label: true },
-    });
-    const labels = new Map(identities.map((i) => [i.id, i.label]));
+    const labels = await this.usage.identityLabels(scope, open.map(([id]) => id));
     return open
       .filter(([id]) => labels.has(id))
       .map(([id, alert]) => ({
