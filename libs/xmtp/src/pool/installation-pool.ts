@@ -1,7 +1,7 @@
-import { ApiUrls, Client, getInboxIdForIdentifier, IdentifierKind, type ClientOptions } from '@xmtp/node-sdk';
+import { Client, getInboxIdForIdentifier, IdentifierKind, type ClientOptions } from '@xmtp/node-sdk';
 import { hexToBytes } from 'viem';
 import { disposableEoaSigner, ethereumIdentifier } from '../identity/disposable-signer.js';
-import { closeClientDatabase, fetchIdentityUpdateCount, IDENTITY_UPDATES_LIMIT, pointSdkAt } from '../sdk/sdk5-internals.js';
+import { closeClientDatabase, fetchIdentityUpdateCount, IDENTITY_UPDATES_LIMIT, pointSdkAt, sdkEndpoints } from '../sdk/sdk5-internals.js';
 import { databaseExists, deleteDatabaseFiles } from './database-files.js';
 import { IdentityBrokenError, IdentityBusyError, IdentityLockLostError, PoolClosedError } from './errors.js';
 import { KeyedSerialQueue } from './keyed-serial-queue.js';
@@ -475,7 +475,7 @@ export class InstallationPool {
   }
 
   #apiUrl(): string {
-    return this.#options.apiUrl ?? ApiUrls[this.#options.env];
+    return this.#options.apiUrl ?? sdkEndpoints(this.#options.env).apiUrl;
   }
 
   async #checkBudget(identityId: string, inboxId: string, installationCount: number): Promise<void> {

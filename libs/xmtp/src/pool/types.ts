@@ -51,7 +51,7 @@ export interface InstallationBudgetEvent {
 
 export interface InstallationPoolOptions {
   env: XmtpEnv;
-  /** The node for this env. When given, the pool points the SDK's `ApiUrls[env]` at it (see pointSdkAt). */
+  /** The node for this env. When given, the pool points the SDK's env at it (see pointSdkAt). */
   apiUrl?: string;
   /** Maximum live clients; least recently used idle clients are closed beyond it. */
   maxLive: number;

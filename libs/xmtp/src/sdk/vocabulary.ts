@@ -22,8 +22,14 @@ import {
   type XmtpEnv as SdkXmtpEnv,
 } from '@xmtp/node-sdk';
 
-/** One identity's live XMTP client, as the gateway sees it (the pool hands it to `use` callbacks). */
-export type XmtpSession<ContentTypes = unknown> = Client<ContentTypes>;
+/**
+ * One identity's live XMTP client, as the gateway sees it (the pool hands it to `use` callbacks): the members the
+ * gateway may use, and no others — connection, database and installation management stay in this library.
+ */
+export type XmtpSession<ContentTypes = unknown> = Pick<
+  Client<ContentTypes>,
+  'inboxId' | 'installationId' | 'conversations' | 'preferences' | 'canMessage' | 'fetchInboxIdByIdentifier'
+>;
 /** A DM or a group. */
 export type XmtpConversation<ContentTypes = unknown> = Conversation<ContentTypes>;
 /** Classes, for `instanceof`: which kind of conversation a handle is. */

@@ -1,8 +1,8 @@
-import { ApiUrls, Client, IdentifierKind, type ClientOptions, type Identifier, type Signer, type XmtpEnv } from '@xmtp/node-sdk';
+import { Client, IdentifierKind, type ClientOptions, type Identifier, type Signer, type XmtpEnv } from '@xmtp/node-sdk';
 import { hexToBytes, isAddress, recoverMessageAddress, type Hex } from 'viem';
 import { IdentityBusyError } from '../pool/errors.js';
 import type { InstallationPool } from '../pool/installation-pool.js';
-import { applySignedRequest, closeClientDatabase, revokeInstallationsRequest, type SignatureRequest } from '../sdk/sdk5-internals.js';
+import { applySignedRequest, closeClientDatabase, revokeInstallationsRequest, sdkEndpoints, type SignatureRequest } from '../sdk/sdk5-internals.js';
 import type { IdentityLocks, PoolLogger } from '../pool/types.js';
 
 /** Who signs for a wallet-owned identity: an externally owned account, or a smart contract wallet (XIP-44) on a chain. */
@@ -272,7 +272,7 @@ export class WalletSignatureRequests {
   }
 
   #apiUrl(): string {
-    return this.#options.apiUrl ?? ApiUrls[this.#options.env];
+    return this.#options.apiUrl ?? sdkEndpoints(this.#options.env).apiUrl;
   }
 }
 
