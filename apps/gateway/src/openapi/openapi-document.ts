@@ -79,6 +79,7 @@ const SHARED_RESPONSES: Record<string, { status: number; description: string; he
     description: 'RATE_LIMITED: a budget of the credential, the tenant or the identity is spent; see Retry-After.',
     headers: { 'Retry-After': { description: 'Seconds until the budget allows the call again.', schema: { type: 'integer' } } },
   },
+  NotFound: { status: 404, description: 'NOT_FOUND: no such resource in this tenant (an unknown id in the path).' },
   InternalError: { status: 500, description: 'INTERNAL: an unexpected error; its details are in the log under the request id.' },
 };
 
@@ -100,6 +101,7 @@ function completeResponses(operation: Json): void {
   const takesInput = Boolean(operation.requestBody) || parameters.some((p) => p.in === 'query' || p.in === 'path');
   const authenticated = Array.isArray(operation.security) && operation.security.length > 0;
   if (takesInput) responses['400'] ??= sharedRef('InvalidRequest');
+  if (parameters.some((p) => p.in === 'path')) responses['404'] ??= sharedRef('NotFound');
   if (authenticated) responses['429'] ??= sharedRef('RateLimited');
   responses['500'] ??= sharedRef('InternalError');
   for (const [status, response] of Object.entries(responses)) {

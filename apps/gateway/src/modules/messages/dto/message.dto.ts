@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsArray, IsIn, IsObject, IsOptional, IsString, ValidateNested } from 'class-validator';
 import { PageQuery } from '../../../common/pagination/page-query.dto.js';
+import { messageContentSchema } from './message-content.schemas.js';
 
 const splitList = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value);
 
@@ -64,7 +65,7 @@ export class MessageContentDto {
 }
 
 export class SendMessageDto {
-  @ApiProperty({ type: MessageContentDto })
+  @ApiProperty({ ...messageContentSchema(), description: 'What to send; `type` picks the shape.' })
   @IsObject()
   @ValidateNested()
   @Type(() => MessageContentDto)
