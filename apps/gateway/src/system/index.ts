@@ -1,2 +1,3 @@
 export { AdminAccountsSystemRepository } from './admin-accounts.system-repository.js';
+export { AttachmentUploadSweepSystemRepository, type ExpiredUpload } from './attachment-upload-sweep.system-repository.js';
 export { SystemRepositoriesModule } from './system-repositories.module.js';

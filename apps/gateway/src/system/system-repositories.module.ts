@@ -1,12 +1,16 @@
 import { Global, Module } from '@nestjs/common';
 import { AdminAccountsSystemRepository, PrismaAdminAccountsSystemRepository } from './admin-accounts.system-repository.js';
+import { AttachmentUploadSweepSystemRepository, PrismaAttachmentUploadSweepSystemRepository } from './attachment-upload-sweep.system-repository.js';
 
 /**
  * The cross-tenant data access of system jobs and pre-authentication lookups, kept in this one folder so that every
  * query without a TenantScope is easy to find and review. Tenant-facing code uses its feature's repository instead.
  * Each entry: the token services inject, and its Prisma implementation.
  */
-const SYSTEM_REPOSITORIES = [[AdminAccountsSystemRepository, PrismaAdminAccountsSystemRepository]] as const;
+const SYSTEM_REPOSITORIES = [
+  [AdminAccountsSystemRepository, PrismaAdminAccountsSystemRepository],
+  [AttachmentUploadSweepSystemRepository, PrismaAttachmentUploadSweepSystemRepository],
+] as const;
 
 @Global()
 @Module({

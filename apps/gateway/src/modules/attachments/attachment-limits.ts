@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { BlobStoreKind } from '@mailroom/blob-storage';
-import { PrismaClient, type TenantScope } from '@mailroom/persistence';
+import type { TenantScope } from '@mailroom/persistence';
 import { DomainError, ErrorCode } from '../../common/errors/index.js';
 import { GATEWAY_RUNTIME, type GatewayRuntime } from '../../runtime.js';
+import { TenantSettingsRepository } from '../settings/settings.repository.js';
 import { BlobStoresHolder } from './blob-stores.provider.js';
 
 export interface TenantAttachmentLimits {
@@ -24,16 +25,13 @@ const STORE_NAMES: Record<string, BlobStoreKind> = { filesystem: 'fs', fs: 'fs',
 @Injectable()
 export class AttachmentLimits {
   constructor(
-    private readonly prisma: PrismaClient,
+    private readonly settings: TenantSettingsRepository,
     private readonly stores: BlobStoresHolder,
     @Inject(GATEWAY_RUNTIME) private readonly runtime: GatewayRuntime,
   ) {}
 
   async forTenant(scope: TenantScope): Promise<TenantAttachmentLimits> {
-    const row = await this.prisma.tenantSettings.findUnique({
-      where: { tenantId: scope.tenantId },
-      select: { attachmentStore: true, attachmentMaxBytes: true, attachmentMaxFiles: true },
-    });
+    const row = await this.settings.find(scope);
     const operator = this.runtime.config.attachments;
     const chosen = row?.attachmentStore ? STORE_NAMES[row.attachmentStore] : undefined;
     const store = chosen ?? this.stores.stores.defaultKind;

@@ -1,19 +1,12 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { PrismaClient } from '@mailroom/persistence';
 import type { BlobStoreKind } from '@mailroom/blob-storage';
+import { AttachmentUploadSweepSystemRepository } from '../../system/index.js';
 import { AttachmentStorage } from './attachment-storage.js';
 
 const SWEEP_INTERVAL_MS = 5 * 60_000;
 const BATCH = 200;
 /** A claim this old belongs to a send that died; whether it went out is unknown, so its blob is kept. */
 const ABANDONED_CLAIM_MS = 60 * 60_000;
-
-interface ExpiredUpload {
-  id: string;
-  store: BlobStoreKind;
-  store_key: string;
-  claimed_at: Date | null;
-}
 
 /**
  * Deletes uploads nobody sent before they expired, with their blobs. Every replica sweeps; SKIP LOCKED keeps two
@@ -26,7 +19,7 @@ export class AttachmentUploadSweeper implements OnModuleInit, OnModuleDestroy {
   private running: Promise<number> | undefined;
 
   constructor(
-    private readonly prisma: PrismaClient,
+    private readonly uploads: AttachmentUploadSweepSystemRepository,
     private readonly storage: AttachmentStorage,
   ) {}
 
@@ -49,13 +42,9 @@ export class AttachmentUploadSweeper implements OnModuleInit, OnModuleDestroy {
   private async sweepAll(): Promise<number> {
     let total = 0;
     for (;;) {
-      const expired = await this.prisma.$queryRaw<ExpiredUpload[]>`
-        DELETE FROM attachment_uploads WHERE id IN (
-          SELECT id FROM attachment_uploads
-          WHERE expires_at < now() AND (claimed_at IS NULL OR claimed_at < now() - make_interval(secs => ${ABANDONED_CLAIM_MS / 1000}))
-          ORDER BY expires_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
-        RETURNING id, store, store_key, claimed_at`;
-      await this.storage.removeAll(expired.filter((row) => row.claimed_at === null).map((row) => ({ store: row.store, blob: { key: row.store_key } })));
+      const expired = await this.uploads.deleteExpired(BATCH, ABANDONED_CLAIM_MS);
+      const unsent = expired.filter((row) => row.claimedAt === null);
+      await this.storage.removeAll(unsent.map((row) => ({ store: row.store as BlobStoreKind, blob: { key: row.storeKey } })));
       total += expired.length;
       if (expired.length < BATCH) return total;
     }

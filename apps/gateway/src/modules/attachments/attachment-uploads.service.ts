@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { PrismaClient, type AttachmentUpload, type Identity, type TenantScope } from '@mailroom/persistence';
+import type { AttachmentUpload, Identity, TenantScope } from '@mailroom/persistence';
 import type { SealedAttachment } from '@mailroom/xmtp';
 import { DomainError, ErrorCode, sendMayStillBePublished } from '../../common/errors/index.js';
 import { GATEWAY_RUNTIME, type GatewayRuntime } from '../../runtime.js';
@@ -7,6 +7,7 @@ import { ConversationAccess } from '../conversations/conversation-access.js';
 import { IdentityHosting } from '../identities/identity-hosting.js';
 import { AttachmentLimits, type TenantAttachmentLimits } from './attachment-limits.js';
 import { AttachmentStorage, type IncomingFiles, type StoredAttachment } from './attachment-storage.js';
+import { AttachmentRepository } from './attachment.repository.js';
 import { AttachmentsService, type SendAttachmentsResult } from './attachments.service.js';
 
 const KEYS_PURPOSE = 'attachment-keys';
@@ -38,7 +39,7 @@ export class AttachmentUploadsService {
     private readonly limits: AttachmentLimits,
     private readonly storage: AttachmentStorage,
     private readonly attachments: AttachmentsService,
-    private readonly prisma: PrismaClient,
+    private readonly uploads: AttachmentRepository,
     @Inject(GATEWAY_RUNTIME) private readonly runtime: GatewayRuntime,
   ) {}
 
@@ -50,25 +51,9 @@ export class AttachmentUploadsService {
     const stored = await this.storage.storeAll(files, limits);
     const expiresAt = new Date(Date.now() + this.runtime.config.attachments.uploadTtlSeconds * 1000);
     try {
-      const rows = await this.prisma.$transaction(
-        stored.map((file) =>
-          this.prisma.attachmentUpload.create({
-            data: {
-              tenantId: scope.tenantId,
-              identityId: identity.id,
-              store: file.store,
-              storeKey: file.blob.key,
-              url: file.blob.url,
-              size: BigInt(file.size),
-              storedSize: BigInt(file.blob.size),
-              digest: file.sealed.contentDigest,
-              filename: file.filename,
-              contentType: file.contentType,
-              sealedKeys: new Uint8Array(this.sealKeys(identity, file.sealed)),
-              expiresAt,
-            },
-          }),
-        ),
+      const rows = await this.uploads.createUploads(
+        scope,
+        stored.map((file) => ({ identityId: identity.id, file, sealedKeys: this.sealKeys(identity, file.sealed), expiresAt })),
       );
       return rows.map(presentUpload);
     } catch (error) {
@@ -84,21 +69,19 @@ export class AttachmentUploadsService {
     const identity = await this.access.identity(scope, identityId);
     await this.claim(scope, identity.id, uploadIds);
     try {
-      const rows = await this.prisma.attachmentUpload.findMany({ where: { tenantId: scope.tenantId, identityId: identity.id, id: { in: [...uploadIds] } } });
+      const rows = await this.uploads.findUploads(scope, identity.id, uploadIds);
       const byId = new Map(rows.map((row) => [row.id, row]));
       const stored = uploadIds.map((id) => {
         const row = byId.get(id);
         if (!row) throw new DomainError(ErrorCode.NotFound, `Upload ${id} expired while it was being sent.`);
         return this.toStored(identity, row);
       });
-      return await this.attachments.announce(scope, identity.id, conversationId, stored, (tx) =>
-        tx.attachmentUpload.deleteMany({ where: { tenantId: scope.tenantId, id: { in: [...uploadIds] } } }),
-      );
+      return await this.attachments.announce(scope, identity.id, conversationId, stored, (tx) => this.uploads.deleteUploads(scope, uploadIds, tx));
     } catch (error) {
       // Not sent: the uploads may be sent again. Left unconfirmed by the network, the message may still go out: the
       // uploads stay claimed (the sweeper keeps the blobs of claimed uploads).
       if (!sendMayStillBePublished(error)) {
-        await this.prisma.attachmentUpload.updateMany({ where: { tenantId: scope.tenantId, id: { in: [...uploadIds] } }, data: { claimedAt: null } });
+        await this.uploads.releaseUploads(scope, uploadIds);
       }
       throw error;
     }
@@ -107,17 +90,8 @@ export class AttachmentUploadsService {
   /** Marks every upload as taken by this send, or none of them: 404 for unknown or expired ids, 409 for taken ones. */
   private async claim(scope: TenantScope, identityId: string, uploadIds: readonly string[]): Promise<void> {
     const now = new Date();
-    const where = { tenantId: scope.tenantId, identityId, id: { in: [...uploadIds] } };
-    const claimed = await this.prisma.$transaction(async (tx) => {
-      const { count } = await tx.attachmentUpload.updateMany({ where: { ...where, claimedAt: null, expiresAt: { gt: now } }, data: { claimedAt: now } });
-      if (count !== uploadIds.length) throw new ClaimIncomplete();
-      return true;
-    }).catch((error: unknown) => {
-      if (error instanceof ClaimIncomplete) return false;
-      throw error;
-    });
-    if (claimed) return;
-    const rows = await this.prisma.attachmentUpload.findMany({ where, select: { id: true, claimedAt: true, expiresAt: true } });
+    if (await this.uploads.claimUploads(scope, identityId, uploadIds, now)) return;
+    const rows = await this.uploads.findUploads(scope, identityId, uploadIds);
     const live = new Map(rows.filter((row) => row.expiresAt > now).map((row) => [row.id, row]));
     const missing = uploadIds.filter((id) => !live.has(id));
     if (missing.length > 0) {
@@ -154,8 +128,6 @@ export class AttachmentUploadsService {
     };
   }
 }
-
-class ClaimIncomplete extends Error {}
 
 function validateIds(uploadIds: readonly string[], maxFiles: number): void {
   const problem =

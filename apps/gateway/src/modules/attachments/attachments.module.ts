@@ -7,6 +7,7 @@ import { GATEWAY_RUNTIME, type GatewayRuntime } from '../../runtime.js';
 import { ConversationsModule } from '../conversations/conversations.module.js';
 import { IdentitiesModule } from '../identities/identities.module.js';
 import { AttachmentLimits } from './attachment-limits.js';
+import { AttachmentRepository, PrismaAttachmentRepository } from './attachment.repository.js';
 import { AttachmentStorage } from './attachment-storage.js';
 import { AttachmentUploadSweeper } from './attachment-upload-sweeper.js';
 import { AttachmentUploadsController } from './attachment-uploads.controller.js';
@@ -27,6 +28,7 @@ import { RemoteAttachmentFetcher } from './remote-attachment-fetcher.js';
     AttachmentsService,
     AttachmentUploadsService,
     AttachmentUploadSweeper,
+    { provide: AttachmentRepository, useClass: PrismaAttachmentRepository },
     RemoteAttachmentFetcher,
     { provide: OutboundPolicy, useFactory: (runtime: GatewayRuntime) => new OutboundPolicy(runtime.config.outboundAllowlist), inject: [GATEWAY_RUNTIME] },
   ],

@@ -5,7 +5,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createInflate } from 'node:zlib';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { PrismaClient, type Prisma, type TenantScope } from '@mailroom/persistence';
+import type { TenantScope } from '@mailroom/persistence';
 import {
   AttachmentDecryptor,
   AttachmentIntegrityError,
@@ -18,6 +18,7 @@ import {
   type UploadedAttachment,
 } from '@mailroom/xmtp';
 import { DomainError, ErrorCode, sendMayStillBePublished } from '../../common/errors/index.js';
+import { UnitOfWork, type Transaction } from '../../data/index.js';
 import { OutboundRefusedError } from '../../common/outbound/index.js';
 import { GATEWAY_RUNTIME, type GatewayRuntime } from '../../runtime.js';
 import { ConversationAccess } from '../conversations/conversation-access.js';
@@ -25,6 +26,7 @@ import { assertMember } from '../conversations/conversations.service.js';
 import { xmtpCall } from '../conversations/xmtp-errors.js';
 import { UsageCounters } from '../usage/usage-counters.service.js';
 import { AttachmentLimits, type TenantAttachmentLimits } from './attachment-limits.js';
+import { AttachmentRepository } from './attachment.repository.js';
 import { AttachmentStorage, type IncomingFiles, type StoredAttachment } from './attachment-storage.js';
 import { sanitizeFilename } from './filename.js';
 import { normalizeMimeType } from './mime-policy.js';
@@ -69,7 +71,8 @@ export class AttachmentsService {
     private readonly limits: AttachmentLimits,
     private readonly storage: AttachmentStorage,
     private readonly fetcher: RemoteAttachmentFetcher,
-    private readonly prisma: PrismaClient,
+    private readonly attachments: AttachmentRepository,
+    private readonly unitOfWork: UnitOfWork,
     @Inject(GATEWAY_RUNTIME) private readonly runtime: GatewayRuntime,
     private readonly usage: UsageCounters,
   ) {}
@@ -102,7 +105,7 @@ export class AttachmentsService {
     identityId: string,
     conversationId: string,
     stored: readonly StoredAttachment[],
-    afterSend?: (tx: Prisma.TransactionClient) => Promise<unknown>,
+    afterSend?: (tx: Transaction) => Promise<unknown>,
   ): Promise<SendAttachmentsResult> {
     const uploads: UploadedAttachment[] = stored.map(({ blob, filename, sealed }) => ({ url: blob.url, filename, sealed }));
     const message = await this.access.withConversation(
@@ -120,24 +123,8 @@ export class AttachmentsService {
     );
     // The message is out: from here on nothing may undo it (the blobs stay, uploads stay claimed). Failing to record it
     // only costs bookkeeping, so it is logged, not answered as a failure that would invite a duplicate send.
-    await this.prisma.$transaction(async (tx) => {
-      await tx.attachment.createMany({
-        data: stored.map(({ store, blob, filename, contentType, size, sealed }, position) => ({
-          tenantId: scope.tenantId,
-          identityId,
-          messageId: message.id,
-          conversationId: message.conversationId,
-          position,
-          store,
-          storeKey: blob.key,
-          url: blob.url,
-          size: BigInt(size),
-          storedSize: BigInt(blob.size),
-          digest: sealed.contentDigest,
-          filename,
-          contentType,
-        })),
-      });
+    await this.unitOfWork.run(async (tx) => {
+      await this.attachments.recordSent(scope, identityId, message, stored, tx);
       await afterSend?.(tx);
     }).catch((error: unknown) => this.log.error({ err: error, messageId: message.id }, 'an attachment message was sent but could not be recorded'));
     void this.usage.increment(scope, 'messages.sent').catch((error: unknown) => this.log.warn({ err: error }, 'counting a sent message failed'));

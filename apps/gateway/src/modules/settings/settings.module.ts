@@ -12,6 +12,6 @@ import { CachedTenantRateLimits } from './tenant-rate-limits.js';
   imports: [AuthModule],
   controllers: [SettingsController],
   providers: [TenantSettingsService, { provide: TenantSettingsRepository, useClass: PrismaTenantSettingsRepository }, CachedTenantRateLimits, { provide: TENANT_RATE_LIMITS, useExisting: CachedTenantRateLimits }],
-  exports: [TenantSettingsService, TENANT_RATE_LIMITS],
+  exports: [TenantSettingsService, TenantSettingsRepository, TENANT_RATE_LIMITS],
 })
 export class SettingsModule {}
