@@ -1,4 +1,12 @@
 import { DeliveryStatus, GroupMessageKind, ReactionAction, ReactionSchema, type DecodedMessage, type Message } from '@xmtp/node-sdk';
+import {
+  actionsFromSdk,
+  attachmentFromSdk,
+  intentFromSdk,
+  remoteAttachmentFromSdk,
+  transactionReferenceFromSdk,
+  walletSendCallsFromSdk,
+} from './rich-content.js';
 
 export type ContentTypeView = {
   authorityId: string;
@@ -70,9 +78,27 @@ interface DecodedReply {
   contentType?: ContentTypeView;
 }
 
-function presentContent(typeId: string, content: unknown): { content: unknown; text: string | null } {
+/**
+ * Authorities whose content types the SDK decodes itself (XMTP's own, and Coinbase's actions and intents); messages of
+ * other authorities are shown as base64 `encodedContent`.
+ */
+export const SDK_DECODED_AUTHORITIES: ReadonlySet<string> = new Set(['xmtp.org', 'coinbase.com']);
+
+/** Structured types shown in the same JSON a client sends them in (see rich-content.ts), by `authority/type`. */
+const RICH_CONTENT: Record<string, (content: never) => unknown> = {
+  'xmtp.org/transactionReference': transactionReferenceFromSdk,
+  'xmtp.org/walletSendCalls': walletSendCallsFromSdk,
+  'coinbase.com/actions': actionsFromSdk,
+  'coinbase.com/intent': intentFromSdk,
+  'xmtp.org/attachment': attachmentFromSdk,
+  'xmtp.org/remoteStaticAttachment': remoteAttachmentFromSdk,
+};
+
+function presentContent(type: ContentTypeView, content: unknown): { content: unknown; text: string | null } {
   if (content === undefined || content === null) return { content: null, text: null };
-  switch (typeId) {
+  const rich = RICH_CONTENT[`${type.authorityId}/${type.typeId}`];
+  if (rich) return { content: rich(content as never), text: null };
+  switch (type.typeId) {
     case 'text':
     case 'markdown':
       return { content, text: typeof content === 'string' ? content : null };
@@ -123,7 +149,7 @@ const UNKNOWN_TYPE: ContentTypeView = { authorityId: 'unknown', typeId: 'unknown
 export function presentRawMessage(raw: Message, decoded: DecodedMessage<unknown> | undefined): MessageView {
   const contentType = { ...(raw.content.type ?? UNKNOWN_TYPE) };
   const known = decoded !== undefined && decoded.content !== undefined;
-  const { content, text } = known ? presentContent(contentType.typeId, decoded.content) : { content: null, text: null };
+  const { content, text } = known ? presentContent(contentType, decoded.content) : { content: null, text: null };
   return {
     ...base(raw, raw.convoId),
     contentType,
@@ -137,6 +163,6 @@ export function presentRawMessage(raw: Message, decoded: DecodedMessage<unknown>
 /** A decoded message of a known type (e.g. the one just sent). */
 export function presentDecodedMessage(decoded: DecodedMessage<unknown>): MessageView {
   const contentType = { ...decoded.contentType };
-  const { content, text } = presentContent(contentType.typeId, decoded.content);
+  const { content, text } = presentContent(contentType, decoded.content);
   return { ...base(decoded, decoded.conversationId), contentType, content, text, fallback: decoded.fallback ?? null, encodedContent: null };
 }

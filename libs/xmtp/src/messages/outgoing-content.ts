@@ -1,4 +1,18 @@
 import { encodeText, ReactionAction, ReactionSchema, type Conversation } from '@xmtp/node-sdk';
+import {
+  actionsToSdk,
+  attachmentToSdk,
+  intentToSdk,
+  remoteAttachmentToSdk,
+  transactionReferenceToSdk,
+  walletSendCallsToSdk,
+  type ActionsJson,
+  type AttachmentJson,
+  type IntentJson,
+  type RemoteAttachmentJson,
+  type TransactionReferenceJson,
+  type WalletSendCallsJson,
+} from './rich-content.js';
 
 /** What a hosted identity can send: the `content` of `POST …/messages`, already validated. */
 export type OutgoingContent =
@@ -13,10 +27,31 @@ export type OutgoingContent =
       schema: 'unicode' | 'shortcode' | 'custom';
       content: string;
     }
-  | { type: 'readReceipt' };
+  | { type: 'readReceipt' }
+  | ({ type: 'transactionReference' } & TransactionReferenceJson)
+  | ({ type: 'walletSendCalls' } & WalletSendCallsJson)
+  | ({ type: 'actions' } & ActionsJson)
+  | ({ type: 'intent' } & IntentJson)
+  | ({ type: 'attachment' } & AttachmentJson)
+  | ({ type: 'remoteAttachment' } & RemoteAttachmentJson);
 
 export type OutgoingContentType = OutgoingContent['type'];
-export const OUTGOING_CONTENT_TYPES: readonly OutgoingContentType[] = ['text', 'markdown', 'reply', 'reaction', 'readReceipt'];
+export const OUTGOING_CONTENT_TYPES: readonly OutgoingContentType[] = [
+  'text',
+  'markdown',
+  'reply',
+  'reaction',
+  'readReceipt',
+  'transactionReference',
+  'walletSendCalls',
+  'actions',
+  'intent',
+  'attachment',
+  'remoteAttachment',
+];
+
+/** The content without its `type` tag. */
+const body = <T extends { type: string }>({ type: _type, ...rest }: T): Omit<T, 'type'> => rest;
 
 const REACTION_ACTIONS = { added: ReactionAction.Added, removed: ReactionAction.Removed } as const;
 const REACTION_SCHEMAS = { unicode: ReactionSchema.Unicode, shortcode: ReactionSchema.Shortcode, custom: ReactionSchema.Custom } as const;
@@ -44,5 +79,17 @@ export function sendContent(conversation: Conversation<unknown>, content: Outgoi
       });
     case 'readReceipt':
       return conversation.sendReadReceipt();
+    case 'transactionReference':
+      return conversation.sendTransactionReference(transactionReferenceToSdk(body(content)));
+    case 'walletSendCalls':
+      return conversation.sendWalletSendCalls(walletSendCallsToSdk(body(content)));
+    case 'actions':
+      return conversation.sendActions(actionsToSdk(body(content)));
+    case 'intent':
+      return conversation.sendIntent(intentToSdk(body(content)));
+    case 'attachment':
+      return conversation.sendAttachment(attachmentToSdk(body(content)));
+    case 'remoteAttachment':
+      return conversation.sendRemoteAttachment(remoteAttachmentToSdk(body(content)));
   }
 }

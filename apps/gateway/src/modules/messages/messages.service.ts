@@ -7,6 +7,7 @@ import {
   isContentTypeFilterName,
   presentDecodedMessage,
   presentRawMessage,
+  SDK_DECODED_AUTHORITIES,
   sendContent,
   SortDirection,
   type MessageView,
@@ -21,7 +22,7 @@ import { validationFailed } from '../conversations/identifiers.js';
 import { decodeCursor, takePage } from '../conversations/page-cursor.js';
 import { xmtpCall } from '../conversations/xmtp-errors.js';
 import { UsageCounters } from '../usage/usage-counters.service.js';
-import { parseOutgoingContent } from './outgoing-content.parser.js';
+import { OutgoingContentPolicy } from './outgoing-content.policy.js';
 
 export interface ListMessagesInput {
   limit?: number;
@@ -33,12 +34,12 @@ export interface ListMessagesInput {
 }
 
 export interface SendMessageInput {
-  /** `{ type: text|markdown|reply|reaction|readReceipt, … }`, validated here for every transport. */
+  /** `{ type: text|markdown|reply|reaction|readReceipt|transactionReference|walletSendCalls|actions|intent|attachment|remoteAttachment, … }`, validated here for every transport. */
   content: unknown;
 }
 
-/** Only XMTP's own content types are decoded; others come back as base64 `encodedContent`. */
-const XMTP_AUTHORITY = 'xmtp.org';
+/** Types of authorities the SDK knows are decoded; others come back as base64 `encodedContent`. */
+const sdkDecodes = (raw: RawMessage) => SDK_DECODED_AUTHORITIES.has(raw.content.type?.authorityId ?? '');
 
 @Injectable()
 export class MessagesService {
@@ -47,6 +48,7 @@ export class MessagesService {
   constructor(
     private readonly access: ConversationAccess,
     private readonly usage: UsageCounters,
+    private readonly contentPolicy: OutgoingContentPolicy,
   ) {}
 
   /** Syncs the one conversation, then reads a page of its messages (reactions and read receipts included). */
@@ -78,7 +80,7 @@ export class MessagesService {
         const page = takePage(raw, limit, cursor, direction, (m) => ({ ns: m.sentAtNs, id: m.id }), fetchLimit);
         // One batch decode for the page; the decoded listing leaves out reactions and read receipts, which are
         // decoded one by one. Pages holding unknown types are decoded one by one too (the batch warns per unknown).
-        const wantsDecoded = page.items.length > 0 && page.items.every((m) => m.content.type?.authorityId === XMTP_AUTHORITY);
+        const wantsDecoded = page.items.length > 0 && page.items.every(sdkDecodes);
         const decoded = new Map(wantsDecoded ? (await conversation.messages(options)).map((m) => [m.id, m]) : []);
         return { items: page.items.map((m) => present(client, m, decoded.get(m.id))), nextCursor: page.nextCursor };
       },
@@ -88,7 +90,7 @@ export class MessagesService {
 
   /** Sends one message; 409 if the identity has left the group. Returns the stored message. */
   async send(scope: TenantScope, identityId: string, conversationId: string, input: SendMessageInput): Promise<MessageView> {
-    const content = parseOutgoingContent(input.content);
+    const content = this.contentPolicy.parse(input.content);
     const sent = await this.access.withConversation(
       scope,
       identityId,
@@ -118,6 +120,6 @@ export class MessagesService {
 }
 
 function present(client: XmtpSession<unknown>, raw: RawMessage, decoded: XmtpDecodedMessage<unknown> | undefined): MessageView {
-  if (decoded || raw.content.type?.authorityId !== XMTP_AUTHORITY) return presentRawMessage(raw, decoded);
+  if (decoded || !sdkDecodes(raw)) return presentRawMessage(raw, decoded);
   return presentRawMessage(raw, client.conversations.getMessageById(raw.id));
 }

@@ -32,7 +32,7 @@ describe('attachmentsOf', () => {
   });
 
   it('measures an inline attachment from its base64 bytes', () => {
-    const content = { filename: 'a.txt', mimeType: 'text/plain', content: Buffer.from('hello world').toString('base64') };
+    const content = { filename: 'a.txt', mimeType: 'text/plain', data: Buffer.from('hello world').toString('base64') };
     expect(attachmentsOf({ contentType: type('attachment'), content })).toEqual([
       { index: 0, kind: 'inline', filename: 'a.txt', mimeType: 'text/plain', url: null, contentDigest: null, size: 11 },
     ]);

@@ -29,6 +29,17 @@ export enum MessageContentTypeEnum {
   reply = 'reply',
   reaction = 'reaction',
   readReceipt = 'readReceipt',
+  transactionReference = 'transactionReference',
+  walletSendCalls = 'walletSendCalls',
+  actions = 'actions',
+  intent = 'intent',
+  attachment = 'attachment',
+  remoteAttachment = 'remoteAttachment',
+}
+export enum ActionStyleEnum {
+  primary = 'primary',
+  secondary = 'secondary',
+  danger = 'danger',
 }
 export enum ReactionActionEnum {
   added = 'added',
@@ -50,6 +61,7 @@ registerEnumType(ConsentEntityTypeEnum, { name: 'ConsentEntityType' });
 registerEnumType(MessageDirectionEnum, { name: 'MessageDirection', description: '`desc` is newest first.' });
 registerEnumType(DeliveryStatusEnum, { name: 'DeliveryStatus' });
 registerEnumType(MessageContentTypeEnum, { name: 'MessageContentType', description: 'The content types Mailroom sends.' });
+registerEnumType(ActionStyleEnum, { name: 'ActionStyle', description: 'How an action button looks.' });
 registerEnumType(ReactionActionEnum, { name: 'ReactionAction' });
 registerEnumType(ReactionSchemaEnum, { name: 'ReactionSchema' });
 registerEnumType(GroupPermissionsEnum, { name: 'GroupPermissions' });

@@ -1,6 +1,8 @@
-import { ArgsType, Field, InputType, Int } from '@nestjs/graphql';
-import { ArrayMaxSize, IsArray, IsDate, IsEnum, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { ArgsType, Field, Float, InputType, Int } from '@nestjs/graphql';
+import { Allow, ArrayMaxSize, IsArray, IsDate, IsEnum, IsInt, IsNumber, IsObject, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { JSONScalar } from '../scalars/json.scalar.js';
 import {
+  ActionStyleEnum,
   ConsentEntityTypeEnum,
   ConsentStateEnum,
   ConversationTypeEnum,
@@ -80,6 +82,53 @@ export class MessagesArgs extends PageArgs {
   contentTypes?: string[];
 }
 
+// Nested inputs are checked by the service's content parser (it names each bad field), not by class-validator.
+@InputType({ description: 'One button of an actions message.' })
+export class ActionInput {
+  @Field(() => String)
+  @Allow()
+  id!: string;
+
+  @Field(() => String)
+  @Allow()
+  label!: string;
+
+  @Field(() => String, { nullable: true })
+  @Allow()
+  imageUrl?: string;
+
+  @Field(() => ActionStyleEnum, { nullable: true })
+  @Allow()
+  style?: ActionStyleEnum;
+
+  @Field(() => String, { nullable: true, description: 'ISO 8601.' })
+  @Allow()
+  expiresAt?: string;
+}
+
+@InputType({ description: 'One call of a walletSendCalls message (hex strings).' })
+export class WalletCallInput {
+  @Field(() => String, { nullable: true })
+  @Allow()
+  to?: string;
+
+  @Field(() => String, { nullable: true })
+  @Allow()
+  data?: string;
+
+  @Field(() => String, { nullable: true })
+  @Allow()
+  value?: string;
+
+  @Field(() => String, { nullable: true })
+  @Allow()
+  gas?: string;
+
+  @Field(() => JSONScalar, { nullable: true, description: 'An object of strings, e.g. description and transactionType.' })
+  @Allow()
+  metadata?: Record<string, string>;
+}
+
 @InputType({ description: 'What to send; the fields a `type` needs are those of the REST body.' })
 export class MessageContentInput {
   @Field(() => MessageContentTypeEnum)
@@ -120,6 +169,125 @@ export class MessageContentInput {
   @IsOptional()
   @IsString()
   content?: string;
+
+  @Field(() => String, { nullable: true, description: 'transactionReference: CAIP-2 namespace (e.g. eip155). `reference` is the transaction hash.' })
+  @IsOptional()
+  @IsString()
+  namespace?: string;
+
+  @Field(() => String, { nullable: true, description: 'transactionReference: the chain id, decimal or hex.' })
+  @IsOptional()
+  @IsString()
+  networkId?: string;
+
+  @Field(() => JSONScalar, {
+    nullable: true,
+    description:
+      'transactionReference: `{ transactionType, currency, amount, decimals, fromAddress, toAddress }`; intent: a flat object of strings, numbers, booleans or nulls.',
+  })
+  @IsOptional()
+  @IsObject()
+  metadata?: Record<string, unknown>;
+
+  @Field(() => String, { nullable: true, description: 'walletSendCalls: the wallet_sendCalls version, e.g. 1.0.' })
+  @IsOptional()
+  @IsString()
+  version?: string;
+
+  @Field(() => String, { nullable: true, description: 'walletSendCalls: hex chain id, e.g. 0x2105.' })
+  @IsOptional()
+  @IsString()
+  chainId?: string;
+
+  @Field(() => String, { nullable: true, description: 'walletSendCalls: the sending address.' })
+  @IsOptional()
+  @IsString()
+  from?: string;
+
+  @Field(() => [WalletCallInput], { nullable: true, description: 'walletSendCalls: 1 to 50 calls.' })
+  @IsOptional()
+  @IsArray()
+  calls?: WalletCallInput[];
+
+  @Field(() => JSONScalar, { nullable: true, description: 'walletSendCalls: capabilities, an object of strings.' })
+  @IsOptional()
+  @IsObject()
+  capabilities?: Record<string, string>;
+
+  @Field(() => String, { nullable: true, description: 'actions: id of the set; intent: id of the actions answered.' })
+  @IsOptional()
+  @IsString()
+  id?: string;
+
+  @Field(() => String, { nullable: true, description: 'actions: the prompt shown above the buttons.' })
+  @IsOptional()
+  @IsString()
+  description?: string;
+
+  @Field(() => [ActionInput], { nullable: true, description: 'actions: 1 to 10 buttons with unique ids.' })
+  @IsOptional()
+  @IsArray()
+  actions?: ActionInput[];
+
+  @Field(() => String, { nullable: true, description: 'actions: when the buttons stop working (ISO 8601).' })
+  @IsOptional()
+  @IsString()
+  expiresAt?: string;
+
+  @Field(() => String, { nullable: true, description: 'intent: the id of the action picked.' })
+  @IsOptional()
+  @IsString()
+  actionId?: string;
+
+  @Field(() => String, { nullable: true, description: 'attachment and remoteAttachment: the file name.' })
+  @IsOptional()
+  @IsString()
+  filename?: string;
+
+  @Field(() => String, { nullable: true, description: 'attachment: the media type.' })
+  @IsOptional()
+  @IsString()
+  mimeType?: string;
+
+  @Field(() => String, { nullable: true, description: 'attachment: base64 of the file (at most 900 KiB of bytes).' })
+  @IsOptional()
+  @IsString()
+  data?: string;
+
+  @Field(() => String, { nullable: true, description: 'remoteAttachment: where the encrypted file is stored.' })
+  @IsOptional()
+  @IsString()
+  url?: string;
+
+  @Field(() => String, { nullable: true, description: 'remoteAttachment: SHA-256 of the encrypted payload, hex.' })
+  @IsOptional()
+  @IsString()
+  contentDigest?: string;
+
+  @Field(() => String, { nullable: true, description: 'remoteAttachment: base64 of the 32-byte secret.' })
+  @IsOptional()
+  @IsString()
+  secret?: string;
+
+  @Field(() => String, { nullable: true, description: 'remoteAttachment: base64 of the 32-byte salt.' })
+  @IsOptional()
+  @IsString()
+  salt?: string;
+
+  @Field(() => String, { nullable: true, description: 'remoteAttachment: base64 of the 12-byte nonce.' })
+  @IsOptional()
+  @IsString()
+  nonce?: string;
+
+  @Field(() => String, { nullable: true, description: "remoteAttachment: https:// or http://, the URL's (derived from it when omitted)." })
+  @IsOptional()
+  @IsString()
+  scheme?: string;
+
+  @Field(() => Float, { nullable: true, description: 'remoteAttachment: bytes of the encrypted payload (an integer).' })
+  @IsOptional()
+  @IsNumber()
+  contentLength?: number;
 }
 
 @InputType()

@@ -42,7 +42,8 @@ export class MessageModel {
 
   @Field(() => JSONScalar, {
     nullable: true,
-    description: 'Decoded content: a string for text and markdown, an object for reply, reaction and group updates; null for unknown types.',
+    description:
+      'Decoded content: a string for text and markdown; an object for reply, reaction, group updates, and for transactionReference, walletSendCalls, actions, intent, attachment and remoteAttachment in the JSON `sendMessage` takes for them; null for unknown types.',
   })
   content!: unknown;
 
