@@ -1,0 +1,36 @@
+// Preloaded into a benchmarked gateway (`node --import ./bench/lib/pg-round-trips.mjs …`): counts every statement the
+// gateway sends to Postgres (each `pg` Client.query is one round trip; the Prisma adapter uses the same `pg`), split by
+// whether it ran on behalf of an HTTP request that sends a message (`POST …/messages`) or anything else (the realtime
+// pipeline, the webhook dispatcher, sweeps and flushes). The parent asks for the counts over the IPC channel.
+import { AsyncLocalStorage, AsyncResource } from 'node:async_hooks';
+import http from 'node:http';
+import pg from 'pg';
+
+const context = new AsyncLocalStorage();
+const counts = { send: 0, other: 0, otherRequests: 0 };
+
+const emit = http.Server.prototype.emit;
+http.Server.prototype.emit = function (event, req, ...rest) {
+  if (event !== 'request') return emit.call(this, event, req, ...rest);
+  const kind = req.method === 'POST' && /\/messages(\?|$)/.test(req.url ?? '') ? 'send' : 'otherRequests';
+  return context.run(kind, () => emit.call(this, event, req, ...rest));
+};
+
+// pg-pool hands a waiting caller the client someone else released, on the releaser's async context: bind the
+// callback to the caller's context so the statement is counted for whoever asked for it.
+const connect = pg.Pool.prototype.connect;
+pg.Pool.prototype.connect = function (callback) {
+  return connect.call(this, typeof callback === 'function' ? AsyncResource.bind(callback) : callback);
+};
+
+const query = pg.Client.prototype.query;
+pg.Client.prototype.query = function (...args) {
+  counts[context.getStore() ?? 'other']++;
+  return query.apply(this, args);
+};
+
+process.on('message', (message) => {
+  if (message?.type === 'pg-round-trips') process.send?.({ type: 'pg-round-trips', counts: { ...counts } });
+});
+// The IPC channel must not keep a stopping gateway alive.
+process.channel?.unref();
