@@ -5,6 +5,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
+import { Authenticator } from './common/auth/index.js';
 import { ProblemDetailsFilter } from './common/errors/index.js';
 import { closeConnectionsOfHalfReadRequests } from './common/http/half-read-requests.js';
 import { answerUnroutedErrorsWithProblems } from './common/errors/fastify-error-handler.js';
@@ -43,8 +44,9 @@ export async function createGatewayApp(runtime: GatewayRuntime, options: CreateA
   closeConnectionsOfHalfReadRequests(adapter.getInstance());
   limitJsonDepth(adapter);
   answerUnroutedErrorsWithProblems(adapter.getInstance(), new NestLogger('Errors'));
-  registerOwnerRouting(adapter.getInstance(), runtime, () => runtime.replica.url);
+  const ownerRouting = registerOwnerRouting(adapter.getInstance(), runtime, () => runtime.replica.url);
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { bufferLogs: true });
+  ownerRouting.useAuthenticator(app.get(Authenticator));
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(new ProblemDetailsFilter(app.get(HttpAdapterHost)));
   app.useGlobalPipes(createValidationPipe());

@@ -18,6 +18,8 @@ export interface GatewayConfig {
     readonly trustProxy: TrustProxySetting;
     /** Absent: the address the server listens on. */
     readonly internalUrl?: string;
+    /** How long a request forwarded to the replica holding its identity may wait for the answer's head. */
+    readonly replicaForwardTimeoutMs: number;
   };
   readonly log: { readonly level: LogLevel };
   /** How `/metrics` is exposed: behind a bearer token, and/or on its own listener. */
@@ -177,6 +179,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
         .filter(Boolean),
       trustProxy: (values.TRUST_PROXY as TrustProxySetting | undefined) ?? false,
       internalUrl: (values.INTERNAL_URL as string | undefined)?.replace(/\/+$/, ''),
+      replicaForwardTimeoutMs: (values.REPLICA_FORWARD_TIMEOUT_MS as number | undefined) ?? 30_000,
     },
     log: { level: (values.LOG_LEVEL as LogLevel | undefined) ?? 'info' },
     metrics: { token: values.METRICS_TOKEN as string | undefined, port: values.METRICS_PORT as number | undefined },

@@ -112,6 +112,11 @@ export const VARIABLES = {
     description: 'How other gateway replicas reach this one; requests for an identity another replica holds are forwarded there.',
     fallback: 'the address the gateway listens on',
   },
+  REPLICA_FORWARD_TIMEOUT_MS: {
+    schema: positiveInt(600_000),
+    description: 'How long a request forwarded to the replica holding its identity may take (to the start of the answer) before it fails with 504.',
+    fallback: '`30000`',
+  },
   TRUST_PROXY: {
     schema: trustProxy,
     description:

@@ -17,6 +17,7 @@ export const ErrorCode = {
   Internal: 'INTERNAL',
   BadGateway: 'BAD_GATEWAY',
   ServiceUnavailable: 'SERVICE_UNAVAILABLE',
+  GatewayTimeout: 'GATEWAY_TIMEOUT',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -30,6 +30,7 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   [ErrorCode.Internal]: 500,
   [ErrorCode.BadGateway]: 502,
   [ErrorCode.ServiceUnavailable]: 503,
+  [ErrorCode.GatewayTimeout]: 504,
 };
 
 export function statusForCode(code: ErrorCode): number {

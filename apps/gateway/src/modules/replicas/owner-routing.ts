@@ -1,82 +1,109 @@
-import { Readable } from 'node:stream';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { findIdentityLockHolder } from '@mailroom/persistence';
+import { bearerCredential, type Authenticator } from '../../common/auth/index.js';
+import { DomainError, ErrorCode } from '../../common/errors/index.js';
 import type { GatewayRuntime } from '../../runtime.js';
+import { FORWARDED_HEADER, ForwardingSeal } from './forwarding-seal.js';
+import { identityIdsOf, type GraphqlHttpRequest } from './graphql-identity-args.js';
+import { IdentityHolders } from './identity-holders.js';
+import { forwardToHolder, originFormTarget, refuseNonOriginForm } from './replica-forwarding.js';
+
+export { FORWARDED_HEADER } from './forwarding-seal.js';
+export { sessionNameFor } from './identity-holders.js';
 
 export const REPLICA_HEADER = 'x-mailroom-replica';
-export const FORWARDED_HEADER = 'x-mailroom-forwarded-by';
-const SESSION_PREFIX = 'mailroom ';
 const IDENTITY_ROUTE = '/v1/identities/:id';
+const GRAPHQL_ROUTE = '/graphql';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'proxy-connection', 'host', 'content-length']);
 
-/** The lock session name that tells other replicas where this one is. */
-export function sessionNameFor(internalUrl: string): string {
-  return `${SESSION_PREFIX}${internalUrl}`;
+export interface OwnerRouting {
+  /** The credential check routing runs before it looks anything up (the Nest app's, once it exists). */
+  useAuthenticator(authenticator: Authenticator): void;
 }
 
 /**
  * Scale-out: an identity's XMTP installation lives in exactly one replica (the holder of its Postgres advisory lock).
- * A request for an identity that another live replica holds is forwarded there, body and all, before this replica
- * parses or handles it; the holder authenticates and serves it as usual. A forwarded request is never forwarded again.
+ * A REST request for an identity that another live replica holds is forwarded there, body and all, before this
+ * replica parses it; a GraphQL request over HTTP whose arguments name one such identity is forwarded once its body is
+ * parsed. Only authenticated requests are routed (no Postgres work for strangers), the holder is looked up through a
+ * short cache, and a request a replica forwarded (sealed header) is never forwarded again. The holder authenticates
+ * and serves it as usual.
  */
-export function registerOwnerRouting(fastify: FastifyInstance, runtime: GatewayRuntime, self: () => string | undefined): void {
-  const db = { query: async (text: string, values?: unknown[]) => ({ rows: await runtime.prisma.$queryRawUnsafe<Record<string, unknown>[]>(text, ...(values ?? [])) }) };
+export function registerOwnerRouting(fastify: FastifyInstance, runtime: GatewayRuntime, self: () => string | undefined): OwnerRouting {
+  const holders = new IdentityHolders({
+    query: async (text, values) => ({ rows: await runtime.prisma.$queryRawUnsafe<Record<string, unknown>[]>(text, ...(values ?? [])) }),
+  });
+  const seal = new ForwardingSeal(runtime.jwtSecret);
+  const timeoutMs = runtime.config.http.replicaForwardTimeoutMs;
+  let authenticator: Authenticator | undefined;
+
+  /** Whether a request for this identity might belong to another replica: not live here, not forwarded already. */
+  const mayBeElsewhere = (request: FastifyRequest, identityId: string): boolean =>
+    UUID.test(identityId) &&
+    !runtime.pool.isLive(identityId) &&
+    !seal.verify(request.headers[FORWARDED_HEADER], request.method, originFormTarget(request) ?? '');
+
+  /** The other replica to serve this identity from, or undefined to serve it here. */
+  const holderElsewhere = async (identityId: string, me: string): Promise<string | undefined> => {
+    const owner = await holders.ownerOf(identityId);
+    return owner && owner !== me ? owner : undefined;
+  };
+
+  const forward = (request: FastifyRequest, reply: FastifyReply, identityId: string, owner: string, body?: string) => {
+    request.log.debug({ identityId, owner }, 'forwarding to the replica that holds the identity');
+    return forwardToHolder(request, reply, { owner, seal, timeoutMs, body, onUnreachable: () => holders.forget(identityId) });
+  };
+
+  const authenticate = async (request: FastifyRequest): Promise<void> => {
+    if (!authenticator) throw new DomainError(ErrorCode.ServiceUnavailable, 'The gateway is still starting; retry shortly.');
+    const credential = bearerCredential(request.headers.authorization);
+    if (!credential) throw new DomainError(ErrorCode.Unauthenticated, 'Send a credential as `Authorization: Bearer <credential>`.');
+    await authenticator.authenticate(credential);
+  };
 
   fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const me = self();
     if (me) reply.header(REPLICA_HEADER, me);
-    if (!me || request.headers[FORWARDED_HEADER] || !request.routeOptions.url?.startsWith(IDENTITY_ROUTE)) return;
+    refuseNonOriginForm(request);
+    if (!me || !request.routeOptions.url?.startsWith(IDENTITY_ROUTE)) return;
     const identityId = (request.params as { id?: string }).id;
-    if (!identityId || !UUID.test(identityId) || runtime.pool.isLive(identityId)) return;
-
-    const holder = await findIdentityLockHolder(db, identityId);
-    const owner = holder?.startsWith(SESSION_PREFIX) ? holder.slice(SESSION_PREFIX.length) : undefined;
-    if (!owner || owner === me) return;
-    request.log.debug({ identityId, owner }, 'forwarding to the replica that holds the identity');
-    await forward(request, reply, owner, me);
+    if (!identityId || !mayBeElsewhere(request, identityId)) return;
+    try {
+      await authenticate(request);
+    } catch (error) {
+      if (error instanceof DomainError && error.code === ErrorCode.Unauthenticated) reply.header('www-authenticate', 'Bearer');
+      throw error;
+    }
+    const owner = await holderElsewhere(identityId, me);
+    if (!owner) return;
+    await forward(request, reply, identityId, owner);
     return reply;
   });
-}
 
-async function forward(request: FastifyRequest, reply: FastifyReply, owner: string, me: string): Promise<void> {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (value === undefined || HOP_BY_HOP.has(name)) continue;
-    headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-  }
-  headers.set(FORWARDED_HEADER, me);
-  headers.set('x-request-id', String(request.id));
-  const hasBody = request.method !== 'GET' && request.method !== 'HEAD';
-  let answer: Response;
-  try {
-    answer = await fetch(new URL(request.url, owner), {
-      method: request.method,
-      headers,
-      body: hasBody ? (Readable.toWeb(request.raw) as unknown as NonNullable<RequestInit['body']>) : undefined,
-      redirect: 'manual',
-      ...(hasBody ? { duplex: 'half' } : {}),
-    } as RequestInit);
-  } catch (error) {
-    request.log.warn({ err: error, owner }, 'the replica holding the identity did not answer');
-    reply
-      .code(503)
-      .header('content-type', 'application/problem+json')
-      .header('retry-after', '1')
-      .send({
-        type: 'https://mailroom.dev/problems/service-unavailable',
-        title: 'Service Unavailable',
-        status: 503,
-        detail: 'The replica serving this identity is unreachable; retry shortly.',
-        code: 'SERVICE_UNAVAILABLE',
-        requestId: String(request.id),
-      });
-    return;
-  }
-  reply.code(answer.status);
-  answer.headers.forEach((value, name) => {
-    if (!HOP_BY_HOP.has(name)) reply.header(name, value);
+  fastify.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+    const me = self();
+    if (!me || request.routeOptions.url !== GRAPHQL_ROUTE || (request.method !== 'POST' && request.method !== 'GET')) return;
+    const operation = (request.method === 'POST' ? request.body : request.query) as GraphqlHttpRequest | undefined;
+    const ids = operation && typeof operation === 'object' ? identityIdsOf(operation) : undefined;
+    if (ids?.size !== 1) return;
+    const identityId = [...ids][0]!;
+    if (!mayBeElsewhere(request, identityId)) return;
+    // A missing or bad credential is reported by the GraphQL layer here, as for any operation.
+    if (!bearerCredential(request.headers.authorization)) return;
+    try {
+      await authenticate(request);
+    } catch (error) {
+      if (error instanceof DomainError) return;
+      throw error;
+    }
+    const owner = await holderElsewhere(identityId, me);
+    if (!owner) return;
+    await forward(request, reply, identityId, owner, request.method === 'POST' ? JSON.stringify(request.body) : undefined);
+    return reply;
   });
-  await reply.send(answer.body ? Readable.fromWeb(answer.body as unknown as WebReadableStream) : undefined);
+
+  return {
+    useAuthenticator: (value) => {
+      authenticator = value;
+    },
+  };
 }

@@ -34,6 +34,7 @@ export function isServerFault(code: ErrorCode): boolean {
     case ErrorCode.Internal:
     case ErrorCode.BadGateway:
     case ErrorCode.ServiceUnavailable:
+    case ErrorCode.GatewayTimeout:
       return true;
     case ErrorCode.BadRequest:
     case ErrorCode.ValidationFailed:
