@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Res, StreamableFile } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { BlobNotFoundError } from '@mailroom/blob-storage';
 import { DomainError, ErrorCode } from '../../common/errors/index.js';
@@ -13,6 +13,7 @@ export class BlobsController {
 
   @Get(':key')
   @ApiOperation({ summary: 'Ciphertext of an attachment kept by the filesystem blob store (public: it is encrypted).' })
+  @ApiOkResponse({ description: 'The ciphertext.', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } })
   async get(@Param('key') key: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<StreamableFile> {
     const store = this.stores.filesystem;
     try {

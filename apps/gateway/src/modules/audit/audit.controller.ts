@@ -4,6 +4,7 @@ import type { TenantScope } from '@mailroom/persistence';
 import { Authenticated, CurrentTenant } from '../../common/auth/index.js';
 import { AuditService } from './audit.service.js';
 import { PageQueryDto } from './dto/page-query.dto.js';
+import { AuditPageResponse } from './dto/audit.response.js';
 
 @ApiTags('audit')
 @Controller('v1/audit-log')
@@ -13,7 +14,7 @@ export class AuditController {
 
   @Get()
   @ApiOperation({ summary: 'The tenant’s audit trail, newest first (admin JWT, or API key with scope `keys`).' })
-  @ApiOkResponse({ description: '`{ items, nextCursor }`' })
+  @ApiOkResponse({ type: AuditPageResponse })
   list(@CurrentTenant() scope: TenantScope, @Query() query: PageQueryDto) {
     return this.audit.list(scope, query);
   }

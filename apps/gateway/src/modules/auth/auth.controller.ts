@@ -109,7 +109,7 @@ export class AuthController {
   @Post('password-reset')
   @HttpCode(202)
   @ApiOperation({ summary: 'Mail a one-time password reset link (1 h) if the address has an account. Always 202.' })
-  @ApiAcceptedResponse()
+  @ApiAcceptedResponse({ description: 'No body: the same answer whether or not the address has an account.' })
   @ApiTooManyRequestsResponse({ description: 'too many requests from this address; see Retry-After' })
   async requestPasswordReset(@Body() body: PasswordResetRequestDto, @Ip() ip: string): Promise<void> {
     await this.resets.request(body.email, ip);

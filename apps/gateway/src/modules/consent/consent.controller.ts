@@ -1,9 +1,10 @@
 import { Body, Controller, Get, Param, Put } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { TenantScope } from '@mailroom/persistence';
 import { Authenticated, CurrentTenant } from '../../common/auth/index.js';
 import { ConsentService } from './consent.service.js';
 import { SetConsentDto } from './dto/consent.dto.js';
+import { ConsentListResponse, ConsentRecordResponse } from './dto/consent.response.js';
 
 @ApiTags('consent')
 @Controller('v1/identities/:id/consent')
@@ -13,12 +14,14 @@ export class ConsentController {
 
   @Get()
   @ApiOperation({ summary: "Explicit consent states: the identity's conversations and its DM peers' inboxes." })
+  @ApiOkResponse({ type: ConsentListResponse })
   list(@CurrentTenant() scope: TenantScope, @Param('id') id: string) {
     return this.consent.list(scope, id);
   }
 
   @Put()
   @ApiOperation({ summary: 'Allow, deny or reset a conversation or an inbox (an inbox also sets its DM).' })
+  @ApiOkResponse({ type: ConsentRecordResponse, description: 'The consent now in force.' })
   set(@CurrentTenant() scope: TenantScope, @Param('id') id: string, @Body() body: SetConsentDto) {
     return this.consent.set(scope, id, body);
   }

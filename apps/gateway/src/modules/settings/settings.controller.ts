@@ -4,8 +4,7 @@ import type { TenantScope } from '@mailroom/persistence';
 import { Authenticated, CurrentPrincipal, CurrentTenant, type Principal } from '../../common/auth/index.js';
 import { UpdateSettingsDto } from './dto/settings.dto.js';
 import { TenantSettingsService } from './settings.service.js';
-
-const SHAPE = '`{ attachments: { store, maxBytes, maxFiles }, rateLimits: { perCredentialPerMinute, perTenantPerMinute }, updatedAt }`, each setting `{ value, default, custom }`';
+import { SettingsResponse } from './dto/settings.response.js';
 
 @ApiTags('settings')
 @Controller('v1/settings')
@@ -15,14 +14,14 @@ export class SettingsController {
 
   @Get()
   @ApiOperation({ summary: 'Tenant settings in force: attachment store and limits, rate limits (admin JWT, or API key with scope `keys`).' })
-  @ApiOkResponse({ description: SHAPE })
+  @ApiOkResponse({ type: SettingsResponse })
   get(@CurrentTenant() scope: TenantScope) {
     return this.settings.get(scope);
   }
 
   @Patch()
   @ApiOperation({ summary: 'Change tenant settings; `null` puts a field back to the operator default. Rate limits cannot exceed the operator’s.' })
-  @ApiOkResponse({ description: SHAPE })
+  @ApiOkResponse({ type: SettingsResponse, description: 'The settings now in force.' })
   update(@CurrentTenant() scope: TenantScope, @CurrentPrincipal() actor: Principal, @Body() body: UpdateSettingsDto) {
     return this.settings.update(scope, actor, body);
   }

@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { TenantScope } from '@mailroom/persistence';
 import { Authenticated, CurrentTenant } from '../../common/auth/index.js';
 import { UsageService } from './usage.service.js';
+import { UsageResponse } from './dto/usage.response.js';
 
 @ApiTags('usage')
 @Controller('v1/usage')
@@ -15,7 +16,7 @@ export class UsageController {
     summary:
       'Usage of the last 14 UTC days from counters: messages sent and received per day, identities, live clients, webhook success rate, installation budget alerts (admin JWT, or API key with scope `keys`).',
   })
-  @ApiOkResponse({ description: '`{ window, daily[{ day, messagesSent, messagesReceived }], totals, identities, liveClients, webhooks, installationAlerts }`' })
+  @ApiOkResponse({ type: UsageResponse })
   get(@CurrentTenant() scope: TenantScope) {
     return this.usage.summary(scope);
   }
