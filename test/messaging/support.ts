@@ -21,9 +21,10 @@ export interface MessagingEnv {
   close(): Promise<void>;
 }
 
-export async function startMessagingEnv(peerCount = 2): Promise<MessagingEnv> {
+/** `config`: extra gateway variables (e.g. attachment limits) on top of the test defaults. */
+export async function startMessagingEnv(peerCount = 2, config: Record<string, string> = {}): Promise<MessagingEnv> {
   const database = await createTestDatabase();
-  const gateway = await startTestGateway({ DATABASE_URL: database.url });
+  const gateway = await startTestGateway({ ...config, DATABASE_URL: database.url });
   const tenant = await signUpTenant(gateway);
   const key = (await createApiKey(gateway, tenant.adminToken, ['identities', 'messages'])).key;
   const peers = await createTestClients(gateway.runtime.xmtp.apiUrl, peerCount);

@@ -129,9 +129,12 @@ export class FieldReader {
     return value as Record<string, V>;
   }
 
-  /** Fields not in `known` are refused, so a misspelt optional field is not silently dropped. */
+  /**
+   * Set fields not in `known` are refused, so a misspelt or misplaced field is not silently dropped. (Unset ones are
+   * skipped: DTO instances carry every declared field, undefined.)
+   */
   rejectUnknown(known: readonly string[]): void {
-    for (const key of Object.keys(this.input)) if (!known.includes(key)) this.fail(key, 'is not a field of this object');
+    for (const key of Object.keys(this.input)) if (this.has(key) && !known.includes(key)) this.fail(key, 'is not a field of this object');
   }
 }
 
