@@ -1,9 +1,10 @@
 import type { ApolloDriverConfig } from '@nestjs/apollo';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
-import { parse, type ExecutionResult } from 'graphql';
-import type { Context as WsContext } from 'graphql-ws';
+import { GraphQLError, parse, type ExecutionResult } from 'graphql';
+import type { ServerOptions, Context as WsContext } from 'graphql-ws';
 import type { IncomingMessage } from 'node:http';
-import type { Authenticator } from '../../common/auth/index.js';
+import { bearerCredential, type Authenticator } from '../../common/auth/index.js';
+import { DomainError, ErrorCode } from '../../common/errors/index.js';
 import { requestIdFrom } from '../../common/logging/logging.module.js';
 import { authenticateBearer } from './auth/authenticate-credential.js';
 import { errorLoggingPlugin, logServerFaults } from './errors/error-logging.plugin.js';
@@ -12,15 +13,18 @@ import type { Authentication, GraphqlContext } from './graphql-context.js';
 import { checkQueryLimits, type QueryLimits } from './limits/query-limits.js';
 import { queryLimitsPlugin } from './limits/query-limits.plugin.js';
 import type { LoaderServices } from './request-loaders.js';
+import type { SocketCredentials, SocketSession } from './ws/socket-credentials.js';
+import { WsCloseCode, type WebsocketLimits } from './ws/websocket-limits.js';
 
 export const GRAPHQL_PATH = '/graphql';
 
 /** What graphql-ws keeps per socket: the upgrade request, plus what `onConnect` settled. */
-interface SocketExtra {
+export interface SocketExtra {
   readonly request: IncomingMessage;
   readonly socket: { close(code: number, reason: string): void };
   requestId?: string;
   authentication?: Authentication;
+  session?: SocketSession;
 }
 
 /** Fastify's request as Apollo's integration hands it to the context function. */
@@ -29,12 +33,16 @@ interface HttpRequestLike {
   readonly headers: Record<string, string | string[] | undefined>;
 }
 
-function isWsContext(value: unknown): value is WsContext<Record<string, unknown>, SocketExtra> {
+type WsCtx = WsContext<Record<string, unknown>, SocketExtra>;
+
+function isWsContext(value: unknown): value is WsCtx {
   return typeof value === 'object' && value !== null && 'connectionInitReceived' in value && 'extra' in value;
 }
 
-/** graphql-ws closes refused handshakes with 4403; the reason carries the same code a HTTP client would get. */
-const FORBIDDEN_CLOSE = 4403;
+/** A DomainError as graphql-ws expects an operation's errors (GraphQLError instances, formatted in `onError`). */
+function operationError(error: DomainError): GraphQLError {
+  return new GraphQLError(error.message, { originalError: error });
+}
 
 export interface TransportDeps {
   readonly authenticator: Authenticator;
@@ -51,8 +59,8 @@ export interface TransportDeps {
  * Apollo (HTTP, through @as-integrations/fastify) and graphql-ws options. Both transports share the context
  * (principal settled once, per-request DataLoaders), the error mapping and the query limits.
  */
-export function graphqlTransportOptions(deps: TransportDeps): ApolloDriverConfig {
-  const context = async (requestOrSocket: unknown): Promise<GraphqlContext> => {
+function contextFactory(deps: TransportDeps): (requestOrSocket: unknown) => Promise<GraphqlContext> {
+  return async (requestOrSocket: unknown): Promise<GraphqlContext> => {
     if (isWsContext(requestOrSocket)) {
       const { extra } = requestOrSocket;
       return {
@@ -70,13 +78,10 @@ export function graphqlTransportOptions(deps: TransportDeps): ApolloDriverConfig
       loaders: deps.loaders.createRequestLoaders(),
     };
   };
+}
 
-  const formatWsResult = (result: ExecutionResult, requestId: string | undefined): ExecutionResult => {
-    if (!result.errors?.length) return result;
-    logServerFaults(result.errors, requestId);
-    return { ...result, errors: result.errors.map((error) => formatGraphqlError(error.toJSON(), error)) as never };
-  };
-
+/** Apollo over HTTP; the websocket transport is GraphqlWebsocketServer (ws/), configured by graphqlWsServerOptions. */
+export function graphqlTransportOptions(deps: TransportDeps): ApolloDriverConfig {
   return {
     path: GRAPHQL_PATH,
     autoSchemaFile: true,
@@ -84,43 +89,71 @@ export function graphqlTransportOptions(deps: TransportDeps): ApolloDriverConfig
     introspection: deps.introspection,
     graphiql: !deps.production,
     autoTransformHttpErrors: false,
-    // One mapping for every error of the transport (GraphQL over HTTP here, websockets below).
+    // One mapping for every error of the transport (GraphQL over HTTP here, websockets in graphqlWsServerOptions).
     formatError: (formatted: GraphQLFormattedError, error: unknown) => formatGraphqlError(formatted, error),
     includeStacktraceInErrorResponses: false,
-    context,
+    context: contextFactory(deps),
     plugins: [queryLimitsPlugin(deps.limits), errorLoggingPlugin()],
-    subscriptions: {
-      'graphql-ws': {
-        path: GRAPHQL_PATH,
-        // `connection_init` payload: `{ authorization: "Bearer <API key or identity token>" }`.
-        onConnect: async (ctx: WsContext<Record<string, unknown>, SocketExtra>) => {
-          ctx.extra.requestId = requestIdFrom(ctx.extra.request.headers);
-          const authentication = await authenticateBearer(deps.authenticator, ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization);
-          if (authentication.kind !== 'authenticated') {
-            const reason = authentication.kind === 'rejected' ? authentication.error.code : 'UNAUTHENTICATED';
-            ctx.extra.socket.close(FORBIDDEN_CLOSE, reason);
-            return false;
-          }
-          ctx.extra.authentication = authentication;
-          return true;
-        },
-        onSubscribe: async (_ctx: WsContext, _id: string, payload: { query: string; variables?: Record<string, unknown> | null; operationName?: string | null }) => {
-          let document;
-          try {
-            document = parse(payload.query);
-          } catch {
-            return undefined; // graphql-ws reports the syntax error itself
-          }
-          const errors = checkQueryLimits(deps.schema(), document, payload.variables ?? undefined, payload.operationName, deps.limits);
-          return errors.length ? errors.map((error) => formatGraphqlError(error.toJSON(), error)) as never : undefined;
-        },
-        onNext: (ctx: WsContext<Record<string, unknown>, SocketExtra>, _id: string, _payload: unknown, _args: unknown, result: ExecutionResult) =>
-          formatWsResult(result, ctx.extra.requestId),
-        onError: (ctx: WsContext<Record<string, unknown>, SocketExtra>, _id: string, _payload: unknown, errors: readonly { toJSON(): GraphQLFormattedError }[]) => {
-          logServerFaults(errors, ctx.extra.requestId);
-          return errors.map((error) => formatGraphqlError(error.toJSON(), error));
-        },
-      } as never,
+  };
+}
+
+/**
+ * graphql-ws hooks. The handshake settles the principal; every operation authenticates the socket's credential again
+ * (SocketCredentials closes the socket when it no longer holds) and counts against the socket's operation limit.
+ */
+export function graphqlWsServerOptions(deps: TransportDeps, credentials: SocketCredentials, limits: () => WebsocketLimits): ServerOptions<Record<string, unknown>, SocketExtra> {
+  const formatWsResult = (result: ExecutionResult, requestId: string | undefined): ExecutionResult => {
+    if (!result.errors?.length) return result;
+    logServerFaults(result.errors, requestId);
+    return { ...result, errors: result.errors.map((error) => formatGraphqlError(error.toJSON(), error)) as never };
+  };
+
+  return {
+    schema: () => deps.schema(),
+    context: contextFactory(deps) as ServerOptions<Record<string, unknown>, SocketExtra>['context'],
+    // `connection_init` payload: `{ authorization: "Bearer <API key or identity token>" }`.
+    onConnect: async (ctx: WsCtx) => {
+      ctx.extra.requestId = requestIdFrom(ctx.extra.request.headers);
+      const authorization = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
+      const authentication = await authenticateBearer(deps.authenticator, authorization);
+      if (authentication.kind !== 'authenticated') {
+        const reason = authentication.kind === 'rejected' ? authentication.error.code : 'UNAUTHENTICATED';
+        ctx.extra.socket.close(WsCloseCode.Forbidden, reason);
+        return false;
+      }
+      const session = credentials.admit(ctx.extra.socket, bearerCredential(authorization as string)!, authentication.principal);
+      if (!session) return false;
+      ctx.extra.session = session;
+      ctx.extra.authentication = authentication;
+      return true;
+    },
+    onSubscribe: async (ctx: WsCtx, _id: string, payload) => {
+      const max = limits().maxOperationsPerSocket;
+      // graphql-ws registers the operation before this hook, so it is counted.
+      if (Object.keys(ctx.subscriptions).length > max) {
+        return [operationError(new DomainError(ErrorCode.RateLimited, `At most ${max} operations run at once on one socket; complete one first.`))];
+      }
+      const session = ctx.extra.session;
+      if (!session) return [operationError(new DomainError(ErrorCode.Unauthenticated, 'The socket is not authenticated.'))];
+      const recheck = await credentials.recheck(session);
+      if (recheck.kind !== 'valid') return [operationError(recheck.error)];
+      ctx.extra.authentication = { kind: 'authenticated', principal: recheck.principal };
+      let document;
+      try {
+        document = parse(payload.query);
+      } catch {
+        return undefined; // graphql-ws reports the syntax error itself
+      }
+      const errors = checkQueryLimits(deps.schema(), document, payload.variables ?? undefined, payload.operationName, deps.limits);
+      return errors.length ? errors : undefined;
+    },
+    onNext: (ctx: WsCtx, _id: string, _payload: unknown, _args: unknown, result: ExecutionResult) => formatWsResult(result, ctx.extra.requestId) as never,
+    onError: (ctx: WsCtx, _id: string, _payload: unknown, errors: readonly GraphQLError[]) => {
+      logServerFaults(errors, ctx.extra.requestId);
+      return errors.map((error) => formatGraphqlError(error.toJSON(), error));
+    },
+    onClose: (ctx: WsCtx) => {
+      if (ctx.extra.session) credentials.release(ctx.extra.session);
     },
   };
 }

@@ -19,6 +19,7 @@ import { ConversationsResolver } from './messaging/conversations.resolver.js';
 import { MessagesResolver } from './messaging/messages.resolver.js';
 import { LoaderServices } from './request-loaders.js';
 import { SystemResolver } from './system/system.resolver.js';
+import { GraphqlWebsocketServer } from './ws/graphql-websocket-server.js';
 
 /** Loaders live in their own module so the GraphQL options factory can inject them. */
 @Module({ imports: [IdentitiesModule, ConversationsModule, MessagesModule], providers: [LoaderServices], exports: [LoaderServices] })
@@ -60,6 +61,7 @@ class GraphqlLoadersModule {}
     ConsentResolver,
     AttachmentsResolver,
     SystemResolver,
+    GraphqlWebsocketServer,
   ],
 })
 export class MailroomGraphqlModule {}
