@@ -67,15 +67,28 @@ export class StreamSupervisor implements OnApplicationBootstrap, OnModuleDestroy
     const hub = poolDeactivationsOf(this.runtime.pool);
     if (hub) this.cleanups.push(hub.listen((identityId) => this.onDeactivated(identityId)));
     else this.logger.warn('the installation pool has no deactivation hub: streams of evicted identities are noticed only when they fail');
-    this.cleanups.push(await this.topics.subscribe(INTEREST_TOPIC, (notice) => void this.onInterest(notice)));
-    this.reconcileTimer = setInterval(() => void this.reconcile(), this.settings.reconcileIntervalMs);
+    this.cleanups.push(
+      await this.topics.subscribe(INTEREST_TOPIC, (notice) =>
+        this.onInterest(notice).catch((error: unknown) =>
+          this.logger.warn({ identityId: notice.identityId, err: String(error) }, 'could not act on subscriber interest'),
+        ),
+      ),
+    );
+    this.reconcileTimer = setInterval(
+      () => void this.reconcile().catch((error: unknown) => this.logger.warn({ err: String(error) }, 'reconciliation pass failed')),
+      this.settings.reconcileIntervalMs,
+    );
     this.reconcileTimer.unref();
   }
 
   async onModuleDestroy(): Promise<void> {
     this.closed = true;
     if (this.reconcileTimer) clearInterval(this.reconcileTimer);
-    for (const cleanup of this.cleanups.splice(0)) await cleanup();
+    for (const cleanup of this.cleanups.splice(0)) {
+      await Promise.resolve()
+        .then(cleanup)
+        .catch((error: unknown) => this.logger.warn({ err: String(error) }, 'a realtime cleanup failed'));
+    }
     const flushes: Promise<void>[] = [];
     for (const entry of this.entries.values()) {
       if (entry.restartTimer) clearTimeout(entry.restartTimer);
@@ -143,7 +156,13 @@ export class StreamSupervisor implements OnApplicationBootstrap, OnModuleDestroy
     const lookbackNs = BigInt(this.settings.replayLookbackMs) * 1_000_000n;
     const createdNs = BigInt(row.createdAt.getTime()) * 1_000_000n;
     const windowStartNs = nowNs() - lookbackNs;
-    const cursor = await this.cursors.load(row.tenantId, row.id, createdNs > windowStartNs ? createdNs : windowStartNs);
+    let cursor: Awaited<ReturnType<EventCursorStore['load']>>;
+    try {
+      cursor = await this.cursors.load(row.tenantId, row.id, createdNs > windowStartNs ? createdNs : windowStartNs);
+    } catch (error) {
+      this.failedToStart(row.id, entry, error);
+      return undefined;
+    }
     const log = new IdentityEventLog(row.tenantId, row.id, cursor, {
       prisma: this.prisma,
       topics: this.topics,
@@ -170,16 +189,21 @@ export class StreamSupervisor implements OnApplicationBootstrap, OnModuleDestroy
       this.logger.debug({ identityId: row.id }, 'event pipeline live');
       return pipeline;
     } catch (error) {
-      if (error instanceof DomainError && error.code === ErrorCode.ServiceUnavailable) {
+      if (error instanceof DomainError && error.code === ErrorCode.ServiceUnavailable && !error.details.dependency) {
         // Another replica holds the identity; it streams it when it sees the same demand.
         this.entries.delete(row.id);
         return undefined;
       }
-      entry.failures++;
-      this.logger.warn({ identityId: row.id, err: String(error), failures: entry.failures }, 'event pipeline did not start');
-      this.scheduleRestart(row.id, entry);
+      this.failedToStart(row.id, entry, error);
       return undefined;
     }
+  }
+
+  /** A start that failed for a reason that may pass (Postgres, Redis or XMTP away) is retried while demand lasts. */
+  private failedToStart(identityId: string, entry: Entry, error: unknown): void {
+    entry.failures++;
+    this.logger.warn({ identityId, err: String(error), failures: entry.failures }, 'event pipeline did not start');
+    this.scheduleRestart(identityId, entry);
   }
 
   private onPipelineEnded(pipeline: IdentityPipeline, reason: string): void {
@@ -209,7 +233,13 @@ export class StreamSupervisor implements OnApplicationBootstrap, OnModuleDestroy
     const delay = Math.min(30_000, 500 * 2 ** Math.min(entry.failures, 6));
     entry.restartTimer = setTimeout(() => {
       entry.restartTimer = undefined;
-      void this.restart(identityId, entry);
+      this.restart(identityId, entry).catch((error: unknown) => {
+        // Typically Postgres away: keep trying (backing off) until it is back or the demand is gone.
+        if (this.closed || this.entries.get(identityId) !== entry) return;
+        entry.failures++;
+        this.logger.warn({ identityId, err: String(error), failures: entry.failures }, 'event pipeline restart failed; retrying');
+        this.scheduleRestart(identityId, entry);
+      });
     }, delay);
     entry.restartTimer.unref();
   }
