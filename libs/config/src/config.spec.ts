@@ -120,6 +120,7 @@ describe('outbound and webhook settings', () => {
       retryWindowMs: 86_400_000,
       disableAfterFailures: 50,
       pollIntervalMs: 1000,
+      secretOverlapSeconds: 86_400,
     });
   });
 

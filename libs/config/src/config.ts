@@ -89,6 +89,7 @@ export interface GatewayConfig {
     readonly retryWindowMs: number;
     readonly disableAfterFailures: number;
     readonly pollIntervalMs: number;
+    readonly secretOverlapSeconds: number;
   };
 }
 
@@ -244,6 +245,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       retryWindowMs: (values.WEBHOOK_RETRY_WINDOW_MS as number | undefined) ?? 86_400_000,
       disableAfterFailures: (values.WEBHOOK_DISABLE_AFTER_FAILURES as number | undefined) ?? 50,
       pollIntervalMs: (values.WEBHOOK_POLL_INTERVAL_MS as number | undefined) ?? 1_000,
+      secretOverlapSeconds: (values.WEBHOOK_SECRET_OVERLAP_SECONDS as number | undefined) ?? 86_400,
     },
   };
 }

@@ -410,6 +410,15 @@ export const VARIABLES = {
     description: 'How often each process looks for due webhook deliveries and reclaims attempts a stopped process left behind.',
     fallback: '`1000`',
   },
+  WEBHOOK_SECRET_OVERLAP_SECONDS: {
+    schema: z.coerce
+      .number({ error: 'must be an integer between 0 and 2592000' })
+      .int({ error: 'must be an integer between 0 and 2592000' })
+      .min(0, { error: 'must be an integer between 0 and 2592000' })
+      .max(2_592_000, { error: 'must be an integer between 0 and 2592000' }),
+    description: 'After a webhook secret rotation, how long the previous secret keeps signing beside the new one (0: it stops at once).',
+    fallback: '`86400` (24 h)',
+  },
   EVENT_RECONCILE_INTERVAL_MS: {
     schema: positiveInt(86_400_000),
     description: 'How often every streamed identity is synced and replayed from its event cursor, to catch what a healthy-looking XMTP stream missed.',

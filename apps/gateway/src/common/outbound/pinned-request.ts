@@ -7,13 +7,18 @@ export interface PinnedRequest {
   readonly method: 'POST' | 'GET';
   readonly headers: Readonly<Record<string, string>>;
   readonly body?: string | Buffer;
-  /** Whole request, from connect to the status line. */
+  /** Whole request, from connect to the status line (and to the captured bytes, when `captureBytes` is set). */
   readonly timeoutMs: number;
+  /** Keep up to this many bytes of the answer's body (the rest is drained and discarded). */
+  readonly captureBytes?: number;
 }
 
 export interface PinnedResponse {
   readonly statusCode: number;
+  /** Time to the status line. */
   readonly durationMs: number;
+  /** The first `captureBytes` bytes of the answer's body (fewer when it was shorter or the timeout came first). */
+  readonly bodyPrefix?: Buffer;
 }
 
 // Keep-alive pools keyed by host:port; a pooled socket was connected to an address that passed the policy.
@@ -31,8 +36,9 @@ function pinnedLookup(target: OutboundTarget): LookupFunction {
 }
 
 /**
- * Sends one request to a checked target and resolves with the status as soon as the status line arrives (the body
- * is drained and discarded). Redirects are not followed. Rejects on connection errors and on timeout.
+ * Sends one request to a checked target and resolves with the status as soon as the status line arrives, or with
+ * `captureBytes` set once that much of the body (or all of a shorter one) arrived; the rest is drained and discarded.
+ * Redirects are not followed. Rejects on connection errors and on timeout before the status line.
  */
 export function sendPinned(target: OutboundTarget, request: PinnedRequest): Promise<PinnedResponse> {
   const started = performance.now();
@@ -47,10 +53,37 @@ export function sendPinned(target: OutboundTarget, request: PinnedRequest): Prom
     });
     const timer = setTimeout(() => req.destroy(new Error(`timed out after ${request.timeoutMs} ms`)), request.timeoutMs);
     req.once('response', (res) => {
-      clearTimeout(timer);
+      const statusCode = res.statusCode ?? 0;
+      const durationMs = Math.round(performance.now() - started);
       res.on('error', () => {});
-      res.resume();
-      resolve({ statusCode: res.statusCode ?? 0, durationMs: Math.round(performance.now() - started) });
+      const limit = request.captureBytes ?? 0;
+      if (limit <= 0) {
+        clearTimeout(timer);
+        res.resume();
+        resolve({ statusCode, durationMs });
+        return;
+      }
+      // The status is known: a timeout or a broken body from here on ends the capture, not the request.
+      req.removeAllListeners('error');
+      req.on('error', () => {});
+      const chunks: Buffer[] = [];
+      let captured = 0;
+      let done = false;
+      const finish = () => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        resolve({ statusCode, durationMs, bodyPrefix: Buffer.concat(chunks).subarray(0, limit) });
+      };
+      res.on('data', (chunk: Buffer) => {
+        if (captured < limit) {
+          chunks.push(chunk);
+          captured += chunk.length;
+        }
+        if (captured >= limit) finish();
+      });
+      res.once('end', finish);
+      res.once('close', finish);
     });
     req.once('error', (error) => {
       clearTimeout(timer);

@@ -10,6 +10,20 @@ export interface SealedWebhookSecret {
   readonly sealedSecret: Uint8Array<ArrayBuffer>;
 }
 
+/** A rotation's sealed state: both secrets under one fresh data key, the previous one signing until `previousSecretUntil`. */
+export interface SealedRotation extends SealedWebhookSecret {
+  readonly previousSealedSecret: Uint8Array<ArrayBuffer> | null;
+  readonly previousSecretUntil: Date | null;
+}
+
+/** An endpoint's sealed secrets as stored (the previous ones only after a rotation). */
+export interface SealedEndpointSecrets {
+  readonly wrappedDataKey: Uint8Array;
+  readonly sealedSecret: Uint8Array;
+  readonly previousSealedSecret?: Uint8Array | null;
+  readonly previousSecretUntil?: Date | null;
+}
+
 /** Key-vault context of one endpoint's data key; the master key rotation must re-wrap these too. */
 export function webhookContext(endpointId: string): string {
   return `webhook:${endpointId}`;
@@ -20,14 +34,58 @@ export function webhookContext(endpointId: string): string {
 export class WebhookSecrets {
   constructor(@Inject(GATEWAY_RUNTIME) private readonly runtime: GatewayRuntime) {}
 
+  /**
+   * `whsec_` + standard base64 of 32 random bytes, as Standard Webhooks verifiers decode it. Secrets issued before
+   * were base64url: they still sign (decoded leniently), but strict verifiers reject those containing `-` or `_`.
+   */
   generate(): string {
-    return SECRET_PREFIX + randomBytes(32).toString('base64url');
+    return SECRET_PREFIX + randomBytes(32).toString('base64');
   }
 
   seal(endpointId: string, secret: string): SealedWebhookSecret {
     const { dataKey, wrapped } = this.runtime.vault.createDataKey(webhookContext(endpointId));
     try {
       return { wrappedDataKey: Uint8Array.from(wrapped), sealedSecret: Uint8Array.from(dataKey.seal(Buffer.from(secret, 'utf8'), PURPOSE)) };
+    } finally {
+      dataKey.destroy();
+    }
+  }
+
+  /** A new secret for a rotation, sealed beside the current one for WEBHOOK_SECRET_OVERLAP_SECONDS. */
+  rotate(endpointId: string, current: SealedEndpointSecrets): { secret: string; sealed: SealedRotation } {
+    const secret = this.generate();
+    return { secret, sealed: this.sealRotation(endpointId, current, secret, this.runtime.config.webhooks.secretOverlapSeconds) };
+  }
+
+  /**
+   * Seals a new secret and, when `overlapSeconds` > 0, the current one beside it under the same fresh data key, so
+   * both sign until the overlap ends.
+   */
+  sealRotation(endpointId: string, current: SealedEndpointSecrets, next: string, overlapSeconds: number, now = new Date()): SealedRotation {
+    const previous = overlapSeconds > 0 ? this.open(endpointId, current) : undefined;
+    const { dataKey, wrapped } = this.runtime.vault.createDataKey(webhookContext(endpointId));
+    try {
+      const seal = (secret: string) => Uint8Array.from(dataKey.seal(Buffer.from(secret, 'utf8'), PURPOSE));
+      return {
+        wrappedDataKey: Uint8Array.from(wrapped),
+        sealedSecret: seal(next),
+        previousSealedSecret: previous === undefined ? null : seal(previous),
+        previousSecretUntil: previous === undefined ? null : new Date(now.getTime() + overlapSeconds * 1000),
+      };
+    } finally {
+      dataKey.destroy();
+    }
+  }
+
+  /** The secrets that sign now: the current one first, then the previous one while its overlap lasts. */
+  openSigning(endpointId: string, sealed: SealedEndpointSecrets, now = new Date()): string[] {
+    const dataKey = this.runtime.vault.unwrapDataKey(sealed.wrappedDataKey, webhookContext(endpointId));
+    try {
+      const secrets = [dataKey.open(sealed.sealedSecret, PURPOSE).toString('utf8')];
+      if (sealed.previousSealedSecret && sealed.previousSecretUntil && sealed.previousSecretUntil > now) {
+        secrets.push(dataKey.open(sealed.previousSealedSecret, PURPOSE).toString('utf8'));
+      }
+      return secrets;
     } finally {
       dataKey.destroy();
     }

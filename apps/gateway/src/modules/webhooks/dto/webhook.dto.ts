@@ -69,7 +69,14 @@ export class CreatedWebhookResponse extends WebhookResponse {
 
 export class RotatedSecretResponse {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ description: 'The new signing secret, shown once. The old one stops signing immediately.' }) secret!: string;
+  @ApiProperty({ description: 'The new signing secret (`whsec_` + base64 of 32 bytes), shown once.' }) secret!: string;
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    description: 'Until then the previous secret keeps signing too (both signatures in every request); null when WEBHOOK_SECRET_OVERLAP_SECONDS is 0.',
+  })
+  previousSecretExpiresAt!: string | null;
 }
 
 export class WebhookPageResponse {
@@ -85,6 +92,15 @@ export class DeliveryAttemptResponse {
   @ApiProperty({ nullable: true, type: Number }) statusCode!: number | null;
   @ApiProperty({ nullable: true, type: String }) error!: string | null;
   @ApiProperty({ nullable: true, type: Number }) durationMs!: number | null;
+  @ApiProperty({
+    nullable: true,
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    description: 'Headers this attempt sent (signatures included, never secrets); null when no request left',
+    example: { 'webhook-id': 'evt_1', 'webhook-timestamp': '1767225600', 'webhook-signature': 'v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=' },
+  })
+  requestHeaders!: Record<string, string> | null;
+  @ApiProperty({ nullable: true, type: String, description: 'The first 1 KiB of the answer body, as UTF-8 text' }) responseBody!: string | null;
 }
 
 export class DeliveryResponse {
@@ -100,6 +116,8 @@ export class DeliveryResponse {
   @ApiProperty({ nullable: true, type: Number }) lastDurationMs!: number | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) succeededAt!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'The JSON body exactly as sent; null once the retention sweep purged it after success' }) body!: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) bodyPurgedAt!: string | null;
   @ApiProperty({ type: [DeliveryAttemptResponse], description: 'Every attempt, oldest first' }) attemptLog!: DeliveryAttemptResponse[];
 }
 
