@@ -4,6 +4,7 @@ import { printSchema, lexicographicSortSchema } from 'graphql';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { operationIdFor } from './operation-ids.js';
 import { PROBLEM_SCHEMA, problemContent, problemSchema } from './problem.schema.js';
+import { REQUEST_EXAMPLES } from './request-examples.js';
 import { webhookEventSchemas, webhooksSection } from './webhook-events.js';
 
 const TAGS: Record<string, string> = {
@@ -64,7 +65,9 @@ function finish(document: OpenAPIObject): OpenAPIObject {
   for (const item of Object.values(document.paths) as Json[]) {
     for (const method of METHODS) {
       const operation = item[method] as Json | undefined;
-      if (operation) completeResponses(operation);
+      if (!operation) continue;
+      completeResponses(operation);
+      addRequestExample(operation);
     }
   }
   const finished = toOpenApi31({ ...document, webhooks: webhooksSection() }) as OpenAPIObject;
@@ -108,6 +111,12 @@ function completeResponses(operation: Json): void {
     const code = Number(status);
     if (code >= 400 && !response.$ref && !response.content) response.content = problemContent(code, String(response.description ?? ''));
   }
+}
+
+function addRequestExample(operation: Json): void {
+  const media = ((operation.requestBody as Json | undefined)?.content as Json | undefined)?.['application/json'] as Json | undefined;
+  const example = REQUEST_EXAMPLES[String(operation.operationId)];
+  if (media && example !== undefined) media.example ??= example;
 }
 
 /** Nest's scanner speaks OpenAPI 3.0: `nullable` becomes a `null` type, as 3.1 (JSON Schema 2020-12) expects. */
