@@ -29,7 +29,10 @@ export type MessageView = {
   /** `membership_change` for group updates, `application` for everything sent by a member. */
   kind: 'application' | 'membership_change';
   contentType: ContentTypeView;
-  /** Decoded content of a known type (a string for text and markdown); null for an unknown type. */
+  /**
+   * Decoded content of a known type: a string for text and markdown; for transaction references, wallet calls,
+   * actions, intents and (remote) attachments the JSON they are sent in (rich-content.ts); null for an unknown type.
+   */
   content: unknown;
   /** The text of text, markdown and (text) reply messages; null otherwise. */
   text: string | null;

@@ -109,9 +109,13 @@ const STYLE_NAME: Record<number, ActionStyleName> = { [ActionStyle.Primary]: 'pr
 
 const NS_PER_MS = 1_000_000n;
 const isoToNs = (iso: string): bigint => BigInt(Date.parse(iso)) * NS_PER_MS;
-const nsToIso = (ns: bigint): string => new Date(Number(ns / NS_PER_MS)).toISOString();
+/** Undefined for a time outside what ISO 8601 dates can show (a peer may send any 64-bit value). */
+const nsToIso = (ns: bigint): string | undefined => {
+  const date = new Date(Number(ns / NS_PER_MS));
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+};
 const bytes = (base64: string): Uint8Array => new Uint8Array(Buffer.from(base64, 'base64'));
-const base64 = (value: Uint8Array): string => Buffer.from(value).toString('base64');
+const base64 = (value: Uint8Array | undefined): string => Buffer.from(value ?? new Uint8Array()).toString('base64');
 
 /** Copies only the members that are set, so absent optional fields stay absent (not null) in the JSON. */
 function defined<T extends object>(value: T): T {
