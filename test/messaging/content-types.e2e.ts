@@ -4,7 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ActionStyle, decryptAttachment, encryptAttachment, type Conversation, type Dm, type RemoteAttachment } from '@xmtp/node-sdk';
-import { codesOf, graphql, graphqlOk } from '../graphql/support.js';
+import type { Client as WsClient } from 'graphql-ws';
+import { codesOf, graphql, graphqlOk, wsClient } from '../graphql/support.js';
+import { live, MESSAGE_SUBSCRIPTION, supervisorOf, type LiveSubscription } from '../realtime/support.js';
 import { startMessagingEnv, waitFor, type MessagingEnv } from './support.js';
 
 const INLINE_LIMIT = 64 * 1024;
@@ -209,8 +211,24 @@ describe('sending each content type', () => {
 });
 
 describe('receiving each content type from a raw SDK peer', () => {
-  it.each(TYPES)('%s lists back in the JSON Mailroom sends it in, over REST and GraphQL', async (type) => {
+  let socket: WsClient;
+  let subscription: LiveSubscription<any>;
+
+  beforeAll(async () => {
+    socket = wsClient(env.gateway, `Bearer ${env.key}`);
+    subscription = live<any>(socket, MESSAGE_SUBSCRIPTION, { identityId: identity.id, conversationId: peerDm.id });
+    await waitFor(() => supervisorOf(env.gateway).isLive(identity.id), 'the identity streaming');
+  });
+
+  afterAll(async () => {
+    subscription?.dispose();
+    await socket?.dispose();
+  });
+
+  it.each(TYPES)('%s lists back in the JSON Mailroom sends it in, over REST, GraphQL and the messageReceived subscription', async (type) => {
     const id = await peerSend(type);
+    const pushed = await waitFor(() => subscription.results.find((r) => r.data?.messageReceived?.id === id)?.data.messageReceived, `the peer's ${type} on the socket`);
+    expect(pushed.content).toEqual(SAMPLES[type]);
     const message = await waitFor(async () => (await env.call('GET', messagesPath)).body.items.find((m: any) => m.id === id), `the peer's ${type}`);
     expect(message).toMatchObject({ senderInboxId: env.peers.clients[0]!.inboxId, contentType: TYPE_IDS[type], encodedContent: null });
     expect(message.content).toEqual(SAMPLES[type]);
