@@ -262,7 +262,7 @@ describe('a holder that does not answer', () => {
     expect(elapsed).toBeGreaterThanOrEqual(FORWARD_TIMEOUT_MS - 200);
     expect(elapsed).toBeLessThan(FORWARD_TIMEOUT_MS + 5_000);
     expect(sockets.size).toBeGreaterThan(0);
-  });
+  }, 30_000);
 });
 
 describe('GraphQL on the replica that does not hold the identity', () => {

@@ -12,13 +12,16 @@ export class RedisEventBus implements EventBus {
   readonly kind = 'redis' as const;
   private readonly publisher: Redis;
   private readonly subscriber: Redis;
-  private readonly handlers = new Map<string, Set<EventHandler>>();
+  /** Per channel: its handlers, and the SUBSCRIBE every handler waits for before it counts as subscribed. */
+  private readonly channels = new Map<string, Channel>();
+  private readonly report: (error: Error) => void;
 
   constructor(options: RedisEventBusOptions) {
     const common = { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: true, disconnectTimeout: 200 };
     this.publisher = new Redis(options.url, { ...common, connectionName: 'mailroom-pub' });
     this.subscriber = new Redis(options.url, { ...common, connectionName: 'mailroom-sub' });
     const report = (error: Error) => options.onError?.(error);
+    this.report = report;
     this.publisher.on('error', report);
     this.subscriber.on('error', report);
     this.subscriber.on('message', (channel: string, message: string) => this.dispatch(channel, message));
@@ -34,18 +37,30 @@ export class RedisEventBus implements EventBus {
   }
 
   async subscribe<T>(channel: string, handler: EventHandler<T>): Promise<() => Promise<void>> {
-    let set = this.handlers.get(channel);
-    if (!set) {
-      set = new Set();
-      this.handlers.set(channel, set);
-      await this.subscriber.subscribe(channel);
+    let state = this.channels.get(channel);
+    if (!state) {
+      const created: Channel = { handlers: new Set(), subscribed: this.subscriber.subscribe(channel).then(() => undefined) };
+      this.channels.set(channel, created);
+      // A failed SUBSCRIBE must not leave the channel looking subscribed: the next subscriber tries again.
+      created.subscribed.catch(() => {
+        if (this.channels.get(channel) === created) this.channels.delete(channel);
+      });
+      state = created;
     }
-    set.add(handler as EventHandler);
+    await state.subscribed;
+    if (this.channels.get(channel) !== state) {
+      // The channel was dropped (its last handler left) while this one waited: subscribe afresh.
+      return this.subscribe(channel, handler);
+    }
+    const subscribed = state;
+    subscribed.handlers.add(handler as EventHandler);
     return async () => {
-      const current = this.handlers.get(channel);
-      if (!current?.delete(handler as EventHandler) || current.size > 0) return;
-      this.handlers.delete(channel);
-      if (this.subscriber.status === 'ready') await this.subscriber.unsubscribe(channel);
+      if (!subscribed.handlers.delete(handler as EventHandler) || subscribed.handlers.size > 0) return;
+      if (this.channels.get(channel) !== subscribed) return;
+      this.channels.delete(channel);
+      if (this.subscriber.status !== 'ready') return;
+      // Best effort: a lost UNSUBSCRIBE only means messages nobody listens to arrive and are dropped.
+      await this.subscriber.unsubscribe(channel).catch((error: unknown) => this.report(asError(error)));
     };
   }
 
@@ -55,16 +70,39 @@ export class RedisEventBus implements EventBus {
   }
 
   async close(): Promise<void> {
-    this.handlers.clear();
+    this.channels.clear();
     await Promise.allSettled([this.publisher, this.subscriber].map((c) => closeConnection(c)));
   }
 
   private dispatch(channel: string, message: string): void {
-    const set = this.handlers.get(channel);
-    if (!set) return;
-    const payload: unknown = JSON.parse(message);
-    for (const handler of set) handler(payload, channel);
+    const handlers = this.channels.get(channel)?.handlers;
+    if (!handlers?.size) return;
+    let payload: unknown;
+    try {
+      payload = JSON.parse(message);
+    } catch (error) {
+      this.report(asError(error));
+      return;
+    }
+    // One failing handler neither stops the others nor escapes into the connection's event loop.
+    for (const handler of handlers) {
+      try {
+        const result: unknown = handler(payload, channel);
+        if (result instanceof Promise) result.catch((error: unknown) => this.report(asError(error)));
+      } catch (error) {
+        this.report(asError(error));
+      }
+    }
   }
+}
+
+interface Channel {
+  readonly handlers: Set<EventHandler>;
+  readonly subscribed: Promise<void>;
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }
 
 /** QUIT lets pending replies arrive; a connection that is not ready is just dropped (no reconnect loop left behind). */
