@@ -14,7 +14,8 @@ import { checkQueryLimits, type QueryLimits } from './limits/query-limits.js';
 import { queryLimitsPlugin } from './limits/query-limits.plugin.js';
 import type { LoaderServices } from './request-loaders.js';
 import type { SocketCredentials, SocketSession } from './ws/socket-credentials.js';
-import { WsCloseCode, type WebsocketLimits } from './ws/websocket-limits.js';
+import { closeReason, WsCloseCode, type WebsocketLimits } from './ws/websocket-limits.js';
+import { SubscriberTooSlowError } from '../realtime/event-iterator.js';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -25,6 +26,8 @@ export interface SocketExtra {
   requestId?: string;
   authentication?: Authentication;
   session?: SocketSession;
+  /** Ends the socket of a reader that fell too far behind (set by the websocket server). */
+  readonly dropSlowReader?: (reason: string) => void;
 }
 
 /** Fastify's request as Apollo's integration hands it to the context function. */
@@ -41,7 +44,7 @@ function isWsContext(value: unknown): value is WsCtx {
 
 /** A DomainError as graphql-ws expects an operation's errors (GraphQLError instances, formatted in `onError`). */
 function operationError(error: DomainError): GraphQLError {
-  return new GraphQLError(error.message, { originalError: error });
+  return new GraphQLError(error.message, { originalError: error, extensions: { code: error.code } });
 }
 
 export interface TransportDeps {
@@ -150,7 +153,12 @@ export function graphqlWsServerOptions(deps: TransportDeps, credentials: SocketC
     onNext: (ctx: WsCtx, _id: string, _payload: unknown, _args: unknown, result: ExecutionResult) => formatWsResult(result, ctx.extra.requestId) as never,
     onError: (ctx: WsCtx, _id: string, _payload: unknown, errors: readonly GraphQLError[]) => {
       logServerFaults(errors, ctx.extra.requestId);
-      return errors.map((error) => formatGraphqlError(error.toJSON(), error));
+      const tooSlow = errors.find((error) => error.originalError instanceof SubscriberTooSlowError);
+      // The socket's reader is the bottleneck of all its subscriptions; the error itself would queue behind unread data.
+      if (tooSlow) ctx.extra.dropSlowReader?.(closeReason(ErrorCode.RateLimited, 'the reader fell too far behind'));
+      // graphql-ws wraps what a subscription's iterator throws (e.g. a reader too far behind) without a path, which the
+      // shared mapping would treat as unexpected; a DomainError inside keeps its code.
+      return errors.map((error) => formatGraphqlError(error.toJSON(), error.originalError instanceof DomainError ? error.originalError : error));
     },
     onClose: (ctx: WsCtx) => {
       if (ctx.extra.session) credentials.release(ctx.extra.session);

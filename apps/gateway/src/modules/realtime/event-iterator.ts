@@ -12,6 +12,16 @@ export interface EventBufferLimits {
 
 export const DEFAULT_EVENT_BUFFER_LIMITS: EventBufferLimits = { maxEvents: 1_000, maxBytes: 8 * 1024 * 1024 };
 
+/** What a reader gets once its subscription fell too far behind (the transport drops such a reader's socket). */
+export class SubscriberTooSlowError extends DomainError {
+  constructor(limits: EventBufferLimits) {
+    super(
+      ErrorCode.RateLimited,
+      `This subscription fell too far behind (more than ${limits.maxEvents} events or ${limits.maxBytes} bytes waiting) and was ended; read faster or subscribe again.`,
+    );
+  }
+}
+
 /** One event object is often pushed to several subscribers; its size is measured once. */
 const eventSizes = new WeakMap<MailroomEvent, number>();
 
@@ -56,12 +66,7 @@ export class EventIterator implements AsyncIterableIterator<MailroomEvent> {
     }
     const size = approximateSize(event);
     if (this.#queue.length >= this.limits.maxEvents || this.#queuedBytes + size > this.limits.maxBytes) {
-      this.#fail(
-        new DomainError(
-          ErrorCode.RateLimited,
-          `This subscription fell too far behind (more than ${this.limits.maxEvents} events or ${this.limits.maxBytes} bytes waiting) and was ended; read faster or subscribe again.`,
-        ),
-      );
+      this.#fail(new SubscriberTooSlowError(this.limits));
       return;
     }
     this.#queue.push(event);

@@ -145,7 +145,7 @@ export class GraphqlWebsocketServer implements OnApplicationBootstrap, OnModuleD
             });
           }),
       },
-      { socket, request },
+      { socket, request, dropSlowReader: (reason: string) => this.dropSlowReader(socket, reason) },
     );
     socket.once('close', (code, reason) => {
       this.sockets.delete(socket);
@@ -176,6 +176,15 @@ export class GraphqlWebsocketServer implements OnApplicationBootstrap, OnModuleD
       // A close frame would queue behind the data the reader is not taking.
       socket.terminate();
     }
+  }
+
+  /** Closes with a reason the reader may still get; terminates if the close cannot get through in time. */
+  private dropSlowReader(socket: WebSocket, reason: string): void {
+    this.logger.warn('dropping a websocket whose reader fell too far behind');
+    socket.close(WsCloseCode.PolicyViolation, reason);
+    const deadline = setTimeout(() => socket.terminate(), Math.min(this.limits.stalledSendMs, 5_000));
+    deadline.unref();
+    socket.once('close', () => clearTimeout(deadline));
   }
 
   private ping(): void {

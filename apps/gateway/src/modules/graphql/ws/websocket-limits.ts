@@ -33,6 +33,8 @@ export const WsCloseCode = {
   TooManySockets: 4429,
   MessageTooBig: 1009,
   GoingAway: 1001,
+  /** A reader too far behind its subscriptions. */
+  PolicyViolation: 1008,
   InternalError: 1011,
 } as const;
 
