@@ -10,6 +10,7 @@ import { WebhookSecrets } from './webhook-secrets.js';
 import { WebhookSender } from './webhook-sender.js';
 import { WebhookWakeup } from './webhook-wakeup.js';
 import { WebhooksController } from './webhooks.controller.js';
+import { PrismaWebhookRepository, WebhookRepository } from './webhook.repository.js';
 import { WebhooksService } from './webhooks.service.js';
 
 /** Tenant webhooks: endpoint management, the durable outbox (WebhookOutbox, for the event pipeline) and its dispatcher. */
@@ -26,6 +27,7 @@ import { WebhooksService } from './webhooks.service.js';
     WebhookMetrics,
     WebhookDispatcher,
     WebhooksService,
+    { provide: WebhookRepository, useClass: PrismaWebhookRepository },
   ],
   exports: [WebhookOutbox, OutboundPolicy, WebhookSecrets],
 })

@@ -1,17 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { Prisma, PrismaClient, scopedWhere, type TenantScope } from '@mailroom/persistence';
+import type { TenantScope } from '@mailroom/persistence';
 import type { Principal } from '../../common/auth/index.js';
 import { DomainError, ErrorCode } from '../../common/errors/index.js';
 import { OutboundPolicy, checkedRegistrationUrl } from '../../common/outbound/index.js';
 import { AuditService } from '../audit/audit.service.js';
-import { afterPosition, decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '../audit/page-cursor.js';
+import { UnitOfWork } from '../../data/index.js';
+import { decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '../audit/page-cursor.js';
 import type { MailroomEventType } from '../events/mailroom-event.js';
 import { WebhookSecrets } from './webhook-secrets.js';
 import { WebhookWakeup } from './webhook-wakeup.js';
+import { WebhookRepository, type DeliveryStatus, type WebhookDeliveryRow, type WebhookEndpointChange, type WebhookEndpointRow } from './webhook.repository.js';
 
-type EndpointRow = Prisma.WebhookEndpointModel;
-type DeliveryRow = Prisma.WebhookDeliveryModel & { attemptLog: Prisma.WebhookAttemptModel[] };
+type EndpointRow = WebhookEndpointRow;
+type DeliveryRow = WebhookDeliveryRow;
 
 export interface WebhookView {
   id: string;
@@ -57,7 +59,8 @@ const notFound = () => new DomainError(ErrorCode.NotFound, 'Webhook not found.')
 @Injectable()
 export class WebhooksService {
   constructor(
-    private readonly prisma: PrismaClient,
+    private readonly webhooks: WebhookRepository,
+    private readonly unitOfWork: UnitOfWork,
     private readonly audit: AuditService,
     private readonly secrets: WebhookSecrets,
     private readonly policy: OutboundPolicy,
@@ -69,8 +72,8 @@ export class WebhooksService {
     const id = randomUUID();
     const secret = this.secrets.generate();
     const sealed = this.secrets.seal(id, secret);
-    const row = await this.prisma.$transaction(async (tx) => {
-      const created = await tx.webhookEndpoint.create({ data: { id, tenantId: scope.tenantId, url, events: [...new Set(input.events)], ...sealed } });
+    const row = await this.unitOfWork.run(async (tx) => {
+      const created = await this.webhooks.create(scope, { id, url, events: [...new Set(input.events)], ...sealed }, tx);
       await this.audit.record(scope, { actor, action: 'webhook.created', targetType: 'webhook', targetId: id, metadata: { url, events: created.events.join(',') } }, tx);
       return created;
     });
@@ -79,12 +82,7 @@ export class WebhooksService {
 
   async list(scope: TenantScope, page: { limit?: number; cursor?: string }): Promise<Page<WebhookView>> {
     const limit = page.limit ?? DEFAULT_PAGE_SIZE;
-    const rows = await this.prisma.webhookEndpoint.findMany({
-      // Push endpoints (modules/push) are backed by endpoint rows but managed under their identity.
-      where: scopedWhere<Prisma.WebhookEndpointWhereInput>(scope, { ...afterPosition(page.cursor ? decodeCursor(page.cursor) : undefined), pushEndpoint: { is: null } }),
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      take: limit + 1,
-    });
+    const rows = await this.webhooks.list(scope, { after: page.cursor ? decodeCursor(page.cursor) : undefined, take: limit + 1 });
     return toPage(rows, limit, toView);
   }
 
@@ -94,15 +92,16 @@ export class WebhooksService {
 
   async update(scope: TenantScope, actor: Principal, id: string, input: { url?: string; events?: MailroomEventType[]; enabled?: boolean }): Promise<WebhookView> {
     const url = input.url === undefined ? undefined : await checkedRegistrationUrl(this.policy, input.url);
-    const row = await this.prisma.$transaction(async (tx) => {
-      const current = await tx.webhookEndpoint.findFirst({ where: scopedWhere<Prisma.WebhookEndpointWhereInput>(scope, { id }) });
+    const row = await this.unitOfWork.run(async (tx) => {
+      const current = await this.webhooks.find(scope, id, { includePush: true, tx });
       if (!current) throw notFound();
-      const data: Prisma.WebhookEndpointUpdateInput = {};
+      const data: WebhookEndpointChange = {};
       if (url !== undefined) data.url = url;
       if (input.events) data.events = [...new Set(input.events)];
       if (input.enabled === true && !current.enabled) Object.assign(data, { enabled: true, disabledReason: null, disabledAt: null, consecutiveFailures: 0 });
       if (input.enabled === false && current.enabled) Object.assign(data, { enabled: false, disabledReason: 'manual', disabledAt: new Date() });
-      const updated = await tx.webhookEndpoint.update({ where: { id }, data });
+      const updated = await this.webhooks.update(scope, id, data, tx);
+      if (!updated) throw notFound();
       const changed = Object.keys(data).filter((k) => !['disabledReason', 'disabledAt', 'consecutiveFailures'].includes(k));
       if (changed.length > 0) {
         await this.audit.record(
@@ -118,9 +117,8 @@ export class WebhooksService {
   }
 
   async remove(scope: TenantScope, actor: Principal, id: string): Promise<void> {
-    await this.prisma.$transaction(async (tx) => {
-      const { count } = await tx.webhookEndpoint.deleteMany({ where: scopedWhere<Prisma.WebhookEndpointWhereInput>(scope, { id }) });
-      if (count === 0) throw notFound();
+    await this.unitOfWork.run(async (tx) => {
+      if (!(await this.webhooks.remove(scope, id, tx))) throw notFound();
       await this.audit.record(scope, { actor, action: 'webhook.deleted', targetType: 'webhook', targetId: id }, tx);
     });
   }
@@ -130,28 +128,18 @@ export class WebhooksService {
     await this.find(scope, id);
     const secret = this.secrets.generate();
     const sealed = this.secrets.seal(id, secret);
-    await this.prisma.$transaction(async (tx) => {
-      const { count } = await tx.webhookEndpoint.updateMany({ where: scopedWhere<Prisma.WebhookEndpointWhereInput>(scope, { id }), data: sealed });
-      if (count === 0) throw notFound();
+    await this.unitOfWork.run(async (tx) => {
+      if (!(await this.webhooks.update(scope, id, sealed, tx))) throw notFound();
       await this.audit.record(scope, { actor, action: 'webhook.secret_rotated', targetType: 'webhook', targetId: id }, tx);
     });
     return { id, secret };
   }
 
   /** Newest first, each with its attempt log. */
-  async deliveries(scope: TenantScope, id: string, page: { limit?: number; cursor?: string; status?: DeliveryRow['status'] }): Promise<Page<DeliveryView>> {
+  async deliveries(scope: TenantScope, id: string, page: { limit?: number; cursor?: string; status?: DeliveryStatus }): Promise<Page<DeliveryView>> {
     await this.find(scope, id);
     const limit = page.limit ?? DEFAULT_PAGE_SIZE;
-    const rows = await this.prisma.webhookDelivery.findMany({
-      where: scopedWhere<Prisma.WebhookDeliveryWhereInput>(scope, {
-        endpointId: id,
-        ...(page.status ? { status: page.status } : {}),
-        ...afterPosition(page.cursor ? decodeCursor(page.cursor) : undefined),
-      }),
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      take: limit + 1,
-      include: { attemptLog: { orderBy: { number: 'asc' } } },
-    });
+    const rows = await this.webhooks.listDeliveries(scope, id, { status: page.status, after: page.cursor ? decodeCursor(page.cursor) : undefined, take: limit + 1 });
     return toPage(rows, limit, toDeliveryView);
   }
 
@@ -161,28 +149,23 @@ export class WebhooksService {
    */
   async retryDelivery(scope: TenantScope, actor: Principal, id: string, deliveryId: string): Promise<DeliveryView> {
     const endpoint = await this.find(scope, id);
-    const row = await this.prisma.$transaction(async (tx) => {
-      const where = scopedWhere<Prisma.WebhookDeliveryWhereInput>(scope, { id: deliveryId, endpointId: id });
-      const current = await tx.webhookDelivery.findFirst({ where });
+    const row = await this.unitOfWork.run(async (tx) => {
+      const current = await this.webhooks.findDelivery(scope, id, deliveryId, tx);
       if (!current) throw new DomainError(ErrorCode.NotFound, 'Delivery not found.');
       if (current.status === 'succeeded') throw new DomainError(ErrorCode.Conflict, 'This delivery already succeeded; it is never sent twice.');
       if (current.status === 'sending') throw new DomainError(ErrorCode.Conflict, 'An attempt of this delivery is in flight.');
       if (!endpoint.enabled) throw new DomainError(ErrorCode.Conflict, 'The webhook is disabled; enable it (PATCH enabled: true) before retrying.');
       const now = new Date();
-      const { count } = await tx.webhookDelivery.updateMany({
-        where: { ...where, status: { in: ['pending', 'failed'] } },
-        data: { status: 'pending', nextAttemptAt: now, windowStartedAt: now },
-      });
-      if (count === 0) throw new DomainError(ErrorCode.Conflict, 'The delivery changed state; read it again.');
+      if (!(await this.webhooks.requeueDelivery(scope, id, deliveryId, now, tx))) throw new DomainError(ErrorCode.Conflict, 'The delivery changed state; read it again.');
       await this.audit.record(scope, { actor, action: 'webhook.delivery_retried', targetType: 'webhook_delivery', targetId: deliveryId, metadata: { webhookId: id, eventId: current.eventId } }, tx);
-      return tx.webhookDelivery.findFirstOrThrow({ where: { id: deliveryId }, include: { attemptLog: { orderBy: { number: 'asc' } } } });
+      return (await this.webhooks.findDelivery(scope, id, deliveryId, tx))!;
     });
     this.wakeup.afterCommitSoon();
     return toDeliveryView(row);
   }
 
   private async find(scope: TenantScope, id: string): Promise<EndpointRow> {
-    const row = await this.prisma.webhookEndpoint.findFirst({ where: scopedWhere<Prisma.WebhookEndpointWhereInput>(scope, { id, pushEndpoint: { is: null } }) });
+    const row = await this.webhooks.find(scope, id);
     if (!row) throw notFound();
     return row;
   }

@@ -1,0 +1,107 @@
+import { Injectable } from '@nestjs/common';
+import { Prisma, PrismaClient, scopedWhere, type TenantScope } from '@mailroom/persistence';
+import { clientFor, type Transaction } from '../../data/index.js';
+import { afterPosition, type PagePosition } from '../audit/page-cursor.js';
+
+export type WebhookEndpointRow = Prisma.WebhookEndpointModel;
+export type WebhookDeliveryRow = Prisma.WebhookDeliveryModel & { attemptLog: Prisma.WebhookAttemptModel[] };
+export type DeliveryStatus = WebhookDeliveryRow['status'];
+
+export type NewWebhookEndpoint = Pick<WebhookEndpointRow, 'id' | 'url' | 'events' | 'wrappedDataKey' | 'sealedSecret'>;
+
+export type WebhookEndpointChange = Partial<
+  Pick<
+    WebhookEndpointRow,
+    'url' | 'events' | 'enabled' | 'disabledReason' | 'disabledAt' | 'consecutiveFailures' | 'wrappedDataKey' | 'sealedSecret' | 'previousSealedSecret' | 'previousSecretUntil'
+  >
+>;
+
+/**
+ * A tenant's webhook endpoints and their delivery log, as managed through the API. Claiming and recording deliveries
+ * (the dispatch path) is not here: see WebhookOutbox and DeliveryStore.
+ */
+export abstract class WebhookRepository {
+  abstract create(scope: TenantScope, endpoint: NewWebhookEndpoint, tx?: Transaction): Promise<WebhookEndpointRow>;
+  /**
+   * Push endpoints (modules/push) are endpoint rows too but are managed under their identity; they are left out
+   * unless `includePush`.
+   */
+  abstract find(scope: TenantScope, id: string, options?: { includePush?: boolean; tx?: Transaction }): Promise<WebhookEndpointRow | null>;
+  /** Newest first, push endpoints left out. */
+  abstract list(scope: TenantScope, page: { after?: PagePosition; take: number }): Promise<WebhookEndpointRow[]>;
+  /** Null when there is no such endpoint. */
+  abstract update(scope: TenantScope, id: string, change: WebhookEndpointChange, tx?: Transaction): Promise<WebhookEndpointRow | null>;
+  /** False when there was no such endpoint. */
+  abstract remove(scope: TenantScope, id: string, tx?: Transaction): Promise<boolean>;
+  /** Newest first, each with its attempts in order. */
+  abstract listDeliveries(scope: TenantScope, endpointId: string, page: { status?: DeliveryStatus; after?: PagePosition; take: number }): Promise<WebhookDeliveryRow[]>;
+  abstract findDelivery(scope: TenantScope, endpointId: string, deliveryId: string, tx?: Transaction): Promise<WebhookDeliveryRow | null>;
+  /** Makes a pending or failed delivery due at `now` with a fresh retry window; false when it was in neither state. */
+  abstract requeueDelivery(scope: TenantScope, endpointId: string, deliveryId: string, now: Date, tx?: Transaction): Promise<boolean>;
+}
+
+const withAttempts = { attemptLog: { orderBy: { number: 'asc' } } } satisfies Prisma.WebhookDeliveryInclude;
+
+@Injectable()
+export class PrismaWebhookRepository extends WebhookRepository {
+  constructor(private readonly prisma: PrismaClient) {
+    super();
+  }
+
+  create(scope: TenantScope, endpoint: NewWebhookEndpoint, tx?: Transaction): Promise<WebhookEndpointRow> {
+    return clientFor(this.prisma, tx).webhookEndpoint.create({ data: { ...endpoint, tenantId: scope.tenantId } });
+  }
+
+  find(scope: TenantScope, id: string, options: { includePush?: boolean; tx?: Transaction } = {}): Promise<WebhookEndpointRow | null> {
+    return clientFor(this.prisma, options.tx).webhookEndpoint.findFirst({
+      where: scopedWhere<Prisma.WebhookEndpointWhereInput>(scope, { id, ...(options.includePush ? {} : { pushEndpoint: { is: null } }) }),
+    });
+  }
+
+  list(scope: TenantScope, page: { after?: PagePosition; take: number }): Promise<WebhookEndpointRow[]> {
+    return this.prisma.webhookEndpoint.findMany({
+      where: scopedWhere<Prisma.WebhookEndpointWhereInput>(scope, { ...afterPosition(page.after), pushEndpoint: { is: null } }),
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: page.take,
+    });
+  }
+
+  async update(scope: TenantScope, id: string, change: WebhookEndpointChange, tx?: Transaction): Promise<WebhookEndpointRow | null> {
+    const db = clientFor(this.prisma, tx);
+    const { count } = await db.webhookEndpoint.updateMany({ where: scopedWhere<Prisma.WebhookEndpointWhereInput>(scope, { id }), data: change });
+    return count === 0 ? null : this.find(scope, id, { includePush: true, tx });
+  }
+
+  async remove(scope: TenantScope, id: string, tx?: Transaction): Promise<boolean> {
+    const { count } = await clientFor(this.prisma, tx).webhookEndpoint.deleteMany({ where: scopedWhere<Prisma.WebhookEndpointWhereInput>(scope, { id }) });
+    return count > 0;
+  }
+
+  listDeliveries(scope: TenantScope, endpointId: string, page: { status?: DeliveryStatus; after?: PagePosition; take: number }): Promise<WebhookDeliveryRow[]> {
+    return this.prisma.webhookDelivery.findMany({
+      where: scopedWhere<Prisma.WebhookDeliveryWhereInput>(scope, {
+        endpointId,
+        ...(page.status ? { status: page.status } : {}),
+        ...afterPosition(page.after),
+      }),
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: page.take,
+      include: withAttempts,
+    });
+  }
+
+  findDelivery(scope: TenantScope, endpointId: string, deliveryId: string, tx?: Transaction): Promise<WebhookDeliveryRow | null> {
+    return clientFor(this.prisma, tx).webhookDelivery.findFirst({
+      where: scopedWhere<Prisma.WebhookDeliveryWhereInput>(scope, { id: deliveryId, endpointId }),
+      include: withAttempts,
+    });
+  }
+
+  async requeueDelivery(scope: TenantScope, endpointId: string, deliveryId: string, now: Date, tx?: Transaction): Promise<boolean> {
+    const { count } = await clientFor(this.prisma, tx).webhookDelivery.updateMany({
+      where: scopedWhere<Prisma.WebhookDeliveryWhereInput>(scope, { id: deliveryId, endpointId, status: { in: ['pending', 'failed'] } }),
+      data: { status: 'pending', nextAttemptAt: now, windowStartedAt: now },
+    });
+    return count > 0;
+  }
+}
