@@ -25,6 +25,7 @@ export class WebhookReceiver {
   private readonly sockets = new Set<Socket>();
   private readonly script: number[] = [];
   private defaultStatus = 200;
+  private replyBody = 'ok';
   private delayMs = 0;
   private waiters = new Set<() => void>();
   private port = 0;
@@ -48,6 +49,12 @@ export class WebhookReceiver {
 
   answerByDefault(status: number): this {
     this.defaultStatus = status;
+    return this;
+  }
+
+  /** The body of every answer from now on (default `ok`). */
+  answerWithBody(body: string): this {
+    this.replyBody = body;
     return this;
   }
 
@@ -139,7 +146,7 @@ export class WebhookReceiver {
           record.answered = true;
           for (const waiter of [...this.waiters]) waiter();
         });
-        res.writeHead(record.status, { 'content-type': 'text/plain' }).end('ok');
+        res.writeHead(record.status, { 'content-type': 'text/plain' }).end(this.replyBody);
       };
       if (this.delayMs > 0) setTimeout(reply, this.delayMs);
       else reply();

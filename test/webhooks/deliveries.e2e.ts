@@ -122,7 +122,7 @@ describe('webhook delivery', () => {
     expect(delivery.attemptLog).toEqual([expect.objectContaining({ number: 1, outcome: 'succeeded', statusCode: 200 })]);
   });
 
-  it('signs with the new secret right after a rotation', async () => {
+  it('signs with the new secret right after a rotation, and with the old one beside it during the overlap', async () => {
     const receiver = await newReceiver();
     const endpoint = await endpointFor(receiver);
     const rotated = (await call('POST', `/v1/webhooks/${endpoint.id}/rotate-secret`)).body as { secret: string };
@@ -131,7 +131,8 @@ describe('webhook delivery', () => {
     const [request] = receiver.requests;
     const input = { timestamp: request!.timestamp, rawBody: request!.rawBody, signatureHeader: request!.signature };
     expect(verifyMailroomSignature({ ...input, secret: rotated.secret })).toBe(true);
-    expect(verifyMailroomSignature({ ...input, secret: endpoint.secret })).toBe(false);
+    expect(verifyMailroomSignature({ ...input, secret: endpoint.secret })).toBe(true);
+    expect(verifyMailroomSignature({ ...input, secret: 'whsec_never_issued' })).toBe(false);
   });
 
   it('enqueues once per (endpoint, event id): a replayed event, an unsubscribed type and a paused endpoint add nothing', async () => {

@@ -45,7 +45,7 @@ describe('webhook endpoints', () => {
     const created = await call('POST', '/v1/webhooks', keyA, { url: 'http://127.0.0.1:9/hook', events: ['message.received', 'message.sent'] });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ url: 'http://127.0.0.1:9/hook', events: ['message.received', 'message.sent'], enabled: true });
-    expect(created.body.secret).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
+    expect(created.body.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     expect(created.body.createdAt).toEqual(expect.any(String));
 
     const read = await call('GET', `/v1/webhooks/${created.body.id}`, keyA);
@@ -65,7 +65,7 @@ describe('webhook endpoints', () => {
     const created = await call('POST', '/v1/webhooks', keyA, { url: 'http://127.0.0.1:9/rotate', events: ['message.received'] });
     const rotated = await call('POST', `/v1/webhooks/${created.body.id}/rotate-secret`, keyA);
     expect(rotated.status).toBe(200);
-    expect(rotated.body).toEqual({ id: created.body.id, secret: expect.stringMatching(/^whsec_/) });
+    expect(rotated.body).toEqual({ id: created.body.id, secret: expect.stringMatching(/^whsec_[A-Za-z0-9+/]{43}=$/), previousSecretExpiresAt: expect.any(String) });
     expect(rotated.body.secret).not.toBe(created.body.secret);
     const audit = await call('GET', '/v1/audit-log', (await signUpTenant(gateway)).adminToken);
     expect(audit.status).toBe(200);

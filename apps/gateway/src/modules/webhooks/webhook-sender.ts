@@ -2,17 +2,21 @@ import { Inject, Injectable } from '@nestjs/common';
 import { OutboundPolicy, sendPinned } from '../../common/outbound/index.js';
 import { GATEWAY_RUNTIME, type GatewayRuntime } from '../../runtime.js';
 import type { AttemptResult } from './delivery-store.js';
-import { signMailroomPayload } from './signature.js';
+import { webhookHeaders } from './webhook-headers.js';
+
+export { WEBHOOK_USER_AGENT } from './webhook-headers.js';
+
+/** How much of a receiver's answer the delivery log keeps. */
+export const RESPONSE_CAPTURE_BYTES = 1024;
 
 export interface WebhookRequest {
   readonly url: string;
-  readonly secret: string;
+  /** Current secret first, then the previous one during a rotation's overlap; each signs. */
+  readonly secrets: readonly string[];
   readonly eventId: string;
   readonly attempt: number;
   readonly body: string;
 }
-
-export const WEBHOOK_USER_AGENT = 'Mailroom-Webhooks/1';
 
 /** Checks the URL against the outbound policy again (DNS may have changed), signs and sends one attempt. */
 @Injectable()
@@ -30,28 +34,30 @@ export class WebhookSender {
   async send(request: WebhookRequest): Promise<AttemptResult & { ok: boolean }> {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
+    let headers: Record<string, string> | null = null;
     try {
       const target = await this.policy.check(request.url);
       const timestamp = Math.floor(Date.now() / 1000);
-      const response = await sendPinned(target, {
-        method: 'POST',
-        timeoutMs: this.timeoutMs,
-        body: request.body,
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': WEBHOOK_USER_AGENT,
-          'mailroom-event-id': request.eventId,
-          'mailroom-attempt': String(request.attempt),
-          'mailroom-timestamp': String(timestamp),
-          'mailroom-signature': signMailroomPayload(request.secret, timestamp, request.body),
-        },
-      });
+      headers = webhookHeaders({ eventId: request.eventId, attempt: request.attempt, body: request.body, secrets: request.secrets, timestamp });
+      const response = await sendPinned(target, { method: 'POST', timeoutMs: this.timeoutMs, body: request.body, headers, captureBytes: RESPONSE_CAPTURE_BYTES });
       const ok = response.statusCode >= 200 && response.statusCode < 300;
-      return { ok, statusCode: response.statusCode, error: ok ? null : describeStatus(response.statusCode), durationMs: elapsed() };
+      return {
+        ok,
+        statusCode: response.statusCode,
+        error: ok ? null : describeStatus(response.statusCode),
+        durationMs: elapsed(),
+        requestHeaders: headers,
+        responseBody: response.bodyPrefix ? responseText(response.bodyPrefix) : null,
+      };
     } catch (error) {
-      return { ok: false, statusCode: null, error: errorLine(error), durationMs: elapsed() };
+      return { ok: false, statusCode: null, error: errorLine(error), durationMs: elapsed(), requestHeaders: headers, responseBody: null };
     }
   }
+}
+
+/** UTF-8 text of the captured bytes, without a character cut in half at the end or NULs (Postgres text refuses them). */
+function responseText(bytes: Buffer): string {
+  return new TextDecoder('utf-8', { fatal: false }).decode(bytes, { stream: true }).replaceAll('\0', '');
 }
 
 function describeStatus(status: number): string {

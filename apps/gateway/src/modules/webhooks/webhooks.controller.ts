@@ -15,6 +15,7 @@ import {
   WebhookPageResponse,
   WebhookResponse,
 } from './dto/webhook.dto.js';
+import { WebhookTestEvents } from './webhook-test-event.js';
 import { WebhooksService } from './webhooks.service.js';
 
 const uuid = (what: string) => new ParseUUIDPipe({ exceptionFactory: () => new DomainError(ErrorCode.NotFound, `${what} not found.`) });
@@ -23,7 +24,10 @@ const uuid = (what: string) => new ParseUUIDPipe({ exceptionFactory: () => new D
 @Controller('v1/webhooks')
 @Authenticated({ scope: 'webhooks' })
 export class WebhooksController {
-  constructor(private readonly webhooks: WebhooksService) {}
+  constructor(
+    private readonly webhooks: WebhooksService,
+    private readonly testEvents: WebhookTestEvents,
+  ) {}
 
   @Post()
   @ApiOperation({ summary: 'Register an endpoint. The signing secret is in this answer only.' })
@@ -65,7 +69,9 @@ export class WebhooksController {
 
   @Post(':id/rotate-secret')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Replace the signing secret; the new one is in this answer only.' })
+  @ApiOperation({
+    summary: 'Replace the signing secret; the new one is in this answer only. The previous one keeps signing beside it until previousSecretExpiresAt (WEBHOOK_SECRET_OVERLAP_SECONDS).',
+  })
   @ApiOkResponse({ type: RotatedSecretResponse })
   @ApiNotFoundResponse()
   rotateSecret(@CurrentTenant() scope: TenantScope, @CurrentPrincipal() principal: Principal, @Param('id', uuid('Webhook')) id: string) {
@@ -78,6 +84,24 @@ export class WebhooksController {
   @ApiNotFoundResponse()
   deliveries(@CurrentTenant() scope: TenantScope, @Param('id', uuid('Webhook')) id: string, @Query() query: DeliveryQueryDto) {
     return this.webhooks.deliveries(scope, id, query);
+  }
+
+  @Get(':id/deliveries/:did')
+  @ApiOperation({ summary: 'One delivery: the body as sent (until the retention sweep purges it), and per attempt the headers sent and the start of the answer.' })
+  @ApiOkResponse({ type: DeliveryResponse })
+  @ApiNotFoundResponse()
+  delivery(@CurrentTenant() scope: TenantScope, @Param('id', uuid('Webhook')) id: string, @Param('did', uuid('Delivery')) deliveryId: string) {
+    return this.webhooks.delivery(scope, id, deliveryId);
+  }
+
+  @Post(':id/test')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Send a signed `webhook.test` event to this endpoint through the delivery outbox; answers with its delivery.' })
+  @ApiAcceptedResponse({ type: DeliveryResponse })
+  @ApiConflictResponse({ description: 'the webhook is disabled' })
+  @ApiNotFoundResponse()
+  test(@CurrentTenant() scope: TenantScope, @Param('id', uuid('Webhook')) id: string) {
+    return this.testEvents.send(scope, id);
   }
 
   @Post(':id/deliveries/:did/retry')
