@@ -1,5 +1,5 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { Prisma, PrismaClient, type TenantScope } from '@mailroom/persistence';
+import { Prisma } from '@mailroom/persistence';
 import type { MailroomEvent } from '../events/mailroom-event.js';
 import { WebhookOutbox, type OutboxTarget } from '../webhooks/webhook-outbox.js';
 import { shouldPush, type ContentTypeRef } from './push-eligibility.js';
@@ -30,35 +30,33 @@ export function pushBody(event: MailroomEvent, withContent: boolean): string {
 }
 
 /**
- * Feeds push endpoints from the realtime pipeline's events, inside its transaction: one delivery per received message
- * that should push (the identity's own messages are `message.sent` and never push). Deliveries are webhook outbox rows
- * of the endpoint backing the push endpoint, so the webhook dispatcher signs, retries and logs them.
+ * Feeds push endpoints from the realtime pipeline's events, in the statement that writes its webhook deliveries: one
+ * delivery per received message that should push (the identity's own messages are `message.sent` and never push).
+ * Deliveries are webhook outbox rows of the endpoint backing the push endpoint, so the webhook dispatcher signs,
+ * retries and logs them.
  */
 @Injectable()
 export class PushOutbox implements OutboxTarget, OnModuleInit {
-  constructor(
-    private readonly outbox: WebhookOutbox,
-    private readonly prisma: PrismaClient,
-  ) {}
+  constructor(private readonly outbox: WebhookOutbox) {}
 
   onModuleInit(): void {
     this.outbox.addTarget(this);
   }
 
-  async enqueue(scope: TenantScope, events: readonly MailroomEvent[], db: PrismaClient | Prisma.TransactionClient = this.prisma): Promise<number> {
+  deliveryRows(events: readonly MailroomEvent[]): Prisma.Sql | undefined {
     const eligible = events.filter((event) => event.type === 'message.received' && shouldPush((event.data as unknown as MessageData).contentType));
-    if (eligible.length === 0) return 0;
-    return db.$executeRaw`
-      INSERT INTO webhook_deliveries (id, tenant_id, endpoint_id, event_id, event_type, body, next_attempt_at, window_started_at, created_at)
-      SELECT gen_random_uuid(), e.tenant_id, e.id, ev.id, ${PUSH_EVENT_TYPE}, CASE WHEN p.include_content THEN ev.full_body ELSE ev.minimal_body END, now(), now(), now()
+    if (eligible.length === 0) return undefined;
+    return Prisma.sql`
+      SELECT e.tenant_id, e.id AS endpoint_id, ev.id AS event_id, ${PUSH_EVENT_TYPE}::text AS event_type,
+             CASE WHEN p.include_content THEN ev.full_body ELSE ev.minimal_body END AS body
       FROM unnest(
         ${eligible.map((e) => e.id)}::text[],
+        ${eligible.map((e) => e.tenantId)}::uuid[],
         ${eligible.map((e) => e.identityId)}::uuid[],
         ${eligible.map((e) => pushBody(e, false))}::text[],
         ${eligible.map((e) => pushBody(e, true))}::text[]
-      ) AS ev(id, identity_id, minimal_body, full_body)
-      JOIN push_endpoints p ON p.identity_id = ev.identity_id AND p.tenant_id = ${scope.tenantId}::uuid
-      JOIN webhook_endpoints e ON e.id = p.webhook_endpoint_id AND e.enabled
-      ON CONFLICT (endpoint_id, event_id) DO NOTHING`;
+      ) AS ev(id, tenant_id, identity_id, minimal_body, full_body)
+      JOIN push_endpoints p ON p.identity_id = ev.identity_id AND p.tenant_id = ev.tenant_id
+      JOIN webhook_endpoints e ON e.id = p.webhook_endpoint_id AND e.enabled`;
   }
 }

@@ -1,20 +1,20 @@
 import type { Prisma, PrismaClient } from '@mailroom/persistence';
-import { tenantScope } from '@mailroom/persistence';
 import type { MailroomEvent } from '../events/mailroom-event.js';
 import type { EventCursor } from './event-cursor.store.js';
+import { committerFor, type EventCommitter, type OutboxPort } from './event-committer.js';
 import { RecentIds } from './recent-ids.js';
 import { identityTopic, topicKindOf, type RealtimeTopics } from './realtime-topics.js';
 
-/** Writes webhook deliveries for events inside the caller's transaction (WebhookOutbox.enqueue). */
-export interface OutboxPort {
-  enqueue(scope: ReturnType<typeof tenantScope>, events: readonly MailroomEvent[], db: Prisma.TransactionClient): Promise<number>;
-}
+export type { OutboxPort } from './event-committer.js';
 
 export interface EventLogDeps {
   readonly prisma: PrismaClient;
   readonly topics: RealtimeTopics;
   readonly outbox: OutboxPort;
-  /** Counts the tenant's received messages in the commit's transaction, so each is counted once. */
+  /**
+   * Not called any more: received messages are counted by the commit statement itself (exactly once, no extra round
+   * trip). Kept so existing callers still type-check.
+   */
   readonly countReceived?: (tenantId: string, count: number, tx: Prisma.TransactionClient) => Promise<void>;
   readonly lookbackNs: bigint;
   readonly onPublishError: (error: unknown) => void;
@@ -24,14 +24,18 @@ export interface EventLogDeps {
 /** Where an event sits in the identity's history: message sent-at, or conversation created-at. */
 export type Position = { readonly axis: 'messages' | 'conversations'; readonly ns: bigint } | { readonly axis: 'none' };
 
-const PERSISTED_RECENT_IDS = 500;
+// Written on every commit: large enough to cover a restart's replay of a busy moment, small enough not to make every
+// commit rewrite tens of kilobytes.
+const PERSISTED_RECENT_IDS = 200;
 const RECENT_CAPACITY = 20_000;
 const COMMIT_RETRY_MS = 500;
+const MAX_REPLAY_OVERLAP_NS = 60_000_000_000n;
 
 /**
  * The emitting end of one identity's pipeline. `emit` dedupes (recent ids), publishes on the identity's bus topic at
- * once (GraphQL latency), and queues the event for a group commit that enqueues webhook deliveries and advances the
- * durable cursor in one transaction: the cursor never moves past an event whose deliveries are not written.
+ * once (GraphQL latency), and queues the event for a group commit (EventCommitter, shared by the process's pipelines):
+ * one statement writes the webhook (and push) deliveries, counts received messages and advances the durable cursor,
+ * so the cursor never moves past an event whose deliveries are not written.
  */
 export class IdentityEventLog {
   readonly #recent = new RecentIds(RECENT_CAPACITY);
@@ -44,6 +48,7 @@ export class IdentityEventLog {
   #committedIds: string[];
   #committing: Promise<void> | undefined;
   #emitted = 0;
+  readonly #committer: EventCommitter;
 
   constructor(
     readonly tenantId: string,
@@ -54,12 +59,25 @@ export class IdentityEventLog {
     this.#messagesNs = this.#committedMessagesNs = cursor.messagesNs;
     this.#conversationsNs = this.#committedConversationsNs = cursor.conversationsNs;
     this.#committedIds = [...cursor.recentIds];
+    this.#committer = committerFor(deps.prisma, deps.outbox);
     for (const id of cursor.recentIds) this.#recent.add(id, cursor.messagesNs);
   }
 
   /** Replays of messages start here: the lookback window before the newest emitted, never before the pipeline began. */
   messagesFloorNs(): bigint {
     return max(this.cursor.startedNs, this.#messagesNs - this.deps.lookbackNs);
+  }
+
+  /**
+   * Where a repeated catch-up's message replay starts, given that an earlier one already fetched everything sent before
+   * `coveredThroughNs`: a short overlap before it (late arrivals) instead of the whole lookback window, so periodic
+   * reconciliation costs what arrived since, not the last lookback's worth of messages every time.
+   */
+  replayFloorNs(coveredThroughNs: bigint | undefined): bigint {
+    const floor = this.messagesFloorNs();
+    if (coveredThroughNs === undefined) return floor;
+    const overlap = this.deps.lookbackNs < MAX_REPLAY_OVERLAP_NS ? this.deps.lookbackNs : MAX_REPLAY_OVERLAP_NS;
+    return max(floor, coveredThroughNs - overlap);
   }
 
   conversationsFloorNs(): bigint {
@@ -107,31 +125,23 @@ export class IdentityEventLog {
   }
 
   async #commitLoop(): Promise<void> {
-    // Let events of the same tick join this commit.
-    await new Promise((resolve) => setImmediate(resolve));
+    // Events of the same turn join this commit (the committer also waits a turn, gathering other identities').
+    await Promise.resolve();
     while (this.#pending.length > 0) {
       const batch = this.#pending;
       this.#pending = [];
-      const messagesNs = this.#messagesNs;
-      const conversationsNs = this.#conversationsNs;
+      const messagesNs = max(this.#messagesNs, this.#committedMessagesNs);
+      const conversationsNs = max(this.#conversationsNs, this.#committedConversationsNs);
       const committedIds = [...this.#committedIds, ...batch.map((event) => event.id)].slice(-PERSISTED_RECENT_IDS);
       try {
-        await this.deps.prisma.$transaction(async (tx) => {
-          await this.deps.outbox.enqueue(tenantScope(this.tenantId), batch, tx);
-          const received = batch.filter((event) => event.type === 'message.received').length;
-          if (received > 0) await this.deps.countReceived?.(this.tenantId, received, tx);
-          await tx.identityEventCursor.updateMany({
-            where: { identityId: this.identityId },
-            data: {
-              messagesNs: max(messagesNs, this.#committedMessagesNs),
-              conversationsNs: max(conversationsNs, this.#committedConversationsNs),
-              recentIds: committedIds,
-            },
-          });
-        });
+        await this.#committer.commit(
+          { tenantId: this.tenantId, identityId: this.identityId, events: batch, messagesNs, conversationsNs, recentIds: committedIds },
+          // The identity's own sends: their caller already knows, so their webhooks may wait a moment for company.
+          { lazy: batch.every((event) => event.type === 'message.sent') },
+        );
         this.#committedIds = committedIds;
-        this.#committedMessagesNs = max(messagesNs, this.#committedMessagesNs);
-        this.#committedConversationsNs = max(conversationsNs, this.#committedConversationsNs);
+        this.#committedMessagesNs = messagesNs;
+        this.#committedConversationsNs = conversationsNs;
         this.#recent.prune(min(this.messagesFloorNs(), this.conversationsFloorNs()));
       } catch (error) {
         this.deps.onCommitError(error);

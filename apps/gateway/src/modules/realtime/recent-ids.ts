@@ -17,10 +17,15 @@ export class RecentIds {
     while (this.#ids.size > this.capacity) this.#ids.delete(this.#ids.keys().next().value!);
   }
 
-  /** Forgets ids emitted at positions below `floorNs`: no replay starts that early any more. */
+  /**
+   * Forgets ids emitted at positions below `floorNs`: no replay starts that early any more. Walks from the oldest and
+   * stops at the first id at or above the floor, so a commit costs what it forgets, not the whole window (an id a
+   * replay added late, below newer ones, waits for the capacity bound instead).
+   */
   prune(floorNs: bigint): void {
     for (const [id, at] of this.#ids) {
-      if (at < floorNs) this.#ids.delete(id);
+      if (at >= floorNs) return;
+      this.#ids.delete(id);
     }
   }
 

@@ -13,12 +13,24 @@ export interface ClaimedDelivery {
   readonly attempt: number;
   readonly leaseToken: string;
   readonly windowStartedAt: Date;
+  /** The endpoint as claimed (URL and sealed signing secret), so sending needs no second read. */
+  readonly endpoint: {
+    readonly url: string;
+    readonly wrappedDataKey: Uint8Array;
+    readonly sealedSecret: Uint8Array;
+    /** Set while a rotation's overlap lasts: the previous secret signs too. */
+    readonly previousSealedSecret: Uint8Array | null;
+    readonly previousSecretUntil: Date | null;
+  };
 }
 
 export interface AttemptResult {
   readonly statusCode: number | null;
   readonly error: string | null;
   readonly durationMs: number;
+  /** The headers sent (null when no request left), and the first bytes of the answer, for the delivery log. */
+  readonly requestHeaders?: Record<string, string> | null;
+  readonly responseBody?: string | null;
 }
 
 export interface FailureOutcome {
@@ -41,11 +53,26 @@ export class DeliveryStore {
 
   /**
    * Claims up to `limit` due deliveries of enabled endpoints, at most `perEndpoint` in flight per endpoint counting
-   * those already `sending` anywhere. SKIP LOCKED lets several processes claim side by side without waiting.
+   * those already `sending` anywhere, logs their attempts and returns them with their endpoints: one statement.
+   * SKIP LOCKED lets several processes claim side by side without waiting.
    */
   async claim(limit: number, perEndpoint: number, leaseMs: number): Promise<ClaimedDelivery[]> {
     const rows = await this.prisma.$queryRaw<
-      { id: string; tenant_id: string; endpoint_id: string; event_id: string; body: string; attempts: number; lease_token: string; window_started_at: Date }[]
+      {
+        id: string;
+        tenant_id: string;
+        endpoint_id: string;
+        event_id: string;
+        body: string;
+        attempts: number;
+        lease_token: string;
+        window_started_at: Date;
+        url: string;
+        wrapped_data_key: Uint8Array;
+        sealed_secret: Uint8Array;
+        previous_sealed_secret: Uint8Array | null;
+        previous_secret_until: Date | null;
+      }[]
     >`
       WITH busy AS (
         SELECT e.id, ${perEndpoint}::int - (
@@ -75,7 +102,10 @@ export class DeliveryStore {
         INSERT INTO webhook_attempts (id, delivery_id, number, started_at)
         SELECT gen_random_uuid(), claimed.id, claimed.attempts, clock_timestamp() FROM claimed
       )
-      SELECT * FROM claimed`;
+      SELECT claimed.*, e.url, e.wrapped_data_key, e.sealed_secret,
+        CASE WHEN e.previous_secret_until > now() THEN e.previous_sealed_secret END AS previous_sealed_secret,
+        CASE WHEN e.previous_secret_until > now() THEN e.previous_secret_until END AS previous_secret_until
+      FROM claimed JOIN webhook_endpoints e ON e.id = claimed.endpoint_id`;
     return rows.map((r) => ({
       id: r.id,
       tenantId: r.tenant_id,
@@ -85,26 +115,50 @@ export class DeliveryStore {
       attempt: r.attempts,
       leaseToken: r.lease_token,
       windowStartedAt: r.window_started_at,
+      endpoint: {
+        url: r.url,
+        wrappedDataKey: r.wrapped_data_key,
+        sealedSecret: r.sealed_secret,
+        previousSealedSecret: r.previous_sealed_secret,
+        previousSecretUntil: r.previous_secret_until,
+      },
     }));
   }
 
-  /** Marks the delivery succeeded; from then on nothing sends it again. False when the lease was lost. */
-  async recordSuccess(delivery: ClaimedDelivery, result: AttemptResult): Promise<boolean> {
-    const [row] = await this.prisma.$queryRaw<{ updated: number }[]>`
-      WITH d AS (
-        UPDATE webhook_deliveries
+  /**
+   * Marks deliveries succeeded, in one statement for the whole batch; from then on nothing sends them again.
+   * Returns the ids recorded: a delivery whose lease was lost (reclaimed, or its endpoint deleted) is left out.
+   */
+  async recordSuccesses(successes: readonly { delivery: ClaimedDelivery; result: AttemptResult }[]): Promise<Set<string>> {
+    if (successes.length === 0) return new Set();
+    const rows = await this.prisma.$queryRaw<{ id: string }[]>`
+      WITH input AS (
+        SELECT * FROM unnest(
+          ${successes.map((s) => s.delivery.id)}::uuid[],
+          ${successes.map((s) => s.delivery.leaseToken)}::uuid[],
+          ${successes.map((s) => s.delivery.attempt)}::int[],
+          ${successes.map((s) => s.result.statusCode)}::int[],
+          ${successes.map((s) => s.result.durationMs)}::int[],
+          ${successes.map((s) => headersJson(s.result))}::text[],
+          ${successes.map((s) => s.result.responseBody ?? null)}::text[]
+        ) AS i(id, lease_token, number, status_code, duration_ms, request_headers, response_body)
+      ), d AS (
+        UPDATE webhook_deliveries w
         SET status = 'succeeded', succeeded_at = clock_timestamp(), next_attempt_at = NULL, lease_token = NULL, lease_until = NULL,
-            last_status_code = ${result.statusCode}, last_error = NULL, last_duration_ms = ${result.durationMs}
-        WHERE id = ${delivery.id}::uuid AND lease_token = ${delivery.leaseToken}::uuid AND status = 'sending'
-        RETURNING id, endpoint_id
+            last_status_code = i.status_code, last_error = NULL, last_duration_ms = i.duration_ms
+        FROM input i
+        WHERE w.id = i.id AND w.lease_token = i.lease_token AND w.status = 'sending'
+        RETURNING w.id, w.endpoint_id
       ), a AS (
-        UPDATE webhook_attempts SET outcome = 'succeeded', finished_at = clock_timestamp(), status_code = ${result.statusCode}, duration_ms = ${result.durationMs}
-        WHERE delivery_id = (SELECT id FROM d) AND number = ${delivery.attempt}
+        UPDATE webhook_attempts t SET outcome = 'succeeded', finished_at = clock_timestamp(), status_code = i.status_code, duration_ms = i.duration_ms,
+          request_headers = i.request_headers::jsonb, response_body = i.response_body
+        FROM d JOIN input i ON i.id = d.id
+        WHERE t.delivery_id = d.id AND t.number = i.number
       ), e AS (
-        UPDATE webhook_endpoints SET consecutive_failures = 0 WHERE id = (SELECT endpoint_id FROM d) AND consecutive_failures <> 0
+        UPDATE webhook_endpoints SET consecutive_failures = 0 WHERE id IN (SELECT endpoint_id FROM d) AND consecutive_failures <> 0
       )
-      SELECT count(*)::int AS updated FROM d`;
-    return (row?.updated ?? 0) > 0;
+      SELECT id FROM d`;
+    return new Set(rows.map((r) => r.id));
   }
 
   /**
@@ -122,7 +176,8 @@ export class DeliveryStore {
       if (updated === 0) return { recorded: false, endpointDisabled: false };
       await tx.$executeRaw`
         UPDATE webhook_attempts SET outcome = 'failed', finished_at = clock_timestamp(), status_code = ${result.statusCode},
-            error = ${result.error}, duration_ms = ${result.durationMs}
+            error = ${result.error}, duration_ms = ${result.durationMs},
+            request_headers = ${headersJson(result)}::jsonb, response_body = ${result.responseBody ?? null}
         WHERE delivery_id = ${delivery.id}::uuid AND number = ${delivery.attempt}`;
       // The row lock makes "this failure crossed the threshold" true for exactly one of concurrent failures.
       const [endpoint] = await tx.$queryRaw<{ enabled: boolean; consecutive_failures: number; url: string }[]>`
@@ -176,12 +231,8 @@ export class DeliveryStore {
       RETURNING d.id`;
     return rows.length;
   }
+}
 
-  /** Endpoint URL and sealed secret for a batch of claimed deliveries. */
-  async endpoints(ids: readonly string[]) {
-    return this.prisma.webhookEndpoint.findMany({
-      where: { id: { in: [...new Set(ids)] } },
-      select: { id: true, url: true, wrappedDataKey: true, sealedSecret: true },
-    });
-  }
+function headersJson(result: AttemptResult): string | null {
+  return result.requestHeaders ? JSON.stringify(result.requestHeaders) : null;
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnAppl
 import { GATEWAY_RUNTIME, type GatewayRuntime } from '../../runtime.js';
 import { DeliveryStore, type AttemptResult, type ClaimedDelivery } from './delivery-store.js';
 import { nextAttemptAt, type RetryPolicy } from './retry-schedule.js';
+import { SuccessRecorder } from './success-recorder.js';
 import { WebhookMetrics } from './webhook-metrics.js';
 import { WebhookSecrets } from './webhook-secrets.js';
 import { WebhookSender } from './webhook-sender.js';
@@ -14,8 +15,10 @@ const LEASE_GRACE_MS = 5_000;
 const RECORD_RETRIES = 5;
 
 /**
- * Sends due deliveries: claims them from the outbox (several processes share the work through SKIP LOCKED), sends
- * each attempt, records the answer under the claim's lease. Global and per-endpoint concurrency are bounded.
+ * Sends due deliveries: claims them from the outbox with their endpoints (several processes share the work through
+ * SKIP LOCKED), sends each attempt, records the answer under the claim's lease (successes batched). Woken by committed
+ * deliveries (this process's pipeline directly, other replicas' over the bus), by freed slots, and by the poll as a
+ * fallback. Global and per-endpoint concurrency are bounded.
  * On shutdown it stops claiming and waits for the attempts in flight to be recorded, so a graceful stop never
  * causes a resend.
  */
@@ -29,6 +32,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private lastReclaim = 0;
+  private readonly successes: SuccessRecorder;
 
   constructor(
     @Inject(GATEWAY_RUNTIME) runtime: GatewayRuntime,
@@ -40,8 +44,9 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     private readonly usage: UsageCounters,
   ) {
     this.settings = runtime.config.webhooks;
+    this.successes = new SuccessRecorder(store);
     this.retry = { baseMs: this.settings.retryBaseMs, maxDelayMs: this.settings.retryMaxDelayMs, windowMs: this.settings.retryWindowMs };
-    wakeup.onWake(() => this.nudge());
+    wakeup.onWake(() => this.onWork());
   }
 
   onApplicationBootstrap(): void {
@@ -61,24 +66,39 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
       try {
         await this.reclaimWhenDue();
         const free = this.settings.concurrency - this.inFlight.size;
-        // Claim in batches: one claim per freed slot would cost a claim statement per delivery under load.
+        // Under a backlog, claim in batches: one claim per freed slot would cost a claim statement per delivery.
         const batch = Math.max(1, Math.floor(this.settings.concurrency / 4));
-        if (free >= batch || (free > 0 && this.polled)) {
+        if (this.workMayWait && free > 0 && (free >= batch || !this.lastClaimFull || this.polled)) {
           this.polled = false;
+          this.workMayWait = false;
           const claimed = await this.store.claim(free, this.settings.endpointConcurrency, this.settings.timeoutMs + LEASE_GRACE_MS);
+          this.lastClaimFull = claimed.length === free;
+          // A full claim may have left more behind; a partial one took all that was due (new work wakes us again).
+          if (this.lastClaimFull) this.workMayWait = true;
           if (claimed.length > 0) this.start(claimed);
         }
       } catch (error) {
+        this.workMayWait = true;
         this.logger.warn({ err: error }, 'webhook dispatcher could not claim deliveries; retrying');
       }
-      // Woken early by an enqueue in this process or by a finished attempt (a free slot); otherwise by the poll.
       await this.idle();
     }
   }
 
+  /** Due deliveries may be waiting: set by committed deliveries, the poll, a full claim, or an endpoint slot freed. */
+  private workMayWait = true;
+  private lastClaimFull = false;
   private nudged = false;
-  /** True when the last idle ended by the poll timer rather than a nudge: claim even a partial batch. */
+  /** True when the last idle ended by the poll timer: claim even a partial batch. */
   private polled = true;
+  /** Attempts in flight per endpoint in this process: a finished one frees a slot that may hold work back. */
+  private readonly perEndpoint = new Map<string, number>();
+
+  /** Deliveries were committed (here or, via the bus, on another replica). */
+  private onWork(): void {
+    this.workMayWait = true;
+    this.nudge();
+  }
 
   private nudge(): void {
     this.nudged = true;
@@ -99,6 +119,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
       };
       const timer = setTimeout(() => {
         this.polled = true;
+        this.workMayWait = true;
         done();
       }, this.settings.pollIntervalMs);
       this.wake = done;
@@ -114,32 +135,32 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   }
 
   private start(claimed: readonly ClaimedDelivery[]): void {
-    const endpoints = this.store.endpoints(claimed.map((d) => d.endpointId));
     for (const delivery of claimed) {
-      const task = this.deliver(delivery, endpoints).finally(() => {
+      const id = delivery.endpointId;
+      this.perEndpoint.set(id, (this.perEndpoint.get(id) ?? 0) + 1);
+      const task = this.deliver(delivery).finally(() => {
         this.inFlight.delete(task);
+        const before = this.perEndpoint.get(id) ?? 1;
+        if (before <= 1) this.perEndpoint.delete(id);
+        else this.perEndpoint.set(id, before - 1);
+        // The endpoint was at its limit: deliveries of it may have been left unclaimed.
+        if (before >= this.settings.endpointConcurrency) this.workMayWait = true;
         this.nudge();
       });
       this.inFlight.add(task);
     }
   }
 
-  private async deliver(delivery: ClaimedDelivery, endpoints: ReturnType<DeliveryStore['endpoints']>): Promise<void> {
-    let result: AttemptResult & { ok: boolean };
-    const endpoint = (await endpoints.catch(() => [])).find((e) => e.id === delivery.endpointId);
-    if (!endpoint) {
-      result = { ok: false, statusCode: null, error: 'endpoint not found', durationMs: 0 };
-    } else {
-      let secret: string | undefined;
-      try {
-        secret = this.secrets.open(endpoint.id, endpoint);
-      } catch (error) {
-        this.logger.error({ err: error, endpointId: endpoint.id }, 'cannot open a webhook signing secret');
-      }
-      result = secret
-        ? await this.sender.send({ url: endpoint.url, secret, eventId: delivery.eventId, attempt: delivery.attempt, body: delivery.body })
-        : { ok: false, statusCode: null, error: 'the signing secret cannot be opened', durationMs: 0 };
+  private async deliver(delivery: ClaimedDelivery): Promise<void> {
+    let secrets: string[] | undefined;
+    try {
+      secrets = this.secrets.openSigning(delivery.endpointId, delivery.endpoint);
+    } catch (error) {
+      this.logger.error({ err: error, endpointId: delivery.endpointId }, 'cannot open a webhook signing secret');
     }
+    const result: AttemptResult & { ok: boolean } = secrets
+      ? await this.sender.send({ url: delivery.endpoint.url, secrets, eventId: delivery.eventId, attempt: delivery.attempt, body: delivery.body })
+      : { ok: false, statusCode: null, error: 'the signing secret cannot be opened', durationMs: 0 };
     this.metrics.attempt(result.ok ? 'succeeded' : 'failed', result.durationMs);
     await this.record(delivery, result);
     await this.usage
@@ -152,12 +173,13 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     for (let attempt = 1; ; attempt++) {
       try {
         if (result.ok) {
-          if (!(await this.store.recordSuccess(delivery, result))) this.lostLease(delivery);
+          if (!(await this.successes.record(delivery, result))) this.lostLease(delivery);
           return;
         }
         const next = nextAttemptAt(this.retry, delivery.attempt, delivery.windowStartedAt);
         const outcome = await this.store.recordFailure(delivery, result, next, this.settings.disableAfterFailures);
         if (!outcome.recorded) this.lostLease(delivery);
+        else if (next) this.wakeAt(next);
         if (outcome.endpointDisabled) {
           this.metrics.endpointDisabled();
           this.logger.warn({ endpointId: delivery.endpointId, tenantId: delivery.tenantId }, 'webhook endpoint disabled after consecutive failures');
@@ -171,6 +193,13 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
         await new Promise((r) => setTimeout(r, 200 * attempt));
       }
     }
+  }
+
+  /** A retry due before the next poll is claimed on time rather than up to a poll interval late. */
+  private wakeAt(at: Date): void {
+    const delay = at.getTime() - Date.now();
+    if (delay >= this.settings.pollIntervalMs) return;
+    setTimeout(() => this.onWork(), Math.max(0, delay)).unref();
   }
 
   private lostLease(delivery: ClaimedDelivery): void {

@@ -1,0 +1,150 @@
+import { Prisma, tenantScope, type PrismaClient, type TenantScope } from '@mailroom/persistence';
+import type { MailroomEvent } from '../events/mailroom-event.js';
+import { utcDay } from '../usage/usage-metrics.js';
+
+/** The webhook outbox as the commit sees it (WebhookOutbox): an INSERT to embed, and a wake-up once it committed. */
+export interface OutboxPort {
+  insertDeliveries(batches: readonly { scope: TenantScope; events: readonly MailroomEvent[] }[]): Prisma.Sql;
+  committed(): void;
+}
+
+/** One identity's events and the cursor they advance it to. */
+export interface CommitRequest {
+  readonly tenantId: string;
+  readonly identityId: string;
+  readonly events: readonly MailroomEvent[];
+  readonly messagesNs: bigint;
+  readonly conversationsNs: bigint;
+  readonly recentIds: readonly string[];
+}
+
+/** How long a lazy request waits for a statement to ride along with. */
+const LAZY_COMMIT_MS = 25;
+
+interface Waiting {
+  readonly request: CommitRequest;
+  readonly lazy: boolean;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Group commit for every identity pipeline of a process: the requests that arrive in the same turn, or while the
+ * previous statement runs, are written by ONE statement (webhook and push deliveries, received-message counts,
+ * cursors), so a received message costs a fraction of a round trip under load and one when alone. A lazy request
+ * (an identity's own sent messages: the caller that sent them already knows) does not start a statement by itself;
+ * it rides along with the next one, or goes alone after LAZY_COMMIT_MS. A failed group is retried one identity at a
+ * time, so one identity's bad batch cannot hold the others back.
+ */
+export class EventCommitter {
+  #waiting: Waiting[] = [];
+  #writing = false;
+  #scheduled = false;
+  #lazyTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly outbox: OutboxPort,
+  ) {}
+
+  /** Resolves once the request's deliveries, counts and cursor are committed; rejects when its statement failed. */
+  commit(request: CommitRequest, options: { lazy?: boolean } = {}): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const lazy = options.lazy ?? false;
+      this.#waiting.push({ request, lazy, resolve, reject });
+      if (lazy) this.#scheduleLazy();
+      else this.#schedule();
+    });
+  }
+
+  #schedule(): void {
+    if (this.#writing || this.#scheduled) return;
+    this.#scheduled = true;
+    setImmediate(() => {
+      this.#scheduled = false;
+      void this.#write();
+    });
+  }
+
+  #scheduleLazy(): void {
+    if (this.#lazyTimer) return;
+    this.#lazyTimer = setTimeout(() => {
+      this.#lazyTimer = undefined;
+      this.#schedule();
+    }, LAZY_COMMIT_MS);
+  }
+
+  async #write(): Promise<void> {
+    const group = this.#waiting;
+    if (group.length === 0) return;
+    this.#waiting = [];
+    this.#writing = true;
+    try {
+      await this.#run(group);
+    } finally {
+      this.#writing = false;
+      if (this.#waiting.some((w) => !w.lazy)) this.#schedule();
+      else if (this.#waiting.length > 0) this.#scheduleLazy();
+    }
+  }
+
+  async #run(group: readonly Waiting[]): Promise<void> {
+    try {
+      const created = await this.#execute(group.map((w) => w.request));
+      for (const w of group) w.resolve();
+      if (created > 0) this.outbox.committed();
+    } catch (error) {
+      if (group.length === 1) {
+        group[0].reject(error);
+        return;
+      }
+      for (const w of group) await this.#run([w]);
+    }
+  }
+
+  async #execute(requests: readonly CommitRequest[]): Promise<number> {
+    const [row] = await this.prisma.$queryRaw<{ created: number }[]>(commitStatement(this.outbox, requests));
+    return row?.created ?? 0;
+  }
+}
+
+function commitStatement(outbox: OutboxPort, requests: readonly CommitRequest[]): Prisma.Sql {
+  const received = new Map<string, number>();
+  for (const r of requests) {
+    const n = r.events.filter((event) => event.type === 'message.received').length;
+    if (n > 0) received.set(r.tenantId, (received.get(r.tenantId) ?? 0) + n);
+  }
+  const deliveries = outbox.insertDeliveries(requests.map((r) => ({ scope: tenantScope(r.tenantId), events: r.events })));
+  return Prisma.sql`
+    WITH delivered AS (${deliveries}),
+    counted AS (
+      INSERT INTO usage_counters (tenant_id, day, metric, value, updated_at)
+      SELECT u.tenant_id, ${utcDay(new Date())}::date, 'messages.received', u.n, now()
+      FROM unnest(${[...received.keys()]}::uuid[], ${[...received.values()].map(String)}::bigint[]) AS u(tenant_id, n)
+      ON CONFLICT (tenant_id, metric, day) DO UPDATE SET value = usage_counters.value + EXCLUDED.value, updated_at = now()
+    ), moved AS (
+      UPDATE identity_event_cursors c
+      SET messages_ns = u.messages_ns, conversations_ns = u.conversations_ns,
+          recent_ids = ARRAY(SELECT jsonb_array_elements_text(u.recent_ids)), updated_at = now()
+      FROM unnest(
+        ${requests.map((r) => r.identityId)}::uuid[],
+        ${requests.map((r) => String(r.messagesNs))}::bigint[],
+        ${requests.map((r) => String(r.conversationsNs))}::bigint[],
+        ${requests.map((r) => JSON.stringify(r.recentIds))}::jsonb[]
+      ) AS u(identity_id, messages_ns, conversations_ns, recent_ids)
+      WHERE c.identity_id = u.identity_id
+    )
+    SELECT count(*)::int AS created FROM delivered`;
+}
+
+const committers = new WeakMap<OutboxPort, EventCommitter>();
+
+/** The process's committer for this outbox (one per gateway: tests run several in one process). */
+export function committerFor(prisma: PrismaClient, outbox: OutboxPort): EventCommitter {
+  let committer = committers.get(outbox);
+  if (!committer) {
+    committer = new EventCommitter(prisma, outbox);
+    committers.set(outbox, committer);
+  }
+  return committer;
+}
