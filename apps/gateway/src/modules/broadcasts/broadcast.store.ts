@@ -1,0 +1,135 @@
+import { Injectable } from '@nestjs/common';
+import { Prisma, PrismaClient, type TenantScope } from '@mailroom/persistence';
+
+export type RecipientStatus = 'queued' | 'sending' | 'sent' | 'skipped' | 'failed';
+
+export interface BroadcastRow {
+  id: string;
+  tenantId: string;
+  identityId: string;
+  status: 'running' | 'completed';
+  content: unknown;
+  total: number;
+  createdAt: Date;
+  completedAt: Date | null;
+}
+
+export interface RecipientRow {
+  position: number;
+  recipient: string;
+  inboxId: string | null;
+  status: RecipientStatus;
+}
+
+export interface BroadcastCounts {
+  queued: number;
+  sent: number;
+  skipped: number;
+  failed: number;
+  skippedBy: Record<string, number>;
+}
+
+/** Broadcast rows and their recipients; every transition is one statement (or one transaction). */
+@Injectable()
+export class BroadcastStore {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  /** Creates the broadcast and its recipient rows; an existing id (an idempotent retry) is answered as is. */
+  async create(scope: TenantScope, input: { id: string; identityId: string; content: unknown; recipients: string[] }): Promise<BroadcastRow> {
+    const existing = await this.find(scope, input.identityId, input.id);
+    if (existing) return existing;
+    await this.prisma.$transaction([
+      this.prisma.broadcast.create({
+        data: { id: input.id, tenantId: scope.tenantId, identityId: input.identityId, content: input.content as Prisma.InputJsonValue, total: input.recipients.length },
+      }),
+      this.prisma.broadcastRecipient.createMany({
+        data: input.recipients.map((recipient, position) => ({ broadcastId: input.id, position, recipient })),
+      }),
+    ]);
+    return (await this.find(scope, input.identityId, input.id))!;
+  }
+
+  find(scope: TenantScope, identityId: string, id: string): Promise<BroadcastRow | null> {
+    return this.prisma.broadcast.findFirst({ where: { id, tenantId: scope.tenantId, identityId } }) as Promise<BroadcastRow | null>;
+  }
+
+  async counts(broadcastId: string): Promise<BroadcastCounts> {
+    const rows = await this.prisma.broadcastRecipient.groupBy({ by: ['status', 'reason'], where: { broadcastId }, _count: { _all: true } });
+    const counts: BroadcastCounts = { queued: 0, sent: 0, skipped: 0, failed: 0, skippedBy: {} };
+    for (const row of rows) {
+      const n = row._count._all;
+      if (row.status === 'queued' || row.status === 'sending') counts.queued += n;
+      else counts[row.status] += n;
+      if (row.status === 'skipped') counts.skippedBy[row.reason ?? 'unknown'] = (counts.skippedBy[row.reason ?? 'unknown'] ?? 0) + n;
+    }
+    return counts;
+  }
+
+  /** Takes the lease of one running broadcast nobody holds (or whose holder stopped renewing). */
+  async claim(owner: string, leaseMs: number): Promise<BroadcastRow | null> {
+    const rows = await this.prisma.$queryRaw<{ id: string }[]>`
+      UPDATE broadcasts SET lease_owner = ${owner}, lease_until = now() + ${leaseMs} * interval '1 millisecond'
+      WHERE id = (
+        SELECT id FROM broadcasts WHERE status = 'running' AND (lease_until IS NULL OR lease_until < now())
+        ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED
+      )
+      RETURNING id`;
+    if (rows.length === 0) return null;
+    return this.prisma.broadcast.findUnique({ where: { id: rows[0]!.id } }) as Promise<BroadcastRow | null>;
+  }
+
+  /** Extends the lease; false when another process took it over (then this one must stop). */
+  async renew(id: string, owner: string, leaseMs: number): Promise<boolean> {
+    const updated = await this.prisma.$executeRaw`
+      UPDATE broadcasts SET lease_until = now() + ${leaseMs} * interval '1 millisecond' WHERE id = ${id}::uuid AND lease_owner = ${owner} AND status = 'running'`;
+    return updated === 1;
+  }
+
+  async release(id: string, owner: string): Promise<void> {
+    await this.prisma.$executeRaw`UPDATE broadcasts SET lease_until = NULL, lease_owner = NULL WHERE id = ${id}::uuid AND lease_owner = ${owner}`;
+  }
+
+  /** The next recipients still to handle, in order; `sending` ones (interrupted) come back first. */
+  pending(broadcastId: string, limit: number): Promise<RecipientRow[]> {
+    return this.prisma.broadcastRecipient.findMany({
+      where: { broadcastId, status: { in: ['queued', 'sending'] } },
+      orderBy: { position: 'asc' },
+      take: limit,
+      select: { position: true, recipient: true, inboxId: true, status: true },
+    }) as Promise<RecipientRow[]>;
+  }
+
+  /** Inbox ids of recipients already sent or being sent (a later duplicate is skipped). */
+  async handledInboxIds(broadcastId: string): Promise<Set<string>> {
+    const rows = await this.prisma.broadcastRecipient.findMany({
+      where: { broadcastId, status: { in: ['sent', 'sending'] }, inboxId: { not: null } },
+      select: { inboxId: true },
+    });
+    return new Set(rows.map((r) => r.inboxId!));
+  }
+
+  async mark(
+    broadcastId: string,
+    position: number,
+    data: { status: RecipientStatus; inboxId?: string | null; reason?: string | null; conversationId?: string; messageId?: string },
+  ): Promise<void> {
+    await this.prisma.broadcastRecipient.update({ where: { broadcastId_position: { broadcastId, position } }, data });
+  }
+
+  async skipMany(broadcastId: string, positions: number[], reason: string): Promise<void> {
+    if (positions.length === 0) return;
+    await this.prisma.broadcastRecipient.updateMany({ where: { broadcastId, position: { in: positions }, status: 'queued' }, data: { status: 'skipped', reason } });
+  }
+
+  /** Marks the broadcast completed and runs `alsoInTransaction` (the completion event) in the same transaction. */
+  async complete(id: string, owner: string, alsoInTransaction: (tx: Prisma.TransactionClient) => Promise<unknown>): Promise<boolean> {
+    return this.prisma.$transaction(async (tx) => {
+      const updated = await tx.$executeRaw`
+        UPDATE broadcasts SET status = 'completed', completed_at = now(), lease_owner = NULL, lease_until = NULL
+        WHERE id = ${id}::uuid AND lease_owner = ${owner} AND status = 'running'`;
+      if (updated !== 1) return false;
+      await alsoInTransaction(tx);
+      return true;
+    });
+  }
+}
