@@ -7,6 +7,7 @@ import { ErrorCode } from '@mailroom/gateway';
 import { MAILROOM_EVENT_TYPES } from '../../apps/gateway/src/modules/events/mailroom-event.js';
 import { apiContractFiles } from '../../apps/gateway/src/openapi/openapi-document.js';
 import { FALLBACK_OPERATION_ID_PREFIX } from '../../apps/gateway/src/openapi/operation-ids.js';
+import { UNDESCRIBED_EVENT } from '../../apps/gateway/src/openapi/webhook-events.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
 import { REPO_ROOT } from '../support/process.js';
@@ -139,6 +140,16 @@ describe('every REST operation', () => {
   });
 });
 
+describe('component schemas', () => {
+  it('carry examples whose keys are their properties', () => {
+    const misfits = Object.entries(published.components.schemas as Json)
+      .filter(([, schema]) => schema.example && typeof schema.example === 'object' && schema.properties)
+      .flatMap(([name, schema]) => Object.keys(schema.example).filter((key) => !(key in schema.properties)).map((key) => `${name}.${key}`));
+    expect(misfits).toEqual([]);
+    expect(published.components.schemas.WebhookResponse.example).toBeDefined();
+  });
+});
+
 describe('message content and webhook events', () => {
   it('describes the content of sendMessage as a oneOf discriminated by type', () => {
     const send = operations().find(({ operation }) => operation.operationId === 'sendMessage')!.operation;
@@ -151,10 +162,11 @@ describe('message content and webhook events', () => {
   });
 
   it('describes every event type in the webhooks section, with its signature headers', () => {
-    expect(Object.keys(published.webhooks).sort()).toEqual([...MAILROOM_EVENT_TYPES].sort());
-    for (const type of MAILROOM_EVENT_TYPES) {
+    expect(Object.keys(published.webhooks).sort()).toEqual([...MAILROOM_EVENT_TYPES, 'webhook.test'].sort());
+    for (const type of Object.keys(published.webhooks)) {
       const post = published.webhooks[type].post as Json;
-      expect(post.parameters.map((p: Json) => p.name)).toContain('mailroom-signature');
+      expect(post.summary).not.toBe(UNDESCRIBED_EVENT);
+      expect(post.parameters.map((p: Json) => p.name)).toEqual(expect.arrayContaining(['webhook-id', 'webhook-timestamp', 'webhook-signature', 'mailroom-signature']));
       expect(resolve(post.requestBody.content['application/json'].schema).properties.type.const).toBe(type);
     }
   });

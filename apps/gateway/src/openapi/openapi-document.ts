@@ -4,7 +4,7 @@ import { printSchema, lexicographicSortSchema } from 'graphql';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { operationIdFor } from './operation-ids.js';
 import { PROBLEM_SCHEMA, problemContent, problemSchema } from './problem.schema.js';
-import { REQUEST_EXAMPLES } from './request-examples.js';
+import { REQUEST_EXAMPLES, RESPONSE_EXAMPLES } from './request-examples.js';
 import { webhookEventSchemas, webhooksSection } from './webhook-events.js';
 
 const TAGS: Record<string, string> = {
@@ -62,6 +62,10 @@ function finish(document: OpenAPIObject): OpenAPIObject {
   schemas[PROBLEM_SCHEMA] = problemSchema;
   components.responses = { ...(components.responses ?? {}), ...(sharedResponses() as NonNullable<typeof components.responses>) };
   Object.assign(schemas, webhookEventSchemas());
+  for (const [name, example] of Object.entries(RESPONSE_EXAMPLES)) {
+    const schema = schemas[name] as Json | undefined;
+    if (schema && schema.example === undefined) schema.example = example;
+  }
   for (const item of Object.values(document.paths) as Json[]) {
     for (const method of METHODS) {
       const operation = item[method] as Json | undefined;

@@ -71,6 +71,8 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   'WebhooksController.remove': 'deleteWebhook',
   'WebhooksController.rotateSecret': 'rotateWebhookSecret',
   'WebhooksController.deliveries': 'listWebhookDeliveries',
+  'WebhooksController.delivery': 'getWebhookDelivery',
+  'WebhooksController.test': 'sendTestWebhook',
   'WebhooksController.retry': 'retryWebhookDelivery',
 };
 

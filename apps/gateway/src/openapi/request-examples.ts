@@ -42,3 +42,36 @@ export const REQUEST_EXAMPLES: Readonly<Record<string, unknown>> = {
   updateWebhook: { enabled: true, events: ['message.received'] },
   inviteAdmin: { email: 'colleague@acme.example', role: 'admin' },
 };
+
+/**
+ * Whole-object examples for response schemas (by component name) whose DTOs carry no property examples.
+ * Keys must be properties of the schema (the contract test checks); a field added later may be missing here.
+ */
+export const RESPONSE_EXAMPLES: Readonly<Record<string, Record<string, unknown>>> = {
+  AdminUserResponse: {
+    id: '2d3e4f50-6172-4839-a4b5-c6d7e8f90a1b',
+    email: 'ops@acme.example',
+    role: 'owner',
+    createdAt: '2026-01-05T09:00:00.000Z',
+    lastLoginAt: '2026-01-05T09:05:00.000Z',
+  },
+  InvitationResponse: {
+    id: '3e4f5061-7283-4a5b-b6c7-d8e9f0a1b2c3',
+    token: 'mri_3q2u…',
+    email: 'colleague@acme.example',
+    role: 'admin',
+    expiresAt: '2026-01-12T09:00:00.000Z',
+  },
+  SignupPendingResponse: { status: 'confirmation_sent' },
+  WebhookResponse: {
+    id: '4f506172-8394-4b5c-c7d8-e9f0a1b2c3d4',
+    url: 'https://api.example.com/mailroom/webhooks',
+    events: ['message.received', 'conversation.created'],
+    enabled: true,
+    disabledReason: null,
+    disabledAt: null,
+    consecutiveFailures: 0,
+    createdAt: '2026-01-05T09:00:00.000Z',
+    updatedAt: '2026-01-05T09:00:00.000Z',
+  },
+};
