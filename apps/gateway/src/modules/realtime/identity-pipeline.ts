@@ -45,6 +45,8 @@ export class IdentityPipeline {
   #catchUp: Promise<void> | undefined;
   #catchUpAgain = false;
   #catchUpTimer: NodeJS.Timeout | undefined;
+  /** Every message sent before this was fetched by a completed catch-up (undefined until the first completes). */
+  #coveredThroughNs: bigint | undefined;
   lastCatchUpMs = 0;
 
   constructor(
@@ -118,13 +120,14 @@ export class IdentityPipeline {
   async #replay(): Promise<void> {
     if (this.#stopped) return;
     const started = performance.now();
+    const syncStartedNs = BigInt(Date.now()) * 1_000_000n;
     await this.deps.use(
       this.row,
       async (client) => {
         await client.conversations.syncAll(VISIBLE);
         const conversations = await client.conversations.list({ consentStates: VISIBLE });
         const conversationsFloor = this.log.conversationsFloorNs();
-        const messagesFloor = this.log.messagesFloorNs();
+        const messagesFloor = this.log.replayFloorNs(this.#coveredThroughNs);
         const items: Item[] = conversations
           .filter((conversation) => conversation.createdAtNs > conversationsFloor)
           .map((value) => ({ kind: 'conversation', value }));
@@ -141,6 +144,7 @@ export class IdentityPipeline {
       },
       { write: true },
     );
+    this.#coveredThroughNs = syncStartedNs;
     this.lastCatchUpMs = performance.now() - started;
   }
 
