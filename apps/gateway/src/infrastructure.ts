@@ -13,7 +13,7 @@ import {
   PgAdvisoryIdentityLocks,
   startEmbeddedPostgres,
 } from '@mailroom/persistence';
-import { assertSdkInternalsMatch, InstallationPool, pointSdkAt } from '@mailroom/xmtp';
+import { InstallationPool, pointSdkAt, selectXmtpSdk } from '@mailroom/xmtp';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { loadOrCreateLocalSecret } from './local-secrets.js';
@@ -43,7 +43,11 @@ export interface StartedRuntime {
  * database was set up with. On failure, whatever already started is stopped.
  */
 export async function startRuntime(config: GatewayConfig, log: StartupLog): Promise<StartedRuntime> {
-  assertSdkInternalsMatch(); // before anything starts: the XMTP adapter refuses an SDK version it was not written for
+  // Before anything starts and before any client is built: the SDK (XMTP_SDK) and its adapter, which refuses an SDK
+  // version it was not written for.
+  const sdk = await selectXmtpSdk(config.xmtp.sdk);
+  if (sdk.fallbackReason) log.warn(`XMTP_SDK=auto: @xmtp/node-sdk 6 does not load in this process (${sdk.fallbackReason}); using SDK 5`);
+  log.info(`XMTP SDK: @xmtp/node-sdk ${sdk.adapter.version} (node-bindings ${sdk.adapter.bindingsVersion}), XMTP_SDK=${sdk.choice}`);
   const stack: { name: string; stop: () => Promise<unknown> }[] = [];
   const stop = async () => {
     while (stack.length > 0) {

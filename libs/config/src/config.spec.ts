@@ -20,7 +20,7 @@ describe('loadConfig', () => {
     expect(config.http.port).toBe(3000);
     expect(config.database.url).toBeUndefined();
     expect(config.redis.url).toBeUndefined();
-    expect(config.xmtp).toEqual({ env: 'local', apiUrl: undefined, devnetPort: 5556, maxLiveClients: 1000 });
+    expect(config.xmtp).toEqual({ env: 'local', apiUrl: undefined, devnetPort: 5556, maxLiveClients: 1000, sdk: 'auto' });
     expect(config.auth).toEqual({ signupEnabled: true, loginRateLimitPerMinute: 10, signupRateLimitPerHour: 20, emailVerification: false });
     expect(config.mail).toEqual({ transport: 'log' });
     expect(config.secrets).toEqual({ masterKey: undefined, jwtSecret: undefined });

@@ -41,6 +41,8 @@ export interface GatewayConfig {
     readonly apiUrl?: string;
     readonly devnetPort: number;
     readonly maxLiveClients: number;
+    /** Which @xmtp/node-sdk major runs (`auto`: the newest this process can load). */
+    readonly sdk: 'auto' | '5' | '6';
   };
   readonly secrets: {
     /** Absent outside production: generated once under `dataDir`. */
@@ -197,6 +199,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       apiUrl: (values.XMTP_API_URL as string | undefined)?.replace(/\/+$/, ''),
       devnetPort: (values.DEVNET_PORT as number | undefined) ?? 5556,
       maxLiveClients: (values.XMTP_MAX_LIVE_CLIENTS as number | undefined) ?? 1000,
+      sdk: (values.XMTP_SDK as 'auto' | '5' | '6' | undefined) ?? 'auto',
     },
     secrets: {
       masterKey: values.GATEWAY_MASTER_KEY as string | undefined,

@@ -269,6 +269,12 @@ export const VARIABLES = {
     description: 'gRPC endpoint of the XMTP node.',
     fallback: 'with `XMTP_ENV=local`: an in-process devnet under `DATA_DIR/devnet`; otherwise the SDK default for the network',
   },
+  XMTP_SDK: {
+    schema: z.enum(['auto', '5', '6'], { error: 'must be auto, 5 or 6' }),
+    description:
+      'Which `@xmtp/node-sdk` major runs: `6` (6.0.0, needs glibc >= 2.38: Debian 13, the Docker image, or `.cache/glibc/bin/node` from `npm run glibc:fetch`), `5` (5.5.0), or `auto`: 6 when its bindings load in this process, else 5 with the reason logged. A database opened by SDK 6 is refused under SDK 5.',
+    fallback: '`auto`',
+  },
   DEVNET_PORT: {
     schema: port,
     description: 'Port of the in-process devnet (0 picks a free port).',

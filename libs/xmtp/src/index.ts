@@ -1,5 +1,6 @@
 // The one door to XMTP: the rest of Mailroom imports XMTP from here, never from the SDK. Only Mailroom's own names
-// leave this library (sdk/vocabulary.ts); what reaches below the SDK's public API is in sdk/sdk5-internals.ts.
+// leave this library (sdk/vocabulary.ts); what reaches below an SDK's public API is in its adapter
+// (sdk/sdk5-internals.ts, sdk/sdk6-internals.ts), chosen once at start by sdk/xmtp-sdk.ts.
 export {
   ConsentEntityType,
   ConsentState,
@@ -22,19 +23,28 @@ export {
 } from './sdk/vocabulary.js';
 export {
   assertSdkInternalsMatch,
-  closeClientDatabase,
   fetchIdentityUpdateCount,
-  findRawMessages,
   IDENTITY_UPDATES_LIMIT,
   installedSdkVersions,
-  pointSdkAt,
   SDK_INTERNALS_WRITTEN_FOR,
-  sdkEndpoints,
   SdkVersionMismatchError,
-  type RawMessage,
-  type RawMessageQuery,
-  type SdkEndpoints,
 } from './sdk/sdk5-internals.js';
+export { SDK6_INTERNALS_WRITTEN_FOR } from './sdk/sdk6-internals.js';
+export type { RawMessage, RawMessageQuery, SdkEndpoints, SdkMajor, XmtpSdkAdapter } from './sdk/adapter.js';
+export {
+  closeClientDatabase,
+  findRawMessages,
+  pointSdkAt,
+  sdkEndpoints,
+  selectXmtpSdk,
+  selectXmtpSdkFromEnv,
+  XMTP_SDK_CHOICES,
+  xmtpSdk,
+  xmtpSdkSelection,
+  XmtpSdkUnavailableError,
+  type XmtpSdkChoice,
+  type XmtpSdkSelection,
+} from './sdk/xmtp-sdk.js';
 export { eoaWallet, type EoaWallet } from './signer.js';
 export * from './pool/index.js';
 export { disposableEoaSigner, ethereumIdentifier, type DisposableSigner } from './identity/disposable-signer.js';

@@ -1,11 +1,10 @@
 import {
-  isMultiRemoteAttachment,
-  isRemoteAttachment,
   type Conversation,
   type DecodedMessage,
   type RemoteAttachment,
   type RemoteAttachmentInfo,
 } from '@xmtp/node-sdk';
+import { xmtpSdk } from '../sdk/xmtp-sdk.js';
 import type { SealedAttachment } from './attachment-cipher.js';
 
 /** An encrypted file already stored at a URL, ready to be announced in a message. */
@@ -43,6 +42,7 @@ export function sendRemoteAttachments(conversation: Conversation<unknown>, uploa
 /** The remote attachments a message carries (one for a remote attachment, n for a multi), or undefined for other types. */
 export function remoteAttachmentsIn(message: DecodedMessage<unknown>): RemoteAttachmentInfo[] | undefined {
   if (message.content === undefined || message.content === null) return undefined;
+  const { isMultiRemoteAttachment, isRemoteAttachment } = xmtpSdk().sdk;
   if (isRemoteAttachment(message)) return [message.content];
   if (isMultiRemoteAttachment(message)) return [...message.content.attachments];
   return undefined;

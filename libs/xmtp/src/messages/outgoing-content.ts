@@ -1,4 +1,5 @@
-import { encodeText, ReactionAction, ReactionSchema, type Conversation } from '@xmtp/node-sdk';
+import { ReactionAction, ReactionSchema, type Conversation } from '@xmtp/node-sdk';
+import { xmtpSdk } from '../sdk/xmtp-sdk.js';
 import {
   actionsToSdk,
   attachmentToSdk,
@@ -67,7 +68,7 @@ export function sendContent(conversation: Conversation<unknown>, content: Outgoi
       return conversation.sendReply({
         reference: content.reference,
         referenceInboxId: content.referenceInboxId,
-        content: encodeText(content.text),
+        content: xmtpSdk().sdk.encodeText(content.text),
       });
     case 'reaction':
       return conversation.sendReaction({

@@ -14,7 +14,9 @@ export type IdentityBrokenReason =
   /** The database opens but holds another installation or inbox than the identity record says. */
   | 'installation_mismatch'
   /** The database holds an installation that was never registered on the network. */
-  | 'installation_not_registered';
+  | 'installation_not_registered'
+  /** A newer SDK major opened (and migrated) the database; this process runs an older one, which must not open it. */
+  | 'database_from_newer_sdk';
 
 /** The identity cannot be activated without a new installation. Report it; never re-register behind the caller's back. */
 export class IdentityBrokenError extends Error {

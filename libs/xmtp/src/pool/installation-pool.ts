@@ -1,8 +1,9 @@
-import { Client, getInboxIdForIdentifier, IdentifierKind, type ClientOptions } from '@xmtp/node-sdk';
+import { IdentifierKind, type Client, type ClientOptions } from '@xmtp/node-sdk';
 import { hexToBytes } from 'viem';
 import { disposableEoaSigner, ethereumIdentifier } from '../identity/disposable-signer.js';
-import { closeClientDatabase, fetchIdentityUpdateCount, IDENTITY_UPDATES_LIMIT, pointSdkAt, sdkEndpoints } from '../sdk/sdk5-internals.js';
-import { databaseExists, deleteDatabaseFiles } from './database-files.js';
+import { fetchIdentityUpdateCount, IDENTITY_UPDATES_LIMIT } from '../sdk/sdk5-internals.js';
+import { xmtpSdk } from '../sdk/xmtp-sdk.js';
+import { assertSdkCanOpen, databaseExists, deleteDatabaseFiles, recordSdkOpened } from './database-files.js';
 import { IdentityBrokenError, IdentityBusyError, IdentityLockLostError, PoolClosedError } from './errors.js';
 import { KeyedSerialQueue } from './keyed-serial-queue.js';
 import type {
@@ -65,7 +66,7 @@ export class InstallationPool {
     this.#options = options;
     this.#installationLimit = options.installationLimit ?? 10;
     this.#installationWarnAt = options.installationWarnAt ?? 8;
-    if (options.apiUrl) pointSdkAt(options.apiUrl, options.env);
+    if (options.apiUrl) xmtpSdk().pointAt(options.apiUrl, options.env);
     options.locks.onLost(() => this.#fence());
   }
 
@@ -116,7 +117,7 @@ export class InstallationPool {
   /** The inbox's state on the network. Needs no live client and no keys, so it works for busy and broken identities too. */
   async inboxState(ref: IdentityRef, _keys?: IdentityKeysProvider): Promise<InboxStateSummary> {
     const inboxId = await this.#inboxIdOf(ref);
-    const [state] = await Client.fetchInboxStates([inboxId], this.#options.env);
+    const [state] = await xmtpSdk().fetchInboxStates([inboxId], this.#options.env);
     if (!state) throw new Error(`inbox ${inboxId} not found on the network`);
     let identityUpdateCount: number | undefined;
     try {
@@ -184,7 +185,7 @@ export class InstallationPool {
       if (installationId) {
         const inboxId = await this.#inboxIdOf(ref).catch(() => undefined);
         if (inboxId) {
-          const [state] = await Client.fetchInboxStates([inboxId], this.#options.env);
+          const [state] = await xmtpSdk().fetchInboxStates([inboxId], this.#options.env);
           if (state?.installations.some((i) => i.id === installationId)) await this.#revokeStatically({ ...ref, inboxId }, keys, [installationId]);
         }
       }
@@ -282,7 +283,7 @@ export class InstallationPool {
     return this.#underLock(id, async () => {
       if (!(await databaseExists(ref.dbPath))) throw new IdentityBrokenError(id, 'database_missing', ref.dbPath);
       const started = performance.now();
-      const client = await this.#openDatabase(ref, await keys(), (options) => Client.build(ethereumIdentifier(ref.address), options));
+      const client = await this.#openDatabase(ref, await keys(), (options) => xmtpSdk().sdk.Client.build(ethereumIdentifier(ref.address), options));
       if (!client.isRegistered) {
         this.#closeNow(id, client);
         throw new IdentityBrokenError(id, 'installation_not_registered', client.installationId);
@@ -305,7 +306,7 @@ export class InstallationPool {
       const wallet = disposableEoaSigner(secrets.walletPrivateKey);
       try {
         if (wallet.address !== ref.address.toLowerCase()) throw new Error(`wallet key of identity ${id} does not match its address`);
-        const client = await this.#openDatabase(ref, secrets, (options) => Client.create(wallet.signer, options));
+        const client = await this.#openDatabase(ref, secrets, (options) => xmtpSdk().sdk.Client.create(wallet.signer, options));
         this.#check(ref, client);
         this.#options.logger?.info({ identityId: id, inboxId: client.inboxId, installationId: client.installationId }, 'identity installation registered');
         return client;
@@ -316,8 +317,12 @@ export class InstallationPool {
   }
 
   async #openDatabase(ref: IdentityRef, secrets: IdentityKeys, open: (options: ClientOptions) => Promise<SdkClient>): Promise<SdkClient> {
+    const sdk = xmtpSdk();
+    await assertSdkCanOpen(ref.identityId, ref.dbPath, sdk.major, sdk.version);
     try {
-      return await open(this.#clientOptions(ref.dbPath, secrets.dbEncryptionKey));
+      const client = await open(this.#clientOptions(ref.dbPath, secrets.dbEncryptionKey));
+      await recordSdkOpened(ref.dbPath, sdk.major, sdk.version);
+      return client;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       if (KEY_REJECTED.test(message)) throw new IdentityBrokenError(ref.identityId, 'database_key_rejected', message);
@@ -419,7 +424,7 @@ export class InstallationPool {
       this.#options.logger?.warn({ err: error, identityId }, 'onDeactivate failed');
     }
     try {
-      closeClientDatabase(client);
+      xmtpSdk().closeClientDatabase(client);
     } catch (error) {
       this.#options.logger?.warn({ err: error, identityId }, 'closing client database failed');
     }
@@ -445,7 +450,7 @@ export class InstallationPool {
     if (!secrets.walletPrivateKey) throw new Error(`revoking installations of identity ${ref.identityId} needs its wallet key`);
     const wallet = disposableEoaSigner(secrets.walletPrivateKey);
     try {
-      await Client.revokeInstallations(
+      await xmtpSdk().revokeInstallations(
         wallet.signer,
         inboxId,
         installationIds.map((id) => hexToBytes(`0x${id}`)),
@@ -459,7 +464,7 @@ export class InstallationPool {
 
   /** Opens the database once (under the lock the caller holds) just to read which installation it holds. */
   async #readInstallationId(ref: IdentityRef, keys: IdentityKeysProvider): Promise<string | undefined> {
-    const client = await this.#openDatabase(ref, await keys(), (options) => Client.build(ethereumIdentifier(ref.address), options));
+    const client = await this.#openDatabase(ref, await keys(), (options) => xmtpSdk().sdk.Client.build(ethereumIdentifier(ref.address), options));
     const installationId = client.isRegistered ? client.installationId : undefined;
     this.#closeNow(ref.identityId, client);
     return installationId;
@@ -469,13 +474,13 @@ export class InstallationPool {
     const inboxId =
       ref.inboxId ??
       this.#live.get(ref.identityId)?.client.inboxId ??
-      (await getInboxIdForIdentifier(ethereumIdentifier(ref.address), this.#options.env));
+      (await xmtpSdk().getInboxIdForIdentifier(ethereumIdentifier(ref.address), this.#options.env));
     if (!inboxId) throw new Error(`identity ${ref.identityId} has no inbox on the network`);
     return inboxId;
   }
 
   #apiUrl(): string {
-    return this.#options.apiUrl ?? sdkEndpoints(this.#options.env).apiUrl;
+    return this.#options.apiUrl ?? xmtpSdk().endpoints(this.#options.env).apiUrl;
   }
 
   async #checkBudget(identityId: string, inboxId: string, installationCount: number): Promise<void> {

@@ -1,11 +1,11 @@
 // The rule of libs/xmtp, checked on the sources: the gateway sees only Mailroom's names, and only one adapter file
-// reaches below the SDK's public API.
+// reaches below each SDK's public API.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
-const ADAPTER = 'libs/xmtp/src/sdk/sdk5-internals.ts';
+const ADAPTERS = ['libs/xmtp/src/sdk/sdk5-internals.ts', 'libs/xmtp/src/sdk/sdk6-internals.ts'];
 
 function sources(dir: string): string[] {
   return readdirSync(path.join(root, dir), { withFileTypes: true, recursive: true })
@@ -18,7 +18,7 @@ const importsOf = (file: string, pkg: string) => new RegExp(`from '${pkg}(/[^']*
 
 describe('the XMTP SDK boundary', () => {
   it('the gateway imports neither the SDK nor its bindings, only @mailroom/xmtp', () => {
-    const offenders = sources('apps/gateway/src').filter((file) => importsOf(file, '@xmtp/node-sdk') || importsOf(file, '@xmtp/node-bindings'));
+    const offenders = sources('apps/gateway/src').filter((file) => importsOf(file, '@xmtp/node-sdk') || importsOf(file, '@xmtp/node-sdk-6') || importsOf(file, '@xmtp/node-bindings'));
     expect(offenders).toEqual([]);
   });
 
@@ -28,12 +28,28 @@ describe('the XMTP SDK boundary', () => {
     expect(index).not.toMatch(/from '@xmtp\//);
   });
 
-  it('only the adapter reaches the bindings, patches SDK tables or prototypes', () => {
+  it('only the adapters reach the bindings, patches SDK tables or prototypes', () => {
     const library = sources('libs/xmtp/src').filter((file) => !file.includes(`${path.sep}testing${path.sep}`) && !file.endsWith('.spec.ts'));
     const reaching = library.filter((file) => {
       const text = readFileSync(path.join(root, file), 'utf8');
       return importsOf(file, '@xmtp/node-bindings') || /\bApiUrls\b|\bHistorySyncUrls\b|\.prototype\.\w+\s*=/.test(text);
     });
-    expect(reaching).toEqual([ADAPTER]);
+    expect(reaching.sort()).toEqual(ADAPTERS);
+  });
+
+  it('only the SDK 6 adapter loads @xmtp/node-sdk-6; everything else gets the selected SDK from xmtpSdk()', () => {
+    const library = sources('libs/xmtp/src').filter((file) => !file.endsWith('.spec.ts'));
+    expect(library.filter((file) => readFileSync(path.join(root, file), 'utf8').includes("@xmtp/node-sdk-6'"))).toEqual([ADAPTERS[1]]);
+    // Classes and functions come from the selected SDK; SDK 5.5's module is imported for types and enums only.
+    const perVersion = new Set(['Client', 'Dm', 'Group', 'getInboxIdForIdentifier', 'encodeText', 'isRemoteAttachment', 'isMultiRemoteAttachment']);
+    const valueImports = library
+      .filter((file) => !ADAPTERS.includes(file))
+      .flatMap((file) =>
+        [...readFileSync(path.join(root, file), 'utf8').matchAll(/import \{([^}]*)\} from '@xmtp\/node-sdk'/g)]
+          .flatMap((match) => match[1]!.split(',').map((name) => name.trim()))
+          .filter((name) => perVersion.has(name))
+          .map((name) => `${file}: ${name}`),
+      );
+    expect(valueImports).toEqual([]);
   });
 });

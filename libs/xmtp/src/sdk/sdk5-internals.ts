@@ -12,12 +12,13 @@ import {
   Conversation as NativeConversation,
   revokeInstallationsSignatureRequest,
   type Identifier as NativeIdentifier,
-  type ListMessagesOptions,
-  type Message,
-  type SignatureRequestHandle,
 } from '@xmtp/node-bindings';
+import * as sdk5 from '@xmtp/node-sdk';
 import { ApiUrls, HistorySyncUrls, type Client, type Conversation, type XmtpEnv } from '@xmtp/node-sdk';
+import type { RawMessage, RawMessageQuery, SdkEndpoints, SignatureRequest, XmtpSdkAdapter } from './adapter.js';
 import { countIdentityUpdates, encodeIdentityUpdatesRequest } from './protobuf-fields.js';
+
+export type { RawMessage, RawMessageQuery, SdkEndpoints, SignatureRequest } from './adapter.js';
 
 /** The package versions this file was written for. */
 export const SDK_INTERNALS_WRITTEN_FOR = { '@xmtp/node-sdk': '5.5.0', '@xmtp/node-bindings': '1.9.1' } as const;
@@ -26,9 +27,12 @@ export type SdkPackage = keyof typeof SDK_INTERNALS_WRITTEN_FOR;
 export type InstalledSdkVersions = Record<SdkPackage, string>;
 
 export class SdkVersionMismatchError extends Error {
-  constructor(readonly mismatches: Array<{ pkg: SdkPackage; installed: string; expected: string }>) {
+  constructor(
+    readonly mismatches: Array<{ pkg: string; installed: string; expected: string }>,
+    adapterFile = 'libs/xmtp/src/sdk/sdk5-internals.ts',
+  ) {
     super(
-      mismatches.map(({ pkg, installed, expected }) => `${pkg} ${installed} is installed, but Mailroom's XMTP adapter (libs/xmtp/src/sdk/sdk5-internals.ts) was written for ${expected}`).join('; ') +
+      mismatches.map(({ pkg, installed, expected }) => `${pkg} ${installed} is installed, but Mailroom's XMTP adapter (${adapterFile}) was written for ${expected}`).join('; ') +
         '. It reaches below the SDK\'s public API, so it refuses to run on another version: install the version it names, or port the adapter.',
     );
     this.name = 'SdkVersionMismatchError';
@@ -39,6 +43,11 @@ export class SdkVersionMismatchError extends Error {
 export function installedSdkVersions(): InstalledSdkVersions {
   const require = createRequire(import.meta.url);
   const sdkManifest = require.resolve('@xmtp/node-sdk/package.json');
+  return packageVersions(require, sdkManifest);
+}
+
+/** The versions of an SDK package (its package.json) and of the bindings it loads. */
+export function packageVersions(require: NodeJS.Require, sdkManifest: string): InstalledSdkVersions {
   // The bindings do not export their package.json; resolve them from the SDK, as the SDK loads them.
   const bindingsEntry = createRequire(sdkManifest).resolve('@xmtp/node-bindings');
   const bindingsManifest = path.join(path.dirname(bindingsEntry), '..', 'package.json');
@@ -66,11 +75,6 @@ export function assertSdkInternalsMatch(): void {
 }
 
 // ---- endpoints: the SDK's per-env URL tables ----
-
-export interface SdkEndpoints {
-  apiUrl: string;
-  historySyncUrl?: string;
-}
 
 /**
  * Points the SDK's `env` at a node. `Client.create`'s pre-create inbox lookup and the static helpers
@@ -144,8 +148,6 @@ export function closeClientDatabase(client: Client<unknown>): void {
   nativeClientOf(client).releaseDbConnection();
 }
 
-export type RawMessageQuery = ListMessagesOptions;
-export type RawMessage = Message;
 
 /**
  * Every stored message of the conversation (reactions, read receipts and unknown types included), undecoded. The
@@ -157,7 +159,6 @@ export function findRawMessages(conversation: Conversation<unknown>, options: Ra
 
 // ---- signature requests without a client (bindings functions the SDK does not export) ----
 
-export type SignatureRequest = SignatureRequestHandle;
 
 /** A request to revoke installations of an inbox; the wallet signs its `signatureText()`. */
 export function revokeInstallationsRequest(apiUrl: string, identifier: NativeIdentifier, inboxId: string, installationIds: Uint8Array[]): Promise<SignatureRequest> {
@@ -199,4 +200,27 @@ export async function fetchIdentityUpdateCount(apiUrl: string, inboxId: string, 
   } finally {
     client.close();
   }
+}
+
+// ---- the adapter ----
+
+/** node-sdk 5.5.0 behind Mailroom's port: endpoints through the SDK's ApiUrls table, statics given the env name. */
+export function sdk5Adapter(): XmtpSdkAdapter {
+  assertSdkInternalsMatch();
+  const installed = installedSdkVersions();
+  return {
+    major: 5,
+    version: installed['@xmtp/node-sdk'],
+    bindingsVersion: installed['@xmtp/node-bindings'],
+    sdk: sdk5,
+    pointAt: (apiUrl, env, historySyncUrl) => pointSdkAt(apiUrl, env, historySyncUrl),
+    endpoints: (env) => sdkEndpoints(env),
+    fetchInboxStates: (inboxIds, env) => sdk5.Client.fetchInboxStates(inboxIds, env),
+    getInboxIdForIdentifier: (identifier, env) => sdk5.getInboxIdForIdentifier(identifier, env),
+    revokeInstallations: (signer, inboxId, installationIds, env) => sdk5.Client.revokeInstallations(signer, inboxId, installationIds, env),
+    closeClientDatabase,
+    findRawMessages,
+    revokeInstallationsRequest,
+    applySignedRequest,
+  };
 }

@@ -5,8 +5,8 @@ import {
   ConsentEntityType as SdkConsentEntityType,
   ConsentState as SdkConsentState,
   ConversationType as SdkConversationType,
-  Dm,
-  Group,
+  type Dm,
+  type Group,
   GroupMessageKind as SdkGroupMessageKind,
   GroupPermissionsOptions as SdkGroupPermissionsOptions,
   IdentifierKind as SdkIdentifierKind,
@@ -21,6 +21,7 @@ import {
   type Identifier,
   type XmtpEnv as SdkXmtpEnv,
 } from '@xmtp/node-sdk';
+import { xmtpSdk } from './xmtp-sdk.js';
 
 /**
  * One identity's live XMTP client, as the gateway sees it (the pool hands it to `use` callbacks): the members the
@@ -33,9 +34,10 @@ export type XmtpSession<ContentTypes = unknown> = Pick<
 /** A DM or a group. */
 export type XmtpConversation<ContentTypes = unknown> = Conversation<ContentTypes>;
 /** Classes, for `instanceof`: which kind of conversation a handle is. */
-export const XmtpGroup = Group;
+// `instanceof` asks the class of the SDK this process selected (xmtp-sdk.ts), so it holds under SDK 5 and SDK 6.
+export const XmtpGroup = { [Symbol.hasInstance]: (value: unknown) => value instanceof xmtpSdk().sdk.Group } as unknown as typeof Group;
 export type XmtpGroup<ContentTypes = unknown> = Group<ContentTypes>;
-export const XmtpDm = Dm;
+export const XmtpDm = { [Symbol.hasInstance]: (value: unknown) => value instanceof xmtpSdk().sdk.Dm } as unknown as typeof Dm;
 export type XmtpDm<ContentTypes = unknown> = Dm<ContentTypes>;
 export type XmtpGroupMember = GroupMember;
 /** A message as the SDK decodes it (presented to clients as a MessageView). */

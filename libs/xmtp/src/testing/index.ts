@@ -3,8 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Client, type ClientOptions } from '@xmtp/node-sdk';
-import { pointSdkAt } from '../sdk/sdk5-internals.js';
+import type { Client, ClientOptions } from '@xmtp/node-sdk';
+import { selectXmtpSdkFromEnv } from '../sdk/xmtp-sdk.js';
 import { eoaWallet, type EoaWallet } from '../signer.js';
 
 export interface TestClientsOptions {
@@ -39,7 +39,10 @@ export interface TestClients {
  * Points the SDK's `local` env at `apiUrl` first, since the SDK's pre-create lookup ignores `apiUrl`.
  */
 export async function createTestClients(apiUrl: string, count: number, options: TestClientsOptions = {}): Promise<TestClients> {
-  pointSdkAt(apiUrl, 'local');
+  // XMTP_SDK chooses the SDK of these raw clients too (the second CI pass runs them on SDK 6).
+  const { adapter } = await selectXmtpSdkFromEnv();
+  adapter.pointAt(apiUrl, 'local');
+  const { Client } = adapter.sdk;
   const dir = await mkdtemp(path.join(os.tmpdir(), 'mailroom-xmtp-'));
   let counter = 0;
 

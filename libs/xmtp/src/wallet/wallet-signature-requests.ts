@@ -1,8 +1,9 @@
-import { Client, IdentifierKind, type ClientOptions, type Identifier, type Signer, type XmtpEnv } from '@xmtp/node-sdk';
+import { IdentifierKind, type Client, type ClientOptions, type Identifier, type Signer, type XmtpEnv } from '@xmtp/node-sdk';
 import { hexToBytes, isAddress, recoverMessageAddress, type Hex } from 'viem';
 import { IdentityBusyError } from '../pool/errors.js';
 import type { InstallationPool } from '../pool/installation-pool.js';
-import { applySignedRequest, closeClientDatabase, revokeInstallationsRequest, sdkEndpoints, type SignatureRequest } from '../sdk/sdk5-internals.js';
+import type { SignatureRequest } from '../sdk/adapter.js';
+import { xmtpSdk } from '../sdk/xmtp-sdk.js';
 import type { IdentityLocks, PoolLogger } from '../pool/types.js';
 
 /** Who signs for a wallet-owned identity: an externally owned account, or a smart contract wallet (XIP-44) on a chain. */
@@ -133,7 +134,7 @@ export class WalletSignatureRequests {
     let client: Client<unknown> | undefined;
     try {
       const pending = { signer } as Pending;
-      client = await Client.create(this.#deferredSigner(pending), { ...this.#clientOptions(storage), disableAutoRegister: true });
+      client = await xmtpSdk().sdk.Client.create(this.#deferredSigner(pending), { ...this.#clientOptions(storage), disableAutoRegister: true });
       const handle = await client.unsafe_createInboxSignatureRequest();
       if (!handle) throw new WalletSignatureError('network_rejected', 'the installation is registered already; nothing to sign');
       const text = await handle.signatureText();
@@ -150,7 +151,7 @@ export class WalletSignatureRequests {
       this.#remember(identityId, Object.assign(pending, { kind: 'create' as const, text, client, issued }));
       return issued;
     } catch (error) {
-      if (client) closeClientDatabase(client);
+      if (client) xmtpSdk().closeClientDatabase(client);
       await this.#options.locks.release(identityId);
       throw error;
     }
@@ -160,7 +161,7 @@ export class WalletSignatureRequests {
   async beginRevoke(identityId: string, signer: WalletSignerRef, inboxId: string, installationIds: string[]): Promise<WalletRequestIssued> {
     if (this.#pending.get(identityId)?.kind === 'create') throw new WalletSignatureError('network_rejected', 'the identity still waits for its creation signature');
     this.#drop(identityId, true);
-    const handle = await revokeInstallationsRequest(
+    const handle = await xmtpSdk().revokeInstallationsRequest(
       this.#apiUrl(),
       walletIdentifier(signer),
       inboxId,
@@ -204,7 +205,7 @@ export class WalletSignatureRequests {
       }
       const handle = pending.handle!;
       await addSignature(handle, pending.signer, signature);
-      await applySignedRequest(this.#apiUrl(), handle);
+      await xmtpSdk().applySignedRequest(this.#apiUrl(), handle);
       this.#drop(identityId, true);
       return { kind: 'revoke', inboxId: pending.issued.inboxId, installationIds: pending.issued.installationIds };
     } catch (error) {
@@ -237,7 +238,7 @@ export class WalletSignatureRequests {
     clearTimeout(pending.timer);
     if (pending.client) {
       try {
-        closeClientDatabase(pending.client);
+        xmtpSdk().closeClientDatabase(pending.client);
       } catch (error) {
         this.#options.logger?.warn({ err: error, identityId }, 'closing a pending client failed');
       }
@@ -272,7 +273,7 @@ export class WalletSignatureRequests {
   }
 
   #apiUrl(): string {
-    return this.#options.apiUrl ?? sdkEndpoints(this.#options.env).apiUrl;
+    return this.#options.apiUrl ?? xmtpSdk().endpoints(this.#options.env).apiUrl;
   }
 }
 

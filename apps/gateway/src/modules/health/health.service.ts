@@ -1,3 +1,4 @@
+import { xmtpSdk } from '@mailroom/xmtp';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { GATEWAY_RUNTIME, type GatewayRuntime } from '../../runtime.js';
 
@@ -8,6 +9,8 @@ export interface ReadinessReport {
   checks: Record<string, { status: CheckStatus; error?: string; durationMs: number; gating?: false }>;
   /** Non-gating checks that are down: the gateway serves, but what needs them fails (e.g. sends when XMTP is down). */
   degraded: string[];
+  /** The @xmtp/node-sdk version this process runs (XMTP_SDK). */
+  xmtpSdk: string;
 }
 
 const CHECK_TIMEOUT_MS = 3_000;
@@ -43,7 +46,12 @@ export class HealthService {
     if (this.draining) checks.shutdown = { status: 'down', error: 'the gateway is shutting down', durationMs: 0 };
     const down = Object.entries(checks).filter(([, c]) => c.status === 'down');
     const ready = down.every(([, c]) => c.gating === false);
-    return { status: ready ? 'ready' : 'not_ready', checks, degraded: down.filter(([, c]) => c.gating === false).map(([name]) => name) };
+    return {
+      status: ready ? 'ready' : 'not_ready',
+      checks,
+      degraded: down.filter(([, c]) => c.gating === false).map(([name]) => name),
+      xmtpSdk: xmtpSdk().version,
+    };
   }
 }
 

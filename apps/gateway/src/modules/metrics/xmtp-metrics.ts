@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import type { InstallationPool } from '@mailroom/xmtp';
+import { xmtpSdk, type InstallationPool } from '@mailroom/xmtp';
 
 /** Pool operations timed by `xmtp_call_duration_seconds`, named after what the caller asked for. */
 const TIMED_OPERATIONS = {
@@ -26,6 +26,16 @@ export class XmtpMetrics {
       labelNames: ['operation', 'outcome'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers,
+    });
+    new Gauge({
+      name: 'mailroom_build_info',
+      help: 'Always 1; the labels name what this process runs (xmtp_sdk: the @xmtp/node-sdk version, chosen by XMTP_SDK).',
+      labelNames: ['xmtp_sdk'],
+      registers,
+      collect() {
+        this.reset();
+        this.set({ xmtp_sdk: xmtpSdk().version }, 1);
+      },
     });
     const stats = () => pool.stats();
     new Gauge({ name: 'xmtp_live_clients', help: 'XMTP clients open in this process.', registers, collect() { this.set(stats().live); } });

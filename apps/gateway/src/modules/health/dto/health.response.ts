@@ -32,4 +32,7 @@ export class ReadinessResponse {
 
   @ApiProperty({ type: [String], description: 'Non-gating checks that are down.', example: [] })
   degraded!: string[];
+
+  @ApiProperty({ description: 'The `@xmtp/node-sdk` version this process runs (`XMTP_SDK`).', example: '6.0.0' })
+  xmtpSdk!: string;
 }

@@ -1,0 +1,143 @@
+// node-sdk 6.0.0 behind Mailroom's port (the npm alias @xmtp/node-sdk-6). Like sdk5-internals.ts, everything here that
+// reaches below the SDK's public API was written against, and only holds for, the versions below; loadSdk6Adapter()
+// refuses any other. SDK 6 replaces the per-env ApiUrls table with a Backend (createBackend), which Client.create
+// builds from its `apiUrl` option and every static call takes as an argument: no process-wide table is patched.
+// Its bindings need glibc >= 2.38: importing them fails on Debian 12's system node (see docs/operations.md).
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import type { XmtpEnv } from '@xmtp/node-sdk';
+import type { RawMessage, SdkEndpoints, SignatureRequest, XmtpSdkAdapter, XmtpSdkModule } from './adapter.js';
+import { packageVersions, SdkVersionMismatchError } from './sdk5-internals.js';
+
+export const SDK6_INTERNALS_WRITTEN_FOR = { '@xmtp/node-sdk': '6.0.0', '@xmtp/node-bindings': '1.10.0' } as const;
+const SDK6_PACKAGE = '@xmtp/node-sdk-6';
+
+// The members of node-bindings 1.10.0 this file uses (the SDK keeps the bindings objects private).
+interface Backend {
+  readonly env: string;
+  readonly v3Host: string | null;
+}
+interface NativeClient {
+  libxmtpVersion(): string;
+  releaseDbConnection(): void;
+}
+interface NativeConversation {
+  id(): string;
+  findMessages(options?: unknown): Promise<RawMessage[]>;
+}
+interface Bindings6 {
+  Client: { prototype: NativeClient };
+  Conversation: { prototype: NativeConversation };
+  revokeInstallationsSignatureRequest(backend: Backend, identifier: unknown, inboxId: string, installationIds: Uint8Array[]): Promise<SignatureRequest>;
+  applySignatureRequest(backend: Backend, request: SignatureRequest): Promise<void>;
+}
+interface Sdk6Statics {
+  createBackend(options: { env: XmtpEnv; apiUrl?: string; gatewayHost?: string }): Promise<Backend>;
+  getInboxIdForIdentifier(backend: Backend, identifier: unknown): Promise<string | null>;
+  Client: {
+    fetchInboxStates(inboxIds: string[], backend: Backend): Promise<Awaited<ReturnType<XmtpSdkModule['Client']['fetchInboxStates']>>>;
+    revokeInstallations(signer: unknown, inboxId: string, installationIds: Uint8Array[], backend: Backend): Promise<void>;
+  };
+}
+
+/** The installed versions of the SDK 6 alias and of the bindings it loads. */
+export function installedSdk6Versions(): { '@xmtp/node-sdk': string; '@xmtp/node-bindings': string } {
+  const require = createRequire(import.meta.url);
+  const sdkEntry = require.resolve(SDK6_PACKAGE);
+  return packageVersions(require, new URL('../package.json', pathToFileURL(sdkEntry)).pathname);
+}
+
+/**
+ * Imports node-sdk 6 and its bindings; rejects when the bindings cannot load (glibc < 2.38: the error names the
+ * missing GLIBC version) or when the installed versions are not the ones this file was written for.
+ */
+export async function loadSdk6Adapter(): Promise<XmtpSdkAdapter> {
+  const installed = installedSdk6Versions();
+  const mismatches = (Object.keys(SDK6_INTERNALS_WRITTEN_FOR) as Array<keyof typeof SDK6_INTERNALS_WRITTEN_FOR>)
+    .filter((pkg) => installed[pkg] !== SDK6_INTERNALS_WRITTEN_FOR[pkg])
+    .map((pkg) => ({ pkg: pkg === '@xmtp/node-sdk' ? SDK6_PACKAGE : pkg, installed: installed[pkg], expected: SDK6_INTERNALS_WRITTEN_FOR[pkg] }));
+  if (mismatches.length > 0) throw new SdkVersionMismatchError(mismatches, 'libs/xmtp/src/sdk/sdk6-internals.ts');
+
+  const sdkEntry = createRequire(import.meta.url).resolve(SDK6_PACKAGE);
+  // The bindings module the SDK itself imports (its nested 1.10.0, not the top-level 1.9.1 of SDK 5).
+  const bindingsEntry = createRequire(sdkEntry).resolve('@xmtp/node-bindings');
+  const sdk = (await import(SDK6_PACKAGE)) as unknown as XmtpSdkModule & Sdk6Statics;
+  const bindings = (await import(pathToFileURL(bindingsEntry).href)) as unknown as Bindings6;
+  return createSdk6Adapter(sdk, bindings, installed);
+}
+
+function createSdk6Adapter(sdk: XmtpSdkModule & Sdk6Statics, bindings: Bindings6, installed: { '@xmtp/node-sdk': string; '@xmtp/node-bindings': string }): XmtpSdkAdapter {
+  const endpoints = new Map<XmtpEnv, SdkEndpoints>();
+  const backends = new Map<string, Promise<Backend>>();
+
+  const endpointsOf = (env: XmtpEnv): SdkEndpoints => {
+    const pointed = endpoints.get(env);
+    if (pointed) return pointed;
+    const defaults = sdk as unknown as { ApiUrls: Record<string, string>; HistorySyncUrls: Record<string, string> };
+    return { apiUrl: defaults.ApiUrls[env]!, historySyncUrl: defaults.HistorySyncUrls[env] };
+  };
+  /** One Backend per node URL, built on first use (a Backend holds the node's connection settings). */
+  const backendFor = (env: XmtpEnv, apiUrl = endpointsOf(env).apiUrl): Promise<Backend> => {
+    const key = `${env} ${apiUrl}`;
+    let backend = backends.get(key);
+    if (!backend) {
+      backend = sdk.createBackend({ env, apiUrl });
+      backend.catch(() => backends.delete(key));
+      backends.set(key, backend);
+    }
+    return backend;
+  };
+  const envOfUrl = (apiUrl: string): XmtpEnv => [...endpoints].find(([, e]) => e.apiUrl === apiUrl)?.[0] ?? 'local';
+
+  // As in SDK 5.5: the SDK's `libxmtpVersion` getter (client) and `id` getter (conversation) each call one bindings
+  // method synchronously on the private bindings object, so a wrapper on that prototype method observes it.
+  let observedClient: NativeClient | undefined;
+  let observedConversation: NativeConversation | undefined;
+  const libxmtpVersion = bindings.Client.prototype.libxmtpVersion;
+  bindings.Client.prototype.libxmtpVersion = function (this: NativeClient): string {
+    observedClient = this;
+    return libxmtpVersion.call(this);
+  };
+  const conversationId = bindings.Conversation.prototype.id;
+  bindings.Conversation.prototype.id = function (this: NativeConversation): string {
+    observedConversation = this;
+    return conversationId.call(this);
+  };
+  const nativeClientOf = (client: { libxmtpVersion?: string }): NativeClient => {
+    observedClient = undefined;
+    void client.libxmtpVersion;
+    const native = observedClient as NativeClient | undefined;
+    observedClient = undefined;
+    if (!native) throw new Error('could not reach the native XMTP client (node-sdk 6 internals changed?)');
+    return native;
+  };
+  const nativeConversationOf = (conversation: { id: string }): NativeConversation => {
+    observedConversation = undefined;
+    void conversation.id;
+    const native = observedConversation as NativeConversation | undefined;
+    observedConversation = undefined;
+    if (!native) throw new Error('could not reach the native XMTP conversation (node-sdk 6 internals changed?)');
+    return native;
+  };
+
+  return {
+    major: 6,
+    version: installed['@xmtp/node-sdk'],
+    bindingsVersion: installed['@xmtp/node-bindings'],
+    sdk,
+    pointAt(apiUrl, env, historySyncUrl) {
+      const url = new URL(apiUrl);
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`XMTP API URL must be http(s): ${apiUrl}`);
+      endpoints.set(env, { apiUrl: apiUrl.replace(/\/+$/, ''), historySyncUrl: historySyncUrl ?? endpointsOf(env).historySyncUrl });
+    },
+    endpoints: endpointsOf,
+    fetchInboxStates: async (inboxIds, env) => sdk.Client.fetchInboxStates(inboxIds, await backendFor(env)),
+    getInboxIdForIdentifier: async (identifier, env) => sdk.getInboxIdForIdentifier(await backendFor(env), identifier),
+    revokeInstallations: async (signer, inboxId, installationIds, env) => sdk.Client.revokeInstallations(signer, inboxId, installationIds, await backendFor(env)),
+    closeClientDatabase: (client) => nativeClientOf(client).releaseDbConnection(),
+    findRawMessages: (conversation, options) => nativeConversationOf(conversation).findMessages(options),
+    revokeInstallationsRequest: async (apiUrl, identifier, inboxId, installationIds) =>
+      bindings.revokeInstallationsSignatureRequest(await backendFor(envOfUrl(apiUrl), apiUrl), identifier, inboxId, installationIds),
+    applySignedRequest: async (apiUrl, request) => bindings.applySignatureRequest(await backendFor(envOfUrl(apiUrl), apiUrl), request),
+  };
+}
