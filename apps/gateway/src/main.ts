@@ -19,6 +19,7 @@ async function main(): Promise<void> {
   const guards = guardProcess(config.shutdownGraceMs);
   // Loaded only after the configuration is known to be good, so a bad start fails fast and touches nothing.
   const { startGateway } = await import('./gateway.js');
+  const { xmtpSdk } = await import('@mailroom/xmtp');
   const gateway = await startGateway(config);
   guards.stopWith(() => gateway.stop());
   let signals = 0;
@@ -47,6 +48,7 @@ async function main(): Promise<void> {
       `  Dashboard     ${base}/admin/`,
       `  Health        ${base}/healthz  ${base}/readyz  ${base}/metrics`,
       `  XMTP node     ${gateway.runtime.xmtp.apiUrl}${gateway.runtime.xmtp.inProcessDevnet ? ' (in-process devnet)' : ''}`,
+      `  XMTP SDK      @xmtp/node-sdk ${xmtpSdk().version} (XMTP_SDK=${config.xmtp.sdk})`,
       `  Database      ${gateway.runtime.database.embedded ? `embedded PostgreSQL under ${config.dataDir}/postgres` : 'DATABASE_URL'}`,
       '',
     ].join('\n') + '\n',
