@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { PrismaClient, type TenantScope } from '@mailroom/persistence';
+import type { TenantScope } from '@mailroom/persistence';
 import type { Principal } from '../../common/auth/index.js';
 import { DomainError, ErrorCode } from '../../common/errors/index.js';
 import { OutboundPolicy, checkedRegistrationUrl } from '../../common/outbound/index.js';
@@ -9,6 +9,7 @@ import { IdentitiesService } from '../identities/identities.service.js';
 import { IdentityHosting } from '../identities/identity-hosting.js';
 import { StreamSupervisor } from '../realtime/stream-supervisor.js';
 import { WebhookSecrets } from '../webhooks/webhook-secrets.js';
+import { PushEndpointRepository, type PushEndpointRow } from './push-endpoint.repository.js';
 import { PUSH_EVENT_TYPE } from './push-outbox.js';
 
 export interface PushEndpointView {
@@ -50,7 +51,7 @@ export class PushService {
   private readonly logger = new Logger('Push');
 
   constructor(
-    private readonly prisma: PrismaClient,
+    private readonly endpoints: PushEndpointRepository,
     private readonly identities: IdentitiesService,
     private readonly hosting: IdentityHosting,
     private readonly secrets: WebhookSecrets,
@@ -64,20 +65,14 @@ export class PushService {
     const identity = await this.identities.requireActive(scope, identityId);
     const url = await checkedRegistrationUrl(this.policy, input.url);
     const includeContent = input.includeContent ?? false;
-    const existing = await this.prisma.pushEndpoint.findFirst({ where: { tenantId: scope.tenantId, identityId }, include: { webhookEndpoint: true } });
+    const existing = await this.endpoints.find(scope, identityId);
     let secret: string | undefined;
     if (existing) {
-      await this.prisma.$transaction([
-        this.prisma.webhookEndpoint.update({ where: { id: existing.webhookEndpointId }, data: { url, enabled: true, disabledReason: null, disabledAt: null, consecutiveFailures: 0 } }),
-        this.prisma.pushEndpoint.update({ where: { id: existing.id }, data: { includeContent } }),
-      ]);
+      await this.endpoints.replace(scope, existing, { url, includeContent });
     } else {
       const endpointId = randomUUID();
       secret = this.secrets.generate();
-      await this.prisma.$transaction([
-        this.prisma.webhookEndpoint.create({ data: { id: endpointId, tenantId: scope.tenantId, url, events: [PUSH_EVENT_TYPE], ...this.secrets.seal(endpointId, secret) } }),
-        this.prisma.pushEndpoint.create({ data: { tenantId: scope.tenantId, identityId, webhookEndpointId: endpointId, includeContent } }),
-      ]);
+      await this.endpoints.create(scope, identityId, { id: endpointId, url, events: [PUSH_EVENT_TYPE], ...this.secrets.seal(endpointId, secret) }, includeContent);
     }
     await this.audit.record(scope, { actor, action: 'push_endpoint.updated', targetType: 'identity', targetId: identityId, metadata: { url, includeContent } });
     // Stream the identity now rather than at the next sweep.
@@ -86,8 +81,7 @@ export class PushService {
   }
 
   async get(scope: TenantScope, identityId: string): Promise<PushEndpointView> {
-    const row = await this.prisma.pushEndpoint.findFirst({ where: { tenantId: scope.tenantId, identityId }, include: { webhookEndpoint: true } });
-    if (!row) throw new DomainError(ErrorCode.NotFound, `Identity ${identityId} has no push endpoint.`);
+    const row = await this.existing(scope, identityId);
     return {
       identityId,
       url: row.webhookEndpoint.url,
@@ -100,21 +94,13 @@ export class PushService {
   }
 
   async delete(scope: TenantScope, actor: Principal, identityId: string): Promise<void> {
-    const row = await this.prisma.pushEndpoint.findFirst({ where: { tenantId: scope.tenantId, identityId } });
-    if (!row) throw new DomainError(ErrorCode.NotFound, `Identity ${identityId} has no push endpoint.`);
-    await this.prisma.webhookEndpoint.delete({ where: { id: row.webhookEndpointId } });
+    await this.endpoints.remove(scope, await this.existing(scope, identityId));
     await this.audit.record(scope, { actor, action: 'push_endpoint.deleted', targetType: 'identity', targetId: identityId, metadata: {} });
   }
 
   /** The newest deliveries to the identity's push endpoint (status, attempts, last answer). */
   async deliveries(scope: TenantScope, identityId: string, limit = 50): Promise<{ items: PushDeliveryView[] }> {
-    const row = await this.prisma.pushEndpoint.findFirst({ where: { tenantId: scope.tenantId, identityId } });
-    if (!row) throw new DomainError(ErrorCode.NotFound, `Identity ${identityId} has no push endpoint.`);
-    const rows = await this.prisma.webhookDelivery.findMany({
-      where: { tenantId: scope.tenantId, endpointId: row.webhookEndpointId },
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      take: Math.min(Math.max(limit, 1), 100),
-    });
+    const rows = await this.endpoints.deliveries(scope, await this.existing(scope, identityId), Math.min(Math.max(limit, 1), 100));
     return {
       items: rows.map((d) => ({
         id: d.id,
@@ -127,6 +113,12 @@ export class PushService {
         succeededAt: d.succeededAt?.toISOString() ?? null,
       })),
     };
+  }
+
+  private async existing(scope: TenantScope, identityId: string): Promise<PushEndpointRow> {
+    const row = await this.endpoints.find(scope, identityId);
+    if (!row) throw new DomainError(ErrorCode.NotFound, `Identity ${identityId} has no push endpoint.`);
+    return row;
   }
 
   /** Conversation topics and HMAC keys (hex), plus the installation's welcome topic. */
