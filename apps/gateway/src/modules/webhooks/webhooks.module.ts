@@ -8,6 +8,7 @@ import { WebhookMetrics } from './webhook-metrics.js';
 import { WebhookOutbox } from './webhook-outbox.js';
 import { WebhookSecrets } from './webhook-secrets.js';
 import { WebhookSender } from './webhook-sender.js';
+import { WebhookTestEvents } from './webhook-test-event.js';
 import { WebhookWakeup } from './webhook-wakeup.js';
 import { WebhooksController } from './webhooks.controller.js';
 import { PrismaWebhookRepository, WebhookRepository } from './webhook.repository.js';
@@ -27,6 +28,7 @@ import { WebhooksService } from './webhooks.service.js';
     WebhookMetrics,
     WebhookDispatcher,
     WebhooksService,
+    WebhookTestEvents,
     { provide: WebhookRepository, useClass: PrismaWebhookRepository },
   ],
   exports: [WebhookOutbox, OutboundPolicy, WebhookSecrets],

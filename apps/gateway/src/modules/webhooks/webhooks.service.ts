@@ -40,6 +40,9 @@ export interface DeliveryView {
   lastDurationMs: number | null;
   succeededAt: string | null;
   createdAt: string;
+  /** The JSON body exactly as sent; null once the retention sweep purged it (see bodyPurgedAt). */
+  body: string | null;
+  bodyPurgedAt: string | null;
   attemptLog: {
     number: number;
     outcome: string;
@@ -48,6 +51,8 @@ export interface DeliveryView {
     statusCode: number | null;
     error: string | null;
     durationMs: number | null;
+    requestHeaders: Record<string, string> | null;
+    responseBody: string | null;
   }[];
 }
 
@@ -123,16 +128,14 @@ export class WebhooksService {
     });
   }
 
-  /** The old secret stops signing at once; attempts already in flight finish with it. */
-  async rotateSecret(scope: TenantScope, actor: Principal, id: string): Promise<{ id: string; secret: string }> {
-    await this.find(scope, id);
-    const secret = this.secrets.generate();
-    const sealed = this.secrets.seal(id, secret);
+  /** The old secret keeps signing beside the new one for WEBHOOK_SECRET_OVERLAP_SECONDS (an older previous one stops). */
+  async rotateSecret(scope: TenantScope, actor: Principal, id: string): Promise<{ id: string; secret: string; previousSecretExpiresAt: string | null }> {
+    const { secret, sealed } = this.secrets.rotate(id, await this.find(scope, id));
     await this.unitOfWork.run(async (tx) => {
       if (!(await this.webhooks.update(scope, id, sealed, tx))) throw notFound();
       await this.audit.record(scope, { actor, action: 'webhook.secret_rotated', targetType: 'webhook', targetId: id }, tx);
     });
-    return { id, secret };
+    return { id, secret, previousSecretExpiresAt: iso(sealed.previousSecretUntil) };
   }
 
   /** Newest first, each with its attempt log. */
@@ -141,6 +144,13 @@ export class WebhooksService {
     const limit = page.limit ?? DEFAULT_PAGE_SIZE;
     const rows = await this.webhooks.listDeliveries(scope, id, { status: page.status, after: page.cursor ? decodeCursor(page.cursor) : undefined, take: limit + 1 });
     return toPage(rows, limit, toDeliveryView);
+  }
+
+  async delivery(scope: TenantScope, id: string, deliveryId: string): Promise<DeliveryView> {
+    await this.find(scope, id);
+    const row = await this.webhooks.findDelivery(scope, id, deliveryId);
+    if (!row) throw new DomainError(ErrorCode.NotFound, 'Delivery not found.');
+    return toDeliveryView(row);
   }
 
   /**
@@ -203,6 +213,8 @@ function toDeliveryView(row: DeliveryRow): DeliveryView {
     lastDurationMs: row.lastDurationMs,
     succeededAt: iso(row.succeededAt),
     createdAt: row.createdAt.toISOString(),
+    body: row.body ?? null,
+    bodyPurgedAt: iso(row.bodyPurgedAt),
     attemptLog: row.attemptLog.map((a) => ({
       number: a.number,
       outcome: a.outcome,
@@ -211,6 +223,8 @@ function toDeliveryView(row: DeliveryRow): DeliveryView {
       statusCode: a.statusCode,
       error: a.error,
       durationMs: a.durationMs,
+      requestHeaders: (a.requestHeaders as Record<string, string> | null) ?? null,
+      responseBody: a.responseBody ?? null,
     })),
   };
 }
