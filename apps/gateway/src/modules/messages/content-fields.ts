@@ -72,7 +72,17 @@ export class FieldReader {
     const value = this.input[field];
     const { integer = false, min = -Number.MAX_VALUE, max = Number.MAX_VALUE } = options;
     const ok = typeof value === 'number' && Number.isFinite(value) && (!integer || Number.isInteger(value)) && value >= min && value <= max;
-    if (!ok) this.fail(field, `must be ${integer ? 'an integer' : 'a number'}${options.min !== undefined || options.max !== undefined ? ` from ${min} to ${max}` : ''}`);
+    if (!ok) {
+      const range =
+        options.min !== undefined && options.max !== undefined
+          ? ` from ${min} to ${max}`
+          : options.min !== undefined
+            ? ` of at least ${min}`
+            : options.max !== undefined
+              ? ` of at most ${max}`
+              : '';
+      this.fail(field, `must be ${integer ? 'an integer' : 'a number'}${range}`);
+    }
     return ok ? value : 0;
   }
 

@@ -63,3 +63,13 @@ describe('parseOutgoingContent', () => {
     expect(problems({ type: 'sticker' })[0]!.message).toContain('transactionReference, walletSendCalls, actions, intent, attachment, remoteAttachment');
   });
 });
+
+describe('parseOutgoingContent messages', () => {
+  it('states the range a number must be in', () => {
+    const found = problems({ type: 'transactionReference', networkId: '1', reference: '0x1', metadata: { transactionType: 't', currency: 'c', amount: -1, decimals: 300, fromAddress: 'a', toAddress: 'b' } });
+    expect(found).toEqual([
+      { field: 'content.metadata.amount', message: 'must be a number of at least 0' },
+      { field: 'content.metadata.decimals', message: 'must be an integer from 0 to 255' },
+    ]);
+  });
+});
