@@ -175,7 +175,7 @@ describe('the websocket layer is bounded', () => {
   it('refuses a 5 MiB frame with 1009 before reading it, and keeps serving', async () => {
     const socket = await connect(key.key);
     socket.ws.send(JSON.stringify({ id: 'big', type: 'subscribe', payload: { query: `{ __typename } # ${'x'.repeat(5 * 1024 * 1024)}` } }));
-    const closed = await socket.closing;
+    const closed = await waitFor(() => socket.closed, 'the socket to close', 5_000);
     expect(closed.code).toBe(1009);
     expect(socket.messages.filter((m) => m.id === 'big')).toEqual([]);
     await stillServes();
@@ -220,7 +220,7 @@ describe('the websocket layer is bounded', () => {
     expect(errorsOf(socket, 'in-the-freed-place')).toEqual([]);
   });
 
-  it('drops the socket of a reader that stopped reading (its subscription's buffer bounded) and keeps the process serving', async () => {
+  it('drops the socket of a reader that stopped reading (its subscription buffer bounded) and keeps the process serving', async () => {
     configure({ stalledSendMs: 500 });
     const socket = await connect(key.key);
     socket.subscribe('stalled', CONVERSATIONS);
