@@ -66,11 +66,12 @@ function finish(document: OpenAPIObject): OpenAPIObject {
     const schema = schemas[name] as Json | undefined;
     if (schema && schema.example === undefined) schema.example = example;
   }
-  for (const item of Object.values(document.paths) as Json[]) {
+  for (const [path, item] of Object.entries(document.paths) as [string, Json][]) {
     for (const method of METHODS) {
       const operation = item[method] as Json | undefined;
       if (!operation) continue;
       completeResponses(operation);
+      describePathParameters(path, operation);
       addRequestExample(operation);
     }
   }
@@ -86,6 +87,7 @@ const SHARED_RESPONSES: Record<string, { status: number; description: string; he
     description: 'RATE_LIMITED: a budget of the credential, the tenant or the identity is spent; see Retry-After.',
     headers: { 'Retry-After': { description: 'Seconds until the budget allows the call again.', schema: { type: 'integer' } } },
   },
+  IdempotencyKeyReused: { status: 422, description: 'UNPROCESSABLE: this Idempotency-Key was used with a different request.' },
   NotFound: { status: 404, description: 'NOT_FOUND: no such resource in this tenant (an unknown id in the path).' },
   InternalError: { status: 500, description: 'INTERNAL: an unexpected error; its details are in the log under the request id.' },
 };
@@ -110,10 +112,36 @@ function completeResponses(operation: Json): void {
   if (takesInput) responses['400'] ??= sharedRef('InvalidRequest');
   if (parameters.some((p) => p.in === 'path')) responses['404'] ??= sharedRef('NotFound');
   if (authenticated) responses['429'] ??= sharedRef('RateLimited');
+  if (parameters.some((p) => p.in === 'header' && String(p.name).toLowerCase() === 'idempotency-key')) responses['422'] ??= sharedRef('IdempotencyKeyReused');
   responses['500'] ??= sharedRef('InternalError');
   for (const [status, response] of Object.entries(responses)) {
     const code = Number(status);
     if (code >= 400 && !response.$ref && !response.content) response.content = problemContent(code, String(response.description ?? ''));
+  }
+}
+
+/** Path parameters by name; `id` by the collection it follows. */
+const PATH_PARAMETERS: Record<string, string> = {
+  cid: 'Conversation id (hex).',
+  mid: 'Message id (hex).',
+  bid: 'Broadcast id.',
+  did: 'Delivery id.',
+  key: 'Blob key.',
+};
+const ID_OF: Record<string, string> = {
+  identities: 'Identity id.',
+  webhooks: 'Webhook id.',
+  'api-keys': 'API key id.',
+  users: 'Admin user id.',
+};
+
+function describePathParameters(path: string, operation: Json): void {
+  for (const parameter of (operation.parameters ?? []) as Json[]) {
+    if (parameter.in !== 'path' || parameter.description) continue;
+    const name = String(parameter.name);
+    const collection = path.split('/').at(path.split('/').indexOf(`{${name}}`) - 1) ?? '';
+    const description = name === 'id' ? ID_OF[collection] : PATH_PARAMETERS[name];
+    if (description) parameter.description = description;
   }
 }
 

@@ -24,7 +24,10 @@ export class MessagesController {
 
   @Post()
   @Idempotent()
-  @ApiOperation({ summary: 'Send text, markdown, reply, reaction or read receipt; 409 after leaving the group.' })
+  @ApiOperation({
+    summary:
+      'Send a message; `content.type` picks its shape: text, markdown, reply, reaction, readReceipt, transactionReference, walletSendCalls, actions, intent, attachment (inline, small) or remoteAttachment. 409 after leaving the group.',
+  })
   @ApiCreatedResponse({ type: MessageResponse, description: 'The stored message (published to the network).' })
   @ApiConflictResponse({ description: 'CONFLICT: the identity is not active or left the group' })
   send(@CurrentTenant() scope: TenantScope, @Param('id') id: string, @Param('cid') cid: string, @Body() body: SendMessageDto) {
