@@ -9,7 +9,8 @@ import { IdentitiesService } from '../identities/identities.service.js';
 import { IdentityHosting } from '../identities/identity-hosting.js';
 import { MessagesService } from '../messages/messages.service.js';
 import { WebhookOutbox } from '../webhooks/webhook-outbox.js';
-import { BroadcastStore, type BroadcastRow, type RecipientRow } from './broadcast.store.js';
+import { BroadcastRunsSystemRepository } from '../../system/index.js';
+import type { BroadcastRow, RecipientRow } from './broadcast.repository.js';
 import { GATEWAY_RUNTIME, type GatewayRuntime } from '../../runtime.js';
 import { broadcastSettings, type BroadcastSettings } from './broadcast-settings.js';
 import { contentText, type BroadcastContent } from './broadcast-content.js';
@@ -36,7 +37,7 @@ export class BroadcastRunner implements OnApplicationBootstrap, OnModuleDestroy 
   private wakeUp?: () => void;
 
   constructor(
-    private readonly store: BroadcastStore,
+    private readonly store: BroadcastRunsSystemRepository,
     private readonly identities: IdentitiesService,
     private readonly hosting: IdentityHosting,
     private readonly conversations: ConversationsService,

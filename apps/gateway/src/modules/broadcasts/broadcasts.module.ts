@@ -4,7 +4,7 @@ import { IdentitiesModule } from '../identities/identities.module.js';
 import { MessagesModule } from '../messages/messages.module.js';
 import { WebhooksModule } from '../webhooks/webhooks.module.js';
 import { BroadcastRunner } from './broadcast-runner.js';
-import { BroadcastStore } from './broadcast.store.js';
+import { BroadcastRepository, PrismaBroadcastRepository } from './broadcast.repository.js';
 import { BroadcastsController } from './broadcasts.controller.js';
 import { BroadcastsService } from './broadcasts.service.js';
 
@@ -12,6 +12,6 @@ import { BroadcastsService } from './broadcasts.service.js';
 @Module({
   imports: [ConversationsModule, IdentitiesModule, MessagesModule, WebhooksModule],
   controllers: [BroadcastsController],
-  providers: [BroadcastStore, BroadcastRunner, BroadcastsService],
+  providers: [{ provide: BroadcastRepository, useClass: PrismaBroadcastRepository }, BroadcastRunner, BroadcastsService],
 })
 export class BroadcastsModule {}

@@ -4,7 +4,7 @@ import type { TenantScope } from '@mailroom/persistence';
 import { DomainError, ErrorCode } from '../../common/errors/index.js';
 import { IdentitiesService, identityIdFor } from '../identities/identities.service.js';
 import { BroadcastRunner } from './broadcast-runner.js';
-import { BroadcastStore, type BroadcastRow } from './broadcast.store.js';
+import { BroadcastRepository, type BroadcastRow } from './broadcast.repository.js';
 import { parseBroadcastContent, parseRecipients } from './broadcast-content.js';
 
 export interface BroadcastView {
@@ -27,7 +27,7 @@ export interface BroadcastView {
 export class BroadcastsService {
   constructor(
     private readonly identities: IdentitiesService,
-    private readonly store: BroadcastStore,
+    private readonly broadcasts: BroadcastRepository,
     private readonly runner: BroadcastRunner,
   ) {}
 
@@ -36,19 +36,19 @@ export class BroadcastsService {
     const content = parseBroadcastContent(input.content);
     const identity = await this.identities.requireActive(scope, identityId);
     const id = idempotencyKey ? identityIdFor(scope, `broadcast\0${identity.id}\0${idempotencyKey}`) : randomUUID();
-    const row = await this.store.create(scope, { id, identityId: identity.id, content, recipients });
+    const row = await this.broadcasts.create(scope, { id, identityId: identity.id, content, recipients });
     this.runner.wake();
-    return this.view(row);
+    return this.view(scope, row);
   }
 
   async get(scope: TenantScope, identityId: string, broadcastId: string): Promise<BroadcastView> {
-    const row = /^[0-9a-f-]{36}$/i.test(broadcastId) ? await this.store.find(scope, identityId, broadcastId) : null;
+    const row = /^[0-9a-f-]{36}$/i.test(broadcastId) ? await this.broadcasts.find(scope, identityId, broadcastId) : null;
     if (!row) throw new DomainError(ErrorCode.NotFound, `No broadcast ${broadcastId} for identity ${identityId}.`);
-    return this.view(row);
+    return this.view(scope, row);
   }
 
-  private async view(row: BroadcastRow): Promise<BroadcastView> {
-    const counts = await this.store.counts(row.id);
+  private async view(scope: TenantScope, row: BroadcastRow): Promise<BroadcastView> {
+    const counts = await this.broadcasts.counts(scope, row.id);
     return {
       id: row.id,
       identityId: row.identityId,

@@ -1,68 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { Prisma, PrismaClient, type TenantScope } from '@mailroom/persistence';
+import { Prisma, PrismaClient } from '@mailroom/persistence';
+import { tallyRecipients, type BroadcastCounts, type BroadcastRow, type RecipientRow, type RecipientStatus } from '../modules/broadcasts/broadcast.repository.js';
 
-export type RecipientStatus = 'queued' | 'sending' | 'sent' | 'skipped' | 'failed';
-
-export interface BroadcastRow {
-  id: string;
-  tenantId: string;
-  identityId: string;
-  status: 'running' | 'completed';
-  content: unknown;
-  total: number;
-  createdAt: Date;
-  completedAt: Date | null;
-}
-
-export interface RecipientRow {
-  position: number;
-  recipient: string;
-  inboxId: string | null;
-  status: RecipientStatus;
-}
-
-export interface BroadcastCounts {
-  queued: number;
-  sent: number;
-  skipped: number;
-  failed: number;
-  skippedBy: Record<string, number>;
-}
-
-/** Broadcast rows and their recipients; every transition is one statement (or one transaction). */
+/**
+ * SYSTEM (cross-tenant): the broadcast runner's work queue. Any replica leases any tenant's running broadcast and works
+ * through its recipients; every transition is one statement (or one transaction).
+ */
 @Injectable()
-export class BroadcastStore {
+export class BroadcastRunsSystemRepository {
   constructor(private readonly prisma: PrismaClient) {}
-
-  /** Creates the broadcast and its recipient rows; an existing id (an idempotent retry) is answered as is. */
-  async create(scope: TenantScope, input: { id: string; identityId: string; content: unknown; recipients: string[] }): Promise<BroadcastRow> {
-    const existing = await this.find(scope, input.identityId, input.id);
-    if (existing) return existing;
-    await this.prisma.$transaction([
-      this.prisma.broadcast.create({
-        data: { id: input.id, tenantId: scope.tenantId, identityId: input.identityId, content: input.content as Prisma.InputJsonValue, total: input.recipients.length },
-      }),
-      this.prisma.broadcastRecipient.createMany({
-        data: input.recipients.map((recipient, position) => ({ broadcastId: input.id, position, recipient })),
-      }),
-    ]);
-    return (await this.find(scope, input.identityId, input.id))!;
-  }
-
-  find(scope: TenantScope, identityId: string, id: string): Promise<BroadcastRow | null> {
-    return this.prisma.broadcast.findFirst({ where: { id, tenantId: scope.tenantId, identityId } }) as Promise<BroadcastRow | null>;
-  }
 
   async counts(broadcastId: string): Promise<BroadcastCounts> {
     const rows = await this.prisma.broadcastRecipient.groupBy({ by: ['status', 'reason'], where: { broadcastId }, _count: { _all: true } });
-    const counts: BroadcastCounts = { queued: 0, sent: 0, skipped: 0, failed: 0, skippedBy: {} };
-    for (const row of rows) {
-      const n = row._count._all;
-      if (row.status === 'queued' || row.status === 'sending') counts.queued += n;
-      else counts[row.status] += n;
-      if (row.status === 'skipped') counts.skippedBy[row.reason ?? 'unknown'] = (counts.skippedBy[row.reason ?? 'unknown'] ?? 0) + n;
-    }
-    return counts;
+    return tallyRecipients(rows.map((row) => ({ status: row.status as RecipientStatus, reason: row.reason, count: row._count._all })));
   }
 
   /** Takes the lease of one running broadcast nobody holds (or whose holder stopped renewing). */
@@ -121,7 +71,10 @@ export class BroadcastStore {
     await this.prisma.broadcastRecipient.updateMany({ where: { broadcastId, position: { in: positions }, status: 'queued' }, data: { status: 'skipped', reason } });
   }
 
-  /** Marks the broadcast completed and runs `alsoInTransaction` (the completion event) in the same transaction. */
+  /**
+   * Marks the broadcast completed and runs `alsoInTransaction` (the completion event, through WebhookOutbox, which
+   * still takes a Prisma transaction client) in the same transaction.
+   */
   async complete(id: string, owner: string, alsoInTransaction: (tx: Prisma.TransactionClient) => Promise<unknown>): Promise<boolean> {
     return this.prisma.$transaction(async (tx) => {
       const updated = await tx.$executeRaw`

@@ -1,0 +1,68 @@
+import { describe, expect, it } from '@jest/globals';
+import { IdentityStatus, type Identity, type TenantScope } from '@mailroom/persistence';
+import { DomainError, ErrorCode } from '../../common/errors/index.js';
+import { InMemoryBroadcastRepository } from '../../testing/fakes/in-memory-broadcast-repository.js';
+import { TENANT_A, TENANT_B } from '../../testing/principals.js';
+import type { IdentitiesService } from '../identities/identities.service.js';
+import type { BroadcastRunner } from './broadcast-runner.js';
+import { BroadcastsService } from './broadcasts.service.js';
+
+const IDENTITY = '11111111-1111-4111-8111-111111111111';
+const ALICE = `0x${'a'.repeat(40)}`;
+const BOB_INBOX = 'b'.repeat(64);
+
+function setUp() {
+  const broadcasts = new InMemoryBroadcastRepository();
+  let wakes = 0;
+  const identities = {
+    requireActive: async (scope: TenantScope, id: string): Promise<Identity> => {
+      if (scope.tenantId !== TENANT_A.tenantId || id !== IDENTITY) throw new DomainError(ErrorCode.NotFound, `Identity ${id} not found.`);
+      return { id, tenantId: scope.tenantId, status: IdentityStatus.active } as unknown as Identity;
+    },
+  } as unknown as IdentitiesService;
+  const runner = { wake: () => void wakes++ } as unknown as BroadcastRunner;
+  return { service: new BroadcastsService(identities, broadcasts, runner), broadcasts, wakes: () => wakes };
+}
+
+const text = { type: 'text', text: 'hello all' };
+const errorOf = (promise: Promise<unknown>): Promise<DomainError> => promise.then(() => undefined as never, (e: unknown) => e as DomainError);
+
+describe('BroadcastsService (in-memory repository)', () => {
+  it('queues every recipient (lowercased), wakes the runner and shows the progress', async () => {
+    const { service, broadcasts, wakes } = setUp();
+    const started = await service.start(TENANT_A, IDENTITY, { recipients: [ALICE.toUpperCase().replace('0X', '0x'), BOB_INBOX], content: text });
+    expect(started).toMatchObject({ identityId: IDENTITY, status: 'running', total: 2, queued: 2, sent: 0, skipped: 0, failed: 0, completedAt: null });
+    expect(broadcasts.recipients.get(started.id)!.map((r) => r.recipient)).toEqual([ALICE, BOB_INBOX]);
+    expect(wakes()).toBe(1);
+
+    broadcasts.markRecipient(started.id, 0, 'sent');
+    broadcasts.markRecipient(started.id, 1, 'skipped', 'not_on_xmtp');
+    expect(await service.get(TENANT_A, IDENTITY, started.id)).toMatchObject({ queued: 0, sent: 1, skipped: 1, skippedBy: { not_on_xmtp: 1 } });
+  });
+
+  it('answers a retry with the same idempotency key with the same broadcast, without queueing it twice', async () => {
+    const { service, broadcasts } = setUp();
+    const first = await service.start(TENANT_A, IDENTITY, { recipients: [ALICE], content: text }, 'key-1');
+    const again = await service.start(TENANT_A, IDENTITY, { recipients: [ALICE], content: text }, 'key-1');
+    const other = await service.start(TENANT_A, IDENTITY, { recipients: [ALICE], content: text }, 'key-2');
+    expect(again.id).toBe(first.id);
+    expect(other.id).not.toBe(first.id);
+    expect(broadcasts.broadcasts.size).toBe(2);
+  });
+
+  it('refuses bad recipients and content before touching the store', async () => {
+    const { service, broadcasts } = setUp();
+    const badRecipient = await errorOf(service.start(TENANT_A, IDENTITY, { recipients: ['not-an-address'], content: text }));
+    expect(badRecipient.code).toBe(ErrorCode.ValidationFailed);
+    expect(badRecipient.details.errors?.[0]?.field).toBe('recipients.0');
+    expect((await errorOf(service.start(TENANT_A, IDENTITY, { recipients: [ALICE], content: { type: 'text', text: '' } }))).code).toBe(ErrorCode.ValidationFailed);
+    expect(broadcasts.broadcasts.size).toBe(0);
+  });
+
+  it("keeps tenants apart: B cannot read A's broadcast, even with the ids", async () => {
+    const { service } = setUp();
+    const started = await service.start(TENANT_A, IDENTITY, { recipients: [ALICE], content: text });
+    expect((await errorOf(service.get(TENANT_B, IDENTITY, started.id))).code).toBe(ErrorCode.NotFound);
+    expect((await errorOf(service.get(TENANT_A, IDENTITY, 'not-a-uuid'))).code).toBe(ErrorCode.NotFound);
+  });
+});
