@@ -201,6 +201,7 @@ export const remoteAttachmentFromSdk = (sdk: RemoteAttachment): RemoteAttachment
     salt: base64(sdk.salt),
     nonce: base64(sdk.nonce),
     scheme: sdk.scheme,
-    contentLength: Number(sdk.contentLength),
+    // Optional in node-bindings 1.10 (SDK 6): a sender may leave it out.
+    contentLength: sdk.contentLength === undefined || sdk.contentLength === null ? (undefined as never) : Number(sdk.contentLength),
     filename: sdk.filename || undefined,
   });
