@@ -82,6 +82,10 @@ describe('every REST operation', () => {
     expect(ids).toEqual(expect.arrayContaining(['sendMessage', 'listMessages', 'listConversations', 'createIdentity', 'createDm', 'createWebhook']));
   });
 
+  it('has a summary', () => {
+    expect(operations().filter(({ operation }) => !operation.summary).map((o) => o.name)).toEqual([]);
+  });
+
   it('has tags, each described at the top level', () => {
     const declared = new Set((published.tags as Json[]).map((tag) => tag.name));
     const untagged = operations().filter(({ operation }) => !operation.tags?.length || operation.tags.some((tag: string) => !declared.has(tag)));

@@ -44,6 +44,7 @@ export class WebhooksController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'One endpoint: URL, events, state and failure run (never its secret).' })
   @ApiOkResponse({ type: WebhookResponse })
   @ApiNotFoundResponse()
   get(@CurrentTenant() scope: TenantScope, @Param('id', uuid('Webhook')) id: string) {
