@@ -215,7 +215,7 @@ async function setUp(base, hookUrl) {
 }
 
 function newPhase(phases, name, concurrency) {
-  const phase = { name, concurrency, seconds: 0, latencies: [], statuses: {}, attempts: 0, sent: 0, received: 0, lags: [], deliveredAfter: NaN };
+  const phase = { name, concurrency, seconds: 0, latencies: [], statuses: {}, attempts: 0, sent: 0, sentAt: [], received: 0, lags: [], deliveredAfter: NaN };
   phases.set(name, phase);
   return phase;
 }
@@ -234,7 +234,10 @@ async function runSenders(base, pairs, phase, seconds) {
       phase.latencies.push(performance.now() - t0);
       phase.statuses[status] = (phase.statuses[status] ?? 0) + 1;
       phase.attempts++;
-      if (status === 201) phase.sent++;
+      if (status === 201) {
+        phase.sent++;
+        phase.sentAt.push((performance.now() - started) / 1000);
+      }
     }
   }));
   phase.seconds = (performance.now() - started) / 1000;
@@ -256,7 +259,7 @@ function summarisePhase(phase) {
   const lags = sorted(phase.lags);
   return {
     concurrency: phase.concurrency, seconds: phase.seconds, attempts: phase.attempts, sent: phase.sent, statuses: phase.statuses,
-    throughput: phase.sent / phase.seconds, errorRate: (phase.attempts - phase.sent) / Math.max(1, phase.attempts),
+    throughput: phase.sent / phase.seconds, sentAt: phase.sentAt, errorRate: (phase.attempts - phase.sent) / Math.max(1, phase.attempts),
     p50: percentile(latencies, 50), p99: percentile(latencies, 99),
     received: phase.received, deliveredAfter: phase.deliveredAfter, lagP50: percentile(lags, 50), lagP99: percentile(lags, 99),
   };
@@ -471,8 +474,29 @@ function rssLine(samples) {
   return { start: values[0], peak: Math.max(...values), end: values.at(-1), series: picks.map((s) => `${mib(s.value)} at ${s.at.toFixed(0)} s`).join(', ') };
 }
 
+/** Least-squares slope of RSS (MiB per minute) over the samples after `fromSeconds` (warm-up left out). */
+function rssSlope(samples, fromSeconds) {
+  const points = samples.filter((s) => s.at >= fromSeconds && Number.isFinite(s.value));
+  if (points.length < 2) return NaN;
+  const mx = points.reduce((a, p) => a + p.at, 0) / points.length;
+  const my = points.reduce((a, p) => a + p.value, 0) / points.length;
+  const num = points.reduce((a, p) => a + (p.at - mx) * (p.value - my), 0);
+  const den = points.reduce((a, p) => a + (p.at - mx) ** 2, 0);
+  return ((num / den) * 60) / 2 ** 20;
+}
+
+/** Sends answered 201 per second in the first and in the last full minute of the phase. */
+function minuteThroughputs(r) {
+  if (r.seconds < 120) return undefined;
+  const last = Math.floor(r.seconds) - 60;
+  const count = (from) => r.sentAt.filter((t) => t >= from && t < from + 60).length / 60;
+  return { first: count(0), last: count(last) };
+}
+
 function mainTable(r) {
   const rss = rssLine(r.rssSamples);
+  const slope = rssSlope(r.rssSamples, 60);
+  const minutes = minuteThroughputs(r);
   return `| measure | value |
 | --- | --- |
 | senders (closed loop) | ${r.concurrency} for ${r.seconds.toFixed(0)} s |
@@ -483,6 +507,8 @@ function mainTable(r) {
 | event lag p50 / p99 (sent-at → webhook received) | ${ms(r.lagP50)} / ${ms(r.lagP99)} ms |
 | gateway RSS start / peak / end | ${mib(rss.start)} / ${mib(rss.peak)} / ${mib(rss.end)} (${mib(r.rssAfterGrace)} after the grace; ${r.liveClients} live XMTP clients) |
 | gateway RSS over the phase (every ${RSS_SAMPLE_MS / 1000} s, 0/25/50/75/100 %) | ${rss.series} |
+| gateway RSS slope after the first minute (least squares) | ${Number.isFinite(slope) ? `${slope.toFixed(1)} MiB/min` : 'n/a'} (target < 5) |
+| throughput first / last minute | ${minutes ? `${minutes.first.toFixed(1)} / ${minutes.last.toFixed(1)} messages/s (${((100 * minutes.last) / minutes.first).toFixed(0)} %, target ≥ 95 %)` : 'n/a (phase under 2 minutes)'} |
 | gateway CPU (from /proc/<pid>/stat) | ${r.cpu.gateway.toFixed(1)} s = ${(r.cpu.gateway / r.seconds).toFixed(2)} cores |
 | bench process CPU (load generator, devnet, webhook receiver) | ${r.cpu.bench.toFixed(1)} s = ${(r.cpu.bench / r.seconds).toFixed(2)} cores |
 | whole machine busy | ${(100 * r.cpu.machine).toFixed(0)} % of ${os.cpus().length} cores |
