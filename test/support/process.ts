@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -20,8 +21,9 @@ export interface ChildRun {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export function runNode(script: string, env: NodeJS.ProcessEnv, args: string[] = []): ChildRun {
-  const child = spawn(process.execPath, [script, ...args], { env, cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+/** `node` defaults to this process's own binary; pass `.cache/glibc/bin/node` to run a child on Debian 13's glibc. */
+export function runNode(script: string, env: NodeJS.ProcessEnv, args: string[] = [], node = process.execPath): ChildRun {
+  const child = spawn(node, [script, ...args], { env, cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   const waiters = new Set<() => void>();
@@ -67,4 +69,11 @@ export function runNode(script: string, env: NodeJS.ProcessEnv, args: string[] =
         check();
       }),
   };
+}
+
+/** The patched node of `npm run glibc:fetch` (Debian 13's glibc: loads @xmtp/node-sdk 6). Throws, telling how to get it, if absent. */
+export function glibcNode(): string {
+  const node = path.join(REPO_ROOT, '.cache/glibc/bin/node');
+  if (!existsSync(node)) throw new Error(`${node} is missing: run \`npm run glibc:fetch\` (needs patchelf) to run the SDK 6 tests`);
+  return node;
 }

@@ -23,7 +23,8 @@ interface NativeClient {
 }
 interface NativeConversation {
   id(): string;
-  findMessages(options?: unknown): Promise<RawMessage[]>;
+  // node-bindings 1.9 called it findMessages.
+  listMessages(options?: unknown): Promise<RawMessage[]>;
 }
 interface Bindings6 {
   Client: { prototype: NativeClient };
@@ -135,7 +136,7 @@ function createSdk6Adapter(sdk: XmtpSdkModule & Sdk6Statics, bindings: Bindings6
     getInboxIdForIdentifier: async (identifier, env) => sdk.getInboxIdForIdentifier(await backendFor(env), identifier),
     revokeInstallations: async (signer, inboxId, installationIds, env) => sdk.Client.revokeInstallations(signer, inboxId, installationIds, await backendFor(env)),
     closeClientDatabase: (client) => nativeClientOf(client).releaseDbConnection(),
-    findRawMessages: (conversation, options) => nativeConversationOf(conversation).findMessages(options),
+    findRawMessages: (conversation, options) => nativeConversationOf(conversation).listMessages(options),
     revokeInstallationsRequest: async (apiUrl, identifier, inboxId, installationIds) =>
       bindings.revokeInstallationsSignatureRequest(await backendFor(envOfUrl(apiUrl), apiUrl), identifier, inboxId, installationIds),
     applySignedRequest: async (apiUrl, request) => bindings.applySignatureRequest(await backendFor(envOfUrl(apiUrl), apiUrl), request),
