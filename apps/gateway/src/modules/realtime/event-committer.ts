@@ -19,7 +19,7 @@ export interface CommitRequest {
 }
 
 /** How long a lazy request waits for a statement to ride along with. */
-const LAZY_COMMIT_MS = 25;
+const LAZY_COMMIT_MS = 100;
 
 interface Waiting {
   readonly request: CommitRequest;

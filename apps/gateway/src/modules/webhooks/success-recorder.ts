@@ -8,8 +8,9 @@ interface Waiting {
 }
 
 /**
- * Records successful attempts in batches: everything that succeeded while the previous write was in flight (or in
- * the same turn) goes out as one statement, so a busy dispatcher writes outcomes at one round trip per batch.
+ * Records successful attempts in batches: a success goes out at once when no write is in flight; everything that
+ * succeeds while one is goes out together as the next statement, so a busy dispatcher writes outcomes at one round
+ * trip per batch without delaying a lone success.
  */
 export class SuccessRecorder {
   #waiting: Waiting[] = [];
@@ -29,7 +30,7 @@ export class SuccessRecorder {
   #schedule(): void {
     if (this.#writing || this.#scheduled) return;
     this.#scheduled = true;
-    setImmediate(() => {
+    queueMicrotask(() => {
       this.#scheduled = false;
       void this.#write();
     });
