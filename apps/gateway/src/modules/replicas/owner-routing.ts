@@ -48,9 +48,25 @@ export function registerOwnerRouting(fastify: FastifyInstance, runtime: GatewayR
     return owner && owner !== me ? owner : undefined;
   };
 
-  const forward = (request: FastifyRequest, reply: FastifyReply, identityId: string, owner: string, body?: string) => {
-    request.log.debug({ identityId, owner }, 'forwarding to the replica that holds the identity');
-    return forwardToHolder(request, reply, { owner, seal, timeoutMs, body, onUnreachable: () => holders.forget(identityId) });
+  /**
+   * Forwards to the holder; true when the answer was sent, false to serve the request here. A holder that refuses the
+   * connection (it stopped; the cached lookup is stale) is looked up afresh once: usually nobody holds the identity
+   * any more and this replica takes it over.
+   */
+  const forward = async (request: FastifyRequest, reply: FastifyReply, identityId: string, me: string, body?: string): Promise<boolean> => {
+    let owner = await holderElsewhere(identityId, me);
+    for (let attempt = 0; owner; attempt++) {
+      request.log.debug({ identityId, owner }, 'forwarding to the replica that holds the identity');
+      const outcome = await forwardToHolder(request, reply, { owner, seal, timeoutMs, body, onUnreachable: () => holders.forget(identityId) });
+      if (outcome === 'answered') return true;
+      const next = await holderElsewhere(identityId, me);
+      if (next && (next === owner || attempt > 0)) {
+        reply.header('retry-after', '1');
+        throw new DomainError(ErrorCode.ServiceUnavailable, 'The replica serving this identity is unreachable; retry shortly.');
+      }
+      owner = next;
+    }
+    return false;
   };
 
   const authenticate = async (request: FastifyRequest): Promise<void> => {
@@ -73,10 +89,7 @@ export function registerOwnerRouting(fastify: FastifyInstance, runtime: GatewayR
       if (error instanceof DomainError && error.code === ErrorCode.Unauthenticated) reply.header('www-authenticate', 'Bearer');
       throw error;
     }
-    const owner = await holderElsewhere(identityId, me);
-    if (!owner) return;
-    await forward(request, reply, identityId, owner);
-    return reply;
+    if (await forward(request, reply, identityId, me)) return reply;
   });
 
   fastify.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
@@ -95,10 +108,7 @@ export function registerOwnerRouting(fastify: FastifyInstance, runtime: GatewayR
       if (error instanceof DomainError) return;
       throw error;
     }
-    const owner = await holderElsewhere(identityId, me);
-    if (!owner) return;
-    await forward(request, reply, identityId, owner, request.method === 'POST' ? JSON.stringify(request.body) : undefined);
-    return reply;
+    if (await forward(request, reply, identityId, me, request.method === 'POST' ? JSON.stringify(request.body) : undefined)) return reply;
   });
 
   return {
