@@ -3,6 +3,7 @@ import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { GraphQLError, parse, type ExecutionResult } from 'graphql';
 import type { ServerOptions, Context as WsContext } from 'graphql-ws';
 import type { IncomingMessage } from 'node:http';
+import type { WebSocket } from 'ws';
 import { bearerCredential, type Authenticator } from '../../common/auth/index.js';
 import { DomainError, ErrorCode } from '../../common/errors/index.js';
 import { requestIdFrom } from '../../common/logging/logging.module.js';
@@ -22,7 +23,7 @@ export const GRAPHQL_PATH = '/graphql';
 /** What graphql-ws keeps per socket: the upgrade request, plus what `onConnect` settled. */
 export interface SocketExtra {
   readonly request: IncomingMessage;
-  readonly socket: { close(code: number, reason: string): void };
+  readonly socket: WebSocket;
   requestId?: string;
   authentication?: Authentication;
   session?: SocketSession;
@@ -126,6 +127,11 @@ export function graphqlWsServerOptions(deps: TransportDeps, credentials: SocketC
       }
       const session = credentials.admit(ctx.extra.socket, bearerCredential(authorization as string)!, authentication.principal);
       if (!session) return false;
+      if (ctx.extra.socket.readyState !== ctx.extra.socket.OPEN) {
+        // Closed while authenticating: graphql-ws's onClose has already run and would never release it.
+        credentials.release(session);
+        return false;
+      }
       ctx.extra.session = session;
       ctx.extra.authentication = authentication;
       return true;

@@ -25,6 +25,8 @@ export type Recheck =
   /** The check could not run (a dependency is down); the socket keeps its last principal. */
   | { readonly kind: 'unavailable'; readonly error: DomainError };
 
+const REFUSALS = new Set<string>([ErrorCode.Unauthenticated, ErrorCode.Forbidden]);
+
 /** Largest delay setTimeout takes; tokens living longer are caught by the periodic recheck. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -74,12 +76,6 @@ export class SocketCredentials {
     private readonly authenticator: Authenticator,
     private readonly limits: () => WebsocketLimits,
   ) {}
-
-  get size(): number {
-    let count = 0;
-    for (const sessions of this.byCredential.values()) count += sessions.size;
-    return count;
-  }
 
   /** Registers an authenticated socket; closes it (4429) and answers undefined when its principal has too many. */
   admit(socket: ClosableSocket, credential: string, principal: Principal): SocketSession | undefined {
@@ -142,7 +138,8 @@ export class SocketCredentials {
     try {
       return await this.authenticator.authenticate(credential);
     } catch (error) {
-      if (error instanceof DomainError) return error;
+      // Only a verdict on the credential closes sockets; an outage (Postgres down) must not drop every live socket.
+      if (error instanceof DomainError && REFUSALS.has(error.code)) return error;
       return { unavailable: error };
     }
   }
