@@ -7,6 +7,7 @@ import type { WebSocket } from 'ws';
 import { bearerCredential, type Authenticator } from '../../common/auth/index.js';
 import { DomainError, ErrorCode } from '../../common/errors/index.js';
 import { requestIdFrom } from '../../common/logging/logging.module.js';
+import { SubscriberTooSlowError } from '../realtime/event-iterator.js';
 import { authenticateBearer } from './auth/authenticate-credential.js';
 import { errorLoggingPlugin, logServerFaults } from './errors/error-logging.plugin.js';
 import { formatGraphqlError } from './errors/graphql-error-mapping.js';
@@ -16,7 +17,6 @@ import { queryLimitsPlugin } from './limits/query-limits.plugin.js';
 import type { LoaderServices } from './request-loaders.js';
 import type { SocketCredentials, SocketSession } from './ws/socket-credentials.js';
 import { closeReason, WsCloseCode, type WebsocketLimits } from './ws/websocket-limits.js';
-import { SubscriberTooSlowError } from '../realtime/event-iterator.js';
 
 export const GRAPHQL_PATH = '/graphql';
 
