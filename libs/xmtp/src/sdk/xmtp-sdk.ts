@@ -19,9 +19,8 @@ export interface XmtpSdkSelection {
 
 export class XmtpSdkUnavailableError extends Error {
   constructor(choice: XmtpSdkChoice, cause: unknown) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
     super(
-      `XMTP_SDK=${choice}: @xmtp/node-sdk 6 cannot load in this process (${firstLine(reason)}). ` +
+      `XMTP_SDK=${choice}: @xmtp/node-sdk 6 cannot load in this process (${loadFailure(cause)}). ` +
         'Its bindings need glibc >= 2.38: run under Debian 13 (the Docker image), or `npm run glibc:fetch` and start with PATH=$PWD/.cache/glibc/bin:$PATH; or set XMTP_SDK=5 or auto.',
     );
     this.name = 'XmtpSdkUnavailableError';
@@ -33,6 +32,22 @@ let selecting: Promise<XmtpSdkSelection> | undefined;
 
 function firstLine(text: string): string {
   return text.split('\n')[0]!.slice(0, 300);
+}
+
+/**
+ * Why a module did not load, in one line. The bindings' loader throws a generic "Cannot find native binding" and keeps
+ * the real failures (e.g. `GLIBC_2.38' not found`) in its `cause` chain, so the chain is searched for a glibc one first.
+ */
+function loadFailure(error: unknown): string {
+  const messages: string[] = [];
+  // Duck-typed: the loader's errors may come from another realm (a test's VM context), where instanceof Error fails.
+  for (let e = error as { message?: unknown; cause?: unknown } | undefined, depth = 0; typeof e?.message === 'string' && depth < 10; depth++) {
+    messages.push(e.message as string);
+    e = e.cause as typeof e;
+  }
+  if (messages.length === 0) return firstLine(String(error));
+  const glibc = messages.join('\n').match(/[^\n]*GLIBC_[\d.]+'? not found[^\n]*/);
+  return firstLine(glibc ? glibc[0].trim() : messages[0]!);
 }
 
 /**
@@ -58,7 +73,7 @@ async function load(choice: XmtpSdkChoice): Promise<XmtpSdkSelection> {
     return { adapter, choice };
   } catch (error) {
     if (choice === '6') throw error instanceof Error && error.name === 'SdkVersionMismatchError' ? error : new XmtpSdkUnavailableError(choice, error);
-    return { adapter: sdk5Adapter(), choice, fallbackReason: firstLine(error instanceof Error ? error.message : String(error)) };
+    return { adapter: sdk5Adapter(), choice, fallbackReason: loadFailure(error) };
   }
 }
 
