@@ -5,7 +5,7 @@ import { metricsAccess } from '../../apps/gateway/src/modules/metrics/metrics-ac
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { bearer, signUpTenant } from '../support/factories.js';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
-import { codesOf, graphql } from '../graphql/support.js';
+import { codesOf, collect, graphql, wsClient } from '../graphql/support.js';
 
 /** What a gateway shows to anyone who can reach it: no internals in probes, metrics and docs only where configured. */
 let database: TestDatabase;
@@ -86,6 +86,13 @@ describe('what the gateway exposes', () => {
     const introspection = await graphql(guarded, '{ __schema { queryType { name } } }', {}, adminToken);
     expect(codesOf(introspection).length).toBeGreaterThan(0);
     expect(introspection.data?.__schema).toBeUndefined();
+    // …and over graphql-ws too, which runs the schema outside Apollo.
+    const socket = wsClient(guarded, `Bearer ${adminToken}`);
+    try {
+      await expect(collect(socket, '{ __schema { queryType { name } } }')).rejects.toBeDefined();
+    } finally {
+      await socket.dispose();
+    }
   });
 
   it('answers 400 to a malformed list cursor on every list, never a 500', async () => {

@@ -1,6 +1,6 @@
 import type { ApolloDriverConfig } from '@nestjs/apollo';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
-import { GraphQLError, parse, type ExecutionResult } from 'graphql';
+import { GraphQLError, NoSchemaIntrospectionCustomRule, parse, validate, type ExecutionResult } from 'graphql';
 import type { ServerOptions, Context as WsContext } from 'graphql-ws';
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
@@ -154,6 +154,8 @@ export function graphqlWsServerOptions(deps: TransportDeps, credentials: SocketC
         return undefined; // graphql-ws reports the syntax error itself
       }
       const errors = checkQueryLimits(deps.schema(), document, payload.variables ?? undefined, payload.operationName, deps.limits);
+      // Apollo's `introspection` option covers HTTP only; sockets run the schema through graphql-ws directly.
+      if (!deps.introspection) errors.push(...validate(deps.schema(), document, [NoSchemaIntrospectionCustomRule]));
       return errors.length ? errors : undefined;
     },
     onNext: (ctx: WsCtx, _id: string, _payload: unknown, _args: unknown, result: ExecutionResult) => formatWsResult(result, ctx.extra.requestId) as never,
