@@ -27,8 +27,14 @@ export class PrismaUnitOfWork extends UnitOfWork {
   }
 }
 
+/**
+ * A transaction as repositories accept it while auth/** (and the webhook outbox) still hand over Prisma transaction
+ * clients. New code passes a `Transaction`.
+ */
+export type AnyTransaction = Transaction | Prisma.TransactionClient;
+
 /** A Prisma client that runs in `tx` when there is one. For repositories only. */
-export function clientFor(prisma: PrismaClient, tx: Transaction | Prisma.TransactionClient | undefined): Prisma.TransactionClient {
+export function clientFor(prisma: PrismaClient, tx: AnyTransaction | undefined): Prisma.TransactionClient {
   return (tx as unknown as Prisma.TransactionClient | undefined) ?? prisma;
 }
 

@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { AdminAccountsSystemRepository, PrismaAdminAccountsSystemRepository } from './admin-accounts.system-repository.js';
 import { AttachmentUploadSweepSystemRepository, PrismaAttachmentUploadSweepSystemRepository } from './attachment-upload-sweep.system-repository.js';
 import { BroadcastRunsSystemRepository } from './broadcast-runs.system-repository.js';
+import { InterruptedIdentitiesSystemRepository } from './interrupted-identities.system-repository.js';
 
 /**
  * The cross-tenant data access of system jobs and pre-authentication lookups, kept in this one folder so that every
@@ -12,6 +13,7 @@ const SYSTEM_REPOSITORIES = [
   [AdminAccountsSystemRepository, PrismaAdminAccountsSystemRepository],
   [AttachmentUploadSweepSystemRepository, PrismaAttachmentUploadSweepSystemRepository],
   [BroadcastRunsSystemRepository, BroadcastRunsSystemRepository],
+  [InterruptedIdentitiesSystemRepository, InterruptedIdentitiesSystemRepository],
 ] as const;
 
 @Global()

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma, PrismaClient, scopedWhere, type AuditLog, type TenantScope } from '@mailroom/persistence';
-import { clientFor, type Transaction } from '../../data/index.js';
+import { clientFor, type AnyTransaction } from '../../data/index.js';
 import { afterPosition, type PagePosition } from './page-cursor.js';
 
 export interface AuditRow {
@@ -12,11 +12,18 @@ export interface AuditRow {
   readonly metadata: Record<string, string | number | boolean | null> | null;
 }
 
-/**
- * Where a write joins a transaction. Services pass a `Transaction`; modules not yet on repositories (auth/**) still
- * pass their Prisma transaction client, which is accepted here so the audit row stays in their transaction.
- */
-export type AuditTransaction = Transaction | Prisma.TransactionClient;
+/** Narrows the list; every field is optional and they combine with AND. */
+export interface AuditFilter {
+  readonly actorType?: string;
+  readonly actorId?: string;
+  /** An exact action, or a prefix ending in `.` (from the API's `admin.*`). */
+  readonly action?: { readonly exact: string } | { readonly prefix: string };
+  readonly from?: Date;
+  readonly to?: Date;
+}
+
+/** Services pass a `Transaction`; auth/** still passes its Prisma transaction client, so the row joins it either way. */
+export type AuditTransaction = AnyTransaction;
 
 /** The tenant's audit trail rows. */
 export abstract class AuditRepository {
@@ -24,7 +31,7 @@ export abstract class AuditRepository {
   /** Whether a row with this action, target and these metadata values exists. */
   abstract exists(scope: TenantScope, query: { action: string; targetId: string; metadata: Record<string, string | number | boolean> }): Promise<boolean>;
   /** Newest first (createdAt desc, id desc), strictly after `after`. */
-  abstract list(scope: TenantScope, page: { after?: PagePosition; take: number }): Promise<AuditLog[]>;
+  abstract list(scope: TenantScope, page: { after?: PagePosition; take: number; filter?: AuditFilter }): Promise<AuditLog[]>;
 }
 
 @Injectable()
@@ -51,11 +58,21 @@ export class PrismaAuditRepository extends AuditRepository {
     return found !== null;
   }
 
-  list(scope: TenantScope, page: { after?: PagePosition; take: number }): Promise<AuditLog[]> {
+  list(scope: TenantScope, page: { after?: PagePosition; take: number; filter?: AuditFilter }): Promise<AuditLog[]> {
     return this.prisma.auditLog.findMany({
-      where: scopedWhere<Prisma.AuditLogWhereInput>(scope, afterPosition(page.after)),
+      where: scopedWhere<Prisma.AuditLogWhereInput>(scope, { AND: [afterPosition(page.after), filterWhere(page.filter ?? {})] }),
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: page.take,
     });
   }
+}
+
+function filterWhere(filter: AuditFilter): Prisma.AuditLogWhereInput {
+  const action = filter.action && ('exact' in filter.action ? filter.action.exact : { startsWith: filter.action.prefix });
+  return {
+    ...(filter.actorType ? { actorType: filter.actorType } : {}),
+    ...(filter.actorId ? { actorId: filter.actorId } : {}),
+    ...(action ? { action } : {}),
+    ...(filter.from || filter.to ? { createdAt: { ...(filter.from ? { gte: filter.from } : {}), ...(filter.to ? { lt: filter.to } : {}) } } : {}),
+  };
 }

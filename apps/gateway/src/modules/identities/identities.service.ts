@@ -2,7 +2,8 @@ import { randomBytes, randomUUID, createHash } from 'node:crypto';
 import path from 'node:path';
 import { Injectable, Logger } from '@nestjs/common';
 import { generatePrivateKey, privateKeyToAddress } from 'viem/accounts';
-import { IdentityStatus, Prisma, type Identity, type TenantScope } from '@mailroom/persistence';
+import { IdentityStatus, type Identity, type TenantScope } from '@mailroom/persistence';
+import { isUniqueViolation } from '../../data/index.js';
 import { DomainError, ErrorCode } from '../../common/errors/index.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { Principal } from '../../common/auth/index.js';
@@ -70,7 +71,7 @@ export class IdentitiesService {
         ...this.hosting.seal(id, { walletPrivateKey: walletKey, dbEncryptionKey }),
       });
     } catch (error) {
-      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+      if (isUniqueViolation(error)) {
         throw new DomainError(ErrorCode.Conflict, `An identity with externalId "${input.externalId}" already exists.`);
       }
       throw error;

@@ -2,7 +2,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { KeyVaultError, identityContext, type DataKey } from '@mailroom/key-vault';
-import { IdentityStatus, PrismaClient, type Identity } from '@mailroom/persistence';
+import { tenantScope, type Identity } from '@mailroom/persistence';
 import {
   databaseFiles,
   IdentityBrokenError,
@@ -16,6 +16,7 @@ import {
 import { DomainError, ErrorCode } from '../../common/errors/index.js';
 import { IdentityWriteBudget } from '../../common/rate-limit/index.js';
 import { GATEWAY_RUNTIME, type GatewayRuntime } from '../../runtime.js';
+import { IdentityRepository } from './identity.repository.js';
 
 const WALLET_KEY = 'wallet-key';
 const DB_KEY = 'db-key';
@@ -36,7 +37,7 @@ export class IdentityHosting {
 
   constructor(
     @Inject(GATEWAY_RUNTIME) private readonly runtime: GatewayRuntime,
-    private readonly prisma: PrismaClient,
+    private readonly identities: IdentityRepository,
     private readonly budget: IdentityWriteBudget,
   ) {}
 
@@ -167,9 +168,6 @@ export class IdentityHosting {
 
   private async markBroken(row: Identity, reason: string): Promise<void> {
     this.logger.error({ identityId: row.id, inboxId: row.inboxId, reason }, 'identity is broken');
-    await this.prisma.identity.updateMany({
-      where: { id: row.id, tenantId: row.tenantId, status: { in: [IdentityStatus.active, IdentityStatus.creating] } },
-      data: { status: IdentityStatus.broken, brokenReason: reason.slice(0, 500) },
-    });
+    await this.identities.markBroken(tenantScope(row.tenantId), row.id, reason);
   }
 }

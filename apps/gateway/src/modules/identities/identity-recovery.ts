@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { tenantScope } from '@mailroom/persistence';
 import { IdentitiesService } from './identities.service.js';
-import { IdentityRepository } from './identity.repository.js';
+import { InterruptedIdentitiesSystemRepository } from '../../system/index.js';
 
 const BATCH = 100;
 
@@ -14,7 +14,7 @@ export class IdentityRecovery implements OnApplicationBootstrap {
   private readonly logger = new Logger('IdentityRecovery');
 
   constructor(
-    private readonly identities: IdentityRepository,
+    private readonly interrupted: InterruptedIdentitiesSystemRepository,
     private readonly service: IdentitiesService,
   ) {}
 
@@ -25,7 +25,7 @@ export class IdentityRecovery implements OnApplicationBootstrap {
   }
 
   async resumeInterruptedCreations(): Promise<number> {
-    const rows = await this.identities.findInterruptedCreations(BATCH);
+    const rows = await this.interrupted.oldestFirst(BATCH);
     let finished = 0;
     for (const row of rows) {
       try {

@@ -35,7 +35,10 @@ function decodeCursor(cursor: string): CursorPosition | null {
   }
 }
 
-/** Identity rows of one tenant. Deleted identities are invisible here except to `findAnyStatus`. */
+/**
+ * Identity rows of one tenant. Deleted identities are invisible here except to `findAnyStatus`. The cross-tenant
+ * recovery query lives in system/interrupted-identities.system-repository.ts.
+ */
 @Injectable()
 export class IdentityRepository {
   constructor(private readonly prisma: PrismaClient) {}
@@ -85,11 +88,16 @@ export class IdentityRepository {
     return (await this.findAnyStatus(scope, id))!;
   }
 
-  /**
-   * Identities whose registration was interrupted (crash between persisting keys and the network's answer), across
-   * tenants: a system sweep, the one query here without a tenant scope.
-   */
-  findInterruptedCreations(limit: number): Promise<Identity[]> {
-    return this.prisma.identity.findMany({ where: { status: IdentityStatus.creating }, take: limit, orderBy: { createdAt: 'asc' } });
+  /** Records the identity broken unless it already left the active/creating states; reason cut to 500 characters. */
+  async markBroken(scope: TenantScope, id: string, reason: string): Promise<void> {
+    await this.prisma.identity.updateMany({
+      where: scopedWhere<Prisma.IdentityWhereInput>(scope, { id, status: { in: [IdentityStatus.active, IdentityStatus.creating] } }),
+      data: { status: IdentityStatus.broken, brokenReason: reason.slice(0, 500) },
+    });
+  }
+
+  /** The kind (and chain) of a wallet-owned identity's signer; null for a hosted one. */
+  walletSigner(scope: TenantScope, identityId: string): Promise<{ kind: string; chainId: bigint | null } | null> {
+    return this.prisma.identityWalletSigner.findFirst({ where: { identityId, identity: { tenantId: scope.tenantId } }, select: { kind: true, chainId: true } });
   }
 }

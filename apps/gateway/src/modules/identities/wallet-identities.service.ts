@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Injectable } from '@nestjs/common';
-import { IdentityCustody, IdentityStatus, Prisma, PrismaClient, type Identity, type TenantScope } from '@mailroom/persistence';
+import { IdentityCustody, IdentityStatus, tenantScope, type Identity, type TenantScope } from '@mailroom/persistence';
+import { isUniqueViolation } from '../../data/index.js';
 import {
   IdentityBusyError,
   WalletSignatureError,
@@ -48,7 +49,6 @@ export interface SignatureRequestView {
 @Injectable()
 export class WalletIdentitiesService {
   constructor(
-    private readonly prisma: PrismaClient,
     private readonly identities: IdentityRepository,
     private readonly hosting: IdentityHosting,
     private readonly requests: WalletRequests,
@@ -80,7 +80,7 @@ export class WalletIdentitiesService {
         walletSigner: { create: { kind: signer.kind, chainId: signer.kind === 'scw' ? signer.chainId : null } },
       });
     } catch (error) {
-      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+      if (isUniqueViolation(error)) {
         throw new DomainError(ErrorCode.Conflict, `An identity with externalId "${input.externalId}" already exists.`);
       }
       throw error;
@@ -216,7 +216,7 @@ export class WalletIdentitiesService {
   }
 
   private async signerOf(row: Identity): Promise<WalletSignerRef> {
-    const signer = await this.prisma.identityWalletSigner.findUnique({ where: { identityId: row.id } });
+    const signer = await this.identities.walletSigner(tenantScope(row.tenantId), row.id);
     if (!signer) throw new DomainError(ErrorCode.Conflict, `Identity ${row.id} is not wallet-owned.`);
     return signer.kind === 'scw'
       ? { kind: 'scw', address: row.address, chainId: signer.chainId ?? 0n }

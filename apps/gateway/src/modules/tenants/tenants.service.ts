@@ -1,19 +1,19 @@
 import { Injectable } from '@nestjs/common';
-import { Prisma, PrismaClient, type Tenant, type TenantScope } from '@mailroom/persistence';
-
-type Db = PrismaClient | Prisma.TransactionClient;
+import type { Tenant, TenantScope } from '@mailroom/persistence';
+import type { AnyTransaction } from '../../data/index.js';
+import { TenantRepository } from './tenant.repository.js';
 
 /** Tenants themselves: created at signup, read through the caller's own scope only. */
 @Injectable()
 export class TenantsService {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(private readonly tenants: TenantRepository) {}
 
-  /** Creates a tenant (signup only: there is no scope before the tenant exists). */
-  create(name: string, db: Db = this.prisma): Promise<Tenant> {
-    return db.tenant.create({ data: { name } });
+  /** Creates a tenant (signup only: there is no scope before the tenant exists); pass the signup's transaction. */
+  create(name: string, tx?: AnyTransaction): Promise<Tenant> {
+    return this.tenants.create(name, tx);
   }
 
   get(scope: TenantScope): Promise<Tenant | null> {
-    return this.prisma.tenant.findUnique({ where: { id: scope.tenantId } });
+    return this.tenants.find(scope);
   }
 }
