@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional, ApiSchema, getSchemaPath } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiSchema, getSchemaPath, type ApiPropertyOptions } from '@nestjs/swagger';
 
 /**
  * OpenAPI-only shapes of the `content` of POST …/messages, one per `type` (validation stays in the service's parser).
@@ -263,8 +263,10 @@ export const MESSAGE_CONTENT_VARIANTS: Readonly<Record<string, new () => object>
 export const MESSAGE_CONTENT_MODELS = Object.values(MESSAGE_CONTENT_VARIANTS);
 
 /** The `content` property's schema: one of the variants, told apart by `type`. */
-export function messageContentSchema() {
+export function messageContentSchema(): ApiPropertyOptions {
   return {
+    // An explicit type keeps Nest from also referencing the property's flat, validation-only class (allOf).
+    type: Object,
     oneOf: MESSAGE_CONTENT_MODELS.map((model) => ({ $ref: getSchemaPath(model) })),
     discriminator: {
       propertyName: 'type',
