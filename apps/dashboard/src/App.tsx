@@ -3,6 +3,7 @@ import { useSignedIn } from './auth/session.js';
 import { EmptyState } from './components/feedback.js';
 import { Layout } from './components/layout.js';
 import { matchRoute, Link, usePath } from './lib/router.js';
+import { AccountPage } from './pages/account-page.js';
 import { ApiKeysPage } from './pages/api-keys-page.js';
 import { LoginPage, SignupPage } from './pages/auth-pages.js';
 import { ConversationsPage } from './pages/conversations-page.js';
@@ -10,6 +11,8 @@ import { IdentitiesPage } from './pages/identities-page.js';
 import { IdentityDetailPage } from './pages/identity-detail-page.js';
 import { OverviewPage } from './pages/overview-page.js';
 import { SettingsPage } from './pages/settings-page.js';
+import { TeamPage } from './pages/team-page.js';
+import { AcceptInvitationPage, ResetPasswordPage } from './pages/token-link-pages.js';
 import { WebhookDetailPage } from './pages/webhook-detail-page.js';
 import { WebhooksPage } from './pages/webhooks-page.js';
 
@@ -23,6 +26,8 @@ const ROUTES: { pattern: string; render: (params: Record<string, string>) => Rea
   { pattern: '/webhooks', render: () => <WebhooksPage /> },
   { pattern: '/webhooks/:id', render: (p) => <WebhookDetailPage key={p.id} id={p.id!} /> },
   { pattern: '/settings', render: () => <SettingsPage /> },
+  { pattern: '/team', render: () => <TeamPage /> },
+  { pattern: '/account', render: () => <AccountPage /> },
 ];
 
 function NotFound() {
@@ -36,6 +41,9 @@ function NotFound() {
 export function App() {
   const path = usePath();
   const signedIn = useSignedIn();
+  // Links with a one-time token work whether or not someone is signed in in this browser.
+  if (path === '/accept-invitation') return <AcceptInvitationPage />;
+  if (path === '/reset-password') return <ResetPasswordPage />;
   if (!signedIn) return path === '/signup' ? <SignupPage /> : <LoginPage />;
   for (const route of ROUTES) {
     const params = matchRoute(route.pattern, path);

@@ -7,6 +7,7 @@ const NAV = [
   { to: '/api-keys', label: 'API keys' },
   { to: '/identities', label: 'Identities' },
   { to: '/webhooks', label: 'Webhooks' },
+  { to: '/team', label: 'Team' },
   { to: '/settings', label: 'Settings' },
 ];
 
@@ -56,7 +57,9 @@ export function Layout({ children }: { children: ReactNode }) {
           </ul>
         </nav>
         <div className="account">
-          <span className="account-email">{signedInEmail()}</span>
+          <Link to="/account" className="account-email" title="Your account">
+            {signedInEmail() ?? 'Your account'}
+          </Link>
           <button type="button" className="button button-secondary button-small" onClick={() => void signOut()}>
             Log out
           </button>

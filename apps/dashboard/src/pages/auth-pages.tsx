@@ -5,7 +5,7 @@ import { logIn, signUp } from '../auth/session.js';
 import { useAction } from '../lib/use-resource.js';
 import { Link, navigate, useTitle } from '../lib/router.js';
 
-function AuthFrame({ title, children }: { title: string; children: React.ReactNode }) {
+export function AuthFrame({ title, children }: { title: string; children: React.ReactNode }) {
   return (
     <main className="auth" id="main">
       <div className="auth-card">

@@ -1,0 +1,42 @@
+import { useSyncExternalStore } from 'react';
+import { sessionStore } from '../api/session-store.js';
+
+export type AdminRole = 'owner' | 'admin' | 'viewer';
+export const ADMIN_ROLES: AdminRole[] = ['owner', 'admin', 'viewer'];
+
+const EMAIL_KEY = 'mailroom.email';
+
+interface AdminClaims {
+  sub?: string;
+  role?: AdminRole;
+}
+
+function claimsOf(token: string | null): AdminClaims {
+  if (!token) return {};
+  try {
+    return JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as AdminClaims;
+  } catch {
+    return {};
+  }
+}
+
+/** The signed-in admin's id and role, read from the access token (informational: the gateway enforces roles). */
+export function useAdminClaims(): AdminClaims {
+  const token = useSyncExternalStore(sessionStore.subscribe, sessionStore.accessToken);
+  return claimsOf(token);
+}
+
+/** Whether the signed-in admin may change things; viewers get read-only pages. */
+export function useCanWrite(): boolean {
+  return useAdminClaims().role !== 'viewer';
+}
+
+export function currentAdminId(): string | null {
+  return claimsOf(sessionStore.accessToken()).sub ?? null;
+}
+
+/** Starts a session from a session answer (accepting an invitation, changing the password). */
+export function startSession(tokens: { accessToken: string; refreshToken: string }, email?: string): void {
+  sessionStore.save(tokens);
+  if (email) sessionStorage.setItem(EMAIL_KEY, email);
+}

@@ -1,0 +1,197 @@
+// The dashboard's team and account pages in Chromium against a real gateway (Postgres, in-process devnet): invite an
+// admin and accept the copied link in a fresh browser context, change a role and remove an admin, change your own
+// password, and reset a password from the mailed link. Screenshots: test-artifacts/dashboard/.
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { Mailer, type MailMessage } from '../../apps/gateway/src/modules/mail/index.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { startTestGateway, type TestGateway } from '../support/gateway.js';
+import { launchChromium, PHONE, screenshotBothSizes } from './browser.js';
+
+let database: TestDatabase;
+let gateway: TestGateway;
+let browser: Browser;
+let ownerContext: BrowserContext;
+let page: Page;
+const pageErrors: string[] = [];
+const mails: MailMessage[] = [];
+
+const suffix = randomBytes(4).toString('hex');
+const owner = { email: `owner-${suffix}@team.test`, password: `pw-${randomBytes(12).toString('base64url')}` };
+const invitee = { email: `invitee-${suffix}@team.test`, password: `pw-${randomBytes(12).toString('base64url')}` };
+
+const admin = (to = '') => `${gateway.url}/admin${to}`;
+
+async function shoot(target: Page, name: string): Promise<void> {
+  const { phoneScrollWidth } = await screenshotBothSizes(target, name);
+  expect(phoneScrollWidth).toBeLessThanOrEqual(PHONE.width);
+}
+
+async function login(email: string, password: string): Promise<Response> {
+  return fetch(`${gateway.url}/v1/admin/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+}
+
+async function adminToken(email: string, password: string): Promise<string> {
+  const answer = await login(email, password);
+  expect(answer.status).toBe(200);
+  return ((await answer.json()) as { accessToken: string }).accessToken;
+}
+
+async function team(token: string): Promise<{ id: string; email: string; role: string }[]> {
+  const answer = await fetch(`${gateway.url}/v1/admin/users`, { headers: { authorization: `Bearer ${token}` } });
+  return ((await answer.json()) as { items: { id: string; email: string; role: string }[] }).items;
+}
+
+async function newPage(context: BrowserContext): Promise<Page> {
+  const created = await context.newPage();
+  created.setDefaultTimeout(15_000);
+  created.on('pageerror', (error) => pageErrors.push(String(error)));
+  return created;
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  [gateway, browser] = await Promise.all([startTestGateway({ DATABASE_URL: database.url, MAILER: 'none' }), launchChromium()]);
+  const mailer = gateway.app.get(Mailer);
+  jest.spyOn(mailer, 'send').mockImplementation(async (message: MailMessage) => {
+    mails.push(message);
+  });
+  const signup = await fetch(`${gateway.url}/v1/admin/signup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ tenantName: 'Team Test Inc', email: owner.email, password: owner.password }),
+  });
+  expect(signup.status).toBe(201);
+  ownerContext = await browser.newContext({ viewport: { width: 1280, height: 800 }, permissions: ['clipboard-read', 'clipboard-write'] });
+  page = await newPage(ownerContext);
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await gateway?.close();
+  await database?.drop();
+});
+
+describe('team and account pages in chromium', () => {
+  let invitationLink = '';
+
+  it('invites an admin and shows the invitation link once to copy', async () => {
+    await page.goto(admin('/team'));
+    await page.getByLabel('Email').fill(owner.email);
+    await page.getByLabel('Password').fill(owner.password);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('heading', { name: 'Team' }).waitFor();
+    const me = page.getByTestId('member-row');
+    await expect(me.count()).resolves.toBe(1);
+    await expect(me.textContent()).resolves.toContain('you');
+    await page.getByText('You are the only admin').waitFor();
+
+    await page.getByLabel('Email').fill(invitee.email);
+    await page.getByLabel('Role').selectOption('admin');
+    await page.getByRole('button', { name: 'Send invitation' }).click();
+    const secret = page.getByTestId('secret-once');
+    await secret.waitFor();
+    invitationLink = await secret.getByRole('textbox').inputValue();
+    expect(invitationLink).toMatch(new RegExp(`^${gateway.url}/admin/accept-invitation#token=mri_`));
+    await shoot(page, 'team-01-invited');
+    await page.getByRole('button', { name: 'I have saved it' }).click();
+    expect(await page.content()).not.toContain(invitationLink.split('#token=')[1]!);
+  });
+
+  it('accepts the invitation in a fresh browser context, sets a password and lands on the overview as that admin', async () => {
+    const fresh = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const inviteePage = await newPage(fresh);
+    await inviteePage.goto(invitationLink);
+    await inviteePage.getByRole('heading', { name: 'Join the team' }).waitFor();
+    await shoot(inviteePage, 'team-02-accept-invitation');
+    await inviteePage.getByLabel('Password').fill(invitee.password);
+    await inviteePage.getByRole('button', { name: 'Accept invitation' }).click();
+    await inviteePage.getByRole('heading', { name: 'Overview' }).waitFor();
+    expect(new URL(inviteePage.url()).pathname).toBe('/admin/');
+    await expect(inviteePage.locator('.account-email').textContent()).resolves.toBe(invitee.email);
+
+    // The new admin's password works, and the link works only once.
+    expect((await login(invitee.email, invitee.password)).status).toBe(200);
+    await inviteePage.getByRole('button', { name: 'Log out' }).click();
+    await inviteePage.getByRole('heading', { name: 'Log in' }).waitFor();
+    await inviteePage.goto(invitationLink);
+    await inviteePage.getByLabel('Password').fill(invitee.password);
+    await inviteePage.getByRole('button', { name: 'Accept invitation' }).click();
+    await inviteePage.getByRole('alert').filter({ hasText: 'Invitation not found, already used or expired.' }).waitFor();
+    await fresh.close();
+  });
+
+  it('changes a member’s role and removes a member', async () => {
+    await page.reload();
+    const row = page.getByTestId('member-row').filter({ hasText: invitee.email });
+    await row.waitFor();
+    await row.getByLabel(`Role of ${invitee.email}`).selectOption('viewer');
+    const token = await adminToken(owner.email, owner.password);
+    for (let i = 0; i < 50 && (await team(token)).find((m) => m.email === invitee.email)?.role !== 'viewer'; i++) await page.waitForTimeout(100);
+    expect((await team(token)).find((m) => m.email === invitee.email)?.role).toBe('viewer');
+    await shoot(page, 'team-03-members');
+
+    await row.getByRole('button', { name: 'Remove' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Remove admin' }).click();
+    await row.waitFor({ state: 'detached' });
+    expect((await team(token)).map((m) => m.email)).toEqual([owner.email]);
+    expect((await login(invitee.email, invitee.password)).status).toBe(401);
+  });
+
+  it('changes your own password: this tab continues, the old password stops working', async () => {
+    await page.getByRole('link', { name: owner.email }).click();
+    await page.getByRole('heading', { name: 'Your account' }).waitFor();
+    const wrong = 'not my password at all';
+    await page.getByLabel('Current password').fill(wrong);
+    await page.getByLabel('New password').fill('a brand new password');
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByRole('alert').waitFor();
+    await shoot(page, 'account-01-password-error');
+
+    const newPassword = `new-${randomBytes(12).toString('base64url')}`;
+    await page.getByLabel('Current password').fill(owner.password);
+    await page.getByLabel('New password').fill(newPassword);
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByText('Password changed. Other sessions have ended.').waitFor();
+    expect((await login(owner.email, owner.password)).status).toBe(401);
+    expect((await login(owner.email, newPassword)).status).toBe(200);
+    owner.password = newPassword;
+    // The tab's new session still works.
+    await page.getByRole('link', { name: 'Team', exact: true }).click();
+    await page.getByTestId('member-row').first().waitFor();
+    await shoot(page, 'account-02-password-changed');
+  });
+
+  it('resets a forgotten password from the mailed #token= link', async () => {
+    const asked = await fetch(`${gateway.url}/v1/admin/password-reset`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: owner.email }),
+    });
+    expect(asked.status).toBe(202);
+    for (let i = 0; i < 50 && !mails.some((m) => m.to === owner.email); i++) await page.waitForTimeout(100);
+    const mail = mails.find((m) => m.to === owner.email && m.subject.includes('Reset'))!;
+    const link = /(http\S+\/admin\/reset-password#token=\S+)/.exec(mail.text)![1]!;
+
+    const fresh = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const resetPage = await newPage(fresh);
+    await resetPage.goto(link.replace(/^http:\/\/[^/]+/, gateway.url));
+    await resetPage.getByRole('heading', { name: 'Choose a new password' }).waitFor();
+    await shoot(resetPage, 'account-03-reset-password');
+    const resetTo = `reset-${randomBytes(12).toString('base64url')}`;
+    await resetPage.getByLabel('New password').fill(resetTo);
+    await resetPage.getByRole('button', { name: 'Set new password' }).click();
+    await resetPage.getByText('Your password is changed').waitFor();
+    expect((await login(owner.email, resetTo)).status).toBe(200);
+    expect((await login(owner.email, owner.password)).status).toBe(401);
+    await resetPage.getByRole('link', { name: 'Log in with the new password' }).click();
+    await resetPage.getByRole('heading', { name: 'Log in' }).waitFor();
+    await fresh.close();
+    expect(pageErrors).toEqual([]);
+  });
+});
