@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import type { XmtpEnv } from '@xmtp/node-sdk';
 import type { RawMessage, SdkEndpoints, SignatureRequest, XmtpSdkAdapter, XmtpSdkModule } from './adapter.js';
-import { packageVersions, SdkVersionMismatchError } from './sdk5-internals.js';
+import { packageVersions, pointSdkAt as pointSdk5At, SdkVersionMismatchError } from './sdk5-internals.js';
 
 export const SDK6_INTERNALS_WRITTEN_FOR = { '@xmtp/node-sdk': '6.0.0', '@xmtp/node-bindings': '1.10.0' } as const;
 const SDK6_PACKAGE = '@xmtp/node-sdk-6';
@@ -130,6 +130,9 @@ function createSdk6Adapter(sdk: XmtpSdkModule & Sdk6Statics, bindings: Bindings6
       const url = new URL(apiUrl);
       if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`XMTP API URL must be http(s): ${apiUrl}`);
       endpoints.set(env, { apiUrl: apiUrl.replace(/\/+$/, ''), historySyncUrl: historySyncUrl ?? endpointsOf(env).historySyncUrl });
+      // SDK 5.5 is loaded in every process (Mailroom's enums are its objects); code that uses it directly beside this
+      // adapter (raw SDK 5 peers in tests and benches) reaches the same node through its ApiUrls table.
+      pointSdk5At(apiUrl, env as Parameters<typeof pointSdk5At>[1], historySyncUrl);
     },
     endpoints: endpointsOf,
     fetchInboxStates: async (inboxIds, env) => sdk.Client.fetchInboxStates(inboxIds, await backendFor(env)),
