@@ -7,7 +7,10 @@ export interface PinnedRequest {
   readonly method: 'POST' | 'GET';
   readonly headers: Readonly<Record<string, string>>;
   readonly body?: string | Buffer;
-  /** Whole request, from connect to the status line (and to the captured bytes, when `captureBytes` is set). */
+  /**
+   * Deadline of the whole exchange, from connect to the last byte of the answer: the promise settles by the status line
+   * (or the captured bytes), and a body still arriving at the deadline is cut off.
+   */
   readonly timeoutMs: number;
   /** Keep up to this many bytes of the answer's body (the rest is drained and discarded). */
   readonly captureBytes?: number;
@@ -51,14 +54,21 @@ export function sendPinned(target: OutboundTarget, request: PinnedRequest): Prom
       lookup: pinnedLookup(target),
       servername: target.url.protocol === 'https:' && !/^[\d.]+$|:/.test(target.hostname) ? target.hostname : undefined,
     });
+    // One deadline for the whole exchange: a receiver that sends its status line and then trickles its body is cut off
+    // here too, so it cannot hold a pooled socket (and a share of the endpoint's concurrency) for ever.
+    let answered = false;
     const timer = setTimeout(() => req.destroy(new Error(`timed out after ${request.timeoutMs} ms`)), request.timeoutMs);
+    timer.unref();
     req.once('response', (res) => {
       const statusCode = res.statusCode ?? 0;
       const durationMs = Math.round(performance.now() - started);
+      answered = true;
       res.on('error', () => {});
+      res.once('end', () => clearTimeout(timer));
       const limit = request.captureBytes ?? 0;
       if (limit <= 0) {
-        clearTimeout(timer);
+        req.removeAllListeners('error');
+        req.on('error', () => {});
         res.resume();
         resolve({ statusCode, durationMs });
         return;
@@ -72,7 +82,6 @@ export function sendPinned(target: OutboundTarget, request: PinnedRequest): Prom
       const finish = () => {
         if (done) return;
         done = true;
-        clearTimeout(timer);
         resolve({ statusCode, durationMs, bodyPrefix: Buffer.concat(chunks).subarray(0, limit) });
       };
       res.on('data', (chunk: Buffer) => {
@@ -87,7 +96,7 @@ export function sendPinned(target: OutboundTarget, request: PinnedRequest): Prom
     });
     req.once('error', (error) => {
       clearTimeout(timer);
-      reject(error);
+      if (!answered) reject(error);
     });
     req.end(request.body);
   });
