@@ -1,11 +1,11 @@
 import { Prisma, tenantScope, type PrismaClient, type TenantScope } from '@mailroom/persistence';
 import type { MailroomEvent } from '../events/mailroom-event.js';
+import type { DeliveryWrite, DeliveryWriteRow } from '../webhooks/webhook-outbox.js';
 import { utcDay } from '../usage/usage-metrics.js';
 
-/** The webhook outbox as the commit sees it (WebhookOutbox): an INSERT to embed, and a wake-up once it committed. */
+/** The webhook outbox as the commit sees it (WebhookOutbox): the deliveries part of the commit statement. */
 export interface OutboxPort {
-  insertDeliveries(batches: readonly { scope: TenantScope; events: readonly MailroomEvent[] }[]): Prisma.Sql;
-  committed(): void;
+  writeDeliveries(batches: readonly { scope: TenantScope; events: readonly MailroomEvent[] }[]): DeliveryWrite;
 }
 
 /** One identity's events and the cursor they advance it to. */
@@ -89,11 +89,15 @@ export class EventCommitter {
   }
 
   async #run(group: readonly Waiting[]): Promise<void> {
+    const requests = group.map((w) => w.request);
+    let write: DeliveryWrite | undefined;
     try {
-      const created = await this.#execute(group.map((w) => w.request));
+      write = this.outbox.writeDeliveries(requests.map((r) => ({ scope: tenantScope(r.tenantId), events: r.events })));
+      const rows = await this.prisma.$queryRaw<DeliveryWriteRow[]>(commitStatement(write, requests));
+      write.committed(rows);
       for (const w of group) w.resolve();
-      if (created > 0) this.outbox.committed();
     } catch (error) {
+      write?.failed();
       if (group.length === 1) {
         group[0].reject(error);
         return;
@@ -101,22 +105,16 @@ export class EventCommitter {
       for (const w of group) await this.#run([w]);
     }
   }
-
-  async #execute(requests: readonly CommitRequest[]): Promise<number> {
-    const [row] = await this.prisma.$queryRaw<{ created: number }[]>(commitStatement(this.outbox, requests));
-    return row?.created ?? 0;
-  }
 }
 
-function commitStatement(outbox: OutboxPort, requests: readonly CommitRequest[]): Prisma.Sql {
+function commitStatement(write: DeliveryWrite, requests: readonly CommitRequest[]): Prisma.Sql {
   const received = new Map<string, number>();
   for (const r of requests) {
     const n = r.events.filter((event) => event.type === 'message.received').length;
     if (n > 0) received.set(r.tenantId, (received.get(r.tenantId) ?? 0) + n);
   }
-  const deliveries = outbox.insertDeliveries(requests.map((r) => ({ scope: tenantScope(r.tenantId), events: r.events })));
   return Prisma.sql`
-    WITH delivered AS (${deliveries}),
+    WITH ${write.ctes},
     counted AS (
       INSERT INTO usage_counters (tenant_id, day, metric, value, updated_at)
       SELECT u.tenant_id, ${utcDay(new Date())}::date, 'messages.received', u.n, now()
@@ -134,7 +132,7 @@ function commitStatement(outbox: OutboxPort, requests: readonly CommitRequest[])
       ) AS u(identity_id, messages_ns, conversations_ns, recent_ids)
       WHERE c.identity_id = u.identity_id
     )
-    SELECT count(*)::int AS created FROM delivered`;
+    ${write.select}`;
 }
 
 const committers = new WeakMap<OutboxPort, EventCommitter>();

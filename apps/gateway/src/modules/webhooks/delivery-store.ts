@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaClient, tenantScope } from '@mailroom/persistence';
+import { Prisma, PrismaClient, tenantScope } from '@mailroom/persistence';
 import { AuditService } from '../audit/audit.service.js';
 
 /** A delivery this process holds the lease of, for one attempt. */
@@ -39,6 +39,48 @@ export interface FailureOutcome {
   readonly endpointDisabled: boolean;
 }
 
+/** A claimed delivery as SQL returns it: the delivery's columns and CLAIMED_ENDPOINT_COLUMNS of its endpoint `e`. */
+export interface ClaimedRow {
+  id: string;
+  tenant_id: string;
+  endpoint_id: string;
+  event_id: string;
+  body: string;
+  attempts: number;
+  lease_token: string;
+  window_started_at: Date;
+  url: string;
+  wrapped_data_key: Uint8Array;
+  sealed_secret: Uint8Array;
+  previous_sealed_secret: Uint8Array | null;
+  previous_secret_until: Date | null;
+}
+
+/** What an attempt needs of the endpoint `e` (joined as `e`), read in the statement that claims the delivery. */
+export const CLAIMED_ENDPOINT_COLUMNS = Prisma.sql`e.url, e.wrapped_data_key, e.sealed_secret,
+        CASE WHEN e.previous_secret_until > now() THEN e.previous_sealed_secret END AS previous_sealed_secret,
+        CASE WHEN e.previous_secret_until > now() THEN e.previous_secret_until END AS previous_secret_until`;
+
+export function claimedDelivery(r: ClaimedRow): ClaimedDelivery {
+  return {
+    id: r.id,
+    tenantId: r.tenant_id,
+    endpointId: r.endpoint_id,
+    eventId: r.event_id,
+    body: r.body,
+    attempt: r.attempts,
+    leaseToken: r.lease_token,
+    windowStartedAt: r.window_started_at,
+    endpoint: {
+      url: r.url,
+      wrappedDataKey: r.wrapped_data_key,
+      sealedSecret: r.sealed_secret,
+      previousSealedSecret: r.previous_sealed_secret,
+      previousSecretUntil: r.previous_secret_until,
+    },
+  };
+}
+
 /**
  * The outbox's state transitions, each one SQL statement or transaction. A delivery is claimed under a lease
  * (status `sending`, attempt row written) before its request leaves; the result is written only by the holder of
@@ -57,23 +99,7 @@ export class DeliveryStore {
    * SKIP LOCKED lets several processes claim side by side without waiting.
    */
   async claim(limit: number, perEndpoint: number, leaseMs: number): Promise<ClaimedDelivery[]> {
-    const rows = await this.prisma.$queryRaw<
-      {
-        id: string;
-        tenant_id: string;
-        endpoint_id: string;
-        event_id: string;
-        body: string;
-        attempts: number;
-        lease_token: string;
-        window_started_at: Date;
-        url: string;
-        wrapped_data_key: Uint8Array;
-        sealed_secret: Uint8Array;
-        previous_sealed_secret: Uint8Array | null;
-        previous_secret_until: Date | null;
-      }[]
-    >`
+    const rows = await this.prisma.$queryRaw<ClaimedRow[]    >`
       WITH busy AS (
         SELECT e.id, ${perEndpoint}::int - (
           SELECT count(*)::int FROM webhook_deliveries s WHERE s.endpoint_id = e.id AND s.status = 'sending'
@@ -102,27 +128,9 @@ export class DeliveryStore {
         INSERT INTO webhook_attempts (id, delivery_id, number, started_at)
         SELECT gen_random_uuid(), claimed.id, claimed.attempts, clock_timestamp() FROM claimed
       )
-      SELECT claimed.*, e.url, e.wrapped_data_key, e.sealed_secret,
-        CASE WHEN e.previous_secret_until > now() THEN e.previous_sealed_secret END AS previous_sealed_secret,
-        CASE WHEN e.previous_secret_until > now() THEN e.previous_secret_until END AS previous_secret_until
+      SELECT claimed.*, ${CLAIMED_ENDPOINT_COLUMNS}
       FROM claimed JOIN webhook_endpoints e ON e.id = claimed.endpoint_id`;
-    return rows.map((r) => ({
-      id: r.id,
-      tenantId: r.tenant_id,
-      endpointId: r.endpoint_id,
-      eventId: r.event_id,
-      body: r.body,
-      attempt: r.attempts,
-      leaseToken: r.lease_token,
-      windowStartedAt: r.window_started_at,
-      endpoint: {
-        url: r.url,
-        wrappedDataKey: r.wrapped_data_key,
-        sealedSecret: r.sealed_secret,
-        previousSealedSecret: r.previous_sealed_secret,
-        previousSecretUntil: r.previous_secret_until,
-      },
-    }));
+    return rows.map(claimedDelivery);
   }
 
   /**

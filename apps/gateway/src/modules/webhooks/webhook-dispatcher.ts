@@ -15,10 +15,11 @@ const LEASE_GRACE_MS = 5_000;
 const RECORD_RETRIES = 5;
 
 /**
- * Sends due deliveries: claims them from the outbox with their endpoints (several processes share the work through
- * SKIP LOCKED), sends each attempt, records the answer under the claim's lease (successes batched). Woken by committed
- * deliveries (this process's pipeline directly, other replicas' over the bus), by freed slots, and by the poll as a
- * fallback. Global and per-endpoint concurrency are bounded.
+ * Sends due deliveries: takes those the realtime pipeline's commit claimed for it at insert (no claim round trip),
+ * and claims the rest from the outbox with their endpoints (several processes share the work through SKIP LOCKED);
+ * sends each attempt, records the answer under the claim's lease (successes batched). Claims when woken by committed
+ * deliveries (this process's directly, other replicas' over the bus), by freed slots, and by the poll as a fallback.
+ * Global and per-endpoint concurrency are bounded.
  * On shutdown it stops claiming and waits for the attempts in flight to be recorded, so a graceful stop never
  * causes a resend.
  */
@@ -47,6 +48,30 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     this.successes = new SuccessRecorder(store);
     this.retry = { baseMs: this.settings.retryBaseMs, maxDelayMs: this.settings.retryMaxDelayMs, windowMs: this.settings.retryWindowMs };
     wakeup.onWake(() => this.onWork());
+    wakeup.offerDirect({
+      reserve: () => this.reserveDirect(),
+      accept: (claimed, reserved) => this.acceptDirect(claimed, reserved),
+      perEndpoint: this.settings.endpointConcurrency,
+      leaseMs: this.settings.timeoutMs + LEASE_GRACE_MS,
+    });
+  }
+
+  /** Slots promised to a statement that claims the deliveries it writes (WebhookOutbox.writeDeliveries). */
+  private reserved = 0;
+
+  private reserveDirect(): number {
+    if (!this.running) return 0;
+    const free = this.settings.concurrency - this.inFlight.size - this.reserved;
+    if (free <= 0) return 0;
+    this.reserved += free;
+    return free;
+  }
+
+  private acceptDirect(claimed: readonly ClaimedDelivery[], reserved: number): void {
+    this.reserved -= reserved;
+    if (claimed.length > 0) this.start(claimed);
+    // Slots the statement did not use may be wanted by work that waited for them.
+    if (claimed.length < reserved) this.nudge();
   }
 
   onApplicationBootstrap(): void {
@@ -65,7 +90,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     while (this.running) {
       try {
         await this.reclaimWhenDue();
-        const free = this.settings.concurrency - this.inFlight.size;
+        const free = this.settings.concurrency - this.inFlight.size - this.reserved;
         // Under a backlog, claim in batches: one claim per freed slot would cost a claim statement per delivery.
         const batch = Math.max(1, Math.floor(this.settings.concurrency / 4));
         if (this.workMayWait && free > 0 && (free >= batch || !this.lastClaimFull || this.polled)) {

@@ -2,8 +2,19 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Optional, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { EventBus } from '@mailroom/events';
 import { EVENT_BUS } from '../../runtime.js';
+import type { ClaimedDelivery } from './delivery-store.js';
 
 export const WEBHOOK_WAKE_TOPIC = 'mailroom/webhooks/wake';
+
+/** This process's dispatcher, taking deliveries that the statement writing them also claimed. */
+export interface DirectDispatch {
+  /** Reserves the slots free right now (0 when full or stopping). */
+  reserve(): number;
+  /** Starts the deliveries claimed against a reservation of `reserved` slots and frees the slots left over. */
+  accept(claimed: readonly ClaimedDelivery[], reserved: number): void;
+  readonly perEndpoint: number;
+  readonly leaseMs: number;
+}
 
 interface WakeNotice {
   readonly origin: string;
@@ -38,6 +49,13 @@ export class WebhookWakeup implements OnModuleInit, OnModuleDestroy {
   onWake(listener: () => void): void {
     this.listener = listener;
   }
+
+  /** The dispatcher offers to take deliveries claimed at insert (see WebhookOutbox.writeDeliveries). */
+  offerDirect(dispatch: DirectDispatch): void {
+    this.direct = dispatch;
+  }
+
+  direct: DirectDispatch | undefined;
 
   /** Deliveries are committed: wake this process's dispatcher now and the other replicas' through the bus. */
   committed(): void {
