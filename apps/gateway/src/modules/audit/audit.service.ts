@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { AuditLog, TenantScope } from '@mailroom/persistence';
 import { actorOf, type Principal } from '../../common/auth/index.js';
-import { AuditRepository, type AuditTransaction } from './audit.repository.js';
+import { AuditRepository, type AuditFilter, type AuditTransaction } from './audit.repository.js';
 import { decodeCursor, DEFAULT_PAGE_SIZE, toPage } from './page-cursor.js';
 
 export type AuditActor = Principal | { readonly type: 'system' };
@@ -56,12 +56,34 @@ export class AuditService {
     return this.audit.exists(scope, query);
   }
 
-  /** Newest first. */
-  async list(scope: TenantScope, page: { limit?: number; cursor?: string }): Promise<{ items: AuditItem[]; nextCursor: string | null }> {
+  /** Newest first, narrowed by the query's filters. */
+  async list(scope: TenantScope, page: AuditListQuery): Promise<{ items: AuditItem[]; nextCursor: string | null }> {
     const limit = page.limit ?? DEFAULT_PAGE_SIZE;
-    const rows = await this.audit.list(scope, { after: page.cursor ? decodeCursor(page.cursor) : undefined, take: limit + 1 });
+    const rows = await this.audit.list(scope, { after: page.cursor ? decodeCursor(page.cursor) : undefined, take: limit + 1, filter: filterOf(page) });
     return toPage(rows, limit, toAuditItem);
   }
+}
+
+export interface AuditListQuery {
+  limit?: number;
+  cursor?: string;
+  actorType?: string;
+  actorId?: string;
+  /** Exact, or a prefix written `admin.*`. */
+  action?: string;
+  /** ISO 8601 instants: from inclusive, to exclusive. */
+  from?: string;
+  to?: string;
+}
+
+function filterOf(query: AuditListQuery): AuditFilter {
+  return {
+    actorType: query.actorType,
+    actorId: query.actorId,
+    action: query.action === undefined ? undefined : query.action.endsWith('.*') ? { prefix: query.action.slice(0, -1) } : { exact: query.action },
+    from: query.from === undefined ? undefined : new Date(query.from),
+    to: query.to === undefined ? undefined : new Date(query.to),
+  };
 }
 
 function toAuditItem(row: AuditLog): AuditItem {
