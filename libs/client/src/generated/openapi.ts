@@ -299,7 +299,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The tenant’s audit trail, newest first (admin JWT, or API key with scope `keys`). */
+        /** The tenant’s audit trail, newest first, filterable by actor, action and time (admin JWT, or API key with scope `keys`). */
         get: operations["listAuditLog"];
         put?: never;
         post?: never;
@@ -1992,177 +1992,6 @@ export interface components {
             /** @description An Ethereum address (0x + 40 hex) or an XMTP inbox id (64 hex). */
             members: string[];
         };
-        MessageContentDto: {
-            /**
-             * @description reaction
-             * @enum {string}
-             */
-            action?: "added" | "removed";
-            /**
-             * @description intent: the id of the action picked.
-             * @example send-10
-             */
-            actionId?: string;
-            /**
-             * @description actions: 1 to 10 buttons `{ id, label, imageUrl?, style? (primary, secondary, danger), expiresAt? }`, ids unique.
-             * @example [
-             *       {
-             *         "id": "send-10",
-             *         "label": "Send $10",
-             *         "style": "primary"
-             *       },
-             *       {
-             *         "id": "cancel",
-             *         "label": "Cancel",
-             *         "style": "secondary"
-             *       }
-             *     ]
-             */
-            actions?: {
-                [key: string]: unknown;
-            }[];
-            /**
-             * @description walletSendCalls: 1 to 50 calls `{ to?, data?, value?, gas?, metadata? }` (hex strings; metadata of strings).
-             * @example [
-             *       {
-             *         "metadata": {
-             *           "description": "Send 0.01 ETH",
-             *           "transactionType": "transfer"
-             *         },
-             *         "to": "0x2222222222222222222222222222222222222222",
-             *         "value": "0x2386f26fc10000"
-             *       }
-             *     ]
-             */
-            calls?: {
-                [key: string]: unknown;
-            }[];
-            /** @description walletSendCalls: capabilities, an object of strings. */
-            capabilities?: {
-                [key: string]: string;
-            };
-            /**
-             * @description walletSendCalls: hex chain id.
-             * @example 0x2105
-             */
-            chainId?: string;
-            /** @description reaction: the emoji, shortcode or custom value. */
-            content?: string;
-            /**
-             * @description remoteAttachment: SHA-256 of the encrypted payload, hex.
-             * @example c0ffee0000000000000000000000000000000000000000000000000000000000
-             */
-            contentDigest?: string;
-            /**
-             * @description remoteAttachment: bytes of the encrypted payload.
-             * @example 48213
-             */
-            contentLength?: number;
-            /**
-             * @description attachment: base64 of the file, at most 900 KiB of bytes (larger files: remoteAttachment).
-             * @example JVBERi0xLjQK
-             */
-            data?: string;
-            /**
-             * @description actions: the prompt shown above the buttons.
-             * @example Choose an amount
-             */
-            description?: string;
-            /**
-             * @description actions: when the buttons stop working (ISO 8601, read back to the millisecond).
-             * @example 2030-01-01T00:00:00.000Z
-             */
-            expiresAt?: string;
-            /**
-             * @description attachment and remoteAttachment: the file name.
-             * @example receipt.pdf
-             */
-            filename?: string;
-            /**
-             * @description walletSendCalls: the sending address.
-             * @example 0x1111111111111111111111111111111111111111
-             */
-            from?: string;
-            /**
-             * @description actions: id of the set of actions; intent: the id of the actions answered.
-             * @example payment-42
-             */
-            id?: string;
-            /** @description markdown: the markdown source (≤ 256 KiB). */
-            markdown?: string;
-            /**
-             * @description transactionReference: `{ transactionType, currency, amount, decimals, fromAddress, toAddress }` (all required). intent: a flat object of strings, numbers, booleans or nulls.
-             * @example {
-             *       "amount": 100000,
-             *       "currency": "USDC",
-             *       "decimals": 6,
-             *       "fromAddress": "0x…",
-             *       "toAddress": "0x…",
-             *       "transactionType": "transfer"
-             *     }
-             */
-            metadata?: {
-                [key: string]: unknown;
-            };
-            /**
-             * @description attachment: the media type.
-             * @example application/pdf
-             */
-            mimeType?: string;
-            /**
-             * @description transactionReference: CAIP-2 namespace of the network.
-             * @example eip155
-             */
-            namespace?: string;
-            /**
-             * @description transactionReference: the chain id, decimal or hex (a number is accepted and read back as a string).
-             * @example 8453
-             */
-            networkId?: string | number;
-            /**
-             * @description remoteAttachment: base64 of the 12-byte nonce.
-             * @example AwMDAwMDAwMDAwMD
-             */
-            nonce?: string;
-            /** @description reply and reaction: id of the message replied or reacted to. */
-            reference?: string;
-            /** @description reply and reaction: the referenced message's sender (looked up when omitted). */
-            referenceInboxId?: string;
-            /**
-             * @description remoteAttachment: base64 of the 32-byte salt.
-             * @example AgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgI=
-             */
-            salt?: string;
-            /**
-             * @description reaction
-             * @enum {string}
-             */
-            schema?: "unicode" | "shortcode" | "custom";
-            /**
-             * @description remoteAttachment: the URL's scheme (derived from the URL when omitted).
-             * @enum {string}
-             */
-            scheme?: "https://" | "http://";
-            /**
-             * @description remoteAttachment: base64 of the 32-byte secret.
-             * @example AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=
-             */
-            secret?: string;
-            /** @description text and reply: the text (1 byte to 256 KiB of UTF-8). */
-            text?: string;
-            /** @enum {string} */
-            type: "text" | "markdown" | "reply" | "reaction" | "readReceipt" | "transactionReference" | "walletSendCalls" | "actions" | "intent" | "attachment" | "remoteAttachment";
-            /**
-             * @description remoteAttachment: where the encrypted file is stored (https, or http).
-             * @example https://files.example.com/3f2a
-             */
-            url?: string;
-            /**
-             * @description walletSendCalls: the wallet_sendCalls version.
-             * @example 1.0
-             */
-            version?: string;
-        };
         MessagePageResponse: {
             items: components["schemas"]["MessageResponse"][];
             /** @description Pass as `cursor` for the next page; null on the last. */
@@ -2591,7 +2420,7 @@ export interface components {
         };
         SendMessageDto: {
             /** @description What to send; `type` picks the shape. */
-            content: components["schemas"]["MessageContentDto"] & (components["schemas"]["TextMessageContent"] | components["schemas"]["MarkdownMessageContent"] | components["schemas"]["ReplyMessageContent"] | components["schemas"]["ReactionMessageContent"] | components["schemas"]["ReadReceiptMessageContent"] | components["schemas"]["TransactionReferenceMessageContent"] | components["schemas"]["WalletSendCallsMessageContent"] | components["schemas"]["ActionsMessageContent"] | components["schemas"]["IntentMessageContent"] | components["schemas"]["AttachmentMessageContent"] | components["schemas"]["RemoteAttachmentMessageContent"]);
+            content: components["schemas"]["TextMessageContent"] | components["schemas"]["MarkdownMessageContent"] | components["schemas"]["ReplyMessageContent"] | components["schemas"]["ReactionMessageContent"] | components["schemas"]["ReadReceiptMessageContent"] | components["schemas"]["TransactionReferenceMessageContent"] | components["schemas"]["WalletSendCallsMessageContent"] | components["schemas"]["ActionsMessageContent"] | components["schemas"]["IntentMessageContent"] | components["schemas"]["AttachmentMessageContent"] | components["schemas"]["RemoteAttachmentMessageContent"];
         };
         SentAttachmentResponse: {
             /** @example application/pdf */
@@ -4195,6 +4024,16 @@ export interface operations {
                 limit?: number;
                 /** @description Opaque cursor from the previous page’s `nextCursor`. */
                 cursor?: string;
+                /** @description Only entries by this kind of actor. */
+                actorType?: "admin" | "api_key" | "identity" | "system";
+                /** @description Only entries by this admin, API key or identity. */
+                actorId?: string;
+                /** @description Only this action; a trailing `.*` matches every action of a resource, e.g. `admin.*`. */
+                action?: string;
+                /** @description Only entries at or after this instant. */
+                from?: string;
+                /** @description Only entries before this instant. */
+                to?: string;
             };
             header?: never;
             path?: never;
