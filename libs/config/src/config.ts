@@ -83,6 +83,7 @@ export interface GatewayConfig {
     readonly sweepIntervalMs: number;
   };
   readonly webhooks: {
+    readonly maxEndpointsPerTenant: number;
     readonly timeoutMs: number;
     readonly concurrency: number;
     readonly endpointConcurrency: number;
@@ -240,6 +241,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       sweepIntervalMs: (values.RETENTION_SWEEP_INTERVAL_MS as number | undefined) ?? 600_000,
     },
     webhooks: {
+      maxEndpointsPerTenant: (values.WEBHOOK_MAX_ENDPOINTS_PER_TENANT as number | undefined) ?? 50,
       timeoutMs: (values.WEBHOOK_TIMEOUT_MS as number | undefined) ?? 5_000,
       concurrency: (values.WEBHOOK_CONCURRENCY as number | undefined) ?? 16,
       endpointConcurrency: (values.WEBHOOK_ENDPOINT_CONCURRENCY as number | undefined) ?? 4,

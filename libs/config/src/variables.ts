@@ -450,6 +450,11 @@ export const VARIABLES = {
     description: 'Pause between two batches of the rotating catch-up sweep.',
     fallback: '`1000`',
   },
+  WEBHOOK_MAX_ENDPOINTS_PER_TENANT: {
+    schema: positiveInt(10_000),
+    description: 'Webhook endpoints one tenant may register; one more answers 409.',
+    fallback: '`50`',
+  },
   RETENTION_WEBHOOK_BODY_SECONDS: {
     schema: positiveInt(365 * 86_400),
     description: 'How long a delivered webhook keeps its request body (it holds message plaintext) after it succeeded; the delivery row and its status stay.',

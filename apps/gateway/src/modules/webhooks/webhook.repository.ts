@@ -29,6 +29,8 @@ export abstract class WebhookRepository {
   abstract find(scope: TenantScope, id: string, options?: { includePush?: boolean; tx?: Transaction }): Promise<WebhookEndpointRow | null>;
   /** Newest first, push endpoints left out. */
   abstract list(scope: TenantScope, page: { after?: PagePosition; take: number }): Promise<WebhookEndpointRow[]>;
+  /** Webhook endpoints of the tenant (push endpoints excluded). */
+  abstract count(scope: TenantScope, tx?: Transaction): Promise<number>;
   /** Null when there is no such endpoint. */
   abstract update(scope: TenantScope, id: string, change: WebhookEndpointChange, tx?: Transaction): Promise<WebhookEndpointRow | null>;
   /** False when there was no such endpoint. */
@@ -64,6 +66,10 @@ export class PrismaWebhookRepository extends WebhookRepository {
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: page.take,
     });
+  }
+
+  count(scope: TenantScope, tx?: Transaction): Promise<number> {
+    return clientFor(this.prisma, tx).webhookEndpoint.count({ where: scopedWhere<Prisma.WebhookEndpointWhereInput>(scope, { pushEndpoint: { is: null } }) });
   }
 
   async update(scope: TenantScope, id: string, change: WebhookEndpointChange, tx?: Transaction): Promise<WebhookEndpointRow | null> {

@@ -12,7 +12,7 @@ import { WebhookTestEvents } from './webhook-test-event.js';
 import { WebhookWakeup } from './webhook-wakeup.js';
 import { WebhooksController } from './webhooks.controller.js';
 import { PrismaWebhookRepository, WebhookRepository } from './webhook.repository.js';
-import { WebhooksService } from './webhooks.service.js';
+import { WEBHOOK_LIMITS, WebhooksService } from './webhooks.service.js';
 
 /** Tenant webhooks: endpoint management, the durable outbox (WebhookOutbox, for the event pipeline) and its dispatcher. */
 @Module({
@@ -28,6 +28,11 @@ import { WebhooksService } from './webhooks.service.js';
     WebhookMetrics,
     WebhookDispatcher,
     WebhooksService,
+    {
+      provide: WEBHOOK_LIMITS,
+      inject: [GATEWAY_RUNTIME],
+      useFactory: (runtime: GatewayRuntime) => ({ maxEndpointsPerTenant: runtime.config.webhooks.maxEndpointsPerTenant }),
+    },
     WebhookTestEvents,
     { provide: WebhookRepository, useClass: PrismaWebhookRepository },
   ],

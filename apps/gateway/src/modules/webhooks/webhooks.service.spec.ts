@@ -18,7 +18,7 @@ const policy = {
   },
 } as unknown as OutboundPolicy;
 
-function setUp() {
+function setUp(limits = { maxEndpointsPerTenant: 50 }) {
   const webhooks = new InMemoryWebhookRepository();
   const audit = new InMemoryAuditRepository();
   let secrets = 0;
@@ -32,7 +32,7 @@ function setUp() {
   const wakeup = new WebhookWakeup();
   let wakes = 0;
   wakeup.onWake(() => wakes++);
-  const service = new WebhooksService(webhooks, new InMemoryUnitOfWork(webhooks, audit.table), new AuditService(audit), sealer, policy, wakeup);
+  const service = new WebhooksService(webhooks, new InMemoryUnitOfWork(webhooks, audit.table), new AuditService(audit), sealer, policy, wakeup, limits);
   return { service, webhooks, audit, wakes: () => wakes };
 }
 
@@ -47,6 +47,18 @@ describe('WebhooksService (in-memory repositories)', () => {
     expect(webhooks.endpoints.get(TENANT_A, created.id)!.sealedSecret).toEqual(new TextEncoder().encode('whsec_1'));
     expect(JSON.stringify(await service.get(TENANT_A, created.id))).not.toContain('whsec_');
     expect(audit.actions(TENANT_A)).toEqual(['webhook.created']);
+  });
+
+  it('caps the endpoints one tenant may register, without touching other tenants', async () => {
+    const { service, webhooks } = setUp({ maxEndpointsPerTenant: 2 });
+    const input = { url: 'https://hooks.example/in', events: ['message.received' as const] };
+    await service.create(TENANT_A, adminOf(TENANT_A), input);
+    await service.create(TENANT_A, adminOf(TENANT_A), input);
+    const error = await errorOf(service.create(TENANT_A, adminOf(TENANT_A), input));
+    expect(error.code).toBe(ErrorCode.Conflict);
+    expect(error.details).toMatchObject({ limit: 'webhook_endpoints' });
+    await expect(service.create(TENANT_B, adminOf(TENANT_B), input)).resolves.toMatchObject({ url: expect.any(String) });
+    expect(webhooks.endpoints.rows.size).toBe(3);
   });
 
   it('refuses a URL the outbound policy refuses, as a validation error on url', async () => {

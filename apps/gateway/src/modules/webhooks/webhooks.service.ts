@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { TenantScope } from '@mailroom/persistence';
 import type { Principal } from '../../common/auth/index.js';
 import { DomainError, ErrorCode } from '../../common/errors/index.js';
@@ -61,6 +61,13 @@ type Page<T> = { items: T[]; nextCursor: string | null };
 const notFound = () => new DomainError(ErrorCode.NotFound, 'Webhook not found.');
 
 /** Tenant-facing management of webhook endpoints and their delivery log. */
+/** Operator limits on what one tenant may register (WEBHOOK_MAX_ENDPOINTS_PER_TENANT). */
+export interface WebhookLimits {
+  readonly maxEndpointsPerTenant: number;
+}
+export const WEBHOOK_LIMITS = Symbol('WEBHOOK_LIMITS');
+export const DEFAULT_WEBHOOK_LIMITS: WebhookLimits = { maxEndpointsPerTenant: 50 };
+
 @Injectable()
 export class WebhooksService {
   constructor(
@@ -70,6 +77,7 @@ export class WebhooksService {
     private readonly secrets: WebhookSecrets,
     private readonly policy: OutboundPolicy,
     private readonly wakeup: WebhookWakeup,
+    @Optional() @Inject(WEBHOOK_LIMITS) private readonly limits: WebhookLimits = DEFAULT_WEBHOOK_LIMITS,
   ) {}
 
   async create(scope: TenantScope, actor: Principal, input: { url: string; events: MailroomEventType[] }): Promise<WebhookView & { secret: string }> {
@@ -78,6 +86,11 @@ export class WebhooksService {
     const secret = this.secrets.generate();
     const sealed = this.secrets.seal(id, secret);
     const row = await this.unitOfWork.run(async (tx) => {
+      if ((await this.webhooks.count(scope, tx)) >= this.limits.maxEndpointsPerTenant) {
+        throw new DomainError(ErrorCode.Conflict, `A tenant has at most ${this.limits.maxEndpointsPerTenant} webhook endpoints; delete one first.`, {
+          limit: 'webhook_endpoints',
+        });
+      }
       const created = await this.webhooks.create(scope, { id, url, events: [...new Set(input.events)], ...sealed }, tx);
       await this.audit.record(scope, { actor, action: 'webhook.created', targetType: 'webhook', targetId: id, metadata: { url, events: created.events.join(',') } }, tx);
       return created;

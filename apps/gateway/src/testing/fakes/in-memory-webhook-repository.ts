@@ -40,6 +40,10 @@ export class InMemoryWebhookRepository extends WebhookRepository implements Roll
     return this.endpoints.page(scope, { after: page.after, take: Number.MAX_SAFE_INTEGER }).filter((row) => !this.pushEndpointIds.has(row.id)).slice(0, page.take);
   }
 
+  async count(scope: TenantScope): Promise<number> {
+    return (await this.list(scope, { take: Number.MAX_SAFE_INTEGER })).length;
+  }
+
   async update(scope: TenantScope, id: string, change: WebhookEndpointChange): Promise<WebhookEndpointRow | null> {
     const row = this.endpoints.get(scope, id);
     return row ? this.endpoints.put({ ...row, ...change, updatedAt: new Date() }) : null;
