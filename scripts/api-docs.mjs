@@ -19,7 +19,10 @@ const config = loadConfig({
   // Nothing listens there: no devnet is started, and the contract does not depend on the network.
   XMTP_API_URL: 'http://127.0.0.1:1',
 });
-const started = await startRuntime(config, quiet);
+const started = await startRuntime(config, quiet).catch(async (error) => {
+  await rm(dataDir, { recursive: true, force: true });
+  throw error;
+});
 try {
   const app = await createGatewayApp(started.runtime);
   try {
