@@ -1,5 +1,5 @@
 import { useSyncExternalStore } from 'react';
-import { request } from '../api/client.js';
+import { anonymous } from '../api/client.js';
 import { sessionStore } from '../api/session-store.js';
 
 const EMAIL_KEY = 'mailroom.email';
@@ -11,13 +11,14 @@ export interface SignupInput {
 }
 
 export async function signUp(input: SignupInput): Promise<void> {
-  const answer = await request<{ accessToken: string; refreshToken: string }>('POST', '/v1/admin/signup', { body: input, anonymous: true });
+  const answer = await anonymous.POST('/v1/admin/signup', { body: input });
+  if (!('accessToken' in answer)) throw new Error('Check your email to confirm the sign-up, then log in.');
   sessionStore.save(answer);
   sessionStorage.setItem(EMAIL_KEY, input.email);
 }
 
 export async function logIn(email: string, password: string): Promise<void> {
-  const answer = await request<{ accessToken: string; refreshToken: string }>('POST', '/v1/admin/login', { body: { email, password }, anonymous: true });
+  const answer = await anonymous.POST('/v1/admin/login', { body: { email, password } });
   sessionStore.save(answer);
   sessionStorage.setItem(EMAIL_KEY, email);
 }
@@ -26,7 +27,7 @@ export async function logIn(email: string, password: string): Promise<void> {
 export async function logOut(): Promise<void> {
   const refreshToken = sessionStore.refreshToken();
   try {
-    if (refreshToken) await request('POST', '/v1/admin/logout', { body: { refreshToken }, anonymous: true });
+    if (refreshToken) await anonymous.POST('/v1/admin/logout', { body: { refreshToken } });
   } finally {
     sessionStore.clear();
     sessionStorage.removeItem(EMAIL_KEY);

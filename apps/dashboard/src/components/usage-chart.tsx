@@ -1,4 +1,4 @@
-import type { Usage } from '../api/types.js';
+import type { Schema } from '@mailroom/client';
 
 const HEIGHT = 160;
 const BAR_GAP = 4;
@@ -7,7 +7,7 @@ const BAR_GAP = 4;
  * Messages sent and received per day as paired bars (SVG), with a table of the same numbers for screen
  * readers and for anyone who wants the exact values.
  */
-export function UsageChart({ daily }: { daily: Usage['daily'] }) {
+export function UsageChart({ daily }: { daily: Schema<'UsageResponse'>['daily'] }) {
   const max = Math.max(1, ...daily.flatMap((d) => [d.messagesSent, d.messagesReceived]));
   const slot = 100 / daily.length;
   const bar = (slot - BAR_GAP * (100 / 700)) / 2;

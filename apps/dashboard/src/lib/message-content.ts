@@ -1,4 +1,6 @@
-import type { Message } from '../api/types.js';
+import type { Schema } from '@mailroom/client';
+
+type Message = Schema<'MessageResponse'>;
 
 export interface AttachmentInfo {
   filename: string;

@@ -1,6 +1,11 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { messageOf } from '../api/problem.js';
-import type { Page } from '../api/types.js';
+
+/** One page of a cursor-paged list of the API (`{ items, nextCursor }`). */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
 import type { Resource } from './use-resource.js';
 
 export interface PagedList<T> extends Resource<Page<T>> {

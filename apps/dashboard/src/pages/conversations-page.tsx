@@ -1,7 +1,7 @@
 import { useState } from 'react';
-import { api, download } from '../api/client.js';
+import type { Schema } from '@mailroom/client';
+import { download, mailroom } from '../api/client.js';
 import { messageOf } from '../api/problem.js';
-import type { Consent, Conversation, IdentityDetail, Message, Page } from '../api/types.js';
 import { AsyncSection, EmptyState, ErrorBanner, LoadMore, StatusBadge } from '../components/feedback.js';
 import { PageHeader } from '../components/layout.js';
 import { formatBytes, formatDateTime, shortId } from '../lib/format.js';
@@ -17,6 +17,10 @@ const FILTERS: { value: string; label: string }[] = [
   { value: 'denied', label: 'Denied' },
   { value: 'allowed,unknown,denied', label: 'All' },
 ];
+
+type Conversation = Schema<'ConversationResponse'>;
+type Message = Schema<'MessageResponse'>;
+type Consent = Conversation['consent'];
 
 const CONSENT_TONE: Record<Consent, 'good' | 'bad' | 'neutral'> = { allowed: 'good', denied: 'bad', unknown: 'neutral' };
 
@@ -94,9 +98,9 @@ function MessageItem({ identityId, ownInboxId, message }: { identityId: string; 
 }
 
 function ConversationView({ identityId, ownInboxId, conversationId, onConsentChanged }: { identityId: string; ownInboxId: string | null; conversationId: string; onConsentChanged: () => void }) {
-  const conversation = useResource(() => api.get<Conversation>(`/v1/identities/${identityId}/conversations/${conversationId}`), [identityId, conversationId]);
+  const conversation = useResource(() => mailroom.GET('/v1/identities/{id}/conversations/{cid}', { params: { path: { id: identityId, cid: conversationId } } }), [identityId, conversationId]);
   const messages = useResource(
-    () => api.get<Page<Message>>(`/v1/identities/${identityId}/conversations/${conversationId}/messages`, { limit: 50, direction: 'desc' }),
+    () => mailroom.GET('/v1/identities/{id}/conversations/{cid}/messages', { params: { path: { id: identityId, cid: conversationId }, query: { limit: 50, direction: 'desc' } } }),
     [identityId, conversationId],
   );
   const [consentError, setConsentError] = useState<string | null>(null);
@@ -107,8 +111,8 @@ function ConversationView({ identityId, ownInboxId, conversationId, onConsentCha
     setConsentError(null);
     try {
       // A DM's consent follows its peer's inbox, so deny blocks the peer everywhere, not just this conversation.
-      const body = c.type === 'dm' && c.peerInboxId ? { entityType: 'inbox', entity: c.peerInboxId, state } : { entityType: 'conversation', entity: c.id, state };
-      await api.put(`/v1/identities/${identityId}/consent`, body);
+      const body: Schema<'SetConsentDto'> = c.type === 'dm' && c.peerInboxId ? { entityType: 'inbox', entity: c.peerInboxId, state } : { entityType: 'conversation', entity: c.id, state };
+      await mailroom.PUT('/v1/identities/{id}/consent', { params: { path: { id: identityId } }, body });
       await conversation.reload();
       onConsentChanged();
     } catch (e) {
@@ -168,9 +172,9 @@ function ConversationView({ identityId, ownInboxId, conversationId, onConsentCha
 
 export function ConversationsPage({ identityId, conversationId }: { identityId: string; conversationId?: string }) {
   const filter = useQueryParam('consent') ?? FILTERS[0]!.value;
-  const identity = useResource(() => api.get<IdentityDetail>(`/v1/identities/${identityId}`), [identityId]);
+  const identity = useResource(() => mailroom.GET('/v1/identities/{id}', { params: { path: { id: identityId } } }), [identityId]);
   const conversations = usePagedList(
-    (cursor) => api.get<Page<Conversation>>(`/v1/identities/${identityId}/conversations`, { consent: filter, limit: 50, cursor }),
+    (cursor) => mailroom.GET('/v1/identities/{id}/conversations', { params: { path: { id: identityId }, query: { consent: [filter] /* one comma-separated value, as the API reads it */, limit: 50, cursor } } }),
     [identityId, filter],
   );
   const name = identity.data ? (identity.data.label ?? identity.data.externalId ?? shortId(identity.data.id)) : 'Identity';

@@ -1,12 +1,14 @@
 import { useState, type FormEvent } from 'react';
-import { api } from '../api/client.js';
-import type { Identity, Page } from '../api/types.js';
+import type { Schema } from '@mailroom/client';
+import { mailroom } from '../api/client.js';
 import { AsyncSection, EmptyState, ErrorBanner, LoadMore, StatusBadge } from '../components/feedback.js';
 import { PageHeader } from '../components/layout.js';
 import { formatDateTime, shortId } from '../lib/format.js';
 import { Link, navigate, useTitle } from '../lib/router.js';
 import { useAction } from '../lib/use-resource.js';
 import { usePagedList } from '../lib/use-paged-list.js';
+
+type Identity = Schema<'IdentityResponse'>;
 
 export function identityTone(status: Identity['status']): 'good' | 'bad' | 'warn' | 'neutral' {
   if (status === 'active') return 'good';
@@ -17,7 +19,7 @@ export function identityTone(status: Identity['status']): 'good' | 'bad' | 'warn
 function CreateIdentityForm() {
   const [label, setLabel] = useState('');
   const [externalId, setExternalId] = useState('');
-  const create = useAction((body: { label?: string; externalId?: string }) => api.post<Identity>('/v1/identities', body));
+  const create = useAction((body: { label?: string; externalId?: string }) => mailroom.POST('/v1/identities', { body }));
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const created = await create.run({ ...(label ? { label } : {}), ...(externalId ? { externalId } : {}) });
@@ -47,7 +49,7 @@ function CreateIdentityForm() {
 
 export function IdentitiesPage() {
   useTitle('Identities');
-  const identities = usePagedList((cursor) => api.get<Page<Identity>>('/v1/identities', { limit: 50, cursor }), []);
+  const identities = usePagedList((cursor) => mailroom.GET('/v1/identities', { params: { query: { limit: 50, cursor } } }), []);
   return (
     <>
       <PageHeader title="Identities">

@@ -1,7 +1,9 @@
 import { useState } from 'react';
-import { api } from '../api/client.js';
+import type { Schema } from '@mailroom/client';
+import { mailroom } from '../api/client.js';
 import { messageOf } from '../api/problem.js';
-import type { IdentityDetail, InboxState } from '../api/types.js';
+
+type InboxState = NonNullable<Schema<'IdentityDetailResponse'>['inboxState']>;
 import { ConfirmButton } from '../components/confirm.js';
 import { AsyncSection, ErrorBanner, StatusBadge } from '../components/feedback.js';
 import { PageHeader } from '../components/layout.js';
@@ -58,7 +60,7 @@ function InboxStatePanel({ state }: { state: InboxState }) {
 }
 
 export function IdentityDetailPage({ id }: { id: string }) {
-  const identity = useResource(() => api.get<IdentityDetail>(`/v1/identities/${encodeURIComponent(id)}`), [id]);
+  const identity = useResource(() => mailroom.GET('/v1/identities/{id}', { params: { path: { id } } }), [id]);
   const [actionError, setActionError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const name = identity.data ? (identity.data.label ?? identity.data.externalId ?? shortId(identity.data.id)) : 'Identity';
@@ -68,7 +70,7 @@ export function IdentityDetailPage({ id }: { id: string }) {
     setActionError(null);
     setNotice(null);
     try {
-      const answer = await api.post<{ revoked: string[] }>(`/v1/identities/${id}/installations/revoke-others`);
+      const answer = await mailroom.POST('/v1/identities/{id}/installations/revoke-others', { params: { path: { id } } });
       const count = answer.revoked.length;
       setNotice(count === 0 ? 'There were no other installations to revoke.' : `Revoked ${count} other installation${count === 1 ? '' : 's'}.`);
     } catch (e) {
@@ -80,7 +82,7 @@ export function IdentityDetailPage({ id }: { id: string }) {
   const remove = async () => {
     setActionError(null);
     try {
-      await api.delete(`/v1/identities/${id}`);
+      await mailroom.DELETE('/v1/identities/{id}', { params: { path: { id } } });
       navigate('/identities', { replace: true });
     } catch (e) {
       setActionError(messageOf(e));

@@ -1,5 +1,4 @@
-import { api } from '../api/client.js';
-import type { Usage } from '../api/types.js';
+import { mailroom } from '../api/client.js';
 import { AsyncSection, EmptyState } from '../components/feedback.js';
 import { PageHeader } from '../components/layout.js';
 import { UsageChart } from '../components/usage-chart.js';
@@ -21,7 +20,7 @@ function Stat({ label, value, hint }: { label: string; value: string | number; h
 
 export function OverviewPage() {
   useTitle('Overview');
-  const usage = useResource(() => api.get<Usage>('/v1/usage'), []);
+  const usage = useResource(() => mailroom.GET('/v1/usage'), []);
   return (
     <>
       <PageHeader title="Overview">

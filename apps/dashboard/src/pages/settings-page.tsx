@@ -1,6 +1,17 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { api } from '../api/client.js';
-import type { AttachmentStore, TenantSettings } from '../api/types.js';
+import type { Schema } from '@mailroom/client';
+import { mailroom } from '../api/client.js';
+
+type TenantSettings = Schema<'SettingsResponse'>;
+type AttachmentStore = TenantSettings['attachments']['store']['value'];
+/**
+ * The PATCH body. docs/api/openapi.json declares the numeric settings of UpdateSettingsDto as `["object","null"]`
+ * (a contract bug in the gateway's DTO decorators), so the numbers are typed here until the contract says integer.
+ */
+type SettingsUpdate = {
+  attachments: { store: AttachmentStore | null; maxBytes: number | null; maxFiles: number | null };
+  rateLimits: { perCredentialPerMinute: number | null; perTenantPerMinute: number | null };
+};
 import { AsyncSection, ErrorBanner } from '../components/feedback.js';
 import { PageHeader } from '../components/layout.js';
 import { formatBytes, formatDateTime } from '../lib/format.js';
@@ -37,7 +48,7 @@ function SettingsForm({ settings, onSaved }: { settings: TenantSettings; onSaved
   const [draft, setDraft] = useState<Draft>(() => draftOf(settings));
   const [saved, setSaved] = useState(false);
   useEffect(() => setDraft(draftOf(settings)), [settings]);
-  const save = useAction((body: unknown) => api.patch<TenantSettings>('/v1/settings', body));
+  const save = useAction((body: SettingsUpdate) => mailroom.PATCH('/v1/settings', { body: body as unknown as Schema<'UpdateSettingsDto'> }));
   const set = (field: keyof Draft) => (value: string) => {
     setSaved(false);
     setDraft((d) => ({ ...d, [field]: value }));
@@ -146,7 +157,7 @@ function SettingsForm({ settings, onSaved }: { settings: TenantSettings; onSaved
 
 export function SettingsPage() {
   useTitle('Settings');
-  const settings = useResource(() => api.get<TenantSettings>('/v1/settings'), []);
+  const settings = useResource(() => mailroom.GET('/v1/settings'), []);
   const [latest, setLatest] = useState<TenantSettings | null>(null);
   return (
     <>

@@ -1,7 +1,7 @@
 import { useState } from 'react';
-import { api } from '../api/client.js';
+import type { Schema } from '@mailroom/client';
+import { mailroom } from '../api/client.js';
 import { messageOf } from '../api/problem.js';
-import type { Page, Webhook, WebhookDelivery } from '../api/types.js';
 import { ConfirmButton } from '../components/confirm.js';
 import { AsyncSection, EmptyState, ErrorBanner, LoadMore, StatusBadge } from '../components/feedback.js';
 import { PageHeader } from '../components/layout.js';
@@ -11,6 +11,8 @@ import { navigate, useTitle } from '../lib/router.js';
 import { useResource } from '../lib/use-resource.js';
 import { usePagedList } from '../lib/use-paged-list.js';
 import { webhookState } from './webhooks-page.js';
+
+type WebhookDelivery = Schema<'DeliveryResponse'>;
 
 const DELIVERY_TONE: Record<WebhookDelivery['status'], 'good' | 'bad' | 'warn' | 'neutral'> = {
   succeeded: 'good',
@@ -29,7 +31,7 @@ function lastAnswer(d: WebhookDelivery): string {
 function Deliveries({ webhookId }: { webhookId: string }) {
   const [status, setStatus] = useState<(typeof STATUS_FILTERS)[number]>('');
   const deliveries = usePagedList(
-    (cursor) => api.get<Page<WebhookDelivery>>(`/v1/webhooks/${webhookId}/deliveries`, { limit: 50, status, cursor }),
+    (cursor) => mailroom.GET('/v1/webhooks/{id}/deliveries', { params: { path: { id: webhookId }, query: { limit: 50, status: status || undefined, cursor } } }),
     [webhookId, status],
   );
   const [retryError, setRetryError] = useState<string | null>(null);
@@ -39,7 +41,7 @@ function Deliveries({ webhookId }: { webhookId: string }) {
     setRetrying(id);
     setRetryError(null);
     try {
-      await api.post(`/v1/webhooks/${webhookId}/deliveries/${id}/retry`);
+      await mailroom.POST('/v1/webhooks/{id}/deliveries/{did}/retry', { params: { path: { id: webhookId, did: id } } });
     } catch (e) {
       setRetryError(messageOf(e));
     } finally {
@@ -123,7 +125,7 @@ function Deliveries({ webhookId }: { webhookId: string }) {
 }
 
 export function WebhookDetailPage({ id }: { id: string }) {
-  const webhook = useResource(() => api.get<Webhook>(`/v1/webhooks/${encodeURIComponent(id)}`), [id]);
+  const webhook = useResource(() => mailroom.GET('/v1/webhooks/{id}', { params: { path: { id } } }), [id]);
   const [secret, setSecret] = useState<string | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
   useTitle(webhook.data ? `Webhook ${webhook.data.url}` : 'Webhook');
@@ -138,17 +140,17 @@ export function WebhookDetailPage({ id }: { id: string }) {
   };
   const rotate = () =>
     act(async () => {
-      const answer = await api.post<{ secret: string }>(`/v1/webhooks/${id}/rotate-secret`);
+      const answer = await mailroom.POST('/v1/webhooks/{id}/rotate-secret', { params: { path: { id } } });
       setSecret(answer.secret);
     });
   const setEnabled = (enabled: boolean) =>
     act(async () => {
-      await api.patch(`/v1/webhooks/${id}`, { enabled });
+      await mailroom.PATCH('/v1/webhooks/{id}', { params: { path: { id } }, body: { enabled } });
       await webhook.reload();
     });
   const remove = () =>
     act(async () => {
-      await api.delete(`/v1/webhooks/${id}`);
+      await mailroom.DELETE('/v1/webhooks/{id}', { params: { path: { id } } });
       navigate('/webhooks', { replace: true });
     });
 

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { api } from '../api/client.js';
-import { WEBHOOK_EVENT_TYPES, type Page, type Webhook, type WebhookEventType } from '../api/types.js';
+import type { Schema } from '@mailroom/client';
+import { mailroom } from '../api/client.js';
 import { AsyncSection, EmptyState, ErrorBanner, LoadMore, StatusBadge } from '../components/feedback.js';
 import { PageHeader } from '../components/layout.js';
 import { SecretOnce } from '../components/secret-once.js';
@@ -8,6 +8,21 @@ import { formatDateTime } from '../lib/format.js';
 import { Link, useTitle } from '../lib/router.js';
 import { useAction } from '../lib/use-resource.js';
 import { usePagedList } from '../lib/use-paged-list.js';
+
+type Webhook = Schema<'WebhookResponse'>;
+type CreatedWebhook = Schema<'CreatedWebhookResponse'>;
+type WebhookEventType = Webhook['events'][number];
+
+// Every event type the API offers, in the order shown; a Record, so a type added in the gateway fails the type check.
+const EVENT_ORDER: Record<WebhookEventType, number> = {
+  'message.received': 0,
+  'message.sent': 1,
+  'conversation.created': 2,
+  'consent.updated': 3,
+  'installation.budget': 4,
+  'broadcast.completed': 5,
+};
+const WEBHOOK_EVENT_TYPES = (Object.keys(EVENT_ORDER) as WebhookEventType[]).sort((a, b) => EVENT_ORDER[a] - EVENT_ORDER[b]);
 
 export function webhookState(w: Webhook): { tone: 'good' | 'bad' | 'warn'; label: string } {
   if (w.enabled) return w.consecutiveFailures > 0 ? { tone: 'warn', label: `failing (${w.consecutiveFailures})` } : { tone: 'good', label: 'enabled' };
@@ -31,10 +46,10 @@ export function EventChecklist({ value, onChange }: { value: WebhookEventType[];
   );
 }
 
-function CreateWebhookForm({ onCreated }: { onCreated: (webhook: Webhook & { secret: string }) => void }) {
+function CreateWebhookForm({ onCreated }: { onCreated: (webhook: CreatedWebhook) => void }) {
   const [url, setUrl] = useState('');
   const [events, setEvents] = useState<WebhookEventType[]>(['message.received']);
-  const create = useAction((body: { url: string; events: WebhookEventType[] }) => api.post<Webhook & { secret: string }>('/v1/webhooks', body));
+  const create = useAction((body: { url: string; events: WebhookEventType[] }) => mailroom.POST('/v1/webhooks', { body }));
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const created = await create.run({ url, events });
@@ -61,8 +76,8 @@ function CreateWebhookForm({ onCreated }: { onCreated: (webhook: Webhook & { sec
 
 export function WebhooksPage() {
   useTitle('Webhooks');
-  const webhooks = usePagedList((cursor) => api.get<Page<Webhook>>('/v1/webhooks', { limit: 50, cursor }), []);
-  const [created, setCreated] = useState<(Webhook & { secret: string }) | null>(null);
+  const webhooks = usePagedList((cursor) => mailroom.GET('/v1/webhooks', { params: { query: { limit: 50, cursor } } }), []);
+  const [created, setCreated] = useState<CreatedWebhook | null>(null);
   return (
     <>
       <PageHeader title="Webhooks">
