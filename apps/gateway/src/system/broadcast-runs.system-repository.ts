@@ -20,8 +20,13 @@ export class BroadcastRunsSystemRepository {
     const rows = await this.prisma.$queryRaw<{ id: string }[]>`
       UPDATE broadcasts SET lease_owner = ${owner}, lease_until = now() + ${leaseMs} * interval '1 millisecond'
       WHERE id = (
-        SELECT id FROM broadcasts WHERE status = 'running' AND (lease_until IS NULL OR lease_until < now())
-        ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED
+        SELECT b.id FROM broadcasts b
+        WHERE b.status = 'running' AND (b.lease_until IS NULL OR b.lease_until < now())
+        -- Fair across tenants: the tenant whose broadcasts last ran longest ago goes first, then within it the
+        -- broadcast whose turn ended longest ago (a new one has none); a turn is one batch (BroadcastRunner).
+        ORDER BY (SELECT max(t.lease_until) FROM broadcasts t WHERE t.tenant_id = b.tenant_id AND t.status = 'running') ASC NULLS FIRST,
+                 b.lease_until ASC NULLS FIRST, b.created_at
+        LIMIT 1 FOR UPDATE OF b SKIP LOCKED
       )
       RETURNING id`;
     if (rows.length === 0) return null;
@@ -33,6 +38,11 @@ export class BroadcastRunsSystemRepository {
     const updated = await this.prisma.$executeRaw`
       UPDATE broadcasts SET lease_until = now() + ${leaseMs} * interval '1 millisecond' WHERE id = ${id}::uuid AND lease_owner = ${owner} AND status = 'running'`;
     return updated === 1;
+  }
+
+  /** Ends this process's turn on a broadcast that still has work: any process may claim it (and others first). */
+  async endTurn(id: string, owner: string): Promise<void> {
+    await this.prisma.$executeRaw`UPDATE broadcasts SET lease_until = now(), lease_owner = NULL WHERE id = ${id}::uuid AND lease_owner = ${owner}`;
   }
 
   async release(id: string, owner: string): Promise<void> {

@@ -100,21 +100,28 @@ export class BroadcastRunner implements OnApplicationBootstrap, OnModuleDestroy 
     };
     try {
       const identity = await this.identities.requireActive(scope, broadcast.identityId);
-      for (;;) {
-        check();
-        const batch = await this.store.pending(broadcast.id, BATCH);
-        if (batch.length === 0) break;
+      // One batch per turn, so one tenant's huge broadcast cannot hold the runner while others wait.
+      const batch = await this.store.pending(broadcast.id, BATCH);
+      if (batch.length > 0) {
         const toSend = await this.resolve(identity, broadcast, batch);
         for (const recipient of toSend) {
           check();
           await this.deliver(scope, identity, broadcast, recipient);
           if (this.settings.paceMs > 0) await new Promise((resolve) => setTimeout(resolve, this.settings.paceMs));
         }
+        check();
+        if ((await this.store.pending(broadcast.id, 1)).length > 0) {
+          await this.store.endTurn(broadcast.id, this.owner);
+          return true;
+        }
       }
       await this.finish(scope, broadcast);
       return true;
     } catch (error) {
-      if (error instanceof DomainError && error.code === ErrorCode.Conflict && !lost) {
+      // A deleted identity (404) or one that can no longer send (409) will not come back: fail what is left, with the
+      // reason, instead of pausing and being claimed again and again.
+      const terminal = error instanceof DomainError && (error.code === ErrorCode.Conflict || error.code === ErrorCode.NotFound);
+      if (terminal && !lost) {
         await this.failRemaining(scope, broadcast, error.message);
         return true;
       }
