@@ -15,7 +15,7 @@ export interface GraphqlHttpRequest {
  */
 export function identityIdsOf(request: GraphqlHttpRequest): Set<string> | undefined {
   if (typeof request.query !== 'string') return undefined;
-  const variables = isRecord(request.variables) ? request.variables : {};
+  const variables = variablesOf(request.variables);
   let document;
   try {
     document = parse(request.query, { noLocation: true, maxTokens: 10_000 });
@@ -65,6 +65,18 @@ export function identityIdsOf(request: GraphqlHttpRequest): Set<string> | undefi
     },
   });
   return subscription ? undefined : ids;
+}
+
+/** POST bodies carry variables as an object; GET query strings as JSON text. */
+function variablesOf(value: unknown): Record<string, unknown> {
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value) as unknown;
+    } catch {
+      return {};
+    }
+  }
+  return isRecord(value) ? value : {};
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -17,6 +17,8 @@ describe('identityIdsOf', () => {
     ).toEqual(new Set([ID]));
     expect(identityIdsOf({ query: 'mutation ($in: SomeInput!) { doIt(input: $in) { id } }', variables: { in: { nested: { identityId: OTHER } } } })).toEqual(new Set([OTHER]));
     expect(identityIdsOf({ query: `{ identity(id: "${ID}") { id } }` })).toEqual(new Set([ID]));
+    // GET /graphql: variables arrive as JSON text in the query string.
+    expect(identityIdsOf({ query: 'query ($id: String!) { consent(identityId: $id) { state } }', variables: JSON.stringify({ id: ID }) })).toEqual(new Set([ID]));
   });
 
   it('reports two identities when an operation names two (it is then served where it lands)', () => {
