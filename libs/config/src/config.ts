@@ -75,6 +75,8 @@ export interface GatewayConfig {
     readonly sweepConcurrency: number;
     readonly sweepPauseMs: number;
   };
+  /** Bounds on wallet signature requests waiting for their wallet. */
+  readonly wallets: { readonly maxPendingPerTenant: number; readonly maxPendingPerProcess: number };
   /** How long data that is no longer needed is kept before the retention sweep deletes it. */
   readonly retention: {
     readonly webhookBodySeconds: number;
@@ -233,6 +235,10 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       sweepBatch: (values.EVENT_SWEEP_BATCH as number | undefined) ?? 50,
       sweepConcurrency: (values.EVENT_SWEEP_CONCURRENCY as number | undefined) ?? 4,
       sweepPauseMs: (values.EVENT_SWEEP_PAUSE_MS as number | undefined) ?? 1_000,
+    },
+    wallets: {
+      maxPendingPerTenant: (values.WALLET_PENDING_PER_TENANT as number | undefined) ?? 20,
+      maxPendingPerProcess: (values.WALLET_PENDING_PER_PROCESS as number | undefined) ?? 1_000,
     },
     retention: {
       webhookBodySeconds: (values.RETENTION_WEBHOOK_BODY_SECONDS as number | undefined) ?? 86_400,

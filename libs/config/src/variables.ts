@@ -455,6 +455,16 @@ export const VARIABLES = {
     description: 'Webhook endpoints one tenant may register; one more answers 409.',
     fallback: '`50`',
   },
+  WALLET_PENDING_PER_TENANT: {
+    schema: positiveInt(100_000),
+    description: 'Wallet-owned identities one tenant may have waiting for their creation signature; one more answers 409.',
+    fallback: '`20`',
+  },
+  WALLET_PENDING_PER_PROCESS: {
+    schema: positiveInt(1_000_000),
+    description: 'Wallet signature requests one gateway process keeps waiting at once (each holds a built XMTP client); more answer 503.',
+    fallback: '`1000`',
+  },
   RETENTION_WEBHOOK_BODY_SECONDS: {
     schema: positiveInt(365 * 86_400),
     description: 'How long a delivered webhook keeps its request body (it holds message plaintext) after it succeeded; the delivery row and its status stay.',

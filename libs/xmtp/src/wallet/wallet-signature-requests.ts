@@ -41,13 +41,15 @@ export interface WalletSignatureRequestsOptions {
   locks: IdentityLocks;
   /** How long a signature request waits for its signature. Default 15 minutes. */
   ttlMs?: number;
+  /** Most requests this process keeps waiting at once (each may hold a built client); more are refused. Default 1000. */
+  maxPending?: number;
   logger?: PoolLogger;
 }
 
 /** Why a request cannot be completed; `code` tells callers which answer to give. */
 export class WalletSignatureError extends Error {
   constructor(
-    readonly code: 'no_pending_request' | 'signature_mismatch' | 'scw_unverifiable' | 'invalid_signer' | 'network_rejected',
+    readonly code: 'no_pending_request' | 'signature_mismatch' | 'scw_unverifiable' | 'invalid_signer' | 'network_rejected' | 'too_many_pending',
     message: string,
   ) {
     super(message);
@@ -79,6 +81,8 @@ const DEFAULT_TTL_MS = 15 * 60_000;
  * so requests for the identity reach this replica; it expires, and after a restart `begin` issues a new text.
  * Revocation uses the same pattern without a client.
  */
+const DEFAULT_MAX_PENDING = 1_000;
+
 export class WalletSignatureRequests {
   readonly #options: WalletSignatureRequestsOptions;
   readonly #pending = new Map<string, Pending>();
@@ -113,6 +117,17 @@ export class WalletSignatureRequests {
     throw new WalletSignatureError('invalid_signer', 'signer.type must be "eoa" or "scw"');
   }
 
+  /**
+   * Refuses a new request when this process already keeps its most (a request replacing the identity's own is fine).
+   * Callers that create rows for a request check first, so a refusal leaves nothing behind.
+   */
+  checkRoom(identityId: string): void {
+    const max = this.#options.maxPending ?? DEFAULT_MAX_PENDING;
+    if (!this.#pending.has(identityId) && this.#pending.size >= max) {
+      throw new WalletSignatureError('too_many_pending', `this gateway process already keeps ${max} signature requests waiting; retry later`);
+    }
+  }
+
   /** The pending request of an identity, if this process holds one that has not expired. */
   pending(identityId: string): WalletRequestIssued | undefined {
     const pending = this.#pending.get(identityId);
@@ -128,6 +143,7 @@ export class WalletSignatureRequests {
   async beginCreate(identityId: string, signer: WalletSignerRef, storage: { dbPath: string; dbEncryptionKey: Uint8Array }): Promise<WalletRequestIssued> {
     const current = this.pending(identityId);
     if (current?.kind === 'create') return current;
+    this.checkRoom(identityId);
     this.#drop(identityId, true);
     await this.#options.pool.release(identityId);
     if (!(await this.#options.locks.tryAcquire(identityId))) throw new IdentityBusyError(identityId);
@@ -160,6 +176,7 @@ export class WalletSignatureRequests {
   /** A request to revoke installations of the wallet's inbox (no client needed). */
   async beginRevoke(identityId: string, signer: WalletSignerRef, inboxId: string, installationIds: string[]): Promise<WalletRequestIssued> {
     if (this.#pending.get(identityId)?.kind === 'create') throw new WalletSignatureError('network_rejected', 'the identity still waits for its creation signature');
+    this.checkRoom(identityId);
     this.#drop(identityId, true);
     const handle = await xmtpSdk().revokeInstallationsRequest(
       this.#apiUrl(),

@@ -49,6 +49,10 @@ export class IdentityRepository {
     });
   }
 
+  countWithStatus(scope: TenantScope, status: IdentityStatus): Promise<number> {
+    return this.prisma.identity.count({ where: scopedWhere<Prisma.IdentityWhereInput>(scope, { status }) });
+  }
+
   findAnyStatus(scope: TenantScope, id: string): Promise<Identity | null> {
     return this.prisma.identity.findFirst({ where: scopedWhere<Prisma.IdentityWhereInput>(scope, { id }) });
   }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { IdentityCustody, IdentityStatus, tenantScope, type Identity, type TenantScope } from '@mailroom/persistence';
 import { isUniqueViolation } from '../../data/index.js';
 import {
@@ -13,6 +13,7 @@ import {
 } from '@mailroom/xmtp';
 import type { Principal } from '../../common/auth/index.js';
 import { DomainError, ErrorCode } from '../../common/errors/index.js';
+import { GATEWAY_RUNTIME, type GatewayRuntime } from '../../runtime.js';
 import { AuditService } from '../audit/audit.service.js';
 import { identityIdFor } from './identities.service.js';
 import { IdentityHosting } from './identity-hosting.js';
@@ -53,6 +54,7 @@ export class WalletIdentitiesService {
     private readonly hosting: IdentityHosting,
     private readonly requests: WalletRequests,
     private readonly audit: AuditService,
+    @Inject(GATEWAY_RUNTIME) private readonly runtime: GatewayRuntime,
   ) {}
 
   async create(
@@ -65,6 +67,15 @@ export class WalletIdentitiesService {
     const existing = await this.identities.findAnyStatus(scope, id);
     if (existing) return existing.status === IdentityStatus.pending_signature ? this.requestCreation(scope, existing) : presentIdentity(existing);
 
+    const waiting = await this.identities.countWithStatus(scope, IdentityStatus.pending_signature);
+    if (waiting >= this.runtime.config.wallets.maxPendingPerTenant) {
+      throw new DomainError(
+        ErrorCode.Conflict,
+        `${waiting} wallet-owned identities of this tenant already wait for their signature; complete or delete one first.`,
+        { limit: 'pending_signatures' },
+      );
+    }
+    await this.call(async () => this.requests.checkRoom(id));
     const dbEncryptionKey = new Uint8Array(randomBytes(32));
     let row: Identity;
     try {
@@ -241,6 +252,8 @@ export class WalletIdentitiesService {
           throw new DomainError(ErrorCode.Conflict, `No signature request is waiting: ${error.message}.`, { reason: error.code });
         case 'invalid_signer':
           throw new DomainError(ErrorCode.ValidationFailed, error.message, { errors: [{ field: 'signer', message: error.message }] });
+        case 'too_many_pending':
+          throw new DomainError(ErrorCode.ServiceUnavailable, `${error.message}.`, { reason: error.code });
         case 'scw_unverifiable':
           throw new DomainError(ErrorCode.Unprocessable, `Smart contract wallet signature refused: ${error.message}.`, { reason: error.code });
         default:

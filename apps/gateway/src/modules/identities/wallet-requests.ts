@@ -12,6 +12,7 @@ export class WalletRequests extends WalletSignatureRequests implements OnModuleD
       apiUrl: runtime.xmtp.apiUrl,
       pool: runtime.pool,
       locks: runtime.locks,
+      maxPending: runtime.config.wallets.maxPendingPerProcess,
       logger: {
         debug: (obj, msg) => logger.debug(obj, msg),
         info: (obj, msg) => logger.log(obj, msg),
