@@ -112,6 +112,7 @@ describe('outbound and webhook settings', () => {
     const config = loadConfig({});
     expect(config.outboundAllowlist).toEqual([]);
     expect(config.webhooks).toEqual({
+      maxEndpointsPerTenant: 50,
       timeoutMs: 5000,
       concurrency: 16,
       endpointConcurrency: 4,
@@ -122,6 +123,10 @@ describe('outbound and webhook settings', () => {
       pollIntervalMs: 1000,
       secretOverlapSeconds: 86_400,
     });
+    expect(config.wallets).toEqual({ maxPendingPerTenant: 20, maxPendingPerProcess: 1000 });
+    expect(config.retention).toEqual({ webhookBodySeconds: 86_400, webhookAttemptsSeconds: 2_592_000, refreshTokenSeconds: 604_800, sweepIntervalMs: 600_000 });
+    expect(config.metrics).toEqual({ token: undefined, port: undefined });
+    expect(config.apiDocs).toBe(true);
   });
 
   it('parses the allowlist as trimmed, lowercased hosts, addresses and CIDRs', () => {
