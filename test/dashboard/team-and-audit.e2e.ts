@@ -143,6 +143,42 @@ describe('team and account pages in chromium', () => {
     expect((await login(invitee.email, invitee.password)).status).toBe(401);
   });
 
+  it('shows the key creation in the audit log, by whom, and filters by action and actor', async () => {
+    await page.getByRole('link', { name: 'API keys' }).click();
+    await page.getByLabel('Name').fill('audited key');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    await page.getByTestId('secret-once').waitFor();
+    await page.getByRole('button', { name: 'I have saved it' }).click();
+
+    await page.getByRole('link', { name: 'Audit log' }).click();
+    const created = page.getByTestId('audit-row').filter({ hasText: 'api_key.created' });
+    await created.waitFor();
+    await expect(created.count()).resolves.toBe(1);
+    const text = await created.textContent();
+    expect(text).toContain('audited key');
+    expect(text).toContain(owner.email); // the actor, an admin, by email
+    await expect(page.getByTestId('audit-row').filter({ hasText: 'admin.invitation_accepted' }).count()).resolves.toBe(1);
+    await shoot(page, 'audit-01-log');
+
+    // A resource prefix narrows it to the team's changes, newest first.
+    await page.getByLabel('Action').fill('admin.*');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await created.waitFor({ state: 'detached' });
+    const actions = await page.getByTestId('audit-row').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-action')));
+    const teamChanges = actions.filter((action) => action !== 'admin.login');
+    expect(teamChanges.slice(0, 4)).toEqual(['admin.removed', 'admin.role_changed', 'admin.invitation_accepted', 'admin.invited']);
+    expect(actions.every((action) => action!.startsWith('admin.'))).toBe(true);
+    await shoot(page, 'audit-02-filtered');
+
+    // Nothing was done with an API key: the empty state says what to try.
+    await page.getByLabel('Action').fill('');
+    await page.getByRole('combobox', { name: /^Actor/ }).selectOption('api_key');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await page.getByText('No entries match these filters').waitFor();
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await created.waitFor();
+  });
+
   it('changes your own password: this tab continues, the old password stops working', async () => {
     await page.getByRole('link', { name: owner.email }).click();
     await page.getByRole('heading', { name: 'Your account' }).waitFor();

@@ -5,6 +5,7 @@ import { Layout } from './components/layout.js';
 import { matchRoute, Link, usePath } from './lib/router.js';
 import { AccountPage } from './pages/account-page.js';
 import { ApiKeysPage } from './pages/api-keys-page.js';
+import { AuditLogPage } from './pages/audit-log-page.js';
 import { LoginPage, SignupPage } from './pages/auth-pages.js';
 import { ConversationsPage } from './pages/conversations-page.js';
 import { IdentitiesPage } from './pages/identities-page.js';
@@ -27,6 +28,7 @@ const ROUTES: { pattern: string; render: (params: Record<string, string>) => Rea
   { pattern: '/webhooks/:id', render: (p) => <WebhookDetailPage key={p.id} id={p.id!} /> },
   { pattern: '/settings', render: () => <SettingsPage /> },
   { pattern: '/team', render: () => <TeamPage /> },
+  { pattern: '/audit-log', render: () => <AuditLogPage /> },
   { pattern: '/account', render: () => <AccountPage /> },
 ];
 

@@ -8,6 +8,7 @@ const NAV = [
   { to: '/identities', label: 'Identities' },
   { to: '/webhooks', label: 'Webhooks' },
   { to: '/team', label: 'Team' },
+  { to: '/audit-log', label: 'Audit log' },
   { to: '/settings', label: 'Settings' },
 ];
 
