@@ -55,8 +55,8 @@ function processName(pid) {
   try {
     const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
     if (args[0]?.startsWith('postgres:')) return args[0].includes(`bench_pipeline_${process.pid} `) ? 'postgres (this benchmark)' : 'postgres';
-    const script = args.slice(1).find((a) => !a.startsWith('-'));
-    return `${path.basename(args[0] ?? '?')}${script ? ` ${path.basename(script)}` : ''}`;
+    const script = args.slice(1).find((a) => !a.startsWith('-') && /\.[cm]?[jt]s$/.test(a));
+    return `${path.basename(args[0] ?? '?').slice(0, 40)}${script ? ` ${path.basename(script)}` : ''}`;
   } catch {
     return '?';
   }
