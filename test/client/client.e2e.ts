@@ -40,7 +40,7 @@ describe('@mailroom/client', () => {
     const signup = await anonymous.POST('/v1/admin/signup', {
       body: { tenantName: `Client ${suffix}`, email: `client-${suffix}@tenant.test`, password: `pw-${randomBytes(12).toString('base64url')}` },
     });
-    expect(signup.accessToken).toEqual(expect.any(String));
+    if (!('accessToken' in signup)) throw new Error(`sign-up is pending confirmation: ${JSON.stringify(signup)}`);
     admin = createClient({ baseUrl: gateway.url, token: signup.accessToken });
     const created = await admin.POST('/v1/api-keys', { body: { name: 'client e2e' } });
     expect(created.key).toMatch(/^mr_/);
@@ -97,6 +97,21 @@ describe('@mailroom/client', () => {
     } finally {
       await subscription.close();
     }
+
+    // The identity answers through the typed client; the raw SDK peer decodes each content type.
+    const dm = await client.POST('/v1/identities/{id}/conversations/dm', { params: { path: { id: identity.id } }, body: { peer: peers.clients[0]!.inboxId } });
+    const path = { id: identity.id, cid: dm.id };
+    const text = await client.POST('/v1/identities/{id}/conversations/{cid}/messages', { params: { path }, body: { content: { type: 'text', text: 'answer from @mailroom/client' } } });
+    const reaction = await client.POST('/v1/identities/{id}/conversations/{cid}/messages', {
+      params: { path },
+      body: { content: { type: 'reaction', reference: text.id, action: 'added', schema: 'unicode', content: '👍' } },
+    });
+    const peerClient = peers.clients[0]!.client;
+    await peerClient.conversations.syncAll();
+    expect((await peerClient.conversations.getMessageById(text.id))?.content).toBe('answer from @mailroom/client');
+    const peerReaction = await peerClient.conversations.getMessageById(reaction.id);
+    expect(peerReaction?.contentType.typeId).toBe('reaction');
+    expect(peerReaction?.content).toMatchObject({ reference: text.id, content: '👍' });
 
     await receiver.waitFor((r) => r.requests.some((request) => request.answered));
     const delivered = receiver.requests.find((request) => request.answered)!;

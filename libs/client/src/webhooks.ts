@@ -25,6 +25,9 @@ export class WebhookVerificationError extends Error {
 }
 
 const encoder = new TextEncoder();
+// Spelled through `crypto.subtle` so the file also type-checks with Node's types alone (no DOM lib).
+type HmacKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>;
+type Bytes = Parameters<typeof crypto.subtle.verify>[2];
 
 /**
  * Checks a webhook request's signature and returns its typed event, or throws WebhookVerificationError.
@@ -78,14 +81,14 @@ function standardKeyBytes(secret: string): Uint8Array {
   return key;
 }
 
-function hmacKey(raw: Uint8Array): Promise<CryptoKey> {
-  return crypto.subtle.importKey('raw', raw as BufferSource, { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
+function hmacKey(raw: Uint8Array): Promise<HmacKey> {
+  return crypto.subtle.importKey('raw', raw as Bytes, { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
 }
 
 /** crypto.subtle.verify compares in constant time. */
-async function anyMatches(key: CryptoKey, signed: Uint8Array, candidates: (Uint8Array | null)[]): Promise<boolean> {
+async function anyMatches(key: HmacKey, signed: Uint8Array, candidates: (Uint8Array | null)[]): Promise<boolean> {
   for (const candidate of candidates) {
-    if (candidate && candidate.length === 32 && (await crypto.subtle.verify('HMAC', key, candidate as BufferSource, signed as BufferSource))) return true;
+    if (candidate && candidate.length === 32 && (await crypto.subtle.verify('HMAC', key, candidate as Bytes, signed as Bytes))) return true;
   }
   return false;
 }
