@@ -36,6 +36,9 @@ afterAll(async () => {
 describe('what the gateway exposes', () => {
   it('names failing dependencies on /readyz without their raw errors (hosts, ports, paths)', async () => {
     const res = await fetch(`${guarded.url}/readyz`);
+    // The replica is named without its internal URL.
+    expect(res.headers.get('x-mailroom-replica')).toBe(guarded.runtime.replica.id);
+    expect(res.headers.get('x-mailroom-replica')).not.toContain('127.0.0.1');
     const body = (await res.json()) as { checks: Record<string, { status: string; error?: string }> };
     const down = Object.entries(body.checks).filter(([, check]) => check.status === 'down');
     expect(down.length).toBeGreaterThan(0);

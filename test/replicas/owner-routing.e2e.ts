@@ -71,14 +71,14 @@ describe('identity ownership across replicas', () => {
 
     const dm = await post(b, `/v1/identities/${identity.id}/conversations/dm`, { peer: peers.clients[0]!.wallet.address });
     expect(dm.status).toBe(201);
-    expect(dm.replica).toBe(a.runtime.replica.url);
+    expect(dm.replica).toBe(a.runtime.replica.id);
     conversationId = dm.body.id as string;
 
     const sent = await post(b, `/v1/identities/${identity.id}/conversations/${conversationId}/messages`, {
       content: { type: 'text', text: 'hello from replica B, served by A' },
     });
     expect(sent.status).toBe(201);
-    expect(sent.replica).toBe(a.runtime.replica.url);
+    expect(sent.replica).toBe(a.runtime.replica.id);
     expect(b.runtime.pool.isLive(identity.id)).toBe(false);
 
     const peer = peers.clients[0]!.client;
@@ -95,7 +95,7 @@ describe('identity ownership across replicas', () => {
       content: { type: 'text', text: 'now served by B' },
     });
     expect(sent.status).toBe(201);
-    expect(sent.replica).toBe(b.runtime.replica.url);
+    expect(sent.replica).toBe(b.runtime.replica.id);
     expect(b.runtime.pool.isLive(identity.id)).toBe(true);
     const state = await fetch(`${b.url}/v1/identities/${identity.id}`, { headers: bearer(key) });
     const body = (await state.json()) as { installationId: string; inboxState: { installationCount: number } };

@@ -174,7 +174,7 @@ describe('owner routing never proxies to a host the caller chooses', () => {
   it('still serves origin-form requests (the holder answers through the other replica)', async () => {
     const res = await fetch(`${b.url}/v1/identities/${identity.id}/conversations`, { headers: bearer(key) });
     expect(res.status).toBe(200);
-    expect(res.headers.get('x-mailroom-replica')).toBe(a.runtime.replica.url);
+    expect(res.headers.get('x-mailroom-replica')).toBe(a.runtime.replica.id);
   });
 });
 
@@ -185,7 +185,7 @@ describe('a client-sent x-mailroom-forwarded-by', () => {
         headers: { ...bearer(key), 'x-mailroom-forwarded-by': spoofed },
       });
       expect(res.status).toBe(200);
-      expect(res.headers.get('x-mailroom-replica')).toBe(a.runtime.replica.url);
+      expect(res.headers.get('x-mailroom-replica')).toBe(a.runtime.replica.id);
     }
     expect(b.runtime.pool.isLive(identity.id)).toBe(false);
   });
@@ -195,7 +195,7 @@ describe('a client-sent x-mailroom-forwarded-by', () => {
       'x-mailroom-forwarded-by': a.runtime.replica.url!,
     });
     expect(sent.status).toBe(201);
-    expect(sent.replica).toBe(a.runtime.replica.url);
+    expect(sent.replica).toBe(a.runtime.replica.id);
   });
 });
 
@@ -278,7 +278,7 @@ describe('GraphQL on the replica that does not hold the identity', () => {
     const body = (await res.json()) as { data?: { sendMessage: { text: string; deliveryStatus: string } }; errors?: unknown[] };
     expect(body.errors).toBeUndefined();
     expect(body.data?.sendMessage).toMatchObject({ text: 'graphql via B', deliveryStatus: 'published' });
-    expect(res.headers.get('x-mailroom-replica')).toBe(a.runtime.replica.url);
+    expect(res.headers.get('x-mailroom-replica')).toBe(a.runtime.replica.id);
     expect(b.runtime.pool.isLive(identity.id)).toBe(false);
 
     const peer = peers.clients[0]!.client;
@@ -297,7 +297,7 @@ describe('GraphQL on the replica that does not hold the identity', () => {
     const body = (await res.json()) as { data?: { conversations: { nodes: { id: string }[] } }; errors?: unknown[] };
     expect(body.errors).toBeUndefined();
     expect(body.data?.conversations.nodes.map((n) => n.id)).toContain(conversationId);
-    expect(res.headers.get('x-mailroom-replica')).toBe(a.runtime.replica.url);
+    expect(res.headers.get('x-mailroom-replica')).toBe(a.runtime.replica.id);
   });
 
   it('without a credential it is not forwarded and fails as unauthenticated', async () => {
@@ -308,6 +308,6 @@ describe('GraphQL on the replica that does not hold the identity', () => {
     });
     const body = (await res.json()) as { errors?: { extensions: { code: string } }[] };
     expect(body.errors?.[0]?.extensions.code).toBe('UNAUTHENTICATED');
-    expect(res.headers.get('x-mailroom-replica')).toBe(b.runtime.replica.url);
+    expect(res.headers.get('x-mailroom-replica')).toBe(b.runtime.replica.id);
   });
 });

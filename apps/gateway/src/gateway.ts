@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import type { GatewayConfig } from '@mailroom/config';
 import { createGatewayApp, type CreateAppOptions } from './app.factory.js';
 import { startRuntime, type StartupLog } from './infrastructure.js';
-import { sessionNameFor } from './modules/replicas/owner-routing.js';
+import { replicaIdFor, sessionNameFor } from './modules/replicas/owner-routing.js';
 import { HealthService } from './modules/health/health.service.js';
 import { startMetricsListener } from './modules/metrics/metrics-listener.js';
 import { MetricsService } from './modules/metrics/metrics.service.js';
@@ -50,6 +50,7 @@ export async function startGateway(
   const metricsAddress = metricsServer?.address() as AddressInfo | undefined;
   const metricsUrl = metricsAddress ? `http://${host.includes(':') ? `[${host}]` : host}:${metricsAddress.port}` : undefined;
   started.runtime.replica.url = config.http.internalUrl ?? url;
+  started.runtime.replica.id = replicaIdFor(started.runtime.replica.url, started.runtime.jwtSecret);
   await started.runtime.locks.setApplicationName(sessionNameFor(started.runtime.replica.url));
 
   let stopping: Promise<void> | undefined;

@@ -38,7 +38,11 @@ export interface GatewayRuntime {
   /** This process's identity locks (one Postgres session); named after the replica's internal URL once it listens. */
   readonly locks: PgAdvisoryIdentityLocks;
   /** Where other replicas reach this one; set once the server listens. */
-  readonly replica: { url?: string };
+  readonly replica: {
+    url?: string;
+    /** Opaque name of this replica for public answers (`X-Mailroom-Replica`): its internal URL stays internal. */
+    id?: string;
+  };
 }
 
 export const GATEWAY_RUNTIME = Symbol('GATEWAY_RUNTIME');

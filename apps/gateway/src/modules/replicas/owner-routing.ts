@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { bearerCredential, type Authenticator } from '../../common/auth/index.js';
 import { DomainError, ErrorCode } from '../../common/errors/index.js';
@@ -11,6 +12,11 @@ export { FORWARDED_HEADER } from './forwarding-seal.js';
 export { sessionNameFor } from './identity-holders.js';
 
 export const REPLICA_HEADER = 'x-mailroom-replica';
+
+/** A replica's public name: derived from its internal URL with the deployment's secret, so the URL cannot be read back. */
+export function replicaIdFor(internalUrl: string, secret: string): string {
+  return createHmac('sha256', secret).update(`replica-id:${internalUrl}`).digest('hex').slice(0, 16);
+}
 const IDENTITY_ROUTE = '/v1/identities/:id';
 const GRAPHQL_ROUTE = '/graphql';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -78,7 +84,7 @@ export function registerOwnerRouting(fastify: FastifyInstance, runtime: GatewayR
 
   fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const me = self();
-    if (me) reply.header(REPLICA_HEADER, me);
+    if (runtime.replica.id) reply.header(REPLICA_HEADER, runtime.replica.id);
     refuseNonOriginForm(request);
     if (!me || !request.routeOptions.url?.startsWith(IDENTITY_ROUTE)) return;
     const identityId = (request.params as { id?: string }).id;
