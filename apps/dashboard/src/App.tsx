@@ -13,6 +13,7 @@ import { IdentityDetailPage } from './pages/identity-detail-page.js';
 import { OverviewPage } from './pages/overview-page.js';
 import { SettingsPage } from './pages/settings-page.js';
 import { TeamPage } from './pages/team-page.js';
+import { WebhookDeliveryPage } from './pages/webhook-delivery-page.js';
 import { AcceptInvitationPage, ResetPasswordPage } from './pages/token-link-pages.js';
 import { WebhookDetailPage } from './pages/webhook-detail-page.js';
 import { WebhooksPage } from './pages/webhooks-page.js';
@@ -26,6 +27,7 @@ const ROUTES: { pattern: string; render: (params: Record<string, string>) => Rea
   { pattern: '/identities/:id/conversations/:cid', render: (p) => <ConversationsPage key={p.id} identityId={p.id!} conversationId={p.cid!} /> },
   { pattern: '/webhooks', render: () => <WebhooksPage /> },
   { pattern: '/webhooks/:id', render: (p) => <WebhookDetailPage key={p.id} id={p.id!} /> },
+  { pattern: '/webhooks/:id/deliveries/:did', render: (p) => <WebhookDeliveryPage key={p.did} webhookId={p.id!} deliveryId={p.did!} /> },
   { pattern: '/settings', render: () => <SettingsPage /> },
   { pattern: '/team', render: () => <TeamPage /> },
   { pattern: '/audit-log', render: () => <AuditLogPage /> },
