@@ -1,8 +1,8 @@
 import { useSyncExternalStore } from 'react';
+import type { Schema } from '@mailroom/client';
 import { sessionStore } from '../api/session-store.js';
 
-export type AdminRole = 'owner' | 'admin' | 'viewer';
-export const ADMIN_ROLES: AdminRole[] = ['owner', 'admin', 'viewer'];
+type AdminRole = Schema<'AdminUserResponse'>['role'];
 
 const EMAIL_KEY = 'mailroom.email';
 

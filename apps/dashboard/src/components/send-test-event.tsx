@@ -1,16 +1,13 @@
-import type { Schema } from '@mailroom/client';
-import { request } from '../api/client.js';
+import { mailroom } from '../api/client.js';
 import { navigate } from '../lib/router.js';
 import { useAction } from '../lib/use-resource.js';
 import { useCanWrite } from './admin-role.js';
 import { ErrorBanner } from './feedback.js';
 
-type Delivery = Schema<'DeliveryResponse'>;
-
 /** Sends a signed `webhook.test` event through the normal delivery path and opens its delivery. */
 export function SendTestEventButton({ webhookId }: { webhookId: string }) {
   const canWrite = useCanWrite();
-  const send = useAction(() => request<Delivery>('POST', `/v1/webhooks/${webhookId}/test`, { body: {} }));
+  const send = useAction(() => mailroom.POST('/v1/webhooks/{id}/test', { params: { path: { id: webhookId } } }));
   if (!canWrite) return null;
   const click = async () => {
     const delivery = await send.run();

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { api } from '../api/client.js';
+import { mailroom } from '../api/client.js';
 import { startSession } from '../components/admin-role.js';
 import { ErrorBanner } from '../components/feedback.js';
 import { PageHeader } from '../components/layout.js';
@@ -12,7 +12,7 @@ function ChangePasswordForm() {
   const [saved, setSaved] = useState(false);
   const change = useAction(async () => {
     // Every session of this admin ends; the answer is the fresh one this tab continues with.
-    startSession(await api.post<{ accessToken: string; refreshToken: string }>('/v1/admin/password', { currentPassword, newPassword }));
+    startSession(await mailroom.POST('/v1/admin/password', { body: { currentPassword, newPassword } }));
     return true;
   });
   const submit = async (event: FormEvent) => {

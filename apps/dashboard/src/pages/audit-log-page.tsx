@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import type { operations, Schema } from '@mailroom/client';
-import { request } from '../api/client.js';
+import { mailroom } from '../api/client.js';
 import { AsyncSection, EmptyState, LoadMore } from '../components/feedback.js';
 import { PageHeader } from '../components/layout.js';
 import { formatDateTime, shortId } from '../lib/format.js';
@@ -8,9 +8,7 @@ import { useTitle } from '../lib/router.js';
 import { usePagedList } from '../lib/use-paged-list.js';
 import { useResource } from '../lib/use-resource.js';
 
-type AuditPage = Schema<'AuditPageResponse'>;
 type AuditItem = Schema<'AuditItemResponse'>;
-type AdminUserPage = Schema<'AdminUserPageResponse'>;
 /** The API's query parameters: a filter renamed in the gateway fails the type check here. */
 type AuditQuery = NonNullable<operations['listAuditLog']['parameters']['query']>;
 
@@ -40,8 +38,8 @@ const KNOWN_ACTIONS = [
   'webhook.disabled', 'webhook.secret_rotated', 'webhook.delivery_retried', 'settings.updated', 'tenant.signup',
 ];
 
-function queryString(filters: Filters, cursor?: string): string {
-  const query: AuditQuery = {
+function queryOf(filters: Filters, cursor?: string): AuditQuery {
+  return {
     limit: 50,
     cursor,
     actorType: (filters.actorType || undefined) as AuditQuery['actorType'],
@@ -50,9 +48,6 @@ function queryString(filters: Filters, cursor?: string): string {
     from: filters.from ? new Date(filters.from).toISOString() : undefined,
     to: filters.to ? new Date(filters.to).toISOString() : undefined,
   };
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
-  return params.toString();
 }
 
 function Metadata({ value }: { value: AuditItem['metadata'] }) {
@@ -139,9 +134,9 @@ function FilterForm({ applied, onApply }: { applied: Filters; onApply: (filters:
 export function AuditLogPage() {
   useTitle('Audit log');
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
-  const entries = usePagedList((cursor) => request<AuditPage>('GET', `/v1/audit-log?${queryString(filters, cursor)}`), [filters]);
+  const entries = usePagedList((cursor) => mailroom.GET('/v1/audit-log', { params: { query: queryOf(filters, cursor) } }), [filters]);
   // Admin ids read better as emails; removed admins stay as ids.
-  const team = useResource(() => request<AdminUserPage>('GET', '/v1/admin/users').catch(() => ({ items: [], nextCursor: null })), []);
+  const team = useResource(() => mailroom.GET('/v1/admin/users').catch(() => ({ items: [], nextCursor: null })), []);
   const emailOf = (id: string | null) => team.data?.items.find((m) => m.id === id)?.email;
   const filtered = Object.values(filters).some(Boolean);
 

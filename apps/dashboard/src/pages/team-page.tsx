@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from 'react';
-import { api } from '../api/client.js';
+import type { Schema } from '@mailroom/client';
+import { mailroom } from '../api/client.js';
 import { messageOf } from '../api/problem.js';
-import { ADMIN_ROLES, currentAdminId, useCanWrite, type AdminRole } from '../components/admin-role.js';
+import { currentAdminId, useCanWrite } from '../components/admin-role.js';
 import { ConfirmButton } from '../components/confirm.js';
 import { AsyncSection, EmptyState, ErrorBanner, StatusBadge } from '../components/feedback.js';
 import { PageHeader } from '../components/layout.js';
@@ -10,27 +11,17 @@ import { formatDateTime, formatRelative } from '../lib/format.js';
 import { BASE, useTitle } from '../lib/router.js';
 import { useAction, useResource } from '../lib/use-resource.js';
 
-interface AdminUser {
-  id: string;
-  email: string;
-  role: AdminRole;
-  createdAt: string;
-  lastLoginAt: string | null;
-}
+type AdminUser = Schema<'AdminUserResponse'>;
+type Invitation = Schema<'InvitationResponse'>;
+type AdminRole = Schema<'InviteAdminDto'>['role'];
 
-interface Invitation {
-  id: string;
-  token: string | null;
-  email: string;
-  role: AdminRole;
-  expiresAt: string;
-}
-
+// A Record over the API's role enum: a role added or renamed in the gateway fails the type check here.
 const ROLE_HELP: Record<AdminRole, string> = {
   owner: 'everything, including owners',
   admin: 'everything except owners',
   viewer: 'reads only',
 };
+const ADMIN_ROLES = Object.keys(ROLE_HELP) as AdminRole[];
 
 /** The link the invitee opens; the token rides in the fragment, which browsers never send to a server. */
 export function invitationLink(token: string): string {
@@ -40,7 +31,7 @@ export function invitationLink(token: string): string {
 function InviteForm({ onInvited }: { onInvited: (invitation: Invitation) => void }) {
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<AdminRole>('admin');
-  const invite = useAction((body: { email: string; role: AdminRole }) => api.post<Invitation>('/v1/admin/invitations', body));
+  const invite = useAction((body: { email: string; role: AdminRole }) => mailroom.POST('/v1/admin/invitations', { body }));
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const created = await invite.run({ email, role });
@@ -96,7 +87,7 @@ function MemberRow({ member, canWrite, onChanged }: { member: AdminUser; canWrit
   const isMe = member.id === currentAdminId();
   const changeRole = async (role: AdminRole) => {
     try {
-      await api.patch(`/v1/admin/users/${member.id}`, { role });
+      await mailroom.PATCH('/v1/admin/users/{id}', { params: { path: { id: member.id } }, body: { role } });
       await onChanged();
     } catch (e) {
       await onChanged(messageOf(e));
@@ -104,7 +95,7 @@ function MemberRow({ member, canWrite, onChanged }: { member: AdminUser; canWrit
   };
   const remove = async () => {
     try {
-      await api.delete(`/v1/admin/users/${member.id}`);
+      await mailroom.DELETE('/v1/admin/users/{id}', { params: { path: { id: member.id } } });
       await onChanged();
     } catch (e) {
       await onChanged(messageOf(e));
@@ -150,7 +141,7 @@ function MemberRow({ member, canWrite, onChanged }: { member: AdminUser; canWrit
 export function TeamPage() {
   useTitle('Team');
   const canWrite = useCanWrite();
-  const members = useResource(() => api.get<{ items: AdminUser[] }>('/v1/admin/users'), []);
+  const members = useResource(() => mailroom.GET('/v1/admin/users'), []);
   const [invitation, setInvitation] = useState<Invitation | null>(null);
   const [rowError, setRowError] = useState<string | null>(null);
 

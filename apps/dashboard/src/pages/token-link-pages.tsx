@@ -1,15 +1,10 @@
 import { useState, type FormEvent } from 'react';
-import { api, request } from '../api/client.js';
+import { anonymous, mailroom } from '../api/client.js';
 import { startSession } from '../components/admin-role.js';
 import { ErrorBanner } from '../components/feedback.js';
 import { Link, navigate, useTitle } from '../lib/router.js';
 import { useAction } from '../lib/use-resource.js';
 import { AuthFrame } from './auth-pages.js';
-
-interface Session {
-  accessToken: string;
-  refreshToken: string;
-}
 
 /** The one-time token of a mailed or copied link (`…#token=`); the fragment never reaches a server log. */
 function tokenFromFragment(): string {
@@ -50,11 +45,11 @@ export function AcceptInvitationPage() {
   const [token] = useState(tokenFromFragment);
   const [password, setPassword] = useState('');
   const accept = useAction(async () => {
-    const session = await request<Session>('POST', '/v1/admin/invitations/accept', { body: { token, password }, anonymous: true });
+    const session = await anonymous.POST('/v1/admin/invitations/accept', { body: { token, password } });
     startSession(session);
     // The answer carries no email: find this admin in the team list (the token's `sub` is the admin id).
     const sub = JSON.parse(atob(session.accessToken.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as { sub: string };
-    const team = await api.get<{ items: { id: string; email: string }[] }>('/v1/admin/users').catch(() => ({ items: [] }));
+    const team = await mailroom.GET('/v1/admin/users').catch(() => ({ items: [] }));
     startSession(session, team.items.find((m) => m.id === sub.sub)?.email);
     return true;
   });
@@ -86,7 +81,7 @@ export function ResetPasswordPage() {
   const [password, setPassword] = useState('');
   const [done, setDone] = useState(false);
   const confirm = useAction(async () => {
-    await request<void>('POST', '/v1/admin/password-reset/confirm', { body: { token, newPassword: password }, anonymous: true });
+    await anonymous.POST('/v1/admin/password-reset/confirm', { body: { token, newPassword: password } });
     return true;
   });
   const submit = async (event: FormEvent) => {

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { Schema } from '@mailroom/client';
-import { request } from '../api/client.js';
+import { mailroom } from '../api/client.js';
 import { useCanWrite } from '../components/admin-role.js';
 import { AsyncSection, EmptyState, ErrorBanner, StatusBadge } from '../components/feedback.js';
 import { PageHeader } from '../components/layout.js';
@@ -91,8 +91,9 @@ function AttemptView({ attempt }: { attempt: Attempt }) {
 export function WebhookDeliveryPage({ webhookId, deliveryId }: { webhookId: string; deliveryId: string }) {
   useTitle('Webhook delivery');
   const canWrite = useCanWrite();
-  const delivery = useResource(() => request<Delivery>('GET', `/v1/webhooks/${webhookId}/deliveries/${deliveryId}`), [webhookId, deliveryId]);
-  const retry = useAction(() => request<Delivery>('POST', `/v1/webhooks/${webhookId}/deliveries/${deliveryId}/retry`, { body: {} }));
+  const path = { id: webhookId, did: deliveryId };
+  const delivery = useResource(() => mailroom.GET('/v1/webhooks/{id}/deliveries/{did}', { params: { path } }), [webhookId, deliveryId]);
+  const retry = useAction(() => mailroom.POST('/v1/webhooks/{id}/deliveries/{did}/retry', { params: { path } }));
   const [polls, setPolls] = useState(0);
 
   // A delivery on its way (a test event just sent, a retry) settles within seconds: follow it for a while.
