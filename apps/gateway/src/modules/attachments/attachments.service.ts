@@ -3,7 +3,6 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip, createInflate } from 'node:zlib';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { TenantScope } from '@mailroom/persistence';
 import {
@@ -29,6 +28,7 @@ import { AttachmentLimits, type TenantAttachmentLimits } from './attachment-limi
 import { AttachmentRepository } from './attachment.repository.js';
 import { AttachmentStorage, type IncomingFiles, type StoredAttachment } from './attachment-storage.js';
 import { sanitizeFilename } from './filename.js';
+import { InflatedTooLargeError, inflateCapped } from './inflate-capped.js';
 import { normalizeMimeType } from './mime-policy.js';
 import { RemoteAttachmentFetcher, RemoteFetchError } from './remote-attachment-fetcher.js';
 
@@ -170,14 +170,17 @@ export class AttachmentsService {
       const layout = await readEncodedAttachmentLayout(plaintext);
       const start = layout.contentOffset;
       const raw = layout.contentLength > 0 ? createReadStream(plaintext, { start, end: start + layout.contentLength - 1 }) : emptyStream();
-      const stream = layout.compression ? raw.pipe(layout.compression === 'gzip' ? createGunzip() : createInflate()) : raw;
+      const inflated = layout.compression
+        ? await inflateCapped(raw, layout.compression, path.join(spool, 'inflated'), this.runtime.config.attachments.maxBytes)
+        : undefined;
+      const stream = inflated?.stream ?? raw;
       const cleanup = () => void rm(spool, { recursive: true, force: true });
       stream.once('close', cleanup);
       stream.once('error', cleanup);
       return {
         filename: sanitizeFilename(layout.filename ?? info.filename),
         contentType: normalizeMimeType(layout.mimeType),
-        size: layout.compression ? undefined : layout.contentLength,
+        size: inflated?.size ?? layout.contentLength,
         stream,
       };
     } catch (error) {
@@ -197,6 +200,9 @@ export class AttachmentsService {
     if (error instanceof EncodedAttachmentError) {
       this.log.warn(`remote attachment of message ${messageId} decrypted to something that is not an attachment: ${error.message}`);
       return new DomainError(ErrorCode.Unprocessable, `The attachment decrypted to something that is not an attachment (${error.message}).`, { reason: 'not_an_attachment' });
+    }
+    if (error instanceof InflatedTooLargeError) {
+      return new DomainError(ErrorCode.BadGateway, `The attachment at ${host} is larger than this gateway accepts once inflated (${error.maxBytes} bytes).`);
     }
     if (error instanceof RemoteFetchError || isStreamAbort(error)) {
       return new DomainError(ErrorCode.BadGateway, `The attachment could not be downloaded from ${host}: ${(error as Error).message}.`);
