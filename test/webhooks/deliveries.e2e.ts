@@ -4,8 +4,9 @@ import { createPrismaClient, tenantScope, type PrismaClient } from '@mailroom/pe
 import type { MailroomEvent } from '../../apps/gateway/src/modules/events/mailroom-event.js';
 import { verifyMailroomSignature, WebhookOutbox } from '../../apps/gateway/src/modules/webhooks/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { bearer, createApiKey, signUpTenant, type SignedUpTenant } from '../support/factories.js';
+import { createApiKey, signUpTenant, type SignedUpTenant } from '../support/factories.js';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
+import { jsonCaller } from './support.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
 
 const RETRY_BASE_MS = 300;
@@ -19,15 +20,7 @@ let owner: SignedUpTenant;
 let key: string;
 const receivers: WebhookReceiver[] = [];
 
-async function call(method: string, path: string, body?: unknown, credential = key): Promise<{ status: number; body: any }> {
-  const res = await fetch(new URL(path, gateway.url), {
-    method,
-    headers: { ...bearer(credential), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
+const call = jsonCaller(() => gateway.url, () => key);
 
 function event(overrides: Partial<MailroomEvent> = {}): MailroomEvent {
   return {
