@@ -1,4 +1,4 @@
-import type { Prisma, PrismaClient } from '@mailroom/persistence';
+import type { PrismaClient } from '@mailroom/persistence';
 import type { MailroomEvent } from '../events/mailroom-event.js';
 import type { EventCursor } from './event-cursor.store.js';
 import { committerFor, type EventCommitter, type OutboxPort } from './event-committer.js';
@@ -11,11 +11,6 @@ export interface EventLogDeps {
   readonly prisma: PrismaClient;
   readonly topics: RealtimeTopics;
   readonly outbox: OutboxPort;
-  /**
-   * Not called any more: received messages are counted by the commit statement itself (exactly once, no extra round
-   * trip). Kept so existing callers still type-check.
-   */
-  readonly countReceived?: (tenantId: string, count: number, tx: Prisma.TransactionClient) => Promise<void>;
   readonly lookbackNs: bigint;
   readonly onPublishError: (error: unknown) => void;
   readonly onCommitError: (error: unknown) => void;

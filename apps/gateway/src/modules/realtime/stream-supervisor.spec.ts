@@ -24,7 +24,7 @@ function makeSupervisor() {
     webhookEndpoint: { findFirst: jest.fn(outage) },
   };
   const cursors = { load: jest.fn(outage) };
-  const supervisor = new StreamSupervisor(runtime, bus, prisma as never, {} as never, cursors as never, {} as never, {} as never);
+  const supervisor = new StreamSupervisor(runtime, bus, prisma as never, {} as never, cursors as never, {} as never);
   return { supervisor, bus, prisma, cursors, settings: config.events };
 }
 

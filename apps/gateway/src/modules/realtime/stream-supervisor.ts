@@ -1,10 +1,9 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { IdentityStatus, PrismaClient, type Identity, tenantScope } from '@mailroom/persistence';
+import { IdentityStatus, PrismaClient, type Identity } from '@mailroom/persistence';
 import { EVENT_BUS, GATEWAY_RUNTIME, type GatewayRuntime } from '../../runtime.js';
 import type { EventBus } from '@mailroom/events';
 import { DomainError, ErrorCode } from '../../common/errors/index.js';
 import { IdentityHosting } from '../identities/identity-hosting.js';
-import { UsageCounters } from '../usage/usage-counters.service.js';
 import { WebhookOutbox } from '../webhooks/webhook-outbox.js';
 import { EventCursorStore } from './event-cursor.store.js';
 import { IdentityEventLog } from './identity-event-log.js';
@@ -57,7 +56,6 @@ export class StreamSupervisor implements OnApplicationBootstrap, OnModuleDestroy
     private readonly hosting: IdentityHosting,
     private readonly cursors: EventCursorStore,
     private readonly outbox: WebhookOutbox,
-    private readonly usage: UsageCounters,
   ) {
     this.topics = new RealtimeTopics(bus);
     this.settings = realtimeSettings(runtime.config);
@@ -167,7 +165,6 @@ export class StreamSupervisor implements OnApplicationBootstrap, OnModuleDestroy
       prisma: this.prisma,
       topics: this.topics,
       outbox: this.outbox,
-      countReceived: (tenantId, count, tx) => this.usage.increment(tenantScope(tenantId), 'messages.received', count, { db: tx }),
       lookbackNs,
       onPublishError: (error) => {
         if (this.publishErrors++ % 100 === 0) this.logger.warn({ err: String(error), count: this.publishErrors }, 'publishing an event on the bus failed');
