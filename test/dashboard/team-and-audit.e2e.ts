@@ -56,7 +56,7 @@ async function newPage(context: BrowserContext): Promise<Page> {
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  [gateway, browser] = await Promise.all([startTestGateway({ DATABASE_URL: database.url, MAILER: 'none' }), launchChromium()]);
+  [gateway, browser] = await Promise.all([startTestGateway({ DATABASE_URL: database.url, MAILER: 'none', OUTBOUND_ALLOWLIST: '127.0.0.1' }), launchChromium()]);
   const mailer = gateway.app.get(Mailer);
   jest.spyOn(mailer, 'send').mockImplementation(async (message: MailMessage) => {
     mails.push(message);
@@ -225,8 +225,70 @@ describe('team and account pages in chromium', () => {
     await resetPage.getByText('Your password is changed').waitFor();
     expect((await login(owner.email, resetTo)).status).toBe(200);
     expect((await login(owner.email, owner.password)).status).toBe(401);
+    owner.password = resetTo;
     await resetPage.getByRole('link', { name: 'Log in with the new password' }).click();
     await resetPage.getByRole('heading', { name: 'Log in' }).waitFor();
+    await fresh.close();
+  });
+
+  it('shows a viewer no write controls on any page', async () => {
+    const token = await adminToken(owner.email, owner.password);
+    const post = async <T>(path: string, body: unknown): Promise<T> => {
+      const answer = await fetch(`${gateway.url}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      expect(answer.ok).toBe(true);
+      return (await answer.json()) as T;
+    };
+    const identity = await post<{ id: string }>('/v1/identities', { label: 'viewer sees me' });
+    const webhook = await post<{ id: string }>('/v1/webhooks', { url: 'http://127.0.0.1:9/hook', events: ['message.received'] });
+    const delivery = await post<{ id: string }>(`/v1/webhooks/${webhook.id}/test`, {});
+    const viewer = { email: `viewer-${suffix}@team.test`, password: `pw-${randomBytes(12).toString('base64url')}` };
+    const invitation = await post<{ token: string }>('/v1/admin/invitations', { email: viewer.email, role: 'viewer' });
+    const accept = await fetch(`${gateway.url}/v1/admin/invitations/accept`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token: invitation.token, password: viewer.password }),
+    });
+    expect(accept.status).toBe(200);
+
+    const fresh = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const viewerPage = await newPage(fresh);
+    await viewerPage.goto(admin('/login'));
+    await viewerPage.getByLabel('Email').fill(viewer.email);
+    await viewerPage.getByLabel('Password').fill(viewer.password);
+    await viewerPage.getByRole('button', { name: 'Log in' }).click();
+    await viewerPage.getByRole('heading', { name: 'Overview' }).waitFor();
+
+    const WRITE = /^(Create|Add endpoint|Revoke|Delete|Rotate|Pause|Resume|Retry|Save settings|Reset to defaults|Send invitation|Send test event|Remove|Allow|Deny)/;
+    const pages = [
+      { path: '/api-keys', ready: 'Keys' },
+      { path: '/identities', ready: 'All identities' },
+      { path: `/identities/${identity.id}`, ready: 'Inbox state' },
+      { path: `/identities/${identity.id}/conversations`, ready: 'Conversations' },
+      { path: '/webhooks', ready: 'Endpoints' },
+      { path: `/webhooks/${webhook.id}`, ready: 'Deliveries' },
+      { path: `/webhooks/${webhook.id}/deliveries/${delivery.id}`, ready: 'Body as sent' },
+      { path: '/team', ready: 'Members' },
+      { path: '/audit-log', ready: 'Entries' },
+      { path: '/settings', ready: 'Attachments' },
+    ];
+    for (const target of pages) {
+      await viewerPage.goto(admin(target.path));
+      await viewerPage.getByText(target.ready, { exact: true }).first().waitFor();
+      await viewerPage.locator('.loading').first().waitFor({ state: 'detached' }).catch(() => undefined);
+      const buttons = await viewerPage.locator('main button').allTextContents();
+      expect({ page: target.path, write: buttons.map((b) => b.trim()).filter((b) => WRITE.test(b)) }).toEqual({ page: target.path, write: [] });
+      await expect(viewerPage.locator('main select[aria-label^="Role of"]').count()).resolves.toBe(0);
+    }
+    // Reading stays possible: the delivery list still refreshes for a viewer.
+    await viewerPage.goto(admin(`/webhooks/${webhook.id}`));
+    await viewerPage.getByRole('button', { name: 'Refresh' }).waitFor();
+    await viewerPage.goto(admin('/team'));
+    await viewerPage.getByTestId('member-row').filter({ hasText: viewer.email }).waitFor();
+    await shoot(viewerPage, 'team-04-viewer');
     await fresh.close();
     expect(pageErrors).toEqual([]);
   });

@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import { useCanWrite } from './admin-role.js';
 
 /**
  * A button that asks before doing something that cannot be undone, in a modal <dialog>
@@ -25,6 +26,7 @@ export function ConfirmButton({
   const titleId = useId();
   const [open, setOpen] = useState(false);
   const [busy, setBusy] = useState(false);
+  const canWrite = useCanWrite();
 
   useEffect(() => {
     const element = dialog.current;
@@ -52,6 +54,8 @@ export function ConfirmButton({
     }
   };
 
+  // Every confirmed action changes something: viewers do not get the button.
+  if (!canWrite) return null;
   return (
     <>
       <button type="button" className={className} onClick={() => setOpen(true)} disabled={disabled}>

@@ -6,6 +6,7 @@ import { ConfirmButton } from '../components/confirm.js';
 import { AsyncSection, EmptyState, ErrorBanner, LoadMore, StatusBadge } from '../components/feedback.js';
 import { PageHeader } from '../components/layout.js';
 import { SecretOnce } from '../components/secret-once.js';
+import { WriteOnly } from '../components/write-only.js';
 import { formatDateTime, formatRelative } from '../lib/format.js';
 import { useTitle } from '../lib/router.js';
 import { useAction } from '../lib/use-resource.js';
@@ -88,12 +89,14 @@ export function ApiKeysPage() {
         <p>Your backend calls the API with these keys. A key is shown once, when it is created; only its prefix is kept readable.</p>
       </PageHeader>
       {created && <SecretOnce label={`New key “${created.name}”`} value={created.key} onDismiss={() => setCreated(null)} />}
-      <CreateKeyForm
-        onCreated={(key) => {
-          setCreated(key);
-          void keys.reload();
-        }}
-      />
+      <WriteOnly>
+        <CreateKeyForm
+          onCreated={(key) => {
+            setCreated(key);
+            void keys.reload();
+          }}
+        />
+      </WriteOnly>
       <section className="panel" aria-labelledby="keys-title">
         <h2 id="keys-title">Keys</h2>
         <ErrorBanner message={revokeError} />

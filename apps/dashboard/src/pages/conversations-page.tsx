@@ -3,6 +3,7 @@ import type { Schema } from '@mailroom/client';
 import { download, mailroom } from '../api/client.js';
 import { messageOf } from '../api/problem.js';
 import { AsyncSection, EmptyState, ErrorBanner, LoadMore, StatusBadge } from '../components/feedback.js';
+import { WriteOnly } from '../components/write-only.js';
 import { PageHeader } from '../components/layout.js';
 import { formatBytes, formatDateTime, shortId } from '../lib/format.js';
 import { messageBody, type AttachmentInfo } from '../lib/message-content.js';
@@ -133,12 +134,14 @@ function ConversationView({ identityId, ownInboxId, conversationId, onConsentCha
             </div>
             <ErrorBanner message={consentError} />
             <div className="button-row">
-              <button type="button" className="button button-small" disabled={saving || c.consent === 'allowed'} onClick={() => void setConsent(c, 'allowed')}>
-                Allow
-              </button>
-              <button type="button" className="button button-small button-danger" disabled={saving || c.consent === 'denied'} onClick={() => void setConsent(c, 'denied')}>
-                {c.type === 'dm' ? 'Deny peer' : 'Deny'}
-              </button>
+              <WriteOnly>
+                <button type="button" className="button button-small" disabled={saving || c.consent === 'allowed'} onClick={() => void setConsent(c, 'allowed')}>
+                  Allow
+                </button>
+                <button type="button" className="button button-small button-danger" disabled={saving || c.consent === 'denied'} onClick={() => void setConsent(c, 'denied')}>
+                  {c.type === 'dm' ? 'Deny peer' : 'Deny'}
+                </button>
+              </WriteOnly>
               <button type="button" className="button button-small button-secondary" onClick={() => void messages.reload()} disabled={messages.loading}>
                 {messages.loading ? 'Refreshing…' : 'Refresh'}
               </button>

@@ -2,7 +2,9 @@ import { useState, type FormEvent } from 'react';
 import type { Schema } from '@mailroom/client';
 import { mailroom } from '../api/client.js';
 import { AsyncSection, EmptyState, ErrorBanner, LoadMore, StatusBadge } from '../components/feedback.js';
+import { IdentitySearchForm, searchQuery, type IdentitySearch } from '../components/identity-search.js';
 import { PageHeader } from '../components/layout.js';
+import { WriteOnly } from '../components/write-only.js';
 import { formatDateTime, shortId } from '../lib/format.js';
 import { Link, navigate, useTitle } from '../lib/router.js';
 import { useAction } from '../lib/use-resource.js';
@@ -49,19 +51,31 @@ function CreateIdentityForm() {
 
 export function IdentitiesPage() {
   useTitle('Identities');
-  const identities = usePagedList((cursor) => mailroom.GET('/v1/identities', { params: { query: { limit: 50, cursor } } }), []);
+  const [search, setSearch] = useState<IdentitySearch | null>(null);
+  const identities = usePagedList((cursor) => mailroom.GET('/v1/identities', { params: { query: { limit: 50, cursor, ...searchQuery(search) } } }), [search]);
   return (
     <>
       <PageHeader title="Identities">
         <p>XMTP identities hosted for you: each is one inbox with one Mailroom installation.</p>
       </PageHeader>
-      <CreateIdentityForm />
+      <WriteOnly>
+        <CreateIdentityForm />
+      </WriteOnly>
       <section className="panel" aria-labelledby="identities-title">
         <h2 id="identities-title">All identities</h2>
+        <IdentitySearchForm active={search} onSearch={setSearch} />
         <AsyncSection
           resource={identities}
           isEmpty={(page) => page.items.length === 0}
-          empty={<EmptyState title="No identities yet">Create one above, or with POST /v1/identities from your backend.</EmptyState>}
+          empty={
+            search ? (
+              <EmptyState title={`No identity has the ${search.field === 'externalId' ? 'external id' : 'label'} “${search.value}”`}>
+                The match is exact (case included). Check the value, or search by the other field.
+              </EmptyState>
+            ) : (
+              <EmptyState title="No identities yet">Create one above, or with POST /v1/identities from your backend.</EmptyState>
+            )
+          }
         >
           {(page) => (
             <div className="table-wrap">

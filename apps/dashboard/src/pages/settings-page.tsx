@@ -13,6 +13,7 @@ type SettingsUpdate = {
   rateLimits: { perCredentialPerMinute: number | null; perTenantPerMinute: number | null };
 };
 import { AsyncSection, ErrorBanner } from '../components/feedback.js';
+import { WriteOnly } from '../components/write-only.js';
 import { PageHeader } from '../components/layout.js';
 import { formatBytes, formatDateTime } from '../lib/format.js';
 import { useTitle } from '../lib/router.js';
@@ -141,12 +142,14 @@ function SettingsForm({ settings, onSaved }: { settings: TenantSettings; onSaved
         </div>
       </fieldset>
       <div className="button-row">
-        <button type="submit" className="button" disabled={save.pending}>
-          {save.pending ? 'Saving…' : 'Save settings'}
-        </button>
-        <button type="button" className="button button-secondary" onClick={() => void reset()} disabled={save.pending}>
-          Reset to defaults
-        </button>
+        <WriteOnly>
+          <button type="submit" className="button" disabled={save.pending}>
+            {save.pending ? 'Saving…' : 'Save settings'}
+          </button>
+          <button type="button" className="button button-secondary" onClick={() => void reset()} disabled={save.pending}>
+            Reset to defaults
+          </button>
+        </WriteOnly>
         <span role="status" aria-live="polite" className="muted">
           {saved ? 'Saved.' : settings.updatedAt ? `Last changed ${formatDateTime(settings.updatedAt)}` : 'Using the defaults.'}
         </span>

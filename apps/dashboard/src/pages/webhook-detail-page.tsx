@@ -6,8 +6,11 @@ import { ConfirmButton } from '../components/confirm.js';
 import { AsyncSection, EmptyState, ErrorBanner, LoadMore, StatusBadge } from '../components/feedback.js';
 import { PageHeader } from '../components/layout.js';
 import { SecretOnce } from '../components/secret-once.js';
+import { useCanWrite } from '../components/admin-role.js';
+import { SendTestEventButton } from '../components/send-test-event.js';
+import { WriteOnly } from '../components/write-only.js';
 import { formatDateTime, formatRelative, shortId } from '../lib/format.js';
-import { navigate, useTitle } from '../lib/router.js';
+import { Link, navigate, useTitle } from '../lib/router.js';
 import { useResource } from '../lib/use-resource.js';
 import { usePagedList } from '../lib/use-paged-list.js';
 import { webhookState } from './webhooks-page.js';
@@ -29,6 +32,7 @@ function lastAnswer(d: WebhookDelivery): string {
 }
 
 function Deliveries({ webhookId }: { webhookId: string }) {
+  const canWrite = useCanWrite();
   const [status, setStatus] = useState<(typeof STATUS_FILTERS)[number]>('');
   const deliveries = usePagedList(
     (cursor) => mailroom.GET('/v1/webhooks/{id}/deliveries', { params: { path: { id: webhookId }, query: { limit: 50, status: status || undefined, cursor } } }),
@@ -94,7 +98,9 @@ function Deliveries({ webhookId }: { webhookId: string }) {
                 {page.items.map((d) => (
                   <tr key={d.id} data-testid="delivery-row" data-status={d.status}>
                     <td data-label="Event">
-                      <code>{d.eventType}</code>
+                      <Link to={`/webhooks/${webhookId}/deliveries/${d.id}`}>
+                        <code>{d.eventType}</code>
+                      </Link>
                       <div className="muted small" title={d.eventId}>
                         {shortId(d.eventId, 10)} · {formatRelative(d.createdAt)}
                       </div>
@@ -106,7 +112,7 @@ function Deliveries({ webhookId }: { webhookId: string }) {
                     <td data-label="Last answer">{lastAnswer(d)}</td>
                     <td data-label="Next attempt">{d.status === 'pending' ? formatDateTime(d.nextAttemptAt) : '—'}</td>
                     <td data-label="" className="actions">
-                      {(d.status === 'failed' || d.status === 'pending') && (
+                      {(d.status === 'failed' || d.status === 'pending') && canWrite && (
                         <button type="button" className="button button-small" onClick={() => void retry(d.id)} disabled={retrying === d.id} aria-label={`Retry delivery ${shortId(d.eventId, 10)} now`}>
                           {retrying === d.id ? 'Retrying…' : 'Retry now'}
                         </button>
@@ -180,15 +186,18 @@ export function WebhookDetailPage({ id }: { id: string }) {
                 <dd>{formatDateTime(w.createdAt)}</dd>
               </dl>
               <div className="button-row">
-                {w.enabled ? (
-                  <button type="button" className="button button-secondary" onClick={() => void setEnabled(false)}>
-                    Pause
-                  </button>
-                ) : (
-                  <button type="button" className="button" onClick={() => void setEnabled(true)}>
-                    Resume
-                  </button>
-                )}
+                <WriteOnly>
+                  {w.enabled ? (
+                    <button type="button" className="button button-secondary" onClick={() => void setEnabled(false)}>
+                      Pause
+                    </button>
+                  ) : (
+                    <button type="button" className="button" onClick={() => void setEnabled(true)}>
+                      Resume
+                    </button>
+                  )}
+                </WriteOnly>
+                {w.enabled && <SendTestEventButton webhookId={w.id} />}
                 <ConfirmButton label="Rotate secret" title="Rotate the signing secret?" confirmLabel="Rotate" className="button button-secondary" onConfirm={rotate}>
                   <p>The current secret stops signing immediately. Update your receiver with the new one, which is shown once.</p>
                 </ConfirmButton>

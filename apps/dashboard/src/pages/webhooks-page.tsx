@@ -3,6 +3,7 @@ import type { Schema } from '@mailroom/client';
 import { mailroom } from '../api/client.js';
 import { AsyncSection, EmptyState, ErrorBanner, LoadMore, StatusBadge } from '../components/feedback.js';
 import { PageHeader } from '../components/layout.js';
+import { WriteOnly } from '../components/write-only.js';
 import { SecretOnce } from '../components/secret-once.js';
 import { formatDateTime } from '../lib/format.js';
 import { Link, useTitle } from '../lib/router.js';
@@ -94,12 +95,14 @@ export function WebhooksPage() {
           </p>
         </div>
       )}
-      <CreateWebhookForm
-        onCreated={(w) => {
-          setCreated(w);
-          void webhooks.reload();
-        }}
-      />
+      <WriteOnly>
+        <CreateWebhookForm
+          onCreated={(w) => {
+            setCreated(w);
+            void webhooks.reload();
+          }}
+        />
+      </WriteOnly>
       <section className="panel" aria-labelledby="webhooks-title">
         <h2 id="webhooks-title">Endpoints</h2>
         <AsyncSection
