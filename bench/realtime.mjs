@@ -9,6 +9,7 @@ import { ConsentState } from '@mailroom/xmtp';
 import { createTestClients } from '@mailroom/xmtp/testing';
 import { StreamSupervisor, WebhookSweep } from '../apps/gateway/dist/modules/realtime/index.js';
 import { startBenchGateway } from './lib/bench-gateway.mjs';
+import { GraphqlWebsocketServer } from '../apps/gateway/dist/modules/graphql/ws/graphql-websocket-server.js';
 import { machineLine, percentile, writeSection } from './lib/report.mjs';
 import { readJson, withScratchDatabase } from './lib/scratch-database.mjs';
 
@@ -41,6 +42,8 @@ async function receiver() {
 
 async function startGatewayWithKey(DATABASE_URL, extra = {}) {
   const { gateway, close } = await startBenchGateway(DATABASE_URL, { REDIS_URL, OUTBOUND_ALLOWLIST: '127.0.0.1', WEBHOOK_POLL_INTERVAL_MS: '200', ...extra });
+  // One key opens up to 1,000 sockets here; the per-credential socket cap (20) protects production replicas.
+  gateway.app.get(GraphqlWebsocketServer).configure({ maxSocketsPerCredential: 10_000 });
   const api = async (method, p, body, credential) =>
     json(await fetch(`${gateway.url}${p}`, { method, headers: { 'content-type': 'application/json', ...(credential ? { authorization: `Bearer ${credential}` } : {}) }, body: body ? JSON.stringify(body) : undefined }));
   const signup = await api('POST', '/v1/admin/signup', { tenantName: 'bench', email: `bench-${process.pid}-${Date.now()}@bench.test`, password: 'bench-password-123' });
