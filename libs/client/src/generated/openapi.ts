@@ -1174,9 +1174,9 @@ export interface components {
         };
         AttachmentSettingsDto: {
             /** @description Largest file, in bytes */
-            maxBytes?: Record<string, never> | null;
+            maxBytes?: number | null;
             /** @description Most files in one message */
-            maxFiles?: Record<string, never> | null;
+            maxFiles?: number | null;
             /** @enum {string|null} */
             store?: "filesystem" | "s3" | "ipfs" | null;
         };
@@ -2234,9 +2234,9 @@ export interface components {
         };
         RateLimitSettingsDto: {
             /** @description Requests per minute of one credential; at most the operator limit */
-            perCredentialPerMinute?: Record<string, never> | null;
+            perCredentialPerMinute?: number | null;
             /** @description Requests per minute of the whole tenant; at most the operator limit */
-            perTenantPerMinute?: Record<string, never> | null;
+            perTenantPerMinute?: number | null;
         };
         RateLimitSettingsResponse: {
             perCredentialPerMinute: components["schemas"]["BoundedIntegerSettingResponse"];
