@@ -87,6 +87,7 @@ describe('team and account pages in chromium', () => {
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.getByRole('heading', { name: 'Team' }).waitFor();
     const me = page.getByTestId('member-row');
+    await me.first().waitFor();
     await expect(me.count()).resolves.toBe(1);
     await expect(me.textContent()).resolves.toContain('you');
     await page.getByText('You are the only admin').waitFor();
@@ -278,6 +279,8 @@ describe('team and account pages in chromium', () => {
     for (const target of pages) {
       await viewerPage.goto(admin(target.path));
       await viewerPage.getByText(target.ready, { exact: true }).first().waitFor();
+      // Settled before the next navigation: a reload during the session refresh would reuse its refresh token.
+      await viewerPage.waitForLoadState('networkidle');
       await viewerPage.locator('.loading').first().waitFor({ state: 'detached' }).catch(() => undefined);
       const buttons = await viewerPage.locator('main button').allTextContents();
       expect({ page: target.path, write: buttons.map((b) => b.trim()).filter((b) => WRITE.test(b)) }).toEqual({ page: target.path, write: [] });
@@ -285,10 +288,34 @@ describe('team and account pages in chromium', () => {
     }
     // Reading stays possible: the delivery list still refreshes for a viewer.
     await viewerPage.goto(admin(`/webhooks/${webhook.id}`));
-    await viewerPage.getByRole('button', { name: 'Refresh' }).waitFor();
+    await viewerPage.getByTestId('delivery-row').first().waitFor();
+    await expect(viewerPage.getByRole('button', { name: 'Refresh' }).count()).resolves.toBe(1);
     await viewerPage.goto(admin('/team'));
     await viewerPage.getByTestId('member-row').filter({ hasText: viewer.email }).waitFor();
     await shoot(viewerPage, 'team-04-viewer');
+    await fresh.close();
+  });
+
+  it('shows the problem’s detail when the API refuses an action (an admin changing the owner)', async () => {
+    const token = await adminToken(owner.email, owner.password);
+    const colleague = { email: `admin-${suffix}@team.test`, password: `pw-${randomBytes(12).toString('base64url')}` };
+    const invite = await fetch(`${gateway.url}/v1/admin/invitations`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ email: colleague.email, role: 'admin' }),
+    });
+    const { token: invitationToken } = (await invite.json()) as { token: string };
+    const fresh = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const adminPage = await newPage(fresh);
+    await adminPage.goto(`${gateway.url}/admin/accept-invitation#token=${encodeURIComponent(invitationToken)}`);
+    await adminPage.getByLabel('Password').fill(colleague.password);
+    await adminPage.getByRole('button', { name: 'Accept invitation' }).click();
+    await adminPage.getByRole('heading', { name: 'Overview' }).waitFor();
+    await adminPage.getByRole('link', { name: 'Team', exact: true }).click();
+    await adminPage.getByLabel(`Role of ${owner.email}`).selectOption('viewer');
+    await adminPage.getByRole('alert').filter({ hasText: 'Only an owner can grant the owner role or change an owner.' }).waitFor();
+    expect((await team(token)).find((m) => m.email === owner.email)?.role).toBe('owner');
+    await shoot(adminPage, 'team-05-refused');
     await fresh.close();
     expect(pageErrors).toEqual([]);
   });

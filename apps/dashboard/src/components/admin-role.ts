@@ -26,9 +26,13 @@ export function useAdminClaims(): AdminClaims {
   return claimsOf(token);
 }
 
-/** Whether the signed-in admin may change things; viewers get read-only pages. */
+/**
+ * Whether the signed-in admin may change things; viewers get read-only pages. Until the first call after a reload
+ * has refreshed the access token the role is unknown, and write controls wait for it rather than flash at a viewer.
+ */
 export function useCanWrite(): boolean {
-  return useAdminClaims().role !== 'viewer';
+  const role = useAdminClaims().role;
+  return role !== undefined && role !== 'viewer';
 }
 
 export function currentAdminId(): string | null {
