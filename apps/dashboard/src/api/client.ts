@@ -59,34 +59,3 @@ export async function download(path: string): Promise<Blob> {
   if (!response.ok) throw MailroomApiError.from(response, await response.json().catch(() => undefined));
   return response.blob();
 }
-
-type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-
-/**
- * Untyped calls by path, left for the pages still being written against it (team, account, invitation links);
- * new code uses `mailroom`, whose paths, bodies and answers are checked against the API contract.
- */
-export async function request<T>(method: Method, path: string, options: { body?: unknown; anonymous?: boolean } = {}): Promise<T> {
-  const init: RequestInit = {
-    method,
-    headers: { accept: 'application/json, application/problem+json', ...(options.body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-  };
-  let response: Response;
-  try {
-    response = options.anonymous ? await fetch(new URL(path, baseUrl), init) : await sessionFetch(new URL(path, baseUrl), init);
-  } catch (error) {
-    throw new MailroomNetworkError(error);
-  }
-  const text = await response.text();
-  const body: unknown = text ? JSON.parse(text) : undefined;
-  if (!response.ok) throw MailroomApiError.from(response, body);
-  return body as T;
-}
-
-export const api = {
-  get: <T>(path: string) => request<T>('GET', path),
-  post: <T>(path: string, body?: unknown) => request<T>('POST', path, { body: body ?? {} }),
-  patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, { body }),
-  delete: (path: string) => request<void>('DELETE', path),
-};
