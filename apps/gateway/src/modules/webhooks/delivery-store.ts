@@ -101,7 +101,7 @@ export class DeliveryStore {
   async claim(limit: number, perEndpoint: number, leaseMs: number): Promise<ClaimedDelivery[]> {
     const rows = await this.prisma.$queryRaw<ClaimedRow[]    >`
       WITH busy AS (
-        SELECT e.id, ${perEndpoint}::int - (
+        SELECT e.id, e.tenant_id, ${perEndpoint}::int - (
           SELECT count(*)::int FROM webhook_deliveries s WHERE s.endpoint_id = e.id AND s.status = 'sending'
         ) AS free
         FROM webhook_endpoints e
@@ -109,14 +109,21 @@ export class DeliveryStore {
           SELECT 1 FROM webhook_deliveries p WHERE p.endpoint_id = e.id AND p.status = 'pending' AND p.next_attempt_at <= now()
         )
       ), due AS (
-        SELECT picked.id FROM busy CROSS JOIN LATERAL (
-          SELECT d.id, d.next_attempt_at FROM webhook_deliveries d
-          WHERE d.endpoint_id = busy.id AND d.status = 'pending' AND d.next_attempt_at <= now()
-          ORDER BY d.next_attempt_at
-          LIMIT greatest(busy.free, 0)
-          FOR UPDATE SKIP LOCKED
-        ) picked
-        ORDER BY picked.next_attempt_at
+        -- Fair across tenants: a free slot goes to the tenant with the fewest deliveries in flight, then round-robin
+        -- (each tenant's oldest due delivery first), so one tenant's backlog or dead endpoints cannot hold every slot.
+        SELECT ranked.id FROM (
+          SELECT picked.id, picked.next_attempt_at,
+                 (SELECT count(*) FROM webhook_deliveries s WHERE s.tenant_id = busy.tenant_id AND s.status = 'sending') AS tenant_in_flight,
+                 row_number() OVER (PARTITION BY busy.tenant_id ORDER BY picked.next_attempt_at) AS tenant_turn
+          FROM busy CROSS JOIN LATERAL (
+            SELECT d.id, d.next_attempt_at FROM webhook_deliveries d
+            WHERE d.endpoint_id = busy.id AND d.status = 'pending' AND d.next_attempt_at <= now()
+            ORDER BY d.next_attempt_at
+            LIMIT greatest(busy.free, 0)
+            FOR UPDATE SKIP LOCKED
+          ) picked
+        ) ranked
+        ORDER BY ranked.tenant_in_flight + ranked.tenant_turn, ranked.next_attempt_at
         LIMIT ${limit}
       ), claimed AS (
         UPDATE webhook_deliveries d
