@@ -44,6 +44,6 @@ describe('mapGraphqlError', () => {
 
   it('classifies every ErrorCode as the caller’s fault or the gateway’s', () => {
     const faults = Object.values(ErrorCode).filter(isServerFault);
-    expect(faults.sort()).toEqual(['BAD_GATEWAY', 'INTERNAL', 'SERVICE_UNAVAILABLE']);
+    expect(faults.sort()).toEqual(['BAD_GATEWAY', 'GATEWAY_TIMEOUT', 'INTERNAL', 'SERVICE_UNAVAILABLE']);
   });
 });
