@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, openAsBlob, readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -39,7 +39,9 @@ function waitForLine(child, pattern, what) {
 }
 
 function rssBytes(pid) {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'));
   return Number(line.split(/\s+/)[1]) * 1024;
 }
 
@@ -48,11 +50,21 @@ const cleanups = [];
 try {
   // Storage servers.
   const s3dir = path.join(work, 's3');
-  const s3server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: s3dir, configureBuckets: [{ name: 'bench', configs: [] }] });
+  const s3server = new S3rver({
+    address: '127.0.0.1',
+    port: 0,
+    silent: true,
+    directory: s3dir,
+    configureBuckets: [{ name: 'bench', configs: [] }],
+  });
   const { port: s3port } = await s3server.run();
   cleanups.push(() => s3server.close());
   const s3endpoint = `http://127.0.0.1:${s3port}`;
-  const ipfsChild = spawn(process.execPath, [path.join(root, 'test/support/ipfs-server-process.mjs'), path.join(work, 'ipfs')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const ipfsChild = spawn(
+    process.execPath,
+    [path.join(root, 'test/support/ipfs-server-process.mjs'), path.join(work, 'ipfs')],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   cleanups.push(() => ipfsChild.kill('SIGTERM'));
   const ipfsUrl = `http://127.0.0.1:${(await waitForLine(ipfsChild, /listening (\d+)/, 'IPFS shim'))[1]}`;
   const devnet = await startChildDevnet();
@@ -87,7 +99,12 @@ try {
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  cleanups.push(() => new Promise((resolve) => (gatewayChild.exitCode !== null ? resolve() : (gatewayChild.once('exit', resolve), gatewayChild.kill('SIGTERM')))));
+  cleanups.push(
+    () =>
+      new Promise((resolve) =>
+        gatewayChild.exitCode !== null ? resolve() : (gatewayChild.once('exit', resolve), gatewayChild.kill('SIGTERM')),
+      ),
+  );
   const gatewayUrl = (await waitForLine(gatewayChild, /gateway is ready on (\S+)/, 'gateway'))[1];
 
   const call = async (method, route, body, token) => {
@@ -99,12 +116,21 @@ try {
     if (!res.ok) throw new Error(`${method} ${route} answered ${res.status}: ${await res.text()}`);
     return res.json();
   };
-  const signup = await call('POST', '/v1/admin/signup', { tenantName: 'bench', email: `bench-${Date.now()}@bench.test`, password: `pw-${randomBytes(9).toString('hex')}` });
+  const signup = await call('POST', '/v1/admin/signup', {
+    tenantName: 'bench',
+    email: `bench-${Date.now()}@bench.test`,
+    password: `pw-${randomBytes(9).toString('hex')}`,
+  });
   const { key } = await call('POST', '/v1/api-keys', { name: 'bench' }, signup.accessToken);
   const identity = await call('POST', '/v1/identities', { label: 'bench' }, key);
   const peers = await createTestClients(devnet.url, 1);
   cleanups.push(() => peers.cleanup());
-  const dm = await call('POST', `/v1/identities/${identity.id}/conversations/dm`, { peer: peers.clients[0].inboxId }, key);
+  const dm = await call(
+    'POST',
+    `/v1/identities/${identity.id}/conversations/dm`,
+    { peer: peers.clients[0].inboxId },
+    key,
+  );
   const db = new pg.Client({ connectionString: databaseUrl });
   await db.connect();
   cleanups.push(() => db.end());
@@ -141,14 +167,28 @@ try {
   };
 
   // The raw cost: the same streaming encryption + one plain write to the store, from this process.
-  const s3 = new S3Client({ endpoint: s3endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
+  const s3 = new S3Client({
+    endpoint: s3endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
   cleanups.push(() => s3.destroy());
   const kubo = createKubo({ url: ipfsUrl });
   const raw = {
     s3: async (size) => {
       const encryptor = new AttachmentEncryptor({ filename: 'raw.bin', mimeType: 'application/octet-stream' }, size);
       const started = performance.now();
-      await s3.send(new PutObjectCommand({ Bucket: 'bench', Key: `raw/${randomBytes(8).toString('hex')}`, Body: createReadStream(files[size]).pipe(encryptor), ContentLength: encryptor.ciphertextLength }));
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: 'bench',
+          Key: `raw/${randomBytes(8).toString('hex')}`,
+          Body: createReadStream(files[size]).pipe(encryptor),
+          ContentLength: encryptor.ciphertextLength,
+        }),
+      );
       return performance.now() - started;
     },
     ipfs: async (size) => {
@@ -160,7 +200,11 @@ try {
     filesystem: async (size) => {
       const encryptor = new AttachmentEncryptor({ filename: 'raw.bin', mimeType: 'application/octet-stream' }, size);
       const started = performance.now();
-      await pipeline(createReadStream(files[size]), encryptor, createWriteStream(path.join(work, `raw-${randomBytes(8).toString('hex')}`)));
+      await pipeline(
+        createReadStream(files[size]),
+        encryptor,
+        createWriteStream(path.join(work, `raw-${randomBytes(8).toString('hex')}`)),
+      );
       return performance.now() - started;
     },
   };
@@ -181,7 +225,9 @@ try {
       const e2eMs = median(e2e);
       const rawMs = median(base);
       rows.push({ store, size, e2eMs, rawMs, e2e: mbps(size, e2eMs), raw: mbps(size, rawMs) });
-      console.log(`${store} ${size / MB} MB: e2e ${mbps(size, e2eMs).toFixed(1)} MB/s, raw ${mbps(size, rawMs).toFixed(1)} MB/s`);
+      console.log(
+        `${store} ${size / MB} MB: e2e ${mbps(size, e2eMs).toFixed(1)} MB/s, raw ${mbps(size, rawMs).toFixed(1)} MB/s`,
+      );
     }
   }
 
@@ -199,15 +245,23 @@ try {
     const ms = await upload(200 * MB);
     clearInterval(sampler);
     rss[store] = { before, peak, growth: peak - before, ms };
-    console.log(`${store} 200 MB: RSS ${(before / MB).toFixed(0)} → peak ${(peak / MB).toFixed(0)} MB (+${((peak - before) / MB).toFixed(1)}), ${mbps(200 * MB, ms).toFixed(1)} MB/s`);
+    console.log(
+      `${store} 200 MB: RSS ${(before / MB).toFixed(0)} → peak ${(peak / MB).toFixed(0)} MB (+${((peak - before) / MB).toFixed(1)}), ${mbps(200 * MB, ms).toFixed(1)} MB/s`,
+    );
   }
 
   const fmt = (n) => n.toFixed(1);
   const table = rows
-    .map((r) => `| ${r.store} | ${r.size / MB} MB | ${fmt(r.e2e)} MB/s (${r.e2eMs.toFixed(0)} ms) | ${fmt(r.raw)} MB/s (${r.rawMs.toFixed(0)} ms) | ${fmt((r.e2e / r.raw) * 100)} % |`)
+    .map(
+      (r) =>
+        `| ${r.store} | ${r.size / MB} MB | ${fmt(r.e2e)} MB/s (${r.e2eMs.toFixed(0)} ms) | ${fmt(r.raw)} MB/s (${r.rawMs.toFixed(0)} ms) | ${fmt((r.e2e / r.raw) * 100)} % |`,
+    )
     .join('\n');
   const rssTable = Object.entries(rss)
-    .map(([store, r]) => `| ${store} | ${(r.before / MB).toFixed(0)} MB | ${(r.peak / MB).toFixed(0)} MB | **+${(r.growth / MB).toFixed(1)} MB** | ${fmt(mbps(200 * MB, r.ms))} MB/s |`)
+    .map(
+      ([store, r]) =>
+        `| ${store} | ${(r.before / MB).toFixed(0)} MB | ${(r.peak / MB).toFixed(0)} MB | **+${(r.growth / MB).toFixed(1)} MB** | ${fmt(mbps(200 * MB, r.ms))} MB/s |`,
+    )
     .join('\n');
   await writeSection(
     'attachments',
@@ -230,7 +284,10 @@ ${rssTable}
 Memory: the SDK's \`encryptAttachment\`/\`decryptAttachment\` take and return whole buffers (plaintext in, ciphertext out: about twice the file in memory, more with copies across the native boundary), so Mailroom does not use them for files. It writes the attachment envelope (\`EncodedContent\` of \`xmtp.org/attachment\`) itself and streams it through AES-256-GCM (key from HKDF-SHA256, XMTP's scheme), hashing the ciphertext on the way; tests check interop with the SDK in both directions. Uploads are spooled to a file under DATA_DIR first: the envelope needs the file length before the first byte, and a 413 must leave nothing stored. The S3 store buffers at most two 5 MiB multipart parts; received attachments are verified (digest and tag) into a temporary file before a byte is released.`,
   );
 } finally {
-  for (const cleanup of cleanups.reverse()) await Promise.resolve().then(cleanup).catch((error) => console.error('cleanup:', error.message));
+  for (const cleanup of cleanups.reverse())
+    await Promise.resolve()
+      .then(cleanup)
+      .catch((error) => console.error('cleanup:', error.message));
   await rm(work, { recursive: true, force: true });
 }
 process.exit(0);

@@ -112,7 +112,10 @@ for (const clientCount of CLIENT_COUNTS) {
 }
 const loadAfter = os.loadavg()[0];
 
-const fmt = (n, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a');
+const fmt = (n, digits = 0) =>
+  Number.isFinite(n)
+    ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+    : 'n/a';
 const markdown = `
 ## Devnet (\`apps/devnet\`)
 
@@ -141,7 +144,10 @@ One ${300}-byte group message per write, each acknowledged only after it is stor
 | store | writes | writes/s | notes |
 |---|---:|---:|---|
 ${storeResults
-  .map((r) => `| ${r.label} | ${r.count} | ${fmt(r.perSecond)} | ${[r.bytesPerRecord ? `${r.bytesPerRecord} B/record on disk` : '', r.replay ? `replay ${r.replay}` : ''].filter(Boolean).join('; ')} |`)
+  .map(
+    (r) =>
+      `| ${r.label} | ${r.count} | ${fmt(r.perSecond)} | ${[r.bytesPerRecord ? `${r.bytesPerRecord} B/record on disk` : '', r.replay ? `replay ${r.replay}` : ''].filter(Boolean).join('; ')} |`,
+  )
   .join('\n')}
 
 Reading: the journal is what \`--data-dir\` uses. It keeps every write on disk before the RPC answers (safe against a crash of the devnet

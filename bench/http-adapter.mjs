@@ -64,7 +64,10 @@ async function serverCounters(server) {
 
 async function countedRequests(server) {
   const text = await (await fetch(`${server.url}/metrics`)).text();
-  return [...text.matchAll(/^http_requests_total\{[^}]*route="\/healthz"[^}]*\} (\d+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+  return [...text.matchAll(/^http_requests_total\{[^}]*route="\/healthz"[^}]*\} (\d+)/gm)].reduce(
+    (sum, m) => sum + Number(m[1]),
+    0,
+  );
 }
 
 async function main() {
@@ -73,7 +76,8 @@ async function main() {
   for (const adapter of adapters) servers[adapter] = await startServer(adapter);
 
   const warmupRequests = {};
-  for (const adapter of adapters) warmupRequests[adapter] = (await cannon(servers[adapter].url, 100, settings.warmup)).requests.total;
+  for (const adapter of adapters)
+    warmupRequests[adapter] = (await cannon(servers[adapter].url, 100, settings.warmup)).requests.total;
 
   const runs = [];
   for (let round = 1; round <= settings.rounds; round++) {
@@ -86,17 +90,22 @@ async function main() {
         await new Promise((resolve) => setTimeout(resolve, 300)); // let the requests in flight finish
         const after = await serverCounters(servers[adapter]);
         const run = {
-          round, adapter, connections,
+          round,
+          adapter,
+          connections,
           rps: r.requests.average,
           p50: r.latency.p50,
           p99: r.latency.p99,
           errors: r.errors + r.timeouts + r.non2xx,
           total: r.requests.total,
-          cpuMicrosPerRequest: ((after.cpuTicks - before.cpuTicks) * (1e6 / clockTicksPerSecond)) / (after.requests - before.requests),
+          cpuMicrosPerRequest:
+            ((after.cpuTicks - before.cpuTicks) * (1e6 / clockTicksPerSecond)) / (after.requests - before.requests),
           load: Math.max(loadBefore, os.loadavg()[0]),
         };
         runs.push(run);
-        console.log(`round ${round} c=${connections} ${adapter.padEnd(7)} ${run.rps.toFixed(0).padStart(6)} req/s  p50 ${run.p50} ms  p99 ${run.p99} ms  CPU ${run.cpuMicrosPerRequest.toFixed(0)} µs/req  errors ${run.errors}  load ${run.load.toFixed(2)}`);
+        console.log(
+          `round ${round} c=${connections} ${adapter.padEnd(7)} ${run.rps.toFixed(0).padStart(6)} req/s  p50 ${run.p50} ms  p99 ${run.p99} ms  CPU ${run.cpuMicrosPerRequest.toFixed(0)} µs/req  errors ${run.errors}  load ${run.load.toFixed(2)}`,
+        );
       }
     }
   }
@@ -108,12 +117,24 @@ async function main() {
     const mine = runs.filter((r) => r.adapter === adapter);
     const sent = warmupRequests[adapter] + mine.reduce((sum, r) => sum + r.total, 0);
     const inFlightMax = 100 + mine.reduce((sum, r) => sum + r.connections, 0);
-    sanity[adapter] = { sent, inFlightMax, counted: await countedRequests(servers[adapter]), rssMB: Math.round((await rssOf(servers[adapter])) / 1024) };
+    sanity[adapter] = {
+      sent,
+      inFlightMax,
+      counted: await countedRequests(servers[adapter]),
+      rssMB: Math.round((await rssOf(servers[adapter])) / 1024),
+    };
   }
   for (const adapter of adapters) await stopServer(servers[adapter]);
 
   const summary = summarize(runs, adapters, settings.connections);
-  const markdown = renderReport({ settings, summary, runs, sanity, machine: machineLine(), date: new Date().toISOString().slice(0, 10) });
+  const markdown = renderReport({
+    settings,
+    summary,
+    runs,
+    sanity,
+    machine: machineLine(),
+    date: new Date().toISOString().slice(0, 10),
+  });
   await writeSection('http-adapter', markdown);
   console.log(`\n${markdown}`);
 }

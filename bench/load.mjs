@@ -43,7 +43,8 @@ const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
 
 // Ctrl-C or SIGTERM ends the loops early so the finally blocks still stop the gateway and drop the database.
 const interrupt = new AbortController();
-for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => interrupt.abort(new Error(`${signal} received`)));
+for (const signal of ['SIGINT', 'SIGTERM'])
+  process.once(signal, () => interrupt.abort(new Error(`${signal} received`)));
 const interrupted = () => interrupt.signal.aborted;
 const throwIfInterrupted = () => interrupt.signal.throwIfAborted();
 
@@ -54,7 +55,9 @@ function processCpuSeconds(pid) {
 }
 
 function processRss(pid) {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'));
   return line ? Number(line.split(/\s+/)[1]) * 1024 : NaN;
 }
 
@@ -90,10 +93,21 @@ function spawnGateway(databaseUrl, devnetUrl, dataDir, profDir) {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
     env: {
-      PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'test', LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: '0',
-      DATA_DIR: dataDir, DATABASE_URL: databaseUrl, REDIS_URL, XMTP_API_URL: devnetUrl,
-      GATEWAY_MASTER_KEY: randomBytes(32).toString('hex'), JWT_SECRET: randomBytes(32).toString('hex'),
-      OUTBOUND_ALLOWLIST: '127.0.0.1', RATE_LIMIT_PER_MINUTE: '1000000', RATE_LIMIT_TENANT_PER_MINUTE: '10000000',
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      DATA_DIR: dataDir,
+      DATABASE_URL: databaseUrl,
+      REDIS_URL,
+      XMTP_API_URL: devnetUrl,
+      GATEWAY_MASTER_KEY: randomBytes(32).toString('hex'),
+      JWT_SECRET: randomBytes(32).toString('hex'),
+      OUTBOUND_ALLOWLIST: '127.0.0.1',
+      RATE_LIMIT_PER_MINUTE: '1000000',
+      RATE_LIMIT_TENANT_PER_MINUTE: '10000000',
       XMTP_MAX_LIVE_CLIENTS: String(TENANTS * PER_TENANT + 10),
     },
   });
@@ -107,7 +121,10 @@ function waitForReady(child, timeoutMs = 120_000) {
       clearTimeout(timer);
       reject(error);
     };
-    const timer = setTimeout(() => fail(new Error(`gateway not ready after ${timeoutMs / 1000} s:\n${out}`)), timeoutMs);
+    const timer = setTimeout(
+      () => fail(new Error(`gateway not ready after ${timeoutMs / 1000} s:\n${out}`)),
+      timeoutMs,
+    );
     const onData = (chunk) => {
       out += chunk;
       const match = /Mailroom gateway is ready on (\S+)/.exec(out);
@@ -163,7 +180,10 @@ function startReceiver(phases) {
   });
   return new Promise((resolve) =>
     server.listen(0, '127.0.0.1', () =>
-      resolve({ url: `http://127.0.0.1:${server.address().port}/hook`, close: () => new Promise((r) => server.close(r)) }),
+      resolve({
+        url: `http://127.0.0.1:${server.address().port}/hook`,
+        close: () => new Promise((r) => server.close(r)),
+      }),
     ),
   );
 }
@@ -180,13 +200,15 @@ const must = (...args) => request(...args).then(readJson);
 
 async function pool(items, concurrency, work) {
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < items.length) {
-      throwIfInterrupted();
-      const i = next++;
-      await work(items[i], i);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) {
+        throwIfInterrupted();
+        const i = next++;
+        await work(items[i], i);
+      }
+    }),
+  );
 }
 
 function metric(text, name, labels = '') {
@@ -197,25 +219,47 @@ function metric(text, name, labels = '') {
 /** Tenants with an API key and a webhook, their identities, and one DM per identity to the next one: the send routes. */
 async function setUp(base, hookUrl) {
   const pairs = [];
-  await pool(Array.from({ length: TENANTS }, (_, t) => t), 2, async (t) => {
-    const signup = await must(base, '', 'POST', '/v1/admin/signup', { tenantName: `load ${t}`, email: `load-${t}-${process.pid}@bench.test`, password: 'bench-password-123' });
-    const { key } = await must(base, signup.accessToken, 'POST', '/v1/api-keys', { name: 'load' });
-    await must(base, key, 'POST', '/v1/webhooks', { url: hookUrl, events: ['message.received'] });
-    const ids = [];
-    for (let i = 0; i < PER_TENANT; i++) {
-      throwIfInterrupted();
-      ids.push(await must(base, key, 'POST', '/v1/identities', { label: `load ${t}.${i}` }));
-    }
-    for (let i = 0; i < PER_TENANT; i++) {
-      const dm = await must(base, key, 'POST', `/v1/identities/${ids[i].id}/conversations/dm`, { peer: ids[(i + 1) % PER_TENANT].inboxId });
-      pairs.push({ key, route: `/v1/identities/${ids[i].id}/conversations/${dm.id}/messages` });
-    }
-  });
+  await pool(
+    Array.from({ length: TENANTS }, (_, t) => t),
+    2,
+    async (t) => {
+      const signup = await must(base, '', 'POST', '/v1/admin/signup', {
+        tenantName: `load ${t}`,
+        email: `load-${t}-${process.pid}@bench.test`,
+        password: 'bench-password-123',
+      });
+      const { key } = await must(base, signup.accessToken, 'POST', '/v1/api-keys', { name: 'load' });
+      await must(base, key, 'POST', '/v1/webhooks', { url: hookUrl, events: ['message.received'] });
+      const ids = [];
+      for (let i = 0; i < PER_TENANT; i++) {
+        throwIfInterrupted();
+        ids.push(await must(base, key, 'POST', '/v1/identities', { label: `load ${t}.${i}` }));
+      }
+      for (let i = 0; i < PER_TENANT; i++) {
+        const dm = await must(base, key, 'POST', `/v1/identities/${ids[i].id}/conversations/dm`, {
+          peer: ids[(i + 1) % PER_TENANT].inboxId,
+        });
+        pairs.push({ key, route: `/v1/identities/${ids[i].id}/conversations/${dm.id}/messages` });
+      }
+    },
+  );
   return pairs;
 }
 
 function newPhase(phases, name, concurrency) {
-  const phase = { name, concurrency, seconds: 0, latencies: [], statuses: {}, attempts: 0, sent: 0, sentAt: [], received: 0, lags: [], deliveredAfter: NaN };
+  const phase = {
+    name,
+    concurrency,
+    seconds: 0,
+    latencies: [],
+    statuses: {},
+    attempts: 0,
+    sent: 0,
+    sentAt: [],
+    received: 0,
+    lags: [],
+    deliveredAfter: NaN,
+  };
   phases.set(name, phase);
   return phase;
 }
@@ -224,22 +268,26 @@ function newPhase(phases, name, concurrency) {
 async function runSenders(base, pairs, phase, seconds) {
   const deadline = Date.now() + seconds * 1000;
   const started = performance.now();
-  await Promise.all(Array.from({ length: phase.concurrency }, async (_, worker) => {
-    for (let i = worker; Date.now() < deadline && !interrupted(); i += phase.concurrency) {
-      const pair = pairs[i % pairs.length];
-      const t0 = performance.now();
-      const status = await request(base, pair.key, 'POST', pair.route, { content: { type: 'text', text: `bench-load ${phase.name} ${i}` } })
-        .then(async (res) => (await res.arrayBuffer(), res.status))
-        .catch(() => 0);
-      phase.latencies.push(performance.now() - t0);
-      phase.statuses[status] = (phase.statuses[status] ?? 0) + 1;
-      phase.attempts++;
-      if (status === 201) {
-        phase.sent++;
-        phase.sentAt.push((performance.now() - started) / 1000);
+  await Promise.all(
+    Array.from({ length: phase.concurrency }, async (_, worker) => {
+      for (let i = worker; Date.now() < deadline && !interrupted(); i += phase.concurrency) {
+        const pair = pairs[i % pairs.length];
+        const t0 = performance.now();
+        const status = await request(base, pair.key, 'POST', pair.route, {
+          content: { type: 'text', text: `bench-load ${phase.name} ${i}` },
+        })
+          .then(async (res) => (await res.arrayBuffer(), res.status))
+          .catch(() => 0);
+        phase.latencies.push(performance.now() - t0);
+        phase.statuses[status] = (phase.statuses[status] ?? 0) + 1;
+        phase.attempts++;
+        if (status === 201) {
+          phase.sent++;
+          phase.sentAt.push((performance.now() - started) / 1000);
+        }
       }
-    }
-  }));
+    }),
+  );
   phase.seconds = (performance.now() - started) / 1000;
   throwIfInterrupted();
 }
@@ -258,10 +306,20 @@ function summarisePhase(phase) {
   const latencies = sorted(phase.latencies);
   const lags = sorted(phase.lags);
   return {
-    concurrency: phase.concurrency, seconds: phase.seconds, attempts: phase.attempts, sent: phase.sent, statuses: phase.statuses,
-    throughput: phase.sent / phase.seconds, sentAt: phase.sentAt, errorRate: (phase.attempts - phase.sent) / Math.max(1, phase.attempts),
-    p50: percentile(latencies, 50), p99: percentile(latencies, 99),
-    received: phase.received, deliveredAfter: phase.deliveredAfter, lagP50: percentile(lags, 50), lagP99: percentile(lags, 99),
+    concurrency: phase.concurrency,
+    seconds: phase.seconds,
+    attempts: phase.attempts,
+    sent: phase.sent,
+    statuses: phase.statuses,
+    throughput: phase.sent / phase.seconds,
+    sentAt: phase.sentAt,
+    errorRate: (phase.attempts - phase.sent) / Math.max(1, phase.attempts),
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    received: phase.received,
+    deliveredAfter: phase.deliveredAfter,
+    lagP50: percentile(lags, 50),
+    lagP99: percentile(lags, 99),
   };
 }
 
@@ -269,7 +327,8 @@ function summarisePhase(phase) {
 function judgeStep(step, previous) {
   const failures = [];
   if (!(step.errorRate < MAX_ERROR_RATE)) failures.push(`errors ${pct(step.errorRate)}`);
-  if (step.received < step.sent) failures.push(`${step.sent - step.received} undelivered after ${STEP_GRACE_SECONDS} s`);
+  if (step.received < step.sent)
+    failures.push(`${step.sent - step.received} undelivered after ${STEP_GRACE_SECONDS} s`);
   const rise = previous ? step.throughput / previous.throughput - 1 : Infinity;
   return { ...step, passed: failures.length === 0, rise, rising: rise >= MIN_RISE, failures };
 }
@@ -291,7 +350,9 @@ async function searchConcurrency(base, pairs, phases) {
     await awaitDelivery(phase, STEP_GRACE_SECONDS);
     const step = judgeStep(summarisePhase(phase), steps.at(-1));
     steps.push(step);
-    console.log(`  ${step.throughput.toFixed(1)} msg/s, p50 ${ms(step.p50)} ms, p99 ${ms(step.p99)} ms, errors ${pct(step.errorRate)}, received ${step.received}/${step.sent}, lag p50 ${ms(step.lagP50)} ms`);
+    console.log(
+      `  ${step.throughput.toFixed(1)} msg/s, p50 ${ms(step.p50)} ms, p99 ${ms(step.p99)} ms, errors ${pct(step.errorRate)}, received ${step.received}/${step.sent}, lag p50 ${ms(step.lagP50)} ms`,
+    );
     if (!step.passed || !step.rising) break;
   }
   return { steps, chosen: chooseStep(steps) };
@@ -313,10 +374,17 @@ async function runMainPhase(base, pairs, phases, gatewayPid, concurrency) {
   const rssSamples = rss.stop();
   const loadAfter = os.loadavg()[0];
   await awaitDelivery(phase, MAIN_GRACE_SECONDS);
-  const metrics = await fetch(`${base}/metrics`).then((r) => r.text()).catch(() => '');
+  const metrics = await fetch(`${base}/metrics`)
+    .then((r) => r.text())
+    .catch(() => '');
   return {
-    ...summarisePhase(phase), cpu, window, loadAfter, rssSamples,
-    rssAfterGrace: processRss(gatewayPid), liveClients: metric(metrics, 'xmtp_live_clients'),
+    ...summarisePhase(phase),
+    cpu,
+    window,
+    loadAfter,
+    rssSamples,
+    rssAfterGrace: processRss(gatewayPid),
+    liveClients: metric(metrics, 'xmtp_live_clients'),
   };
 }
 
@@ -343,11 +411,31 @@ function summariseProfile(file, { fromUs, toUs }) {
     const where = url ? `${url.split('/').slice(-2).join('/')}:${callFrame.lineNumber + 1}` : '';
     const key = `${callFrame.functionName || '(anonymous)'} ${where}`.trim();
     fns.set(key, (fns.get(key) ?? 0) + us);
-    const area = !url ? callFrame.functionName : url.includes('node_modules/') ? `npm: ${url.split('node_modules/').pop().split('/').slice(0, url.includes('node_modules/@') ? 2 : 1).join('/')}` : url.startsWith('node:') ? 'Node core' : url.split('/').slice(0, 2).join('/');
+    const area = !url
+      ? callFrame.functionName
+      : url.includes('node_modules/')
+        ? `npm: ${url
+            .split('node_modules/')
+            .pop()
+            .split('/')
+            .slice(0, url.includes('node_modules/@') ? 2 : 1)
+            .join('/')}`
+        : url.startsWith('node:')
+          ? 'Node core'
+          : url.split('/').slice(0, 2).join('/');
     areas.set(area, (areas.get(area) ?? 0) + us);
   }
-  const top = (m, n) => [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, us]) => ({ name: k, pct: (100 * us) / total }));
-  return { seconds: total / 1e6, functions: top(fns, 15), areas: top(areas, 12), socketWrites: top(socketWritesByCaller(profile, byId, self), 5) };
+  const top = (m, n) =>
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([k, us]) => ({ name: k, pct: (100 * us) / total }));
+  return {
+    seconds: total / 1e6,
+    functions: top(fns, 15),
+    areas: top(areas, 12),
+    socketWrites: top(socketWritesByCaller(profile, byId, self), 5),
+  };
 }
 
 /** Native socket writes (`writev`/`writeBuffer`/`writeUtf8String`) by the first package or app file up their stacks. */
@@ -361,7 +449,12 @@ function socketWritesByCaller(profile, byId, self) {
     for (let at = parent.get(id); at !== undefined; at = parent.get(at)) {
       const url = byId.get(at).callFrame.url;
       if (url.includes('node_modules/')) {
-        caller = `npm: ${url.split('node_modules/').pop().split('/').slice(0, url.includes('node_modules/@') ? 2 : 1).join('/')}`;
+        caller = `npm: ${url
+          .split('node_modules/')
+          .pop()
+          .split('/')
+          .slice(0, url.includes('node_modules/@') ? 2 : 1)
+          .join('/')}`;
         break;
       }
       if (url.startsWith('file://')) {
@@ -433,19 +526,28 @@ async function run(databaseUrl, profDir) {
     main.database = activityPerMessage(activityBefore, await databaseActivity(databaseUrl), main.sent);
     return { setupSeconds, search, main };
   } finally {
-    for (const cleanup of cleanups.reverse()) await cleanup().catch((error) => console.error(`cleanup failed: ${error.message}`));
+    for (const cleanup of cleanups.reverse())
+      await cleanup().catch((error) => console.error(`cleanup failed: ${error.message}`));
   }
 }
 
 function benchCommand() {
-  const knobs = Object.entries(process.env).filter(([k]) => k.startsWith('BENCH_LOAD_')).map(([k, v]) => `${k}=${v} `);
+  const knobs = Object.entries(process.env)
+    .filter(([k]) => k.startsWith('BENCH_LOAD_'))
+    .map(([k, v]) => `${k}=${v} `);
   return `${knobs.sort().join('')}npm run bench:load`;
 }
 
 function stepTable(steps, chosen) {
   const row = (s) => {
     const change = `${s.rise >= 0 ? '+' : ''}${(100 * s.rise).toFixed(0)} %`;
-    const verdict = s.passed ? (s === chosen ? '**chosen**' : s.rising ? 'pass' : `pass, ${change} only`) : `fail: ${s.failures.join(', ')}`;
+    const verdict = s.passed
+      ? s === chosen
+        ? '**chosen**'
+        : s.rising
+          ? 'pass'
+          : `pass, ${change} only`
+      : `fail: ${s.failures.join(', ')}`;
     const rise = Number.isFinite(s.rise) ? change : '';
     return `| ${s.concurrency} | ${s.throughput.toFixed(1)} | ${rise} | ${ms(s.p50)} / ${ms(s.p99)} | ${pct(s.errorRate)} | ${s.received} of ${s.sent} | ${ms(s.lagP50)} / ${ms(s.lagP99)} | ${verdict} |`;
   };
@@ -455,7 +557,8 @@ ${steps.map(row).join('\n')}`;
 }
 
 function searchSection({ steps, chosen }, concurrency) {
-  if (FIXED_CONCURRENCY) return `The search was skipped: BENCH_LOAD_CONCURRENCY=${FIXED_CONCURRENCY} fixed the concurrency.`;
+  if (FIXED_CONCURRENCY)
+    return `The search was skipped: BENCH_LOAD_CONCURRENCY=${FIXED_CONCURRENCY} fixed the concurrency.`;
   const outcome = chosen
     ? `The main phase ran at **${concurrency} senders** (${chosen.throughput.toFixed(1)} messages/s in its step).`
     : `No step passed, so the main phase ran at the smallest step, ${concurrency} senders; read it as overload.`;
@@ -471,7 +574,12 @@ ${stepTable(steps, chosen)}`;
 function rssLine(samples) {
   const values = samples.map((s) => s.value);
   const picks = [0, 0.25, 0.5, 0.75, 1].map((f) => samples[Math.round(f * (samples.length - 1))]);
-  return { start: values[0], peak: Math.max(...values), end: values.at(-1), series: picks.map((s) => `${mib(s.value)} at ${s.at.toFixed(0)} s`).join(', ') };
+  return {
+    start: values[0],
+    peak: Math.max(...values),
+    end: values.at(-1),
+    series: picks.map((s) => `${mib(s.value)} at ${s.at.toFixed(0)} s`).join(', '),
+  };
 }
 
 /** Least-squares slope of RSS (MiB per minute) over the samples after `fromSeconds` (warm-up left out). */

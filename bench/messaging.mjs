@@ -14,9 +14,12 @@ const LIST_SIZE = 1_000;
 const LIST_SAMPLES = Number(process.env.BENCH_MESSAGING_LIST_SAMPLES ?? 50);
 
 const sorted = (values) => [...values].sort((a, b) => a - b);
-const stats = (values) => ({ p50: percentile(sorted(values), 50), p99: percentile(sorted(values), 99), mean: values.reduce((a, b) => a + b, 0) / values.length });
+const stats = (values) => ({
+  p50: percentile(sorted(values), 50),
+  p99: percentile(sorted(values), 99),
+  mean: values.reduce((a, b) => a + b, 0) / values.length,
+});
 const f = (v) => v.toFixed(2);
-
 
 const json = readJson;
 
@@ -45,8 +48,16 @@ await withScratchDatabase(`bench_messaging_${process.pid}`, async (DATABASE_URL)
   const peers = await createTestClients(gateway.runtime.xmtp.apiUrl, 2);
   try {
     const post = (p, body, headers = {}) =>
-      fetch(`${gateway.url}${p}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) }).then(json);
-    const signup = await post('/v1/admin/signup', { tenantName: 'bench', email: `bench-${process.pid}@bench.test`, password: 'bench-password-123' });
+      fetch(`${gateway.url}${p}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      }).then(json);
+    const signup = await post('/v1/admin/signup', {
+      tenantName: 'bench',
+      email: `bench-${process.pid}@bench.test`,
+      password: 'bench-password-123',
+    });
     const auth = { authorization: `Bearer ${signup.accessToken}` };
     const { key } = await post('/v1/api-keys', { name: 'bench' }, auth);
     const keyAuth = { authorization: `Bearer ${key}` };
@@ -72,16 +83,23 @@ await withScratchDatabase(`bench_messaging_${process.pid}`, async (DATABASE_URL)
       const gw1 = await load(half, c, viaGateway);
       const gw2 = await load(half, c, viaGateway);
       const raw2 = await load(half, c, viaSdk);
-      const merge = (a, b) => ({ p50: (a.p50 + b.p50) / 2, p99: Math.max(a.p99, b.p99), throughput: (a.throughput + b.throughput) / 2 });
+      const merge = (a, b) => ({
+        p50: (a.p50 + b.p50) / 2,
+        p99: Math.max(a.p99, b.p99),
+        throughput: (a.throughput + b.throughput) / 2,
+      });
       const raw = merge(raw1, raw2);
       const gw = merge(gw1, gw2);
       rows.push({ c, raw, gw });
-      console.log(`c=${c}: raw p50 ${f(raw.p50)} p99 ${f(raw.p99)} ${raw.throughput.toFixed(0)}/s | gateway p50 ${f(gw.p50)} p99 ${f(gw.p99)} ${gw.throughput.toFixed(0)}/s`);
+      console.log(
+        `c=${c}: raw p50 ${f(raw.p50)} p99 ${f(raw.p99)} ${raw.throughput.toFixed(0)}/s | gateway p50 ${f(gw.p50)} p99 ${f(gw.p99)} ${gw.throughput.toFixed(0)}/s`,
+      );
     }
 
     // A 1,000-message conversation: a second peer's DM with the identity (the peer sends, the identity reads).
     const peerDm = await peers.clients[1].client.conversations.createDm(identity.inboxId);
-    for (let i = 0; i < LIST_SIZE; i += 20) await Promise.all(Array.from({ length: 20 }, (_, j) => peerDm.sendText(`history ${i + j}`)));
+    for (let i = 0; i < LIST_SIZE; i += 20)
+      await Promise.all(Array.from({ length: 20 }, (_, j) => peerDm.sendText(`history ${i + j}`)));
     const listPath = `/v1/identities/${identity.id}/conversations/${peerDm.id}/messages`;
     const get = (q) => fetch(`${gateway.url}${listPath}${q}`, { headers: keyAuth }).then(json);
     const first = await get('?limit=100'); // first read syncs the 1,000 messages in
@@ -114,7 +132,9 @@ await withScratchDatabase(`bench_messaging_${process.pid}`, async (DATABASE_URL)
     const list = stats(listed);
     const rawList = stats(rawListed);
     const pages = stats(cursorPages);
-    console.log(`list 100 of ${total}: gateway p50 ${f(list.p50)} p99 ${f(list.p99)} | raw sync+messages p50 ${f(rawList.p50)} p99 ${f(rawList.p99)} | walk ${walkMs.toFixed(0)} ms`);
+    console.log(
+      `list 100 of ${total}: gateway p50 ${f(list.p50)} p99 ${f(list.p99)} | raw sync+messages p50 ${f(rawList.p50)} p99 ${f(rawList.p99)} | walk ${walkMs.toFixed(0)} ms`,
+    );
 
     const verdict = (r) => {
       const latencyTarget = r.raw.p50 * 1.1 + 2;
@@ -129,7 +149,10 @@ One process: the gateway (Fastify, API-key auth, Postgres) with its in-process d
 SDK side is the **same hosted identity's own client** from the installation pool calling \`conversation.sendText\` on
 the same DM; the gateway side is \`POST /v1/identities/:id/conversations/:cid/messages\` over HTTP keep-alive (no
 Idempotency-Key). ${N} sends per side and concurrency, in alternating halves; 40 warm-up sends each. Load average
-at the end of the run: ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')} (1/5/15 min) on ${os.cpus().length} cores — other work on the
+at the end of the run: ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' / ')} (1/5/15 min) on ${os.cpus().length} cores — other work on the
 machine inflates both sides; compare the columns of one run, not runs with each other.
 
 | concurrent senders | raw SDK p50 / p99 (ms) | gateway p50 / p99 (ms) | raw msg/s | gateway msg/s | verdict |

@@ -54,7 +54,8 @@ function processTicks() {
 function processName(pid) {
   try {
     const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
-    if (args[0]?.startsWith('postgres:')) return args[0].includes(`bench_pipeline_${process.pid} `) ? 'postgres (this benchmark)' : 'postgres';
+    if (args[0]?.startsWith('postgres:'))
+      return args[0].includes(`bench_pipeline_${process.pid} `) ? 'postgres (this benchmark)' : 'postgres';
     const script = args.slice(1).find((a) => !a.startsWith('-') && /\.[cm]?[jt]s$/.test(a));
     return `${path.basename(args[0] ?? '?').slice(0, 40)}${script ? ` ${path.basename(script)}` : ''}`;
   } catch {
@@ -77,7 +78,10 @@ function otherWork(before, after) {
     if (name === 'postgres (this benchmark)' || name.startsWith('redis-server')) continue;
     byName.set(name, (byName.get(name) ?? 0) + used);
   }
-  const top = [...byName].sort((a, b) => b[1] - a[1]).slice(0, 4).map(([name, used]) => `${name} ${used.toFixed(1)} s`);
+  const top = [...byName]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 4)
+    .map(([name, used]) => `${name} ${used.toFixed(1)} s`);
   return { seconds, top };
 }
 const children = [];
@@ -109,12 +113,27 @@ function startReceiver(phases) {
   });
   server.keepAliveTimeout = 60_000;
   return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${server.address().port}/hook`, close: () => new Promise((r) => server.close(r)) })),
+    server.listen(0, '127.0.0.1', () =>
+      resolve({
+        url: `http://127.0.0.1:${server.address().port}/hook`,
+        close: () => new Promise((r) => server.close(r)),
+      }),
+    ),
   );
 }
 
 function newPhase(phases, name, concurrency) {
-  const phase = { name, concurrency, received: 0, lags: [], latencies: [], sent: 0, failed: 0, seconds: 0, lastReceivedAt: 0 };
+  const phase = {
+    name,
+    concurrency,
+    received: 0,
+    lags: [],
+    latencies: [],
+    sent: 0,
+    failed: 0,
+    seconds: 0,
+    lastReceivedAt: 0,
+  };
   phases.set(name, phase);
   return phase;
 }
@@ -147,31 +166,50 @@ function summary(phase) {
   const latencies = sorted(phase.latencies);
   const lags = sorted(phase.lags);
   return {
-    name: phase.name, concurrency: phase.concurrency, sent: phase.sent, failed: phase.failed, received: phase.received,
+    name: phase.name,
+    concurrency: phase.concurrency,
+    sent: phase.sent,
+    failed: phase.failed,
+    received: phase.received,
     throughput: phase.received / phase.deliverySeconds,
-    cpuMsPerMessage: (1000 * phase.cpuCoreSeconds) / Math.max(1, phase.received), cpuShare: phase.cpuShare,
+    cpuMsPerMessage: (1000 * phase.cpuCoreSeconds) / Math.max(1, phase.received),
+    cpuShare: phase.cpuShare,
     ownCpuMsPerMessage: (1000 * Math.max(0, phase.cpuCoreSeconds - phase.others.seconds)) / Math.max(1, phase.received),
-    otherCpuSeconds: phase.others.seconds, cpuCoreSeconds: phase.cpuCoreSeconds,
-    sendP50: percentile(latencies, 50), sendP99: percentile(latencies, 99), lagP50: percentile(lags, 50), lagP99: percentile(lags, 99),
-    roundTrips: phase.roundTrips, others: phase.others, load: phase.load,
+    otherCpuSeconds: phase.others.seconds,
+    cpuCoreSeconds: phase.cpuCoreSeconds,
+    sendP50: percentile(latencies, 50),
+    sendP99: percentile(latencies, 99),
+    lagP50: percentile(lags, 50),
+    lagP99: percentile(lags, 99),
+    roundTrips: phase.roundTrips,
+    others: phase.others,
+    load: phase.load,
   };
 }
 
 // ——— raw SDK pipeline ———
 
 async function runRaw(devnet, receiver, phases) {
-  const child = fork(path.join(root, 'bench/lib/raw-pipeline-worker.mjs'), [devnet.url, String(N), receiver.url], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  children.push(child);
-  const next = (type) => new Promise((resolve, reject) => {
-    const onMessage = (m) => m.type === type && (child.off('message', onMessage), resolve(m));
-    child.on('message', onMessage);
-    child.once('exit', (code) => reject(new Error(`raw pipeline exited ${code}`)));
+  const child = fork(path.join(root, 'bench/lib/raw-pipeline-worker.mjs'), [devnet.url, String(N), receiver.url], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
+  children.push(child);
+  const next = (type) =>
+    new Promise((resolve, reject) => {
+      const onMessage = (m) => m.type === type && (child.off('message', onMessage), resolve(m));
+      child.on('message', onMessage);
+      child.once('exit', (code) => reject(new Error(`raw pipeline exited ${code}`)));
+    });
   await next('ready');
   const results = [];
   try {
     const runPhase = async (phase) => {
-      child.send({ type: 'run', phase: phase.name, concurrency: phase.concurrency, seconds: phase.name.startsWith('warm') ? 5 : SECONDS });
+      child.send({
+        type: 'run',
+        phase: phase.name,
+        concurrency: phase.concurrency,
+        seconds: phase.name.startsWith('warm') ? 5 : SECONDS,
+      });
       const ran = await next('ran');
       phase.latencies = ran.latencies;
       phase.sent = ran.sent;
@@ -200,10 +238,21 @@ function spawnGateway(databaseUrl, devnetUrl, dataDir) {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
     env: {
-      PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'test', LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: '0',
-      DATA_DIR: dataDir, DATABASE_URL: databaseUrl, REDIS_URL, XMTP_API_URL: devnetUrl,
-      GATEWAY_MASTER_KEY: randomBytes(32).toString('hex'), JWT_SECRET: randomBytes(32).toString('hex'),
-      OUTBOUND_ALLOWLIST: '127.0.0.1', RATE_LIMIT_PER_MINUTE: '1000000', RATE_LIMIT_TENANT_PER_MINUTE: '10000000',
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      DATA_DIR: dataDir,
+      DATABASE_URL: databaseUrl,
+      REDIS_URL,
+      XMTP_API_URL: devnetUrl,
+      GATEWAY_MASTER_KEY: randomBytes(32).toString('hex'),
+      JWT_SECRET: randomBytes(32).toString('hex'),
+      OUTBOUND_ALLOWLIST: '127.0.0.1',
+      RATE_LIMIT_PER_MINUTE: '1000000',
+      RATE_LIMIT_TENANT_PER_MINUTE: '10000000',
       XMTP_MAX_LIVE_CLIENTS: String(N + 10),
     },
   });
@@ -214,7 +263,10 @@ function spawnGateway(databaseUrl, devnetUrl, dataDir) {
 function waitForReady(child, timeoutMs = 120_000) {
   return new Promise((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`gateway not ready after ${timeoutMs / 1000} s:\n${out}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`gateway not ready after ${timeoutMs / 1000} s:\n${out}`)),
+      timeoutMs,
+    );
     const onData = (chunk) => {
       out += chunk;
       const match = /Mailroom gateway is ready on (\S+)/.exec(out);
@@ -249,7 +301,10 @@ function askRoundTrips(child) {
 const call = (base, credential, method, route, body) =>
   fetch(`${base}${route}`, {
     method,
-    headers: { ...(credential ? { authorization: `Bearer ${credential}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      ...(credential ? { authorization: `Bearer ${credential}` } : {}),
+      ...(body ? { 'content-type': 'application/json' } : {}),
+    },
     body: body ? JSON.stringify(body) : undefined,
   });
 
@@ -259,31 +314,39 @@ async function runGateway(databaseUrl, devnet, receiver, phases) {
   try {
     const base = await waitForReady(gateway);
     const must = (...args) => call(base, ...args).then(readJson);
-    const signup = await must('', 'POST', '/v1/admin/signup', { tenantName: 'pipeline', email: `pipeline-${process.pid}@bench.test`, password: 'bench-password-123' });
+    const signup = await must('', 'POST', '/v1/admin/signup', {
+      tenantName: 'pipeline',
+      email: `pipeline-${process.pid}@bench.test`,
+      password: 'bench-password-123',
+    });
     const { key } = await must(signup.accessToken, 'POST', '/v1/api-keys', { name: 'pipeline' });
     await must(key, 'POST', '/v1/webhooks', { url: receiver.url, events: ['message.received'] });
     const ids = [];
     for (let i = 0; i < N; i++) ids.push(await must(key, 'POST', '/v1/identities', { label: `pipeline ${i}` }));
     const routes = [];
     for (let i = 0; i < N; i++) {
-      const dm = await must(key, 'POST', `/v1/identities/${ids[i].id}/conversations/dm`, { peer: ids[(i + 1) % N].inboxId });
+      const dm = await must(key, 'POST', `/v1/identities/${ids[i].id}/conversations/dm`, {
+        peer: ids[(i + 1) % N].inboxId,
+      });
       routes.push(`/v1/identities/${ids[i].id}/conversations/${dm.id}/messages`);
     }
     const runPhase = async (phase, seconds) => {
       const deadline = Date.now() + seconds * 1000;
-      await Promise.all(Array.from({ length: phase.concurrency }, async (_, worker) => {
-        for (let i = worker; Date.now() < deadline; i += phase.concurrency) {
-          const t0 = performance.now();
-          const text = `pipeline ${phase.name} ${i} ${epochMs().toFixed(3)}`;
-          const status = await call(base, key, 'POST', routes[i % N], { content: { type: 'text', text } })
-            .then(async (res) => (await res.arrayBuffer(), res.status))
-            .catch(() => 0);
-          if (status === 201) {
-            phase.latencies.push(performance.now() - t0);
-            phase.sent++;
-          } else phase.failed++;
-        }
-      }));
+      await Promise.all(
+        Array.from({ length: phase.concurrency }, async (_, worker) => {
+          for (let i = worker; Date.now() < deadline; i += phase.concurrency) {
+            const t0 = performance.now();
+            const text = `pipeline ${phase.name} ${i} ${epochMs().toFixed(3)}`;
+            const status = await call(base, key, 'POST', routes[i % N], { content: { type: 'text', text } })
+              .then(async (res) => (await res.arrayBuffer(), res.status))
+              .catch(() => 0);
+            if (status === 201) {
+              phase.latencies.push(performance.now() - t0);
+              phase.sent++;
+            } else phase.failed++;
+          }
+        }),
+      );
     };
     // Warm-up: every identity's pipeline live (webhook sweep) and every route used once; wait until they deliver.
     const warm = newPhase(phases, 'warmgw', 4);
@@ -297,7 +360,11 @@ async function runGateway(databaseUrl, devnet, receiver, phases) {
     for (const c of CONCURRENCY) {
       const phase = newPhase(phases, `gw${c}`, c);
       console.log(`gateway: ${c} senders for ${SECONDS} s…`);
-      await measure(phase, () => runPhase(phase, SECONDS), () => askRoundTrips(gateway));
+      await measure(
+        phase,
+        () => runPhase(phase, SECONDS),
+        () => askRoundTrips(gateway),
+      );
       results.push(summary(phase));
       console.log(describe(results.at(-1)));
     }
@@ -311,7 +378,9 @@ async function runGateway(databaseUrl, devnet, receiver, phases) {
 // ——— report ———
 
 function describe(r) {
-  const trips = r.roundTrips ? `, Postgres round trips ${f1(r.roundTrips.send / Math.max(1, r.sent))} per send, ${f1(r.roundTrips.other / Math.max(1, r.received))} per received` : '';
+  const trips = r.roundTrips
+    ? `, Postgres round trips ${f1(r.roundTrips.send / Math.max(1, r.sent))} per send, ${f1(r.roundTrips.other / Math.max(1, r.received))} per received`
+    : '';
   return `  ${r.name}: ${f1(r.throughput)} delivered msg/s, ${r.received} of ${r.sent} delivered (${r.failed} failed sends), CPU ${f1(r.cpuMsPerMessage)} ms/msg (${f1(r.ownCpuMsPerMessage)} without other processes), send p50 ${f1(r.sendP50)} p99 ${f1(r.sendP99)} ms, lag p50 ${f1(r.lagP50)} p99 ${f1(r.lagP99)} ms${trips}`;
 }
 
@@ -323,20 +392,65 @@ function verdicts(raw, gw) {
   const lagExtra = gw.lagP50 - raw.lagP50;
   const mark = (ok) => (ok ? 'met' : '**missed**');
   return [
-    ['delivered msg/s', `${f1(raw.throughput)}`, `${f1(gw.throughput)}`, `${(100 * ratio).toFixed(0)} % of raw`, `≥ 60 %: ${mark(ratio >= 0.6)}`],
-    ['machine CPU per delivered message', `${f1(raw.cpuMsPerMessage)} ms`, `${f1(gw.cpuMsPerMessage)} ms`, `${cpu.toFixed(2)}×`, `≤ 1.6×: ${mark(cpu <= 1.6)}`],
-    ['— the same without other processes (bench, devnet and the side measured only)', `${f1(raw.ownCpuMsPerMessage)} ms`, `${f1(gw.ownCpuMsPerMessage)} ms`, `${(gw.ownCpuMsPerMessage / raw.ownCpuMsPerMessage).toFixed(2)}×`, ''],
-    ['send p50 / p99', `${f1(raw.sendP50)} / ${f1(raw.sendP99)} ms`, `${f1(gw.sendP50)} / ${f1(gw.sendP99)} ms`, `p50 +${f1(sendExtra)} ms`, `≤ raw + ${sendAllowance} ms: ${mark(sendExtra <= sendAllowance)}`],
-    ['webhook lag p50 / p99 (send → receiver)', `${f1(raw.lagP50)} / ${f1(raw.lagP99)} ms`, `${f1(gw.lagP50)} / ${f1(gw.lagP99)} ms`, `p50 +${f1(lagExtra)} ms`, `≤ raw + 20 ms: ${mark(lagExtra <= 20)}`],
-    ['every message delivered', `${raw.received} of ${raw.sent}`, `${gw.received} of ${gw.sent}`, '', mark(gw.received >= gw.sent && gw.sent > 0)],
-    ['Postgres round trips per sent / per received message', '—', gw.roundTrips ? `${f1(gw.roundTrips.send / Math.max(1, gw.sent))} / ${f1(gw.roundTrips.other / Math.max(1, gw.received))}` : 'n/a', '', 'send ≤ 2, receive ≤ 3'],
+    [
+      'delivered msg/s',
+      `${f1(raw.throughput)}`,
+      `${f1(gw.throughput)}`,
+      `${(100 * ratio).toFixed(0)} % of raw`,
+      `≥ 60 %: ${mark(ratio >= 0.6)}`,
+    ],
+    [
+      'machine CPU per delivered message',
+      `${f1(raw.cpuMsPerMessage)} ms`,
+      `${f1(gw.cpuMsPerMessage)} ms`,
+      `${cpu.toFixed(2)}×`,
+      `≤ 1.6×: ${mark(cpu <= 1.6)}`,
+    ],
+    [
+      '— the same without other processes (bench, devnet and the side measured only)',
+      `${f1(raw.ownCpuMsPerMessage)} ms`,
+      `${f1(gw.ownCpuMsPerMessage)} ms`,
+      `${(gw.ownCpuMsPerMessage / raw.ownCpuMsPerMessage).toFixed(2)}×`,
+      '',
+    ],
+    [
+      'send p50 / p99',
+      `${f1(raw.sendP50)} / ${f1(raw.sendP99)} ms`,
+      `${f1(gw.sendP50)} / ${f1(gw.sendP99)} ms`,
+      `p50 +${f1(sendExtra)} ms`,
+      `≤ raw + ${sendAllowance} ms: ${mark(sendExtra <= sendAllowance)}`,
+    ],
+    [
+      'webhook lag p50 / p99 (send → receiver)',
+      `${f1(raw.lagP50)} / ${f1(raw.lagP99)} ms`,
+      `${f1(gw.lagP50)} / ${f1(gw.lagP99)} ms`,
+      `p50 +${f1(lagExtra)} ms`,
+      `≤ raw + 20 ms: ${mark(lagExtra <= 20)}`,
+    ],
+    [
+      'every message delivered',
+      `${raw.received} of ${raw.sent}`,
+      `${gw.received} of ${gw.sent}`,
+      '',
+      mark(gw.received >= gw.sent && gw.sent > 0),
+    ],
+    [
+      'Postgres round trips per sent / per received message',
+      '—',
+      gw.roundTrips
+        ? `${f1(gw.roundTrips.send / Math.max(1, gw.sent))} / ${f1(gw.roundTrips.other / Math.max(1, gw.received))}`
+        : 'n/a',
+      '',
+      'send ≤ 2, receive ≤ 3',
+    ],
   ];
 }
 
 function render(raw, gw, loadBefore) {
   const tables = CONCURRENCY.map((c, i) => {
     const rows = verdicts(raw[i], gw[i]);
-    const busy = (r) => `${(100 * r.cpuShare).toFixed(0)} % busy, ${r.otherCpuSeconds.toFixed(0)} of ${r.cpuCoreSeconds.toFixed(0)} busy core-seconds in other processes (${r.others.top.join(', ') || 'none'})`;
+    const busy = (r) =>
+      `${(100 * r.cpuShare).toFixed(0)} % busy, ${r.otherCpuSeconds.toFixed(0)} of ${r.cpuCoreSeconds.toFixed(0)} busy core-seconds in other processes (${r.others.top.join(', ') || 'none'})`;
     return `**${c} sender${c === 1 ? '' : 's'}.** Whole machine during the raw phase: ${busy(raw[i])}; during the gateway's: ${busy(gw[i])}.
 
 | | raw @xmtp/node-sdk (stream → HTTP POST) | gateway (REST send → hosted identity → signed webhook) | gateway vs raw | target |

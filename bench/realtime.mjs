@@ -20,10 +20,13 @@ const SWEEP_LIVE = 20;
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 const sorted = (values) => [...values].sort((a, b) => a - b);
-const stats = (values) => ({ p50: percentile(sorted(values), 50), p99: percentile(sorted(values), 99), n: values.length });
+const stats = (values) => ({
+  p50: percentile(sorted(values), 50),
+  p99: percentile(sorted(values), 99),
+  n: values.length,
+});
 const f = (v) => (Number.isFinite(v) ? v.toFixed(1) : 'n/a');
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
 
 const json = readJson;
 
@@ -37,16 +40,38 @@ async function receiver() {
     req.on('end', () => res.writeHead(200).end());
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { arrivals, url: `http://127.0.0.1:${server.address().port}/hook`, close: () => new Promise((r) => server.close(r)) };
+  return {
+    arrivals,
+    url: `http://127.0.0.1:${server.address().port}/hook`,
+    close: () => new Promise((r) => server.close(r)),
+  };
 }
 
 async function startGatewayWithKey(DATABASE_URL, extra = {}) {
-  const { gateway, close } = await startBenchGateway(DATABASE_URL, { REDIS_URL, OUTBOUND_ALLOWLIST: '127.0.0.1', WEBHOOK_POLL_INTERVAL_MS: '200', ...extra });
+  const { gateway, close } = await startBenchGateway(DATABASE_URL, {
+    REDIS_URL,
+    OUTBOUND_ALLOWLIST: '127.0.0.1',
+    WEBHOOK_POLL_INTERVAL_MS: '200',
+    ...extra,
+  });
   // One key opens up to 1,000 sockets here; the per-credential socket cap (20) protects production replicas.
   gateway.app.get(GraphqlWebsocketServer).configure({ maxSocketsPerCredential: 10_000 });
   const api = async (method, p, body, credential) =>
-    json(await fetch(`${gateway.url}${p}`, { method, headers: { 'content-type': 'application/json', ...(credential ? { authorization: `Bearer ${credential}` } : {}) }, body: body ? JSON.stringify(body) : undefined }));
-  const signup = await api('POST', '/v1/admin/signup', { tenantName: 'bench', email: `bench-${process.pid}-${Date.now()}@bench.test`, password: 'bench-password-123' });
+    json(
+      await fetch(`${gateway.url}${p}`, {
+        method,
+        headers: {
+          'content-type': 'application/json',
+          ...(credential ? { authorization: `Bearer ${credential}` } : {}),
+        },
+        body: body ? JSON.stringify(body) : undefined,
+      }),
+    );
+  const signup = await api('POST', '/v1/admin/signup', {
+    tenantName: 'bench',
+    email: `bench-${process.pid}-${Date.now()}@bench.test`,
+    password: 'bench-password-123',
+  });
   const { key } = await api('POST', '/v1/api-keys', { name: 'bench' }, signup.accessToken);
   return { gateway, api, key, close };
 }
@@ -64,7 +89,9 @@ async function latencyRun(DATABASE_URL) {
     // (a) a raw SDK stream: another member of the same group, on this machine.
     await raw.client.conversations.sync();
     const rawArrivals = new Map();
-    const rawStream = await raw.client.conversations.streamAllMessages({ consentStates: [ConsentState.Allowed, ConsentState.Unknown] });
+    const rawStream = await raw.client.conversations.streamAllMessages({
+      consentStates: [ConsentState.Allowed, ConsentState.Unknown],
+    });
     void (async () => {
       for await (const m of rawStream) if (m && !rawArrivals.has(m.id)) rawArrivals.set(m.id, performance.now());
     })();
@@ -77,11 +104,26 @@ async function latencyRun(DATABASE_URL) {
     try {
       for (const count of SUBSCRIBERS) {
         while (sockets.length < count) {
-          const socket = createClient({ url: gateway.url.replace(/^http/, 'ws') + '/graphql', webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${key}` }, retryAttempts: 0 });
+          const socket = createClient({
+            url: gateway.url.replace(/^http/, 'ws') + '/graphql',
+            webSocketImpl: WebSocket,
+            connectionParams: { authorization: `Bearer ${key}` },
+            retryAttempts: 0,
+          });
           const arrivals = new Map();
           socket.subscribe(
-            { query: 'subscription ($id: ID!) { messageReceived(identityId: $id) { id } }', variables: { id: identity.id } },
-            { next: (r) => { const id = r.data?.messageReceived?.id; if (id && !arrivals.has(id)) arrivals.set(id, performance.now()); }, error: (e) => console.error('subscription error', e), complete: () => {} },
+            {
+              query: 'subscription ($id: ID!) { messageReceived(identityId: $id) { id } }',
+              variables: { id: identity.id },
+            },
+            {
+              next: (r) => {
+                const id = r.data?.messageReceived?.id;
+                if (id && !arrivals.has(id)) arrivals.set(id, performance.now());
+              },
+              error: (e) => console.error('subscription error', e),
+              complete: () => {},
+            },
           );
           sockets.push(socket);
           gqlArrivals.push(arrivals);
@@ -105,7 +147,15 @@ async function latencyRun(DATABASE_URL) {
         const allSubs = sent.flatMap((s) => gqlArrivals.filter((a) => a.has(s.id)).map((a) => a.get(s.id) - s.t0));
         const hookLat = sent.filter((s) => hook.arrivals.has(s.id)).map((s) => hook.arrivals.get(s.id) - s.t0);
         const expectedDeliveries = MESSAGES * count;
-        rows.push({ count, raw: stats(rawLat), first: stats(firstSub), all: stats(allSubs), hook: stats(hookLat), delivered: allSubs.length, expectedDeliveries });
+        rows.push({
+          count,
+          raw: stats(rawLat),
+          first: stats(firstSub),
+          all: stats(allSubs),
+          hook: stats(hookLat),
+          delivered: allSubs.length,
+          expectedDeliveries,
+        });
         console.log(JSON.stringify(rows.at(-1)));
       }
     } finally {
@@ -121,11 +171,15 @@ async function latencyRun(DATABASE_URL) {
 }
 
 async function sweepRun(DATABASE_URL) {
-  const { gateway, api, key, close } = await startGatewayWithKey(DATABASE_URL, { XMTP_MAX_LIVE_CLIENTS: String(SWEEP_LIVE), EVENT_SWEEP_PAUSE_MS: '1000' });
+  const { gateway, api, key, close } = await startGatewayWithKey(DATABASE_URL, {
+    XMTP_MAX_LIVE_CLIENTS: String(SWEEP_LIVE),
+    EVENT_SWEEP_PAUSE_MS: '1000',
+  });
   const hook = await receiver();
   try {
     const created = [];
-    for (let i = 0; i < SWEEP_IDENTITIES; i++) created.push(await api('POST', '/v1/identities', { label: `sweep ${i}` }, key));
+    for (let i = 0; i < SWEEP_IDENTITIES; i++)
+      created.push(await api('POST', '/v1/identities', { label: `sweep ${i}` }, key));
     await api('POST', '/v1/webhooks', { url: hook.url, events: ['message.received'] }, key);
     const sweep = gateway.app.get(WebhookSweep);
     const settings = gateway.runtime.config.events;
@@ -153,7 +207,12 @@ async function sweepRun(DATABASE_URL) {
         `| ${r.count} | ${f(r.raw.p50)} / ${f(r.raw.p99)} | ${f(r.first.p50)} / ${f(r.first.p99)} | ${f(r.all.p50)} / ${f(r.all.p99)} | ${f(r.hook.p50)} / ${f(r.hook.p99)} | ${f(r.first.p50 - r.raw.p50)} | ${r.delivered} of ${r.expectedDeliveries} |`,
     )
     .join('\n');
-  const passes = sweep.passes.map((p) => `${p.identities} identities in ${(p.durationMs / 1000).toFixed(1)} s (caught up ${p.caughtUp}, elsewhere ${p.elsewhere}, failed ${p.failed})`).join('; ');
+  const passes = sweep.passes
+    .map(
+      (p) =>
+        `${p.identities} identities in ${(p.durationMs / 1000).toFixed(1)} s (caught up ${p.caughtUp}, elsewhere ${p.elsewhere}, failed ${p.failed})`,
+    )
+    .join('; ');
   await writeSection(
     'realtime',
     `## Realtime delivery (\`npm run bench:realtime\`)

@@ -5,7 +5,17 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const all = ['http-adapter', 'devnet', 'identities', 'messaging', 'send-breakdown', 'attachments', 'webhooks', 'realtime', 'load'];
+const all = [
+  'http-adapter',
+  'devnet',
+  'identities',
+  'messaging',
+  'send-breakdown',
+  'attachments',
+  'webhooks',
+  'realtime',
+  'load',
+];
 const chosen = process.argv.slice(2).length > 0 ? process.argv.slice(2) : all;
 const unknown = chosen.filter((name) => !all.includes(name));
 if (unknown.length > 0) {

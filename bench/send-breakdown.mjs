@@ -19,26 +19,41 @@ const totals = new Map();
 function add(name, ms) {
   if (!recording) return;
   const t = totals.get(name) ?? { n: 0, ms: 0 };
-  t.n++; t.ms += ms; totals.set(name, t);
+  t.n++;
+  t.ms += ms;
+  totals.set(name, t);
 }
 function wrap(proto, method, name) {
   const orig = proto[method];
-  if (typeof orig !== 'function') { console.log('no method', name); return; }
+  if (typeof orig !== 'function') {
+    console.log('no method', name);
+    return;
+  }
   proto[method] = async function (...args) {
     const t0 = performance.now();
-    try { return await orig.apply(this, args); } finally { add(name, performance.now() - t0); }
+    try {
+      return await orig.apply(this, args);
+    } finally {
+      add(name, performance.now() - t0);
+    }
   };
 }
 function wrapSync(proto, method, name) {
   const orig = proto[method];
   proto[method] = function (...args) {
     const t0 = performance.now();
-    try { return orig.apply(this, args); } finally { add(name, performance.now() - t0); }
+    try {
+      return orig.apply(this, args);
+    } finally {
+      add(name, performance.now() - t0);
+    }
   };
 }
 wrap(AuthenticationGuard.prototype, 'canActivate', 'authentication guard (API key lookup in Postgres)');
 wrap(RedisTokenBuckets.prototype, 'take', 'Redis token bucket take (rate limits per key and tenant, identity budget)');
-for (const m of Object.getOwnPropertyNames(IdentityWriteBudget.prototype)) if (m !== 'constructor' && typeof IdentityWriteBudget.prototype[m] === 'function') wrap(IdentityWriteBudget.prototype, m, `IdentityWriteBudget.${m}`);
+for (const m of Object.getOwnPropertyNames(IdentityWriteBudget.prototype))
+  if (m !== 'constructor' && typeof IdentityWriteBudget.prototype[m] === 'function')
+    wrap(IdentityWriteBudget.prototype, m, `IdentityWriteBudget.${m}`);
 wrap(MessagesService.prototype, 'send', 'MessagesService.send (whole)');
 wrap(ConversationAccess.prototype, 'identity', 'ConversationAccess.identity');
 wrap(IdentityHosting.prototype, 'use', 'IdentityHosting.use (whole)');
@@ -48,15 +63,27 @@ wrapSync(Conversations.prototype, 'getMessageById', 'SDK getMessageById');
 
 const N = Number(process.env.BENCH_BREAKDOWN_SENDS ?? 200);
 await withScratchDatabase(`bench_diag_${process.pid}`, async (DATABASE_URL) => {
-  const { gateway, close } = await startBenchGateway(DATABASE_URL, { REDIS_URL: 'redis://127.0.0.1:6379', ...UNLIMITED_RATES });
+  const { gateway, close } = await startBenchGateway(DATABASE_URL, {
+    REDIS_URL: 'redis://127.0.0.1:6379',
+    ...UNLIMITED_RATES,
+  });
   const server = gateway.app.getHttpServer();
   server.prependListener('request', (req, res) => {
     const t0 = performance.now();
     res.on('finish', () => add('server: request → response finished', performance.now() - t0));
   });
   const peers = await createTestClients(gateway.runtime.xmtp.apiUrl, 1);
-  const post = (p, body, headers = {}) => fetch(`${gateway.url}${p}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) }).then(readJson);
-  const signup = await post('/v1/admin/signup', { tenantName: 'diag', email: `diag-${process.pid}@bench.test`, password: 'bench-password-123' });
+  const post = (p, body, headers = {}) =>
+    fetch(`${gateway.url}${p}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    }).then(readJson);
+  const signup = await post('/v1/admin/signup', {
+    tenantName: 'diag',
+    email: `diag-${process.pid}@bench.test`,
+    password: 'bench-password-123',
+  });
   const { key } = await post('/v1/api-keys', { name: 'diag' }, { authorization: `Bearer ${signup.accessToken}` });
   const keyAuth = { authorization: `Bearer ${key}` };
   const identity = await post('/v1/identities', { label: 'diag' }, keyAuth);
@@ -65,13 +92,24 @@ await withScratchDatabase(`bench_diag_${process.pid}`, async (DATABASE_URL) => {
   const hosting = gateway.app.get(IdentityHosting, { strict: false });
   const row = await gateway.runtime.prisma.identity.findUnique({ where: { id: identity.id } });
   const conversation = await hosting.use(row, (client) => client.conversations.getConversationById(dm.id));
-  for (let i = 0; i < 40; i++) { await post(sendPath, { content: { type: 'text', text: `warm ${i}` } }, keyAuth); await conversation.sendText(`warm raw ${i}`); }
+  for (let i = 0; i < 40; i++) {
+    await post(sendPath, { content: { type: 'text', text: `warm ${i}` } }, keyAuth);
+    await conversation.sendText(`warm raw ${i}`);
+  }
   for (const round of [0, 1]) {
     recording = true;
-    for (let i = 0; i < N / 2; i++) { const s = performance.now(); await post(sendPath, { content: { type: 'text', text: `diag ${round} ${i}` } }, keyAuth); add('client: fetch round trip', performance.now() - s); }
+    for (let i = 0; i < N / 2; i++) {
+      const s = performance.now();
+      await post(sendPath, { content: { type: 'text', text: `diag ${round} ${i}` } }, keyAuth);
+      add('client: fetch round trip', performance.now() - s);
+    }
     recording = false;
     recording = true;
-    for (let i = 0; i < N / 2; i++) { const s = performance.now(); await conversation.sendText(`raw ${round} ${i}`); add('raw: sendText from the bench', performance.now() - s); }
+    for (let i = 0; i < N / 2; i++) {
+      const s = performance.now();
+      await conversation.sendText(`raw ${round} ${i}`);
+      add('raw: sendText from the bench', performance.now() - s);
+    }
     recording = false;
   }
   const rows = [...totals].map(([name, t]) => `| ${name} | ${(t.ms / t.n).toFixed(2)} | ${(t.n / N).toFixed(2)} |`);

@@ -7,7 +7,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '@mailroom/config';
-import { deployMigrations, DEFAULT_MIGRATIONS_DIR, dropDatabase, ensureDatabase, tenantScope, withDatabase } from '@mailroom/persistence';
+import {
+  deployMigrations,
+  DEFAULT_MIGRATIONS_DIR,
+  dropDatabase,
+  ensureDatabase,
+  tenantScope,
+  withDatabase,
+} from '@mailroom/persistence';
 import { startGateway } from '../apps/gateway/dist/index.js';
 import { WebhookOutbox } from '../apps/gateway/dist/modules/webhooks/index.js';
 import { machineLine, percentile, writeSection } from './lib/report.mjs';
@@ -36,7 +43,11 @@ function startReceiver() {
       res.writeHead(200).end();
     });
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, arrivals, url: `http://127.0.0.1:${server.address().port}/hook` })));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ server, arrivals, url: `http://127.0.0.1:${server.address().port}/hook` }),
+    ),
+  );
 }
 
 async function post(base, path, body, token) {
@@ -89,9 +100,14 @@ async function run(settings) {
     { log: { info() {}, warn() {}, error() {} } },
   );
   try {
-    const signup = await post(gateway.url, '/v1/admin/signup', { tenantName: 'bench', email: `bench-${randomUUID()}@b.test`, password: 'bench-password-123' });
+    const signup = await post(gateway.url, '/v1/admin/signup', {
+      tenantName: 'bench',
+      email: `bench-${randomUUID()}@b.test`,
+      password: 'bench-password-123',
+    });
     const token = signup.accessToken;
-    for (let i = 0; i < ENDPOINTS; i++) await post(gateway.url, '/v1/webhooks', { url: `${receiver.url}?e=${i}`, events: ['message.received'] }, token);
+    for (let i = 0; i < ENDPOINTS; i++)
+      await post(gateway.url, '/v1/webhooks', { url: `${receiver.url}?e=${i}`, events: ['message.received'] }, token);
     const scope = tenantScope(signup.tenant.id);
     const outbox = gateway.app.get(WebhookOutbox);
 
@@ -114,7 +130,11 @@ async function run(settings) {
 
     // Latency: one event at a time at a steady rate to one endpoint (another tenant), enqueue call start → arrival.
     receiver.arrivals.clear();
-    const single = await post(gateway.url, '/v1/admin/signup', { tenantName: 'bench-1', email: `bench-${randomUUID()}@b.test`, password: 'bench-password-123' });
+    const single = await post(gateway.url, '/v1/admin/signup', {
+      tenantName: 'bench-1',
+      email: `bench-${randomUUID()}@b.test`,
+      password: 'bench-password-123',
+    });
     await post(gateway.url, '/v1/webhooks', { url: receiver.url, events: ['message.received'] }, single.accessToken);
     const singleScope = tenantScope(single.tenant.id);
     const paced = events(single.tenant.id, LATENCY_EVENTS);

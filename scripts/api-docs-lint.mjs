@@ -4,5 +4,9 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 
 const file = new URL('../docs/api/openapi.json', import.meta.url).pathname;
 const api = await SwaggerParser.validate(file);
-const operations = Object.values(api.paths ?? {}).flatMap((item) => ['get', 'put', 'post', 'delete', 'patch'].filter((m) => item[m]));
-process.stdout.write(`docs/api/openapi.json: valid OpenAPI ${api.openapi}, ${operations.length} operations, ${Object.keys(api.webhooks ?? {}).length} webhook events\n`);
+const operations = Object.values(api.paths ?? {}).flatMap((item) =>
+  ['get', 'put', 'post', 'delete', 'patch'].filter((m) => item[m]),
+);
+process.stdout.write(
+  `docs/api/openapi.json: valid OpenAPI ${api.openapi}, ${operations.length} operations, ${Object.keys(api.webhooks ?? {}).length} webhook events\n`,
+);

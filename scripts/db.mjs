@@ -55,7 +55,11 @@ const commands = {
   async diff(name) {
     if (!name) throw new UsageError('Usage: npm run db:diff -- <migration_name>');
     const result = await writeNextMigration({ name, schemaPath, migrationsDir });
-    console.log(result.written ? `Wrote ${path.relative(process.cwd(), result.dir)}/migration.sql` : 'No changes: schema.prisma matches the latest migration.');
+    console.log(
+      result.written
+        ? `Wrote ${path.relative(process.cwd(), result.dir)}/migration.sql`
+        : 'No changes: schema.prisma matches the latest migration.',
+    );
     return 0;
   },
 };

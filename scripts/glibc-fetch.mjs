@@ -8,7 +8,16 @@
 //   DEBIAN_MIRROR=http://…/debian   overrides the mirror read from /etc/apt/sources.list*
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -28,7 +37,8 @@ const force = process.argv.includes('--force');
 const previous = existsSync(manifestPath) ? JSON.parse(readFileSync(manifestPath, 'utf8')) : undefined;
 
 const arch = ARCHES[process.arch];
-if (process.platform !== 'linux' || !arch) fail(`glibc:fetch supports Linux on x64 or arm64, not ${process.platform}/${process.arch}`);
+if (process.platform !== 'linux' || !arch)
+  fail(`glibc:fetch supports Linux on x64 or arm64, not ${process.platform}/${process.arch}`);
 const libDir = path.join(cacheDir, 'usr', 'lib', arch.triplet);
 const loader = path.join(libDir, arch.loader);
 const patchedNode = path.join(cacheDir, 'bin', 'node');
@@ -46,7 +56,8 @@ const fileSha256 = (file) => sha256(readFileSync(file));
 
 function run(command, args, options = {}) {
   const result = spawnSync(command, args, { maxBuffer: 256 * 2 ** 20, ...options });
-  if (result.error?.code === 'ENOENT') fail(`${command} is not installed (Debian: apt-get install -y ${command === 'gpgv' ? 'gpgv' : command})`);
+  if (result.error?.code === 'ENOENT')
+    fail(`${command} is not installed (Debian: apt-get install -y ${command === 'gpgv' ? 'gpgv' : command})`);
   if (result.status !== 0) fail(`${command} ${args.join(' ')} failed: ${String(result.stderr ?? '').trim()}`);
   return result.stdout;
 }
@@ -56,7 +67,8 @@ function debianMirror() {
   if (process.env.DEBIAN_MIRROR) return process.env.DEBIAN_MIRROR.replace(/\/+$/, '');
   const files = ['/etc/apt/sources.list'];
   if (existsSync('/etc/apt/sources.list.d')) {
-    for (const name of readdirSync('/etc/apt/sources.list.d')) if (/\.(list|sources)$/.test(name)) files.push(path.join('/etc/apt/sources.list.d', name));
+    for (const name of readdirSync('/etc/apt/sources.list.d'))
+      if (/\.(list|sources)$/.test(name)) files.push(path.join('/etc/apt/sources.list.d', name));
   }
   for (const file of files) {
     if (!existsSync(file)) continue;
@@ -93,7 +105,8 @@ function parsePackages(index, wanted) {
     const field = (key) => new RegExp(`^${key}: (.+)$`, 'm').exec(stanza)?.[1];
     found[name] = { version: field('Version'), filename: field('Filename'), sha256: field('SHA256') };
   }
-  for (const name of wanted) if (!found[name]?.filename || !found[name]?.sha256) fail(`${name} is not in ${SUITE}'s Packages index`);
+  for (const name of wanted)
+    if (!found[name]?.filename || !found[name]?.sha256) fail(`${name} is not in ${SUITE}'s Packages index`);
   return found;
 }
 
@@ -105,11 +118,19 @@ function upToDate() {
     const deb = entry && path.join(debsDir, path.basename(entry.filename));
     if (!deb || !existsSync(deb) || fileSha256(deb) !== entry.sha256) return false;
   }
-  return existsSync(loader) && existsSync(patchedNode) && fileSha256(sourceNode) === manifest.node.sourceSha256 && fileSha256(patchedNode) === manifest.node.patchedSha256;
+  return (
+    existsSync(loader) &&
+    existsSync(patchedNode) &&
+    fileSha256(sourceNode) === manifest.node.sourceSha256 &&
+    fileSha256(patchedNode) === manifest.node.patchedSha256
+  );
 }
 
 function checkPatchedNode() {
-  const report = run(patchedNode, ['-e', 'const h = process.report.getReport().header; console.log(JSON.stringify({ node: process.version, glibc: h.glibcVersionRuntime }))']);
+  const report = run(patchedNode, [
+    '-e',
+    'const h = process.report.getReport().header; console.log(JSON.stringify({ node: process.version, glibc: h.glibcVersionRuntime }))',
+  ]);
   return JSON.parse(String(report));
 }
 
@@ -129,7 +150,8 @@ async function main() {
 
   const indexPath = `main/binary-${arch.deb}/Packages.xz`;
   const indexXz = await download(`${mirror}/dists/${SUITE}/${indexPath}`);
-  if (sha256(indexXz) !== releaseSha256(inRelease, indexPath)) fail(`${indexPath} does not match the SHA256 in the signed InRelease`);
+  if (sha256(indexXz) !== releaseSha256(inRelease, indexPath))
+    fail(`${indexPath} does not match the SHA256 in the signed InRelease`);
   const packages = parsePackages(String(run('xz', ['-dc'], { input: indexXz })), PACKAGES);
 
   mkdirSync(debsDir, { recursive: true });
@@ -157,7 +179,13 @@ async function main() {
     suite: SUITE,
     mirror,
     packages,
-    node: { source: sourceNode, sourceSha256: fileSha256(sourceNode), patchedSha256: fileSha256(patchedNode), version: node, glibc },
+    node: {
+      source: sourceNode,
+      sourceSha256: fileSha256(sourceNode),
+      patchedSha256: fileSha256(patchedNode),
+      version: node,
+      glibc,
+    },
   };
   writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
   console.log(`glibc:fetch: ${path.relative(root, patchedNode)} is Node ${node} on glibc ${glibc}`);

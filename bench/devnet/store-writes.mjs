@@ -29,7 +29,11 @@ async function timeAsyncWrites(label, count, write) {
   return { label, count, seconds, perSecond: count / seconds };
 }
 
-export async function measureStores({ count = 20_000, pgCount = 3_000, databaseUrl = 'postgres://postgres@127.0.0.1:5432/test' } = {}) {
+export async function measureStores({
+  count = 20_000,
+  pgCount = 3_000,
+  databaseUrl = 'postgres://postgres@127.0.0.1:5432/test',
+} = {}) {
   const results = [];
 
   const memory = DevnetStore.inMemory();
@@ -39,7 +43,11 @@ export async function measureStores({ count = 20_000, pgCount = 3_000, databaseU
     const dir = mkdtempSync(path.join(os.tmpdir(), 'devnet-bench-store-'));
     const { store } = DevnetStore.open(dir, { fsync });
     const n = fsync ? Math.min(count, 2_000) : count;
-    const result = timeWrites(fsync ? 'journal file, fsync per write' : 'journal file, write() per RPC (default)', n, (m) => store.addGroupMessages([m]));
+    const result = timeWrites(
+      fsync ? 'journal file, fsync per write' : 'journal file, write() per RPC (default)',
+      n,
+      (m) => store.addGroupMessages([m]),
+    );
     store.close();
     const started = process.hrtime.bigint();
     const reopened = DevnetStore.open(dir);

@@ -20,8 +20,18 @@ const decorateMethod = (decorators, target, key) =>
 const registry = new Registry();
 collectDefaultMetrics({ register: registry });
 const labelNames = ['method', 'route', 'status_code'];
-const requestDuration = new Histogram({ name: 'http_request_duration_seconds', help: 'HTTP request duration', labelNames, registers: [registry] });
-const requestsTotal = new Counter({ name: 'http_requests_total', help: 'HTTP requests served', labelNames, registers: [registry] });
+const requestDuration = new Histogram({
+  name: 'http_request_duration_seconds',
+  help: 'HTTP request duration',
+  labelNames,
+  registers: [registry],
+});
+const requestsTotal = new Counter({
+  name: 'http_requests_total',
+  help: 'HTTP requests served',
+  labelNames,
+  registers: [registry],
+});
 
 class HealthController {
   liveness() {
@@ -54,7 +64,11 @@ function httpMetricsMiddleware(request, response, next) {
   const raw = request.raw ?? request;
   const started = process.hrtime.bigint();
   response.once('finish', () => {
-    const labels = { method: raw.method, route: routeTemplates.get(raw) ?? 'unmatched', status_code: String(response.statusCode) };
+    const labels = {
+      method: raw.method,
+      route: routeTemplates.get(raw) ?? 'unmatched',
+      status_code: String(response.statusCode),
+    };
     requestDuration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
     requestsTotal.inc(labels);
   });
@@ -85,8 +99,17 @@ const loggingModule = LoggerModule.forRoot({
     genReqId: requestIdFor,
     quietReqLogger: true,
     customAttributeKeys: { reqId: 'reqId' },
-    redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', 'res.headers["set-cookie"]'], censor: '[redacted]' },
-    customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+    redact: {
+      paths: [
+        'req.headers.authorization',
+        'req.headers.cookie',
+        'req.headers["x-api-key"]',
+        'res.headers["set-cookie"]',
+      ],
+      censor: '[redacted]',
+    },
+    customLogLevel: (_req, res, error) =>
+      error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
     serializers: {
       req: (req) => ({ id: req.id, method: req.method, url: req.url }),
       res: (res) => ({ statusCode: res.statusCode }),
@@ -125,9 +148,10 @@ async function createFastifyAdapter() {
 /** @param {'express' | 'fastify'} adapter */
 export async function createMirrorApp(adapter) {
   const options = { bufferLogs: true };
-  const app = adapter === 'fastify'
-    ? await NestFactory.create(AppModule, await createFastifyAdapter(), options)
-    : await NestFactory.create(AppModule, options);
+  const app =
+    adapter === 'fastify'
+      ? await NestFactory.create(AppModule, await createFastifyAdapter(), options)
+      : await NestFactory.create(AppModule, options);
   if (adapter === 'express') app.getHttpAdapter().getInstance().disable('x-powered-by');
   app.useLogger(app.get(Logger));
   return app;

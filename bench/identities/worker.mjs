@@ -4,13 +4,26 @@ import { randomBytes } from 'node:crypto';
 import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { generatePrivateKey } from 'viem/accounts';
-import { closeClientDatabase, disposableEoaSigner, ethereumIdentifier, InstallationPool, pointSdkAt } from '@mailroom/xmtp';
+import {
+  closeClientDatabase,
+  disposableEoaSigner,
+  ethereumIdentifier,
+  InstallationPool,
+  pointSdkAt,
+} from '@mailroom/xmtp';
 import { Client } from '@xmtp/node-sdk';
 import { PgAdvisoryIdentityLocks } from '../../libs/persistence/dist/identity-locks.js';
 
 const job = JSON.parse(process.argv[2]);
 pointSdkAt(job.url, 'local');
-const clientOptions = (dbPath, dbEncryptionKey) => ({ env: 'local', apiUrl: job.url, dbPath, dbEncryptionKey, disableDeviceSync: true, historySyncUrl: null });
+const clientOptions = (dbPath, dbEncryptionKey) => ({
+  env: 'local',
+  apiUrl: job.url,
+  dbPath,
+  dbEncryptionKey,
+  disableDeviceSync: true,
+  historySyncUrl: null,
+});
 const rssMiB = () => process.memoryUsage().rss / 2 ** 20;
 const threads = () => readdirSync('/proc/self/task').length;
 const settle = async () => {
@@ -27,7 +40,13 @@ function readManifest(file) {
     .map((line) => {
       const row = JSON.parse(line);
       return {
-        ref: { identityId: row.identityId, address: row.address, dbPath: row.dbPath, inboxId: row.inboxId, installationId: row.installationId },
+        ref: {
+          identityId: row.identityId,
+          address: row.address,
+          dbPath: row.dbPath,
+          inboxId: row.inboxId,
+          installationId: row.installationId,
+        },
         keys: () => ({ walletPrivateKey: row.walletPrivateKey, dbEncryptionKey: Buffer.from(row.dbKey, 'hex') }),
         dbKey: Buffer.from(row.dbKey, 'hex'),
       };
@@ -63,7 +82,9 @@ async function create() {
       const wallet = disposableEoaSigner(walletPrivateKey);
       address = wallet.address;
       const ref = { identityId, address, dbPath };
-      [ms, { inboxId, installationId }] = await timed(() => pool.register(ref, () => ({ walletPrivateKey, dbEncryptionKey: dbKey })));
+      [ms, { inboxId, installationId }] = await timed(() =>
+        pool.register(ref, () => ({ walletPrivateKey, dbEncryptionKey: dbKey })),
+      );
       await pool.release(identityId);
     } else {
       const wallet = disposableEoaSigner(walletPrivateKey);
@@ -75,7 +96,10 @@ async function create() {
       closeClientDatabase(client);
     }
     times[mode].push(ms);
-    appendFileSync(job.manifest, `${JSON.stringify({ identityId, address, dbPath, inboxId, installationId, walletPrivateKey, dbKey: dbKey.toString('hex') })}\n`);
+    appendFileSync(
+      job.manifest,
+      `${JSON.stringify({ identityId, address, dbPath, inboxId, installationId, walletPrivateKey, dbKey: dbKey.toString('hex') })}\n`,
+    );
     made++;
   }
   await close();
@@ -93,7 +117,9 @@ async function activate() {
       times.pool.push(ms);
       await pool.release(identity.ref.identityId);
     } else {
-      const [ms, client] = await timed(() => Client.build(ethereumIdentifier(identity.ref.address), clientOptions(identity.ref.dbPath, identity.dbKey)));
+      const [ms, client] = await timed(() =>
+        Client.build(ethereumIdentifier(identity.ref.address), clientOptions(identity.ref.dbPath, identity.dbKey)),
+      );
       times.raw.push(ms);
       closeClientDatabase(client);
     }
@@ -113,7 +139,9 @@ async function rss() {
     await pool.use(warmup.ref, warmup.keys, () => undefined);
     await pool.release(warmup.ref.identityId);
   } else {
-    closeClientDatabase(await Client.build(ethereumIdentifier(warmup.ref.address), clientOptions(warmup.ref.dbPath, warmup.dbKey)));
+    closeClientDatabase(
+      await Client.build(ethereumIdentifier(warmup.ref.address), clientOptions(warmup.ref.dbPath, warmup.dbKey)),
+    );
   }
   await settle();
   const baseline = rssMiB();
@@ -121,7 +149,13 @@ async function rss() {
   const started = performance.now();
   for (const identity of live) {
     if (job.mode === 'pool') await pool.use(identity.ref, identity.keys, () => undefined);
-    else keep.push(await Client.build(ethereumIdentifier(identity.ref.address), clientOptions(identity.ref.dbPath, identity.dbKey)));
+    else
+      keep.push(
+        await Client.build(
+          ethereumIdentifier(identity.ref.address),
+          clientOptions(identity.ref.dbPath, identity.dbKey),
+        ),
+      );
   }
   const seconds = (performance.now() - started) / 1000;
   await settle();
@@ -146,7 +180,9 @@ async function scale() {
     (wasLive ? hit : miss).push(ms);
     peakRss = Math.max(peakRss, rssMiB());
     if ((hit.length + miss.length) % 50 === 0) {
-      process.stdout.write(`PROGRESS ${JSON.stringify({ uses: hit.length + miss.length, ...pool.stats(), threads: threads(), rss: rssMiB() })}\n`);
+      process.stdout.write(
+        `PROGRESS ${JSON.stringify({ uses: hit.length + miss.length, ...pool.stats(), threads: threads(), rss: rssMiB() })}\n`,
+      );
     }
   };
   const threadsAtStart = threads();
@@ -157,7 +193,18 @@ async function scale() {
   for (let i = 0; i < job.randomUses; i++) await useOne(identities[Math.floor(Math.random() * identities.length)]);
   const randomSeconds = (performance.now() - randomStarted) / 1000;
   await settle();
-  const result = { identities: identities.length, stats: pool.stats(), hit, miss, sweepSeconds, randomSeconds, peakRss, rssAfter: rssMiB(), threads: threads(), threadsAtStart };
+  const result = {
+    identities: identities.length,
+    stats: pool.stats(),
+    hit,
+    miss,
+    sweepSeconds,
+    randomSeconds,
+    peakRss,
+    rssAfter: rssMiB(),
+    threads: threads(),
+    threadsAtStart,
+  };
   const [closeMs] = await timed(close);
   return { ...result, closeMs };
 }

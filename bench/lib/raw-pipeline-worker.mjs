@@ -23,7 +23,12 @@ for (const member of members) {
   void (async () => {
     for await (const message of stream) {
       if (!message || message.senderInboxId === member.inboxId || typeof message.content !== 'string') continue;
-      const body = JSON.stringify({ id: message.id, type: 'message.received', createdAt: message.sentAt.toISOString(), data: { conversationId: message.conversationId, text: message.content } });
+      const body = JSON.stringify({
+        id: message.id,
+        type: 'message.received',
+        createdAt: message.sentAt.toISOString(),
+        data: { conversationId: message.conversationId, text: message.content },
+      });
       fetch(receiverUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
         .then((res) => res.arrayBuffer())
         .catch(() => undefined);
@@ -35,17 +40,19 @@ async function run(phase, concurrency, seconds) {
   const latencies = [];
   let failed = 0;
   const deadline = Date.now() + seconds * 1000;
-  await Promise.all(Array.from({ length: concurrency }, async (_, worker) => {
-    for (let i = worker; Date.now() < deadline; i += concurrency) {
-      const t0 = performance.now();
-      try {
-        await dms[i % dms.length].sendText(`pipeline ${phase} ${i} ${epochMs().toFixed(3)}`);
-        latencies.push(performance.now() - t0);
-      } catch {
-        failed++;
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, worker) => {
+      for (let i = worker; Date.now() < deadline; i += concurrency) {
+        const t0 = performance.now();
+        try {
+          await dms[i % dms.length].sendText(`pipeline ${phase} ${i} ${epochMs().toFixed(3)}`);
+          latencies.push(performance.now() - t0);
+        } catch {
+          failed++;
+        }
       }
-    }
-  }));
+    }),
+  );
   return { latencies, sent: latencies.length, failed };
 }
 

@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const file = path.join(root, 'docs', 'benchmarks.md');
-const header = '# Benchmarks\n\nEvery section is written by its benchmark script; rerun the command shown to refresh it.\n';
+const header =
+  '# Benchmarks\n\nEvery section is written by its benchmark script; rerun the command shown to refresh it.\n';
 
 export function machineLine() {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';

@@ -28,14 +28,24 @@ describe.each(['s3', 'ipfs', 'filesystem'] as const)('a 5 MB file through the %s
     expect(res.status).toBe(201);
     sent = res.body;
     expect(sent.attachments).toEqual([
-      { filename: 'report.pdf', contentType: 'application/pdf', size: file.length, url: expect.any(String), digest: expect.stringMatching(/^[0-9a-f]{64}$/) },
+      {
+        filename: 'report.pdf',
+        contentType: 'application/pdf',
+        size: file.length,
+        url: expect.any(String),
+        digest: expect.stringMatching(/^[0-9a-f]{64}$/),
+      },
     ]);
     expect(sent.message).toMatchObject({
       conversationId: env.peerDm.id,
       senderInboxId: env.identity.inboxId,
       contentType: { authorityId: 'xmtp.org', typeId: 'remoteStaticAttachment' },
     });
-    const expectedUrl = { s3: `${env.s3.endpoint}/${env.s3.bucket}/attachments/`, ipfs: `${env.ipfs.url}/ipfs/`, filesystem: `${env.gateway.url}/blobs/` }[store];
+    const expectedUrl = {
+      s3: `${env.s3.endpoint}/${env.s3.bucket}/attachments/`,
+      ipfs: `${env.ipfs.url}/ipfs/`,
+      filesystem: `${env.gateway.url}/blobs/`,
+    }[store];
     expect(sent.attachments[0].url.startsWith(expectedUrl)).toBe(true);
 
     const received = await env.peerReceives(sent.message.id);
@@ -67,9 +77,12 @@ describe.each(['s3', 'ipfs', 'filesystem'] as const)('a 5 MB file through the %s
   });
 
   it('reads its own sent attachment back through GET …/attachment', async () => {
-    const res = await fetch(`${env.gateway.url}/v1/identities/${env.identity.id}/messages/${sent.message.id}/attachment`, {
-      headers: { authorization: `Bearer ${env.key}` },
-    });
+    const res = await fetch(
+      `${env.gateway.url}/v1/identities/${env.identity.id}/messages/${sent.message.id}/attachment`,
+      {
+        headers: { authorization: `Bearer ${env.key}` },
+      },
+    );
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/pdf');
     expect(res.headers.get('content-disposition')).toContain('filename="report.pdf"');
@@ -103,14 +116,23 @@ describe('several files', () => {
       expect(decrypted.filename).toBe(files[i]!.name);
       expect(Buffer.from(decrypted.content).equals(Buffer.from(files[i]!.bytes))).toBe(true);
     }
-    const second = await fetch(`${env.gateway.url}/v1/identities/${env.identity.id}/messages/${res.body.message.id}/attachment?index=1`, {
-      headers: { authorization: `Bearer ${env.key}` },
-    });
+    const second = await fetch(
+      `${env.gateway.url}/v1/identities/${env.identity.id}/messages/${res.body.message.id}/attachment?index=1`,
+      {
+        headers: { authorization: `Bearer ${env.key}` },
+      },
+    );
     expect(second.status).toBe(200);
     expect(Buffer.from(await second.arrayBuffer()).equals(Buffer.from(files[1]!.bytes))).toBe(true);
-    const missing = await env.call('GET', `/v1/identities/${env.identity.id}/messages/${res.body.message.id}/attachment?index=3`);
+    const missing = await env.call(
+      'GET',
+      `/v1/identities/${env.identity.id}/messages/${res.body.message.id}/attachment?index=3`,
+    );
     expect(missing.status).toBe(404);
-    const rows = await env.gateway.runtime.prisma.attachment.findMany({ where: { messageId: res.body.message.id }, orderBy: { position: 'asc' } });
+    const rows = await env.gateway.runtime.prisma.attachment.findMany({
+      where: { messageId: res.body.message.id },
+      orderBy: { position: 'asc' },
+    });
     expect(rows.map((r) => r.filename)).toEqual(['a.txt', 'b.png', 'c.bin']);
   }, 90_000);
 });
@@ -133,14 +155,19 @@ describe('received remote attachments (sent by the peer, ciphertext on its own s
     });
     // The identity reads the conversation (which syncs it), as a client would before asking for a file.
     await waitFor(async () => {
-      const page = await env.call('GET', `/v1/identities/${env.identity.id}/conversations/${env.peerDm.id}/messages?limit=5`);
+      const page = await env.call(
+        'GET',
+        `/v1/identities/${env.identity.id}/conversations/${env.peerDm.id}/messages?limit=5`,
+      );
       return page.body.items?.some((m: any) => m.id === id);
     }, 'the peer message at the identity');
     return id;
   }
 
   const download = (messageId: string) =>
-    fetch(`${env.gateway.url}/v1/identities/${env.identity.id}/messages/${messageId}/attachment`, { headers: { authorization: `Bearer ${env.key}` } });
+    fetch(`${env.gateway.url}/v1/identities/${env.identity.id}/messages/${messageId}/attachment`, {
+      headers: { authorization: `Bearer ${env.key}` },
+    });
 
   it('fetches, verifies and decrypts: identical plaintext, filename and type', async () => {
     const host = await serveBytes(encrypted.payload);
@@ -150,7 +177,9 @@ describe('received remote attachments (sent by the peer, ciphertext on its own s
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toBe('image/jpeg');
       expect(res.headers.get('content-length')).toBe(String(file.length));
-      expect(res.headers.get('content-disposition')).toBe(`attachment; filename="from peer.jpg"; filename*=UTF-8''from%20peer.jpg`);
+      expect(res.headers.get('content-disposition')).toBe(
+        `attachment; filename="from peer.jpg"; filename*=UTF-8''from%20peer.jpg`,
+      );
       expect(Buffer.from(await res.arrayBuffer()).equals(file)).toBe(true);
     } finally {
       await host.close();
@@ -176,14 +205,18 @@ describe('received remote attachments (sent by the peer, ciphertext on its own s
     ['a private address', 'http://10.20.30.40/file.bin', 'private'],
     ['an IPv6 loopback address not on the allowlist', 'http://[::1]:9/file.bin', 'loopback'],
     ['a non-http scheme', 'ftp://files.example.com/file.bin', 'scheme'],
-  ])('refuses to fetch %s (422, no request made)', async (_what, url, reason) => {
-    const id = await peerSends(url);
-    const res = await download(id);
-    expect(res.status).toBe(422);
-    const problem = (await res.json()) as any;
-    expect(problem.reason).toBe('url_refused');
-    expect(problem.detail).toContain(reason);
-  }, 60_000);
+  ])(
+    'refuses to fetch %s (422, no request made)',
+    async (_what, url, reason) => {
+      const id = await peerSends(url);
+      const res = await download(id);
+      expect(res.status).toBe(422);
+      const problem = (await res.json()) as any;
+      expect(problem.reason).toBe('url_refused');
+      expect(problem.detail).toContain(reason);
+    },
+    60_000,
+  );
 
   it('answers 502 when the URL is dead', async () => {
     const host = await serveBytes(encrypted.payload);
@@ -197,7 +230,10 @@ describe('received remote attachments (sent by the peer, ciphertext on its own s
   it('answers 404 for a message that is not a remote attachment', async () => {
     const text = await env.peerDm.sendText('just text');
     await waitFor(async () => {
-      const page = await env.call('GET', `/v1/identities/${env.identity.id}/conversations/${env.peerDm.id}/messages?limit=5`);
+      const page = await env.call(
+        'GET',
+        `/v1/identities/${env.identity.id}/conversations/${env.peerDm.id}/messages?limit=5`,
+      );
       return page.body.items?.some((m: any) => m.id === text);
     }, 'the text message');
     expect((await download(text)).status).toBe(404);
@@ -243,7 +279,9 @@ describe('refusals before anything is stored or sent', () => {
   });
 
   it('sanitises file names', async () => {
-    const res = await env.upload(env.peerDm.id, [{ name: '..\\..\\etc\\pa\u0007ss<wd>.txt ', type: 'text/plain', bytes: Buffer.from('x') }]);
+    const res = await env.upload(env.peerDm.id, [
+      { name: '..\\..\\etc\\pa\u0007ss<wd>.txt ', type: 'text/plain', bytes: Buffer.from('x') },
+    ]);
     expect(res.status).toBe(201);
     expect(res.body.attachments[0].filename).toBe('pass_wd_.txt');
   });
@@ -255,7 +293,9 @@ describe('refusals before anything is stored or sent', () => {
     const unknown = await env.upload('ab'.repeat(16), [{ name: 'a', type: 'text/plain', bytes: randomBytes(4 * MB) }]);
     expect(unknown.status).toBe(404);
     expect(unknown.headers.get('connection')).toBe('close');
-    expect((await env.upload(env.peerDm.id, [{ name: 'b.txt', type: 'text/plain', bytes: Buffer.from('b') }])).status).toBe(201);
+    expect(
+      (await env.upload(env.peerDm.id, [{ name: 'b.txt', type: 'text/plain', bytes: Buffer.from('b') }])).status,
+    ).toBe(201);
   });
 });
 

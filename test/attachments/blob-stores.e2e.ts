@@ -15,9 +15,12 @@ async function bytesOf(stream: Readable): Promise<Buffer> {
 }
 
 /** A stream of `bytes` in small chunks and without a known length, like an upload. */
-const streamOf = (bytes: Buffer) => Readable.from((function* () {
-  for (let i = 0; i < bytes.length; i += 64 * 1024) yield bytes.subarray(i, i + 64 * 1024);
-})());
+const streamOf = (bytes: Buffer) =>
+  Readable.from(
+    (function* () {
+      for (let i = 0; i < bytes.length; i += 64 * 1024) yield bytes.subarray(i, i + 64 * 1024);
+    })(),
+  );
 
 describe('blob stores against real servers (s3rver, helia Kubo-RPC shim, filesystem)', () => {
   let s3: TestS3Server;
@@ -30,7 +33,15 @@ describe('blob stores against real servers (s3rver, helia Kubo-RPC shim, filesys
     fsDir = await mkdtemp(path.join(os.tmpdir(), 'mailroom-blobs-'));
     stores = createBlobStores({
       fs: { directory: fsDir, publicBaseUrl: () => 'http://gateway.test' },
-      s3: { endpoint: s3.endpoint, bucket: s3.bucket, region: 'us-east-1', accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', forcePathStyle: true, presignTtlSeconds: 300 },
+      s3: {
+        endpoint: s3.endpoint,
+        bucket: s3.bucket,
+        region: 'us-east-1',
+        accessKeyId: 'S3RVER',
+        secretAccessKey: 'S3RVER',
+        forcePathStyle: true,
+        presignTtlSeconds: 300,
+      },
       ipfs: { apiUrl: ipfs.url, gatewayUrl: ipfs.url },
     });
   }, 60_000);
@@ -51,12 +62,16 @@ describe('blob stores against real servers (s3rver, helia Kubo-RPC shim, filesys
       store = stores.get(kind);
     });
 
-    it.each([0, 1, 6 * 1024 * 1024 + 3])('round-trips %i bytes of unknown length through put/get', async (size) => {
-      const bytes = randomBytes(size);
-      const stored = await store.put(streamOf(bytes));
-      expect(stored.size).toBe(size);
-      expect((await bytesOf(await store.get(stored.key))).equals(bytes)).toBe(true);
-    }, 60_000);
+    it.each([0, 1, 6 * 1024 * 1024 + 3])(
+      'round-trips %i bytes of unknown length through put/get',
+      async (size) => {
+        const bytes = randomBytes(size);
+        const stored = await store.put(streamOf(bytes));
+        expect(stored.size).toBe(size);
+        expect((await bytesOf(await store.get(stored.key))).equals(bytes)).toBe(true);
+      },
+      60_000,
+    );
 
     it('hands out a URL that serves the bytes (except fs, whose URL the gateway serves)', async () => {
       const bytes = randomBytes(1000);

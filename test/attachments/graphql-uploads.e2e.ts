@@ -12,7 +12,6 @@ import { peerDownloads, startAttachmentEnv, waitFor, type AttachmentEnv } from '
 const MB = 1024 * 1024;
 let env: AttachmentEnv;
 
-
 interface FileSpec {
   name: string;
   type: string;
@@ -31,7 +30,11 @@ afterAll(async () => {
 async function stage(identityId: string, files: FileSpec[], key = env.key): Promise<{ status: number; body: any }> {
   const form = new FormData();
   for (const file of files) form.append('file', new Blob([file.bytes], { type: file.type }), file.name);
-  const res = await fetch(`${env.gateway.url}/v1/identities/${identityId}/attachments`, { method: 'POST', headers: bearer(key), body: form });
+  const res = await fetch(`${env.gateway.url}/v1/identities/${identityId}/attachments`, {
+    method: 'POST',
+    headers: bearer(key),
+    body: form,
+  });
   return { status: res.status, body: await res.json() };
 }
 
@@ -46,11 +49,19 @@ const SEND = `mutation ($id: String!, $cid: String!, $uploads: [ID!]!, $key: Str
   sendAttachment(identityId: $id, conversationId: $cid, uploadIds: $uploads, idempotencyKey: $key) {
     id contentType { typeId } attachment { ${ATTACHMENT_FIELDS} } attachments { ${ATTACHMENT_FIELDS} } } }`;
 
-function send(uploads: string[], options: { key?: string; identityId?: string; conversationId?: string; idempotencyKey?: string } = {}) {
+function send(
+  uploads: string[],
+  options: { key?: string; identityId?: string; conversationId?: string; idempotencyKey?: string } = {},
+) {
   return graphql<{ sendAttachment: any }>(
     env.gateway,
     SEND,
-    { id: options.identityId ?? env.identity.id, cid: options.conversationId ?? env.peerDm.id, uploads, key: options.idempotencyKey },
+    {
+      id: options.identityId ?? env.identity.id,
+      cid: options.conversationId ?? env.peerDm.id,
+      uploads,
+      key: options.idempotencyKey,
+    },
     options.key ?? env.key,
   );
 }
@@ -70,7 +81,9 @@ describe('upload through REST, send through GraphQL', () => {
       expect(Date.parse(upload.expiresAt) - Date.now()).toBeGreaterThan(23 * 3600_000);
       expect(Object.keys(upload)).not.toContain('secret');
     }
-    const staged = await env.gateway.runtime.prisma.attachmentUpload.findMany({ where: { id: { in: uploads.map((u) => u.id) } } });
+    const staged = await env.gateway.runtime.prisma.attachmentUpload.findMany({
+      where: { id: { in: uploads.map((u) => u.id) } },
+    });
     expect(staged).toHaveLength(2);
 
     const res = await send([uploads[1]!.id, uploads[0]!.id]);
@@ -97,8 +110,13 @@ describe('upload through REST, send through GraphQL', () => {
       expect(row).toBeDefined();
       expect(Buffer.from(row!.sealedKeys).includes(Buffer.from(file.secret))).toBe(false);
     }
-    expect(await env.gateway.runtime.prisma.attachmentUpload.count({ where: { id: { in: uploads.map((u) => u.id) } } })).toBe(0);
-    const recorded = await env.gateway.runtime.prisma.attachment.findMany({ where: { messageId: message.id }, orderBy: { position: 'asc' } });
+    expect(
+      await env.gateway.runtime.prisma.attachmentUpload.count({ where: { id: { in: uploads.map((u) => u.id) } } }),
+    ).toBe(0);
+    const recorded = await env.gateway.runtime.prisma.attachment.findMany({
+      where: { messageId: message.id },
+      orderBy: { position: 'asc' },
+    });
     expect(recorded.map((r) => [r.position, r.filename, r.contentType])).toEqual([
       [0, 'second.txt', 'text/plain'],
       [1, 'first.bin', 'application/octet-stream'],
@@ -110,7 +128,14 @@ describe('upload through REST, send through GraphQL', () => {
     const [upload] = await stageOk([{ name: 'photo.png', type: 'image/png', bytes }]);
     const sent = (await send([upload!.id])).data!.sendAttachment;
     expect(sent.contentType.typeId).toBe('remoteStaticAttachment');
-    expect(sent.attachment).toMatchObject({ index: 0, kind: 'remote', filename: 'photo.png', url: upload!.url, contentDigest: upload!.digest, mimeType: null });
+    expect(sent.attachment).toMatchObject({
+      index: 0,
+      kind: 'remote',
+      filename: 'photo.png',
+      url: upload!.url,
+      contentDigest: upload!.digest,
+      mimeType: null,
+    });
     expect(sent.attachment.size).toBeGreaterThan(bytes.length);
 
     const listed = await graphqlOk<{ messages: { nodes: any[] } }>(
@@ -120,20 +145,33 @@ describe('upload through REST, send through GraphQL', () => {
       env.key,
     );
     const node = listed.messages.nodes.find((m) => m.id === sent.id);
-    expect(node).toEqual({ id: sent.id, text: null, attachment: { filename: 'photo.png' }, attachments: [{ index: 0, filename: 'photo.png' }] });
+    expect(node).toEqual({
+      id: sent.id,
+      text: null,
+      attachment: { filename: 'photo.png' },
+      attachments: [{ index: 0, filename: 'photo.png' }],
+    });
     const textMessage = listed.messages.nodes.find((m) => m.attachments.length === 0);
     if (textMessage) expect(textMessage.attachment).toBeNull();
 
-    const download = await fetch(`${env.gateway.url}/v1/identities/${env.identity.id}/messages/${sent.id}/attachment`, { headers: bearer(env.key) });
+    const download = await fetch(`${env.gateway.url}/v1/identities/${env.identity.id}/messages/${sent.id}/attachment`, {
+      headers: bearer(env.key),
+    });
     expect(download.status).toBe(200);
     expect(Buffer.from(await download.arrayBuffer()).equals(bytes)).toBe(true);
   });
 
   it('shows a received multi remote attachment the same way', async () => {
-    const sent = (await send((await stageOk([
-      { name: 'a.txt', type: 'text/plain', bytes: Buffer.from('a') },
-      { name: 'b.txt', type: 'text/plain', bytes: Buffer.from('b') },
-    ])).map((u) => u.id))).data!.sendAttachment;
+    const sent = (
+      await send(
+        (
+          await stageOk([
+            { name: 'a.txt', type: 'text/plain', bytes: Buffer.from('a') },
+            { name: 'b.txt', type: 'text/plain', bytes: Buffer.from('b') },
+          ])
+        ).map((u) => u.id),
+      )
+    ).data!.sendAttachment;
     const received = await env.peerReceives(sent.id);
     // The peer sends the same files back: the hosted identity receives them.
     const echo = await env.peerDm.sendMultiRemoteAttachment(received.content as MultiRemoteAttachment);
@@ -183,20 +221,28 @@ describe('what an upload may and may not become', () => {
     const [upload] = await stageOk([{ name: 'mine.txt', type: 'text/plain', bytes: Buffer.from('mine') }]);
     // Another identity of the same tenant, with its own DM to the peer.
     const other = await env.call('POST', '/v1/identities', { label: 'other' });
-    const otherDm = await env.call('POST', `/v1/identities/${other.body.id}/conversations/dm`, { peer: env.peers.clients[0]!.inboxId });
-    expect(codesOf(await send([upload!.id], { identityId: other.body.id, conversationId: otherDm.body.id }))).toEqual(['NOT_FOUND']);
+    const otherDm = await env.call('POST', `/v1/identities/${other.body.id}/conversations/dm`, {
+      peer: env.peers.clients[0]!.inboxId,
+    });
+    expect(codesOf(await send([upload!.id], { identityId: other.body.id, conversationId: otherDm.body.id }))).toEqual([
+      'NOT_FOUND',
+    ]);
 
     // Another tenant: its key reaches neither the identity nor, through its own identity, the upload.
     const tenantB = await signUpTenant(env.gateway);
     const keyB = (await createApiKey(env.gateway, tenantB.adminToken, ['identities', 'messages'])).key;
-    const identityB = (await (await fetch(`${env.gateway.url}/v1/identities`, {
-      method: 'POST',
-      headers: { ...bearer(keyB), 'content-type': 'application/json' },
-      body: JSON.stringify({ label: 'tenant b' }),
-    })).json()) as { id: string };
+    const identityB = (await (
+      await fetch(`${env.gateway.url}/v1/identities`, {
+        method: 'POST',
+        headers: { ...bearer(keyB), 'content-type': 'application/json' },
+        body: JSON.stringify({ label: 'tenant b' }),
+      })
+    ).json()) as { id: string };
     expect(codesOf(await send([upload!.id], { key: keyB }))).toEqual(['NOT_FOUND']);
     expect(codesOf(await send([upload!.id], { key: keyB, identityId: identityB.id }))).toEqual(['NOT_FOUND']);
-    expect((await stage(env.identity.id, [{ name: 'x.txt', type: 'text/plain', bytes: Buffer.from('x') }], keyB)).status).toBe(404);
+    expect(
+      (await stage(env.identity.id, [{ name: 'x.txt', type: 'text/plain', bytes: Buffer.from('x') }], keyB)).status,
+    ).toBe(404);
 
     // Still the owner's to send.
     expect((await send([upload!.id])).errors).toBeUndefined();
@@ -207,7 +253,9 @@ describe('what an upload may and may not become', () => {
     expect(codesOf(await send([]))).toEqual(['VALIDATION_FAILED']);
     expect(codesOf(await send([upload!.id, upload!.id]))).toEqual(['VALIDATION_FAILED']);
     expect(codesOf(await send(['not-a-uuid']))).toEqual(['VALIDATION_FAILED']);
-    const denied = await stage(env.identity.id, [{ name: 'setup.exe', type: 'application/x-msdownload', bytes: randomBytes(1000) }]);
+    const denied = await stage(env.identity.id, [
+      { name: 'setup.exe', type: 'application/x-msdownload', bytes: randomBytes(1000) },
+    ]);
     expect(denied.status).toBe(415);
     expect(denied.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
     expect((await stage(env.identity.id, [])).status).toBe(400);
@@ -217,7 +265,10 @@ describe('what an upload may and may not become', () => {
     const objects = await env.s3ObjectCount();
     const [upload] = await stageOk([{ name: 'late.txt', type: 'text/plain', bytes: Buffer.from('too late') }]);
     expect(await env.s3ObjectCount()).toBe(objects + 1);
-    await env.gateway.runtime.prisma.attachmentUpload.update({ where: { id: upload!.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    await env.gateway.runtime.prisma.attachmentUpload.update({
+      where: { id: upload!.id },
+      data: { expiresAt: new Date(Date.now() - 1000) },
+    });
     expect(codesOf(await send([upload!.id]))).toEqual(['NOT_FOUND']);
 
     const swept = await env.gateway.app.get(AttachmentUploadSweeper, { strict: false }).sweep();

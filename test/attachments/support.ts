@@ -5,7 +5,13 @@ import type { AddressInfo } from 'node:net';
 import { createTestClients, type TestClients } from '@mailroom/xmtp/testing';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { expect } from '@jest/globals';
-import { decryptAttachment, type DecodedMessage, type Dm, type MultiRemoteAttachment, type RemoteAttachment } from '@xmtp/node-sdk';
+import {
+  decryptAttachment,
+  type DecodedMessage,
+  type Dm,
+  type MultiRemoteAttachment,
+  type RemoteAttachment,
+} from '@xmtp/node-sdk';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { bearer, createApiKey, signUpTenant } from '../support/factories.js';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
@@ -25,7 +31,10 @@ export interface AttachmentEnv {
   /** The DM between the identity and peer 0, as peer 0 sees it. */
   peerDm: Dm<unknown>;
   call<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T; headers: Headers }>;
-  upload(conversationId: string, files: { name: string; type: string; bytes: Uint8Array }[]): Promise<{ status: number; body: any; headers: Headers }>;
+  upload(
+    conversationId: string,
+    files: { name: string; type: string; bytes: Uint8Array }[],
+  ): Promise<{ status: number; body: any; headers: Headers }>;
   /** Sets the tenant's own attachment settings (as the settings API would). */
   setTenantSettings(settings: { attachmentStore?: string | null; attachmentMaxBytes?: number | null }): Promise<void>;
   /** The message as the peer (a raw SDK client) sees it, after syncing the DM. */
@@ -77,7 +86,10 @@ export async function startAttachmentEnv(extraEnv: Record<string, string> = {}):
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
   };
-  const setTenantSettings = async (settings: { attachmentStore?: string | null; attachmentMaxBytes?: number | null }) => {
+  const setTenantSettings = async (settings: {
+    attachmentStore?: string | null;
+    attachmentMaxBytes?: number | null;
+  }) => {
     await gateway.runtime.prisma.tenantSettings.upsert({
       where: { tenantId: tenant.tenantId },
       create: { tenantId: tenant.tenantId, ...settings },
@@ -103,7 +115,12 @@ export async function startAttachmentEnv(extraEnv: Record<string, string> = {}):
         return peers.clients[0]!.client.conversations.getMessageById(messageId) ?? undefined;
       }, `message ${messageId} at the peer`),
     s3ObjectCount: async () => {
-      const client = new S3Client({ endpoint: s3.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+      const client = new S3Client({
+        endpoint: s3.endpoint,
+        region: 'us-east-1',
+        forcePathStyle: true,
+        credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+      });
       const listed = await client.send(new ListObjectsV2Command({ Bucket: s3.bucket }));
       client.destroy();
       return listed.KeyCount ?? 0;
@@ -135,7 +152,10 @@ export async function peerDownloads(remote: RemoteAttachment | MultiRemoteAttach
   const answer = await fetch(remote.url);
   expect(answer.status).toBe(200);
   const ciphertext = new Uint8Array(await answer.arrayBuffer());
-  return decryptAttachment(ciphertext, { ...remote, contentLength: remote.contentLength ?? ciphertext.length } as RemoteAttachment);
+  return decryptAttachment(ciphertext, {
+    ...remote,
+    contentLength: remote.contentLength ?? ciphertext.length,
+  } as RemoteAttachment);
 }
 
 /** Polls until `check` returns something other than undefined/false. */

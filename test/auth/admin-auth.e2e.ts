@@ -9,7 +9,12 @@ let gateway: TestGateway;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  gateway = await startTestGateway({ DATABASE_URL: database.url, REDIS_URL, XMTP_API_URL: 'http://127.0.0.1:1', LOGIN_RATE_LIMIT_PER_MINUTE: '100' });
+  gateway = await startTestGateway({
+    DATABASE_URL: database.url,
+    REDIS_URL,
+    XMTP_API_URL: 'http://127.0.0.1:1',
+    LOGIN_RATE_LIMIT_PER_MINUTE: '100',
+  });
 });
 
 afterAll(async () => {
@@ -56,7 +61,10 @@ describe('signup', () => {
   });
 
   it('refuses passwords shorter than 12 characters and unknown fields', async () => {
-    const short = await request(gateway.url).post('/v1/admin/signup').send({ tenantName: 'X', email: 'short@x.test', password: 'elevenchars' }).expect(400);
+    const short = await request(gateway.url)
+      .post('/v1/admin/signup')
+      .send({ tenantName: 'X', email: 'short@x.test', password: 'elevenchars' })
+      .expect(400);
     expect(short.body.code).toBe('VALIDATION_FAILED');
     expect(short.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'password' })]));
     const extra = await request(gateway.url)
@@ -70,17 +78,35 @@ describe('signup', () => {
 describe('login', () => {
   it('answers a session for the right password and records the login', async () => {
     const tenant = await signUpTenant(gateway);
-    const res = await request(gateway.url).post('/v1/admin/login').send({ email: tenant.email, password: tenant.password }).expect(200);
-    expect(res.body).toEqual({ accessToken: expect.any(String), refreshToken: expect.stringMatching(/^mrr_/), expiresIn: 3600 });
-    expect(decodeJwt(res.body.accessToken)).toMatchObject({ typ: 'admin', sub: tenant.adminId, tid: tenant.tenantId, role: 'owner' });
+    const res = await request(gateway.url)
+      .post('/v1/admin/login')
+      .send({ email: tenant.email, password: tenant.password })
+      .expect(200);
+    expect(res.body).toEqual({
+      accessToken: expect.any(String),
+      refreshToken: expect.stringMatching(/^mrr_/),
+      expiresIn: 3600,
+    });
+    expect(decodeJwt(res.body.accessToken)).toMatchObject({
+      typ: 'admin',
+      sub: tenant.adminId,
+      tid: tenant.tenantId,
+      role: 'owner',
+    });
     const admin = await gateway.runtime.prisma.adminUser.findUniqueOrThrow({ where: { id: tenant.adminId } });
     expect(admin.lastLoginAt).not.toBeNull();
   });
 
   it('gives the same answer for a wrong password and an unknown email', async () => {
     const tenant = await signUpTenant(gateway);
-    const wrong = await request(gateway.url).post('/v1/admin/login').send({ email: tenant.email, password: 'not the password' }).expect(401);
-    const unknown = await request(gateway.url).post('/v1/admin/login').send({ email: 'nobody@nowhere.test', password: 'not the password' }).expect(401);
+    const wrong = await request(gateway.url)
+      .post('/v1/admin/login')
+      .send({ email: tenant.email, password: 'not the password' })
+      .expect(401);
+    const unknown = await request(gateway.url)
+      .post('/v1/admin/login')
+      .send({ email: 'nobody@nowhere.test', password: 'not the password' })
+      .expect(401);
     const strip = (body: Record<string, unknown>) => ({ ...body, requestId: undefined });
     expect(strip(wrong.body)).toEqual(strip(unknown.body));
     expect(wrong.body.code).toBe('UNAUTHENTICATED');
@@ -109,17 +135,29 @@ describe('login', () => {
 describe('refresh and logout', () => {
   it('rotates the refresh token; reusing a rotated token ends every session of that admin', async () => {
     const tenant = await signUpTenant(gateway);
-    const first = await request(gateway.url).post('/v1/admin/refresh').send({ refreshToken: tenant.refreshToken }).expect(200);
-    expect(first.body).toEqual({ accessToken: expect.any(String), refreshToken: expect.stringMatching(/^mrr_/), expiresIn: 3600 });
+    const first = await request(gateway.url)
+      .post('/v1/admin/refresh')
+      .send({ refreshToken: tenant.refreshToken })
+      .expect(200);
+    expect(first.body).toEqual({
+      accessToken: expect.any(String),
+      refreshToken: expect.stringMatching(/^mrr_/),
+      expiresIn: 3600,
+    });
     expect(first.body.refreshToken).not.toBe(tenant.refreshToken);
     await request(gateway.url).get('/v1/admin/users').set(bearer(first.body.accessToken)).expect(200);
 
-    const reuse = await request(gateway.url).post('/v1/admin/refresh').send({ refreshToken: tenant.refreshToken }).expect(401);
+    const reuse = await request(gateway.url)
+      .post('/v1/admin/refresh')
+      .send({ refreshToken: tenant.refreshToken })
+      .expect(401);
     expect(reuse.body.code).toBe('UNAUTHENTICATED');
     // The family is revoked: the token issued by the rotation stops working too.
     await request(gateway.url).post('/v1/admin/refresh').send({ refreshToken: first.body.refreshToken }).expect(401);
 
-    const rows = await gateway.runtime.prisma.auditLog.findMany({ where: { tenantId: tenant.tenantId, action: 'admin.refresh_token_reused' } });
+    const rows = await gateway.runtime.prisma.auditLog.findMany({
+      where: { tenantId: tenant.tenantId, action: 'admin.refresh_token_reused' },
+    });
     expect(rows).toHaveLength(1);
   });
 

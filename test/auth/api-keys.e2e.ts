@@ -21,7 +21,11 @@ afterAll(async () => {
 
 describe('API keys', () => {
   it('creates a key shown once, with all scopes by default, stored only as a hash', async () => {
-    const res = await request(gateway.url).post('/v1/api-keys').set(bearer(tenant.adminToken)).send({ name: 'backend' }).expect(201);
+    const res = await request(gateway.url)
+      .post('/v1/api-keys')
+      .set(bearer(tenant.adminToken))
+      .send({ name: 'backend' })
+      .expect(201);
     expect(res.body).toEqual({
       id: expect.any(String),
       name: 'backend',
@@ -48,10 +52,24 @@ describe('API keys', () => {
     expect(page1.body.items.map((k: { name: string }) => k.name)).toEqual(['three', 'two']);
     expect(page1.body.nextCursor).toEqual(expect.any(String));
     for (const item of page1.body.items) {
-      expect(Object.keys(item).sort()).toEqual(['createdAt', 'id', 'lastUsedAt', 'name', 'prefix', 'revokedAt', 'scopes']);
+      expect(Object.keys(item).sort()).toEqual([
+        'createdAt',
+        'id',
+        'lastUsedAt',
+        'name',
+        'prefix',
+        'revokedAt',
+        'scopes',
+      ]);
     }
-    const page2 = await request(gateway.url).get(`/v1/api-keys?limit=2&cursor=${page1.body.nextCursor}`).set(bearer(fresh.adminToken)).expect(200);
-    expect(page2.body).toEqual({ items: [expect.objectContaining({ name: 'one', id: made[0]!.id })], nextCursor: null });
+    const page2 = await request(gateway.url)
+      .get(`/v1/api-keys?limit=2&cursor=${page1.body.nextCursor}`)
+      .set(bearer(fresh.adminToken))
+      .expect(200);
+    expect(page2.body).toEqual({
+      items: [expect.objectContaining({ name: 'one', id: made[0]!.id })],
+      nextCursor: null,
+    });
     await request(gateway.url).get('/v1/api-keys?limit=101').set(bearer(fresh.adminToken)).expect(400);
     await request(gateway.url).get('/v1/api-keys?cursor=garbage').set(bearer(fresh.adminToken)).expect(400);
   });
@@ -66,7 +84,9 @@ describe('API keys', () => {
     await request(gateway.url).delete(`/v1/api-keys/${created.id}`).set(bearer(tenant.adminToken)).expect(204);
     const list = await request(gateway.url).get('/v1/api-keys').set(bearer(tenant.adminToken)).expect(200);
     expect(list.body.items.find((k: { id: string }) => k.id === created.id).revokedAt).toEqual(expect.any(String));
-    const audits = await gateway.runtime.prisma.auditLog.findMany({ where: { tenantId: tenant.tenantId, targetId: created.id, action: 'api_key.revoked' } });
+    const audits = await gateway.runtime.prisma.auditLog.findMany({
+      where: { tenantId: tenant.tenantId, targetId: created.id, action: 'api_key.revoked' },
+    });
     expect(audits).toHaveLength(1);
   });
 
@@ -75,9 +95,19 @@ describe('API keys', () => {
     const denied = await request(gateway.url).get('/v1/api-keys').set(bearer(messagesOnly.key)).expect(403);
     expect(denied.body.code).toBe('FORBIDDEN');
     const keysOnly = await createApiKey(gateway, tenant.adminToken, ['keys']);
-    await request(gateway.url).post('/v1/api-keys').set(bearer(keysOnly.key)).send({ name: 'wider', scopes: ['keys', 'messages'] }).expect(403);
-    const narrower = await request(gateway.url).post('/v1/api-keys').set(bearer(keysOnly.key)).send({ name: 'same', scopes: ['keys'] }).expect(201);
-    const audit = await gateway.runtime.prisma.auditLog.findFirstOrThrow({ where: { targetId: narrower.body.id, action: 'api_key.created' } });
+    await request(gateway.url)
+      .post('/v1/api-keys')
+      .set(bearer(keysOnly.key))
+      .send({ name: 'wider', scopes: ['keys', 'messages'] })
+      .expect(403);
+    const narrower = await request(gateway.url)
+      .post('/v1/api-keys')
+      .set(bearer(keysOnly.key))
+      .send({ name: 'same', scopes: ['keys'] })
+      .expect(201);
+    const audit = await gateway.runtime.prisma.auditLog.findFirstOrThrow({
+      where: { targetId: narrower.body.id, action: 'api_key.created' },
+    });
     expect(audit).toMatchObject({ actorType: 'api_key', actorId: keysOnly.id });
   });
 
@@ -104,7 +134,10 @@ describe('API keys', () => {
   });
 
   it('an unknown or malformed id answers 404', async () => {
-    await request(gateway.url).delete('/v1/api-keys/00000000-0000-4000-8000-000000000000').set(bearer(tenant.adminToken)).expect(404);
+    await request(gateway.url)
+      .delete('/v1/api-keys/00000000-0000-4000-8000-000000000000')
+      .set(bearer(tenant.adminToken))
+      .expect(404);
     const res = await request(gateway.url).delete('/v1/api-keys/not-a-uuid').set(bearer(tenant.adminToken)).expect(404);
     expect(res.body.code).toBe('NOT_FOUND');
   });

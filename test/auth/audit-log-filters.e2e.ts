@@ -20,7 +20,10 @@ interface AuditItem {
   createdAt: string;
 }
 
-async function auditLog(token: string, query: Record<string, string | number>): Promise<{ items: AuditItem[]; nextCursor: string | null }> {
+async function auditLog(
+  token: string,
+  query: Record<string, string | number>,
+): Promise<{ items: AuditItem[]; nextCursor: string | null }> {
   const answer = await request(gateway.url).get('/v1/audit-log').query(query).set(bearer(token)).expect(200);
   return answer.body as { items: AuditItem[]; nextCursor: string | null };
 }
@@ -52,7 +55,9 @@ describe('audit log filters', () => {
     const all = await auditLog(tenant.adminToken, {});
     expect(all.items.some((i) => !i.action.startsWith('api_key.'))).toBe(true); // e.g. the signup's entries
     const prefixed = await auditLog(tenant.adminToken, { action: 'api_key.*' });
-    expect(prefixed.items.map((i) => i.id)).toEqual(all.items.filter((i) => i.action.startsWith('api_key.')).map((i) => i.id));
+    expect(prefixed.items.map((i) => i.id)).toEqual(
+      all.items.filter((i) => i.action.startsWith('api_key.')).map((i) => i.id),
+    );
   });
 
   it('filters by actor type and actor id', async () => {
@@ -75,15 +80,27 @@ describe('audit log filters', () => {
     expect(fromNewest.items.map((i) => i.id)).not.toContain(oldest.id);
     const beforeOldest = await auditLog(tenant.adminToken, { action: 'api_key.created', to: oldest.createdAt });
     expect(beforeOldest.items).toEqual([]);
-    const window = await auditLog(tenant.adminToken, { action: 'api_key.created', from: oldest.createdAt, to: new Date(Date.parse(newest.createdAt) + 1).toISOString() });
+    const window = await auditLog(tenant.adminToken, {
+      action: 'api_key.created',
+      from: oldest.createdAt,
+      to: new Date(Date.parse(newest.createdAt) + 1).toISOString(),
+    });
     expect(window.items.map((i) => i.id)).toEqual(created.map((i) => i.id));
   });
 
   it('pages with the cursor inside the same filters', async () => {
     const first = await auditLog(tenant.adminToken, { action: 'api_key.created', limit: 2 });
     expect(first.items).toHaveLength(2);
-    const second = await auditLog(tenant.adminToken, { action: 'api_key.created', limit: 2, cursor: first.nextCursor! });
-    const third = await auditLog(tenant.adminToken, { action: 'api_key.created', limit: 2, cursor: second.nextCursor! });
+    const second = await auditLog(tenant.adminToken, {
+      action: 'api_key.created',
+      limit: 2,
+      cursor: first.nextCursor!,
+    });
+    const third = await auditLog(tenant.adminToken, {
+      action: 'api_key.created',
+      limit: 2,
+      cursor: second.nextCursor!,
+    });
     expect(third.nextCursor).toBeNull();
     const paged = [...first.items, ...second.items, ...third.items];
     expect(paged.map((i) => i.action)).toEqual(Array(5).fill('api_key.created'));
@@ -99,8 +116,18 @@ describe('audit log filters', () => {
   });
 
   it('answers 400 problem+json for filters it cannot read', async () => {
-    for (const query of [{ actorType: 'robot' }, { actorId: 'not-a-uuid' }, { action: 'DROP TABLE' }, { from: 'yesterday' }, { to: '2026-13-45T00:00:00Z' }]) {
-      const answer = await request(gateway.url).get('/v1/audit-log').query(query).set(bearer(tenant.adminToken)).expect(400);
+    for (const query of [
+      { actorType: 'robot' },
+      { actorId: 'not-a-uuid' },
+      { action: 'DROP TABLE' },
+      { from: 'yesterday' },
+      { to: '2026-13-45T00:00:00Z' },
+    ]) {
+      const answer = await request(gateway.url)
+        .get('/v1/audit-log')
+        .query(query)
+        .set(bearer(tenant.adminToken))
+        .expect(400);
       expect(answer.headers['content-type']).toContain('application/problem+json');
       expect(answer.body.errors.map((e: { field: string }) => e.field)).toEqual([Object.keys(query)[0]]);
     }

@@ -35,7 +35,13 @@ beforeAll(async () => {
   database = await createTestDatabase();
   a = await startTestGateway({ ...env, DATABASE_URL: database.url });
   b = await startTestGateway({ ...env, DATABASE_URL: database.url, MIGRATE_ON_START: 'false' });
-  verifying = await startTestGateway({ ...env, DATABASE_URL: database.url, MIGRATE_ON_START: 'false', ADMIN_EMAIL_VERIFICATION: 'true', SIGNUP_RATE_LIMIT_PER_HOUR: '100' });
+  verifying = await startTestGateway({
+    ...env,
+    DATABASE_URL: database.url,
+    MIGRATE_ON_START: 'false',
+    ADMIN_EMAIL_VERIFICATION: 'true',
+    SIGNUP_RATE_LIMIT_PER_HOUR: '100',
+  });
 });
 
 afterAll(async () => {
@@ -45,7 +51,7 @@ afterAll(async () => {
   await database?.drop();
 });
 
-const freshIp = () => `198.18.${randomBytes(1)[0]}.${randomBytes(1)[0]! % 250 + 1}`;
+const freshIp = () => `198.18.${randomBytes(1)[0]}.${(randomBytes(1)[0]! % 250) + 1}`;
 const freshEmail = (what: string) => `${what}-${randomBytes(5).toString('hex')}@abuse.test`;
 const PASSWORD = 'the right password';
 
@@ -68,7 +74,13 @@ async function signUp(gateway: TestGateway = a): Promise<Tenant> {
     .set('x-forwarded-for', freshIp())
     .send({ tenantName: 'Abuse Inc.', email, password: PASSWORD })
     .expect(201);
-  return { email, adminId: res.body.admin.id, tenantId: res.body.tenant.id, accessToken: res.body.accessToken, refreshToken: res.body.refreshToken };
+  return {
+    email,
+    adminId: res.body.admin.id,
+    tenantId: res.body.tenant.id,
+    accessToken: res.body.accessToken,
+    refreshToken: res.body.refreshToken,
+  };
 }
 
 const observed = new Map<TestGateway, MailMessage[]>();
@@ -152,7 +164,10 @@ describe('(d) signup is throttled per client IP', () => {
   it(`allows ${SIGNUPS_PER_HOUR} signups per hour from one address, across replicas`, async () => {
     const ip = freshIp();
     const signup = (gateway: TestGateway, from: string) =>
-      request(gateway.url).post('/v1/admin/signup').set('x-forwarded-for', from).send({ tenantName: 'T', email: freshEmail('signup'), password: PASSWORD });
+      request(gateway.url)
+        .post('/v1/admin/signup')
+        .set('x-forwarded-for', from)
+        .send({ tenantName: 'T', email: freshEmail('signup'), password: PASSWORD });
     await signup(a, ip).expect(201);
     await signup(b, ip).expect(201);
     const refused = await signup(a, ip).expect(429);
@@ -168,7 +183,10 @@ describe('(e) signup and invitations do not reveal whether an email has an accou
     const taken = await signUp();
     const fresh = freshEmail('new');
     const send = (email: string) =>
-      request(verifying.url).post('/v1/admin/signup').set('x-forwarded-for', freshIp()).send({ tenantName: 'Second', email, password: 'another long password' });
+      request(verifying.url)
+        .post('/v1/admin/signup')
+        .set('x-forwarded-for', freshIp())
+        .send({ tenantName: 'Second', email, password: 'another long password' });
     const [forTaken, forFresh] = [await send(taken.email), await send(fresh)];
     expect(forTaken.status).toBe(202);
     expect(forFresh.status).toBe(202);
@@ -186,10 +204,22 @@ describe('(e) signup and invitations do not reveal whether an email has an accou
     const token = tokenIn(toFresh)!;
     expect(token).toMatch(/^mrs_/);
 
-    const confirmed = await request(verifying.url).post('/v1/admin/signup/confirm').set('x-forwarded-for', freshIp()).send({ token }).expect(201);
-    expect(confirmed.body).toMatchObject({ tenant: { name: 'Second' }, admin: { email: fresh }, accessToken: expect.any(String) });
+    const confirmed = await request(verifying.url)
+      .post('/v1/admin/signup/confirm')
+      .set('x-forwarded-for', freshIp())
+      .send({ token })
+      .expect(201);
+    expect(confirmed.body).toMatchObject({
+      tenant: { name: 'Second' },
+      admin: { email: fresh },
+      accessToken: expect.any(String),
+    });
     await request(verifying.url).get('/v1/admin/users').set(bearer(confirmed.body.accessToken)).expect(200);
-    await request(verifying.url).post('/v1/admin/signup/confirm').set('x-forwarded-for', freshIp()).send({ token }).expect(404);
+    await request(verifying.url)
+      .post('/v1/admin/signup/confirm')
+      .set('x-forwarded-for', freshIp())
+      .send({ token })
+      .expect(404);
     // The owner of the taken address kept its password.
     await login(a, taken.email, PASSWORD, freshIp()).expect(200);
   });
@@ -198,7 +228,11 @@ describe('(e) signup and invitations do not reveal whether an email has an accou
     const taken = await signUp();
     const time = async (email: string) => {
       const started = process.hrtime.bigint();
-      await request(verifying.url).post('/v1/admin/signup').set('x-forwarded-for', freshIp()).send({ tenantName: 'T', email, password: PASSWORD }).expect(202);
+      await request(verifying.url)
+        .post('/v1/admin/signup')
+        .set('x-forwarded-for', freshIp())
+        .send({ tenantName: 'T', email, password: PASSWORD })
+        .expect(202);
       return Number(process.hrtime.bigint() - started) / 1e6;
     };
     const takenTimes: number[] = [];
@@ -215,7 +249,8 @@ describe('(e) signup and invitations do not reveal whether an email has an accou
   it('invitations answer the same whether or not the address is an admin of another tenant', async () => {
     const inviter = await signUp();
     const elsewhere = await signUp();
-    const invite = (email: string) => request(a.url).post('/v1/admin/invitations').set(bearer(inviter.accessToken)).send({ email, role: 'admin' });
+    const invite = (email: string) =>
+      request(a.url).post('/v1/admin/invitations').set(bearer(inviter.accessToken)).send({ email, role: 'admin' });
     const forTaken = await invite(elsewhere.email);
     const forFresh = await invite(freshEmail('invitee'));
     expect(forTaken.status).toBe(201);
@@ -227,12 +262,19 @@ describe('(e) signup and invitations do not reveal whether an email has an accou
     const mails = mailsOf(verifying);
     const inviter = await signUp();
     const invitee = freshEmail('invitee');
-    const res = await request(verifying.url).post('/v1/admin/invitations').set(bearer(inviter.accessToken)).send({ email: invitee, role: 'viewer' }).expect(201);
+    const res = await request(verifying.url)
+      .post('/v1/admin/invitations')
+      .set(bearer(inviter.accessToken))
+      .send({ email: invitee, role: 'viewer' })
+      .expect(201);
     expect(res.body.token).toBeNull();
     await pollUntil(() => mails.some((m) => m.to === invitee), 'the invitation mail', 5_000, 20);
     const token = tokenIn(mails.find((m) => m.to === invitee)!)!;
     expect(token).toMatch(/^mri_/);
-    await request(verifying.url).post('/v1/admin/invitations/accept').send({ token, password: 'invitee password!' }).expect(200);
+    await request(verifying.url)
+      .post('/v1/admin/invitations/accept')
+      .send({ token, password: 'invitee password!' })
+      .expect(200);
   });
 });
 
@@ -252,7 +294,9 @@ describe('(f) logout and refresh-token reuse end access tokens too', () => {
 
   it('reusing a rotated refresh token ends the access tokens of that admin', async () => {
     const tenant = await signUp();
-    const rotated = (await request(a.url).post('/v1/admin/refresh').send({ refreshToken: tenant.refreshToken }).expect(200)).body;
+    const rotated = (
+      await request(a.url).post('/v1/admin/refresh').send({ refreshToken: tenant.refreshToken }).expect(200)
+    ).body;
     await request(a.url).get('/v1/admin/users').set(bearer(rotated.accessToken)).expect(200);
     await request(b.url).post('/v1/admin/refresh').send({ refreshToken: tenant.refreshToken }).expect(401);
     await request(a.url).get('/v1/admin/users').set(bearer(rotated.accessToken)).expect(401);
@@ -270,7 +314,11 @@ describe('(g) admins change and reset their passwords', () => {
   it('changes its own password: the current one is checked, every old session ends, a fresh one is answered', async () => {
     const tenant = await signUp();
     const other = (await login(b, tenant.email, PASSWORD, freshIp()).expect(200)).body;
-    const wrong = await request(a.url).post('/v1/admin/password').set('x-forwarded-for', freshIp()).set(bearer(tenant.accessToken)).send({ currentPassword: 'not it', newPassword: 'a brand new password' });
+    const wrong = await request(a.url)
+      .post('/v1/admin/password')
+      .set('x-forwarded-for', freshIp())
+      .set(bearer(tenant.accessToken))
+      .send({ currentPassword: 'not it', newPassword: 'a brand new password' });
     expect(wrong.status).toBe(403);
     const changed = await request(a.url)
       .post('/v1/admin/password')
@@ -278,28 +326,50 @@ describe('(g) admins change and reset their passwords', () => {
       .set(bearer(tenant.accessToken))
       .send({ currentPassword: PASSWORD, newPassword: 'a brand new password' })
       .expect(200);
-    expect(changed.body).toEqual({ accessToken: expect.any(String), refreshToken: expect.stringMatching(/^mrr_/), expiresIn: 3600 });
+    expect(changed.body).toEqual({
+      accessToken: expect.any(String),
+      refreshToken: expect.stringMatching(/^mrr_/),
+      expiresIn: 3600,
+    });
     await request(a.url).get('/v1/admin/users').set(bearer(changed.body.accessToken)).expect(200);
-    for (const old of [tenant.accessToken, other.accessToken]) await request(b.url).get('/v1/admin/users').set(bearer(old)).expect(401);
+    for (const old of [tenant.accessToken, other.accessToken])
+      await request(b.url).get('/v1/admin/users').set(bearer(old)).expect(401);
     await request(a.url).post('/v1/admin/refresh').send({ refreshToken: other.refreshToken }).expect(401);
     await login(a, tenant.email, PASSWORD, freshIp()).expect(401);
     await login(a, tenant.email, 'a brand new password', freshIp()).expect(200);
-    const audit = await a.runtime.prisma.auditLog.findMany({ where: { action: 'admin.password_changed', targetId: tenant.adminId } });
+    const audit = await a.runtime.prisma.auditLog.findMany({
+      where: { action: 'admin.password_changed', targetId: tenant.adminId },
+    });
     expect(audit).toHaveLength(1);
   });
 
   it('refuses API keys and short new passwords', async () => {
     const tenant = await signUp();
-    await request(a.url).post('/v1/admin/password').set('x-forwarded-for', freshIp()).set(bearer(tenant.accessToken)).send({ currentPassword: PASSWORD, newPassword: 'short' }).expect(400);
-    await request(a.url).post('/v1/admin/password').set('x-forwarded-for', freshIp()).send({ currentPassword: PASSWORD, newPassword: 'a brand new password' }).expect(401);
+    await request(a.url)
+      .post('/v1/admin/password')
+      .set('x-forwarded-for', freshIp())
+      .set(bearer(tenant.accessToken))
+      .send({ currentPassword: PASSWORD, newPassword: 'short' })
+      .expect(400);
+    await request(a.url)
+      .post('/v1/admin/password')
+      .set('x-forwarded-for', freshIp())
+      .send({ currentPassword: PASSWORD, newPassword: 'a brand new password' })
+      .expect(401);
   });
 
   it('resets it with a mailed one-time token: 202 for every address, hashed, single use, ends every session', async () => {
     const mails = mailsOf(a);
     const tenant = await signUp();
     const unknown = freshEmail('nobody');
-    const forKnown = await request(a.url).post('/v1/admin/password-reset').set('x-forwarded-for', freshIp()).send({ email: tenant.email.toUpperCase() });
-    const forUnknown = await request(a.url).post('/v1/admin/password-reset').set('x-forwarded-for', freshIp()).send({ email: unknown });
+    const forKnown = await request(a.url)
+      .post('/v1/admin/password-reset')
+      .set('x-forwarded-for', freshIp())
+      .send({ email: tenant.email.toUpperCase() });
+    const forUnknown = await request(a.url)
+      .post('/v1/admin/password-reset')
+      .set('x-forwarded-for', freshIp())
+      .send({ email: unknown });
     expect([forKnown.status, forUnknown.status]).toEqual([202, 202]);
     expect(forKnown.text).toBe(forUnknown.text);
 
@@ -312,8 +382,16 @@ describe('(g) admins change and reset their passwords', () => {
     expect(row.tokenHash).toBe(createHash('sha256').update(token).digest('hex'));
     expect(Math.abs(row.expiresAt.getTime() - row.createdAt.getTime() - 3600 * 1000)).toBeLessThan(1000);
 
-    await request(b.url).post('/v1/admin/password-reset/confirm').set('x-forwarded-for', freshIp()).send({ token, newPassword: 'reset to this one' }).expect(204);
-    await request(a.url).post('/v1/admin/password-reset/confirm').set('x-forwarded-for', freshIp()).send({ token, newPassword: 'and again to this' }).expect(404);
+    await request(b.url)
+      .post('/v1/admin/password-reset/confirm')
+      .set('x-forwarded-for', freshIp())
+      .send({ token, newPassword: 'reset to this one' })
+      .expect(204);
+    await request(a.url)
+      .post('/v1/admin/password-reset/confirm')
+      .set('x-forwarded-for', freshIp())
+      .send({ token, newPassword: 'and again to this' })
+      .expect(404);
     await request(a.url).get('/v1/admin/users').set(bearer(tenant.accessToken)).expect(401);
     await request(a.url).post('/v1/admin/refresh').send({ refreshToken: tenant.refreshToken }).expect(401);
     await login(a, tenant.email, 'reset to this one', freshIp()).expect(200);
@@ -322,16 +400,32 @@ describe('(g) admins change and reset their passwords', () => {
   it('refuses an expired reset token', async () => {
     const mails = mailsOf(a);
     const tenant = await signUp();
-    await request(a.url).post('/v1/admin/password-reset').set('x-forwarded-for', freshIp()).send({ email: tenant.email }).expect(202);
+    await request(a.url)
+      .post('/v1/admin/password-reset')
+      .set('x-forwarded-for', freshIp())
+      .send({ email: tenant.email })
+      .expect(202);
     await pollUntil(() => mails.some((m) => m.to === tenant.email), 'the reset mail', 5_000, 20);
     const token = tokenIn(mails.find((m) => m.to === tenant.email)!)!;
-    await a.runtime.prisma.adminPasswordReset.updateMany({ where: { adminUserId: tenant.adminId }, data: { expiresAt: new Date(Date.now() - 1000) } });
-    await request(a.url).post('/v1/admin/password-reset/confirm').set('x-forwarded-for', freshIp()).send({ token, newPassword: 'reset to this one' }).expect(404);
+    await a.runtime.prisma.adminPasswordReset.updateMany({
+      where: { adminUserId: tenant.adminId },
+      data: { expiresAt: new Date(Date.now() - 1000) },
+    });
+    await request(a.url)
+      .post('/v1/admin/password-reset/confirm')
+      .set('x-forwarded-for', freshIp())
+      .send({ token, newPassword: 'reset to this one' })
+      .expect(404);
     await login(a, tenant.email, PASSWORD, freshIp()).expect(200);
   });
 
   it('uses the log mailer only outside production unless MAILER=log is set explicitly', () => {
-    const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://x@db/x', GATEWAY_MASTER_KEY: 'a'.repeat(64), JWT_SECRET: 's'.repeat(32) };
+    const production = {
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://x@db/x',
+      GATEWAY_MASTER_KEY: 'a'.repeat(64),
+      JWT_SECRET: 's'.repeat(32),
+    };
     expect(loadConfig({}).mail.transport).toBe('log');
     expect(loadConfig(production).mail.transport).toBe('none');
     expect(loadConfig({ ...production, MAILER: 'log' }).mail.transport).toBe('log');

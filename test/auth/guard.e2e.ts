@@ -3,7 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Controller, Get, Module, Param, Post } from '@nestjs/common';
 import request from 'supertest';
 import type { TenantScope } from '@mailroom/persistence';
-import { Authenticated, CurrentPrincipal, CurrentTenant, type Principal } from '../../apps/gateway/src/common/auth/index.js';
+import {
+  Authenticated,
+  CurrentPrincipal,
+  CurrentTenant,
+  type Principal,
+} from '../../apps/gateway/src/common/auth/index.js';
 import { IdentityTokenService } from '../../apps/gateway/src/modules/auth/identity-token.service.js';
 import { tenantScope } from '@mailroom/persistence';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
@@ -47,7 +52,11 @@ function base64url(value: unknown): string {
 }
 
 /** Hand-made HS256 JWT, to produce tokens the gateway must refuse. */
-function signJwt(payload: Record<string, unknown>, secret: string, header: Record<string, unknown> = { alg: 'HS256', typ: 'JWT' }): string {
+function signJwt(
+  payload: Record<string, unknown>,
+  secret: string,
+  header: Record<string, unknown> = { alg: 'HS256', typ: 'JWT' },
+): string {
   const body = `${base64url(header)}.${base64url(payload)}`;
   return `${body}.${createHmac('sha256', secret).update(body).digest('base64url')}`;
 }
@@ -56,7 +65,10 @@ const now = () => Math.floor(Date.now() / 1000);
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  gateway = await startTestGateway({ DATABASE_URL: database.url, REDIS_URL, XMTP_API_URL: 'http://127.0.0.1:1' }, { extraModules: [ProbeModule] });
+  gateway = await startTestGateway(
+    { DATABASE_URL: database.url, REDIS_URL, XMTP_API_URL: 'http://127.0.0.1:1' },
+    { extraModules: [ProbeModule] },
+  );
   tenant = await signUpTenant(gateway);
 });
 
@@ -84,20 +96,43 @@ describe('credentials that answer 401', () => {
   });
 
   it('JWT signed with another secret, expired, with alg none, or with a foreign typ', async () => {
-    const claims = { typ: 'admin', sub: tenant.adminId, tid: tenant.tenantId, role: 'owner', iat: now(), exp: now() + 600 };
+    const claims = {
+      typ: 'admin',
+      sub: tenant.adminId,
+      tid: tenant.tenantId,
+      role: 'owner',
+      iat: now(),
+      exp: now() + 600,
+    };
     await expectUnauthenticated(bearer(signJwt(claims, 'x'.repeat(48))));
-    await expectUnauthenticated(bearer(signJwt({ ...claims, iat: now() - 7200, exp: now() - 3600 }, gateway.runtime.jwtSecret)));
+    await expectUnauthenticated(
+      bearer(signJwt({ ...claims, iat: now() - 7200, exp: now() - 3600 }, gateway.runtime.jwtSecret)),
+    );
     await expectUnauthenticated(bearer(`${base64url({ alg: 'none', typ: 'JWT' })}.${base64url(claims)}.`));
-    await expectUnauthenticated(bearer(signJwt(claims, gateway.runtime.jwtSecret, { alg: 'HS512', typ: 'JWT' }).replace(/\.[^.]+$/, `.${createHmac('sha512', gateway.runtime.jwtSecret).update(`${base64url({ alg: 'HS512', typ: 'JWT' })}.${base64url(claims)}`).digest('base64url')}`)));
+    await expectUnauthenticated(
+      bearer(
+        signJwt(claims, gateway.runtime.jwtSecret, { alg: 'HS512', typ: 'JWT' }).replace(
+          /\.[^.]+$/,
+          `.${createHmac('sha512', gateway.runtime.jwtSecret)
+            .update(`${base64url({ alg: 'HS512', typ: 'JWT' })}.${base64url(claims)}`)
+            .digest('base64url')}`,
+        ),
+      ),
+    );
     for (const typ of ['refresh', undefined, 'Admin']) {
       await expectUnauthenticated(bearer(signJwt({ ...claims, typ }, gateway.runtime.jwtSecret)));
     }
     // typ swapped: an identity's token relabelled as admin names no admin.
     await expectUnauthenticated(bearer(signJwt({ ...claims, sub: IDENTITY }, gateway.runtime.jwtSecret)));
     // the right signature for the claims, but the admin belongs to another tenant
-    await expectUnauthenticated(bearer(signJwt({ ...claims, tid: '33333333-3333-4333-8333-333333333333' }, gateway.runtime.jwtSecret)));
+    await expectUnauthenticated(
+      bearer(signJwt({ ...claims, tid: '33333333-3333-4333-8333-333333333333' }, gateway.runtime.jwtSecret)),
+    );
     // a well-formed token passes, so the refusals above are about the token
-    await request(gateway.url).get('/v1/api-keys').set(bearer(signJwt(claims, gateway.runtime.jwtSecret))).expect(200);
+    await request(gateway.url)
+      .get('/v1/api-keys')
+      .set(bearer(signJwt(claims, gateway.runtime.jwtSecret)))
+      .expect(200);
   });
 
   it('an admin JWT of a removed admin', async () => {
@@ -107,13 +142,17 @@ describe('credentials that answer 401', () => {
   });
 
   it('an expired identity token', async () => {
-    const token = signJwt({ typ: 'identity', sub: IDENTITY, tid: tenant.tenantId, iat: now() - 4000, exp: now() - 400 }, gateway.runtime.jwtSecret);
+    const token = signJwt(
+      { typ: 'identity', sub: IDENTITY, tid: tenant.tenantId, iat: now() - 4000, exp: now() - 400 },
+      gateway.runtime.jwtSecret,
+    );
     await expectUnauthenticated(bearer(token), `/test-only/identities/${IDENTITY}`);
   });
 });
 
 describe('identity tokens', () => {
-  const mint = (ttl?: number) => gateway.app.get(IdentityTokenService).mint(tenantScope(tenant.tenantId), IDENTITY, ttl);
+  const mint = (ttl?: number) =>
+    gateway.app.get(IdentityTokenService).mint(tenantScope(tenant.tenantId), IDENTITY, ttl);
 
   it('are minted with typ identity and at most one hour', async () => {
     const minted = await mint(600);
@@ -128,9 +167,16 @@ describe('identity tokens', () => {
   it('open the routes of their own identity only', async () => {
     const { token } = await mint(60);
     const res = await request(gateway.url).get(`/test-only/identities/${IDENTITY}`).set(bearer(token)).expect(200);
-    expect(res.body).toEqual({ principal: { type: 'identity', tenantId: tenant.tenantId, identityId: IDENTITY }, tenantId: tenant.tenantId, id: IDENTITY });
+    expect(res.body).toEqual({
+      principal: { type: 'identity', tenantId: tenant.tenantId, identityId: IDENTITY },
+      tenantId: tenant.tenantId,
+      id: IDENTITY,
+    });
     await request(gateway.url).post(`/test-only/identities/${IDENTITY}/send`).set(bearer(token)).expect(201);
-    const other = await request(gateway.url).get(`/test-only/identities/${OTHER_IDENTITY}`).set(bearer(token)).expect(403);
+    const other = await request(gateway.url)
+      .get(`/test-only/identities/${OTHER_IDENTITY}`)
+      .set(bearer(token))
+      .expect(403);
     expect(other.body.code).toBe('FORBIDDEN');
     await request(gateway.url).get(`/test-only/identities/${IDENTITY}/admin-only`).set(bearer(token)).expect(403);
     await request(gateway.url).get('/v1/api-keys').set(bearer(token)).expect(403);
@@ -141,9 +187,20 @@ describe('identity tokens', () => {
 describe('scopes and roles', () => {
   it('API keys pass on the scope the route names, and never on admin-only routes', async () => {
     const identities = await createApiKey(gateway, tenant.adminToken, ['identities']);
-    const res = await request(gateway.url).get(`/test-only/identities/${IDENTITY}`).set(bearer(identities.key)).expect(200);
-    expect(res.body.principal).toEqual({ type: 'apiKey', tenantId: tenant.tenantId, apiKeyId: identities.id, scopes: ['identities'] });
-    const noScope = await request(gateway.url).post(`/test-only/identities/${IDENTITY}/send`).set(bearer(identities.key)).expect(403);
+    const res = await request(gateway.url)
+      .get(`/test-only/identities/${IDENTITY}`)
+      .set(bearer(identities.key))
+      .expect(200);
+    expect(res.body.principal).toEqual({
+      type: 'apiKey',
+      tenantId: tenant.tenantId,
+      apiKeyId: identities.id,
+      scopes: ['identities'],
+    });
+    const noScope = await request(gateway.url)
+      .post(`/test-only/identities/${IDENTITY}/send`)
+      .set(bearer(identities.key))
+      .expect(403);
     expect(noScope.body).toMatchObject({ code: 'FORBIDDEN', requiredScope: 'messages' });
     const all = await createApiKey(gateway, tenant.adminToken);
     await request(gateway.url).get(`/test-only/identities/${IDENTITY}/admin-only`).set(bearer(all.key)).expect(403);
@@ -152,13 +209,25 @@ describe('scopes and roles', () => {
 
   it('admins pass scope checks by role', async () => {
     await request(gateway.url).get(`/test-only/identities/${IDENTITY}`).set(bearer(tenant.adminToken)).expect(200);
-    await request(gateway.url).post(`/test-only/identities/${IDENTITY}/send`).set(bearer(tenant.adminToken)).expect(201);
+    await request(gateway.url)
+      .post(`/test-only/identities/${IDENTITY}/send`)
+      .set(bearer(tenant.adminToken))
+      .expect(201);
   });
 
   it('OpenAPI documents the routes with bearer auth', async () => {
     const res = await request(gateway.url).get('/docs/openapi.json').expect(200);
     expect(Object.keys(res.body.paths)).toEqual(
-      expect.arrayContaining(['/v1/admin/signup', '/v1/admin/login', '/v1/admin/refresh', '/v1/api-keys', '/v1/api-keys/{id}', '/v1/audit-log', '/v1/admin/users', '/v1/admin/invitations']),
+      expect.arrayContaining([
+        '/v1/admin/signup',
+        '/v1/admin/login',
+        '/v1/admin/refresh',
+        '/v1/api-keys',
+        '/v1/api-keys/{id}',
+        '/v1/audit-log',
+        '/v1/admin/users',
+        '/v1/admin/invitations',
+      ]),
     );
     expect(res.body.paths['/v1/api-keys'].post.security).toEqual([{ bearer: [] }]);
     expect(res.body.components.schemas.CreateApiKeyDto.properties.scopes).toBeDefined();

@@ -38,7 +38,10 @@ async function seedAdmin(email: string): Promise<void> {
 
 describe('SIGNUP_ENABLED=false', () => {
   it('answers 403 FORBIDDEN and creates nothing', async () => {
-    const res = await request(gateway.url).post('/v1/admin/signup').send({ tenantName: 'Acme', email: 'a@acme.test', password: 'long enough password' }).expect(403);
+    const res = await request(gateway.url)
+      .post('/v1/admin/signup')
+      .send({ tenantName: 'Acme', email: 'a@acme.test', password: 'long enough password' })
+      .expect(403);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.body.code).toBe('FORBIDDEN');
     expect(await gateway.runtime.prisma.adminUser.count({ where: { email: 'a@acme.test' } })).toBe(0);
@@ -54,9 +57,17 @@ describe('login rate limit', () => {
     const started = Date.now();
     for (let i = 0; i < LIMIT * 10; i++) {
       // distinct client addresses, so only the per-email ceiling is in play
-      await request(gateway.url).post('/v1/admin/login').set('x-forwarded-for', `${net}.${i + 1}`).send({ email, password: 'wrong password' }).expect(401);
+      await request(gateway.url)
+        .post('/v1/admin/login')
+        .set('x-forwarded-for', `${net}.${i + 1}`)
+        .send({ email, password: 'wrong password' })
+        .expect(401);
     }
-    const res = await request(gateway.url).post('/v1/admin/login').set('x-forwarded-for', `${net}.99`).send({ email: email.toUpperCase(), password: PASSWORD }).expect(429);
+    const res = await request(gateway.url)
+      .post('/v1/admin/login')
+      .set('x-forwarded-for', `${net}.99`)
+      .send({ email: email.toUpperCase(), password: PASSWORD })
+      .expect(429);
     expect(res.body.code).toBe('RATE_LIMITED');
     const retryAfter = Number(res.headers['retry-after']);
     // The oldest failure leaves the one-minute window first; 30 argon2 checks take a few seconds on a busy machine.
@@ -70,11 +81,23 @@ describe('login rate limit', () => {
     const client = `192.0.${randomBytes(1)[0]}.7`;
     await seedAdmin(email);
     for (let i = 0; i < LIMIT; i++) {
-      await request(gateway.url).post('/v1/admin/login').set('x-forwarded-for', client).send({ email: `someone-${i}@acme.test`, password: 'whatever it is' }).expect(401);
+      await request(gateway.url)
+        .post('/v1/admin/login')
+        .set('x-forwarded-for', client)
+        .send({ email: `someone-${i}@acme.test`, password: 'whatever it is' })
+        .expect(401);
     }
-    const res = await request(gateway.url).post('/v1/admin/login').set('x-forwarded-for', client).send({ email, password: PASSWORD }).expect(429);
+    const res = await request(gateway.url)
+      .post('/v1/admin/login')
+      .set('x-forwarded-for', client)
+      .send({ email, password: PASSWORD })
+      .expect(429);
     expect(res.headers['retry-after']).toMatch(/^\d+$/);
     // another address still gets in
-    await request(gateway.url).post('/v1/admin/login').set('x-forwarded-for', `198.51.${randomBytes(1)[0]}.8`).send({ email, password: PASSWORD }).expect(200);
+    await request(gateway.url)
+      .post('/v1/admin/login')
+      .set('x-forwarded-for', `198.51.${randomBytes(1)[0]}.8`)
+      .send({ email, password: PASSWORD })
+      .expect(200);
   });
 });

@@ -11,7 +11,11 @@ let stage: Stage;
 let gateway: TestGateway;
 let adminToken = '';
 let identityId = '';
-const as = (credential: string) => caller(() => gateway.url, () => credential);
+const as = (credential: string) =>
+  caller(
+    () => gateway.url,
+    () => credential,
+  );
 
 beforeAll(async () => {
   stage = await createStage('scopes');

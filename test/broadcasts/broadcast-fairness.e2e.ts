@@ -28,12 +28,17 @@ afterAll(async () => {
   await database?.drop();
 });
 
-const addresses = (n: number) => Array.from({ length: n }, () => privateKeyToAddress(generatePrivateKey()).toLowerCase());
+const addresses = (n: number) =>
+  Array.from({ length: n }, () => privateKeyToAddress(generatePrivateKey()).toLowerCase());
 
 async function tenantWithIdentity(): Promise<{ key: string; identityId: string }> {
   const { adminToken } = await signUpTenant(gateway);
   const { key } = await createApiKey(gateway, adminToken);
-  const res = await fetch(`${gateway.url}/v1/identities`, { method: 'POST', headers: { ...bearer(key), 'content-type': 'application/json' }, body: '{}' });
+  const res = await fetch(`${gateway.url}/v1/identities`, {
+    method: 'POST',
+    headers: { ...bearer(key), 'content-type': 'application/json' },
+    body: '{}',
+  });
   expect(res.status).toBe(201);
   return { key, identityId: ((await res.json()) as { id: string }).id };
 }
@@ -51,7 +56,7 @@ async function startBroadcast(key: string, identityId: string, recipients: strin
 const completedAt = async (id: string) => (await prisma.broadcast.findUniqueOrThrow({ where: { id } })).completedAt;
 
 describe('broadcast runner', () => {
-  it("lets a small broadcast of another tenant finish while a big one is still running", async () => {
+  it('lets a small broadcast of another tenant finish while a big one is still running', async () => {
     const big = await tenantWithIdentity();
     const small = await tenantWithIdentity();
     const runner = gateway.app.get(BroadcastRunner);
@@ -61,8 +66,18 @@ describe('broadcast runner', () => {
     const smallId = await startBroadcast(small.key, small.identityId, addresses(50));
     runner.onApplicationBootstrap();
 
-    const smallDone = await pollUntil(() => completedAt(smallId).then((at) => at ?? undefined), 'the small broadcast', 120_000, 100);
-    const bigDone = await pollUntil(() => completedAt(bigId).then((at) => at ?? undefined), 'the big broadcast', 180_000, 250);
+    const smallDone = await pollUntil(
+      () => completedAt(smallId).then((at) => at ?? undefined),
+      'the small broadcast',
+      120_000,
+      100,
+    );
+    const bigDone = await pollUntil(
+      () => completedAt(bigId).then((at) => at ?? undefined),
+      'the big broadcast',
+      180_000,
+      250,
+    );
     expect(smallDone.getTime()).toBeLessThan(bigDone.getTime());
   });
 
@@ -71,11 +86,19 @@ describe('broadcast runner', () => {
     const runner = gateway.app.get(BroadcastRunner);
     await runner.onModuleDestroy();
     const id = await startBroadcast(key, identityId, addresses(30));
-    const deleted = await fetch(`${gateway.url}/v1/identities/${identityId}`, { method: 'DELETE', headers: bearer(key) });
+    const deleted = await fetch(`${gateway.url}/v1/identities/${identityId}`, {
+      method: 'DELETE',
+      headers: bearer(key),
+    });
     expect(deleted.status).toBeLessThan(300);
     runner.onApplicationBootstrap();
 
-    await pollUntil(() => completedAt(id).then((at) => at ?? undefined), 'the orphaned broadcast to complete', 30_000, 100);
+    await pollUntil(
+      () => completedAt(id).then((at) => at ?? undefined),
+      'the orphaned broadcast to complete',
+      30_000,
+      100,
+    );
     const recipients = await prisma.broadcastRecipient.findMany({ where: { broadcastId: id } });
     expect(recipients).toHaveLength(30);
     expect(new Set(recipients.map((r) => r.status))).toEqual(new Set(['failed']));

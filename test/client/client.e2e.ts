@@ -1,7 +1,15 @@
 // @mailroom/client against a real gateway, devnet and SDK peer: every API call here goes through the client.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createClient, MailroomApiError, subscribe, verifyWebhook, WebhookVerificationError, type MailroomClient, type SubscriptionResults } from '@mailroom/client';
+import {
+  createClient,
+  MailroomApiError,
+  subscribe,
+  verifyWebhook,
+  WebhookVerificationError,
+  type MailroomClient,
+  type SubscriptionResults,
+} from '@mailroom/client';
 import { createTestClients, type TestClients } from '@mailroom/xmtp/testing';
 import WebSocket from 'ws';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
@@ -21,7 +29,11 @@ let webhookSecret: string;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  gateway = await startTestGateway({ DATABASE_URL: database.url, OUTBOUND_ALLOWLIST: '127.0.0.1', WEBHOOK_POLL_INTERVAL_MS: '100' });
+  gateway = await startTestGateway({
+    DATABASE_URL: database.url,
+    OUTBOUND_ALLOWLIST: '127.0.0.1',
+    WEBHOOK_POLL_INTERVAL_MS: '100',
+  });
   peers = await createTestClients(gateway.runtime.xmtp.apiUrl, 1);
   receiver = await WebhookReceiver.start();
 });
@@ -38,7 +50,11 @@ describe('@mailroom/client', () => {
     const anonymous = createClient({ baseUrl: gateway.url });
     const suffix = randomBytes(4).toString('hex');
     const signup = await anonymous.POST('/v1/admin/signup', {
-      body: { tenantName: `Client ${suffix}`, email: `client-${suffix}@tenant.test`, password: `pw-${randomBytes(12).toString('base64url')}` },
+      body: {
+        tenantName: `Client ${suffix}`,
+        email: `client-${suffix}@tenant.test`,
+        password: `pw-${randomBytes(12).toString('base64url')}`,
+      },
     });
     if (!('accessToken' in signup)) throw new Error(`sign-up is pending confirmation: ${JSON.stringify(signup)}`);
     admin = createClient({ baseUrl: gateway.url, token: signup.accessToken });
@@ -57,17 +73,23 @@ describe('@mailroom/client', () => {
   });
 
   it('throws MailroomApiError with the status, code and problem body', async () => {
-    const missing = await client.GET('/v1/identities/{id}', { params: { path: { id: '00000000-0000-4000-8000-000000000000' } } }).catch((error: unknown) => error);
+    const missing = await client
+      .GET('/v1/identities/{id}', { params: { path: { id: '00000000-0000-4000-8000-000000000000' } } })
+      .catch((error: unknown) => error);
     expect(missing).toBeInstanceOf(MailroomApiError);
     expect(missing).toMatchObject({ status: 404, code: 'NOT_FOUND', problem: { status: 404, code: 'NOT_FOUND' } });
 
-    const invalid = await client.POST('/v1/webhooks', { body: { url: 'not a url', events: ['message.received'] } }).catch((error: unknown) => error);
+    const invalid = await client
+      .POST('/v1/webhooks', { body: { url: 'not a url', events: ['message.received'] } })
+      .catch((error: unknown) => error);
     expect(invalid).toBeInstanceOf(MailroomApiError);
     const problem = (invalid as MailroomApiError).problem;
     expect(invalid).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
     expect(problem.errors?.map((e) => e.field)).toContain('url');
 
-    const unauthenticated = await createClient({ baseUrl: gateway.url, apiKey: 'mr_nope' }).GET('/v1/identities').catch((error: unknown) => error);
+    const unauthenticated = await createClient({ baseUrl: gateway.url, apiKey: 'mr_nope' })
+      .GET('/v1/identities')
+      .catch((error: unknown) => error);
     expect(unauthenticated).toMatchObject({ status: 401, code: 'UNAUTHENTICATED' });
   });
 
@@ -91,17 +113,32 @@ describe('@mailroom/client', () => {
       await new Promise((resolve) => setTimeout(resolve, 500));
       const dm = await peers.clients[0]!.client.conversations.createDm(identity.inboxId!);
       const messageId = await dm.sendText('hello @mailroom/client');
-      const message = await pollUntil(() => received.find((m) => m.id === messageId), 'the subscription delivers the message', 30_000, 100);
-      expect(message).toMatchObject({ conversationId: dm.id, senderInboxId: peers.clients[0]!.inboxId, content: 'hello @mailroom/client' });
+      const message = await pollUntil(
+        () => received.find((m) => m.id === messageId),
+        'the subscription delivers the message',
+        30_000,
+        100,
+      );
+      expect(message).toMatchObject({
+        conversationId: dm.id,
+        senderInboxId: peers.clients[0]!.inboxId,
+        content: 'hello @mailroom/client',
+      });
       expect(errors).toEqual([]);
     } finally {
       await subscription.close();
     }
 
     // The identity answers through the typed client; the raw SDK peer decodes each content type.
-    const dm = await client.POST('/v1/identities/{id}/conversations/dm', { params: { path: { id: identity.id } }, body: { peer: peers.clients[0]!.inboxId } });
+    const dm = await client.POST('/v1/identities/{id}/conversations/dm', {
+      params: { path: { id: identity.id } },
+      body: { peer: peers.clients[0]!.inboxId },
+    });
     const path = { id: identity.id, cid: dm.id };
-    const text = await client.POST('/v1/identities/{id}/conversations/{cid}/messages', { params: { path }, body: { content: { type: 'text', text: 'answer from @mailroom/client' } } });
+    const text = await client.POST('/v1/identities/{id}/conversations/{cid}/messages', {
+      params: { path },
+      body: { content: { type: 'text', text: 'answer from @mailroom/client' } },
+    });
     const reaction = await client.POST('/v1/identities/{id}/conversations/{cid}/messages', {
       params: { path },
       body: { content: { type: 'reaction', reference: text.id, action: 'added', schema: 'unicode', content: '👍' } },
@@ -117,16 +154,29 @@ describe('@mailroom/client', () => {
     const delivered = receiver.requests.find((request) => request.answered)!;
     const event = await verifyWebhook(webhookSecret, delivered.headers as Record<string, string>, delivered.rawBody);
     expect(event).toMatchObject({ type: 'message.received', identityId: identity.id });
-    if (event.type === 'message.received') expect(event.data).toMatchObject({ senderInboxId: peers.clients[0]!.inboxId });
+    if (event.type === 'message.received')
+      expect(event.data).toMatchObject({ senderInboxId: peers.clients[0]!.inboxId });
 
     // Only the Mailroom-* headers (older receivers): still verified.
-    const mailroomOnly = Object.fromEntries(Object.entries(delivered.headers).filter(([name]) => !name.startsWith('webhook-'))) as Record<string, string>;
-    await expect(verifyWebhook(webhookSecret, mailroomOnly, delivered.rawBody)).resolves.toMatchObject({ type: 'message.received' });
+    const mailroomOnly = Object.fromEntries(
+      Object.entries(delivered.headers).filter(([name]) => !name.startsWith('webhook-')),
+    ) as Record<string, string>;
+    await expect(verifyWebhook(webhookSecret, mailroomOnly, delivered.rawBody)).resolves.toMatchObject({
+      type: 'message.received',
+    });
 
     const tampered = delivered.rawBody.replace('message.received', 'message.sent');
     expect(tampered).not.toBe(delivered.rawBody);
-    await expect(verifyWebhook(webhookSecret, delivered.headers as Record<string, string>, tampered)).rejects.toBeInstanceOf(WebhookVerificationError);
+    await expect(
+      verifyWebhook(webhookSecret, delivered.headers as Record<string, string>, tampered),
+    ).rejects.toBeInstanceOf(WebhookVerificationError);
     await expect(verifyWebhook(webhookSecret, mailroomOnly, tampered)).rejects.toBeInstanceOf(WebhookVerificationError);
-    await expect(verifyWebhook(`whsec_${randomBytes(24).toString('base64')}`, delivered.headers as Record<string, string>, delivered.rawBody)).rejects.toBeInstanceOf(WebhookVerificationError);
+    await expect(
+      verifyWebhook(
+        `whsec_${randomBytes(24).toString('base64')}`,
+        delivered.headers as Record<string, string>,
+        delivered.rawBody,
+      ),
+    ).rejects.toBeInstanceOf(WebhookVerificationError);
   });
 });

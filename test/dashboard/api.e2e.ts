@@ -12,7 +12,12 @@ let gateway: TestGateway;
 let tenant: SignedUpTenant;
 let other: SignedUpTenant;
 
-async function call(method: string, path: string, credential: string, body?: unknown): Promise<{ status: number; body: any; headers: Headers }> {
+async function call(
+  method: string,
+  path: string,
+  credential: string,
+  body?: unknown,
+): Promise<{ status: number; body: any; headers: Headers }> {
   const res = await fetch(`${gateway.url}${path}`, {
     method,
     headers: { ...bearer(credential), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
@@ -24,7 +29,12 @@ async function call(method: string, path: string, credential: string, body?: unk
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  gateway = await startTestGateway({ DATABASE_URL: database.url, XMTP_API_URL: 'http://127.0.0.1:1', RATE_LIMIT_PER_MINUTE: '500', RATE_LIMIT_TENANT_PER_MINUTE: '2000' });
+  gateway = await startTestGateway({
+    DATABASE_URL: database.url,
+    XMTP_API_URL: 'http://127.0.0.1:1',
+    RATE_LIMIT_PER_MINUTE: '500',
+    RATE_LIMIT_TENANT_PER_MINUTE: '2000',
+  });
   [tenant, other] = await Promise.all([signUpTenant(gateway), signUpTenant(gateway)]);
 }, 60_000);
 
@@ -39,7 +49,11 @@ describe('/admin', () => {
     expect(redirect.status).toBe(302);
     expect(redirect.headers.get('location')).toBe('/admin/');
 
-    for (const path of ['/admin/', '/admin/identities/0b6c8a3e-3f0e-4f55-9d53-2c5f8a1b9e11/conversations', '/admin/settings']) {
+    for (const path of [
+      '/admin/',
+      '/admin/identities/0b6c8a3e-3f0e-4f55-9d53-2c5f8a1b9e11/conversations',
+      '/admin/settings',
+    ]) {
       const res = await fetch(`${gateway.url}${path}`);
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toMatch(/^text\/html/);
@@ -92,7 +106,11 @@ describe('GET /v1/usage', () => {
     expect(status).toBe(200);
     expect(body.daily).toHaveLength(14);
     expect(body.daily[13]).toEqual({ day: today.toISOString().slice(0, 10), messagesSent: 10, messagesReceived: 4 });
-    expect(body.daily[10]).toEqual({ day: threeDaysAgo.toISOString().slice(0, 10), messagesSent: 0, messagesReceived: 2 });
+    expect(body.daily[10]).toEqual({
+      day: threeDaysAgo.toISOString().slice(0, 10),
+      messagesSent: 0,
+      messagesReceived: 2,
+    });
     expect(body.totals).toEqual({ messagesSent: 10, messagesReceived: 6 });
     expect(body.webhooks).toEqual({ succeeded: 3, failed: 1, successRate: 0.75 });
     expect(body.identities).toEqual({ total: 0, active: 0, broken: 0 });
@@ -134,18 +152,33 @@ describe('/v1/settings', () => {
     expect(status).toBe(200);
     expect(body.rateLimits.perCredentialPerMinute).toEqual({ value: 500, default: 500, custom: false, max: 500 });
     expect(body.rateLimits.perTenantPerMinute).toEqual({ value: 2000, default: 2000, custom: false, max: 2000 });
-    expect(body.attachments.store).toEqual({ value: 'filesystem', default: 'filesystem', custom: false, available: ['filesystem'] });
-    expect(body.attachments.maxBytes).toEqual({ value: 100 * 1024 * 1024, default: 100 * 1024 * 1024, custom: false, max: 100 * 1024 * 1024 });
+    expect(body.attachments.store).toEqual({
+      value: 'filesystem',
+      default: 'filesystem',
+      custom: false,
+      available: ['filesystem'],
+    });
+    expect(body.attachments.maxBytes).toEqual({
+      value: 100 * 1024 * 1024,
+      default: 100 * 1024 * 1024,
+      custom: false,
+      max: 100 * 1024 * 1024,
+    });
     expect(body.updatedAt).toBeNull();
   });
 
   it('persists a partial change, keeps other fields, resets with null, and audits it', async () => {
-    const first = await call('PATCH', '/v1/settings', tenant.adminToken, { attachments: { maxBytes: 5 * 1024 * 1024, maxFiles: 3 }, rateLimits: { perCredentialPerMinute: 120 } });
+    const first = await call('PATCH', '/v1/settings', tenant.adminToken, {
+      attachments: { maxBytes: 5 * 1024 * 1024, maxFiles: 3 },
+      rateLimits: { perCredentialPerMinute: 120 },
+    });
     expect(first.status).toBe(200);
     expect(first.body.attachments.maxBytes).toMatchObject({ value: 5 * 1024 * 1024, custom: true });
     expect(first.body.rateLimits.perCredentialPerMinute).toMatchObject({ value: 120, custom: true });
 
-    const second = await call('PATCH', '/v1/settings', tenant.adminToken, { attachments: { store: 'filesystem', maxFiles: null } });
+    const second = await call('PATCH', '/v1/settings', tenant.adminToken, {
+      attachments: { store: 'filesystem', maxFiles: null },
+    });
     expect(second.body.attachments.store).toMatchObject({ value: 'filesystem', custom: true });
     expect(second.body.attachments.maxFiles).toMatchObject({ custom: false });
     expect(second.body.attachments.maxBytes.value).toBe(5 * 1024 * 1024);
@@ -159,20 +192,31 @@ describe('/v1/settings', () => {
   });
 
   it('refuses values outside the bounds with problem+json field errors', async () => {
-    const tooFast = await call('PATCH', '/v1/settings', tenant.adminToken, { rateLimits: { perTenantPerMinute: 2001 } });
+    const tooFast = await call('PATCH', '/v1/settings', tenant.adminToken, {
+      rateLimits: { perTenantPerMinute: 2001 },
+    });
     expect(tooFast.status).toBe(400);
     expect(tooFast.headers.get('content-type')).toMatch(/application\/problem\+json/);
     expect(tooFast.body.code).toBe('VALIDATION_FAILED');
-    expect(tooFast.body.errors).toEqual([{ field: 'rateLimits.perTenantPerMinute', message: 'must be at most 2000 (the operator limit)' }]);
+    expect(tooFast.body.errors).toEqual([
+      { field: 'rateLimits.perTenantPerMinute', message: 'must be at most 2000 (the operator limit)' },
+    ]);
 
-    const unconfigured = await call('PATCH', '/v1/settings', tenant.adminToken, { attachments: { store: 'ipfs', maxBytes: 200 * 1024 * 1024 } });
+    const unconfigured = await call('PATCH', '/v1/settings', tenant.adminToken, {
+      attachments: { store: 'ipfs', maxBytes: 200 * 1024 * 1024 },
+    });
     expect(unconfigured.status).toBe(400);
     expect(unconfigured.body.errors).toEqual([
       { field: 'attachments.store', message: 'must be one of the stores this gateway has configured: filesystem' },
       { field: 'attachments.maxBytes', message: `must be at most ${100 * 1024 * 1024} (the operator limit)` },
     ]);
 
-    for (const body of [{ attachments: { store: 'ftp' } }, { attachments: { maxFiles: 0 } }, { attachments: { maxBytes: 1.5 } }, { rateLimits: { perCredentialPerMinute: -1 } }]) {
+    for (const body of [
+      { attachments: { store: 'ftp' } },
+      { attachments: { maxFiles: 0 } },
+      { attachments: { maxBytes: 1.5 } },
+      { rateLimits: { perCredentialPerMinute: -1 } },
+    ]) {
       const res = await call('PATCH', '/v1/settings', tenant.adminToken, body);
       expect(res.status).toBe(400);
       expect(res.body.code).toBe('VALIDATION_FAILED');

@@ -16,14 +16,24 @@ export const PHONE = { width: 390, height: 844 } as const;
 
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`${CHROMIUM_PATH} is missing: apt-get install -y --no-install-recommends chromium (.ci/run does this)`);
+    throw new Error(
+      `${CHROMIUM_PATH} is missing: apt-get install -y --no-install-recommends chromium (.ci/run does this)`,
+    );
   }
   if (!existsSync(DASHBOARD_INDEX)) throw new Error(`${DASHBOARD_INDEX} is missing: run npm run build`);
   await mkdir(SCREENSHOT_DIR, { recursive: true });
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
   });
 }
 
@@ -31,7 +41,10 @@ export async function launchChromium(): Promise<Browser> {
  * Saves `<name>-1280x800.png` and `<name>-390x844.png` (full page), and checks that the phone layout has no
  * horizontal page scroll (wide tables scroll inside their own box). Returns the phone layout's page width.
  */
-export async function screenshotBothSizes(page: Page, name: string): Promise<{ files: string[]; phoneScrollWidth: number }> {
+export async function screenshotBothSizes(
+  page: Page,
+  name: string,
+): Promise<{ files: string[]; phoneScrollWidth: number }> {
   const files = [path.join(SCREENSHOT_DIR, `${name}-1280x800.png`), path.join(SCREENSHOT_DIR, `${name}-390x844.png`)];
   await page.setViewportSize(DESKTOP);
   await page.screenshot({ path: files[0], fullPage: true });

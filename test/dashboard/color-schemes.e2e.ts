@@ -12,14 +12,20 @@ let database: TestDatabase;
 let gateway: TestGateway;
 let browser: Browser;
 let receiver: WebhookReceiver;
-const owner = { email: `schemes-${randomBytes(4).toString('hex')}@schemes.test`, password: `pw-${randomBytes(12).toString('base64url')}` };
+const owner = {
+  email: `schemes-${randomBytes(4).toString('hex')}@schemes.test`,
+  password: `pw-${randomBytes(12).toString('base64url')}`,
+};
 const ids: { identity?: string; webhook?: string; delivery?: string } = {};
 const pageErrors: string[] = [];
 
 async function api<T>(token: string, method: string, path: string, body?: unknown): Promise<T> {
   const answer = await fetch(`${gateway.url}${path}`, {
     method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   if (!answer.ok) throw new Error(`${method} ${path} answered ${answer.status}: ${await answer.text()}`);
@@ -41,8 +47,12 @@ beforeAll(async () => {
   });
   const token = ((await signup.json()) as { accessToken: string }).accessToken;
   await api(token, 'POST', '/v1/api-keys', { name: 'backend', scopes: ['identities', 'messages'] });
-  ids.identity = (await api<{ id: string }>(token, 'POST', '/v1/identities', { label: 'support bot', externalId: 'user-42' })).id;
-  ids.webhook = (await api<{ id: string }>(token, 'POST', '/v1/webhooks', { url: receiver.url(), events: ['message.received'] })).id;
+  ids.identity = (
+    await api<{ id: string }>(token, 'POST', '/v1/identities', { label: 'support bot', externalId: 'user-42' })
+  ).id;
+  ids.webhook = (
+    await api<{ id: string }>(token, 'POST', '/v1/webhooks', { url: receiver.url(), events: ['message.received'] })
+  ).id;
   ids.delivery = (await api<{ id: string }>(token, 'POST', `/v1/webhooks/${ids.webhook}/test`, {})).id;
 }, 120_000);
 
@@ -70,9 +80,15 @@ const SIGNED_IN_PAGES = (): { name: string; path: string; ready: string }[] => [
 
 async function backgroundOf(page: Page): Promise<number> {
   // Relative luminance proxy of the page background: the average of its RGB channels.
-  const color = await page.evaluate(() => getComputedStyle(document.body).backgroundColor || getComputedStyle(document.documentElement).backgroundColor);
+  const color = await page.evaluate(
+    () => getComputedStyle(document.body).backgroundColor || getComputedStyle(document.documentElement).backgroundColor,
+  );
   const rootColor = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
-  const [r, g, b] = (/rgba?\((\d+), (\d+), (\d+)/.exec(color.includes('rgba(0, 0, 0, 0)') ? rootColor : color) ?? ['', '0', '0', '0']).slice(1).map(Number);
+  const [r, g, b] = (
+    /rgba?\((\d+), (\d+), (\d+)/.exec(color.includes('rgba(0, 0, 0, 0)') ? rootColor : color) ?? ['', '0', '0', '0']
+  )
+    .slice(1)
+    .map(Number);
   return (r! + g! + b!) / 3;
 }
 
@@ -118,7 +134,11 @@ describe.each(['light', 'dark'] as const)('every page with the system in %s mode
     for (const target of SIGNED_IN_PAGES()) {
       await page.goto(`${gateway.url}/admin${target.path}`);
       await page.getByRole('heading', { name: target.ready, exact: true }).first().waitFor();
-      await page.locator('.loading').first().waitFor({ state: 'detached' }).catch(() => undefined);
+      await page
+        .locator('.loading')
+        .first()
+        .waitFor({ state: 'detached' })
+        .catch(() => undefined);
       await shoot(target.name);
     }
     expect(pageErrors).toEqual([]);

@@ -23,7 +23,8 @@ const pageErrors: string[] = [];
 
 const email = `owner-${randomBytes(4).toString('hex')}@dashboard.test`;
 const password = `pw-${randomBytes(12).toString('base64url')}`;
-const state: { apiKey?: string; identityId?: string; inboxId?: string; installationId?: string; webhookId?: string } = {};
+const state: { apiKey?: string; identityId?: string; inboxId?: string; installationId?: string; webhookId?: string } =
+  {};
 
 async function shoot(name: string): Promise<void> {
   const { files, phoneScrollWidth } = await screenshotBothSizes(page, name);
@@ -50,7 +51,10 @@ beforeAll(async () => {
     }),
     launchChromium(),
   ]);
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, permissions: ['clipboard-read', 'clipboard-write'] });
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 800 },
+    permissions: ['clipboard-read', 'clipboard-write'],
+  });
   page = await context.newPage();
   page.setDefaultTimeout(15_000);
   page.on('pageerror', (error) => pageErrors.push(String(error)));
@@ -115,7 +119,9 @@ describe('admin dashboard in chromium', () => {
     await page.reload();
     await page.getByTestId('api-key-row').first().waitFor();
     expect(await page.content()).not.toContain(key);
-    await expect(page.getByTestId('api-key-row').filter({ hasText: 'browser key' }).textContent()).resolves.toContain(key.slice(0, 8));
+    await expect(page.getByTestId('api-key-row').filter({ hasText: 'browser key' }).textContent()).resolves.toContain(
+      key.slice(0, 8),
+    );
     await shoot('04-api-keys');
   });
 
@@ -133,7 +139,9 @@ describe('admin dashboard in chromium', () => {
     await expect(installation.textContent()).resolves.toContain('Mailroom (this identity)');
     await expect(page.getByText('1 of 10').isVisible()).resolves.toBe(true);
 
-    const api = await fetch(`${gateway.url}/v1/identities/${state.identityId}`, { headers: { authorization: `Bearer ${state.apiKey}` } });
+    const api = await fetch(`${gateway.url}/v1/identities/${state.identityId}`, {
+      headers: { authorization: `Bearer ${state.apiKey}` },
+    });
     const detail = (await api.json()) as { inboxId: string; installationId: string };
     state.inboxId = detail.inboxId;
     state.installationId = detail.installationId;
@@ -200,27 +208,38 @@ describe('admin dashboard in chromium', () => {
     const fileText = 'attachment line\n'.repeat(96); // 1,536 bytes
     const form = new FormData();
     form.append('file', new Blob([fileText], { type: 'text/plain' }), 'notes.txt');
-    const upload = await fetch(`${gateway.url}/v1/identities/${state.identityId}/conversations/${conversationId}/attachments`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${state.apiKey}` },
-      body: form,
-    });
+    const upload = await fetch(
+      `${gateway.url}/v1/identities/${state.identityId}/conversations/${conversationId}/attachments`,
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${state.apiKey}` },
+        body: form,
+      },
+    );
     expect(upload.status).toBe(201);
     await page.locator('.conversation').getByRole('button', { name: 'Refresh' }).click();
     const attachment = page.getByTestId('attachment').filter({ hasText: 'notes.txt' });
     await attachment.waitFor();
     // XMTP remote attachments carry the ciphertext length: the file plus its encrypted envelope.
     await expect(attachment.textContent()).resolves.toMatch(/notes\.txt1\.[56] KiB encrypted/);
-    const [download] = await Promise.all([page.waitForEvent('download'), attachment.getByRole('button', { name: 'Download' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      attachment.getByRole('button', { name: 'Download' }).click(),
+    ]);
     expect(download.suggestedFilename()).toBe('notes.txt');
     expect(await readFile(await download.path(), 'utf8')).toBe(fileText);
     await shoot('09-conversation');
 
     // Denied conversations emit no events, so let the pipeline turn this message into its webhook delivery first.
-    await receiver.waitFor((r) => r.requests.some((request) => request.rawBody.includes('hello from the peer')), 20_000);
+    await receiver.waitFor(
+      (r) => r.requests.some((request) => request.rawBody.includes('hello from the peer')),
+      20_000,
+    );
     await page.getByRole('button', { name: 'Deny peer' }).click();
     await page.locator('.conversation-head .badge', { hasText: 'denied' }).waitFor();
-    const consent = await fetch(`${gateway.url}/v1/identities/${state.identityId}/consent`, { headers: { authorization: `Bearer ${state.apiKey}` } });
+    const consent = await fetch(`${gateway.url}/v1/identities/${state.identityId}/consent`, {
+      headers: { authorization: `Bearer ${state.apiKey}` },
+    });
     const items = ((await consent.json()) as { items: { entityType: string; entity: string; state: string }[] }).items;
     expect(items).toContainEqual({ entityType: 'inbox', entity: peer.inboxId, state: 'denied' });
 
@@ -263,7 +282,9 @@ describe('admin dashboard in chromium', () => {
     await page.getByLabel('Per API key or token').fill('100');
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByText('Saved.').waitFor();
-    const settings = await fetch(`${gateway.url}/v1/settings`, { headers: { authorization: `Bearer ${state.apiKey}` } });
+    const settings = await fetch(`${gateway.url}/v1/settings`, {
+      headers: { authorization: `Bearer ${state.apiKey}` },
+    });
     expect(settings.status).toBe(403); // the key was created without the `keys` scope
     await page.reload();
     await expect(page.getByLabel('Files per message').inputValue()).resolves.toBe('5');
@@ -330,7 +351,9 @@ describe('admin dashboard in chromium', () => {
     await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Cancel');
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
-    expect((await fetch(`${gateway.url}/v1/identities`, { headers: { authorization: `Bearer ${state.apiKey}` } })).status).toBe(200);
+    expect(
+      (await fetch(`${gateway.url}/v1/identities`, { headers: { authorization: `Bearer ${state.apiKey}` } })).status,
+    ).toBe(200);
 
     await row.getByRole('button', { name: 'Revoke' }).focus();
     await page.keyboard.press('Enter');
@@ -339,7 +362,9 @@ describe('admin dashboard in chromium', () => {
     await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Revoke key');
     await page.keyboard.press('Enter');
     await row.getByText('revoked').waitFor();
-    expect((await fetch(`${gateway.url}/v1/identities`, { headers: { authorization: `Bearer ${state.apiKey}` } })).status).toBe(401);
+    expect(
+      (await fetch(`${gateway.url}/v1/identities`, { headers: { authorization: `Bearer ${state.apiKey}` } })).status,
+    ).toBe(401);
 
     await page.goto(admin(`/identities/${state.identityId}`));
     await page.getByRole('button', { name: 'Delete identity' }).click();

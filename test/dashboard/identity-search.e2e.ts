@@ -12,7 +12,10 @@ let gateway: TestGateway;
 let browser: Browser;
 let page: Page;
 const pageErrors: string[] = [];
-const owner = { email: `search-${randomBytes(4).toString('hex')}@search.test`, password: `pw-${randomBytes(12).toString('base64url')}` };
+const owner = {
+  email: `search-${randomBytes(4).toString('hex')}@search.test`,
+  password: `pw-${randomBytes(12).toString('base64url')}`,
+};
 const created: { id: string; label: string; externalId: string }[] = [];
 
 beforeAll(async () => {

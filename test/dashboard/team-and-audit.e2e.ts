@@ -56,7 +56,10 @@ async function newPage(context: BrowserContext): Promise<Page> {
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  [gateway, browser] = await Promise.all([startTestGateway({ DATABASE_URL: database.url, MAILER: 'none', OUTBOUND_ALLOWLIST: '127.0.0.1' }), launchChromium()]);
+  [gateway, browser] = await Promise.all([
+    startTestGateway({ DATABASE_URL: database.url, MAILER: 'none', OUTBOUND_ALLOWLIST: '127.0.0.1' }),
+    launchChromium(),
+  ]);
   const mailer = gateway.app.get(Mailer);
   jest.spyOn(mailer, 'send').mockImplementation(async (message: MailMessage) => {
     mails.push(message);
@@ -67,7 +70,10 @@ beforeAll(async () => {
     body: JSON.stringify({ tenantName: 'Team Test Inc', email: owner.email, password: owner.password }),
   });
   expect(signup.status).toBe(201);
-  ownerContext = await browser.newContext({ viewport: { width: 1280, height: 800 }, permissions: ['clipboard-read', 'clipboard-write'] });
+  ownerContext = await browser.newContext({
+    viewport: { width: 1280, height: 800 },
+    permissions: ['clipboard-read', 'clipboard-write'],
+  });
   page = await newPage(ownerContext);
 }, 60_000);
 
@@ -123,7 +129,10 @@ describe('team and account pages in chromium', () => {
     await inviteePage.goto(invitationLink);
     await inviteePage.getByLabel('Password').fill(invitee.password);
     await inviteePage.getByRole('button', { name: 'Accept invitation' }).click();
-    await inviteePage.getByRole('alert').filter({ hasText: 'Invitation not found, already used or expired.' }).waitFor();
+    await inviteePage
+      .getByRole('alert')
+      .filter({ hasText: 'Invitation not found, already used or expired.' })
+      .waitFor();
     await fresh.close();
   });
 
@@ -133,7 +142,8 @@ describe('team and account pages in chromium', () => {
     await row.waitFor();
     await row.getByLabel(`Role of ${invitee.email}`).selectOption('viewer');
     const token = await adminToken(owner.email, owner.password);
-    for (let i = 0; i < 50 && (await team(token)).find((m) => m.email === invitee.email)?.role !== 'viewer'; i++) await page.waitForTimeout(100);
+    for (let i = 0; i < 50 && (await team(token)).find((m) => m.email === invitee.email)?.role !== 'viewer'; i++)
+      await page.waitForTimeout(100);
     expect((await team(token)).find((m) => m.email === invitee.email)?.role).toBe('viewer');
     await shoot(page, 'team-03-members');
 
@@ -158,16 +168,25 @@ describe('team and account pages in chromium', () => {
     const text = await created.textContent();
     expect(text).toContain('audited key');
     expect(text).toContain(owner.email); // the actor, an admin, by email
-    await expect(page.getByTestId('audit-row').filter({ hasText: 'admin.invitation_accepted' }).count()).resolves.toBe(1);
+    await expect(page.getByTestId('audit-row').filter({ hasText: 'admin.invitation_accepted' }).count()).resolves.toBe(
+      1,
+    );
     await shoot(page, 'audit-01-log');
 
     // A resource prefix narrows it to the team's changes, newest first.
     await page.getByLabel('Action').fill('admin.*');
     await page.getByRole('button', { name: 'Apply filters' }).click();
     await created.waitFor({ state: 'detached' });
-    const actions = await page.getByTestId('audit-row').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-action')));
+    const actions = await page
+      .getByTestId('audit-row')
+      .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-action')));
     const teamChanges = actions.filter((action) => action !== 'admin.login');
-    expect(teamChanges.slice(0, 4)).toEqual(['admin.removed', 'admin.role_changed', 'admin.invitation_accepted', 'admin.invited']);
+    expect(teamChanges.slice(0, 4)).toEqual([
+      'admin.removed',
+      'admin.role_changed',
+      'admin.invitation_accepted',
+      'admin.invited',
+    ]);
     expect(actions.every((action) => action!.startsWith('admin.'))).toBe(true);
     await shoot(page, 'audit-02-filtered');
 
@@ -244,7 +263,10 @@ describe('team and account pages in chromium', () => {
       return (await answer.json()) as T;
     };
     const identity = await post<{ id: string }>('/v1/identities', { label: 'viewer sees me' });
-    const webhook = await post<{ id: string }>('/v1/webhooks', { url: 'http://127.0.0.1:9/hook', events: ['message.received'] });
+    const webhook = await post<{ id: string }>('/v1/webhooks', {
+      url: 'http://127.0.0.1:9/hook',
+      events: ['message.received'],
+    });
     const delivery = await post<{ id: string }>(`/v1/webhooks/${webhook.id}/test`, {});
     const viewer = { email: `viewer-${suffix}@team.test`, password: `pw-${randomBytes(12).toString('base64url')}` };
     const invitation = await post<{ token: string }>('/v1/admin/invitations', { email: viewer.email, role: 'viewer' });
@@ -263,7 +285,8 @@ describe('team and account pages in chromium', () => {
     await viewerPage.getByRole('button', { name: 'Log in' }).click();
     await viewerPage.getByRole('heading', { name: 'Overview' }).waitFor();
 
-    const WRITE = /^(Create|Add endpoint|Revoke|Delete|Rotate|Pause|Resume|Retry|Save settings|Reset to defaults|Send invitation|Send test event|Remove|Allow|Deny)/;
+    const WRITE =
+      /^(Create|Add endpoint|Revoke|Delete|Rotate|Pause|Resume|Retry|Save settings|Reset to defaults|Send invitation|Send test event|Remove|Allow|Deny)/;
     const pages = [
       { path: '/api-keys', ready: 'Keys' },
       { path: '/identities', ready: 'All identities' },
@@ -281,9 +304,16 @@ describe('team and account pages in chromium', () => {
       await viewerPage.getByText(target.ready, { exact: true }).first().waitFor();
       // Settled before the next navigation: a reload during the session refresh would reuse its refresh token.
       await viewerPage.waitForLoadState('networkidle');
-      await viewerPage.locator('.loading').first().waitFor({ state: 'detached' }).catch(() => undefined);
+      await viewerPage
+        .locator('.loading')
+        .first()
+        .waitFor({ state: 'detached' })
+        .catch(() => undefined);
       const buttons = await viewerPage.locator('main button').allTextContents();
-      expect({ page: target.path, write: buttons.map((b) => b.trim()).filter((b) => WRITE.test(b)) }).toEqual({ page: target.path, write: [] });
+      expect({ page: target.path, write: buttons.map((b) => b.trim()).filter((b) => WRITE.test(b)) }).toEqual({
+        page: target.path,
+        write: [],
+      });
       await expect(viewerPage.locator('main select[aria-label^="Role of"]').count()).resolves.toBe(0);
     }
     // Reading stays possible: the delivery list still refreshes for a viewer.
@@ -313,7 +343,10 @@ describe('team and account pages in chromium', () => {
     await adminPage.getByRole('heading', { name: 'Overview' }).waitFor();
     await adminPage.getByRole('link', { name: 'Team', exact: true }).click();
     await adminPage.getByLabel(`Role of ${owner.email}`).selectOption('viewer');
-    await adminPage.getByRole('alert').filter({ hasText: 'Only an owner can grant the owner role or change an owner.' }).waitFor();
+    await adminPage
+      .getByRole('alert')
+      .filter({ hasText: 'Only an owner can grant the owner role or change an owner.' })
+      .waitFor();
     expect((await team(token)).find((m) => m.email === owner.email)?.role).toBe('owner');
     await shoot(adminPage, 'team-05-refused');
     await fresh.close();

@@ -16,14 +16,20 @@ let receiver: WebhookReceiver;
 let token: string;
 let webhookId: string;
 const pageErrors: string[] = [];
-const owner = { email: `hooks-${randomBytes(4).toString('hex')}@delivery.test`, password: `pw-${randomBytes(12).toString('base64url')}` };
+const owner = {
+  email: `hooks-${randomBytes(4).toString('hex')}@delivery.test`,
+  password: `pw-${randomBytes(12).toString('base64url')}`,
+};
 
 const admin = (to = '') => `${gateway.url}/admin${to}`;
 
 async function api<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
   const answer = await fetch(`${gateway.url}${path}`, {
     method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: answer.status, body: (await answer.json()) as T };
@@ -56,7 +62,10 @@ beforeAll(async () => {
     body: JSON.stringify({ tenantName: 'Delivery Test Inc', ...owner }),
   });
   token = ((await signup.json()) as { accessToken: string }).accessToken;
-  const webhook = await api<{ id: string }>('POST', '/v1/webhooks', { url: receiver.url(), events: ['message.received'] });
+  const webhook = await api<{ id: string }>('POST', '/v1/webhooks', {
+    url: receiver.url(),
+    events: ['message.received'],
+  });
   expect(webhook.status).toBe(201);
   webhookId = webhook.body.id;
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -99,10 +108,15 @@ describe('webhook delivery page in chromium', () => {
   it('sends a test event from the page and opens its delivery', async () => {
     const before = new URL(page.url()).pathname;
     await page.getByRole('button', { name: 'Send test event' }).click();
-    await page.waitForURL((url) => url.pathname !== before && url.pathname.startsWith(`/admin/webhooks/${webhookId}/deliveries/`));
+    await page.waitForURL(
+      (url) => url.pathname !== before && url.pathname.startsWith(`/admin/webhooks/${webhookId}/deliveries/`),
+    );
     await page.getByTestId('attempt-status').filter({ hasText: 'HTTP 200' }).waitFor();
     const deliveryId = new URL(page.url()).pathname.split('/').pop()!;
-    const stored = await api<{ body: string; eventType: string }>('GET', `/v1/webhooks/${webhookId}/deliveries/${deliveryId}`);
+    const stored = await api<{ body: string; eventType: string }>(
+      'GET',
+      `/v1/webhooks/${webhookId}/deliveries/${deliveryId}`,
+    );
     expect(stored.body.eventType).toBe('webhook.test');
     expect(JSON.parse((await page.getByTestId('delivery-body').textContent())!)).toEqual(JSON.parse(stored.body.body));
   });
@@ -112,7 +126,13 @@ describe('webhook delivery page in chromium', () => {
     const sent = await api<{ id: string }>('POST', `/v1/webhooks/${webhookId}/test`, {});
     await page.goto(admin(`/webhooks/${webhookId}/deliveries/${sent.body.id}`));
     await page.getByText('HTTP 503').first().waitFor();
-    for (let i = 0; i < 40 && (await api<{ status: string }>('GET', `/v1/webhooks/${webhookId}/deliveries/${sent.body.id}`)).body.status !== 'failed'; i++) {
+    for (
+      let i = 0;
+      i < 40 &&
+      (await api<{ status: string }>('GET', `/v1/webhooks/${webhookId}/deliveries/${sent.body.id}`)).body.status !==
+        'failed';
+      i++
+    ) {
       await page.waitForTimeout(250);
     }
     await page.getByRole('button', { name: 'Refresh' }).click();

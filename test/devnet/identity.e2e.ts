@@ -49,7 +49,9 @@ describe('devnet conformance: identity', () => {
     expect(aliceLaptop.installationId).not.toBe(alice!.installationId);
 
     const [seenByBob] = await bob!.client.preferences.fetchInboxStates([alice!.inboxId]);
-    expect(seenByBob!.installations.map((i) => i.id).sort()).toEqual([alice!.installationId, aliceLaptop.installationId].sort());
+    expect(seenByBob!.installations.map((i) => i.id).sort()).toEqual(
+      [alice!.installationId, aliceLaptop.installationId].sort(),
+    );
 
     await alice!.client.revokeInstallations([aliceLaptop.client.installationIdBytes!]);
     const [afterRevoke] = await bob!.client.preferences.fetchInboxStates([alice!.inboxId]);

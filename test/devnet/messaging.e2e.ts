@@ -8,7 +8,8 @@ import { decryptAttachment, encryptAttachment, type DecodedMessage, type RemoteA
 import { createTestClients, type TestClients } from '@mailroom/xmtp/testing';
 import { call, rawXmtpClients, waitFor } from './support.js';
 
-const textsOf = (messages: DecodedMessage[]) => messages.filter((m) => typeof m.content === 'string').map((m) => m.content);
+const textsOf = (messages: DecodedMessage[]) =>
+  messages.filter((m) => typeof m.content === 'string').map((m) => m.content);
 
 describe('devnet conformance: messaging', () => {
   let devnet: Devnet;
@@ -59,7 +60,9 @@ describe('devnet conformance: messaging', () => {
     await group.sendText('carol left, dave joined');
 
     await bobGroup.sync();
-    expect((await bobGroup.members()).map((m) => m.inboxId).sort()).toEqual([alice!.inboxId, bob!.inboxId, dave!.inboxId].sort());
+    expect((await bobGroup.members()).map((m) => m.inboxId).sort()).toEqual(
+      [alice!.inboxId, bob!.inboxId, dave!.inboxId].sort(),
+    );
 
     await dave!.client.conversations.sync();
     const daveGroup = (await dave!.client.conversations.getConversationById(group.id))!;
@@ -76,7 +79,9 @@ describe('devnet conformance: messaging', () => {
   it('streamAllMessages receives a new group’s first message and a DM', async () => {
     const [alice, bob, carol] = peers.clients;
     const received: DecodedMessage[] = [];
-    const stream = await carol!.client.conversations.streamAllMessages({ onValue: (message) => received.push(message) });
+    const stream = await carol!.client.conversations.streamAllMessages({
+      onValue: (message) => received.push(message),
+    });
     try {
       const group = await alice!.client.conversations.createGroup([carol!.inboxId]);
       await group.sendText('first message of a new group');
@@ -107,9 +112,9 @@ describe('devnet conformance: messaging', () => {
     const ascending: string[] = [];
     let after: bigint | undefined;
     for (;;) {
-      const page = (await bobGroup.messages({ limit: 100, direction: SortDirection.Ascending, sentAfterNs: after })).filter(
-        (m) => typeof m.content === 'string',
-      );
+      const page = (
+        await bobGroup.messages({ limit: 100, direction: SortDirection.Ascending, sentAfterNs: after })
+      ).filter((m) => typeof m.content === 'string');
       if (page.length === 0) break;
       ascending.push(...textsOf(page));
       after = page.at(-1)!.sentAtNs;
@@ -119,9 +124,9 @@ describe('devnet conformance: messaging', () => {
     const descending: string[] = [];
     let before: bigint | undefined;
     for (;;) {
-      const page = (await bobGroup.messages({ limit: 100, direction: SortDirection.Descending, sentBeforeNs: before })).filter(
-        (m) => typeof m.content === 'string',
-      );
+      const page = (
+        await bobGroup.messages({ limit: 100, direction: SortDirection.Descending, sentBeforeNs: before })
+      ).filter((m) => typeof m.content === 'string');
       if (page.length === 0) break;
       descending.push(...textsOf(page));
       before = page.at(-1)!.sentAtNs;
@@ -137,7 +142,10 @@ describe('devnet conformance: messaging', () => {
         const pageSizes: number[] = [];
         let cursor = '0';
         do {
-          const response = await call(raw.mls, 'QueryGroupMessages', { group_id: groupId, paging_info: { direction, limit: 100, id_cursor: cursor } });
+          const response = await call(raw.mls, 'QueryGroupMessages', {
+            group_id: groupId,
+            paging_info: { direction, limit: 100, id_cursor: cursor },
+          });
           pageSizes.push(response.messages.length);
           ids.push(...response.messages.map((m: { v1: { id: string } }) => Number(m.v1.id)));
           cursor = response.paging_info.id_cursor;

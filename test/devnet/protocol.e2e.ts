@@ -8,14 +8,27 @@ import { call, rawXmtpClients, statusOf, waitFor, type RawXmtpClients } from './
 
 /** A PrivateMessage header as libxmtp sends it: version 1, wire format 2, 16-byte group id, epoch, content type. */
 function mlsMessage(groupId: Buffer, contentType: 1 | 3, body: Buffer = randomBytes(32)): Buffer {
-  return Buffer.concat([Buffer.from([0, 1, 0, 2, groupId.length]), groupId, Buffer.alloc(8), Buffer.from([contentType]), body]);
+  return Buffer.concat([
+    Buffer.from([0, 1, 0, 2, groupId.length]),
+    groupId,
+    Buffer.alloc(8),
+    Buffer.from([contentType]),
+    body,
+  ]);
 }
 
 const send = (raw: RawXmtpClients, ...data: Buffer[]) =>
-  call(raw.mls, 'SendGroupMessages', { messages: data.map((d) => ({ v1: { data: d, sender_hmac: randomBytes(8), should_push: true } })) });
+  call(raw.mls, 'SendGroupMessages', {
+    messages: data.map((d) => ({ v1: { data: d, sender_hmac: randomBytes(8), should_push: true } })),
+  });
 
-const query = (raw: RawXmtpClients, groupId: Buffer, direction = 'SORT_DIRECTION_ASCENDING', idCursor = '0', limit = 0) =>
-  call(raw.mls, 'QueryGroupMessages', { group_id: groupId, paging_info: { direction, limit, id_cursor: idCursor } });
+const query = (
+  raw: RawXmtpClients,
+  groupId: Buffer,
+  direction = 'SORT_DIRECTION_ASCENDING',
+  idCursor = '0',
+  limit = 0,
+) => call(raw.mls, 'QueryGroupMessages', { group_id: groupId, paging_info: { direction, limit, id_cursor: idCursor } });
 
 const inboxIdFor = (address: string) => createHash('sha256').update(`${address}1`).digest('hex');
 const randomAddress = () => `0x${randomBytes(20).toString('hex')}`;
@@ -25,7 +38,15 @@ function createInbox(raw: RawXmtpClients, inboxId: string, address: string) {
     identity_update: {
       inbox_id: inboxId,
       client_timestamp_ns: String(BigInt(Date.now()) * 1_000_000n),
-      actions: [{ create_inbox: { initial_identifier: address, nonce: '1', initial_identifier_kind: 'IDENTIFIER_KIND_ETHEREUM' } }],
+      actions: [
+        {
+          create_inbox: {
+            initial_identifier: address,
+            nonce: '1',
+            initial_identifier_kind: 'IDENTIFIER_KIND_ETHEREUM',
+          },
+        },
+      ],
     },
   });
 }
@@ -122,8 +143,13 @@ describe('devnet protocol rules', () => {
     const change = (inboxId: string, action: object) =>
       call(raw.identity, 'PublishIdentityUpdate', { identity_update: { inbox_id: inboxId, actions: [action] } });
     const lookup = async () =>
-      (await call(raw.identity, 'GetInboxIds', { requests: [{ identifier: address.toUpperCase().replace('0X', '0x'), identifier_kind: 'IDENTIFIER_KIND_ETHEREUM' }] }))
-        .responses[0].inbox_id;
+      (
+        await call(raw.identity, 'GetInboxIds', {
+          requests: [
+            { identifier: address.toUpperCase().replace('0X', '0x'), identifier_kind: 'IDENTIFIER_KIND_ETHEREUM' },
+          ],
+        })
+      ).responses[0].inbox_id;
 
     expect(await lookup()).toBe(first);
     await change(second, { add: { new_member_identifier: { ethereum_address: address } } });
@@ -131,17 +157,27 @@ describe('devnet protocol rules', () => {
     await change(second, { revoke: { member_to_revoke: { ethereum_address: address } } });
     expect(await lookup()).toBe(first);
 
-    const updates = await call(raw.identity, 'GetIdentityUpdates', { requests: [{ inbox_id: second, sequence_id: '0' }] });
+    const updates = await call(raw.identity, 'GetIdentityUpdates', {
+      requests: [{ inbox_id: second, sequence_id: '0' }],
+    });
     const sequenceIds = updates.responses[0].updates.map((u: any) => BigInt(u.sequence_id));
     expect(sequenceIds).toHaveLength(3);
     expect(sequenceIds[2] > sequenceIds[1] && sequenceIds[1] > sequenceIds[0]).toBe(true);
-    const afterFirst = await call(raw.identity, 'GetIdentityUpdates', { requests: [{ inbox_id: second, sequence_id: String(sequenceIds[0]) }] });
+    const afterFirst = await call(raw.identity, 'GetIdentityUpdates', {
+      requests: [{ inbox_id: second, sequence_id: String(sequenceIds[0]) }],
+    });
     expect(afterFirst.responses[0].updates).toHaveLength(2);
 
-    for (let i = 3; i < 256; i++) await change(second, { add: { new_member_identifier: { installation_public_key: randomBytes(32) } } });
-    expect(await statusOf(raw.identity, 'PublishIdentityUpdate', { identity_update: { inbox_id: second, actions: [{ add: { new_member_identifier: { installation_public_key: randomBytes(32) } } }] } })).toBe(
-      status.RESOURCE_EXHAUSTED,
-    );
+    for (let i = 3; i < 256; i++)
+      await change(second, { add: { new_member_identifier: { installation_public_key: randomBytes(32) } } });
+    expect(
+      await statusOf(raw.identity, 'PublishIdentityUpdate', {
+        identity_update: {
+          inbox_id: second,
+          actions: [{ add: { new_member_identifier: { installation_public_key: randomBytes(32) } } }],
+        },
+      }),
+    ).toBe(status.RESOURCE_EXHAUSTED);
   });
 
   it('accepts and returns a message of 25 MiB', async () => {
@@ -160,42 +196,71 @@ describe('devnet protocol rules', () => {
   it('answers bad input with the right status and keeps serving', async () => {
     const garbage = { messages: [{ v1: { data: Buffer.from('not an mls message') } }] };
     expect(await statusOf(raw.mls, 'SendGroupMessages', garbage)).toBe(status.INVALID_ARGUMENT);
-    expect(await statusOf(raw.mls, 'SendGroupMessages', { messages: [{ v1: { data: Buffer.alloc(0) } }] })).toBe(status.INVALID_ARGUMENT);
-    expect(await statusOf(raw.mls, 'SendGroupMessages', { messages: [{ v1: { data: mlsMessage(randomBytes(16), 1).subarray(0, 12) } }] })).toBe(
+    expect(await statusOf(raw.mls, 'SendGroupMessages', { messages: [{ v1: { data: Buffer.alloc(0) } }] })).toBe(
       status.INVALID_ARGUMENT,
     );
-    expect(await statusOf(raw.mls, 'UploadKeyPackage', { key_package: { key_package_tls_serialized: randomBytes(40) } })).toBe(status.INVALID_ARGUMENT);
+    expect(
+      await statusOf(raw.mls, 'SendGroupMessages', {
+        messages: [{ v1: { data: mlsMessage(randomBytes(16), 1).subarray(0, 12) } }],
+      }),
+    ).toBe(status.INVALID_ARGUMENT);
+    expect(
+      await statusOf(raw.mls, 'UploadKeyPackage', { key_package: { key_package_tls_serialized: randomBytes(40) } }),
+    ).toBe(status.INVALID_ARGUMENT);
     expect(await statusOf(raw.mls, 'UploadKeyPackage', {})).toBe(status.INVALID_ARGUMENT);
-    expect(await statusOf(raw.mls, 'SendWelcomeMessages', { messages: [{ v1: { installation_key: Buffer.alloc(0), data: randomBytes(8) } }] })).toBe(
+    expect(
+      await statusOf(raw.mls, 'SendWelcomeMessages', {
+        messages: [{ v1: { installation_key: Buffer.alloc(0), data: randomBytes(8) } }],
+      }),
+    ).toBe(status.INVALID_ARGUMENT);
+    expect(await statusOf(raw.mls, 'QueryWelcomeMessages', { installation_key: Buffer.alloc(0) })).toBe(
       status.INVALID_ARGUMENT,
     );
-    expect(await statusOf(raw.mls, 'QueryWelcomeMessages', { installation_key: Buffer.alloc(0) })).toBe(status.INVALID_ARGUMENT);
     expect(await statusOf(raw.mls, 'QueryGroupMessages', {})).toBe(status.INVALID_ARGUMENT);
 
     const unknownInbox = inboxIdFor(randomAddress());
     expect(
       await statusOf(raw.identity, 'PublishIdentityUpdate', {
-        identity_update: { inbox_id: unknownInbox, actions: [{ add: { new_member_identifier: { installation_public_key: randomBytes(32) } } }] },
+        identity_update: {
+          inbox_id: unknownInbox,
+          actions: [{ add: { new_member_identifier: { installation_public_key: randomBytes(32) } } }],
+        },
       }),
     ).toBe(status.NOT_FOUND);
-    expect(await statusOf(raw.identity, 'PublishIdentityUpdate', { identity_update: { inbox_id: 'nope', actions: [] } })).toBe(status.INVALID_ARGUMENT);
+    expect(
+      await statusOf(raw.identity, 'PublishIdentityUpdate', { identity_update: { inbox_id: 'nope', actions: [] } }),
+    ).toBe(status.INVALID_ARGUMENT);
 
     const commitEntry = { group_id: randomBytes(16), serialized_commit_log_entry: randomBytes(8) };
-    expect(await statusOf(raw.mls, 'BatchPublishCommitLog', { requests: Array(11).fill(commitEntry) })).toBe(status.RESOURCE_EXHAUSTED);
-    expect(await statusOf(raw.mls, 'BatchQueryCommitLog', { requests: Array(21).fill({ group_id: randomBytes(16) }) })).toBe(status.RESOURCE_EXHAUSTED);
-    expect(await statusOf(raw.mls, 'FetchKeyPackages', { installation_keys: Array(1001).fill(randomBytes(32)) })).toBe(status.RESOURCE_EXHAUSTED);
+    expect(await statusOf(raw.mls, 'BatchPublishCommitLog', { requests: Array(11).fill(commitEntry) })).toBe(
+      status.RESOURCE_EXHAUSTED,
+    );
+    expect(
+      await statusOf(raw.mls, 'BatchQueryCommitLog', { requests: Array(21).fill({ group_id: randomBytes(16) }) }),
+    ).toBe(status.RESOURCE_EXHAUSTED);
+    expect(await statusOf(raw.mls, 'FetchKeyPackages', { installation_keys: Array(1001).fill(randomBytes(32)) })).toBe(
+      status.RESOURCE_EXHAUSTED,
+    );
     expect(await statusOf(raw.mls, 'RevokeInstallation', {})).toBe(status.UNIMPLEMENTED);
     expect(await statusOf(raw.mls, 'GetIdentityUpdates', {})).toBe(status.UNIMPLEMENTED);
 
-    const welcomeStream = raw.mls.SubscribeWelcomeMessages({ filters: [{ installation_key: Buffer.alloc(0) }] }) as ClientReadableStream<unknown>;
-    const streamStatus = await new Promise<number>((resolve) => welcomeStream.on('error', (error: { code: number }) => resolve(error.code)));
+    const welcomeStream = raw.mls.SubscribeWelcomeMessages({
+      filters: [{ installation_key: Buffer.alloc(0) }],
+    }) as ClientReadableStream<unknown>;
+    const streamStatus = await new Promise<number>((resolve) =>
+      welcomeStream.on('error', (error: { code: number }) => resolve(error.code)),
+    );
     expect(streamStatus).toBe(status.INVALID_ARGUMENT);
 
-    const scw = await call(raw.identity, 'VerifySmartContractWalletSignatures', { signatures: [{ account_id: 'eip155:1:0x0', signature: randomBytes(65), hash: randomBytes(32) }] });
+    const scw = await call(raw.identity, 'VerifySmartContractWalletSignatures', {
+      signatures: [{ account_id: 'eip155:1:0x0', signature: randomBytes(65), hash: randomBytes(32) }],
+    });
     expect(scw.responses[0].is_valid ?? false).toBe(false);
 
     expect(logLines.some((line) => line.includes('WARN devnet: MlsApi.SendGroupMessages INVALID_ARGUMENT'))).toBe(true);
-    expect(logLines.some((line) => line.includes('WARN devnet: IdentityApi.PublishIdentityUpdate NOT_FOUND'))).toBe(true);
+    expect(logLines.some((line) => line.includes('WARN devnet: IdentityApi.PublishIdentityUpdate NOT_FOUND'))).toBe(
+      true,
+    );
     expect(logLines.some((line) => line.includes('DEBUG devnet: MlsApi.QueryGroupMessages OK'))).toBe(true);
 
     // After all of that the node still serves real clients.

@@ -1,9 +1,19 @@
 // Small helpers shared by the devnet suites.
-import { credentials, loadPackageDefinition, Metadata, type Client as GrpcClient, type ServiceError } from '@grpc/grpc-js';
+import {
+  credentials,
+  loadPackageDefinition,
+  Metadata,
+  type Client as GrpcClient,
+  type ServiceError,
+} from '@grpc/grpc-js';
 import { loadXmtpProtos } from '@mailroom/devnet';
 
 /** Polls `check` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
-export async function waitFor<T>(check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+export async function waitFor<T>(
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -13,7 +23,11 @@ export async function waitFor<T>(check: () => T | undefined | false | Promise<T 
   }
 }
 
-type UnaryMethod = (request: object, metadata: Metadata, callback: (error: ServiceError | null, response: any) => void) => void;
+type UnaryMethod = (
+  request: object,
+  metadata: Metadata,
+  callback: (error: ServiceError | null, response: any) => void,
+) => void;
 
 export interface RawXmtpClients {
   mls: GrpcClient & Record<string, UnaryMethod & ((request: object) => any)>;
@@ -33,7 +47,9 @@ export function rawXmtpClients(url: string, channelOptions: Record<string, numbe
 /** Calls a unary method and resolves with the response, or rejects with the ServiceError. */
 export function call<T = any>(client: GrpcClient, method: string, request: object): Promise<T> {
   return new Promise((resolve, reject) =>
-    (client as any)[method](request, new Metadata(), (error: ServiceError | null, response: T) => (error ? reject(error) : resolve(response))),
+    (client as any)[method](request, new Metadata(), (error: ServiceError | null, response: T) =>
+      error ? reject(error) : resolve(response),
+    ),
   );
 }
 

@@ -9,7 +9,8 @@ import { type DecodedMessage } from '@xmtp/node-sdk';
 import { createTestClients, type TestClients } from '@mailroom/xmtp/testing';
 import { call, rawXmtpClients, waitFor } from './support.js';
 
-const textsOf = (messages: DecodedMessage[]) => messages.filter((m) => typeof m.content === 'string').map((m) => m.content);
+const textsOf = (messages: DecodedMessage[]) =>
+  messages.filter((m) => typeof m.content === 'string').map((m) => m.content);
 
 describe('devnet conformance: sync and restarts', () => {
   let dataDir: string;
@@ -52,7 +53,8 @@ describe('devnet conformance: sync and restarts', () => {
         await bobLaptop.client.conversations.syncAll();
         await bobLaptop.client.preferences.sync();
         return (
-          (await bobLaptop.client.preferences.getConsentState(ConsentEntityType.InboxId, alice!.inboxId)) === ConsentState.Denied &&
+          (await bobLaptop.client.preferences.getConsentState(ConsentEntityType.InboxId, alice!.inboxId)) ===
+            ConsentState.Denied &&
           (await bobLaptop.client.preferences.getConsentState(ConsentEntityType.GroupId, dm.id)) === ConsentState.Denied
         );
       },
@@ -87,7 +89,9 @@ describe('devnet conformance: sync and restarts', () => {
         async () => {
           await again.sync();
           const answer = await call(raw.mls, 'BatchQueryCommitLog', {
-            requests: [{ group_id: Buffer.from(group.id, 'hex'), paging_info: { direction: 'SORT_DIRECTION_ASCENDING' } }],
+            requests: [
+              { group_id: Buffer.from(group.id, 'hex'), paging_info: { direction: 'SORT_DIRECTION_ASCENDING' } },
+            ],
           });
           return answer.responses[0].commit_log_entries?.length > 0;
         },
@@ -116,7 +120,9 @@ describe('devnet conformance: sync and restarts', () => {
     await bob!.client.conversations.sync();
     const bobDm = bob!.client.conversations.getDmByInboxId(alice!.inboxId)!;
     await bobDm.sync();
-    expect(textsOf(await bobDm.messages())).toEqual(expect.arrayContaining(['before devnet restart', 'after devnet restart']));
+    expect(textsOf(await bobDm.messages())).toEqual(
+      expect.arrayContaining(['before devnet restart', 'after devnet restart']),
+    );
 
     const reply = await bobDm.sendText('reply after devnet restart');
     expect(reply).toBeTruthy();

@@ -26,13 +26,21 @@ let published: Json;
 
 const operations = () =>
   Object.entries(published.paths as Json).flatMap(([route, item]) =>
-    METHODS.filter((method) => item[method]).map((method) => ({ name: `${method.toUpperCase()} ${route}`, operation: item[method] as Json })),
+    METHODS.filter((method) => item[method]).map((method) => ({
+      name: `${method.toUpperCase()} ${route}`,
+      operation: item[method] as Json,
+    })),
   );
 
 /** Follows a local `#/components/…` reference. */
 const resolve = (node: Json): Json => {
   if (typeof node?.$ref !== 'string') return node;
-  return resolve(node.$ref.slice(2).split('/').reduce((at: Json, key: string) => at[key], published));
+  return resolve(
+    node.$ref
+      .slice(2)
+      .split('/')
+      .reduce((at: Json, key: string) => at[key], published),
+  );
 };
 
 beforeAll(async () => {
@@ -62,7 +70,10 @@ describe('the API contract files', () => {
 
   it('docs/api/schema.graphql is the code-first GraphQL schema', async () => {
     const file = await readFile(path.join(REPO_ROOT, 'docs/api/schema.graphql'), 'utf8');
-    expect({ file: REGENERATE, equal: file === generated['schema.graphql'] }).toEqual({ file: REGENERATE, equal: true });
+    expect({ file: REGENERATE, equal: file === generated['schema.graphql'] }).toEqual({
+      file: REGENERATE,
+      equal: true,
+    });
     expect(file).toMatch(/^type Mutation \{/m);
     expect(file).toMatch(/^type Subscription \{/m);
   });
@@ -77,18 +88,35 @@ describe('every REST operation', () => {
   it('has a unique, camelCase operationId from the naming map', () => {
     const ids = operations().map(({ operation }) => operation.operationId as string);
     expect(ids.length).toBeGreaterThan(60);
-    expect(ids.filter((id) => !/^[a-z][a-zA-Z0-9]*$/.test(id) || id.startsWith(FALLBACK_OPERATION_ID_PREFIX))).toEqual([]);
+    expect(ids.filter((id) => !/^[a-z][a-zA-Z0-9]*$/.test(id) || id.startsWith(FALLBACK_OPERATION_ID_PREFIX))).toEqual(
+      [],
+    );
     expect(ids.filter((id, index) => ids.indexOf(id) !== index)).toEqual([]);
-    expect(ids).toEqual(expect.arrayContaining(['sendMessage', 'listMessages', 'listConversations', 'createIdentity', 'createDm', 'createWebhook']));
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'sendMessage',
+        'listMessages',
+        'listConversations',
+        'createIdentity',
+        'createDm',
+        'createWebhook',
+      ]),
+    );
   });
 
   it('has a summary', () => {
-    expect(operations().filter(({ operation }) => !operation.summary).map((o) => o.name)).toEqual([]);
+    expect(
+      operations()
+        .filter(({ operation }) => !operation.summary)
+        .map((o) => o.name),
+    ).toEqual([]);
   });
 
   it('has tags, each described at the top level', () => {
     const declared = new Set((published.tags as Json[]).map((tag) => tag.name));
-    const untagged = operations().filter(({ operation }) => !operation.tags?.length || operation.tags.some((tag: string) => !declared.has(tag)));
+    const untagged = operations().filter(
+      ({ operation }) => !operation.tags?.length || operation.tags.some((tag: string) => !declared.has(tag)),
+    );
     expect(untagged.map((o) => o.name)).toEqual([]);
   });
 
@@ -96,14 +124,18 @@ describe('every REST operation', () => {
     const missing = operations().flatMap(({ name, operation }) => {
       const statuses = Object.keys(operation.responses).filter((status) => status.startsWith('2'));
       if (statuses.length === 0) return [`${name}: no success answer`];
-      return statuses
-        // 204, and the one 202 that answers without a body whatever happened (no account enumeration).
-        .filter((status) => status !== '204' && !(operation.operationId === 'requestPasswordReset' && status === '202'))
-        .filter((status) => {
-          const content = resolve(operation.responses[status]).content as Json | undefined;
-          return !content || Object.values(content).some((media: Json) => !media.schema);
-        })
-        .map((status) => `${name} ${status}`);
+      return (
+        statuses
+          // 204, and the one 202 that answers without a body whatever happened (no account enumeration).
+          .filter(
+            (status) => status !== '204' && !(operation.operationId === 'requestPasswordReset' && status === '202'),
+          )
+          .filter((status) => {
+            const content = resolve(operation.responses[status]).content as Json | undefined;
+            return !content || Object.values(content).some((media: Json) => !media.schema);
+          })
+          .map((status) => `${name} ${status}`)
+      );
     });
     expect(missing).toEqual([]);
   });
@@ -116,12 +148,16 @@ describe('every REST operation', () => {
         .filter(([status]) => Number(status) >= 400)
         // A probe: its 503 is the readiness report naming the failing check, for load balancers and people alike.
         .filter(([status]) => !(operation.operationId === 'getReadiness' && status === '503'))
-        .filter(([, response]) => resolve(response).content?.['application/problem+json']?.schema?.$ref !== '#/components/schemas/Problem')
+        .filter(
+          ([, response]) =>
+            resolve(response).content?.['application/problem+json']?.schema?.$ref !== '#/components/schemas/Problem',
+        )
         .map(([status]) => `${name} ${status}`),
     );
     expect(bare).toEqual([]);
     const authenticated = operations().filter(({ operation }) => operation.security?.length);
-    for (const { operation } of authenticated) expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['401', '403', '429']));
+    for (const { operation } of authenticated)
+      expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['401', '403', '429']));
   });
 
   it('gives JSON request bodies an example that fits the body schema', () => {
@@ -129,7 +165,12 @@ describe('every REST operation', () => {
       const media = operation.requestBody?.content?.['application/json'] as Json | undefined;
       if (!media) return false;
       const schema = resolve(media.schema ?? {});
-      return !media.example && !media.examples && !schema.example && !Object.values((schema.properties ?? {}) as Json).some((p: Json) => p.example !== undefined);
+      return (
+        !media.example &&
+        !media.examples &&
+        !schema.example &&
+        !Object.values((schema.properties ?? {}) as Json).some((p: Json) => p.example !== undefined)
+      );
     });
     expect(without.map((o) => o.name)).toEqual([]);
     const misfits = operations().flatMap(({ name, operation }) => {
@@ -139,7 +180,9 @@ describe('every REST operation', () => {
       const known = Object.keys(schema.properties ?? {});
       const unknown = Object.keys(media.example).filter((key) => !known.includes(key));
       const absent = ((schema.required ?? []) as string[]).filter((key) => !(key in media.example));
-      return unknown.length || absent.length ? [`${name}: unknown ${unknown.join(',')} missing ${absent.join(',')}`] : [];
+      return unknown.length || absent.length
+        ? [`${name}: unknown ${unknown.join(',')} missing ${absent.join(',')}`]
+        : [];
     });
     expect(misfits).toEqual([]);
   });
@@ -149,7 +192,11 @@ describe('component schemas', () => {
   it('carry examples whose keys are their properties', () => {
     const misfits = Object.entries(published.components.schemas as Json)
       .filter(([, schema]) => schema.example && typeof schema.example === 'object' && schema.properties)
-      .flatMap(([name, schema]) => Object.keys(schema.example).filter((key) => !(key in schema.properties)).map((key) => `${name}.${key}`));
+      .flatMap(([name, schema]) =>
+        Object.keys(schema.example)
+          .filter((key) => !(key in schema.properties))
+          .map((key) => `${name}.${key}`),
+      );
     expect(misfits).toEqual([]);
     expect(published.components.schemas.WebhookResponse.example).toBeDefined();
   });
@@ -173,7 +220,9 @@ describe('message content and webhook events', () => {
     for (const type of Object.keys(published.webhooks)) {
       const post = published.webhooks[type].post as Json;
       expect(post.summary).not.toBe(UNDESCRIBED_EVENT);
-      expect(post.parameters.map((p: Json) => p.name)).toEqual(expect.arrayContaining(['webhook-id', 'webhook-timestamp', 'webhook-signature', 'mailroom-signature']));
+      expect(post.parameters.map((p: Json) => p.name)).toEqual(
+        expect.arrayContaining(['webhook-id', 'webhook-timestamp', 'webhook-signature', 'mailroom-signature']),
+      );
       expect(resolve(post.requestBody.content['application/json'].schema).properties.type.const).toBe(type);
     }
   });

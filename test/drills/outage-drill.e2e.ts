@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startDevnet, type Devnet } from '@mailroom/devnet';
 import { deployMigrations, startEmbeddedPostgres, type RunningEmbeddedPostgres } from '@mailroom/persistence';
-import { createTestClients, type TestClients } from '@mailroom/xmtp/testing';
+import { createTestClients } from '@mailroom/xmtp/testing';
 import { REPO_MIGRATIONS_DIR } from '../support/database.js';
 import { bearer, createApiKey, signUpTenant } from '../support/factories.js';
 import { REDIS_URL, startTestGateway, type TestGateway } from '../support/gateway.js';
@@ -33,7 +33,13 @@ async function until<T>(what: string, check: () => Promise<T | undefined | false
   }
 }
 
-async function api<T = any>(gateway: TestGateway, key: string, method: string, route: string, body?: unknown): Promise<{ status: number; body: T }> {
+async function api<T = any>(
+  gateway: TestGateway,
+  key: string,
+  method: string,
+  route: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
   const res = await fetch(`${gateway.url}${route}`, {
     method,
     headers: { ...bearer(key), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
@@ -76,19 +82,35 @@ describe('outage drill', () => {
     const key = (await createApiKey(gateway, tenant.adminToken)).key;
     const receiver = await WebhookReceiver.start();
     later(() => receiver.close());
-    expect((await api(gateway, key, 'POST', '/v1/webhooks', { url: receiver.url(), events: ['message.received'] })).status).toBe(201);
+    expect(
+      (await api(gateway, key, 'POST', '/v1/webhooks', { url: receiver.url(), events: ['message.received'] })).status,
+    ).toBe(201);
 
     // Two identities, each in a DM with the peer, each with a GraphQL subscriber.
-    const identities: { id: string; inboxId: string; dm: Awaited<ReturnType<typeof peer.conversations.getDmByInboxId>> }[] = [];
+    const identities: {
+      id: string;
+      inboxId: string;
+      dm: Awaited<ReturnType<typeof peer.conversations.getDmByInboxId>>;
+    }[] = [];
     for (let i = 0; i < 2; i++) {
       const identity = await api(gateway, key, 'POST', '/v1/identities', { label: `drill ${i}` });
       expect(identity.status).toBe(201);
-      expect((await api(gateway, key, 'POST', `/v1/identities/${identity.body.id}/conversations/dm`, { peer: peers.clients[0]!.wallet.address })).status).toBe(201);
+      expect(
+        (
+          await api(gateway, key, 'POST', `/v1/identities/${identity.body.id}/conversations/dm`, {
+            peer: peers.clients[0]!.wallet.address,
+          })
+        ).status,
+      ).toBe(201);
       const inboxId = identity.body.inboxId as string;
-      const dm = await until('the peer to see the DM', async () => {
-        await peer.conversations.sync();
-        return (await peer.conversations.getDmByInboxId(inboxId)) ?? undefined;
-      }, 30_000);
+      const dm = await until(
+        'the peer to see the DM',
+        async () => {
+          await peer.conversations.sync();
+          return (await peer.conversations.getDmByInboxId(inboxId)) ?? undefined;
+        },
+        30_000,
+      );
       identities.push({ id: identity.body.id, inboxId, dm });
     }
     const subscribed = identities.map(({ id }) => {
@@ -97,16 +119,27 @@ describe('outage drill', () => {
       later(async () => client.dispose());
       const dispose = client.subscribe<{ messageReceived: { text: string | null } }>(
         { query: 'subscription ($id: ID!) { messageReceived(identityId: $id) { text } }', variables: { id } },
-        { next: (value) => value.data?.messageReceived.text && texts.push(value.data.messageReceived.text), error: () => {}, complete: () => {} },
+        {
+          next: (value) => value.data?.messageReceived.text && texts.push(value.data.messageReceived.text),
+          error: () => {},
+          complete: () => {},
+        },
       );
       later(async () => dispose());
       return texts;
     });
-    const webhookTexts = () => receiver.requests.map((r) => JSON.parse(r.rawBody).data?.text).filter((t): t is string => typeof t === 'string');
+    const webhookTexts = () =>
+      receiver.requests.map((r) => JSON.parse(r.rawBody).data?.text).filter((t): t is string => typeof t === 'string');
 
     // Everything live: a first message reaches both subscribers and the webhook.
     for (const [i, { dm }] of identities.entries()) await dm!.sendText(`warm-${i}`);
-    await until('subscribers and webhooks to be live', async () => subscribed.every((t, i) => t.includes(`warm-${i}`)) && ['warm-0', 'warm-1'].every((t) => webhookTexts().includes(t)), 60_000);
+    await until(
+      'subscribers and webhooks to be live',
+      async () =>
+        subscribed.every((t, i) => t.includes(`warm-${i}`)) &&
+        ['warm-0', 'warm-1'].every((t) => webhookTexts().includes(t)),
+      60_000,
+    );
 
     // The peer keeps sending, alternating identities, through the whole outage.
     const sent: string[] = [];
@@ -132,11 +165,19 @@ describe('outage drill', () => {
 
     // After Postgres returns, subscribers receive new messages again.
     for (const [i, { dm }] of identities.entries()) await dm!.sendText(`after-${i}`);
-    await until('both subscribers to receive messages sent after Postgres came back', async () => subscribed.every((t, i) => t.includes(`after-${i}`)), 90_000);
+    await until(
+      'both subscribers to receive messages sent after Postgres came back',
+      async () => subscribed.every((t, i) => t.includes(`after-${i}`)),
+      90_000,
+    );
 
     // Every message the peer sent (before, during and after the outage) reaches the webhook, none twice.
     const expected = [...sent, 'after-0', 'after-1'];
-    await until('every message to reach the webhook', async () => expected.every((t) => webhookTexts().includes(t)), 90_000);
+    await until(
+      'every message to reach the webhook',
+      async () => expected.every((t) => webhookTexts().includes(t)),
+      90_000,
+    );
     await sleep(2_000);
     const counts = new Map<string, number>();
     for (const text of webhookTexts()) counts.set(text, (counts.get(text) ?? 0) + 1);

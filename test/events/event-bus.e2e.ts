@@ -4,7 +4,6 @@ import { InProcessEventBus, RedisEventBus, createEventBus, type EventBus } from 
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-
 const buses: EventBus[] = [];
 afterAll(async () => {
   await Promise.all(buses.map((b) => b.close()));
@@ -27,7 +26,10 @@ describe.each([
     const channel = `t/${randomUUID()}`;
     const received: unknown[] = [];
     const other = await subscriber.subscribe(`${channel}/other`, (p) => received.push(p));
-    const next = new Promise<unknown>((resolve) => void subscriber.subscribe(channel, resolve).then(() => publisher.publish(channel, { n: 1, text: 'hé' })));
+    const next = new Promise<unknown>(
+      (resolve) =>
+        void subscriber.subscribe(channel, resolve).then(() => publisher.publish(channel, { n: 1, text: 'hé' })),
+    );
     await expect(next).resolves.toEqual({ n: 1, text: 'hé' });
     expect(received).toEqual([]);
     await other();

@@ -48,7 +48,10 @@ const busErrors: Error[] = [];
 
 beforeAll(async () => {
   await relay.open();
-  bus = await new RedisEventBus({ url: `redis://127.0.0.1:${relay.port}`, onError: (error) => busErrors.push(error) }).connect();
+  bus = await new RedisEventBus({
+    url: `redis://127.0.0.1:${relay.port}`,
+    onError: (error) => busErrors.push(error),
+  }).connect();
   publisher = await createEventBus({ redisUrl: redisUrl.toString() });
 });
 

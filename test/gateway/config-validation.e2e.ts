@@ -6,7 +6,10 @@ describe('gateway start-up with bad configuration', () => {
   it.each([
     [{ PORT: 'eighty' }, ['config error: PORT must be an integer between 0 and 65535 (got "eighty")']],
     [{ XMTP_ENV: 'mainnet' }, ['config error: XMTP_ENV must be local, dev or production (got "mainnet")']],
-    [{ DATABASE_URL: 'mysql://root:hunter2@db/x' }, ['config error: DATABASE_URL must be a URL with scheme postgres or postgresql']],
+    [
+      { DATABASE_URL: 'mysql://root:hunter2@db/x' },
+      ['config error: DATABASE_URL must be a URL with scheme postgres or postgresql'],
+    ],
     [
       { NODE_ENV: 'production', XMTP_ENV: 'dev' },
       [

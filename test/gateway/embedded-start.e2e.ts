@@ -17,7 +17,12 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-async function startGatewayProcess(): Promise<{ run: ChildRun; url: string; postgresPort: number; startedInMs: number }> {
+async function startGatewayProcess(): Promise<{
+  run: ChildRun;
+  url: string;
+  postgresPort: number;
+  startedInMs: number;
+}> {
   const started = Date.now();
   const run = runNode(GATEWAY_MAIN, cleanEnv({ DATA_DIR: dataDir, PORT: '0', DEVNET_PORT: '0', HOST: '127.0.0.1' }));
   running.push(run);

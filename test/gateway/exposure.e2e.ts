@@ -16,7 +16,11 @@ const METRICS_TOKEN = 'scrape-token-0123456789';
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  const shared = { DATABASE_URL: database.url, GATEWAY_MASTER_KEY: randomBytes(32).toString('hex'), JWT_SECRET: randomBytes(32).toString('base64url') };
+  const shared = {
+    DATABASE_URL: database.url,
+    GATEWAY_MASTER_KEY: randomBytes(32).toString('hex'),
+    JWT_SECRET: randomBytes(32).toString('base64url'),
+  };
   guarded = await startTestGateway({
     ...shared,
     // Nothing listens there: readiness reports the XMTP node down, with the raw error kept for the log.
@@ -103,7 +107,9 @@ describe('what the gateway exposes', () => {
     const forged = [
       'not-a-cursor',
       Buffer.from(JSON.stringify({ t: '2026-01-01T00:00:00Z', i: 'not-a-uuid' })).toString('base64url'),
-      Buffer.from(JSON.stringify({ createdAt: 'yesterday', id: '00000000-0000-4000-8000-000000000000' })).toString('base64url'),
+      Buffer.from(JSON.stringify({ createdAt: 'yesterday', id: '00000000-0000-4000-8000-000000000000' })).toString(
+        'base64url',
+      ),
       Buffer.from(JSON.stringify({ t: 12, i: '00000000-0000-4000-8000-000000000000' })).toString('base64url'),
     ];
     for (const path of ['/v1/identities', '/v1/api-keys', '/v1/audit-log', '/v1/webhooks']) {

@@ -150,14 +150,22 @@ describe('errors are RFC 9457 problem+json', () => {
     const { key } = await createApiKey(gateway, tenant.adminToken, ['identities', 'messages', 'webhooks']);
     const inPath = await request(gateway.url).get('/v1/identities/%00/push-endpoint').set(bearer(key)).expect(400);
     expect(inPath.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(inPath.body).toMatchObject({ code: 'VALIDATION_FAILED', detail: 'Text may not contain the NUL character (U+0000).' });
+    expect(inPath.body).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      detail: 'Text may not contain the NUL character (U+0000).',
+    });
     const inQuery = await request(gateway.url).get('/v1/identities?label=a%00b').set(bearer(key)).expect(400);
     expect(inQuery.body.code).toBe('VALIDATION_FAILED');
     const graphql = await request(gateway.url)
       .post('/graphql')
       .set(bearer(key))
-      .send({ query: 'query ($label: String!) { identities(label: $label) { nodes { id } } }', variables: { label: 'x\u0000y' } })
+      .send({
+        query: 'query ($label: String!) { identities(label: $label) { nodes { id } } }',
+        variables: { label: 'x\u0000y' },
+      })
       .expect(200);
-    expect(graphql.body.errors.map((e: { extensions: { code: string } }) => e.extensions.code)).toEqual(['VALIDATION_FAILED']);
+    expect(graphql.body.errors.map((e: { extensions: { code: string } }) => e.extensions.code)).toEqual([
+      'VALIDATION_FAILED',
+    ]);
   });
 });

@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createPrismaClient, tenantScope, type PrismaClient, type TenantScope } from '@mailroom/persistence';
-import { IdempotencyService, PrismaIdempotencyRecords, requestFingerprint } from '../../apps/gateway/src/common/idempotency/index.js';
+import {
+  IdempotencyService,
+  PrismaIdempotencyRecords,
+  requestFingerprint,
+} from '../../apps/gateway/src/common/idempotency/index.js';
 import { DomainError } from '../../apps/gateway/src/common/errors/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
@@ -77,7 +81,10 @@ describe('IdempotencyService on PostgreSQL', () => {
   it('lets a retry take over an attempt abandoned by a dead process, and expires answers after 24 h', async () => {
     const stale = await service.claim(tenantA, 'POST /v1/things', 'key-stale', 'h1');
     const staleId = (stale as { recordId: string }).recordId;
-    await prisma.idempotencyRecord.update({ where: { id: staleId }, data: { createdAt: new Date(Date.now() - 10 * 60_000) } });
+    await prisma.idempotencyRecord.update({
+      where: { id: staleId },
+      data: { createdAt: new Date(Date.now() - 10 * 60_000) },
+    });
     const retry = await service.claim(tenantA, 'POST /v1/things', 'key-stale', 'h1');
     expect(retry).toEqual({ kind: 'claimed', recordId: staleId });
 

@@ -43,10 +43,15 @@ afterAll(async () => {
 
 const IDENTITIES_QUERY = '{ identities { edges { node { id } } } }';
 
-const restList = (gateway: TestGateway, credential: string) => fetch(`${gateway.url}/v1/identities`, { headers: bearer(credential) });
+const restList = (gateway: TestGateway, credential: string) =>
+  fetch(`${gateway.url}/v1/identities`, { headers: bearer(credential) });
 const graphqlList = (gateway: TestGateway, credential: string) => graphql(gateway, IDENTITIES_QUERY, {}, credential);
 
-async function patchSettings(gateway: TestGateway, adminToken: string, rateLimits: Record<string, number>): Promise<void> {
+async function patchSettings(
+  gateway: TestGateway,
+  adminToken: string,
+  rateLimits: Record<string, number>,
+): Promise<void> {
   const res = await fetch(`${gateway.url}/v1/settings`, {
     method: 'PATCH',
     headers: { ...bearer(adminToken), 'content-type': 'application/json' },

@@ -31,7 +31,8 @@ afterAll(async () => {
   await database?.drop();
 });
 
-const get = (credential: string, path = '/v1/identities') => fetch(`${gateway.url}${path}`, { headers: bearer(credential) });
+const get = (credential: string, path = '/v1/identities') =>
+  fetch(`${gateway.url}${path}`, { headers: bearer(credential) });
 
 describe('request rate limits', () => {
   it('reports the budget in RateLimit headers and answers 429 problem+json with Retry-After when spent', async () => {
@@ -72,7 +73,8 @@ describe('request rate limits', () => {
     const key = `shared-${Date.now()}`;
     const policy = { capacity: 4, windowSeconds: 60 };
     const decisions = [];
-    for (const client of [a, b, a, b, a]) decisions.push(await takeOne(new RedisTokenBuckets(client, 'mailroom:test-rl:'), key, policy, 1));
+    for (const client of [a, b, a, b, a])
+      decisions.push(await takeOne(new RedisTokenBuckets(client, 'mailroom:test-rl:'), key, policy, 1));
     expect(decisions.map((d) => d.allowed)).toEqual([true, true, true, true, false]);
     expect(decisions[4]!.retryAfterSeconds).toBeGreaterThanOrEqual(1);
     a.disconnect();
@@ -101,7 +103,10 @@ describe('per-identity XMTP network budget', () => {
   beforeAll(async () => {
     budgetDatabase = await createTestDatabase();
     // 0.001 of 3,000 writes per 5 minutes: three network writes, then Mailroom refuses before the network would.
-    budgetGateway = await startTestGateway({ DATABASE_URL: budgetDatabase.url, IDENTITY_NETWORK_BUDGET_SHARE: '0.001' });
+    budgetGateway = await startTestGateway({
+      DATABASE_URL: budgetDatabase.url,
+      IDENTITY_NETWORK_BUDGET_SHARE: '0.001',
+    });
   });
 
   afterAll(async () => {
@@ -113,7 +118,11 @@ describe('per-identity XMTP network budget', () => {
     const { adminToken: token } = await signUpTenant(budgetGateway);
     const { key } = await createApiKey(budgetGateway, token);
     const post = (path: string, body: unknown) =>
-      fetch(`${budgetGateway.url}${path}`, { method: 'POST', headers: { ...bearer(key), 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      fetch(`${budgetGateway.url}${path}`, {
+        method: 'POST',
+        headers: { ...bearer(key), 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     const identity = (await (await post('/v1/identities', {})).json()) as { id: string };
     const peer = (await (await post('/v1/identities', {})).json()) as { address: string };
     const dm = await post(`/v1/identities/${identity.id}/conversations/dm`, { peer: peer.address });
@@ -122,7 +131,9 @@ describe('per-identity XMTP network budget', () => {
     const statuses: number[] = [];
     let refusal: Response | undefined;
     for (let i = 0; i < 6 && !refusal; i++) {
-      const res = await post(`/v1/identities/${identity.id}/conversations/${conversationId}/messages`, { content: { type: 'text', text: `n${i}` } });
+      const res = await post(`/v1/identities/${identity.id}/conversations/${conversationId}/messages`, {
+        content: { type: 'text', text: `n${i}` },
+      });
       statuses.push(res.status);
       if (res.status === 429) refusal = res;
     }

@@ -39,7 +39,12 @@ const IDENTITY_FIELDS = 'id inboxId address installationId status label external
 const CREATE = `mutation ($input: CreateIdentityInput, $key: String) { createIdentity(input: $input, idempotencyKey: $key) { ${IDENTITY_FIELDS} } }`;
 
 async function createIdentity(label: string, idempotencyKey?: string): Promise<IdentityData> {
-  const data = await graphqlOk<{ createIdentity: IdentityData }>(gateway, CREATE, { input: { label }, key: idempotencyKey }, key);
+  const data = await graphqlOk<{ createIdentity: IdentityData }>(
+    gateway,
+    CREATE,
+    { input: { label }, key: idempotencyKey },
+    key,
+  );
   return data.createIdentity;
 }
 
@@ -77,7 +82,11 @@ describe('GraphQL over HTTP: identities, auth and errors', () => {
       expect(identity.inboxId).toMatch(/^[0-9a-f]{64}$/);
       expect(identity.address).toMatch(/^0x[0-9a-f]{40}$/);
     }
-    const one = await graphqlOk<{ identity: IdentityData & { inboxState: { installationCount: number; installations: { id: string; current: boolean }[] } } }>(
+    const one = await graphqlOk<{
+      identity: IdentityData & {
+        inboxState: { installationCount: number; installations: { id: string; current: boolean }[] };
+      };
+    }>(
       gateway,
       `query ($id: String!) { identity(id: $id) { ${IDENTITY_FIELDS} inboxState { installationCount installations { id current } } } }`,
       { id: identities[0]!.id },
@@ -90,12 +99,20 @@ describe('GraphQL over HTTP: identities, auth and errors', () => {
 
   it('pages identities as a Relay connection whose cursors are the REST cursors', async () => {
     const query = `query ($after: String) { identities(first: 2, after: $after) { edges { cursor node { id label } } nodes { id } pageInfo { hasNextPage endCursor } } }`;
-    type Page = { identities: { edges: { cursor: string | null; node: { id: string; label: string } }[]; nodes: { id: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } };
+    type Page = {
+      identities: {
+        edges: { cursor: string | null; node: { id: string; label: string } }[];
+        nodes: { id: string }[];
+        pageInfo: { hasNextPage: boolean; endCursor: string | null };
+      };
+    };
     const first = await graphqlOk<Page>(gateway, query, {}, key);
     expect(first.identities.nodes.map((n) => n.id)).toEqual([identities[2]!.id, identities[1]!.id]);
     expect(first.identities.pageInfo.hasNextPage).toBe(true);
     expect(first.identities.edges.at(-1)!.cursor).toBe(first.identities.pageInfo.endCursor);
-    const rest = await fetch(`${gateway.url}/v1/identities?limit=2`, { headers: bearer(key) }).then((r) => r.json() as Promise<{ nextCursor: string }>);
+    const rest = await fetch(`${gateway.url}/v1/identities?limit=2`, { headers: bearer(key) }).then(
+      (r) => r.json() as Promise<{ nextCursor: string }>,
+    );
     expect(first.identities.pageInfo.endCursor).toBe(rest.nextCursor);
     const second = await graphqlOk<Page>(gateway, query, { after: first.identities.pageInfo.endCursor }, key);
     expect(second.identities.nodes.map((n) => n.id)).toEqual([identities[0]!.id]);
@@ -105,7 +122,10 @@ describe('GraphQL over HTTP: identities, auth and errors', () => {
   it('batches Identity.inboxState of a list through one DataLoader batch per request', async () => {
     const loaders = gateway.app.get(LoaderServices, { strict: false });
     const before = loaders.batches.get('inboxStates') ?? 0;
-    const data = await graphqlOk<{ identities: { nodes: { id: string; inboxState: { installationCount: number } }[] }; again: { nodes: { inboxState: { installationCount: number } }[] } }>(
+    const data = await graphqlOk<{
+      identities: { nodes: { id: string; inboxState: { installationCount: number } }[] };
+      again: { nodes: { inboxState: { installationCount: number } }[] };
+    }>(
       gateway,
       `{ identities(first: 10) { nodes { id inboxState { installationCount } } } again: identities(first: 10) { nodes { inboxState { installationCount } } } }`,
       {},
@@ -132,14 +152,21 @@ describe('GraphQL over HTTP: identities, auth and errors', () => {
     const [a, b] = identities;
     expect(codesOf(await graphql(gateway, query, { id: a!.id }, webhooksOnlyKey))).toEqual(['FORBIDDEN']);
     const tokenA = await mintToken(a!.id);
-    expect((await graphqlOk<{ identity: { id: string } }>(gateway, query, { id: a!.id }, tokenA)).identity.id).toBe(a!.id);
+    expect((await graphqlOk<{ identity: { id: string } }>(gateway, query, { id: a!.id }, tokenA)).identity.id).toBe(
+      a!.id,
+    );
     expect(codesOf(await graphql(gateway, query, { id: b!.id }, tokenA))).toEqual(['FORBIDDEN']);
     // Identity tokens never list or create identities.
     expect(codesOf(await graphql(gateway, '{ identities { nodes { id } } }', {}, tokenA))).toEqual(['FORBIDDEN']);
     expect(codesOf(await graphql(gateway, CREATE, { input: { label: 'x' } }, tokenA))).toEqual(['FORBIDDEN']);
     // Another tenant's key does not see the identity at all.
     expect(codesOf(await graphql(gateway, query, { id: a!.id }, otherTenantKey))).toEqual(['NOT_FOUND']);
-    const viewer = await graphqlOk<{ viewer: { type: string; identityId: string | null } }>(gateway, '{ viewer { type identityId } }', {}, tokenA);
+    const viewer = await graphqlOk<{ viewer: { type: string; identityId: string | null } }>(
+      gateway,
+      '{ viewer { type identityId } }',
+      {},
+      tokenA,
+    );
     expect(viewer.viewer).toEqual({ type: 'identity', identityId: a!.id });
   });
 
@@ -156,7 +183,18 @@ describe('GraphQL over HTTP: identities, auth and errors', () => {
     expect(codesOf(badCursor)).toEqual(['VALIDATION_FAILED']);
     expect(badCursor.errors![0]!.extensions.field).toEqual(['cursor']);
 
-    const missing = await graphql(gateway, `query ($id: String!) { identity(id: $id) { id } }`, { id: randomUUID() }, key);
+    const missing = await graphql(
+      gateway,
+      `
+        query ($id: String!) {
+          identity(id: $id) {
+            id
+          }
+        }
+      `,
+      { id: randomUUID() },
+      key,
+    );
     expect(codesOf(missing)).toEqual(['NOT_FOUND']);
     expect(missing.errors![0]!.path).toEqual(['identity']);
 
@@ -165,7 +203,18 @@ describe('GraphQL over HTTP: identities, auth and errors', () => {
     expect(syntax.status).toBe(400);
     const unknownField = await graphql(gateway, '{ identities { nodes { secretKey } } }', {}, key);
     expect(codesOf(unknownField)).toEqual(['BAD_REQUEST']);
-    const badVariable = await graphql(gateway, `query ($id: String!) { identity(id: $id) { id } }`, { id: 42 }, key);
+    const badVariable = await graphql(
+      gateway,
+      `
+        query ($id: String!) {
+          identity(id: $id) {
+            id
+          }
+        }
+      `,
+      { id: 42 },
+      key,
+    );
     expect(codesOf(badVariable)).toEqual(['VALIDATION_FAILED']);
   });
 
@@ -187,7 +236,26 @@ describe('GraphQL over HTTP: identities, auth and errors', () => {
     const before = loaders.batches.get('inboxStates') ?? 0;
     const res = await graphql(
       gateway,
-      `{ identities(first: 100) { nodes { id inboxState { installations { id createdAt current } identifiers { identifier kind } } } } }`,
+      `
+        {
+          identities(first: 100) {
+            nodes {
+              id
+              inboxState {
+                installations {
+                  id
+                  createdAt
+                  current
+                }
+                identifiers {
+                  identifier
+                  kind
+                }
+              }
+            }
+          }
+        }
+      `,
       {},
       key,
     );
@@ -200,10 +268,18 @@ describe('GraphQL over HTTP: identities, auth and errors', () => {
 
   it('replays createIdentity for a repeated idempotencyKey and refuses the key with other input', async () => {
     const idempotencyKey = `gql-${randomUUID()}`;
-    const [first, second] = await Promise.all([createIdentity('idem', idempotencyKey), createIdentity('idem', idempotencyKey)]);
+    const [first, second] = await Promise.all([
+      createIdentity('idem', idempotencyKey),
+      createIdentity('idem', idempotencyKey),
+    ]);
     expect(second.id).toBe(first.id);
     expect(second.inboxId).toBe(first.inboxId);
-    const list = await graphqlOk<{ identities: { nodes: { id: string }[] } }>(gateway, '{ identities(label: "idem") { nodes { id } } }', {}, key);
+    const list = await graphqlOk<{ identities: { nodes: { id: string }[] } }>(
+      gateway,
+      '{ identities(label: "idem") { nodes { id } } }',
+      {},
+      key,
+    );
     expect(list.identities.nodes).toEqual([{ id: first.id }]);
     const conflict = await graphql(gateway, CREATE, { input: { label: 'different' }, key: idempotencyKey }, key);
     expect(codesOf(conflict)).toEqual(['UNPROCESSABLE']);
@@ -217,15 +293,28 @@ describe('GraphQL over websockets (graphql-ws)', () => {
   it('authenticates connection_init with an API key or an identity token', async () => {
     const client = wsClient(gateway, `Bearer ${key}`);
     try {
-      const results = await collect<{ data: { viewer: { type: string; scopes: string[] } } }>(client, 'subscription { viewer { type scopes } }');
+      const results = await collect<{ data: { viewer: { type: string; scopes: string[] } } }>(
+        client,
+        'subscription { viewer { type scopes } }',
+      );
       expect(results.map((r) => r.data.viewer)).toEqual([{ type: 'apiKey', scopes: ['identities', 'messages'] }]);
     } finally {
       await client.dispose();
     }
-    const identity = (await graphqlOk<{ identities: { nodes: { id: string }[] } }>(gateway, '{ identities(first: 1) { nodes { id } } }', {}, key)).identities.nodes[0]!;
+    const identity = (
+      await graphqlOk<{ identities: { nodes: { id: string }[] } }>(
+        gateway,
+        '{ identities(first: 1) { nodes { id } } }',
+        {},
+        key,
+      )
+    ).identities.nodes[0]!;
     const tokenClient = wsClient(gateway, `Bearer ${await mintToken(identity.id)}`);
     try {
-      const results = await collect<{ data: { viewer: { type: string; identityId: string } } }>(tokenClient, 'subscription { viewer { type identityId } }');
+      const results = await collect<{ data: { viewer: { type: string; identityId: string } } }>(
+        tokenClient,
+        'subscription { viewer { type identityId } }',
+      );
       expect(results.map((r) => r.data.viewer)).toEqual([{ type: 'identity', identityId: identity.id }]);
     } finally {
       await tokenClient.dispose();
@@ -235,7 +324,9 @@ describe('GraphQL over websockets (graphql-ws)', () => {
   it('maps errors of websocket operations the same way', async () => {
     const client = wsClient(gateway, `Bearer ${key}`);
     try {
-      const error = (await collect(client, 'subscription { nope }').catch((e: unknown) => e)) as { extensions: { code: string } }[];
+      const error = (await collect(client, 'subscription { nope }').catch((e: unknown) => e)) as {
+        extensions: { code: string };
+      }[];
       expect(error.map((e) => e.extensions.code)).toEqual(['BAD_REQUEST']);
     } finally {
       await client.dispose();

@@ -11,7 +11,8 @@ let second: { id: string; inboxId: string; address: string };
 /** The frontend's credential: a short-lived token for `identity` only. */
 let token: string;
 
-const MESSAGE_FIELDS = 'id conversationId senderInboxId sentAt sentAtNs kind contentType { authorityId typeId versionMajor versionMinor } content text fallback encodedContent deliveryStatus';
+const MESSAGE_FIELDS =
+  'id conversationId senderInboxId sentAt sentAtNs kind contentType { authorityId typeId versionMajor versionMinor } content text fallback encodedContent deliveryStatus';
 
 interface MessageData {
   id: string;
@@ -25,7 +26,8 @@ interface MessageData {
   deliveryStatus: string;
 }
 
-const asIdentity = <T>(query: string, variables: Record<string, unknown> = {}) => graphqlOk<T>(env.gateway, query, variables, token);
+const asIdentity = <T>(query: string, variables: Record<string, unknown> = {}) =>
+  graphqlOk<T>(env.gateway, query, variables, token);
 
 beforeAll(async () => {
   env = await startMessagingEnv(1);
@@ -54,7 +56,9 @@ describe('the peer flow once over GraphQL, with an identity token', () => {
         nodes { id identityId type consent peerInboxId isActive createdAt lastMessage { id text } }
         pageInfo { hasNextPage endCursor }
       } }`;
-    type Data = { conversations: { nodes: { id: string; consent: string; lastMessage: { id: string; text: string } | null }[] } };
+    type Data = {
+      conversations: { nodes: { id: string; consent: string; lastMessage: { id: string; text: string } | null }[] };
+    };
     const request = await waitFor(async () => {
       const data = await asIdentity<Data>(query, { id: identity.id, consent: ['unknown'] });
       return data.conversations.nodes.find((c) => c.id === peerDm.id);
@@ -76,7 +80,11 @@ describe('the peer flow once over GraphQL, with an identity token', () => {
       { id: identity.id, input: { entityType: 'conversation', entity: peerDm.id, state: 'allowed' } },
     );
     expect(set.setConsent).toEqual({ entityType: 'conversation', entity: peerDm.id, state: 'allowed' });
-    const lists = await asIdentity<{ requests: { nodes: { id: string }[] }; allowed: { nodes: { id: string; consent: string }[] }; consent: unknown[] }>(
+    const lists = await asIdentity<{
+      requests: { nodes: { id: string }[] };
+      allowed: { nodes: { id: string; consent: string }[] };
+      consent: unknown[];
+    }>(
       `query ($id: String!) {
         requests: conversations(identityId: $id, consent: [unknown]) { nodes { id } }
         allowed: conversations(identityId: $id, consent: [allowed]) { nodes { id consent } }
@@ -90,7 +98,9 @@ describe('the peer flow once over GraphQL, with an identity token', () => {
   });
 
   it("reads the peer's message through the messages connection", async () => {
-    const data = await asIdentity<{ messages: { nodes: MessageData[]; edges: { cursor: string | null }[]; pageInfo: { hasNextPage: boolean } } }>(
+    const data = await asIdentity<{
+      messages: { nodes: MessageData[]; edges: { cursor: string | null }[]; pageInfo: { hasNextPage: boolean } };
+    }>(
       `query ($id: String!, $cid: String!) { messages(identityId: $id, conversationId: $cid, first: 10, direction: desc) {
         nodes { ${MESSAGE_FIELDS} } edges { cursor } pageInfo { hasNextPage endCursor } } }`,
       { id: identity.id, cid: peerDm.id },
@@ -111,7 +121,11 @@ describe('the peer flow once over GraphQL, with an identity token', () => {
     const send = `mutation ($id: String!, $cid: String!, $content: MessageContentInput!, $key: String) {
       sendMessage(identityId: $id, conversationId: $cid, content: $content, idempotencyKey: $key) { ${MESSAGE_FIELDS} } }`;
     const sends: { content: Record<string, unknown>; typeId: string; check: (received: unknown) => void }[] = [
-      { content: { type: 'text', text: 'hi from the frontend' }, typeId: 'text', check: (c) => expect(c).toBe('hi from the frontend') },
+      {
+        content: { type: 'text', text: 'hi from the frontend' },
+        typeId: 'text',
+        check: (c) => expect(c).toBe('hi from the frontend'),
+      },
       {
         content: { type: 'reply', reference: peerMessageId, text: 'replying over graphql' },
         typeId: 'reply',
@@ -125,10 +139,28 @@ describe('the peer flow once over GraphQL, with an identity token', () => {
     ];
     for (const [index, item] of sends.entries()) {
       const key = `gql-send-${identity.id}-${index}`;
-      const sent = (await asIdentity<{ sendMessage: MessageData }>(send, { id: identity.id, cid: peerDm.id, content: item.content, key })).sendMessage;
-      expect(sent).toMatchObject({ conversationId: peerDm.id, senderInboxId: identity.inboxId, contentType: { authorityId: 'xmtp.org', typeId: item.typeId } });
+      const sent = (
+        await asIdentity<{ sendMessage: MessageData }>(send, {
+          id: identity.id,
+          cid: peerDm.id,
+          content: item.content,
+          key,
+        })
+      ).sendMessage;
+      expect(sent).toMatchObject({
+        conversationId: peerDm.id,
+        senderInboxId: identity.inboxId,
+        contentType: { authorityId: 'xmtp.org', typeId: item.typeId },
+      });
       // The same key again replays the first answer instead of sending twice.
-      const replay = (await asIdentity<{ sendMessage: MessageData }>(send, { id: identity.id, cid: peerDm.id, content: item.content, key })).sendMessage;
+      const replay = (
+        await asIdentity<{ sendMessage: MessageData }>(send, {
+          id: identity.id,
+          cid: peerDm.id,
+          content: item.content,
+          key,
+        })
+      ).sendMessage;
       expect(replay.id).toBe(sent.id);
 
       await peerDm.sync();
@@ -146,7 +178,9 @@ describe('the peer flow once over GraphQL, with an identity token', () => {
       `query ($id: String!, $cid: String!) { messages(identityId: $id, conversationId: $cid, contentTypes: ["reply"]) { nodes { text content } } }`,
       { id: identity.id, cid: peerDm.id },
     );
-    expect(reply.messages.nodes).toEqual([{ text: 'replying over graphql', content: expect.objectContaining({ reference: peerMessageId }) }]);
+    expect(reply.messages.nodes).toEqual([
+      { text: 'replying over graphql', content: expect.objectContaining({ reference: peerMessageId }) },
+    ]);
   });
 });
 
@@ -155,7 +189,9 @@ describe('groups, loaders and errors over GraphQL', () => {
 
   it('creates, renames and changes the members of a group', async () => {
     const peer = env.peers.clients[0]!;
-    const created = await asIdentity<{ createGroup: { id: string; type: string; name: string; permissions: string; members: { inboxId: string }[] } }>(
+    const created = await asIdentity<{
+      createGroup: { id: string; type: string; name: string; permissions: string; members: { inboxId: string }[] };
+    }>(
       `mutation ($id: String!, $input: CreateGroupInput!) { createGroup(identityId: $id, input: $input) { id type name permissions members { inboxId role } } }`,
       { id: identity.id, input: { members: [peer.wallet.address], name: 'GraphQL group', permissions: 'admin_only' } },
     );
@@ -193,8 +229,15 @@ describe('groups, loaders and errors over GraphQL', () => {
 
   it('resolves lastMessage and members of a conversation list in one loader batch each', async () => {
     const loaders = env.gateway.app.get(LoaderServices, { strict: false });
-    const before = { batches: loaders.batches.get('lastMessages') ?? 0, lookups: loaders.lookups.get('lastMessages') ?? 0, members: loaders.batches.get('members') ?? 0 };
-    const data = await asIdentity<{ conversations: { nodes: { id: string; lastMessage: { id: string } | null; members: { inboxId: string }[] }[] }; again: { nodes: { lastMessage: { id: string } | null }[] } }>(
+    const before = {
+      batches: loaders.batches.get('lastMessages') ?? 0,
+      lookups: loaders.lookups.get('lastMessages') ?? 0,
+      members: loaders.batches.get('members') ?? 0,
+    };
+    const data = await asIdentity<{
+      conversations: { nodes: { id: string; lastMessage: { id: string } | null; members: { inboxId: string }[] }[] };
+      again: { nodes: { lastMessage: { id: string } | null }[] };
+    }>(
       `query ($id: String!) {
         conversations(identityId: $id, first: 10) { nodes { id lastMessage { id } members { inboxId } } }
         again: conversations(identityId: $id, first: 10) { nodes { lastMessage { id } } }
@@ -204,7 +247,9 @@ describe('groups, loaders and errors over GraphQL', () => {
     const count = data.conversations.nodes.length;
     expect(count).toBeGreaterThanOrEqual(2);
     expect(data.conversations.nodes.every((c) => c.lastMessage !== null && c.members.length >= 2)).toBe(true);
-    expect(data.again.nodes.map((c) => c.lastMessage?.id)).toEqual(data.conversations.nodes.map((c) => c.lastMessage?.id));
+    expect(data.again.nodes.map((c) => c.lastMessage?.id)).toEqual(
+      data.conversations.nodes.map((c) => c.lastMessage?.id),
+    );
     // 2 × count lastMessage fields: one batch, each conversation looked up once.
     expect((loaders.batches.get('lastMessages') ?? 0) - before.batches).toBe(1);
     expect((loaders.lookups.get('lastMessages') ?? 0) - before.lookups).toBe(count);
@@ -223,24 +268,68 @@ describe('groups, loaders and errors over GraphQL', () => {
     const identitiesOnly = (await createApiKey(env.gateway, other.adminToken, ['identities'])).key;
     expect(codesOf(await graphql(env.gateway, query, { id: identity.id }, identitiesOnly))).toEqual(['FORBIDDEN']);
 
-    const unknown = await graphql(env.gateway, `query ($id: String!) { messages(identityId: $id, conversationId: "abc123") { nodes { id } } }`, { id: identity.id }, token);
+    const unknown = await graphql(
+      env.gateway,
+      `
+        query ($id: String!) {
+          messages(identityId: $id, conversationId: "abc123") {
+            nodes {
+              id
+            }
+          }
+        }
+      `,
+      { id: identity.id },
+      token,
+    );
     expect(codesOf(unknown)).toEqual(['NOT_FOUND']);
 
     const send = `mutation ($id: String!, $cid: String!, $content: MessageContentInput!) { sendMessage(identityId: $id, conversationId: $cid, content: $content) { id } }`;
-    const blank = await graphql(env.gateway, send, { id: identity.id, cid: groupId, content: { type: 'text', text: '   ' } }, token);
+    const blank = await graphql(
+      env.gateway,
+      send,
+      { id: identity.id, cid: groupId, content: { type: 'text', text: '   ' } },
+      token,
+    );
     expect(codesOf(blank)).toEqual(['VALIDATION_FAILED']);
     expect(blank.errors![0]!.extensions.field).toEqual(['content.text']);
-    const badReaction = await graphql(env.gateway, send, { id: identity.id, cid: groupId, content: { type: 'reaction', reference: 'nope', content: '👍' } }, token);
+    const badReaction = await graphql(
+      env.gateway,
+      send,
+      { id: identity.id, cid: groupId, content: { type: 'reaction', reference: 'nope', content: '👍' } },
+      token,
+    );
     expect(codesOf(badReaction)).toEqual(['VALIDATION_FAILED']);
-    expect(badReaction.errors![0]!.extensions.field).toEqual(expect.arrayContaining(['content.reference', 'content.action', 'content.schema']));
-    const badEnum = await graphql(env.gateway, send, { id: identity.id, cid: groupId, content: { type: 'video' } }, token);
+    expect(badReaction.errors![0]!.extensions.field).toEqual(
+      expect.arrayContaining(['content.reference', 'content.action', 'content.schema']),
+    );
+    const badEnum = await graphql(
+      env.gateway,
+      send,
+      { id: identity.id, cid: groupId, content: { type: 'video' } },
+      token,
+    );
     expect(codesOf(badEnum)).toEqual(['VALIDATION_FAILED']);
 
-    const dm = await asIdentity<{ createDm: { id: string } }>(`mutation ($id: String!, $peer: String!) { createDm(identityId: $id, peer: $peer) { id } }`, {
-      id: identity.id,
-      peer: second.address,
-    });
-    const onDm = await graphql(env.gateway, `mutation ($id: String!, $cid: String!) { updateGroup(identityId: $id, conversationId: $cid, input: { name: "x" }) { id } }`, { id: identity.id, cid: dm.createDm.id }, token);
+    const dm = await asIdentity<{ createDm: { id: string } }>(
+      `mutation ($id: String!, $peer: String!) { createDm(identityId: $id, peer: $peer) { id } }`,
+      {
+        id: identity.id,
+        peer: second.address,
+      },
+    );
+    const onDm = await graphql(
+      env.gateway,
+      `
+        mutation ($id: String!, $cid: String!) {
+          updateGroup(identityId: $id, conversationId: $cid, input: { name: "x" }) {
+            id
+          }
+        }
+      `,
+      { id: identity.id, cid: dm.createDm.id },
+      token,
+    );
     expect(codesOf(onDm)).toEqual(['CONFLICT']);
   });
 });

@@ -46,7 +46,11 @@ export async function graphqlOk<T = Record<string, unknown>>(
 export const codesOf = (res: GraphqlResponse<unknown>): string[] => (res.errors ?? []).map((e) => e.extensions.code);
 
 /** A graphql-ws client on the gateway's /graphql, authenticating in `connection_init`. */
-export function wsClient(gateway: GatewayLike, authorization?: string, onClosed?: (event: { code: number; reason: string }) => void): WsClient {
+export function wsClient(
+  gateway: GatewayLike,
+  authorization?: string,
+  onClosed?: (event: { code: number; reason: string }) => void,
+): WsClient {
   return createClient({
     url: gateway.url.replace(/^http/, 'ws') + '/graphql',
     webSocketImpl: WebSocket,
@@ -58,7 +62,12 @@ export function wsClient(gateway: GatewayLike, authorization?: string, onClosed?
 }
 
 /** Runs a subscription until it completes (or `max` results arrive); resolves with its results or rejects with its error. */
-export function collect<T>(client: WsClient, query: string, variables: Record<string, unknown> = {}, max = Infinity): Promise<T[]> {
+export function collect<T>(
+  client: WsClient,
+  query: string,
+  variables: Record<string, unknown> = {},
+  max = Infinity,
+): Promise<T[]> {
   return new Promise((resolve, reject) => {
     const results: T[] = [];
     const dispose = client.subscribe<T>(

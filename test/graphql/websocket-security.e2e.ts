@@ -8,7 +8,10 @@ import { bearer, createApiKey, signUpTenant, type SignedUpTenant } from '../supp
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
 import { pollUntil } from '../support/wait.js';
 import { GraphqlWebsocketServer } from '../../apps/gateway/src/modules/graphql/ws/graphql-websocket-server.js';
-import { DEFAULT_WEBSOCKET_LIMITS, type WebsocketLimits } from '../../apps/gateway/src/modules/graphql/ws/websocket-limits.js';
+import {
+  DEFAULT_WEBSOCKET_LIMITS,
+  type WebsocketLimits,
+} from '../../apps/gateway/src/modules/graphql/ws/websocket-limits.js';
 import { tenantScope } from '@mailroom/persistence';
 import { IdentityTokenService } from '../../apps/gateway/src/modules/auth/identity-token.service.js';
 import { identityTopic } from '../../apps/gateway/src/modules/realtime/realtime-topics.js';
@@ -42,8 +45,11 @@ async function connect(credential: string): Promise<RawSocket> {
   const socket: RawSocket = {
     ws,
     messages: [],
-    closing: new Promise<Closed>((resolve) => ws.on('close', (code, reason) => resolve((socket.closed = { code, reason: reason.toString() })))),
-    subscribe: (id, query, variables = { id: identityId }) => ws.send(JSON.stringify({ id, type: 'subscribe', payload: { query, variables } })),
+    closing: new Promise<Closed>((resolve) =>
+      ws.on('close', (code, reason) => resolve((socket.closed = { code, reason: reason.toString() }))),
+    ),
+    subscribe: (id, query, variables = { id: identityId }) =>
+      ws.send(JSON.stringify({ id, type: 'subscribe', payload: { query, variables } })),
   };
   sockets.push(socket);
   ws.on('error', () => undefined);
@@ -53,14 +59,19 @@ async function connect(credential: string): Promise<RawSocket> {
     ws.once('close', () => reject(new Error('closed before open')));
   });
   ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${credential}` } }));
-  await waitFor(() => socket.closed ?? socket.messages.some((m) => m.type === 'connection_ack'), 'connection_ack or close');
+  await waitFor(
+    () => socket.closed ?? socket.messages.some((m) => m.type === 'connection_ack'),
+    'connection_ack or close',
+  );
   return socket;
 }
 
-const waitFor = <T>(check: () => T | undefined | false, what: string, timeoutMs = 10_000) => pollUntil(check, what, timeoutMs, 25);
+const waitFor = <T>(check: () => T | undefined | false, what: string, timeoutMs = 10_000) =>
+  pollUntil(check, what, timeoutMs, 25);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const acknowledged = (socket: RawSocket) => socket.messages.some((m) => m.type === 'connection_ack');
-const errorsOf = (socket: RawSocket, id: string) => socket.messages.filter((m) => m.id === id && m.type === 'error').flatMap((m) => m.payload as any[]);
+const errorsOf = (socket: RawSocket, id: string) =>
+  socket.messages.filter((m) => m.id === id && m.type === 'error').flatMap((m) => m.payload as any[]);
 
 function configure(limits: Partial<WebsocketLimits>): void {
   gateway.app.get(GraphqlWebsocketServer).configure(limits);
@@ -84,8 +95,15 @@ async function mintIdentityToken(ttlSeconds: number): Promise<string> {
 /** A second admin of the tenant (invited and signed in), with its id and access token. */
 async function invitedAdmin(role: 'admin' | 'viewer'): Promise<{ id: string; token: string }> {
   const email = `admin-${Math.random().toString(36).slice(2)}@tenant.test`;
-  const invite = await request(gateway.url).post('/v1/admin/invitations').set(bearer(tenant.adminToken)).send({ email, role }).expect(201);
-  const accepted = await request(gateway.url).post('/v1/admin/invitations/accept').send({ token: invite.body.token, password: 'a password of some length' }).expect(200);
+  const invite = await request(gateway.url)
+    .post('/v1/admin/invitations')
+    .set(bearer(tenant.adminToken))
+    .send({ email, role })
+    .expect(201);
+  const accepted = await request(gateway.url)
+    .post('/v1/admin/invitations/accept')
+    .send({ token: invite.body.token, password: 'a password of some length' })
+    .expect(200);
   const users = await request(gateway.url).get('/v1/admin/users').set(bearer(tenant.adminToken)).expect(200);
   const user = users.body.items.find((u: { email: string }) => u.email === email);
   return { id: user.id as string, token: accepted.body.accessToken as string };
@@ -96,7 +114,11 @@ beforeAll(async () => {
   gateway = await startTestGateway({ DATABASE_URL: database.url });
   tenant = await signUpTenant(gateway);
   key = await createApiKey(gateway, tenant.adminToken, ['identities', 'messages']);
-  const identity = await request(gateway.url).post('/v1/identities').set(bearer(key.key)).send({ label: 'ws' }).expect(201);
+  const identity = await request(gateway.url)
+    .post('/v1/identities')
+    .set(bearer(key.key))
+    .send({ label: 'ws' })
+    .expect(201);
   identityId = identity.body.id;
 }, 60_000);
 
@@ -146,7 +168,11 @@ describe('a live socket is held to its credential', () => {
     await sleep(600);
     expect(demotedSocket.closed ?? removedSocket.closed).toBeUndefined();
 
-    await request(gateway.url).patch(`/v1/admin/users/${demoted.id}`).set(bearer(tenant.adminToken)).send({ role: 'viewer' }).expect(200);
+    await request(gateway.url)
+      .patch(`/v1/admin/users/${demoted.id}`)
+      .set(bearer(tenant.adminToken))
+      .send({ role: 'viewer' })
+      .expect(200);
     await request(gateway.url).delete(`/v1/admin/users/${removed.id}`).set(bearer(tenant.adminToken)).expect(204);
     const [demotedClosed, removedClosed] = await Promise.all([
       waitFor(() => demotedSocket.closed, "the demoted admin's socket to close", 5_000),
@@ -174,7 +200,13 @@ describe('a live socket is held to its credential', () => {
 describe('the websocket layer is bounded', () => {
   it('refuses a 5 MiB frame with 1009 before reading it, and keeps serving', async () => {
     const socket = await connect(key.key);
-    socket.ws.send(JSON.stringify({ id: 'big', type: 'subscribe', payload: { query: `{ __typename } # ${'x'.repeat(5 * 1024 * 1024)}` } }));
+    socket.ws.send(
+      JSON.stringify({
+        id: 'big',
+        type: 'subscribe',
+        payload: { query: `{ __typename } # ${'x'.repeat(5 * 1024 * 1024)}` },
+      }),
+    );
     const closed = await waitFor(() => socket.closed, 'the socket to close', 5_000);
     expect(closed.code).toBe(1009);
     expect(socket.messages.filter((m) => m.id === 'big')).toEqual([]);
@@ -190,7 +222,10 @@ describe('the websocket layer is bounded', () => {
 
     const refused = await connect(capped.key);
     expect(acknowledged(refused)).toBe(false);
-    expect(await refused.closing).toEqual({ code: 4429, reason: `RATE_LIMITED: at most ${maxSocketsPerCredential} sockets per credential` });
+    expect(await refused.closing).toEqual({
+      code: 4429,
+      reason: `RATE_LIMITED: at most ${maxSocketsPerCredential} sockets per credential`,
+    });
     await stillServes();
 
     open[0]!.ws.close();
@@ -206,7 +241,10 @@ describe('the websocket layer is bounded', () => {
     for (let i = 1; i <= maxOperationsPerSocket; i++) socket.subscribe(String(i), MESSAGES);
     await sleep(1_000);
     socket.subscribe('one-too-many', MESSAGES);
-    const [refusal] = await waitFor(() => errorsOf(socket, 'one-too-many').length > 0 && errorsOf(socket, 'one-too-many'), 'the refusal');
+    const [refusal] = await waitFor(
+      () => errorsOf(socket, 'one-too-many').length > 0 && errorsOf(socket, 'one-too-many'),
+      'the refusal',
+    );
     expect(refusal).toMatchObject({ extensions: { code: 'RATE_LIMITED' } });
     expect(refusal.message).toContain(`At most ${maxOperationsPerSocket} operations`);
     for (let i = 1; i <= maxOperationsPerSocket; i++) expect(errorsOf(socket, String(i))).toEqual([]);

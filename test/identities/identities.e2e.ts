@@ -17,10 +17,19 @@ interface IdentityBody {
   status: string;
   label: string | null;
   externalId: string | null;
-  inboxState?: { installationCount: number; installations: { id: string; current: boolean }[]; identityUpdateCount: number | null };
+  inboxState?: {
+    installationCount: number;
+    installations: { id: string; current: boolean }[];
+    identityUpdateCount: number | null;
+  };
 }
 
-async function call<T = IdentityBody>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+async function call<T = IdentityBody>(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) {
   const res = await fetch(`${gateway.url}${path}`, {
     method,
     headers: { ...bearer(key), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
@@ -85,8 +94,14 @@ describe('hosted identities', () => {
     for (const identity of created) {
       const res = await call('GET', `/v1/identities/${identity.id}`);
       expect(res.status).toBe(200);
-      expect(res.body.inboxState).toMatchObject({ installationCount: 1, installationLimit: 10, identityUpdateLimit: 256 });
-      expect(res.body.inboxState!.installations).toEqual([expect.objectContaining({ id: identity.installationId, current: true })]);
+      expect(res.body.inboxState).toMatchObject({
+        installationCount: 1,
+        installationLimit: 10,
+        identityUpdateLimit: 256,
+      });
+      expect(res.body.inboxState!.installations).toEqual([
+        expect.objectContaining({ id: identity.installationId, current: true }),
+      ]);
       expect(res.body.inboxState!.identityUpdateCount).toBe(1);
     }
   });
@@ -124,7 +139,12 @@ describe('hosted identities', () => {
     expect((await call('GET', `/v1/identities/${victim.id}`)).status).toBe(404);
     expect((await call('DELETE', `/v1/identities/${victim.id}`)).status).toBe(404);
     const row = await gateway.runtime.prisma.identity.findUnique({ where: { id: victim.id } });
-    expect(row).toMatchObject({ status: 'deleted', wrappedDataKey: null, encryptedWalletKey: null, encryptedDbKey: null });
+    expect(row).toMatchObject({
+      status: 'deleted',
+      wrappedDataKey: null,
+      encryptedWalletKey: null,
+      encryptedDbKey: null,
+    });
   });
 
   it('imports an existing wallet as a new installation of its inbox', async () => {
@@ -136,7 +156,10 @@ describe('hosted identities', () => {
     const state = await call('GET', `/v1/identities/${res.body.id}`);
     expect(state.body.inboxState!.installationCount).toBe(2);
 
-    const revoked = await call<{ revoked: string[] }>('POST', `/v1/identities/${res.body.id}/installations/revoke-others`);
+    const revoked = await call<{ revoked: string[] }>(
+      'POST',
+      `/v1/identities/${res.body.id}/installations/revoke-others`,
+    );
     expect(revoked.status).toBe(200);
     expect(revoked.body.revoked).toEqual([peer!.installationId]);
     const after = await call('GET', `/v1/identities/${res.body.id}`);
@@ -146,21 +169,28 @@ describe('hosted identities', () => {
   it('records one audit event when an inbox reaches 8 of 10 installations, however often it is read', async () => {
     const first = await peers.add();
     for (let i = 0; i < 6; i++) await peers.add(first.wallet);
-    const res = await call('POST', '/v1/identities/import', { privateKey: first.wallet.privateKey, label: 'crowded inbox' });
+    const res = await call('POST', '/v1/identities/import', {
+      privateKey: first.wallet.privateKey,
+      label: 'crowded inbox',
+    });
     expect(res.status).toBe(201);
     for (let i = 0; i < 2; i++) {
       const state = await call('GET', `/v1/identities/${res.body.id}`);
       expect(state.body.inboxState!.installationCount).toBe(8);
       expect((state.body as unknown as { installations: unknown[] }).installations).toHaveLength(8);
     }
-    const events = await gateway.runtime.prisma.auditLog.findMany({ where: { action: 'identity.installation_budget', targetId: res.body.id } });
+    const events = await gateway.runtime.prisma.auditLog.findMany({
+      where: { action: 'identity.installation_budget', targetId: res.body.id },
+    });
     expect(events).toHaveLength(1);
     expect(events[0]!.metadata).toMatchObject({ installationCount: 8, installationLimit: 10 });
   });
 
   it('mints a short-lived identity token that reads only its own identity', async () => {
     const [mine, other] = [created[1]!, created[2]!];
-    const minted = await call<{ token: string; expiresAt: string }>('POST', `/v1/identities/${mine.id}/tokens`, { ttlSeconds: 600 });
+    const minted = await call<{ token: string; expiresAt: string }>('POST', `/v1/identities/${mine.id}/tokens`, {
+      ttlSeconds: 600,
+    });
     expect(minted.status).toBe(201);
     const lifetime = new Date(minted.body.expiresAt).getTime() - Date.now();
     expect(lifetime).toBeGreaterThan(500_000);

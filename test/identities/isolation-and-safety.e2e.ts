@@ -31,7 +31,8 @@ beforeAll(async () => {
   adminA = a.adminToken;
   keyA = (await createApiKey(gateway, a.adminToken)).key;
   keyB = (await createApiKey(gateway, b.adminToken)).key;
-  identityA = (await call(keyA, 'POST', '/v1/identities', { label: 'a', externalId: 'shared-external-id' })).body as typeof identityA;
+  identityA = (await call(keyA, 'POST', '/v1/identities', { label: 'a', externalId: 'shared-external-id' }))
+    .body as typeof identityA;
 });
 
 afterAll(async () => {
@@ -80,7 +81,12 @@ describe('tenant isolation on identity routes', () => {
     expect(revoked.body).toMatchObject({ code: 'UNAUTHENTICATED' });
 
     const { SignJWT } = await import('./support-jwt.js');
-    const expired = await SignJWT.identityToken(gateway.runtime.jwtSecret, identityA.id, await tenantOf(identityA.id), -60);
+    const expired = await SignJWT.identityToken(
+      gateway.runtime.jwtSecret,
+      identityA.id,
+      await tenantOf(identityA.id),
+      -60,
+    );
     const res = await call(expired, 'GET', `/v1/identities/${identityA.id}`);
     expect(res.status).toBe(401);
   });

@@ -80,7 +80,11 @@ describe('installation restart drill', () => {
     secrets.apiKey = (await createApiKey({ url }, tenant.adminToken)).key;
     const headers = { ...bearer(secrets.apiKey), 'content-type': 'application/json' };
     for (const n of [1, 2, 3]) {
-      const res = await fetch(`${url}/v1/identities`, { method: 'POST', headers, body: JSON.stringify({ label: `drill ${n}` }) });
+      const res = await fetch(`${url}/v1/identities`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ label: `drill ${n}` }),
+      });
       expect(res.status).toBe(201);
       identities.push((await res.json()) as Identity);
     }
@@ -97,7 +101,11 @@ describe('installation restart drill', () => {
     const peer = peers.clients[0]!;
     const dms = new Map<string, string>();
     for (const identity of identities) {
-      const dm = await fetch(`${url}/v1/identities/${identity.id}/conversations/dm`, { method: 'POST', headers, body: JSON.stringify({ peer: peer.wallet.address }) });
+      const dm = await fetch(`${url}/v1/identities/${identity.id}/conversations/dm`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ peer: peer.wallet.address }),
+      });
       expect(dm.status).toBe(201);
       dms.set(identity.id, ((await dm.json()) as { id: string }).id);
     }
@@ -132,8 +140,12 @@ describe('installation restart drill', () => {
     for (const identity of identities) {
       const conversation = await peer.client.conversations.getConversationById(dms.get(identity.id)!);
       await conversation!.sync();
-      const texts = (await conversation!.messages()).map((m) => m.content).filter((c): c is string => typeof c === 'string');
-      expect(texts.filter((t) => t.startsWith('after restart'))).toEqual(Array.from({ length: RESTARTS }, (_, i) => `after restart ${i + 1}`));
+      const texts = (await conversation!.messages())
+        .map((m) => m.content)
+        .filter((c): c is string => typeof c === 'string');
+      expect(texts.filter((t) => t.startsWith('after restart'))).toEqual(
+        Array.from({ length: RESTARTS }, (_, i) => `after restart ${i + 1}`),
+      );
     }
     await stop(run);
   }, 480_000);
@@ -143,16 +155,25 @@ describe('installation restart drill', () => {
     const vault = KeyVault.fromMasterKey(masterKey);
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();
-    const needles: string[] = [secrets.apiKey, secrets.password, masterKey.toString('hex'), masterKey.toString('base64')];
-    const rows = await client.query<{ id: string; wrapped_data_key: Buffer; encrypted_wallet_key: Buffer; encrypted_db_key: Buffer }>(
-      'SELECT id, wrapped_data_key, encrypted_wallet_key, encrypted_db_key FROM identities',
-    );
+    const needles: string[] = [
+      secrets.apiKey,
+      secrets.password,
+      masterKey.toString('hex'),
+      masterKey.toString('base64'),
+    ];
+    const rows = await client.query<{
+      id: string;
+      wrapped_data_key: Buffer;
+      encrypted_wallet_key: Buffer;
+      encrypted_db_key: Buffer;
+    }>('SELECT id, wrapped_data_key, encrypted_wallet_key, encrypted_db_key FROM identities');
     expect(rows.rows).toHaveLength(identities.length);
     for (const row of rows.rows) {
       const dataKey = vault.unwrapDataKey(row.wrapped_data_key, identityContext(row.id));
       const wallet = dataKey.open(row.encrypted_wallet_key, 'wallet-key');
       const dbKey = dataKey.open(row.encrypted_db_key, 'db-key');
-      for (const secret of [wallet, dbKey]) needles.push(secret.toString('hex'), secret.toString('base64'), secret.toString('base64url'));
+      for (const secret of [wallet, dbKey])
+        needles.push(secret.toString('hex'), secret.toString('base64'), secret.toString('base64url'));
       dataKey.destroy();
     }
     expect(needles).toContain(secrets.importedKey.slice(2).toLowerCase());
@@ -162,7 +183,9 @@ describe('installation restart drill', () => {
     );
     let haystack = '';
     for (const { table_name } of tables.rows) {
-      const dump = await client.query<{ row: string }>(`SELECT row_to_json(t)::text AS row FROM ${client.escapeIdentifier(table_name)} t`);
+      const dump = await client.query<{ row: string }>(
+        `SELECT row_to_json(t)::text AS row FROM ${client.escapeIdentifier(table_name)} t`,
+      );
       haystack += dump.rows.map((r) => r.row).join('\n');
       // bytea columns appear as \x… hex in row_to_json: search those too
     }

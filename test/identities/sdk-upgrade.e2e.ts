@@ -20,7 +20,14 @@ let dataDir: string;
 let peers: TestClients;
 const running: ChildRun[] = [];
 /** The gateway's log, shown when a call fails. */
-const logTail = () => running.at(-1)!.stdout().split('\n').filter((l) => /"level":(40|50)/.test(l)).slice(-8).join('\n');
+const logTail = () =>
+  running
+    .at(-1)!
+    .stdout()
+    .split('\n')
+    .filter((l) => /"level":(40|50)/.test(l))
+    .slice(-8)
+    .join('\n');
 const sdk6Node = glibcNode();
 
 interface Identity {
@@ -71,7 +78,9 @@ describe('XMTP SDK 5 -> 6 upgrade', () => {
   const dms = new Map<string, string>();
 
   const texts = async (url: string, identity: Identity): Promise<string[]> => {
-    const res = await fetch(`${url}/v1/identities/${identity.id}/conversations/${dms.get(identity.id)}/messages`, { headers });
+    const res = await fetch(`${url}/v1/identities/${identity.id}/conversations/${dms.get(identity.id)}/messages`, {
+      headers,
+    });
     if (res.status !== 200) throw new Error(`listing answered ${res.status} ${await res.text()}\n${logTail()}`);
     return ((await res.json()) as { items: { text?: string | null }[] }).items.map((m) => m.text ?? '');
   };
@@ -100,7 +109,11 @@ describe('XMTP SDK 5 -> 6 upgrade', () => {
       const res = await fetch(`${url}/v1/identities`, { method: 'POST', headers, body: JSON.stringify({ label }) });
       expect(res.status).toBe(201);
       const identity = (await res.json()) as Identity;
-      const dm = await fetch(`${url}/v1/identities/${identity.id}/conversations/dm`, { method: 'POST', headers, body: JSON.stringify({ peer: peer.wallet.address }) });
+      const dm = await fetch(`${url}/v1/identities/${identity.id}/conversations/dm`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ peer: peer.wallet.address }),
+      });
       expect(dm.status).toBe(201);
       dms.set(identity.id, ((await dm.json()) as { id: string }).id);
       expect((await send(url, identity, `${label}: sent on SDK 5`)).status).toBe(201);
@@ -113,7 +126,9 @@ describe('XMTP SDK 5 -> 6 upgrade', () => {
     const { run, url } = await startGateway('6');
     expect(run.stdout()).toMatch(/XMTP SDK\s+@xmtp\/node-sdk 6\.0\.0 \(XMTP_SDK=6\)/);
     expect(((await (await fetch(`${url}/readyz`)).json()) as { xmtpSdk: string }).xmtpSdk).toBe('6.0.0');
-    expect(await (await fetch(`${url}/metrics`)).text()).toMatch(/mailroom_build_info\{[^}]*xmtp_sdk="6\.0\.0"[^}]*\} 1/);
+    expect(await (await fetch(`${url}/metrics`)).text()).toMatch(
+      /mailroom_build_info\{[^}]*xmtp_sdk="6\.0\.0"[^}]*\} 1/,
+    );
     for (const identity of upgraded) {
       const state = (await (await fetch(`${url}/v1/identities/${identity.id}`, { headers })).json()) as Identity & {
         status: string;
@@ -149,16 +164,26 @@ describe('XMTP SDK 5 -> 6 upgrade', () => {
       expect(problem.detail).toContain('@xmtp/node-sdk 6.0.0');
       expect(problem.detail).toContain('XMTP_SDK=6');
     }
-    const created = await fetch(`${url}/v1/identities`, { method: 'POST', headers, body: JSON.stringify({ label: 'new on SDK 5' }) });
+    const created = await fetch(`${url}/v1/identities`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ label: 'new on SDK 5' }),
+    });
     expect(created.status).toBe(201);
     const fresh = (await created.json()) as Identity;
-    const dm = await fetch(`${url}/v1/identities/${fresh.id}/conversations/dm`, { method: 'POST', headers, body: JSON.stringify({ peer: peers.clients[0]!.wallet.address }) });
+    const dm = await fetch(`${url}/v1/identities/${fresh.id}/conversations/dm`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ peer: peers.clients[0]!.wallet.address }),
+    });
     expect(dm.status).toBe(201);
     dms.set(fresh.id, ((await dm.json()) as { id: string }).id);
     expect((await send(url, fresh, 'new: on SDK 5')).status).toBe(201);
     expect(await peerReceives(fresh, 'new: on SDK 5')).toBe(true);
     // Refused, not broken: the record is unchanged, so SDK 6 opens it again.
-    const state = (await (await fetch(`${url}/v1/identities/${upgraded[0]!.id}`, { headers })).json()) as { status: string };
+    const state = (await (await fetch(`${url}/v1/identities/${upgraded[0]!.id}`, { headers })).json()) as {
+      status: string;
+    };
     expect(state.status).not.toBe('broken');
     await stop(run);
   }, 240_000);

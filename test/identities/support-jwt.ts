@@ -6,7 +6,13 @@ export const SignJWT = {
     const now = Math.floor(Date.now() / 1000);
     const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
     const header = encode({ alg: 'HS256', typ: 'JWT' });
-    const payload = encode({ typ: 'identity', sub: identityId, tid: tenantId, iat: now - 120, exp: now + expiresInSeconds });
+    const payload = encode({
+      typ: 'identity',
+      sub: identityId,
+      tid: tenantId,
+      iat: now - 120,
+      exp: now + expiresInSeconds,
+    });
     const signature = createHmac('sha256', secret).update(`${header}.${payload}`).digest('base64url');
     return `${header}.${payload}.${signature}`;
   },

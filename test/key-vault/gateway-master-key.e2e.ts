@@ -27,7 +27,10 @@ afterAll(async () => {
 });
 
 function startGateway(extra: Record<string, string>): ChildRun {
-  const run = runNode(GATEWAY_MAIN, cleanEnv({ DATABASE_URL: db.url, DATA_DIR: dataDir, PORT: '0', DEVNET_PORT: '0', HOST: '127.0.0.1', ...extra }));
+  const run = runNode(
+    GATEWAY_MAIN,
+    cleanEnv({ DATABASE_URL: db.url, DATA_DIR: dataDir, PORT: '0', DEVNET_PORT: '0', HOST: '127.0.0.1', ...extra }),
+  );
   running.push(run);
   return run;
 }
@@ -110,7 +113,9 @@ describe('gateway without GATEWAY_MASTER_KEY (embedded key file)', () => {
       .map((line) => JSON.parse(line) as { level: number; msg: string })
       .find((line) => line.msg.startsWith('GATEWAY_MASTER_KEY is not set'));
     expect(warning).toMatchObject({ level: 40 });
-    expect(warning!.msg).toContain(`generated a new master key (id ${vaultOf(key).keyId}) in ${file}. BACK UP THIS FILE NOW`);
+    expect(warning!.msg).toContain(
+      `generated a new master key (id ${vaultOf(key).keyId}) in ${file}. BACK UP THIS FILE NOW`,
+    );
     expect(first).not.toContain(key);
 
     const second = await startAndStop(env);

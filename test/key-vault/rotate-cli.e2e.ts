@@ -2,7 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { KeyVault, PrismaMasterKeyCheckStore, holdMasterKeyLease, openKeyVault, startKeyVault } from '@mailroom/key-vault';
+import {
+  KeyVault,
+  PrismaMasterKeyCheckStore,
+  holdMasterKeyLease,
+  openKeyVault,
+  startKeyVault,
+} from '@mailroom/key-vault';
 import { createPrismaClient, type PrismaClient } from '@mailroom/persistence';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { REPO_ROOT, cleanEnv, runNode } from '../support/process.js';
@@ -47,12 +53,17 @@ describe('keys:rotate with GATEWAY_MASTER_KEY and NEW_GATEWAY_MASTER_KEY', () =>
   let seeded: SeededIdentity[];
 
   beforeAll(async () => {
-    const { vault } = await openKeyVault({ masterKey: Buffer.from(keyA, 'hex'), checkStore: new PrismaMasterKeyCheckStore(prisma) });
+    const { vault } = await openKeyVault({
+      masterKey: Buffer.from(keyA, 'hex'),
+      checkStore: new PrismaMasterKeyCheckStore(prisma),
+    });
     seeded = await seedIdentities(prisma, vault, 5);
   });
 
   it('re-wraps every data key: material sealed before opens with the new key, the old key is refused', async () => {
-    const before = JSON.parse(await keyMaterialSnapshot(prisma)) as { identities: { wrapped: string; wallet: string; db: string; updatedAt: string }[] };
+    const before = JSON.parse(await keyMaterialSnapshot(prisma)) as {
+      identities: { wrapped: string; wallet: string; db: string; updatedAt: string }[];
+    };
     const result = await rotate({ DATABASE_URL: db.url, GATEWAY_MASTER_KEY: keyA, NEW_GATEWAY_MASTER_KEY: keyB });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
@@ -62,7 +73,9 @@ describe('keys:rotate with GATEWAY_MASTER_KEY and NEW_GATEWAY_MASTER_KEY', () =>
     );
     expectNoKeyMaterial(result.stdout, keyA, keyB);
 
-    const after = JSON.parse(await keyMaterialSnapshot(prisma)) as typeof before & { check: { keyId: string; rotatedAt: string | null } };
+    const after = JSON.parse(await keyMaterialSnapshot(prisma)) as typeof before & {
+      check: { keyId: string; rotatedAt: string | null };
+    };
     after.identities.forEach((identity, i) => {
       expect(identity.wrapped).not.toBe(before.identities[i]!.wrapped);
       expect(identity.wallet).toBe(before.identities[i]!.wallet);
@@ -73,7 +86,9 @@ describe('keys:rotate with GATEWAY_MASTER_KEY and NEW_GATEWAY_MASTER_KEY', () =>
     expect(after.check.rotatedAt).not.toBeNull();
 
     expect(await openAll(prisma, vaultOf(keyB), seeded)).toBe(true);
-    await expect(openKeyVault({ masterKey: Buffer.from(keyA, 'hex'), checkStore: new PrismaMasterKeyCheckStore(prisma) })).rejects.toMatchObject({
+    await expect(
+      openKeyVault({ masterKey: Buffer.from(keyA, 'hex'), checkStore: new PrismaMasterKeyCheckStore(prisma) }),
+    ).rejects.toMatchObject({
       code: 'MASTER_KEY_MISMATCH',
     });
   });
@@ -99,7 +114,12 @@ describe('keys:rotate with GATEWAY_MASTER_KEY and NEW_GATEWAY_MASTER_KEY', () =>
 
   it('rolls everything back when it fails before the commit', async () => {
     const before = await keyMaterialSnapshot(prisma);
-    const result = await rotate({ DATABASE_URL: db.url, GATEWAY_MASTER_KEY: keyB, NEW_GATEWAY_MASTER_KEY: keyC, MAILROOM_TEST_KEYS_ROTATE_CRASH: 'before-commit' });
+    const result = await rotate({
+      DATABASE_URL: db.url,
+      GATEWAY_MASTER_KEY: keyB,
+      NEW_GATEWAY_MASTER_KEY: keyC,
+      MAILROOM_TEST_KEYS_ROTATE_CRASH: 'before-commit',
+    });
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('keys:rotate failed: injected failure before commit\n');
     expect(await keyMaterialSnapshot(prisma)).toBe(before);
@@ -107,7 +127,12 @@ describe('keys:rotate with GATEWAY_MASTER_KEY and NEW_GATEWAY_MASTER_KEY', () =>
   });
 
   it('is recoverable after a crash right after the commit: the next run finds the work done', async () => {
-    const crashed = await rotate({ DATABASE_URL: db.url, GATEWAY_MASTER_KEY: keyB, NEW_GATEWAY_MASTER_KEY: keyC, MAILROOM_TEST_KEYS_ROTATE_CRASH: 'after-commit' });
+    const crashed = await rotate({
+      DATABASE_URL: db.url,
+      GATEWAY_MASTER_KEY: keyB,
+      NEW_GATEWAY_MASTER_KEY: keyC,
+      MAILROOM_TEST_KEYS_ROTATE_CRASH: 'after-commit',
+    });
     expect(crashed.signal).toBe('SIGKILL');
     const rerun = await rotate({ DATABASE_URL: db.url, GATEWAY_MASTER_KEY: keyB, NEW_GATEWAY_MASTER_KEY: keyC });
     expect(rerun.code).toBe(0);
@@ -128,8 +153,18 @@ describe('keys:rotate with GATEWAY_MASTER_KEY and NEW_GATEWAY_MASTER_KEY', () =>
 
   it.each([
     ['no new key', {}, [], 'give the new key as NEW_GATEWAY_MASTER_KEY or pass --generate (one of the two)'],
-    ['a malformed new key', { NEW_GATEWAY_MASTER_KEY: 'abc' }, [], 'NEW_GATEWAY_MASTER_KEY must be 32 bytes as 64 hex characters or base64'],
-    ['two new keys', { NEW_GATEWAY_MASTER_KEY: hexKey() }, ['--generate'], 'give the new key as NEW_GATEWAY_MASTER_KEY or pass --generate (one of the two)'],
+    [
+      'a malformed new key',
+      { NEW_GATEWAY_MASTER_KEY: 'abc' },
+      [],
+      'NEW_GATEWAY_MASTER_KEY must be 32 bytes as 64 hex characters or base64',
+    ],
+    [
+      'two new keys',
+      { NEW_GATEWAY_MASTER_KEY: hexKey() },
+      ['--generate'],
+      'give the new key as NEW_GATEWAY_MASTER_KEY or pass --generate (one of the two)',
+    ],
     [
       '--generate with GATEWAY_MASTER_KEY',
       { GATEWAY_MASTER_KEY: hexKey() },
@@ -138,7 +173,10 @@ describe('keys:rotate with GATEWAY_MASTER_KEY and NEW_GATEWAY_MASTER_KEY', () =>
     ],
     ['an unknown flag', {}, ['--force'], 'unknown argument --force'],
   ])('usage error (%s) exits 2 before touching the database', async (_name, env, args, message) => {
-    const result = await rotate({ DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/unreachable', DATA_DIR: '/nonexistent/never-created', ...env }, args);
+    const result = await rotate(
+      { DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/unreachable', DATA_DIR: '/nonexistent/never-created', ...env },
+      args,
+    );
     expect(result.code).toBe(2);
     expect(result.stdout.split('\n')[0]).toBe(`keys:rotate: ${message}`);
   });
@@ -195,7 +233,9 @@ describe('keys:rotate --generate with DATA_DIR/master.key', () => {
     expect(await readKey(keyFile())).toBe(key);
     expect(await keyMaterialSnapshot(filePrisma)).toBe(before);
     // The gateway starts on the old key meanwhile, ignoring the stale pending file.
-    expect((await startKeyVault({ dataDir, production: false, checkStore: store, log: quietLog })).keyId).toBe(vaultOf(key).keyId);
+    expect((await startKeyVault({ dataDir, production: false, checkStore: store, log: quietLog })).keyId).toBe(
+      vaultOf(key).keyId,
+    );
 
     const retried = await rotate(env(), ['--generate']);
     expect(retried.code).toBe(0);
@@ -241,7 +281,8 @@ describe('keys:rotate --generate with DATA_DIR/master.key', () => {
     dirs.push(empty);
     const result = await rotate({ DATABASE_URL: fileDb.url, DATA_DIR: empty }, ['--generate']);
     expect(result.code).toBe(1);
-    expect(result.stdout).toBe(`keys:rotate failed: no current master key: set GATEWAY_MASTER_KEY or keep ${path.join(empty, 'master.key')}\n`);
+    expect(result.stdout).toBe(
+      `keys:rotate failed: no current master key: set GATEWAY_MASTER_KEY or keep ${path.join(empty, 'master.key')}\n`,
+    );
   });
 });
-

@@ -34,7 +34,11 @@ export async function seedIdentities(prisma: PrismaClient, vault: KeyVault, coun
 }
 
 /** Opens every seeded identity's sealed keys with `vault` and returns whether all match what was sealed. */
-export async function openAll(prisma: PrismaClient, vault: KeyVault, seeded: readonly SeededIdentity[]): Promise<boolean> {
+export async function openAll(
+  prisma: PrismaClient,
+  vault: KeyVault,
+  seeded: readonly SeededIdentity[],
+): Promise<boolean> {
   for (const expected of seeded) {
     const row = await prisma.identity.findUniqueOrThrow({ where: { id: expected.id } });
     const dataKey = vault.unwrapDataKey(row.wrappedDataKey!, identityContext(row.id));

@@ -85,7 +85,9 @@ describe('openKeyVault with the master_key_check row', () => {
   it('refuses another key with one line naming both key ids, leaving the table unchanged', async () => {
     await seedIdentities(prisma, vaultOf(keyA), 2);
     const before = await keyMaterialSnapshot(prisma);
-    const error = await rejection(openKeyVault({ masterKey: Buffer.from(keyB, 'hex'), checkStore: store, keySource: 'GATEWAY_MASTER_KEY' }));
+    const error = await rejection(
+      openKeyVault({ masterKey: Buffer.from(keyB, 'hex'), checkStore: store, keySource: 'GATEWAY_MASTER_KEY' }),
+    );
     expect(error.code).toBe('MASTER_KEY_MISMATCH');
     expect(error.message).toBe(
       `master key mismatch: this database was set up with master key id ${vaultOf(keyA).keyId}, but GATEWAY_MASTER_KEY has key id ${vaultOf(keyB).keyId}; ` +
@@ -149,7 +151,9 @@ describe('startKeyVault (the gateway start-up path)', () => {
     await openKeyVault({ masterKey: Buffer.from(key, 'hex'), checkStore: store });
     const dataDir = await tempDir();
     const before = await keyMaterialSnapshot(prisma);
-    const error = await rejection(startKeyVault({ dataDir, production: false, checkStore: store, log: collectingLog() }));
+    const error = await rejection(
+      startKeyVault({ dataDir, production: false, checkStore: store, log: collectingLog() }),
+    );
     expect(error.code).toBe('MASTER_KEY_MISSING');
     expect(error.message).toContain(`this database was set up with master key id ${vaultOf(key).keyId}`);
     await expect(stat(path.join(dataDir, 'master.key'))).rejects.toThrow(/ENOENT/);
@@ -160,16 +164,30 @@ describe('startKeyVault (the gateway start-up path)', () => {
     const { store } = await freshDatabase();
     const key = hexKey();
     const dataDir = await tempDir();
-    const hexVault = await startKeyVault({ configuredKey: key, dataDir, production: true, checkStore: store, log: collectingLog() });
+    const hexVault = await startKeyVault({
+      configuredKey: key,
+      dataDir,
+      production: true,
+      checkStore: store,
+      log: collectingLog(),
+    });
     const base64 = Buffer.from(key, 'hex').toString('base64');
-    const base64Vault = await startKeyVault({ configuredKey: base64, dataDir, production: true, checkStore: store, log: collectingLog() });
+    const base64Vault = await startKeyVault({
+      configuredKey: base64,
+      dataDir,
+      production: true,
+      checkStore: store,
+      log: collectingLog(),
+    });
     expect(base64Vault.keyId).toBe(hexVault.keyId);
     await expect(stat(path.join(dataDir, 'master.key'))).rejects.toThrow(/ENOENT/);
   });
 
   it('never generates a key in production', async () => {
     const { store } = await freshDatabase();
-    const error = await rejection(startKeyVault({ dataDir: await tempDir(), production: true, checkStore: store, log: collectingLog() }));
+    const error = await rejection(
+      startKeyVault({ dataDir: await tempDir(), production: true, checkStore: store, log: collectingLog() }),
+    );
     expect(error.code).toBe('MASTER_KEY_MISSING');
   });
 
@@ -189,7 +207,9 @@ describe('startKeyVault (the gateway start-up path)', () => {
     expect(vault.keyId).toBe(vaultOf(newKey).keyId);
     expect((await readFile(path.join(dataDir, 'master.key'), 'utf8')).trim()).toBe(newKey);
     await expect(stat(path.join(dataDir, 'master.key.next'))).rejects.toThrow(/ENOENT/);
-    expect(log.lines[0]).toBe(`warn finished an interrupted master key rotation: ${path.join(dataDir, 'master.key')} now holds master key id ${vault.keyId}`);
+    expect(log.lines[0]).toBe(
+      `warn finished an interrupted master key rotation: ${path.join(dataDir, 'master.key')} now holds master key id ${vault.keyId}`,
+    );
     expect(await openAll(prisma, vault, seeded)).toBe(true);
   });
 
@@ -201,7 +221,9 @@ describe('startKeyVault (the gateway start-up path)', () => {
     const log = collectingLog();
     const vault = await startKeyVault({ dataDir, production: false, checkStore: store, log });
     expect(vault.keyId).toBe(first.keyId);
-    expect(log.lines[0]).toMatch(/^warn \S+master\.key\.next is left from a master key rotation that never committed; it is ignored$/);
+    expect(log.lines[0]).toMatch(
+      /^warn \S+master\.key\.next is left from a master key rotation that never committed; it is ignored$/,
+    );
   });
 });
 
@@ -221,7 +243,13 @@ describe('master key lease', () => {
 
     await lease.release();
     const result = await rotateMasterKey({ prisma, current: vault, next, currentSource: 'test' });
-    expect(result).toEqual({ status: 'rotated', rewrapped: 1, rewrappedWebhooks: 0, fromKeyId: vault.keyId, toKeyId: next.keyId });
+    expect(result).toEqual({
+      status: 'rotated',
+      rewrapped: 1,
+      rewrappedWebhooks: 0,
+      fromKeyId: vault.keyId,
+      toKeyId: next.keyId,
+    });
     expect(await openAll(prisma, next, seeded)).toBe(true);
   });
 });
@@ -237,7 +265,14 @@ describe('rotation and webhook secrets', () => {
     const sealedSecret = Uint8Array.from(dataKey.seal(Buffer.from('whsec_test-secret'), 'signing-secret'));
     dataKey.destroy();
     await prisma.webhookEndpoint.create({
-      data: { id, tenantId: tenant.id, url: 'https://example.test/hook', events: ['message.received'], wrappedDataKey: Uint8Array.from(wrapped), sealedSecret },
+      data: {
+        id,
+        tenantId: tenant.id,
+        url: 'https://example.test/hook',
+        events: ['message.received'],
+        wrappedDataKey: Uint8Array.from(wrapped),
+        sealedSecret,
+      },
     });
 
     const next = vaultOf(hexKey());

@@ -3,7 +3,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ActionStyle, decryptAttachment, encryptAttachment, type Conversation, type Dm, type RemoteAttachment } from '@xmtp/node-sdk';
+import {
+  ActionStyle,
+  decryptAttachment,
+  encryptAttachment,
+  type Conversation,
+  type Dm,
+  type RemoteAttachment,
+} from '@xmtp/node-sdk';
 import type { Client as WsClient } from 'graphql-ws';
 import { codesOf, graphql, graphqlOk, wsClient } from '../graphql/support.js';
 import { live, MESSAGE_SUBSCRIPTION, supervisorOf, type LiveSubscription } from '../realtime/support.js';
@@ -30,14 +37,27 @@ function samples(blobUrl: string): Record<string, Record<string, unknown>> {
       namespace: 'eip155',
       networkId: '8453',
       reference: `0x${'ab'.repeat(32)}`,
-      metadata: { transactionType: 'transfer', currency: 'USDC', amount: 100000, decimals: 6, fromAddress: ADDRESS_A, toAddress: ADDRESS_B },
+      metadata: {
+        transactionType: 'transfer',
+        currency: 'USDC',
+        amount: 100000,
+        decimals: 6,
+        fromAddress: ADDRESS_A,
+        toAddress: ADDRESS_B,
+      },
     },
     walletSendCalls: {
       version: '1.0',
       chainId: '0x2105',
       from: ADDRESS_A,
       calls: [
-        { to: ADDRESS_B, data: '0xa9059cbb', value: '0x0', gas: '0x5208', metadata: { description: 'Send 1 USDC', transactionType: 'transfer' } },
+        {
+          to: ADDRESS_B,
+          data: '0xa9059cbb',
+          value: '0x0',
+          gas: '0x5208',
+          metadata: { description: 'Send 1 USDC', transactionType: 'transfer' },
+        },
         { to: ADDRESS_B, value: '0x1' },
       ],
       capabilities: { paymasterService: 'https://paymaster.example/v1' },
@@ -46,13 +66,23 @@ function samples(blobUrl: string): Record<string, Record<string, unknown>> {
       id: 'payment-42',
       description: 'Send Alice some USDC?',
       actions: [
-        { id: 'send-10', label: 'Send $10', style: 'primary', imageUrl: 'https://img.example/10.png', expiresAt: '2030-01-01T00:00:00.000Z' },
+        {
+          id: 'send-10',
+          label: 'Send $10',
+          style: 'primary',
+          imageUrl: 'https://img.example/10.png',
+          expiresAt: '2030-01-01T00:00:00.000Z',
+        },
         { id: 'cancel', label: 'Cancel', style: 'danger' },
         { id: 'later', label: 'Later' },
       ],
       expiresAt: '2030-06-01T12:30:00.250Z',
     },
-    intent: { id: 'payment-42', actionId: 'send-10', metadata: { amount: 10, note: 'thanks', urgent: true, ref: null } },
+    intent: {
+      id: 'payment-42',
+      actionId: 'send-10',
+      metadata: { amount: 10, note: 'thanks', urgent: true, ref: null },
+    },
     attachment: { filename: 'hello.txt', mimeType: 'text/plain', data: b64(Buffer.from('hello, inline file')) },
     remoteAttachment: {
       url: blobUrl,
@@ -86,7 +116,13 @@ async function expectPeerDecoded(type: string, content: any): Promise<void> {
         id: sample.id,
         description: sample.description,
         actions: [
-          { id: 'send-10', label: 'Send $10', style: ActionStyle.Primary, imageUrl: 'https://img.example/10.png', expiresAtNs: nsOf('2030-01-01T00:00:00.000Z') },
+          {
+            id: 'send-10',
+            label: 'Send $10',
+            style: ActionStyle.Primary,
+            imageUrl: 'https://img.example/10.png',
+            expiresAtNs: nsOf('2030-01-01T00:00:00.000Z'),
+          },
           { id: 'cancel', label: 'Cancel', style: ActionStyle.Danger },
           { id: 'later', label: 'Later' },
         ],
@@ -94,11 +130,21 @@ async function expectPeerDecoded(type: string, content: any): Promise<void> {
       });
       break;
     case 'attachment':
-      expect(content).toEqual({ filename: 'hello.txt', mimeType: 'text/plain', content: new Uint8Array(Buffer.from('hello, inline file')) });
+      expect(content).toEqual({
+        filename: 'hello.txt',
+        mimeType: 'text/plain',
+        content: new Uint8Array(Buffer.from('hello, inline file')),
+      });
       break;
     case 'remoteAttachment': {
       const remote = content as RemoteAttachment;
-      expect(remote).toMatchObject({ url: sample.url, contentDigest: sample.contentDigest, scheme: 'http://', contentLength: sample.contentLength, filename: 'report.txt' });
+      expect(remote).toMatchObject({
+        url: sample.url,
+        contentDigest: sample.contentDigest,
+        scheme: 'http://',
+        contentLength: sample.contentLength,
+        filename: 'report.txt',
+      });
       const payload = new Uint8Array(await (await fetch(remote.url)).arrayBuffer());
       const file = decryptAttachment(payload, remote);
       expect(Buffer.from(file.content).equals(FILE)).toBe(true);
@@ -130,7 +176,13 @@ function peerSend(type: string): Promise<string> {
         id: s.id,
         description: s.description,
         actions: [
-          { id: 'send-10', label: 'Send $10', style: ActionStyle.Primary, imageUrl: 'https://img.example/10.png', expiresAtNs: nsOf('2030-01-01T00:00:00.000Z') },
+          {
+            id: 'send-10',
+            label: 'Send $10',
+            style: ActionStyle.Primary,
+            imageUrl: 'https://img.example/10.png',
+            expiresAtNs: nsOf('2030-01-01T00:00:00.000Z'),
+          },
           { id: 'cancel', label: 'Cancel', style: ActionStyle.Danger },
           { id: 'later', label: 'Later' },
         ],
@@ -139,7 +191,11 @@ function peerSend(type: string): Promise<string> {
     case 'intent':
       return peerDm.sendIntent(s);
     case 'attachment':
-      return peerDm.sendAttachment({ filename: s.filename, mimeType: s.mimeType, content: new Uint8Array(Buffer.from(s.data, 'base64')) });
+      return peerDm.sendAttachment({
+        filename: s.filename,
+        mimeType: s.mimeType,
+        content: new Uint8Array(Buffer.from(s.data, 'base64')),
+      });
     default:
       return peerDm.sendRemoteAttachment({
         url: s.url,
@@ -155,7 +211,10 @@ function peerSend(type: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  env = await startMessagingEnv(1, { ATTACHMENT_MAX_BYTES: String(INLINE_LIMIT), ATTACHMENT_MIME_DENY: 'application/x-msdownload' });
+  env = await startMessagingEnv(1, {
+    ATTACHMENT_MAX_BYTES: String(INLINE_LIMIT),
+    ATTACHMENT_MIME_DENY: 'application/x-msdownload',
+  });
   blobServer = createServer((_request, response) => response.end(Buffer.from(encrypted.payload)));
   await new Promise<void>((resolve) => blobServer.listen(0, '127.0.0.1', resolve));
   SAMPLES = samples(`http://127.0.0.1:${(blobServer.address() as AddressInfo).port}/blobs/report`);
@@ -163,8 +222,15 @@ beforeAll(async () => {
   peerDm = await env.peers.clients[0]!.client.conversations.createDm(identity.inboxId);
   await peerDm.sendText('hello');
   messagesPath = `/v1/identities/${identity.id}/conversations/${peerDm.id}/messages`;
-  await waitFor(async () => (await env.call('GET', `/v1/identities/${identity.id}/conversations/${peerDm.id}`)).status === 200, 'the DM at the gateway');
-  const consent = await env.call('PUT', `/v1/identities/${identity.id}/consent`, { entityType: 'conversation', entity: peerDm.id, state: 'allowed' });
+  await waitFor(
+    async () => (await env.call('GET', `/v1/identities/${identity.id}/conversations/${peerDm.id}`)).status === 200,
+    'the DM at the gateway',
+  );
+  const consent = await env.call('PUT', `/v1/identities/${identity.id}/consent`, {
+    entityType: 'conversation',
+    entity: peerDm.id,
+    state: 'allowed',
+  });
   expect(consent.status).toBe(200);
 });
 
@@ -179,7 +245,13 @@ describe('sending each content type', () => {
   it.each(TYPES)('REST sends %s; the answer shows the same JSON and the raw SDK peer decodes it', async (type) => {
     const res = await env.call('POST', messagesPath, { content: { type, ...SAMPLES[type] } });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ senderInboxId: identity.inboxId, contentType: TYPE_IDS[type], content: SAMPLES[type], text: null, encodedContent: null });
+    expect(res.body).toMatchObject({
+      senderInboxId: identity.inboxId,
+      contentType: TYPE_IDS[type],
+      content: SAMPLES[type],
+      text: null,
+      encodedContent: null,
+    });
     const received = await peerReceived(peerDm, res.body.id);
     expect(received.contentType).toMatchObject(TYPE_IDS[type]!);
     await expectPeerDecoded(type, received.content);
@@ -203,7 +275,9 @@ describe('sending each content type', () => {
   });
 
   it('takes a numeric networkId and reads it back as a string; omitted optional fields stay absent', async () => {
-    const res = await env.call('POST', messagesPath, { content: { type: 'transactionReference', networkId: 1, reference: '0xfeed' } });
+    const res = await env.call('POST', messagesPath, {
+      content: { type: 'transactionReference', networkId: 1, reference: '0xfeed' },
+    });
     expect(res.status).toBe(201);
     expect(res.body.content).toEqual({ networkId: '1', reference: '0xfeed' });
     expect((await peerReceived(peerDm, res.body.id)).content).toEqual({ networkId: '1', reference: '0xfeed' });
@@ -225,17 +299,35 @@ describe('receiving each content type from a raw SDK peer', () => {
     await socket?.dispose();
   });
 
-  it.each(TYPES)('%s lists back in the JSON Mailroom sends it in, over REST, GraphQL and the messageReceived subscription', async (type) => {
-    const id = await peerSend(type);
-    const pushed = await waitFor(() => subscription.results.find((r) => r.data?.messageReceived?.id === id)?.data.messageReceived, `the peer's ${type} on the socket`);
-    expect(pushed.content).toEqual(SAMPLES[type]);
-    const message = await waitFor(async () => (await env.call('GET', messagesPath)).body.items.find((m: any) => m.id === id), `the peer's ${type}`);
-    expect(message).toMatchObject({ senderInboxId: env.peers.clients[0]!.inboxId, contentType: TYPE_IDS[type], encodedContent: null });
-    expect(message.content).toEqual(SAMPLES[type]);
-    const query = `query ($id: String!, $cid: String!) { messages(identityId: $id, conversationId: $cid, first: 5) { nodes { id content } } }`;
-    const data = await graphqlOk<{ messages: { nodes: { id: string; content: unknown }[] } }>(env.gateway, query, { id: identity.id, cid: peerDm.id }, env.key);
-    expect(data.messages.nodes.find((m) => m.id === id)?.content).toEqual(SAMPLES[type]);
-  });
+  it.each(TYPES)(
+    '%s lists back in the JSON Mailroom sends it in, over REST, GraphQL and the messageReceived subscription',
+    async (type) => {
+      const id = await peerSend(type);
+      const pushed = await waitFor(
+        () => subscription.results.find((r) => r.data?.messageReceived?.id === id)?.data.messageReceived,
+        `the peer's ${type} on the socket`,
+      );
+      expect(pushed.content).toEqual(SAMPLES[type]);
+      const message = await waitFor(
+        async () => (await env.call('GET', messagesPath)).body.items.find((m: any) => m.id === id),
+        `the peer's ${type}`,
+      );
+      expect(message).toMatchObject({
+        senderInboxId: env.peers.clients[0]!.inboxId,
+        contentType: TYPE_IDS[type],
+        encodedContent: null,
+      });
+      expect(message.content).toEqual(SAMPLES[type]);
+      const query = `query ($id: String!, $cid: String!) { messages(identityId: $id, conversationId: $cid, first: 5) { nodes { id content } } }`;
+      const data = await graphqlOk<{ messages: { nodes: { id: string; content: unknown }[] } }>(
+        env.gateway,
+        query,
+        { id: identity.id, cid: peerDm.id },
+        env.key,
+      );
+      expect(data.messages.nodes.find((m) => m.id === id)?.content).toEqual(SAMPLES[type]);
+    },
+  );
 
   it('filters the listing by the new content type names', async () => {
     const res = await env.call('GET', `${messagesPath}?contentTypes=actions,intent`);
@@ -250,18 +342,42 @@ describe('malformed content is refused field by field', () => {
   const fieldsOf = (res: { body: any }) => (res.body.errors ?? []).map((e: { field: string }) => e.field);
 
   it.each<[string, Record<string, unknown>, string[]]>([
-    ['a transaction reference without network or hash', { type: 'transactionReference' }, ['content.networkId', 'content.reference']],
+    [
+      'a transaction reference without network or hash',
+      { type: 'transactionReference' },
+      ['content.networkId', 'content.reference'],
+    ],
     [
       'a transaction reference with incomplete metadata',
-      { type: 'transactionReference', networkId: '1', reference: '0x1', metadata: { transactionType: 'transfer', currency: 'ETH', amount: -1 } },
-      ['content.metadata.amount', 'content.metadata.decimals', 'content.metadata.fromAddress', 'content.metadata.toAddress'],
+      {
+        type: 'transactionReference',
+        networkId: '1',
+        reference: '0x1',
+        metadata: { transactionType: 'transfer', currency: 'ETH', amount: -1 },
+      },
+      [
+        'content.metadata.amount',
+        'content.metadata.decimals',
+        'content.metadata.fromAddress',
+        'content.metadata.toAddress',
+      ],
     ],
     [
       'wallet calls with a decimal chain id, a bad sender and a bad call',
-      { type: 'walletSendCalls', version: '1.0', chainId: '8453', from: 'alice', calls: [{ to: '0x12', value: 10, metadata: { n: 1 } }] },
+      {
+        type: 'walletSendCalls',
+        version: '1.0',
+        chainId: '8453',
+        from: 'alice',
+        calls: [{ to: '0x12', value: 10, metadata: { n: 1 } }],
+      },
       ['content.chainId', 'content.from', 'content.calls.0.to', 'content.calls.0.value', 'content.calls.0.metadata.n'],
     ],
-    ['wallet calls without calls', { type: 'walletSendCalls', version: '1.0', chainId: '0x1', from: ADDRESS_A, calls: [] }, ['content.calls']],
+    [
+      'wallet calls without calls',
+      { type: 'walletSendCalls', version: '1.0', chainId: '0x1', from: ADDRESS_A, calls: [] },
+      ['content.calls'],
+    ],
     [
       'actions with a repeated id, an unknown style, a bad date and an unknown field',
       {
@@ -276,8 +392,21 @@ describe('malformed content is refused field by field', () => {
       },
       ['content.expiresAt', 'content.actions.0.style', 'content.actions.1.id', 'content.actions.1.colour'],
     ],
-    ['eleven actions', { type: 'actions', id: 'a', description: 'pick', actions: Array.from({ length: 11 }, (_, i) => ({ id: `a${i}`, label: 'L' })) }, ['content.actions']],
-    ['an intent with nested metadata', { type: 'intent', id: 'a', actionId: 'x', metadata: { deep: { no: 1 } } }, ['content.metadata.deep']],
+    [
+      'eleven actions',
+      {
+        type: 'actions',
+        id: 'a',
+        description: 'pick',
+        actions: Array.from({ length: 11 }, (_, i) => ({ id: `a${i}`, label: 'L' })),
+      },
+      ['content.actions'],
+    ],
+    [
+      'an intent with nested metadata',
+      { type: 'intent', id: 'a', actionId: 'x', metadata: { deep: { no: 1 } } },
+      ['content.metadata.deep'],
+    ],
     [
       'an attachment with a path for a name, no media type and data that is not base64',
       { type: 'attachment', filename: '../etc/passwd', data: 'not base64!' },
@@ -285,7 +414,15 @@ describe('malformed content is refused field by field', () => {
     ],
     [
       'a remote attachment with short keys, an ftp URL and a bad digest',
-      { type: 'remoteAttachment', url: 'ftp://files.example/x', contentDigest: 'abc', secret: b64(new Uint8Array(16)), salt: b64(new Uint8Array(32)), nonce: 'AAAA', contentLength: 0 },
+      {
+        type: 'remoteAttachment',
+        url: 'ftp://files.example/x',
+        contentDigest: 'abc',
+        secret: b64(new Uint8Array(16)),
+        salt: b64(new Uint8Array(32)),
+        nonce: 'AAAA',
+        contentLength: 0,
+      },
       ['content.url', 'content.contentDigest', 'content.secret', 'content.nonce', 'content.contentLength'],
     ],
     [
@@ -301,16 +438,29 @@ describe('malformed content is refused field by field', () => {
   });
 
   it("refuses an inline attachment over the operator's ATTACHMENT_MAX_BYTES, and accepts one at it", async () => {
-    const over = await send({ type: 'attachment', mimeType: 'application/octet-stream', data: b64(new Uint8Array(INLINE_LIMIT + 1)) });
+    const over = await send({
+      type: 'attachment',
+      mimeType: 'application/octet-stream',
+      data: b64(new Uint8Array(INLINE_LIMIT + 1)),
+    });
     expect({ status: over.status, fields: fieldsOf(over) }).toEqual({ status: 400, fields: ['content.data'] });
     expect(over.body.errors[0].message).toContain(`limit is ${INLINE_LIMIT} bytes`);
-    const at = await send({ type: 'attachment', mimeType: 'application/octet-stream', data: b64(new Uint8Array(INLINE_LIMIT).fill(7)) });
+    const at = await send({
+      type: 'attachment',
+      mimeType: 'application/octet-stream',
+      data: b64(new Uint8Array(INLINE_LIMIT).fill(7)),
+    });
     expect(at.status).toBe(201);
     expect(Buffer.from(at.body.content.data, 'base64').length).toBe(INLINE_LIMIT);
   });
 
   it('refuses an inline attachment of a media type the operator denies with 415', async () => {
-    const res = await send({ type: 'attachment', mimeType: 'application/x-msdownload', filename: 'setup.exe', data: b64(Buffer.from('MZ')) });
+    const res = await send({
+      type: 'attachment',
+      mimeType: 'application/x-msdownload',
+      filename: 'setup.exe',
+      data: b64(Buffer.from('MZ')),
+    });
     expect({ status: res.status, code: res.body.code }).toEqual({ status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' });
   });
 
@@ -320,7 +470,19 @@ describe('malformed content is refused field by field', () => {
     const res = await graphql(
       env.gateway,
       mutation,
-      { id: identity.id, cid: peerDm.id, content: { type: 'actions', id: 'a', description: 'pick', actions: [{ id: 'x', label: 'X' }, { id: 'x', label: 'Y' }] } },
+      {
+        id: identity.id,
+        cid: peerDm.id,
+        content: {
+          type: 'actions',
+          id: 'a',
+          description: 'pick',
+          actions: [
+            { id: 'x', label: 'X' },
+            { id: 'x', label: 'Y' },
+          ],
+        },
+      },
       env.key,
     );
     expect(codesOf(res)).toEqual(['VALIDATION_FAILED']);

@@ -37,7 +37,12 @@ describe('a DM from an external peer, over REST', () => {
       const res = await env.call('GET', `${base(identity.id)}/conversations?consent=unknown`);
       return res.body.items.find((c: any) => c.id === peerDm.id);
     }, 'the DM in the requests view');
-    expect(request).toMatchObject({ type: 'dm', consent: 'unknown', peerInboxId: env.peers.clients[0]!.inboxId, isActive: true });
+    expect(request).toMatchObject({
+      type: 'dm',
+      consent: 'unknown',
+      peerInboxId: env.peers.clients[0]!.inboxId,
+      isActive: true,
+    });
     expect(request.createdAt).toMatch(/^\d{4}-\d\d-\d\dT/);
     const all = await env.call('GET', `${base(identity.id)}/conversations`);
     expect(all.body.items.map((c: any) => c.id)).toContain(peerDm.id);
@@ -47,7 +52,11 @@ describe('a DM from an external peer, over REST', () => {
   });
 
   it('allows it: it leaves the requests view', async () => {
-    const res = await env.call('PUT', `${base(identity.id)}/consent`, { entityType: 'conversation', entity: peerDm.id, state: 'allowed' });
+    const res = await env.call('PUT', `${base(identity.id)}/consent`, {
+      entityType: 'conversation',
+      entity: peerDm.id,
+      state: 'allowed',
+    });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ entityType: 'conversation', entity: peerDm.id, state: 'allowed' });
     const requests = await env.call('GET', `${base(identity.id)}/conversations?consent=unknown`);
@@ -88,15 +97,28 @@ describe('a DM from an external peer, over REST', () => {
       {
         content: { type: 'reaction', reference: peerMessageId, action: 'added', schema: 'unicode', content: '👍' },
         typeId: 'reaction',
-        check: (c: any) => expect(c).toMatchObject({ reference: peerMessageId, content: '👍', referenceInboxId: env.peers.clients[0]!.inboxId }),
+        check: (c: any) =>
+          expect(c).toMatchObject({
+            reference: peerMessageId,
+            content: '👍',
+            referenceInboxId: env.peers.clients[0]!.inboxId,
+          }),
       },
-      { content: { type: 'markdown', markdown: '**bold**' }, typeId: 'markdown', check: (c: unknown) => expect(c).toBe('**bold**') },
+      {
+        content: { type: 'markdown', markdown: '**bold**' },
+        typeId: 'markdown',
+        check: (c: unknown) => expect(c).toBe('**bold**'),
+      },
       { content: { type: 'readReceipt' }, typeId: 'readReceipt', check: () => undefined },
     ];
     for (const send of sends) {
       const res = await env.call('POST', path, { content: send.content });
       expect(res.status).toBe(201);
-      expect(res.body).toMatchObject({ conversationId: peerDm.id, senderInboxId: identity.inboxId, contentType: { typeId: send.typeId } });
+      expect(res.body).toMatchObject({
+        conversationId: peerDm.id,
+        senderInboxId: identity.inboxId,
+        contentType: { typeId: send.typeId },
+      });
       const received = await peerMessage(peerDm, res.body.id);
       expect(received?.contentType.typeId).toBe(send.typeId);
       expect(received?.senderInboxId).toBe(identity.inboxId);
@@ -108,7 +130,10 @@ describe('a DM from an external peer, over REST', () => {
       content: { reference: peerMessageId, action: 'added', schema: 'unicode', content: '👍' },
     });
     const replies = await env.call('GET', `${path}?contentTypes=reply`);
-    expect(replies.body.items[0]).toMatchObject({ text: 'replying to you', content: { reference: peerMessageId, content: 'replying to you' } });
+    expect(replies.body.items[0]).toMatchObject({
+      text: 'replying to you',
+      content: { reference: peerMessageId, content: 'replying to you' },
+    });
   });
 
   it('returns unknown content types as base64 with content null', async () => {
@@ -140,7 +165,10 @@ describe('a DM from an external peer, over REST', () => {
       const seen: string[] = [];
       let cursor: string | null = null;
       do {
-        const res: any = await env.call('GET', `${path}?limit=3&direction=${direction}${cursor ? `&cursor=${cursor}` : ''}`);
+        const res: any = await env.call(
+          'GET',
+          `${path}?limit=3&direction=${direction}${cursor ? `&cursor=${cursor}` : ''}`,
+        );
         expect(res.status).toBe(200);
         expect(res.body.items.length).toBeLessThanOrEqual(3);
         seen.push(...res.body.items.map((m: any) => m.id));
@@ -155,7 +183,9 @@ describe('a DM from an external peer, over REST', () => {
 
   it('answers can-message for registered and unknown addresses', async () => {
     const unknown = `0x${'ab'.repeat(20)}`;
-    const res = await env.call('POST', `${base(identity.id)}/can-message`, { identifiers: [env.peers.clients[1]!.wallet.address, unknown] });
+    const res = await env.call('POST', `${base(identity.id)}/can-message`, {
+      identifiers: [env.peers.clients[1]!.wallet.address, unknown],
+    });
     expect(res.status).toBe(200);
     expect(res.body.results).toEqual({ [env.peers.clients[1]!.wallet.address]: true, [unknown]: false });
   });
@@ -167,7 +197,9 @@ describe('a DM from an external peer, over REST', () => {
     expect(byAddress.body).toMatchObject({ type: 'dm', peerInboxId: other.inboxId });
     const byInbox = await env.call('POST', `${base(identity.id)}/conversations/dm`, { peer: other.inboxId });
     expect(byInbox.body.id).toBe(byAddress.body.id);
-    const sent = await env.call('POST', `${base(identity.id)}/conversations/${byAddress.body.id}/messages`, { content: { type: 'text', text: 'first contact' } });
+    const sent = await env.call('POST', `${base(identity.id)}/conversations/${byAddress.body.id}/messages`, {
+      content: { type: 'text', text: 'first contact' },
+    });
     expect(sent.status).toBe(201);
     await other.client.conversations.sync();
     const dm = other.client.conversations.getDmByInboxId(identity.inboxId)!;
@@ -205,32 +237,50 @@ describe('a group of a hosted identity, the peer and a second hosted identity', 
       permissions: 'admin_only',
     });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ type: 'group', name: 'Team', description: 'our group', permissions: 'admin_only', consent: 'allowed' });
+    expect(res.body).toMatchObject({
+      type: 'group',
+      name: 'Team',
+      description: 'our group',
+      permissions: 'admin_only',
+      consent: 'allowed',
+    });
     expect(res.body.superAdmins).toEqual([owner.inboxId]);
     groupId = res.body.id;
     await peer.client.conversations.sync();
     peerGroup = (await peer.client.conversations.getConversationById(groupId)) as Group<unknown>;
     expect(peerGroup.name).toBe('Team');
     const members = await env.call('GET', `${base(owner.id)}/conversations/${groupId}/members`);
-    expect(members.body.items.map((m: any) => m.inboxId).sort()).toEqual([owner.inboxId, peer.inboxId, second.inboxId].sort());
+    expect(members.body.items.map((m: any) => m.inboxId).sort()).toEqual(
+      [owner.inboxId, peer.inboxId, second.inboxId].sort(),
+    );
     expect(members.body.items.find((m: any) => m.inboxId === owner.inboxId).role).toBe('super_admin');
   });
 
   it('renames it; the peer sees a group-updated message', async () => {
-    const res = await env.call('PATCH', `${base(owner.id)}/conversations/${groupId}`, { name: 'Renamed', imageUrl: 'https://example.org/g.png' });
+    const res = await env.call('PATCH', `${base(owner.id)}/conversations/${groupId}`, {
+      name: 'Renamed',
+      imageUrl: 'https://example.org/g.png',
+    });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ name: 'Renamed', imageUrl: 'https://example.org/g.png' });
-    await peerSeesUpdate((c) => c.metadataFieldChanges.some((f: any) => f.fieldName === 'group_name' && f.newValue === 'Renamed'), 'rename');
+    await peerSeesUpdate(
+      (c) => c.metadataFieldChanges.some((f: any) => f.fieldName === 'group_name' && f.newValue === 'Renamed'),
+      'rename',
+    );
     expect(peerGroup.name).toBe('Renamed');
   });
 
   it('adds and removes a member; the peer sees both', async () => {
     const newcomer = env.peers.clients[2]!;
-    const added = await env.call('POST', `${base(owner.id)}/conversations/${groupId}/members`, { members: [newcomer.wallet.address] });
+    const added = await env.call('POST', `${base(owner.id)}/conversations/${groupId}/members`, {
+      members: [newcomer.wallet.address],
+    });
     expect(added.status).toBe(200);
     expect(added.body.items.map((m: any) => m.inboxId)).toContain(newcomer.inboxId);
     await peerSeesUpdate((c) => c.addedInboxes.some((i: any) => i.inboxId === newcomer.inboxId), 'member added');
-    const removed = await env.call('DELETE', `${base(owner.id)}/conversations/${groupId}/members`, { members: [newcomer.inboxId] });
+    const removed = await env.call('DELETE', `${base(owner.id)}/conversations/${groupId}/members`, {
+      members: [newcomer.inboxId],
+    });
     expect(removed.status).toBe(200);
     expect(removed.body.items.map((m: any) => m.inboxId)).not.toContain(newcomer.inboxId);
     await peerSeesUpdate((c) => c.removedInboxes.some((i: any) => i.inboxId === newcomer.inboxId), 'member removed');
@@ -247,10 +297,16 @@ describe('a group of a hosted identity, the peer and a second hosted identity', 
     await peerSeesUpdate((c) => c.removedAdminInboxes.some((i: any) => i.inboxId === second.inboxId), 'admin removed');
     const superAdmin = await env.call('POST', `${path}/super-admins`, { members: [second.address] });
     expect(superAdmin.body.superAdmins).toContain(second.inboxId);
-    await peerSeesUpdate((c) => c.addedSuperAdminInboxes.some((i: any) => i.inboxId === second.inboxId), 'super admin added');
+    await peerSeesUpdate(
+      (c) => c.addedSuperAdminInboxes.some((i: any) => i.inboxId === second.inboxId),
+      'super admin added',
+    );
     const unsuper = await env.call('DELETE', `${path}/super-admins`, { members: [second.inboxId] });
     expect(unsuper.body.superAdmins).not.toContain(second.inboxId);
-    await peerSeesUpdate((c) => c.removedSuperAdminInboxes.some((i: any) => i.inboxId === second.inboxId), 'super admin removed');
+    await peerSeesUpdate(
+      (c) => c.removedSuperAdminInboxes.some((i: any) => i.inboxId === second.inboxId),
+      'super admin removed',
+    );
   });
 
   it('the second identity messages the group, leaves it, and then gets 409 on send', async () => {
@@ -279,10 +335,15 @@ describe('consent: deny the peer, then allow again', () => {
     const peer = env.peers.clients[1]!;
     const dm = await peer.client.conversations.createDm(identity.inboxId);
     await dm.sendText('may I?');
-    const list = (q = '') => env.call('GET', `${base(identity.id)}/conversations${q}`).then((r) => r.body.items.map((c: any) => c.id));
+    const list = (q = '') =>
+      env.call('GET', `${base(identity.id)}/conversations${q}`).then((r) => r.body.items.map((c: any) => c.id));
     await waitFor(async () => (await list('?consent=unknown')).includes(dm.id), 'the request');
 
-    const denied = await env.call('PUT', `${base(identity.id)}/consent`, { entityType: 'inbox', entity: peer.inboxId, state: 'denied' });
+    const denied = await env.call('PUT', `${base(identity.id)}/consent`, {
+      entityType: 'inbox',
+      entity: peer.inboxId,
+      state: 'denied',
+    });
     expect(denied.status).toBe(200);
     expect(await list()).not.toContain(dm.id);
     expect(await list('?consent=unknown')).not.toContain(dm.id);
@@ -304,7 +365,11 @@ describe('consent: deny the peer, then allow again', () => {
     const messages = await env.call('GET', `${base(identity.id)}/conversations/${dm.id}/messages`);
     expect(messages.body.items.map((m: any) => m.text)).toContain('hello again?');
 
-    const allowed = await env.call('PUT', `${base(identity.id)}/consent`, { entityType: 'inbox', entity: peer.inboxId, state: 'allowed' });
+    const allowed = await env.call('PUT', `${base(identity.id)}/consent`, {
+      entityType: 'inbox',
+      entity: peer.inboxId,
+      state: 'allowed',
+    });
     expect(allowed.status).toBe(200);
     const restored = await env.call('GET', `${base(identity.id)}/conversations`);
     expect(restored.body.items.find((c: any) => c.id === dm.id)).toMatchObject({ consent: 'allowed' });
@@ -318,16 +383,25 @@ describe('idempotent sends', () => {
     const dm = await env.call('POST', `${base(identity.id)}/conversations/dm`, { peer: peer.inboxId });
     const path = `${base(identity.id)}/conversations/${dm.body.id}/messages`;
     const body = { content: { type: 'text', text: 'exactly once' } };
-    const answers = await Promise.all(Array.from({ length: 20 }, () => env.call('POST', path, body, { 'idempotency-key': 'send-once-1' })));
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => env.call('POST', path, body, { 'idempotency-key': 'send-once-1' })),
+    );
     expect(answers.map((a) => a.status)).toEqual(Array(20).fill(201));
     expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
-    const different = await env.call('POST', path, { content: { type: 'text', text: 'another body' } }, { 'idempotency-key': 'send-once-1' });
+    const different = await env.call(
+      'POST',
+      path,
+      { content: { type: 'text', text: 'another body' } },
+      { 'idempotency-key': 'send-once-1' },
+    );
     expect(different.status).toBe(422);
 
     await peer.client.conversations.sync();
     const peerDm = peer.client.conversations.getDmByInboxId(identity.inboxId)!;
     await peerDm.sync();
-    const texts = (await peerDm.messages({ contentTypes: [ContentType.Text] })).filter((m) => m.content === 'exactly once');
+    const texts = (await peerDm.messages({ contentTypes: [ContentType.Text] })).filter(
+      (m) => m.content === 'exactly once',
+    );
     expect(texts).toHaveLength(1);
     expect(texts[0]!.id).toBe(answers[0]!.body.id);
   });

@@ -16,7 +16,13 @@ export interface MessagingEnv {
   gateway: TestGateway;
   peers: TestClients;
   key: string;
-  call<T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>, credential?: string): Promise<Reply<T>>;
+  call<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+    credential?: string,
+  ): Promise<Reply<T>>;
   createIdentity(label?: string): Promise<{ id: string; inboxId: string; address: string }>;
   close(): Promise<void>;
 }
@@ -28,10 +34,20 @@ export async function startMessagingEnv(peerCount = 2, config: Record<string, st
   const tenant = await signUpTenant(gateway);
   const key = (await createApiKey(gateway, tenant.adminToken, ['identities', 'messages'])).key;
   const peers = await createTestClients(gateway.runtime.xmtp.apiUrl, peerCount);
-  const call = async <T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}, credential = key): Promise<Reply<T>> => {
+  const call = async <T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+    credential = key,
+  ): Promise<Reply<T>> => {
     const res = await fetch(`${gateway.url}${path}`, {
       method,
-      headers: { ...bearer(credential), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      headers: {
+        ...bearer(credential),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
       body: body !== undefined ? (typeof body === 'string' ? body : JSON.stringify(body)) : undefined,
     });
     const text = await res.text();

@@ -43,11 +43,17 @@ describe('validation answers its documented status and code', () => {
   });
 
   it('DM with a well-formed inbox id that does not exist → 422 UNPROCESSABLE', async () => {
-    expectProblem(await env.call('POST', `${path}/conversations/dm`, { peer: randomBytes(32).toString('hex') }), 422, 'UNPROCESSABLE');
+    expectProblem(
+      await env.call('POST', `${path}/conversations/dm`, { peer: randomBytes(32).toString('hex') }),
+      422,
+      'UNPROCESSABLE',
+    );
   });
 
   it('group with a malformed member → 400 naming the member', async () => {
-    const res = await env.call('POST', `${path}/conversations/group`, { members: [env.peers.clients[0]!.inboxId, 'not-a-peer'] });
+    const res = await env.call('POST', `${path}/conversations/group`, {
+      members: [env.peers.clients[0]!.inboxId, 'not-a-peer'],
+    });
     expectProblem(res, 400, 'VALIDATION_FAILED');
     expect(res.body.errors).toEqual([expect.objectContaining({ field: 'members.1' })]);
   });
@@ -60,7 +66,11 @@ describe('validation answers its documented status and code', () => {
   });
 
   it('group with an unknown permission preset → 400', async () => {
-    expectProblem(await env.call('POST', `${path}/conversations/group`, { members: [], permissions: 'anarchy' }), 400, 'VALIDATION_FAILED');
+    expectProblem(
+      await env.call('POST', `${path}/conversations/group`, { members: [], permissions: 'anarchy' }),
+      400,
+      'VALIDATION_FAILED',
+    );
   });
 
   it('empty, blank and oversize text → 400; a body over the HTTP limit → 413', async () => {
@@ -81,14 +91,26 @@ describe('validation answers its documented status and code', () => {
     const send = (content: unknown) => env.call('POST', `${path}/conversations/${dmId}/messages`, { content });
     expectProblem(await send({ type: 'sticker' }), 400, 'VALIDATION_FAILED');
     expectProblem(await send({ type: 'reply', reference: 'nope', text: 'x' }), 400, 'VALIDATION_FAILED');
-    const reaction = await send({ type: 'reaction', reference: 'a'.repeat(64), action: 'liked', schema: 'emoji', content: '👍' });
+    const reaction = await send({
+      type: 'reaction',
+      reference: 'a'.repeat(64),
+      action: 'liked',
+      schema: 'emoji',
+      content: '👍',
+    });
     expectProblem(reaction, 400, 'VALIDATION_FAILED');
     expect(reaction.body.errors.map((e: any) => e.field).sort()).toEqual(['content.action', 'content.schema']);
-    expectProblem(await env.call('POST', `${path}/conversations/${dmId}/messages`, { text: 'no content wrapper' }), 400, 'VALIDATION_FAILED');
+    expectProblem(
+      await env.call('POST', `${path}/conversations/${dmId}/messages`, { text: 'no content wrapper' }),
+      400,
+      'VALIDATION_FAILED',
+    );
   });
 
   it('a reply to a message that is not in the conversation → 422', async () => {
-    const res = await env.call('POST', `${path}/conversations/${dmId}/messages`, { content: { type: 'reply', reference: 'a'.repeat(64), text: 'x' } });
+    const res = await env.call('POST', `${path}/conversations/${dmId}/messages`, {
+      content: { type: 'reply', reference: 'a'.repeat(64), text: 'x' },
+    });
     expectProblem(res, 422, 'UNPROCESSABLE');
   });
 
@@ -96,10 +118,18 @@ describe('validation answers its documented status and code', () => {
     const unknown = randomBytes(16).toString('hex');
     expectProblem(await env.call('GET', `${path}/conversations/${unknown}`), 404, 'NOT_FOUND');
     expectProblem(await env.call('GET', `${path}/conversations/${unknown}/messages`), 404, 'NOT_FOUND');
-    expectProblem(await env.call('POST', `${path}/conversations/${unknown}/messages`, { content: { type: 'text', text: 'hi' } }), 404, 'NOT_FOUND');
+    expectProblem(
+      await env.call('POST', `${path}/conversations/${unknown}/messages`, { content: { type: 'text', text: 'hi' } }),
+      404,
+      'NOT_FOUND',
+    );
     expectProblem(await env.call('PATCH', `${path}/conversations/${unknown}`, { name: 'x' }), 404, 'NOT_FOUND');
     expectProblem(await env.call('GET', `${path}/conversations/not-hex!`), 404, 'NOT_FOUND');
-    expectProblem(await env.call('PUT', `${path}/consent`, { entityType: 'conversation', entity: unknown, state: 'allowed' }), 404, 'NOT_FOUND');
+    expectProblem(
+      await env.call('PUT', `${path}/consent`, { entityType: 'conversation', entity: unknown, state: 'allowed' }),
+      404,
+      'NOT_FOUND',
+    );
   });
 
   it('group-only operations on a DM → 409', async () => {
@@ -109,11 +139,17 @@ describe('validation answers its documented status and code', () => {
 
   it('can-message: none, more than 100, or malformed identifiers → 400', async () => {
     expectProblem(await env.call('POST', `${path}/can-message`, { identifiers: [] }), 400, 'VALIDATION_FAILED');
-    expectProblem(await env.call('POST', `${path}/can-message`, { identifiers: Array.from({ length: 101 }, randomAddress) }), 400, 'VALIDATION_FAILED');
+    expectProblem(
+      await env.call('POST', `${path}/can-message`, { identifiers: Array.from({ length: 101 }, randomAddress) }),
+      400,
+      'VALIDATION_FAILED',
+    );
     const bad = await env.call('POST', `${path}/can-message`, { identifiers: [randomAddress(), '0xnope'] });
     expectProblem(bad, 400, 'VALIDATION_FAILED');
     expect(bad.body.errors).toEqual([expect.objectContaining({ field: 'identifiers.1' })]);
-    const hundred = await env.call('POST', `${path}/can-message`, { identifiers: Array.from({ length: 100 }, randomAddress) });
+    const hundred = await env.call('POST', `${path}/can-message`, {
+      identifiers: Array.from({ length: 100 }, randomAddress),
+    });
     expect(hundred.status).toBe(200);
     expect(Object.values(hundred.body.results)).toEqual(Array(100).fill(false));
   });
@@ -123,15 +159,39 @@ describe('validation answers its documented status and code', () => {
     expectProblem(await env.call('GET', `${path}/conversations?type=channel`), 400, 'VALIDATION_FAILED');
     expectProblem(await env.call('GET', `${path}/conversations?cursor=garbage`), 400, 'VALIDATION_FAILED');
     expectProblem(await env.call('GET', `${path}/conversations?limit=101`), 400, 'VALIDATION_FAILED');
-    expectProblem(await env.call('GET', `${path}/conversations/${dmId}/messages?contentTypes=text,bogus`), 400, 'VALIDATION_FAILED');
-    expectProblem(await env.call('GET', `${path}/conversations/${dmId}/messages?direction=sideways`), 400, 'VALIDATION_FAILED');
-    expectProblem(await env.call('GET', `${path}/conversations/${dmId}/messages?cursor=garbage`), 400, 'VALIDATION_FAILED');
+    expectProblem(
+      await env.call('GET', `${path}/conversations/${dmId}/messages?contentTypes=text,bogus`),
+      400,
+      'VALIDATION_FAILED',
+    );
+    expectProblem(
+      await env.call('GET', `${path}/conversations/${dmId}/messages?direction=sideways`),
+      400,
+      'VALIDATION_FAILED',
+    );
+    expectProblem(
+      await env.call('GET', `${path}/conversations/${dmId}/messages?cursor=garbage`),
+      400,
+      'VALIDATION_FAILED',
+    );
   });
 
   it('consent: bad entity type, state or inbox id → 400', async () => {
-    expectProblem(await env.call('PUT', `${path}/consent`, { entityType: 'wallet', entity: dmId, state: 'allowed' }), 400, 'VALIDATION_FAILED');
-    expectProblem(await env.call('PUT', `${path}/consent`, { entityType: 'conversation', entity: dmId, state: 'blocked' }), 400, 'VALIDATION_FAILED');
-    expectProblem(await env.call('PUT', `${path}/consent`, { entityType: 'inbox', entity: 'abc', state: 'denied' }), 400, 'VALIDATION_FAILED');
+    expectProblem(
+      await env.call('PUT', `${path}/consent`, { entityType: 'wallet', entity: dmId, state: 'allowed' }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    expectProblem(
+      await env.call('PUT', `${path}/consent`, { entityType: 'conversation', entity: dmId, state: 'blocked' }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    expectProblem(
+      await env.call('PUT', `${path}/consent`, { entityType: 'inbox', entity: 'abc', state: 'denied' }),
+      400,
+      'VALIDATION_FAILED',
+    );
   });
 
   it('filters conversations by type and creation time', async () => {
@@ -141,7 +201,10 @@ describe('validation answers its documented status and code', () => {
     expect(groups.body.items.map((c: any) => c.id)).toEqual([group.body.id]);
     const dms = await env.call('GET', `${path}/conversations?type=dm`);
     expect(dms.body.items.map((c: any) => c.id)).toEqual([dmId]);
-    const after = await env.call('GET', `${path}/conversations?createdAfter=${encodeURIComponent(group.body.createdAt)}`);
+    const after = await env.call(
+      'GET',
+      `${path}/conversations?createdAfter=${encodeURIComponent(group.body.createdAt)}`,
+    );
     expect(after.body.items.map((c: any) => c.id)).not.toContain(dmId);
     const page1 = await env.call('GET', `${path}/conversations?limit=1`);
     expect(page1.body.items.map((c: any) => c.id)).toEqual([group.body.id]);
@@ -159,8 +222,16 @@ describe('tenant isolation', () => {
     expectProblem(await as('GET', `${path}/conversations`), 404, 'NOT_FOUND');
     expectProblem(await as('GET', `${path}/conversations/${dmId}`), 404, 'NOT_FOUND');
     expectProblem(await as('GET', `${path}/conversations/${dmId}/messages`), 404, 'NOT_FOUND');
-    expectProblem(await as('POST', `${path}/conversations/${dmId}/messages`, { content: { type: 'text', text: 'intruder' } }), 404, 'NOT_FOUND');
-    expectProblem(await as('POST', `${path}/conversations/dm`, { peer: env.peers.clients[0]!.inboxId }), 404, 'NOT_FOUND');
+    expectProblem(
+      await as('POST', `${path}/conversations/${dmId}/messages`, { content: { type: 'text', text: 'intruder' } }),
+      404,
+      'NOT_FOUND',
+    );
+    expectProblem(
+      await as('POST', `${path}/conversations/dm`, { peer: env.peers.clients[0]!.inboxId }),
+      404,
+      'NOT_FOUND',
+    );
     expectProblem(await as('GET', `${path}/consent`), 404, 'NOT_FOUND');
     expectProblem(await as('POST', `${path}/can-message`, { identifiers: [randomAddress()] }), 404, 'NOT_FOUND');
 

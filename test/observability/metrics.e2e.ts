@@ -49,13 +49,26 @@ describe('/metrics', () => {
   it('exposes XMTP latency, live clients, event lag, pipelines, webhook attempts and rate-limit refusals after a real flow', async () => {
     const tenant = await signUpTenant(gateway);
     const key = (await createApiKey(gateway, tenant.adminToken)).key;
-    expect((await call(gateway, key, 'POST', '/v1/webhooks', { url: receiver.url(), events: ['message.received'] })).status).toBe(201);
+    expect(
+      (await call(gateway, key, 'POST', '/v1/webhooks', { url: receiver.url(), events: ['message.received'] })).status,
+    ).toBe(201);
     const identity = await createIdentity(gateway, key, 'observed');
     const dm = await peers.clients[0]!.client.conversations.createDm(identity.inboxId);
     const messageId = await dm.sendText('hello, metrics');
     await receiver.waitFor((r) => r.successesByEvent().has(messageId), 45_000);
-    const conversations = await call<{ items: { id: string }[] }>(gateway, key, 'GET', `/v1/identities/${identity.id}/conversations`);
-    const reply = await call(gateway, key, 'POST', `/v1/identities/${identity.id}/conversations/${conversations.body.items[0]!.id}/messages`, { content: { type: 'text', text: 'hi back' } });
+    const conversations = await call<{ items: { id: string }[] }>(
+      gateway,
+      key,
+      'GET',
+      `/v1/identities/${identity.id}/conversations`,
+    );
+    const reply = await call(
+      gateway,
+      key,
+      'POST',
+      `/v1/identities/${identity.id}/conversations/${conversations.body.items[0]!.id}/messages`,
+      { content: { type: 'text', text: 'hi back' } },
+    );
     expect(reply.status).toBe(201);
     // A second credential, spent until the gateway refuses it.
     const throttled = (await createApiKey(gateway, tenant.adminToken, ['identities'])).key;
@@ -68,9 +81,15 @@ describe('/metrics', () => {
     expect(refusals).toBe(1);
 
     const text = await (await fetch(`${gateway.url}/metrics`)).text();
-    expect(sample(text, 'xmtp_call_duration_seconds_count', { operation: 'register', outcome: 'ok' })).toBeGreaterThanOrEqual(1);
-    expect(sample(text, 'xmtp_call_duration_seconds_count', { operation: 'write', outcome: 'ok' })).toBeGreaterThanOrEqual(1);
-    expect(sample(text, 'xmtp_call_duration_seconds_count', { operation: 'read', outcome: 'ok' })).toBeGreaterThanOrEqual(1);
+    expect(
+      sample(text, 'xmtp_call_duration_seconds_count', { operation: 'register', outcome: 'ok' }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      sample(text, 'xmtp_call_duration_seconds_count', { operation: 'write', outcome: 'ok' }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      sample(text, 'xmtp_call_duration_seconds_count', { operation: 'read', outcome: 'ok' }),
+    ).toBeGreaterThanOrEqual(1);
     expect(sample(text, 'xmtp_live_clients')).toBeGreaterThanOrEqual(1);
     expect(sample(text, 'xmtp_installations_registered_total')).toBeGreaterThanOrEqual(1);
     expect(sample(text, 'realtime_event_lag_seconds_count', { type: 'message.received' })).toBeGreaterThanOrEqual(1);

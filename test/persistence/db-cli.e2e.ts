@@ -21,9 +21,14 @@ interface Run {
 function db(args: string[], env: Record<string, string | undefined>): Promise<Run> {
   const started = Date.now();
   return new Promise((resolve) => {
-    execFile(process.execPath, [script, ...args], { env: { PATH: process.env.PATH, ...env }, timeout: 30_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr, ms: Date.now() - started });
-    });
+    execFile(
+      process.execPath,
+      [script, ...args],
+      { env: { PATH: process.env.PATH, ...env }, timeout: 30_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr, ms: Date.now() - started });
+      },
+    );
   });
 }
 
@@ -52,7 +57,10 @@ describe('scripts/db.mjs (npm run db:migrate | db:status | db:diff)', () => {
     const missing = await db(['deploy'], { PRISMA_DIR: prismaDir });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toBe('db: DATABASE_URL is required (postgresql://user:password@host:port/database).\n');
-    expect(await db(['diff'], env)).toMatchObject({ code: 2, stderr: 'db: Usage: npm run db:diff -- <migration_name>\n' });
+    expect(await db(['diff'], env)).toMatchObject({
+      code: 2,
+      stderr: 'db: Usage: npm run db:diff -- <migration_name>\n',
+    });
   });
 
   it('status exits 1 with one line when the database does not exist yet', async () => {
@@ -75,12 +83,21 @@ describe('scripts/db.mjs (npm run db:migrate | db:status | db:diff)', () => {
 
   it('diff writes the next migration from a schema change; status shows it pending until deployed', async () => {
     const schemaPath = path.join(prismaDir, 'schema.prisma');
-    await writeFile(schemaPath, `${await readFile(schemaPath, 'utf8')}\nmodel Gadget {\n  id Int @id\n\n  @@map("gadgets")\n}\n`);
+    await writeFile(
+      schemaPath,
+      `${await readFile(schemaPath, 'utf8')}\nmodel Gadget {\n  id Int @id\n\n  @@map("gadgets")\n}\n`,
+    );
     const diff = await db(['diff', 'add_gadgets'], env);
     expect(diff.code).toBe(0);
     expect(diff.stdout).toMatch(/^Wrote .*\d{14}_add_gadgets\/migration\.sql\n$/);
-    expect(await db(['status'], env)).toMatchObject({ code: 1, stdout: expect.stringMatching(/^Pending: \d{14}_add_gadgets\n$/) });
-    expect(await db(['deploy'], env)).toMatchObject({ code: 0, stdout: expect.stringMatching(/^Applied 1 migration\(s\): \d{14}_add_gadgets\n$/) });
+    expect(await db(['status'], env)).toMatchObject({
+      code: 1,
+      stdout: expect.stringMatching(/^Pending: \d{14}_add_gadgets\n$/),
+    });
+    expect(await db(['deploy'], env)).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(/^Applied 1 migration\(s\): \d{14}_add_gadgets\n$/),
+    });
   });
 
   it('reports a database server it cannot reach in one line with exit 1', async () => {

@@ -30,7 +30,9 @@ describe('startEmbeddedPostgres', () => {
     expect(first.url).toMatch(/^postgresql:\/\/postgres:[^@]+@127\.0\.0\.1:\d+\/mailroom$/);
     await expect(checkDatabase(first.url)).resolves.toMatchObject({ ok: true });
 
-    await expect(deployMigrations({ databaseUrl: first.url, migrationsDir: REPO_MIGRATIONS_DIR })).resolves.toEqual(await repoMigrationNames());
+    await expect(deployMigrations({ databaseUrl: first.url, migrationsDir: REPO_MIGRATIONS_DIR })).resolves.toEqual(
+      await repoMigrationNames(),
+    );
     const prisma = createPrismaClient(first.url);
     const tenant = await prisma.tenant.create({ data: { name: 'Persistent Ltd' } });
     await prisma.$disconnect();
@@ -44,10 +46,16 @@ describe('startEmbeddedPostgres', () => {
     const second = await startEmbeddedPostgres({ dataDir });
     try {
       const again = createPrismaClient(second.url);
-      await expect(again.tenant.findUnique({ where: { id: tenant.id } })).resolves.toMatchObject({ name: 'Persistent Ltd' });
-      await expect(deployMigrations({ databaseUrl: second.url, migrationsDir: REPO_MIGRATIONS_DIR })).resolves.toEqual([]);
+      await expect(again.tenant.findUnique({ where: { id: tenant.id } })).resolves.toMatchObject({
+        name: 'Persistent Ltd',
+      });
+      await expect(deployMigrations({ databaseUrl: second.url, migrationsDir: REPO_MIGRATIONS_DIR })).resolves.toEqual(
+        [],
+      );
       await again.$disconnect();
-      await expect(startEmbeddedPostgres({ dataDir })).rejects.toThrow(/is already running \(pid \d+\) for another process/);
+      await expect(startEmbeddedPostgres({ dataDir })).rejects.toThrow(
+        /is already running \(pid \d+\) for another process/,
+      );
     } finally {
       await second.stop();
     }
@@ -58,7 +66,9 @@ describe('startEmbeddedPostgres', () => {
       await startEmbeddedPostgres({ dataDir: ${JSON.stringify(dataDir)} });
       process.stdout.write('READY\\n');
       setInterval(() => {}, 1000);`;
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     await new Promise<void>((resolve, reject) => {
       child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('READY') && resolve());
       child.once('exit', (code) => reject(new Error(`child exited ${code}`)));
@@ -71,7 +81,9 @@ describe('startEmbeddedPostgres', () => {
     const taken = await startEmbeddedPostgres({ dataDir });
     try {
       await expect(checkDatabase(taken.url)).resolves.toMatchObject({ ok: true });
-      expect(Number((await readFile(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8')).split('\n')[0])).not.toBe(orphan);
+      expect(
+        Number((await readFile(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8')).split('\n')[0]),
+      ).not.toBe(orphan);
     } finally {
       await taken.stop();
     }

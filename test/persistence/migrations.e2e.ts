@@ -4,12 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
-import {
-  deployMigrations,
-  migrationStatus,
-  SchemaEngineError,
-  writeNextMigration,
-} from '@mailroom/persistence';
+import { deployMigrations, migrationStatus, SchemaEngineError, writeNextMigration } from '@mailroom/persistence';
 import { createTestDatabase, REPO_MIGRATIONS_DIR, repoMigrationNames, type TestDatabase } from '../support/database.js';
 
 const LOCK = 'provider = "postgresql"\n';
@@ -61,9 +56,12 @@ describe('deployMigrations on the repository migrations', () => {
   beforeAll(async () => {
     url = await emptyDatabase();
     firstRun = await deployMigrations({ databaseUrl: url, migrationsDir: REPO_MIGRATIONS_DIR });
-    migrationNames = (await query<{ migration_name: string }>(url, 'SELECT migration_name FROM _prisma_migrations ORDER BY migration_name')).map(
-      (row) => row.migration_name,
-    );
+    migrationNames = (
+      await query<{ migration_name: string }>(
+        url,
+        'SELECT migration_name FROM _prisma_migrations ORDER BY migration_name',
+      )
+    ).map((row) => row.migration_name);
   });
 
   it('applies every migration to a fresh database and creates the tables', async () => {
@@ -95,12 +93,42 @@ describe('deployMigrations on the repository migrations', () => {
     expect(columns).toEqual([
       { column_name: 'id', data_type: 'character varying', length: 36, is_nullable: 'NO', column_default: null },
       { column_name: 'checksum', data_type: 'character varying', length: 64, is_nullable: 'NO', column_default: null },
-      { column_name: 'finished_at', data_type: 'timestamp with time zone', length: null, is_nullable: 'YES', column_default: null },
-      { column_name: 'migration_name', data_type: 'character varying', length: 255, is_nullable: 'NO', column_default: null },
+      {
+        column_name: 'finished_at',
+        data_type: 'timestamp with time zone',
+        length: null,
+        is_nullable: 'YES',
+        column_default: null,
+      },
+      {
+        column_name: 'migration_name',
+        data_type: 'character varying',
+        length: 255,
+        is_nullable: 'NO',
+        column_default: null,
+      },
       { column_name: 'logs', data_type: 'text', length: null, is_nullable: 'YES', column_default: null },
-      { column_name: 'rolled_back_at', data_type: 'timestamp with time zone', length: null, is_nullable: 'YES', column_default: null },
-      { column_name: 'started_at', data_type: 'timestamp with time zone', length: null, is_nullable: 'NO', column_default: 'now()' },
-      { column_name: 'applied_steps_count', data_type: 'integer', length: null, is_nullable: 'NO', column_default: '0' },
+      {
+        column_name: 'rolled_back_at',
+        data_type: 'timestamp with time zone',
+        length: null,
+        is_nullable: 'YES',
+        column_default: null,
+      },
+      {
+        column_name: 'started_at',
+        data_type: 'timestamp with time zone',
+        length: null,
+        is_nullable: 'NO',
+        column_default: 'now()',
+      },
+      {
+        column_name: 'applied_steps_count',
+        data_type: 'integer',
+        length: null,
+        is_nullable: 'NO',
+        column_default: '0',
+      },
     ]);
     const [primaryKey] = await query<{ column: string }>(
       url,
@@ -195,10 +223,12 @@ describe('a failing migration', () => {
   });
 
   it('records it as failed, as Prisma does', async () => {
-    const [row] = await query<{ finished_at: Date | null; applied_steps_count: number; logs: string; checksum: string }>(
-      url,
-      `SELECT * FROM _prisma_migrations WHERE migration_name = '20260102000000_broken'`,
-    );
+    const [row] = await query<{
+      finished_at: Date | null;
+      applied_steps_count: number;
+      logs: string;
+      checksum: string;
+    }>(url, `SELECT * FROM _prisma_migrations WHERE migration_name = '20260102000000_broken'`);
     expect(row.finished_at).toBeNull();
     expect(row.applied_steps_count).toBe(0);
     expect(row.logs).toContain('missing_table');
@@ -209,7 +239,10 @@ describe('a failing migration', () => {
   it('blocks the next deploy with P3009 and shows in status', async () => {
     const next = deployMigrations({ databaseUrl: url, migrationsDir: dir });
     await expect(next).rejects.toThrow(SchemaEngineError);
-    await expect(next).rejects.toMatchObject({ code: 'P3009', message: expect.stringContaining('20260102000000_broken') });
+    await expect(next).rejects.toMatchObject({
+      code: 'P3009',
+      message: expect.stringContaining('20260102000000_broken'),
+    });
     const status = await migrationStatus({ databaseUrl: url, migrationsDir: dir });
     expect(status.failed).toEqual(['20260102000000_broken']);
     expect(status.upToDate).toBe(false);
@@ -226,7 +259,10 @@ describe('migrationStatus', () => {
     expect(before).toMatchObject({ pending: ['20260101000000_one'], hasMigrationsTable: false, upToDate: false });
 
     await deployMigrations({ databaseUrl: url, migrationsDir: dir });
-    await writeFile(path.join(dir, '20260101000000_one', 'migration.sql'), 'CREATE TABLE "one" ("id" BIGINT PRIMARY KEY);');
+    await writeFile(
+      path.join(dir, '20260101000000_one', 'migration.sql'),
+      'CREATE TABLE "one" ("id" BIGINT PRIMARY KEY);',
+    );
     const after = await migrationStatus({ databaseUrl: url, migrationsDir: dir });
     expect(after).toMatchObject({ pending: [], failed: [], edited: ['20260101000000_one'], upToDate: false });
   });
@@ -257,12 +293,20 @@ describe('writeNextMigration (db:diff)', () => {
 
     const schemaPath = path.join(prismaDir, 'schema.prisma');
     const changed =
-      (await readFile(schemaPath, 'utf8')).replace('  name      String\n', '  name      String\n  plan      String  @default("free")\n') +
+      (await readFile(schemaPath, 'utf8')).replace(
+        '  name      String\n',
+        '  name      String\n  plan      String  @default("free")\n',
+      ) +
       '\nmodel Widget {\n  id    Int    @id @default(autoincrement())\n  label String @unique\n\n  @@map("widgets")\n}\n';
     expect(changed).toContain('plan');
     await writeFile(schemaPath, changed);
 
-    const result = await writeNextMigration({ name: 'Add widgets & plan', schemaPath, migrationsDir, now: new Date('2099-01-02T03:04:05Z') });
+    const result = await writeNextMigration({
+      name: 'Add widgets & plan',
+      schemaPath,
+      migrationsDir,
+      now: new Date('2099-01-02T03:04:05Z'),
+    });
     expect(result).toMatchObject({ written: true, name: '20990102030405_add_widgets_plan' });
     if (!result.written) throw new Error('no migration written');
     expect(result.sql).toContain('CREATE TABLE "widgets"');

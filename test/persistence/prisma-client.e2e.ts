@@ -1,6 +1,12 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ApiKeyScope, checkDatabase, createPrismaClient, PrismaService, type PrismaClient } from '@mailroom/persistence';
+import {
+  ApiKeyScope,
+  checkDatabase,
+  createPrismaClient,
+  PrismaService,
+  type PrismaClient,
+} from '@mailroom/persistence';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
 describe('Prisma client on the migrated schema', () => {
@@ -22,7 +28,9 @@ describe('Prisma client on the migrated schema', () => {
       data: {
         name: 'Acme',
         admins: { create: { email: 'owner@acme.test', passwordHash: 'x', role: 'owner' } },
-        apiKeys: { create: { name: 'ci', prefix: 'mr_live_abc', hash: 'h1', scopes: [ApiKeyScope.messages, ApiKeyScope.keys] } },
+        apiKeys: {
+          create: { name: 'ci', prefix: 'mr_live_abc', hash: 'h1', scopes: [ApiKeyScope.messages, ApiKeyScope.keys] },
+        },
         auditLogs: { create: { actorType: 'admin', action: 'tenant.created', metadata: { via: 'signup' } } },
       },
       include: { admins: true, apiKeys: true, auditLogs: true },
@@ -35,10 +43,14 @@ describe('Prisma client on the migrated schema', () => {
 
   it('enforces unique admin emails and API key prefixes', async () => {
     const { id: tenantId } = await prisma.tenant.create({ data: { name: 'Other' } });
-    await expect(prisma.adminUser.create({ data: { tenantId, email: 'owner@acme.test', passwordHash: 'y' } })).rejects.toMatchObject({
+    await expect(
+      prisma.adminUser.create({ data: { tenantId, email: 'owner@acme.test', passwordHash: 'y' } }),
+    ).rejects.toMatchObject({
       code: 'P2002',
     });
-    await expect(prisma.apiKey.create({ data: { tenantId, name: 'dup', prefix: 'mr_live_abc', hash: 'h2' } })).rejects.toMatchObject({
+    await expect(
+      prisma.apiKey.create({ data: { tenantId, name: 'dup', prefix: 'mr_live_abc', hash: 'h2' } }),
+    ).rejects.toMatchObject({
       code: 'P2002',
     });
   });
@@ -78,7 +90,10 @@ describe('checkDatabase', () => {
   });
 
   it('names the failure when nothing listens', async () => {
-    await expect(checkDatabase('postgresql://postgres@127.0.0.1:1/x')).resolves.toEqual({ ok: false, error: expect.stringContaining('ECONNREFUSED') });
+    await expect(checkDatabase('postgresql://postgres@127.0.0.1:1/x')).resolves.toEqual({
+      ok: false,
+      error: expect.stringContaining('ECONNREFUSED'),
+    });
   });
 
   it('gives up after the timeout when the server does not answer', async () => {

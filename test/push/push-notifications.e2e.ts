@@ -17,9 +17,13 @@ let gateway: TestGateway;
 let peers: TestClients;
 let receiver: WebhookReceiver;
 let apiKey = '';
-const call = caller(() => gateway.url, () => apiKey);
+const call = caller(
+  () => gateway.url,
+  () => apiKey,
+);
 
-const bodyOf = (r: ReceivedWebhook) => JSON.parse(r.rawBody) as { id: string; type: string; identityId: string; data: Record<string, unknown> };
+const bodyOf = (r: ReceivedWebhook) =>
+  JSON.parse(r.rawBody) as { id: string; type: string; identityId: string; data: Record<string, unknown> };
 const pushes = () => receiver.requests.filter((r) => bodyOf(r).type === 'push.notification');
 const webhooks = (type: string) => receiver.requests.filter((r) => bodyOf(r).type === type);
 
@@ -57,10 +61,21 @@ describe('push notifications', () => {
     const peer = peers.clients[0]!;
     const dm = await peer.client.conversations.createDm(bot.inboxId);
     const hello = await dm.sendText('hello bot');
-    await dm.sendReaction({ reference: hello, referenceInboxId: peer.inboxId, action: ReactionAction.Added, schema: ReactionSchema.Unicode, content: '👍' });
+    await dm.sendReaction({
+      reference: hello,
+      referenceInboxId: peer.inboxId,
+      action: ReactionAction.Added,
+      schema: ReactionSchema.Unicode,
+      content: '👍',
+    });
     const second = await dm.sendText('second');
-    await waitFor(async () => (await call('GET', `/v1/identities/${bot.id}/conversations/${dm.id}`)).status === 200, 'the bot to see the DM');
-    const own = await call('POST', `/v1/identities/${bot.id}/conversations/${dm.id}/messages`, { content: { type: 'text', text: 'my own reply' } });
+    await waitFor(
+      async () => (await call('GET', `/v1/identities/${bot.id}/conversations/${dm.id}`)).status === 200,
+      'the bot to see the DM',
+    );
+    const own = await call('POST', `/v1/identities/${bot.id}/conversations/${dm.id}/messages`, {
+      content: { type: 'text', text: 'my own reply' },
+    });
     expect(own.status).toBe(201);
 
     await receiver.waitFor(() => webhooks('message.received').length >= 3 && webhooks('message.sent').length >= 1);
@@ -69,20 +84,39 @@ describe('push notifications', () => {
     const got = pushes();
     expect(got.map((r) => bodyOf(r).data.messageId).sort()).toEqual([hello, second].sort());
     for (const request of got) {
-      expect(verifyMailroomSignature({ secret, timestamp: request.timestamp, rawBody: request.rawBody, signatureHeader: request.signature })).toBe(true);
+      expect(
+        verifyMailroomSignature({
+          secret,
+          timestamp: request.timestamp,
+          rawBody: request.rawBody,
+          signatureHeader: request.signature,
+        }),
+      ).toBe(true);
       const body = bodyOf(request);
       expect(body.identityId).toBe(bot.id);
-      expect(body.data).toEqual({ conversationId: dm.id, messageId: body.id, senderInboxId: peer.inboxId, sentAt: expect.any(String) });
+      expect(body.data).toEqual({
+        conversationId: dm.id,
+        messageId: body.id,
+        senderInboxId: peer.inboxId,
+        sentAt: expect.any(String),
+      });
     }
 
     // Opting into content; the next message carries it.
-    const optIn = await call('PUT', `/v1/identities/${bot.id}/push-endpoint`, { url: receiver.url('/push'), includeContent: true });
+    const optIn = await call('PUT', `/v1/identities/${bot.id}/push-endpoint`, {
+      url: receiver.url('/push'),
+      includeContent: true,
+    });
     expect(optIn.body.includeContent).toBe(true);
     expect(optIn.body.secret).toBeUndefined();
     const third = await dm.sendText('third, with content');
     await receiver.waitFor(() => pushes().length >= 3);
     const withContent = bodyOf(pushes()[2]!);
-    expect(withContent.data).toMatchObject({ messageId: third, content: 'third, with content', contentType: { authorityId: 'xmtp.org', typeId: 'text' } });
+    expect(withContent.data).toMatchObject({
+      messageId: third,
+      content: 'third, with content',
+      contentType: { authorityId: 'xmtp.org', typeId: 'text' },
+    });
 
     const log = await call('GET', `/v1/identities/${bot.id}/push-endpoint/deliveries`);
     expect(log.body.items.map((d: { messageId: string }) => d.messageId).sort()).toEqual([hello, second, third].sort());

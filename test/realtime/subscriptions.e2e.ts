@@ -42,14 +42,26 @@ describe('GraphQL subscriptions over graphql-ws', () => {
     const token = await identityToken(gateway, keyA, identity.id);
     const mine = live<any>(socket(token), MESSAGE_SUBSCRIPTION, { identityId: identity.id });
     const foreign = live<any>(socket(keyB), MESSAGE_SUBSCRIPTION, { identityId: identity.id });
-    const conversations = live<any>(socket(token), 'subscription ($id: ID!) { conversationCreated(identityId: $id) { id type peerInboxId } }', { id: identity.id });
+    const conversations = live<any>(
+      socket(token),
+      'subscription ($id: ID!) { conversationCreated(identityId: $id) { id type peerInboxId } }',
+      { id: identity.id },
+    );
     await waitFor(() => supervisorOf(gateway).isLive(identity.id), 'the identity streaming');
 
     const dm = await peers.clients[0]!.client.conversations.createDm(identity.inboxId);
     const sent = await dm.sendText('hello over graphql-ws');
 
-    const received = await waitFor(() => mine.results.find((r) => r.data?.messageReceived?.id === sent)?.data.messageReceived, 'the message on the socket');
-    expect(received).toMatchObject({ conversationId: dm.id, senderInboxId: peers.clients[0]!.inboxId, text: 'hello over graphql-ws', content: 'hello over graphql-ws' });
+    const received = await waitFor(
+      () => mine.results.find((r) => r.data?.messageReceived?.id === sent)?.data.messageReceived,
+      'the message on the socket',
+    );
+    expect(received).toMatchObject({
+      conversationId: dm.id,
+      senderInboxId: peers.clients[0]!.inboxId,
+      text: 'hello over graphql-ws',
+      content: 'hello over graphql-ws',
+    });
     const created = await waitFor(() => conversations.results[0]?.data?.conversationCreated, 'the conversation event');
     expect(created).toEqual({ id: dm.id, type: 'dm', peerInboxId: peers.clients[0]!.inboxId });
 
@@ -57,7 +69,9 @@ describe('GraphQL subscriptions over graphql-ws', () => {
     await waitFor(() => foreign.errors.length > 0 || foreign.completed, 'the foreign subscription to end');
     expect(foreign.results.filter((r) => r.data)).toEqual([]);
     const codes = foreign.results.flatMap((r) => (r.errors ?? []).map((e: any) => e.extensions?.code));
-    const errorCodes = foreign.errors.flatMap((e: any) => (Array.isArray(e) ? e.map((x: any) => x.extensions?.code) : []));
+    const errorCodes = foreign.errors.flatMap((e: any) =>
+      Array.isArray(e) ? e.map((x: any) => x.extensions?.code) : [],
+    );
     expect([...codes, ...errorCodes]).toContain('NOT_FOUND');
   });
 
@@ -66,7 +80,10 @@ describe('GraphQL subscriptions over graphql-ws', () => {
     const peer = peers.clients[0]!.client;
     const group = await peer.conversations.createGroup([identity.inboxId]);
     const dm = await peer.conversations.createDm(identity.inboxId);
-    const onlyGroup = live<any>(socket(token), MESSAGE_SUBSCRIPTION, { identityId: identity.id, conversationId: group.id });
+    const onlyGroup = live<any>(socket(token), MESSAGE_SUBSCRIPTION, {
+      identityId: identity.id,
+      conversationId: group.id,
+    });
     const all = live<any>(socket(keyA), MESSAGE_SUBSCRIPTION, { identityId: identity.id });
     await sleep(300);
     const inDm = await dm.sendText('dm');
@@ -83,7 +100,10 @@ describe('GraphQL subscriptions over graphql-ws', () => {
     const wrong = live<any>(socket(token), MESSAGE_SUBSCRIPTION, { identityId: identity.id });
     await waitFor(() => wrong.errors.length > 0 || wrong.completed, 'the refused subscription to end');
     expect(wrong.results.filter((r) => r.data)).toEqual([]);
-    const codes = [...wrong.results.flatMap((r) => (r.errors ?? []).map((e: any) => e.extensions?.code)), ...wrong.errors.flatMap((e: any) => (Array.isArray(e) ? e.map((x: any) => x.extensions?.code) : []))];
+    const codes = [
+      ...wrong.results.flatMap((r) => (r.errors ?? []).map((e: any) => e.extensions?.code)),
+      ...wrong.errors.flatMap((e: any) => (Array.isArray(e) ? e.map((x: any) => x.extensions?.code) : [])),
+    ];
     expect(codes).toContain('FORBIDDEN');
   });
 });

@@ -10,7 +10,13 @@ export interface Reply<T = any> {
   body: T;
 }
 
-export async function call<T = any>(gateway: GatewayLike, credential: string, method: string, path: string, body?: unknown): Promise<Reply<T>> {
+export async function call<T = any>(
+  gateway: GatewayLike,
+  credential: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<Reply<T>> {
   const res = await fetch(`${gateway.url}${path}`, {
     method,
     headers: { ...bearer(credential), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
@@ -20,15 +26,22 @@ export async function call<T = any>(gateway: GatewayLike, credential: string, me
   return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
 }
 
-export async function createIdentity(gateway: GatewayLike, key: string, label = 'bot'): Promise<{ id: string; inboxId: string; address: string }> {
+export async function createIdentity(
+  gateway: GatewayLike,
+  key: string,
+  label = 'bot',
+): Promise<{ id: string; inboxId: string; address: string }> {
   const res = await call(gateway, key, 'POST', '/v1/identities', { label });
   if (res.status !== 201) throw new Error(`identity create answered ${res.status}: ${JSON.stringify(res.body)}`);
   return res.body;
 }
 
 export async function identityToken(gateway: GatewayLike, key: string, identityId: string): Promise<string> {
-  const res = await call<{ token: string }>(gateway, key, 'POST', `/v1/identities/${identityId}/tokens`, { ttlSeconds: 600 });
-  if (res.status !== 201 && res.status !== 200) throw new Error(`token mint answered ${res.status}: ${JSON.stringify(res.body)}`);
+  const res = await call<{ token: string }>(gateway, key, 'POST', `/v1/identities/${identityId}/tokens`, {
+    ttlSeconds: 600,
+  });
+  if (res.status !== 201 && res.status !== 200)
+    throw new Error(`token mint answered ${res.status}: ${JSON.stringify(res.body)}`);
   return res.body.token;
 }
 

@@ -64,7 +64,10 @@ describe('two gateway processes sharing Redis and Postgres', () => {
 
     const dm = await peers.clients[0]!.client.conversations.createDm(identity.inboxId);
     const sent = await dm.sendText('routed through B');
-    const received = await waitFor(() => subscription.results.find((r) => r.data?.messageReceived?.id === sent), 'the message on A');
+    const received = await waitFor(
+      () => subscription.results.find((r) => r.data?.messageReceived?.id === sent),
+      'the message on A',
+    );
     expect(received.data.messageReceived).toMatchObject({ conversationId: dm.id, text: 'routed through B' });
 
     expect(a.runtime.pool.isLive(identity.id)).toBe(false);

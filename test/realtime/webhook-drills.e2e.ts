@@ -107,7 +107,10 @@ async function deployment(webhookTimeoutMs: number): Promise<Deployment> {
 async function arrange(gateway: Deployment, receiver: WebhookReceiver): Promise<{ dm: Dm<unknown> }> {
   const tenant = await signUpTenant(gateway);
   const key = (await createApiKey(gateway, tenant.adminToken, ['identities', 'messages', 'webhooks'])).key;
-  const hook = await call(gateway, key, 'POST', '/v1/webhooks', { url: receiver.url(), events: ['message.received', 'message.sent'] });
+  const hook = await call(gateway, key, 'POST', '/v1/webhooks', {
+    url: receiver.url(),
+    events: ['message.received', 'message.sent'],
+  });
   expect(hook.status).toBe(201);
   const identity = await createIdentity(gateway, key, 'drill');
   const dm = await peers.clients[0]!.client.conversations.createDm(identity.inboxId);
@@ -137,7 +140,8 @@ async function waitForRecordedSuccesses(ids: string[], timeoutMs: number): Promi
   for (;;) {
     const succeeded = await prisma.webhookDelivery.count({ where: { eventId: { in: ids }, status: 'succeeded' } });
     if (succeeded === ids.length) return;
-    if (Date.now() > deadline) throw new Error(`${succeeded} of ${ids.length} deliveries recorded as succeeded after ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`${succeeded} of ${ids.length} deliveries recorded as succeeded after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }
@@ -150,7 +154,10 @@ async function expectExactlyOnce(receiver: WebhookReceiver, ids: string[], kille
   expect([...successes.keys()].filter((id) => burstIds.has(id)).length).toBe(BURST);
   for (const request of receiver.requests) expect(JSON.parse(request.rawBody).id).toBe(request.eventId);
 
-  const deliveries = await prisma.webhookDelivery.findMany({ where: { eventId: { in: ids } }, include: { attemptLog: true } });
+  const deliveries = await prisma.webhookDelivery.findMany({
+    where: { eventId: { in: ids } },
+    include: { attemptLog: true },
+  });
   expect(deliveries).toHaveLength(BURST);
   const twice: string[] = [];
   for (const delivery of deliveries) {
@@ -161,7 +168,9 @@ async function expectExactlyOnce(receiver: WebhookReceiver, ids: string[], kille
     }
   }
   if (!killed) expect(twice).toEqual([]);
-  process.stdout.write(`realtime drill (${killed ? 'SIGKILL' : 'Redis restart'}): ${BURST} ids delivered, ${twice.length} answered twice after an interrupted attempt\n`);
+  process.stdout.write(
+    `realtime drill (${killed ? 'SIGKILL' : 'Redis restart'}): ${BURST} ids delivered, ${twice.length} answered twice after an interrupted attempt\n`,
+  );
 }
 
 describe('webhook drills', () => {

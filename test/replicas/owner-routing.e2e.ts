@@ -56,7 +56,11 @@ async function post(gateway: TestGateway, route: string, body: unknown) {
     headers: { ...bearer(key), 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
-  return { status: res.status, replica: res.headers.get('x-mailroom-replica'), body: (await res.json()) as Record<string, unknown> };
+  return {
+    status: res.status,
+    replica: res.headers.get('x-mailroom-replica'),
+    body: (await res.json()) as Record<string, unknown>,
+  };
 }
 
 describe('identity ownership across replicas', () => {
@@ -69,7 +73,9 @@ describe('identity ownership across replicas', () => {
     identity = created.body as typeof identity;
     expect(a.runtime.pool.isLive(identity.id)).toBe(true);
 
-    const dm = await post(b, `/v1/identities/${identity.id}/conversations/dm`, { peer: peers.clients[0]!.wallet.address });
+    const dm = await post(b, `/v1/identities/${identity.id}/conversations/dm`, {
+      peer: peers.clients[0]!.wallet.address,
+    });
     expect(dm.status).toBe(201);
     expect(dm.replica).toBe(a.runtime.replica.id);
     conversationId = dm.body.id as string;

@@ -37,7 +37,10 @@ http.Server.prototype.emit = function (this: http.Server, event: string, ...args
 } as typeof http.Server.prototype.emit;
 const originalConnect = pg.Pool.prototype.connect;
 pg.Pool.prototype.connect = function (this: pg.Pool, callback?: unknown) {
-  return (originalConnect as (cb?: unknown) => unknown).call(this, typeof callback === 'function' ? AsyncResource.bind(callback as () => void) : callback);
+  return (originalConnect as (cb?: unknown) => unknown).call(
+    this,
+    typeof callback === 'function' ? AsyncResource.bind(callback as () => void) : callback,
+  );
 } as typeof pg.Pool.prototype.connect;
 const originalQuery = pg.Client.prototype.query;
 pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
@@ -48,7 +51,10 @@ pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
 const probes = new Map<string, { statements: number }>();
 
 /** Sends one request with PROBE_HEADER and returns its status and how many Postgres statements it caused. */
-async function probe(url: string, headers: Record<string, string> = {}): Promise<{ status: number; statements: number; body: Record<string, unknown> }> {
+async function probe(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; statements: number; body: Record<string, unknown> }> {
   const id = randomUUID();
   const counter = { statements: 0 };
   probes.set(id, counter);
@@ -105,7 +111,9 @@ beforeAll(async () => {
   peers = await createTestClients(devnet.url, 1);
   identity = (await postJson(a, '/v1/identities', { label: 'held by A' })).body as typeof identity;
   expect(a.runtime.pool.isLive(identity.id)).toBe(true);
-  const dm = await postJson(a, `/v1/identities/${identity.id}/conversations/dm`, { peer: peers.clients[0]!.wallet.address });
+  const dm = await postJson(a, `/v1/identities/${identity.id}/conversations/dm`, {
+    peer: peers.clients[0]!.wallet.address,
+  });
   expect(dm.status).toBe(201);
   conversationId = dm.body.id as string;
 });
@@ -128,7 +136,11 @@ async function postJson(gateway: TestGateway, route: string, body: unknown, head
     headers: { ...bearer(key), 'content-type': 'application/json', ...headers },
     body: JSON.stringify(body),
   });
-  return { status: res.status, replica: res.headers.get('x-mailroom-replica'), body: (await res.json()) as Record<string, unknown> };
+  return {
+    status: res.status,
+    replica: res.headers.get('x-mailroom-replica'),
+    body: (await res.json()) as Record<string, unknown>,
+  };
 }
 
 describe('owner routing never proxies to a host the caller chooses', () => {
@@ -166,7 +178,10 @@ describe('owner routing never proxies to a host the caller chooses', () => {
   it('refuses asterisk-form and authority-form request lines with 400', async () => {
     const asterisk = await rawRequest(b.url, `OPTIONS * HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
     expect(asterisk.status).toBe(400);
-    const authority = await rawRequest(b.url, `GET ${new URL(evilUrl).host} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${key}\r\nConnection: close\r\n\r\n`);
+    const authority = await rawRequest(
+      b.url,
+      `GET ${new URL(evilUrl).host} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${key}\r\nConnection: close\r\n\r\n`,
+    );
     expect(authority.status).toBe(400);
     expect(evilRequests).toEqual([]);
   });
@@ -191,9 +206,14 @@ describe('a client-sent x-mailroom-forwarded-by', () => {
   });
 
   it('sending a message with a spoofed header is served by the holder too', async () => {
-    const sent = await postJson(b, `/v1/identities/${identity.id}/conversations/${conversationId}/messages`, { content: { type: 'text', text: 'spoofed hop' } }, {
-      'x-mailroom-forwarded-by': a.runtime.replica.url!,
-    });
+    const sent = await postJson(
+      b,
+      `/v1/identities/${identity.id}/conversations/${conversationId}/messages`,
+      { content: { type: 'text', text: 'spoofed hop' } },
+      {
+        'x-mailroom-forwarded-by': a.runtime.replica.url!,
+      },
+    );
     expect(sent.status).toBe(201);
     expect(sent.replica).toBe(a.runtime.replica.id);
   });
@@ -273,9 +293,15 @@ describe('GraphQL on the replica that does not hold the identity', () => {
     const res = await fetch(`${b.url}/graphql`, {
       method: 'POST',
       headers: { ...bearer(key), 'content-type': 'application/json' },
-      body: JSON.stringify({ query: sendMessage, variables: { id: identity.id, cid: conversationId, content: { type: 'text', text: 'graphql via B' } } }),
+      body: JSON.stringify({
+        query: sendMessage,
+        variables: { id: identity.id, cid: conversationId, content: { type: 'text', text: 'graphql via B' } },
+      }),
     });
-    const body = (await res.json()) as { data?: { sendMessage: { text: string; deliveryStatus: string } }; errors?: unknown[] };
+    const body = (await res.json()) as {
+      data?: { sendMessage: { text: string; deliveryStatus: string } };
+      errors?: unknown[];
+    };
     expect(body.errors).toBeUndefined();
     expect(body.data?.sendMessage).toMatchObject({ text: 'graphql via B', deliveryStatus: 'published' });
     expect(res.headers.get('x-mailroom-replica')).toBe(a.runtime.replica.id);
@@ -304,7 +330,10 @@ describe('GraphQL on the replica that does not hold the identity', () => {
     const res = await fetch(`${b.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: sendMessage, variables: { id: identity.id, cid: conversationId, content: { type: 'text', text: 'nope' } } }),
+      body: JSON.stringify({
+        query: sendMessage,
+        variables: { id: identity.id, cid: conversationId, content: { type: 'text', text: 'nope' } },
+      }),
     });
     const body = (await res.json()) as { errors?: { extensions: { code: string } }[] };
     expect(body.errors?.[0]?.extensions.code).toBe('UNAUTHENTICATED');

@@ -1,5 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { DEFAULT_MIGRATIONS_DIR, deployMigrations, dropDatabase, ensureDatabase, withDatabase } from '@mailroom/persistence';
+import {
+  DEFAULT_MIGRATIONS_DIR,
+  deployMigrations,
+  dropDatabase,
+  ensureDatabase,
+  withDatabase,
+} from '@mailroom/persistence';
 
 export const REPO_MIGRATIONS_DIR = DEFAULT_MIGRATIONS_DIR;
 
@@ -28,5 +34,8 @@ export async function createTestDatabase(options: { migrate?: boolean } = {}): P
 export async function repoMigrationNames(): Promise<string[]> {
   const { readdir } = await import('node:fs/promises');
   const entries = await readdir(REPO_MIGRATIONS_DIR, { withFileTypes: true });
-  return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  return entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
 }

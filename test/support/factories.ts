@@ -30,7 +30,12 @@ export function bearer(credential: string): { authorization: string } {
   return { authorization: `Bearer ${credential}` };
 }
 
-async function postJson(gateway: GatewayLike, path: string, body: unknown, headers: Record<string, string> = {}): Promise<unknown> {
+async function postJson(
+  gateway: GatewayLike,
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<unknown> {
   const res = await fetch(new URL(path, gateway.url), {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
@@ -42,21 +47,45 @@ async function postJson(gateway: GatewayLike, path: string, body: unknown, heade
 }
 
 /** Signs up a fresh tenant (unique name and email) through the real API; about one argon2 hash of work. */
-export async function signUpTenant(gateway: GatewayLike, overrides: { tenantName?: string; email?: string; password?: string } = {}): Promise<SignedUpTenant> {
+export async function signUpTenant(
+  gateway: GatewayLike,
+  overrides: { tenantName?: string; email?: string; password?: string } = {},
+): Promise<SignedUpTenant> {
   const suffix = randomBytes(5).toString('hex');
   const email = overrides.email ?? `owner-${suffix}@tenant.test`;
   const password = overrides.password ?? `pw-${randomBytes(12).toString('base64url')}`;
-  const body = (await postJson(gateway, '/v1/admin/signup', { tenantName: overrides.tenantName ?? `Tenant ${suffix}`, email, password })) as {
+  const body = (await postJson(gateway, '/v1/admin/signup', {
+    tenantName: overrides.tenantName ?? `Tenant ${suffix}`,
+    email,
+    password,
+  })) as {
     tenant: { id: string };
     admin: { id: string };
     accessToken: string;
     refreshToken: string;
   };
-  return { tenantId: body.tenant.id, adminId: body.admin.id, adminToken: body.accessToken, refreshToken: body.refreshToken, email, password };
+  return {
+    tenantId: body.tenant.id,
+    adminId: body.admin.id,
+    adminToken: body.accessToken,
+    refreshToken: body.refreshToken,
+    email,
+    password,
+  };
 }
 
 /** Creates an API key with the given scopes (default: all) using an admin token or a key with scope `keys`. */
-export async function createApiKey(gateway: GatewayLike, credential: string, scopes?: readonly ApiKeyScopeName[], name = 'test key'): Promise<CreatedTestApiKey> {
-  const body = (await postJson(gateway, '/v1/api-keys', scopes ? { name, scopes } : { name }, bearer(credential))) as CreatedTestApiKey;
+export async function createApiKey(
+  gateway: GatewayLike,
+  credential: string,
+  scopes?: readonly ApiKeyScopeName[],
+  name = 'test key',
+): Promise<CreatedTestApiKey> {
+  const body = (await postJson(
+    gateway,
+    '/v1/api-keys',
+    scopes ? { name, scopes } : { name },
+    bearer(credential),
+  )) as CreatedTestApiKey;
   return { id: body.id, key: body.key, prefix: body.prefix, scopes: body.scopes };
 }

@@ -68,7 +68,11 @@ function add(req, res, url) {
     added.push(
       fs
         .addByteStream(file, { cidVersion, rawLeaves: cidVersion === 1 })
-        .then(async (cid) => ({ Name: info.filename ?? cid.toString(), Hash: cid.toString(), Size: String((await fs.stat(cid)).fileSize) })),
+        .then(async (cid) => ({
+          Name: info.filename ?? cid.toString(),
+          Hash: cid.toString(),
+          Size: String((await fs.stat(cid)).fileSize),
+        })),
     );
   });
   busboy.on('close', async () => {

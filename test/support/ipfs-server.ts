@@ -13,7 +13,11 @@ export interface TestIpfsServer {
 /** Starts the helia-based Kubo-RPC shim (test/support/ipfs-server-process.mjs) in a child process on a free port. */
 export async function startTestIpfsServer(): Promise<TestIpfsServer> {
   const directory = await mkdtemp(path.join(os.tmpdir(), 'mailroom-ipfs-'));
-  const run = runNode(path.join(REPO_ROOT, 'test/support/ipfs-server-process.mjs'), { PATH: process.env.PATH, HOME: process.env.HOME }, [directory]);
+  const run = runNode(
+    path.join(REPO_ROOT, 'test/support/ipfs-server-process.mjs'),
+    { PATH: process.env.PATH, HOME: process.env.HOME },
+    [directory],
+  );
   let port: string;
   try {
     port = (await run.waitForOutput(/listening (\d+)/, 30_000))[1]!;

@@ -22,7 +22,12 @@ export interface ChildRun {
 }
 
 /** `node` defaults to this process's own binary; pass `.cache/glibc/bin/node` to run a child on Debian 13's glibc. */
-export function runNode(script: string, env: NodeJS.ProcessEnv, args: string[] = [], node = process.execPath): ChildRun {
+export function runNode(
+  script: string,
+  env: NodeJS.ProcessEnv,
+  args: string[] = [],
+  node = process.execPath,
+): ChildRun {
   const child = spawn(node, [script, ...args], { env, cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
@@ -74,6 +79,7 @@ export function runNode(script: string, env: NodeJS.ProcessEnv, args: string[] =
 /** The patched node of `npm run glibc:fetch` (Debian 13's glibc: loads @xmtp/node-sdk 6). Throws, telling how to get it, if absent. */
 export function glibcNode(): string {
   const node = path.join(REPO_ROOT, '.cache/glibc/bin/node');
-  if (!existsSync(node)) throw new Error(`${node} is missing: run \`npm run glibc:fetch\` (needs patchelf) to run the SDK 6 tests`);
+  if (!existsSync(node))
+    throw new Error(`${node} is missing: run \`npm run glibc:fetch\` (needs patchelf) to run the SDK 6 tests`);
   return node;
 }

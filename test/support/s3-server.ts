@@ -15,7 +15,13 @@ export interface TestS3Server {
 /** An S3-compatible server (s3rver) on a free local port, with one bucket, kept in a temporary directory. */
 export async function startTestS3Server(bucket = 'mailroom-test'): Promise<TestS3Server> {
   const directory = await mkdtemp(path.join(os.tmpdir(), 'mailroom-s3-'));
-  const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, configureBuckets: [{ name: bucket, configs: [] }] });
+  const server = new S3rver({
+    address: '127.0.0.1',
+    port: 0,
+    silent: true,
+    directory,
+    configureBuckets: [{ name: bucket, configs: [] }],
+  });
   const { port } = (await server.run()) as AddressInfo;
   const endpoint = `http://127.0.0.1:${port}`;
   return {

@@ -2,7 +2,12 @@
 export type PollCheck<T> = () => Promise<T | undefined | false> | T | undefined | false;
 
 /** Polls `check` every `intervalMs` until it answers something other than undefined/false, or fails after `timeoutMs`. */
-export async function pollUntil<T>(check: PollCheck<T>, what: string, timeoutMs: number, intervalMs: number): Promise<T> {
+export async function pollUntil<T>(
+  check: PollCheck<T>,
+  what: string,
+  timeoutMs: number,
+  intervalMs: number,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

@@ -83,7 +83,9 @@ export class WebhookReceiver {
       };
       const timer = setTimeout(() => {
         this.waiters.delete(check);
-        reject(new Error(`webhook receiver: condition not met after ${timeoutMs} ms (${this.requests.length} requests)`));
+        reject(
+          new Error(`webhook receiver: condition not met after ${timeoutMs} ms (${this.requests.length} requests)`),
+        );
       }, timeoutMs);
       this.waiters.add(check);
       check();

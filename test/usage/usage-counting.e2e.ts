@@ -26,7 +26,11 @@ afterAll(async () => {
 });
 
 async function post<T>(path: string, body: unknown): Promise<T> {
-  const res = await fetch(`${gateway.url}${path}`, { method: 'POST', headers: { ...bearer(key), 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${gateway.url}${path}`, {
+    method: 'POST',
+    headers: { ...bearer(key), 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   expect(res.status).toBeLessThan(300);
   return (await res.json()) as T;
 }
@@ -37,7 +41,8 @@ interface Usage {
   daily: { day: string; messagesSent: number; messagesReceived: number }[];
 }
 
-const usage = async () => (await (await fetch(`${gateway.url}/v1/usage`, { headers: bearer(adminToken) })).json()) as Usage;
+const usage = async () =>
+  (await (await fetch(`${gateway.url}/v1/usage`, { headers: bearer(adminToken) })).json()) as Usage;
 
 describe('usage counters', () => {
   it('count messages sent, messages received and webhook attempts as they happen', async () => {
@@ -45,7 +50,8 @@ describe('usage counters', () => {
     const sender = await post<{ id: string }>('/v1/identities', { label: 'sender' });
     const recipient = await post<{ id: string; inboxId: string }>('/v1/identities', { label: 'recipient' });
     const dm = await post<{ id: string }>(`/v1/identities/${sender.id}/conversations/dm`, { peer: recipient.inboxId });
-    for (const text of ['one', 'two']) await post(`/v1/identities/${sender.id}/conversations/${dm.id}/messages`, { content: { type: 'text', text } });
+    for (const text of ['one', 'two'])
+      await post(`/v1/identities/${sender.id}/conversations/${dm.id}/messages`, { content: { type: 'text', text } });
 
     const deadline = Date.now() + 60_000;
     let seen = await usage();

@@ -11,12 +11,17 @@ import { caller, createStage, type Stage } from './support.js';
 let stage: Stage;
 let gateway: TestGateway;
 const keys: Record<'a' | 'b', string> = { a: '', b: '' };
-const callAs = (tenant: 'a' | 'b') => caller(() => gateway.url, () => keys[tenant]);
+const callAs = (tenant: 'a' | 'b') =>
+  caller(
+    () => gateway.url,
+    () => keys[tenant],
+  );
 
 beforeAll(async () => {
   stage = await createStage('wallet-limits');
   gateway = await stage.startGateway({ WALLET_PENDING_PER_TENANT: '2', WALLET_PENDING_PER_PROCESS: '3' });
-  for (const tenant of ['a', 'b'] as const) keys[tenant] = (await createApiKey(gateway, (await signUpTenant(gateway)).adminToken)).key;
+  for (const tenant of ['a', 'b'] as const)
+    keys[tenant] = (await createApiKey(gateway, (await signUpTenant(gateway)).adminToken)).key;
 });
 
 afterAll(async () => {

@@ -53,10 +53,19 @@ export async function createStage(name: string): Promise<Stage> {
 }
 
 export function caller(base: () => string, credential: () => string) {
-  return async <T = any>(method: string, route: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply<T>> => {
+  return async <T = any>(
+    method: string,
+    route: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Reply<T>> => {
     const res = await fetch(`${base()}${route}`, {
       method,
-      headers: { ...bearer(credential()), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      headers: {
+        ...bearer(credential()),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
       body: body !== undefined ? JSON.stringify(body) : undefined,
     });
     const text = await res.text();

@@ -16,7 +16,10 @@ let stage: Stage;
 let gateway: TestGateway;
 let peers: TestClients;
 let apiKey = '';
-const call = caller(() => gateway.url, () => apiKey);
+const call = caller(
+  () => gateway.url,
+  () => apiKey,
+);
 
 const walletKey = generatePrivateKey();
 const wallet = privateKeyToAccount(walletKey);
@@ -44,23 +47,37 @@ describe('wallet-owned identities', () => {
   let staleLateText = '';
 
   it('creates an identity whose wallet signs in the browser, never in Mailroom', async () => {
-    const started = await call('POST', '/v1/identities', { label: 'alice', signer: { type: 'eoa', address: wallet.address } });
+    const started = await call('POST', '/v1/identities', {
+      label: 'alice',
+      signer: { type: 'eoa', address: wallet.address },
+    });
     expect(started.status).toBe(202);
-    expect(started.body).toMatchObject({ status: 'pending_signature', action: 'create', signer: { type: 'eoa', address: wallet.address.toLowerCase() } });
+    expect(started.body).toMatchObject({
+      status: 'pending_signature',
+      action: 'create',
+      signer: { type: 'eoa', address: wallet.address.toLowerCase() },
+    });
     expect(started.body.installationBudget).toEqual({ current: 0, afterSigning: 1, limit: 10, inboxExists: false });
     expect(started.body.signatureText).toContain(started.body.installationId);
     identityId = started.body.id;
 
     // Someone else's signature is refused before it reaches the network.
     const intruder = privateKeyToAccount(generatePrivateKey());
-    const forged = await call('POST', `/v1/identities/${identityId}/signature`, { signature: await intruder.signMessage({ message: started.body.signatureText }) });
+    const forged = await call('POST', `/v1/identities/${identityId}/signature`, {
+      signature: await intruder.signMessage({ message: started.body.signatureText }),
+    });
     expect(forged.status).toBe(422);
     expect(forged.body.detail).toContain('is not');
 
     const signature = await wallet.signMessage({ message: started.body.signatureText });
     const done = await call('POST', `/v1/identities/${identityId}/signature`, { signature });
     expect(done.status).toBe(200);
-    expect(done.body).toMatchObject({ id: identityId, status: 'active', custody: 'wallet', address: wallet.address.toLowerCase() });
+    expect(done.body).toMatchObject({
+      id: identityId,
+      status: 'active',
+      custody: 'wallet',
+      address: wallet.address.toLowerCase(),
+    });
     expect(done.body.installationId).toBe(started.body.installationId);
     installationId = done.body.installationId;
 
@@ -72,7 +89,9 @@ describe('wallet-owned identities', () => {
     const peer = peers.clients[0]!;
     const dm = await call('POST', `/v1/identities/${identityId}/conversations/dm`, { peer: peer.wallet.address });
     expect(dm.status).toBe(201);
-    const sent = await call('POST', `/v1/identities/${identityId}/conversations/${dm.body.id}/messages`, { content: { type: 'text', text: 'gm from a wallet-owned inbox' } });
+    const sent = await call('POST', `/v1/identities/${identityId}/conversations/${dm.body.id}/messages`, {
+      content: { type: 'text', text: 'gm from a wallet-owned inbox' },
+    });
     expect(sent.status).toBe(201);
     await waitFor(async () => {
       await peer.client.conversations.sync();
@@ -88,7 +107,10 @@ describe('wallet-owned identities', () => {
     expect(missingChain.status).toBe(400);
     expect(JSON.stringify(missingChain.body)).toContain('chainId');
 
-    const started = await call('POST', '/v1/identities', { label: 'safe', signer: { type: 'scw', address: lateWallet.address, chainId: 8453 } });
+    const started = await call('POST', '/v1/identities', {
+      label: 'safe',
+      signer: { type: 'scw', address: lateWallet.address, chainId: 8453 },
+    });
     expect(started.status).toBe(202);
     expect(started.body.signer).toEqual({ type: 'scw', address: lateWallet.address.toLowerCase(), chainId: 8453 });
     const refused = await call('POST', `/v1/identities/${started.body.id}/signature`, {
@@ -105,7 +127,10 @@ describe('wallet-owned identities', () => {
     expect((await call('DELETE', `/v1/identities/${started.body.id}`)).status).toBe(204);
 
     // A pending EOA creation that the restart below will interrupt.
-    const late = await call('POST', '/v1/identities', { label: 'late', signer: { type: 'eoa', address: lateWallet.address } });
+    const late = await call('POST', '/v1/identities', {
+      label: 'late',
+      signer: { type: 'eoa', address: lateWallet.address },
+    });
     expect(late.status).toBe(202);
     pendingLateId = late.body.id;
     staleLateText = late.body.signatureText;
@@ -118,18 +143,26 @@ describe('wallet-owned identities', () => {
     const state = await call('GET', `/v1/identities/${identityId}`);
     expect(state.body.status).toBe('active');
     expect(state.body.inboxState.installations.map((i: { id: string }) => i.id)).toEqual([installationId]);
-    const dm = await call('POST', `/v1/identities/${identityId}/conversations/dm`, { peer: peers.clients[0]!.wallet.address });
-    const sent = await call('POST', `/v1/identities/${identityId}/conversations/${dm.body.id}/messages`, { content: { type: 'text', text: 'still here' } });
+    const dm = await call('POST', `/v1/identities/${identityId}/conversations/dm`, {
+      peer: peers.clients[0]!.wallet.address,
+    });
+    const sent = await call('POST', `/v1/identities/${identityId}/conversations/${dm.body.id}/messages`, {
+      content: { type: 'text', text: 'still here' },
+    });
     expect(sent.status).toBe(201);
 
     // The SDK kept the pending request in the stopped process's memory: the old text is gone, a new one is issued.
-    const stale = await call('POST', `/v1/identities/${pendingLateId}/signature`, { signature: await lateWallet.signMessage({ message: staleLateText }) });
+    const stale = await call('POST', `/v1/identities/${pendingLateId}/signature`, {
+      signature: await lateWallet.signMessage({ message: staleLateText }),
+    });
     expect(stale.status).toBe(409);
     expect(stale.body.detail).toMatch(/expired, or the gateway restarted/);
     const again = await call('POST', `/v1/identities/${pendingLateId}/signature-request`);
     expect(again.status).toBe(202);
     expect(again.body.signatureText).not.toBe(staleLateText);
-    const done = await call('POST', `/v1/identities/${pendingLateId}/signature`, { signature: await lateWallet.signMessage({ message: again.body.signatureText }) });
+    const done = await call('POST', `/v1/identities/${pendingLateId}/signature`, {
+      signature: await lateWallet.signMessage({ message: again.body.signatureText }),
+    });
     expect(done.status).toBe(200);
     expect(done.body.status).toBe('active');
   });
@@ -138,7 +171,9 @@ describe('wallet-owned identities', () => {
     const started = await call('DELETE', `/v1/identities/${pendingLateId}`);
     expect(started.status).toBe(202);
     expect(started.body).toMatchObject({ action: 'revoke', status: 'pending_signature' });
-    const done = await call('POST', `/v1/identities/${pendingLateId}/signature`, { signature: await lateWallet.signMessage({ message: started.body.signatureText }) });
+    const done = await call('POST', `/v1/identities/${pendingLateId}/signature`, {
+      signature: await lateWallet.signMessage({ message: started.body.signatureText }),
+    });
     expect(done.status).toBe(200);
     expect(done.body.status).toBe('deleted');
     const [state] = await peers.clients[0]!.client.preferences.fetchInboxStates([done.body.inboxId]);
@@ -156,7 +191,9 @@ describe('wallet-owned identities', () => {
     const client = new pg.Client({ connectionString: stage.database.url });
     await client.connect();
     try {
-      const tables = await client.query<{ tablename: string }>("SELECT tablename FROM pg_tables WHERE schemaname = 'public'");
+      const tables = await client.query<{ tablename: string }>(
+        "SELECT tablename FROM pg_tables WHERE schemaname = 'public'",
+      );
       for (const { tablename } of tables.rows) {
         const { rows } = await client.query(`SELECT t::text AS row FROM "${tablename}" t`);
         const dump = rows.map((r) => r.row as string).join('\n');
@@ -181,7 +218,9 @@ describe('wallet-owned identities', () => {
 async function listFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
   const nested = await Promise.all(
-    entries.map((entry) => (entry.isDirectory() ? listFiles(path.join(dir, entry.name)) : Promise.resolve([path.join(dir, entry.name)]))),
+    entries.map((entry) =>
+      entry.isDirectory() ? listFiles(path.join(dir, entry.name)) : Promise.resolve([path.join(dir, entry.name)]),
+    ),
   );
   return nested.flat();
 }

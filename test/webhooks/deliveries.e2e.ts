@@ -20,7 +20,10 @@ let owner: SignedUpTenant;
 let key: string;
 const receivers: WebhookReceiver[] = [];
 
-const call = jsonCaller(() => gateway.url, () => key);
+const call = jsonCaller(
+  () => gateway.url,
+  () => key,
+);
 
 function event(overrides: Partial<MailroomEvent> = {}): MailroomEvent {
   return {
@@ -34,7 +37,10 @@ function event(overrides: Partial<MailroomEvent> = {}): MailroomEvent {
   };
 }
 
-async function endpointFor(receiver: WebhookReceiver, events = ['message.received']): Promise<{ id: string; secret: string }> {
+async function endpointFor(
+  receiver: WebhookReceiver,
+  events = ['message.received'],
+): Promise<{ id: string; secret: string }> {
   const res = await call('POST', '/v1/webhooks', { url: receiver.url(), events });
   expect(res.status).toBe(201);
   return res.body;
@@ -58,7 +64,8 @@ async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, tim
   for (;;) {
     const value = await read();
     if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms: ${JSON.stringify(value).slice(0, 2000)}`);
+    if (Date.now() > deadline)
+      throw new Error(`condition not met in ${timeoutMs} ms: ${JSON.stringify(value).slice(0, 2000)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -102,17 +109,41 @@ describe('webhook delivery', () => {
     expect(request!.eventId).toBe(sent.id);
     expect(request!.attempt).toBe(1);
     expect(Math.abs(Number(request!.timestamp) - Date.now() / 1000)).toBeLessThan(10);
-    expect(JSON.parse(request!.rawBody)).toEqual({ id: sent.id, type: sent.type, createdAt: sent.createdAt, tenantId: sent.tenantId, identityId: sent.identityId, data: sent.data });
+    expect(JSON.parse(request!.rawBody)).toEqual({
+      id: sent.id,
+      type: sent.type,
+      createdAt: sent.createdAt,
+      tenantId: sent.tenantId,
+      identityId: sent.identityId,
+      data: sent.data,
+    });
 
-    const input = { secret: endpoint.secret, timestamp: request!.timestamp, rawBody: request!.rawBody, signatureHeader: request!.signature };
+    const input = {
+      secret: endpoint.secret,
+      timestamp: request!.timestamp,
+      rawBody: request!.rawBody,
+      signatureHeader: request!.signature,
+    };
     expect(request!.signature).toMatch(/^v1=[0-9a-f]{64}$/);
     expect(verifyMailroomSignature(input)).toBe(true);
     expect(verifyMailroomSignature({ ...input, rawBody: request!.rawBody.replace('hello', 'hell0') })).toBe(false);
     expect(verifyMailroomSignature({ ...input, timestamp: String(Number(request!.timestamp) - 1) })).toBe(false);
 
-    const [delivery] = await until(() => deliveriesOf(endpoint.id), (items) => items[0]?.status === 'succeeded');
-    expect(delivery).toMatchObject({ eventId: sent.id, eventType: 'message.received', status: 'succeeded', attempts: 1, lastStatusCode: 200, nextAttemptAt: null });
-    expect(delivery.attemptLog).toEqual([expect.objectContaining({ number: 1, outcome: 'succeeded', statusCode: 200 })]);
+    const [delivery] = await until(
+      () => deliveriesOf(endpoint.id),
+      (items) => items[0]?.status === 'succeeded',
+    );
+    expect(delivery).toMatchObject({
+      eventId: sent.id,
+      eventType: 'message.received',
+      status: 'succeeded',
+      attempts: 1,
+      lastStatusCode: 200,
+      nextAttemptAt: null,
+    });
+    expect(delivery.attemptLog).toEqual([
+      expect.objectContaining({ number: 1, outcome: 'succeeded', statusCode: 200 }),
+    ]);
   });
 
   it('signs with the new secret right after a rotation, and with the old one beside it during the overlap', async () => {
@@ -163,7 +194,10 @@ describe('webhook delivery', () => {
     const endpoint = await endpointFor(receiver);
     const sent = event();
     await outbox.enqueue(tenantScope(owner.tenantId), sent);
-    const [delivery] = await until(() => deliveriesOf(endpoint.id), (items) => items[0]?.status === 'succeeded');
+    const [delivery] = await until(
+      () => deliveriesOf(endpoint.id),
+      (items) => items[0]?.status === 'succeeded',
+    );
     expect(delivery).toMatchObject({ status: 'succeeded', attempts: 4, lastStatusCode: 200, lastError: null });
     expect(delivery.attemptLog.map((a: any) => [a.number, a.outcome, a.statusCode])).toEqual([
       [1, 'failed', 500],
@@ -194,7 +228,10 @@ describe('webhook delivery', () => {
     await receiver.stop();
     const events = Array.from({ length: 4 }, () => event());
     await outbox.enqueue(tenantScope(owner.tenantId), events);
-    const disabled = await until(() => call('GET', `/v1/webhooks/${endpoint.id}`), (res) => res.body.enabled === false);
+    const disabled = await until(
+      () => call('GET', `/v1/webhooks/${endpoint.id}`),
+      (res) => res.body.enabled === false,
+    );
     expect(disabled.body).toMatchObject({ enabled: false, disabledReason: 'consecutive_failures' });
     expect(disabled.body.consecutiveFailures).toBeGreaterThanOrEqual(DISABLE_AFTER);
     const audit = await call('GET', '/v1/audit-log', undefined, owner.adminToken);
@@ -213,8 +250,15 @@ describe('webhook delivery', () => {
     expect(held.length).toBeGreaterThan(0);
 
     await receiver.start();
-    expect((await call('PATCH', `/v1/webhooks/${endpoint.id}`, { enabled: true })).body).toMatchObject({ enabled: true, consecutiveFailures: 0 });
-    const finalState = await until(() => deliveriesOf(endpoint.id), (items) => items.every((d) => d.status === 'succeeded'), 20_000);
+    expect((await call('PATCH', `/v1/webhooks/${endpoint.id}`, { enabled: true })).body).toMatchObject({
+      enabled: true,
+      consecutiveFailures: 0,
+    });
+    const finalState = await until(
+      () => deliveriesOf(endpoint.id),
+      (items) => items.every((d) => d.status === 'succeeded'),
+      20_000,
+    );
     expect(finalState).toHaveLength(events.length);
     const successes = receiver.successesByEvent();
     for (const d of held) expect(successes.get(d.eventId)).toHaveLength(1);
@@ -226,7 +270,11 @@ describe('webhook delivery', () => {
     const endpoint = await endpointFor(receiver);
     const sent = event();
     await outbox.enqueue(tenantScope(owner.tenantId), sent);
-    const [failed] = await until(() => deliveriesOf(endpoint.id), (items) => items[0]?.status === 'failed', 20_000);
+    const [failed] = await until(
+      () => deliveriesOf(endpoint.id),
+      (items) => items[0]?.status === 'failed',
+      20_000,
+    );
     expect(failed).toMatchObject({ status: 'failed', nextAttemptAt: null, lastStatusCode: 503, lastError: 'HTTP 503' });
     expect(failed.attempts).toBeGreaterThanOrEqual(3);
     expect((await call('GET', `/v1/webhooks/${endpoint.id}/deliveries?status=failed`)).body.items).toHaveLength(1);
@@ -235,9 +283,16 @@ describe('webhook delivery', () => {
     const retried = await call('POST', `/v1/webhooks/${endpoint.id}/deliveries/${failed.id}/retry`);
     expect(retried.status).toBe(202);
     expect(retried.body).toMatchObject({ id: failed.id, status: 'pending' });
-    const [done] = await until(() => deliveriesOf(endpoint.id), (items) => items[0]?.status === 'succeeded');
+    const [done] = await until(
+      () => deliveriesOf(endpoint.id),
+      (items) => items[0]?.status === 'succeeded',
+    );
     expect(done.attempts).toBe(failed.attempts + 1);
-    expect(done.attemptLog.at(-1)).toMatchObject({ number: failed.attempts + 1, outcome: 'succeeded', statusCode: 200 });
+    expect(done.attemptLog.at(-1)).toMatchObject({
+      number: failed.attempts + 1,
+      outcome: 'succeeded',
+      statusCode: 200,
+    });
 
     const again = await call('POST', `/v1/webhooks/${endpoint.id}/deliveries/${failed.id}/retry`);
     expect(again.status).toBe(409);
@@ -250,9 +305,15 @@ describe('webhook delivery', () => {
     const receiver = await newReceiver();
     const endpoint = await endpointFor(receiver);
     // As if DNS had changed since registration: the stored URL now leads to IPv6 loopback, which is not allowlisted.
-    await prisma.webhookEndpoint.update({ where: { id: endpoint.id }, data: { url: receiver.url().replace('127.0.0.1', '[::1]') } });
+    await prisma.webhookEndpoint.update({
+      where: { id: endpoint.id },
+      data: { url: receiver.url().replace('127.0.0.1', '[::1]') },
+    });
     await outbox.enqueue(tenantScope(owner.tenantId), event());
-    const [delivery] = await until(() => deliveriesOf(endpoint.id), (items) => (items[0]?.attempts ?? 0) >= 1 && items[0].status !== 'sending');
+    const [delivery] = await until(
+      () => deliveriesOf(endpoint.id),
+      (items) => (items[0]?.attempts ?? 0) >= 1 && items[0].status !== 'sending',
+    );
     expect(delivery.lastError).toContain('::1, a loopback address');
     expect(delivery.lastStatusCode).toBeNull();
     expect(receiver.requests).toHaveLength(0);

@@ -39,7 +39,10 @@ afterAll(async () => {
 async function tenantWithEndpoint(receiver: WebhookReceiver): Promise<string> {
   const owner = await signUpTenant(gateway);
   const key = (await createApiKey(gateway, owner.adminToken, ['webhooks'])).key;
-  const created = await jsonCaller(() => gateway.url, () => key)('POST', '/v1/webhooks', { url: receiver.url(), events: ['message.received'] });
+  const created = await jsonCaller(
+    () => gateway.url,
+    () => key,
+  )('POST', '/v1/webhooks', { url: receiver.url(), events: ['message.received'] });
   expect(created.status).toBe(201);
   return owner.tenantId;
 }
@@ -64,14 +67,18 @@ describe('webhook dispatch across tenants', () => {
     const outbox = gateway.app.get(WebhookOutbox);
 
     // 24 deliveries of the noisy tenant: 6 rounds of 4 slots at 2 s each if nobody else got a turn.
-    await outbox.enqueue(tenantScope(noisy), Array.from({ length: 24 }, () => event(noisy)));
+    await outbox.enqueue(
+      tenantScope(noisy),
+      Array.from({ length: 24 }, () => event(noisy)),
+    );
     await new Promise((resolve) => setTimeout(resolve, 300));
     const enqueuedAt = Date.now();
     const quietEvent = event(quiet);
     await outbox.enqueue(tenantScope(quiet), quietEvent);
 
     const deadline = enqueuedAt + 15_000;
-    while (!healthy.requests.some((r) => r.eventId === quietEvent.id) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while (!healthy.requests.some((r) => r.eventId === quietEvent.id) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
     const arrived = healthy.requests.find((r) => r.eventId === quietEvent.id);
     expect(arrived).toBeDefined();
     // At most one timeout round (2 s) plus scheduling slack, not the noisy tenant's whole backlog (≥ 10 s).

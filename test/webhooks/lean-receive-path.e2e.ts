@@ -17,20 +17,30 @@ let gateway: TestGateway;
 let peers: TestClients;
 let receiver: WebhookReceiver;
 let apiKey = '';
-const call = caller(() => gateway.url, () => apiKey);
+const call = caller(
+  () => gateway.url,
+  () => apiKey,
+);
 
 // Statements any pg client of this process sends (the gateway runs in process), except the test's own probe and the
 // periodic work that runs whether messages arrive or not (broadcast leases, the webhook sweep's identity pages, the
 // usage counters' one-a-second flush, health checks).
 const query = pg.Client.prototype.query;
-const BACKGROUND = [/^UPDATE broadcasts /, /^SELECT "public"\."identities"/, /^INSERT INTO usage_counters .* VALUES /, /^SELECT 1$/];
+const BACKGROUND = [
+  /^UPDATE broadcasts /,
+  /^SELECT "public"\."identities"/,
+  /^INSERT INTO usage_counters .* VALUES /,
+  /^SELECT 1$/,
+];
 let probe: pg.Client | undefined;
 let counting = false;
 let statements = 0;
 
 function sqlOf(args: unknown[]): string {
   const first = args[0] as { text?: string } | string | undefined;
-  return String(typeof first === 'string' ? first : first?.text).replace(/\s+/g, ' ').trim();
+  return String(typeof first === 'string' ? first : first?.text)
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 beforeAll(async () => {
@@ -63,7 +73,9 @@ const succeeded = async () =>
 describe('lean receive path', () => {
   it('takes a received message to webhook success in ≤ 3 Postgres round trips, woken by the event rather than the poll', async () => {
     const bot = (await call('POST', '/v1/identities', { label: 'bot' })).body as { id: string; inboxId: string };
-    expect((await call('POST', '/v1/webhooks', { url: receiver.url(), events: ['message.received'] })).status).toBe(201);
+    expect((await call('POST', '/v1/webhooks', { url: receiver.url(), events: ['message.received'] })).status).toBe(
+      201,
+    );
     const supervisor = gateway.app.get(StreamSupervisor);
     await waitFor(() => supervisor.isLive(bot.id), 'the identity to stream');
     const dm = await peers.clients[0]!.client.conversations.createDm(bot.inboxId);

@@ -74,7 +74,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const child of children) if (child.child.exitCode === null && child.child.signalCode === null) child.child.kill('SIGKILL');
+  for (const child of children)
+    if (child.child.exitCode === null && child.child.signalCode === null) child.child.kill('SIGKILL');
   await prisma?.$disconnect();
   await database?.drop();
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
@@ -112,7 +113,10 @@ describe.each([
       expect(seenAtStop).toBeLessThan(EVENTS);
 
       await startChild();
-      await waitUntil(async () => (await prisma.webhookDelivery.count({ where: { endpointId, status: 'succeeded' } })) === EVENTS, 90_000);
+      await waitUntil(
+        async () => (await prisma.webhookDelivery.count({ where: { endpointId, status: 'succeeded' } })) === EVENTS,
+        90_000,
+      );
       await new Promise((r) => setTimeout(r, 500));
 
       // Receiver: exactly the 200 ids, each with an accepted answer.
@@ -121,7 +125,10 @@ describe.each([
       expect(successes.size).toBe(EVENTS);
 
       // Gateway: one succeeded attempt per delivery, and no request after it (attempt numbers only grow).
-      const deliveries = await prisma.webhookDelivery.findMany({ where: { endpointId }, include: { attemptLog: true } });
+      const deliveries = await prisma.webhookDelivery.findMany({
+        where: { endpointId },
+        include: { attemptLog: true },
+      });
       expect(deliveries).toHaveLength(EVENTS);
       const interrupted: string[] = [];
       for (const delivery of deliveries) {
@@ -149,7 +156,8 @@ describe.each([
       );
     } finally {
       await receiver.close();
-      for (const child of children) if (child.child.exitCode === null && child.child.signalCode === null) child.child.kill('SIGTERM');
+      for (const child of children)
+        if (child.child.exitCode === null && child.child.signalCode === null) child.child.kill('SIGTERM');
     }
   }, 180_000);
 });

@@ -45,33 +45,81 @@ describe('retention', () => {
     const now = Date.now();
     const delivery = (eventId: string, data: { status: 'succeeded' | 'failed'; succeededAt?: Date }) =>
       prisma.webhookDelivery.create({
-        data: { tenantId, endpointId, eventId, eventType: 'message.received', body: `{"id":"${eventId}","text":"secret plaintext"}`, nextAttemptAt: null, ...data },
+        data: {
+          tenantId,
+          endpointId,
+          eventId,
+          eventType: 'message.received',
+          body: `{"id":"${eventId}","text":"secret plaintext"}`,
+          nextAttemptAt: null,
+          ...data,
+        },
       });
-    const oldDelivered = await delivery('old-delivered', { status: 'succeeded', succeededAt: new Date(now - 2 * HOUR) });
-    const freshDelivered = await delivery('fresh-delivered', { status: 'succeeded', succeededAt: new Date(now - 60_000) });
+    const oldDelivered = await delivery('old-delivered', {
+      status: 'succeeded',
+      succeededAt: new Date(now - 2 * HOUR),
+    });
+    const freshDelivered = await delivery('fresh-delivered', {
+      status: 'succeeded',
+      succeededAt: new Date(now - 60_000),
+    });
     const failed = await delivery('failed', { status: 'failed' });
     await prisma.webhookAttempt.createMany({
       data: [
-        { deliveryId: oldDelivered.id, number: 1, outcome: 'succeeded', startedAt: new Date(now - 11 * DAY), finishedAt: new Date(now - 11 * DAY) },
-        { deliveryId: freshDelivered.id, number: 1, outcome: 'succeeded', startedAt: new Date(now - HOUR), finishedAt: new Date(now - HOUR) },
+        {
+          deliveryId: oldDelivered.id,
+          number: 1,
+          outcome: 'succeeded',
+          startedAt: new Date(now - 11 * DAY),
+          finishedAt: new Date(now - 11 * DAY),
+        },
+        {
+          deliveryId: freshDelivered.id,
+          number: 1,
+          outcome: 'succeeded',
+          startedAt: new Date(now - HOUR),
+          finishedAt: new Date(now - HOUR),
+        },
       ],
     });
     await prisma.adminRefreshToken.createMany({
       data: [
         { tenantId, adminUserId: adminId, tokenHash: `ended-${now}`, expiresAt: new Date(now - 8 * DAY) },
-        { tenantId, adminUserId: adminId, tokenHash: `revoked-${now}`, expiresAt: new Date(now + DAY), revokedAt: new Date(now - 8 * DAY) },
+        {
+          tenantId,
+          adminUserId: adminId,
+          tokenHash: `revoked-${now}`,
+          expiresAt: new Date(now + DAY),
+          revokedAt: new Date(now - 8 * DAY),
+        },
         { tenantId, adminUserId: adminId, tokenHash: `recent-${now}`, expiresAt: new Date(now - DAY) },
       ],
     });
     await prisma.idempotencyRecord.createMany({
       data: [
-        { tenantId, operation: 'POST /v1/identities', key: 'expired', requestHash: 'h', expiresAt: new Date(now - 1_000) },
+        {
+          tenantId,
+          operation: 'POST /v1/identities',
+          key: 'expired',
+          requestHash: 'h',
+          expiresAt: new Date(now - 1_000),
+        },
         { tenantId, operation: 'POST /v1/identities', key: 'live', requestHash: 'h', expiresAt: new Date(now + HOUR) },
       ],
     });
 
-    await pollUntil(async () => (await prisma.webhookDelivery.findUniqueOrThrow({ where: { id: oldDelivered.id } })).body === null, 'the old body purged', 10_000, 100);
-    await pollUntil(async () => (await prisma.idempotencyRecord.count({ where: { tenantId } })) === 1, 'the expired record purged', 10_000, 100);
+    await pollUntil(
+      async () => (await prisma.webhookDelivery.findUniqueOrThrow({ where: { id: oldDelivered.id } })).body === null,
+      'the old body purged',
+      10_000,
+      100,
+    );
+    await pollUntil(
+      async () => (await prisma.idempotencyRecord.count({ where: { tenantId } })) === 1,
+      'the expired record purged',
+      10_000,
+      100,
+    );
 
     const rows = await prisma.webhookDelivery.findMany({ where: { endpointId }, orderBy: { eventId: 'asc' } });
     expect(rows.map((r) => [r.eventId, r.body === null, r.bodyPurgedAt !== null])).toEqual([
@@ -80,8 +128,14 @@ describe('retention', () => {
       ['old-delivered', true, true],
     ]);
     expect(failed.body).toContain('secret plaintext');
-    expect((await prisma.webhookAttempt.findMany({ where: { delivery: { endpointId } } })).map((a) => a.deliveryId)).toEqual([freshDelivered.id]);
-    expect((await prisma.adminRefreshToken.findMany({ where: { tokenHash: { endsWith: `-${now}` } } })).map((t) => t.tokenHash)).toEqual([`recent-${now}`]);
+    expect(
+      (await prisma.webhookAttempt.findMany({ where: { delivery: { endpointId } } })).map((a) => a.deliveryId),
+    ).toEqual([freshDelivered.id]);
+    expect(
+      (await prisma.adminRefreshToken.findMany({ where: { tokenHash: { endsWith: `-${now}` } } })).map(
+        (t) => t.tokenHash,
+      ),
+    ).toEqual([`recent-${now}`]);
     expect((await prisma.idempotencyRecord.findMany({ where: { tenantId } })).map((r) => r.key)).toEqual(['live']);
 
     // The delivery itself stays in the log.

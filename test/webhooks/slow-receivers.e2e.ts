@@ -36,7 +36,13 @@ describe('outbound requests to a receiver that trickles its answer', () => {
   ])('settles on the status line (%s) and cuts the connection off at the deadline', async (_label, captureBytes) => {
     closedAt.length = 0;
     const started = Date.now();
-    const answer = await sendPinned(target(), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}', timeoutMs: 800, captureBytes });
+    const answer = await sendPinned(target(), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+      timeoutMs: 800,
+      captureBytes,
+    });
     expect(answer.statusCode).toBe(200);
     // The receiver keeps writing; without a deadline on the body the socket would stay open for ever.
     const deadline = Date.now() + 5_000;

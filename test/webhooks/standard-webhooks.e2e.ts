@@ -22,7 +22,10 @@ let owner: SignedUpTenant;
 let key: string;
 const receivers: WebhookReceiver[] = [];
 
-const call = jsonCaller(() => gateway.url, () => key);
+const call = jsonCaller(
+  () => gateway.url,
+  () => key,
+);
 
 function event(): MailroomEvent {
   return {
@@ -67,7 +70,12 @@ function verdicts(request: ReceivedWebhook, secret: string) {
   return {
     standardwebhooks: accepts(() => new StandardWebhook(secret).verify(request.rawBody, headers)),
     svix: accepts(() => new SvixWebhook(secret).verify(request.rawBody, headers)),
-    mailroom: verifyMailroomSignature({ secret, timestamp: request.timestamp, rawBody: request.rawBody, signatureHeader: request.signature }),
+    mailroom: verifyMailroomSignature({
+      secret,
+      timestamp: request.timestamp,
+      rawBody: request.rawBody,
+      signatureHeader: request.signature,
+    }),
   };
 }
 
@@ -79,7 +87,8 @@ async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, tim
   for (;;) {
     const value = await read();
     if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms: ${JSON.stringify(value).slice(0, 2000)}`);
+    if (Date.now() > deadline)
+      throw new Error(`condition not met in ${timeoutMs} ms: ${JSON.stringify(value).slice(0, 2000)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -124,7 +133,10 @@ describe('Standard Webhooks', () => {
       expect(verdicts(request, secret)).toEqual(ALL);
     }
     expect([first.attempt, retry.attempt]).toEqual([1, 2]);
-    expect(new StandardWebhook(secret).verify(retry.rawBody, retry.headers as Record<string, string>)).toMatchObject({ id: sent.id, type: 'message.received' });
+    expect(new StandardWebhook(secret).verify(retry.rawBody, retry.headers as Record<string, string>)).toMatchObject({
+      id: sent.id,
+      type: 'message.received',
+    });
     expect(verdicts({ ...retry, rawBody: retry.rawBody.replace('héllo', 'hello') }, secret)).toEqual(NONE);
     expect(verdicts(retry, 'whsec_' + randomBytes(32).toString('base64'))).toEqual(NONE);
   });
@@ -166,7 +178,14 @@ describe('Standard Webhooks', () => {
     while (!/[-_]/.test(legacy));
     await prisma.webhookEndpoint.update({ where: { id }, data: gateway.app.get(WebhookSecrets).seal(id, legacy) });
     const request = await deliver(receiver);
-    expect(verifyMailroomSignature({ secret: legacy, timestamp: request.timestamp, rawBody: request.rawBody, signatureHeader: request.signature })).toBe(true);
+    expect(
+      verifyMailroomSignature({
+        secret: legacy,
+        timestamp: request.timestamp,
+        rawBody: request.rawBody,
+        signatureHeader: request.signature,
+      }),
+    ).toBe(true);
     const standardSpelling = 'whsec_' + Buffer.from(legacy.slice(6), 'base64url').toString('base64');
     expect(verdicts(request, standardSpelling)).toMatchObject({ standardwebhooks: true, svix: true });
   });
@@ -176,11 +195,18 @@ describe('Standard Webhooks', () => {
     const res = await call('POST', `/v1/webhooks/${id}/test`);
     expect(res.status).toBe(202);
     expect(res.body).toMatchObject({ eventType: 'webhook.test', eventId: expect.stringMatching(/^evt_test_/) });
-    expect(JSON.parse(res.body.body)).toMatchObject({ id: res.body.eventId, type: 'webhook.test', tenantId: owner.tenantId, data: { webhookId: id } });
+    expect(JSON.parse(res.body.body)).toMatchObject({
+      id: res.body.eventId,
+      type: 'webhook.test',
+      tenantId: owner.tenantId,
+      data: { webhookId: id },
+    });
     await receiver.waitFor((r) => r.requests.length === 1 && r.requests[0]!.answered);
     const [request] = receiver.requests as [ReceivedWebhook];
     expect(verdicts(request, secret)).toEqual(ALL);
-    expect(new SvixWebhook(secret).verify(request.rawBody, request.headers as Record<string, string>)).toMatchObject({ type: 'webhook.test' });
+    expect(new SvixWebhook(secret).verify(request.rawBody, request.headers as Record<string, string>)).toMatchObject({
+      type: 'webhook.test',
+    });
     expect(request.headers['webhook-id']).toBe(res.body.eventId);
 
     const listed = await until(
@@ -199,7 +225,7 @@ describe('Standard Webhooks', () => {
     expect(disabled.body.code).toBeDefined();
   });
 
-  it('the delivery log shows the body as sent, the headers sent (no secret), and each answer\'s status and first KiB', async () => {
+  it("the delivery log shows the body as sent, the headers sent (no secret), and each answer's status and first KiB", async () => {
     const { receiver, id, secret } = await setUpEndpoint();
     receiver.answerWithBody('x'.repeat(3000)).answer(500);
     const sent = event();
@@ -220,10 +246,23 @@ describe('Standard Webhooks', () => {
     expect(delivery.attemptLog).toHaveLength(2);
     const [failed, succeeded] = delivery.attemptLog;
     expect(failed).toMatchObject({ number: 1, outcome: 'failed', statusCode: 500, responseBody: 'x'.repeat(1024) });
-    expect(succeeded).toMatchObject({ number: 2, outcome: 'succeeded', statusCode: 200, responseBody: '{"thanks":true}' });
+    expect(succeeded).toMatchObject({
+      number: 2,
+      outcome: 'succeeded',
+      statusCode: 200,
+      responseBody: '{"thanks":true}',
+    });
     receiver.requests.forEach((request, i) => {
       const logged = delivery.attemptLog[i].requestHeaders;
-      for (const name of ['webhook-id', 'webhook-timestamp', 'webhook-signature', 'mailroom-signature', 'mailroom-timestamp', 'mailroom-attempt', 'user-agent']) {
+      for (const name of [
+        'webhook-id',
+        'webhook-timestamp',
+        'webhook-signature',
+        'mailroom-signature',
+        'mailroom-timestamp',
+        'mailroom-attempt',
+        'user-agent',
+      ]) {
         expect(logged[name]).toBe(request.headers[name]);
       }
     });

@@ -25,7 +25,12 @@ async function call(method: string, path: string, key: string, body?: unknown): 
 beforeAll(async () => {
   database = await createTestDatabase();
   // Only the loopback address 127.0.0.1 is allowed, so the rest of loopback and private space stays refused.
-  gateway = await startTestGateway({ DATABASE_URL: database.url, GATEWAY_MASTER_KEY: MASTER_KEY, XMTP_API_URL: 'http://127.0.0.1:1', OUTBOUND_ALLOWLIST: '127.0.0.1' });
+  gateway = await startTestGateway({
+    DATABASE_URL: database.url,
+    GATEWAY_MASTER_KEY: MASTER_KEY,
+    XMTP_API_URL: 'http://127.0.0.1:1',
+    OUTBOUND_ALLOWLIST: '127.0.0.1',
+  });
   prisma = createPrismaClient(database.url);
   const a = await signUpTenant(gateway);
   const b = await signUpTenant(gateway);
@@ -42,9 +47,16 @@ afterAll(async () => {
 
 describe('webhook endpoints', () => {
   it('creates an endpoint and shows its secret once; the database holds it only sealed', async () => {
-    const created = await call('POST', '/v1/webhooks', keyA, { url: 'http://127.0.0.1:9/hook', events: ['message.received', 'message.sent'] });
+    const created = await call('POST', '/v1/webhooks', keyA, {
+      url: 'http://127.0.0.1:9/hook',
+      events: ['message.received', 'message.sent'],
+    });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ url: 'http://127.0.0.1:9/hook', events: ['message.received', 'message.sent'], enabled: true });
+    expect(created.body).toMatchObject({
+      url: 'http://127.0.0.1:9/hook',
+      events: ['message.received', 'message.sent'],
+      enabled: true,
+    });
     expect(created.body.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     expect(created.body.createdAt).toEqual(expect.any(String));
 
@@ -55,28 +67,49 @@ describe('webhook endpoints', () => {
     expect(listed.body.items.map((w: { id: string }) => w.id)).toContain(created.body.id);
     expect(JSON.stringify(listed.body)).not.toContain(created.body.secret);
 
-    const rows = await prisma.$queryRawUnsafe<Record<string, unknown>[]>(`SELECT * FROM webhook_endpoints WHERE id = '${created.body.id}'`);
+    const rows = await prisma.$queryRawUnsafe<Record<string, unknown>[]>(
+      `SELECT * FROM webhook_endpoints WHERE id = '${created.body.id}'`,
+    );
     const dump = JSON.stringify(rows, (_k, v) => (v instanceof Uint8Array ? Buffer.from(v).toString('latin1') : v));
     expect(dump).not.toContain(created.body.secret);
     expect(dump).not.toContain(created.body.secret.slice(6));
   });
 
   it('rotates the secret: a new one, shown once', async () => {
-    const created = await call('POST', '/v1/webhooks', keyA, { url: 'http://127.0.0.1:9/rotate', events: ['message.received'] });
+    const created = await call('POST', '/v1/webhooks', keyA, {
+      url: 'http://127.0.0.1:9/rotate',
+      events: ['message.received'],
+    });
     const rotated = await call('POST', `/v1/webhooks/${created.body.id}/rotate-secret`, keyA);
     expect(rotated.status).toBe(200);
-    expect(rotated.body).toEqual({ id: created.body.id, secret: expect.stringMatching(/^whsec_[A-Za-z0-9+/]{43}=$/), previousSecretExpiresAt: expect.any(String) });
+    expect(rotated.body).toEqual({
+      id: created.body.id,
+      secret: expect.stringMatching(/^whsec_[A-Za-z0-9+/]{43}=$/),
+      previousSecretExpiresAt: expect.any(String),
+    });
     expect(rotated.body.secret).not.toBe(created.body.secret);
     const audit = await call('GET', '/v1/audit-log', (await signUpTenant(gateway)).adminToken);
     expect(audit.status).toBe(200);
   });
 
   it('updates url, events and enabled, and deletes', async () => {
-    const created = await call('POST', '/v1/webhooks', keyA, { url: 'http://127.0.0.1:9/a', events: ['message.received'] });
+    const created = await call('POST', '/v1/webhooks', keyA, {
+      url: 'http://127.0.0.1:9/a',
+      events: ['message.received'],
+    });
     const id = created.body.id;
-    const patched = await call('PATCH', `/v1/webhooks/${id}`, keyA, { url: 'http://127.0.0.1:9/b', events: ['consent.updated'], enabled: false });
+    const patched = await call('PATCH', `/v1/webhooks/${id}`, keyA, {
+      url: 'http://127.0.0.1:9/b',
+      events: ['consent.updated'],
+      enabled: false,
+    });
     expect(patched.status).toBe(200);
-    expect(patched.body).toMatchObject({ url: 'http://127.0.0.1:9/b', events: ['consent.updated'], enabled: false, disabledReason: 'manual' });
+    expect(patched.body).toMatchObject({
+      url: 'http://127.0.0.1:9/b',
+      events: ['consent.updated'],
+      enabled: false,
+      disabledReason: 'manual',
+    });
     const resumed = await call('PATCH', `/v1/webhooks/${id}`, keyA, { enabled: true });
     expect(resumed.body).toMatchObject({ enabled: true, disabledReason: null, consecutiveFailures: 0 });
     expect((await call('DELETE', `/v1/webhooks/${id}`, keyA)).status).toBe(204);
@@ -87,7 +120,8 @@ describe('webhook endpoints', () => {
   it('pages the list with limit and cursor', async () => {
     const fresh = await signUpTenant(gateway);
     const key = (await createApiKey(gateway, fresh.adminToken, ['webhooks'])).key;
-    for (let i = 0; i < 3; i++) await call('POST', '/v1/webhooks', key, { url: `http://127.0.0.1:9/p${i}`, events: ['message.received'] });
+    for (let i = 0; i < 3; i++)
+      await call('POST', '/v1/webhooks', key, { url: `http://127.0.0.1:9/p${i}`, events: ['message.received'] });
     const first = await call('GET', '/v1/webhooks?limit=2', key);
     expect(first.body.items).toHaveLength(2);
     expect(first.body.nextCursor).toEqual(expect.any(String));
@@ -98,10 +132,20 @@ describe('webhook endpoints', () => {
   });
 
   it("answers 404 for another tenant's endpoint on every route", async () => {
-    const created = await call('POST', '/v1/webhooks', keyA, { url: 'http://127.0.0.1:9/iso', events: ['message.received'] });
+    const created = await call('POST', '/v1/webhooks', keyA, {
+      url: 'http://127.0.0.1:9/iso',
+      events: ['message.received'],
+    });
     const id = created.body.id;
     const delivery = await prisma.webhookDelivery.create({
-      data: { tenantId: tenantA, endpointId: id, eventId: 'iso-1', eventType: 'message.received', body: '{}', status: 'failed' },
+      data: {
+        tenantId: tenantA,
+        endpointId: id,
+        eventId: 'iso-1',
+        eventType: 'message.received',
+        body: '{}',
+        status: 'failed',
+      },
     });
     for (const [method, path, body] of [
       ['GET', `/v1/webhooks/${id}`],
@@ -127,7 +171,10 @@ describe('webhook endpoints', () => {
   });
 
   it('validates events and urls', async () => {
-    const badEvent = await call('POST', '/v1/webhooks', keyA, { url: 'http://127.0.0.1:9/x', events: ['message.deleted'] });
+    const badEvent = await call('POST', '/v1/webhooks', keyA, {
+      url: 'http://127.0.0.1:9/x',
+      events: ['message.deleted'],
+    });
     expect(badEvent.status).toBe(400);
     const none = await call('POST', '/v1/webhooks', keyA, { url: 'http://127.0.0.1:9/x', events: [] });
     expect(none.status).toBe(400);
@@ -155,7 +202,11 @@ describe('webhook endpoints', () => {
   });
 
   it('refuses loopback, by address and by a name resolving to 127.0.0.1, when no allowlist is set', async () => {
-    const strict = await startTestGateway({ DATABASE_URL: database.url, GATEWAY_MASTER_KEY: MASTER_KEY, XMTP_API_URL: 'http://127.0.0.1:1' });
+    const strict = await startTestGateway({
+      DATABASE_URL: database.url,
+      GATEWAY_MASTER_KEY: MASTER_KEY,
+      XMTP_API_URL: 'http://127.0.0.1:1',
+    });
     try {
       const owner = await signUpTenant(strict);
       const key = (await createApiKey(strict, owner.adminToken, ['webhooks'])).key;
@@ -179,7 +230,10 @@ describe('webhook endpoints', () => {
   }, 60_000);
 
   it('refuses a private url on update too', async () => {
-    const created = await call('POST', '/v1/webhooks', keyA, { url: 'http://127.0.0.1:9/u', events: ['message.received'] });
+    const created = await call('POST', '/v1/webhooks', keyA, {
+      url: 'http://127.0.0.1:9/u',
+      events: ['message.received'],
+    });
     const res = await call('PATCH', `/v1/webhooks/${created.body.id}`, keyA, { url: 'http://10.1.1.1/' });
     expect(res.status).toBe(400);
     expect((await call('GET', `/v1/webhooks/${created.body.id}`, keyA)).body.url).toBe('http://127.0.0.1:9/u');

@@ -112,7 +112,11 @@ describe('PgAdvisoryIdentityLocks', () => {
       expect(await b.tryAcquire('dead-1')).toBe(false);
       holder.child.kill('SIGKILL');
       await holder.exited;
-      await waitFor(async () => (await b.tryAcquire('dead-1')) && (await b.tryAcquire('dead-2')), 10_000, 'locks of the dead process');
+      await waitFor(
+        async () => (await b.tryAcquire('dead-1')) && (await b.tryAcquire('dead-2')),
+        10_000,
+        'locks of the dead process',
+      );
     } finally {
       holder.child.kill('SIGKILL');
     }

@@ -32,7 +32,14 @@ describe('InstallationPool: inbox state, budget, revocation, destroy', () => {
     db = await createTestDatabase({ migrate: false });
     dir = await mkdtemp(path.join(os.tmpdir(), 'mailroom-pool-life-'));
     locks = new PgAdvisoryIdentityLocks({ connectionString: db.url });
-    pool = new InstallationPool({ env: 'local', apiUrl: devnet.url, maxLive: 10, locks, logger, onInstallationBudget: (event) => void budgetEvents.push(event) });
+    pool = new InstallationPool({
+      env: 'local',
+      apiUrl: devnet.url,
+      maxLive: 10,
+      locks,
+      logger,
+      onInstallationBudget: (event) => void budgetEvents.push(event),
+    });
     peers = await createTestClients(devnet.url, 1);
     peer = peers.clients[0]!;
   });
@@ -78,16 +85,27 @@ describe('InstallationPool: inbox state, budget, revocation, destroy', () => {
     expect(state.installationCount).toBe(8);
     expect(state.identityUpdateCount).toBe(8);
     expect(budgetEvents.filter((e) => e.identityId === identity.ref.identityId)).toEqual([
-      { identityId: identity.ref.identityId, inboxId: identity.ref.inboxId, installationCount: 8, installationLimit: 10 },
+      {
+        identityId: identity.ref.identityId,
+        inboxId: identity.ref.inboxId,
+        installationCount: 8,
+        installationLimit: 10,
+      },
     ]);
-    expect(warnings.some((w) => (w.obj as InstallationBudgetEvent).identityId === identity.ref.identityId && /8 of 10/.test(w.msg ?? ''))).toBe(true);
+    expect(
+      warnings.some(
+        (w) => (w.obj as InstallationBudgetEvent).identityId === identity.ref.identityId && /8 of 10/.test(w.msg ?? ''),
+      ),
+    ).toBe(true);
 
     // after register too: a crash-resumed registration of the hosted identity reports the budget
     await pool.release(identity.ref.identityId);
     expect((await pool.register(identity.ref, identity.keys)).installationCount).toBe(8);
     expect(budgetEvents.filter((e) => e.identityId === identity.ref.identityId)).toHaveLength(2);
 
-    await expect(pool.revokeInstallations(identity.ref, identity.keys, [identity.ref.installationId!])).rejects.toThrow('own installation');
+    await expect(pool.revokeInstallations(identity.ref, identity.keys, [identity.ref.installationId!])).rejects.toThrow(
+      'own installation',
+    );
     await pool.revokeInstallations(identity.ref, identity.keys, [seventh.installationId]);
     expect((await pool.inboxState(identity.ref)).installationCount).toBe(7);
 
@@ -98,13 +116,21 @@ describe('InstallationPool: inbox state, budget, revocation, destroy', () => {
     expect(state.identityUpdateCount).toBe(10); // 1 create + 7 adds + 2 revocations
 
     // the hosted installation still works
-    expect(await pool.use(identity.ref, identity.keys, async (client) => (await client.conversations.createDm(peer.inboxId)).id)).toBeTruthy();
+    expect(
+      await pool.use(
+        identity.ref,
+        identity.keys,
+        async (client) => (await client.conversations.createDm(peer.inboxId)).id,
+      ),
+    ).toBeTruthy();
   });
 
   it('destroy revokes the installation on the network and deletes the database files', async () => {
     const identity = hostedIdentity(dir);
     await registerHosted(pool, identity);
-    await pool.use(identity.ref, identity.keys, async (client) => (await client.conversations.createDm(peer.inboxId)).sendText('last words'));
+    await pool.use(identity.ref, identity.keys, async (client) =>
+      (await client.conversations.createDm(peer.inboxId)).sendText('last words'),
+    );
     expect(pool.isLive(identity.ref.identityId)).toBe(true);
 
     await pool.destroy(identity.ref, identity.keys);

@@ -10,7 +10,10 @@ import { databaseFiles, IdentityBrokenError, InstallationPool, type IdentityBrok
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { hostedIdentity, registerHosted, type HostedIdentity } from './support/hosted.js';
 
-const sha256 = async (file: string) => createHash('sha256').update(await readFile(file)).digest('hex');
+const sha256 = async (file: string) =>
+  createHash('sha256')
+    .update(await readFile(file))
+    .digest('hex');
 
 describe('InstallationPool: broken identities', () => {
   let devnet: Devnet;
@@ -64,7 +67,10 @@ describe('InstallationPool: broken identities', () => {
     const identity = await registeredAndIdle();
     for (const file of databaseFiles(identity.ref.dbPath)) await rm(file, { force: true });
 
-    await expectBroken(pool.use(identity.ref, identity.keys, () => 'opened'), 'database_missing');
+    await expectBroken(
+      pool.use(identity.ref, identity.keys, () => 'opened'),
+      'database_missing',
+    );
     await expectBroken(pool.register(identity.ref, identity.keys), 'database_missing');
     expect((await readdir(dir)).filter((f) => f.startsWith(path.basename(identity.ref.dbPath)))).toEqual([]);
     expect((await pool.inboxState(identity.ref)).installationCount).toBe(1);
@@ -77,21 +83,29 @@ describe('InstallationPool: broken identities', () => {
     const before = await sha256(identity.ref.dbPath);
     const wrongKeys = () => ({ ...identity.secrets, dbEncryptionKey: new Uint8Array(randomBytes(32)) });
 
-    await expectBroken(pool.use(identity.ref, wrongKeys, () => 'opened'), 'database_key_rejected');
+    await expectBroken(
+      pool.use(identity.ref, wrongKeys, () => 'opened'),
+      'database_key_rejected',
+    );
     await expectBroken(pool.register(identity.ref, wrongKeys), 'database_key_rejected');
     expect(await sha256(identity.ref.dbPath)).toBe(before);
     expect((await pool.inboxState(identity.ref)).installationCount).toBe(1);
     await expectLockFree(identity);
 
     // the right key still works afterwards
-    expect(await pool.use(identity.ref, identity.keys, (client) => client.installationId)).toBe(identity.ref.installationId);
+    expect(await pool.use(identity.ref, identity.keys, (client) => client.installationId)).toBe(
+      identity.ref.installationId,
+    );
     await pool.release(identity.ref.identityId);
   });
 
   it('installation id differs from the record: broken', async () => {
     const identity = await registeredAndIdle();
     const ref = { ...identity.ref, installationId: 'ab'.repeat(32) };
-    await expectBroken(pool.use(ref, identity.keys, () => 'opened'), 'installation_mismatch');
+    await expectBroken(
+      pool.use(ref, identity.keys, () => 'opened'),
+      'installation_mismatch',
+    );
     expect(pool.isLive(identity.ref.identityId)).toBe(false);
     expect((await pool.inboxState(identity.ref)).installationCount).toBe(1);
     await expectLockFree(identity);
@@ -104,7 +118,10 @@ describe('InstallationPool: broken identities', () => {
     await copyFile(theirs.ref.dbPath, mine.ref.dbPath);
     await copyFile(`${theirs.ref.dbPath}.sqlcipher_salt`, `${mine.ref.dbPath}.sqlcipher_salt`).catch(() => undefined);
     const keys = () => ({ ...mine.secrets, dbEncryptionKey: theirs.secrets.dbEncryptionKey });
-    await expectBroken(pool.use(mine.ref, keys, () => 'opened'), 'installation_mismatch');
+    await expectBroken(
+      pool.use(mine.ref, keys, () => 'opened'),
+      'installation_mismatch',
+    );
     expect((await pool.inboxState(mine.ref)).installationCount).toBe(1);
     expect((await pool.inboxState(theirs.ref)).installationCount).toBe(1);
   });

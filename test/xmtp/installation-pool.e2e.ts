@@ -12,9 +12,10 @@ import { type Client, type DecodedMessage } from '@xmtp/node-sdk';
 import { createTestClients, type TestClient, type TestClients } from '@mailroom/xmtp/testing';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { waitFor } from '../devnet/support.js';
-import { hostedIdentity, registerHosted, type HostedIdentity } from './support/hosted.js';
+import { hostedIdentity, registerHosted } from './support/hosted.js';
 
-const textsOf = (messages: DecodedMessage[]) => messages.filter((m) => typeof m.content === 'string').map((m) => m.content as string);
+const textsOf = (messages: DecodedMessage[]) =>
+  messages.filter((m) => typeof m.content === 'string').map((m) => m.content as string);
 
 async function textsFrom(client: Client, peerInboxId: string): Promise<string[]> {
   await client.conversations.sync();
@@ -86,15 +87,24 @@ describe('InstallationPool', () => {
       const dm = await client.conversations.createDm(peer.inboxId);
       await dm.sendText('after reactivation');
     });
-    await waitFor(async () => (await textsFrom(peer.client, first.ref.inboxId!)).includes('after reactivation'), 15_000, 'peer to receive');
+    await waitFor(
+      async () => (await textsFrom(peer.client, first.ref.inboxId!)).includes('after reactivation'),
+      15_000,
+      'peer to receive',
+    );
     const peerDm = await peer.client.conversations.createDm(first.ref.inboxId!);
     await peerDm.sendText('peer reply');
     await waitFor(
-      () => pool.use(first.ref, first.keys, async (client) => (await textsFrom(client, peer.inboxId)).includes('peer reply')),
+      () =>
+        pool.use(first.ref, first.keys, async (client) =>
+          (await textsFrom(client, peer.inboxId)).includes('peer reply'),
+        ),
       15_000,
       'pool identity to receive',
     );
-    expect(textsOf(await peerDm.messages())).toEqual(expect.arrayContaining([`hello from ${first.ref.identityId}`, 'after reactivation', 'peer reply']));
+    expect(textsOf(await peerDm.messages())).toEqual(
+      expect.arrayContaining([`hello from ${first.ref.identityId}`, 'after reactivation', 'peer reply']),
+    );
   });
 
   it('shares one activation between concurrent callers and reads keys once', async () => {
@@ -103,7 +113,9 @@ describe('InstallationPool', () => {
     await registerHosted(pool, identity);
     await pool.release(identity.ref.identityId);
     identity.keyReads = 0;
-    const ids = await Promise.all(Array.from({ length: 8 }, () => pool.use(identity.ref, identity.keys, (client) => client.installationId)));
+    const ids = await Promise.all(
+      Array.from({ length: 8 }, () => pool.use(identity.ref, identity.keys, (client) => client.installationId)),
+    );
     expect(new Set(ids)).toEqual(new Set([identity.ref.installationId]));
     expect(pool.stats().activations).toBe(1);
     expect(identity.keyReads).toBe(1);
@@ -113,7 +125,12 @@ describe('InstallationPool', () => {
     const { pool } = newPool(5);
     const identity = hostedIdentity(dir);
     await registerHosted(pool, identity);
-    const dmId = await pool.use(identity.ref, identity.keys, async (client) => (await client.conversations.createDm(peer.inboxId)).id, { write: true });
+    const dmId = await pool.use(
+      identity.ref,
+      identity.keys,
+      async (client) => (await client.conversations.createDm(peer.inboxId)).id,
+      { write: true },
+    );
     let running = 0;
     let maxRunning = 0;
     const texts = Array.from({ length: 20 }, (_, i) => `burst ${i}`);
@@ -161,7 +178,9 @@ describe('InstallationPool', () => {
     expect(b.pool.stats()).toMatchObject({ live: 0, activations: 0 });
 
     await a.pool.release(identity.ref.identityId);
-    expect(await b.pool.use(identity.ref, identity.keys, (client) => client.installationId)).toBe(identity.ref.installationId);
+    expect(await b.pool.use(identity.ref, identity.keys, (client) => client.installationId)).toBe(
+      identity.ref.installationId,
+    );
     await expect(a.pool.use(identity.ref, identity.keys, () => 'opened')).rejects.toBeInstanceOf(IdentityBusyError);
     expect((await b.pool.inboxState(identity.ref)).installationCount).toBe(1);
   });
@@ -189,9 +208,13 @@ describe('InstallationPool', () => {
     await inFlight;
     await expect(queued).rejects.toBeInstanceOf(IdentityLockLostError);
     for (const identity of identities) {
-      expect(await b.pool.use(identity.ref, identity.keys, (client) => client.installationId)).toBe(identity.ref.installationId);
+      expect(await b.pool.use(identity.ref, identity.keys, (client) => client.installationId)).toBe(
+        identity.ref.installationId,
+      );
     }
-    await expect(a.pool.use(identities[1]!.ref, identities[1]!.keys, () => 'opened')).rejects.toBeInstanceOf(IdentityBusyError);
+    await expect(a.pool.use(identities[1]!.ref, identities[1]!.keys, () => 'opened')).rejects.toBeInstanceOf(
+      IdentityBusyError,
+    );
   });
 
   it('resumes an interrupted registration: same key and database file give the same installation', async () => {
@@ -210,7 +233,9 @@ describe('InstallationPool', () => {
     await registerHosted(a.pool, identity);
     await a.pool.close();
     expect(a.pool.stats().live).toBe(0);
-    expect(await b.pool.use(identity.ref, identity.keys, (client) => client.installationId)).toBe(identity.ref.installationId);
+    expect(await b.pool.use(identity.ref, identity.keys, (client) => client.installationId)).toBe(
+      identity.ref.installationId,
+    );
     await expect(a.pool.use(identity.ref, identity.keys, () => 1)).rejects.toThrow('closed');
   });
 });

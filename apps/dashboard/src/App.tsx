@@ -24,10 +24,16 @@ const ROUTES: { pattern: string; render: (params: Record<string, string>) => Rea
   { pattern: '/identities', render: () => <IdentitiesPage /> },
   { pattern: '/identities/:id', render: (p) => <IdentityDetailPage key={p.id} id={p.id!} /> },
   { pattern: '/identities/:id/conversations', render: (p) => <ConversationsPage key={p.id} identityId={p.id!} /> },
-  { pattern: '/identities/:id/conversations/:cid', render: (p) => <ConversationsPage key={p.id} identityId={p.id!} conversationId={p.cid!} /> },
+  {
+    pattern: '/identities/:id/conversations/:cid',
+    render: (p) => <ConversationsPage key={p.id} identityId={p.id!} conversationId={p.cid!} />,
+  },
   { pattern: '/webhooks', render: () => <WebhooksPage /> },
   { pattern: '/webhooks/:id', render: (p) => <WebhookDetailPage key={p.id} id={p.id!} /> },
-  { pattern: '/webhooks/:id/deliveries/:did', render: (p) => <WebhookDeliveryPage key={p.did} webhookId={p.id!} deliveryId={p.did!} /> },
+  {
+    pattern: '/webhooks/:id/deliveries/:did',
+    render: (p) => <WebhookDeliveryPage key={p.did} webhookId={p.id!} deliveryId={p.did!} />,
+  },
   { pattern: '/settings', render: () => <SettingsPage /> },
   { pattern: '/team', render: () => <TeamPage /> },
   { pattern: '/audit-log', render: () => <AuditLogPage /> },

@@ -36,7 +36,8 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
     const opened = DevnetStore.open(options.dataDir, { fsync: options.fsync });
     store = opened.store;
     logger.info(`replayed ${opened.replayed} records from ${options.dataDir}`);
-    if (opened.truncatedBytes > 0) logger.warn(`dropped ${opened.truncatedBytes} bytes of an interrupted write at the journal end`);
+    if (opened.truncatedBytes > 0)
+      logger.warn(`dropped ${opened.truncatedBytes} bytes of an interrupted write at the journal end`);
   } else {
     store = DevnetStore.inMemory();
   }
@@ -49,7 +50,9 @@ export async function startDevnet(options: DevnetOptions = {}): Promise<Devnet> 
     throw error;
   }
   const urlHost = host.includes(':') ? `[${host}]` : host;
-  logger.info(`listening on ${urlHost}:${grpc.port} (${store.persistent ? `data dir ${options.dataDir}` : 'in memory'})`);
+  logger.info(
+    `listening on ${urlHost}:${grpc.port} (${store.persistent ? `data dir ${options.dataDir}` : 'in memory'})`,
+  );
 
   let stopping: Promise<void> | undefined;
   return {

@@ -14,7 +14,10 @@ export function isLogLevel(value: string): value is LogLevel {
 }
 
 /** Plain single-line logs on stderr: `<iso time> <LEVEL> devnet: <message>`. */
-export function createLogger(level: LogLevel, write: (line: string) => void = (line) => process.stderr.write(line)): DevnetLogger {
+export function createLogger(
+  level: LogLevel,
+  write: (line: string) => void = (line) => process.stderr.write(line),
+): DevnetLogger {
   const at = (wanted: Exclude<LogLevel, 'silent'>) => (message: string) => {
     if (RANK[wanted] <= RANK[level]) write(`${new Date().toISOString()} ${wanted.toUpperCase()} devnet: ${message}\n`);
   };

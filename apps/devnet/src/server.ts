@@ -12,7 +12,12 @@ import {
 } from '@grpc/grpc-js';
 import type { DevnetLogger } from './logger.js';
 import { IDENTITY_SERVICE, loadXmtpProtos, MLS_SERVICE } from './proto.js';
-import { encodeIdentityUpdatesAnswer, identityHandlers, RAW_IDENTITY_UPDATE, type IdentityUpdatesAnswer } from './rpc/identity-service.js';
+import {
+  encodeIdentityUpdatesAnswer,
+  identityHandlers,
+  RAW_IDENTITY_UPDATE,
+  type IdentityUpdatesAnswer,
+} from './rpc/identity-service.js';
 import { mlsHandlers } from './rpc/mls-service.js';
 import { RpcError } from './rpc/status.js';
 import { StreamRegistry } from './rpc/streams.js';
@@ -34,7 +39,12 @@ export interface GrpcDevnetServer {
   stop(): Promise<void>;
 }
 
-export async function startGrpcServer(store: DevnetStore, logger: DevnetLogger, host: string, port: number): Promise<GrpcDevnetServer> {
+export async function startGrpcServer(
+  store: DevnetStore,
+  logger: DevnetLogger,
+  host: string,
+  port: number,
+): Promise<GrpcDevnetServer> {
   const definitions = loadXmtpProtos();
   const streams = new StreamRegistry();
   const server = new Server({
@@ -48,8 +58,10 @@ export async function startGrpcServer(store: DevnetStore, logger: DevnetLogger, 
   server.addService(identityDefinition, implement('IdentityApi', identityDefinition, identityHandlers(store), logger));
 
   const boundPort = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(`${host.includes(':') ? `[${host}]` : host}:${port}`, ServerCredentials.createInsecure(), (error, bound) =>
-      error ? reject(error) : resolve(bound),
+    server.bindAsync(
+      `${host.includes(':') ? `[${host}]` : host}:${port}`,
+      ServerCredentials.createInsecure(),
+      (error, bound) => (error ? reject(error) : resolve(bound)),
     ),
   );
 

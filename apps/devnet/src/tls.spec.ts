@@ -24,12 +24,29 @@ describe('parseMlsMessageHeader', () => {
   });
 
   it('reads a PublicMessage from a member, skipping sender and authenticated data', () => {
-    const bytes = Buffer.concat([u16(1), u16(1), opaque(groupId), epoch(2n), Buffer.from([1]), Buffer.alloc(4), opaque(Buffer.alloc(70, 1)), Buffer.from([1])]);
+    const bytes = Buffer.concat([
+      u16(1),
+      u16(1),
+      opaque(groupId),
+      epoch(2n),
+      Buffer.from([1]),
+      Buffer.alloc(4),
+      opaque(Buffer.alloc(70, 1)),
+      Buffer.from([1]),
+    ]);
     expect(parseMlsMessageHeader(bytes)).toEqual({ groupId, epoch: 2n, isCommit: false });
   });
 
   it('reads a PublicMessage from a new member commit (no sender index)', () => {
-    const bytes = Buffer.concat([u16(1), u16(1), opaque(groupId), epoch(0n), Buffer.from([4]), opaque(Buffer.alloc(0)), Buffer.from([3])]);
+    const bytes = Buffer.concat([
+      u16(1),
+      u16(1),
+      opaque(groupId),
+      epoch(0n),
+      Buffer.from([4]),
+      opaque(Buffer.alloc(0)),
+      Buffer.from([3]),
+    ]);
     expect(parseMlsMessageHeader(bytes).isCommit).toBe(true);
   });
 
@@ -56,12 +73,21 @@ describe('parseMlsMessageHeader', () => {
 describe('parseKeyPackageInstallationKey', () => {
   it('returns leaf_node.signature_key', () => {
     const signatureKey = Buffer.alloc(32, 0xab);
-    const bytes = Buffer.concat([u16(1), u16(3), opaque(Buffer.alloc(32, 1)), opaque(Buffer.alloc(32, 2)), opaque(signatureKey), Buffer.alloc(500)]);
+    const bytes = Buffer.concat([
+      u16(1),
+      u16(3),
+      opaque(Buffer.alloc(32, 1)),
+      opaque(Buffer.alloc(32, 2)),
+      opaque(signatureKey),
+      Buffer.alloc(500),
+    ]);
     expect(parseKeyPackageInstallationKey(bytes)).toEqual(signatureKey);
   });
 
   it('rejects truncated or foreign bytes', () => {
-    expect(() => parseKeyPackageInstallationKey(Buffer.concat([u16(1), u16(3), opaque(Buffer.alloc(32))]))).toThrow(TlsParseError);
+    expect(() => parseKeyPackageInstallationKey(Buffer.concat([u16(1), u16(3), opaque(Buffer.alloc(32))]))).toThrow(
+      TlsParseError,
+    );
     expect(() => parseKeyPackageInstallationKey(Buffer.from('hello world, not a key package'))).toThrow(TlsParseError);
   });
 });

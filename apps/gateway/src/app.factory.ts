@@ -26,7 +26,10 @@ export interface CreateAppOptions {
 export const JSON_BODY_LIMIT_BYTES = 2 * 1024 * 1024;
 
 /** Builds the Nest application (not listening yet) over an already-started runtime. */
-export async function createGatewayApp(runtime: GatewayRuntime, options: CreateAppOptions = {}): Promise<INestApplication> {
+export async function createGatewayApp(
+  runtime: GatewayRuntime,
+  options: CreateAppOptions = {},
+): Promise<INestApplication> {
   const root = AppModule.forRoot(runtime);
   const module = options.extraModules?.length
     ? { ...root, imports: [...(root.imports ?? []), ...(options.extraModules as never[])] }

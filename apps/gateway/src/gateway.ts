@@ -48,7 +48,9 @@ export async function startGateway(
   const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   const metricsAddress = metricsServer?.address() as AddressInfo | undefined;
-  const metricsUrl = metricsAddress ? `http://${host.includes(':') ? `[${host}]` : host}:${metricsAddress.port}` : undefined;
+  const metricsUrl = metricsAddress
+    ? `http://${host.includes(':') ? `[${host}]` : host}:${metricsAddress.port}`
+    : undefined;
   started.runtime.replica.url = config.http.internalUrl ?? url;
   started.runtime.replica.id = replicaIdFor(started.runtime.replica.url, started.runtime.jwtSecret);
   await started.runtime.locks.setApplicationName(sessionNameFor(started.runtime.replica.url));

@@ -46,8 +46,11 @@ export async function startRuntime(config: GatewayConfig, log: StartupLog): Prom
   // Before anything starts and before any client is built: the SDK (XMTP_SDK) and its adapter, which refuses an SDK
   // version it was not written for.
   const sdk = await selectXmtpSdk(config.xmtp.sdk);
-  if (sdk.fallbackReason) log.warn(`XMTP_SDK=auto: @xmtp/node-sdk 6 does not load in this process (${sdk.fallbackReason}); using SDK 5`);
-  log.info(`XMTP SDK: @xmtp/node-sdk ${sdk.adapter.version} (node-bindings ${sdk.adapter.bindingsVersion}), XMTP_SDK=${sdk.choice}`);
+  if (sdk.fallbackReason)
+    log.warn(`XMTP_SDK=auto: @xmtp/node-sdk 6 does not load in this process (${sdk.fallbackReason}); using SDK 5`);
+  log.info(
+    `XMTP SDK: @xmtp/node-sdk ${sdk.adapter.version} (node-bindings ${sdk.adapter.bindingsVersion}), XMTP_SDK=${sdk.choice}`,
+  );
   const stack: { name: string; stop: () => Promise<unknown> }[] = [];
   const stop = async () => {
     while (stack.length > 0) {
@@ -64,7 +67,9 @@ export async function startRuntime(config: GatewayConfig, log: StartupLog): Prom
       const postgres = await startEmbeddedPostgres({ dataDir: config.dataDir });
       stack.push({ name: 'embedded PostgreSQL', stop: () => postgres.stop() });
       databaseUrl = postgres.url;
-      log.info(`embedded PostgreSQL started under ${path.join(config.dataDir, 'postgres')} on port ${new URL(databaseUrl).port}`);
+      log.info(
+        `embedded PostgreSQL started under ${path.join(config.dataDir, 'postgres')} on port ${new URL(databaseUrl).port}`,
+      );
     }
     if (config.database.migrateOnStart) {
       await ensureDatabase(databaseUrl);
@@ -75,7 +80,9 @@ export async function startRuntime(config: GatewayConfig, log: StartupLog): Prom
     stack.push({ name: 'database client', stop: () => prisma.$disconnect() });
 
     // The lease first: a key rotation cannot commit between the check below and the gateway's first use of the key.
-    const lease = await holdMasterKeyLease(databaseUrl, (error) => log.warn(`master key lease connection lost: ${error.message}`));
+    const lease = await holdMasterKeyLease(databaseUrl, (error) =>
+      log.warn(`master key lease connection lost: ${error.message}`),
+    );
     stack.push({ name: 'master key lease', stop: () => lease.release() });
     const vault = await startKeyVault({
       configuredKey: config.secrets.masterKey,
@@ -91,14 +98,26 @@ export async function startRuntime(config: GatewayConfig, log: StartupLog): Prom
       onError: (error) => log.warn(`redis: ${error.message}`),
     });
     stack.push({ name: 'event bus', stop: () => eventBus.close() });
-    if (eventBus.kind === 'in-process') log.warn('REDIS_URL is not set: using the in-process event bus (one replica only)');
+    if (eventBus.kind === 'in-process')
+      log.warn('REDIS_URL is not set: using the in-process event bus (one replica only)');
     let redis: Redis | undefined;
     if (config.redis.url) {
-      const client = new Redis(config.redis.url, { maxRetriesPerRequest: 2, connectionName: 'mailroom-main', lazyConnect: true });
+      const client = new Redis(config.redis.url, {
+        maxRetriesPerRequest: 2,
+        connectionName: 'mailroom-main',
+        lazyConnect: true,
+      });
       client.on('error', (error: Error) => log.warn(`redis: ${error.message}`));
       await client.connect();
       redis = client;
-      stack.push({ name: 'redis', stop: () => client.quit().then(() => undefined, () => client.disconnect()) });
+      stack.push({
+        name: 'redis',
+        stop: () =>
+          client.quit().then(
+            () => undefined,
+            () => client.disconnect(),
+          ),
+      });
     }
 
     let xmtpApiUrl = config.xmtp.apiUrl;
@@ -138,7 +157,8 @@ export async function startRuntime(config: GatewayConfig, log: StartupLog): Prom
     ];
     if (eventBus.kind === 'redis') readinessChecks.push({ name: 'redis', check: () => eventBus.ping() });
     const reachableXmtp = xmtpApiUrl;
-    if (reachableXmtp) readinessChecks.push({ name: 'xmtp', gating: false, check: () => probeTcp(reachableXmtp, 2_500) });
+    if (reachableXmtp)
+      readinessChecks.push({ name: 'xmtp', gating: false, check: () => probeTcp(reachableXmtp, 2_500) });
 
     const runtime: GatewayRuntime = {
       config,
@@ -162,7 +182,9 @@ export async function startRuntime(config: GatewayConfig, log: StartupLog): Prom
 }
 
 async function localJwtSecret(config: GatewayConfig, log: StartupLog): Promise<string> {
-  const secret = await loadOrCreateLocalSecret(config.dataDir, 'jwt.secret', () => randomBytes(48).toString('base64url'));
+  const secret = await loadOrCreateLocalSecret(config.dataDir, 'jwt.secret', () =>
+    randomBytes(48).toString('base64url'),
+  );
   if (secret.created) log.warn(`JWT_SECRET is not set: generated one in ${secret.file}; set JWT_SECRET for production`);
   return secret.value;
 }

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals
 import { guardProcess } from './process-guards.js';
 
 describe('guardProcess', () => {
-  let before: { rejection: Function[]; exception: Function[] };
+  let before: { rejection: Array<(...args: never[]) => unknown>; exception: Array<(...args: never[]) => unknown> };
   let exit: jest.SpiedFunction<typeof process.exit>;
   let stderr: jest.SpiedFunction<typeof process.stderr.write>;
 
@@ -13,13 +13,15 @@ describe('guardProcess', () => {
   });
 
   afterEach(() => {
-    for (const listener of process.listeners('unhandledRejection')) if (!before.rejection.includes(listener)) process.off('unhandledRejection', listener as never);
-    for (const listener of process.listeners('uncaughtException')) if (!before.exception.includes(listener)) process.off('uncaughtException', listener as never);
+    for (const listener of process.listeners('unhandledRejection'))
+      if (!before.rejection.includes(listener)) process.off('unhandledRejection', listener as never);
+    for (const listener of process.listeners('uncaughtException'))
+      if (!before.exception.includes(listener)) process.off('uncaughtException', listener as never);
     exit.mockRestore();
     stderr.mockRestore();
   });
 
-  const added = (event: 'unhandledRejection' | 'uncaughtException', known: Function[]) =>
+  const added = (event: 'unhandledRejection' | 'uncaughtException', known: Array<(...args: never[]) => unknown>) =>
     process.listeners(event).filter((listener) => !known.includes(listener)) as Array<(...args: unknown[]) => void>;
 
   it('logs an unhandled rejection and keeps the process running', () => {
@@ -27,7 +29,11 @@ describe('guardProcess', () => {
     const [onRejection] = added('unhandledRejection', before.rejection);
     onRejection!(new Error('ECONNREFUSED'), Promise.resolve());
     expect(exit).not.toHaveBeenCalled();
-    const line = JSON.parse(String(stderr.mock.calls[0]![0])) as { level: number; msg: string; err: { message: string } };
+    const line = JSON.parse(String(stderr.mock.calls[0]![0])) as {
+      level: number;
+      msg: string;
+      err: { message: string };
+    };
     expect(line).toMatchObject({ level: 50, msg: 'unhandled promise rejection', err: { message: 'ECONNREFUSED' } });
   });
 

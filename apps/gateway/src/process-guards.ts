@@ -1,7 +1,14 @@
 /** One pino-shaped JSON line, like the gateway's own logs (levels: 50 error, 60 fatal). */
 function logLine(level: 50 | 60, msg: string, error?: unknown): void {
-  const err = error instanceof Error ? { type: error.name, message: error.message, stack: error.stack } : error === undefined ? undefined : { message: String(error) };
-  process.stderr.write(`${JSON.stringify({ level, time: Date.now(), pid: process.pid, msg, ...(err ? { err } : {}) })}\n`);
+  const err =
+    error instanceof Error
+      ? { type: error.name, message: error.message, stack: error.stack }
+      : error === undefined
+        ? undefined
+        : { message: String(error) };
+  process.stderr.write(
+    `${JSON.stringify({ level, time: Date.now(), pid: process.pid, msg, ...(err ? { err } : {}) })}\n`,
+  );
 }
 
 export interface ProcessGuards {

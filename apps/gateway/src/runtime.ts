@@ -27,7 +27,11 @@ export interface GatewayRuntime {
   readonly eventBus: EventBus;
   /** A plain Redis connection (rate limits, coordination) when REDIS_URL is set. */
   readonly redis?: Redis;
-  readonly xmtp: { readonly env: GatewayConfig['xmtp']['env']; readonly apiUrl: string; readonly inProcessDevnet: boolean };
+  readonly xmtp: {
+    readonly env: GatewayConfig['xmtp']['env'];
+    readonly apiUrl: string;
+    readonly inProcessDevnet: boolean;
+  };
   readonly readinessChecks: readonly ReadinessCheck[];
   /** Signs admin and identity JWTs (configured, or generated once under DATA_DIR in embedded mode). */
   readonly jwtSecret: string;

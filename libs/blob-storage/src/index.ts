@@ -1,4 +1,11 @@
-export { BLOB_STORE_KINDS, BlobNotFoundError, type BlobStore, type BlobStoreKind, type PutBlobOptions, type StoredBlob } from './blob-store.js';
+export {
+  BLOB_STORE_KINDS,
+  BlobNotFoundError,
+  type BlobStore,
+  type BlobStoreKind,
+  type PutBlobOptions,
+  type StoredBlob,
+} from './blob-store.js';
 export { BlobStores, BlobStoreNotConfiguredError, createBlobStores, type BlobStoresOptions } from './blob-stores.js';
 export { FilesystemBlobStore, type FilesystemBlobStoreOptions } from './filesystem-blob-store.js';
 export { S3BlobStore, type S3BlobStoreOptions } from './s3-blob-store.js';

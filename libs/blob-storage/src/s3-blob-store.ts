@@ -38,7 +38,9 @@ export class S3BlobStore implements BlobStore {
       region: options.region,
       forcePathStyle: options.forcePathStyle ?? false,
       credentials:
-        options.accessKeyId && options.secretAccessKey ? { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey } : undefined,
+        options.accessKeyId && options.secretAccessKey
+          ? { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey }
+          : undefined,
       // Checksums only where S3 demands them: the default (a trailing CRC32 with aws-chunked bodies) is not
       // understood by several S3-compatible servers, which then store the chunk framing with the object.
       requestChecksumCalculation: 'WHEN_REQUIRED',
@@ -72,7 +74,10 @@ export class S3BlobStore implements BlobStore {
       const answer = await this.client.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: key }));
       return answer.Body as Readable;
     } catch (error) {
-      if (error instanceof NoSuchKey || (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 404)) {
+      if (
+        error instanceof NoSuchKey ||
+        (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 404)
+      ) {
         throw new BlobNotFoundError(key);
       }
       throw error;

@@ -27,7 +27,13 @@ export class MailroomApiError extends Error {
 
   static from(response: Response, body: unknown): MailroomApiError {
     const problem: Problem =
-      body && typeof body === 'object' ? (body as Problem) : { title: response.statusText || `HTTP ${response.status}`, status: response.status, detail: typeof body === 'string' && body ? body : undefined } as Problem;
+      body && typeof body === 'object'
+        ? (body as Problem)
+        : ({
+            title: response.statusText || `HTTP ${response.status}`,
+            status: response.status,
+            detail: typeof body === 'string' && body ? body : undefined,
+          } as Problem);
     return new MailroomApiError(response.status, problem, response);
   }
 }

@@ -2,7 +2,8 @@ import { createClient as createWsClient, type Client as WsClient } from 'graphql
 
 /** Fields selected when `fields` is not given. */
 export const DEFAULT_SELECTIONS = {
-  messageReceived: 'id conversationId senderInboxId sentAt kind contentType { authorityId typeId versionMajor versionMinor } content fallback deliveryStatus',
+  messageReceived:
+    'id conversationId senderInboxId sentAt kind contentType { authorityId typeId versionMajor versionMinor } content fallback deliveryStatus',
   conversationCreated: 'id identityId type consent name peerInboxId isActive createdAt',
   consentChanged: 'entity entityType state',
 } as const;
@@ -26,7 +27,16 @@ export interface SubscriptionResults {
     fallback: string | null;
     deliveryStatus: string;
   };
-  conversationCreated: { id: string; identityId: string; type: string; consent: 'allowed' | 'denied' | 'unknown'; name: string | null; peerInboxId: string | null; isActive: boolean; createdAt: string };
+  conversationCreated: {
+    id: string;
+    identityId: string;
+    type: string;
+    consent: 'allowed' | 'denied' | 'unknown';
+    name: string | null;
+    peerInboxId: string | null;
+    isActive: boolean;
+    createdAt: string;
+  };
   consentChanged: { entity: string; entityType: string; state: 'allowed' | 'denied' | 'unknown' };
 }
 
@@ -63,13 +73,19 @@ export function subscribe<N extends SubscriptionName>(options: SubscribeOptions<
   const client: WsClient = createWsClient({
     url: options.baseUrl.replace(/\/+$/, '').replace(/^http/, 'ws') + '/graphql',
     webSocketImpl: options.webSocketImpl,
-    connectionParams: async () => ({ authorization: `Bearer ${typeof options.credential === 'function' ? await options.credential() : options.credential}` }),
+    connectionParams: async () => ({
+      authorization: `Bearer ${typeof options.credential === 'function' ? await options.credential() : options.credential}`,
+    }),
     lazy: false,
     retryAttempts: 0,
     on: { connected: () => acknowledge(), closed: (event) => fail(event), error: (error) => fail(error) },
   });
-  const variableDefinitions = options.subscription === 'messageReceived' ? '($identityId: ID!, $conversationId: ID)' : '($identityId: ID!)';
-  const argumentList = options.subscription === 'messageReceived' ? '(identityId: $identityId, conversationId: $conversationId)' : '(identityId: $identityId)';
+  const variableDefinitions =
+    options.subscription === 'messageReceived' ? '($identityId: ID!, $conversationId: ID)' : '($identityId: ID!)';
+  const argumentList =
+    options.subscription === 'messageReceived'
+      ? '(identityId: $identityId, conversationId: $conversationId)'
+      : '(identityId: $identityId)';
   const query = `subscription ${variableDefinitions} { ${options.subscription}${argumentList} { ${options.fields ?? DEFAULT_SELECTIONS[options.subscription]} } }`;
   const dispose = client.subscribe<Record<N, SubscriptionResults[N]>>(
     { query, variables: options.variables as unknown as Record<string, unknown> },

@@ -4,20 +4,34 @@ import { signMailroomPayload } from '../../../apps/gateway/src/modules/webhooks/
 import { standardSignatureHeader } from '../../../apps/gateway/src/modules/webhooks/standard-webhooks.js';
 import { verifyWebhook, WebhookVerificationError } from './webhooks.js';
 
-const body = JSON.stringify({ id: 'evt_1', type: 'webhook.test', createdAt: '2026-01-01T00:00:00.000Z', tenantId: 't', data: {} });
+const body = JSON.stringify({
+  id: 'evt_1',
+  type: 'webhook.test',
+  createdAt: '2026-01-01T00:00:00.000Z',
+  tenantId: 't',
+  data: {},
+});
 const secret = () => `whsec_${randomBytes(24).toString('base64')}`;
 const now = 1_800_000_000_000;
 const ts = now / 1000;
 
 function standardHeaders(secrets: string[], timestamp = ts, id = 'msg_1'): Record<string, string> {
-  return { 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': standardSignatureHeader(secrets, id, timestamp, body) };
+  return {
+    'webhook-id': id,
+    'webhook-timestamp': String(timestamp),
+    'webhook-signature': standardSignatureHeader(secrets, id, timestamp, body),
+  };
 }
 
 describe('verifyWebhook', () => {
   it('accepts the gateway’s Standard Webhooks signature, from a Headers object or a plain record, string or bytes', async () => {
     const s = secret();
-    await expect(verifyWebhook(s, standardHeaders([s]), body, { now })).resolves.toMatchObject({ type: 'webhook.test' });
-    await expect(verifyWebhook(s, new Headers(standardHeaders([s])), new TextEncoder().encode(body), { now })).resolves.toMatchObject({ id: 'evt_1' });
+    await expect(verifyWebhook(s, standardHeaders([s]), body, { now })).resolves.toMatchObject({
+      type: 'webhook.test',
+    });
+    await expect(
+      verifyWebhook(s, new Headers(standardHeaders([s])), new TextEncoder().encode(body), { now }),
+    ).resolves.toMatchObject({ id: 'evt_1' });
   });
 
   it('accepts either secret while a rotation signs with both', async () => {
@@ -35,17 +49,32 @@ describe('verifyWebhook', () => {
 
   it('falls back to Mailroom-Signature (comma-separated values) when no webhook-* headers came', async () => {
     const [a, b] = [secret(), secret()];
-    const headers = { 'Mailroom-Timestamp': String(ts), 'Mailroom-Signature': `${signMailroomPayload(a, ts, body)}, ${signMailroomPayload(b, ts, body)}` };
+    const headers = {
+      'Mailroom-Timestamp': String(ts),
+      'Mailroom-Signature': `${signMailroomPayload(a, ts, body)}, ${signMailroomPayload(b, ts, body)}`,
+    };
     await expect(verifyWebhook(b, headers, body, { now })).resolves.toMatchObject({ type: 'webhook.test' });
-    await expect(verifyWebhook(b, headers, body.replace('evt_1', 'evt_2'), { now })).rejects.toThrow('Mailroom-Signature does not match');
+    await expect(verifyWebhook(b, headers, body.replace('evt_1', 'evt_2'), { now })).rejects.toThrow(
+      'Mailroom-Signature does not match',
+    );
   });
 
   it('refuses a stale or future timestamp, a changed id, and a request without signatures', async () => {
     const s = secret();
-    await expect(verifyWebhook(s, standardHeaders([s], ts - 301), body, { now })).rejects.toThrow('timestamp outside the tolerance');
-    await expect(verifyWebhook(s, standardHeaders([s], ts + 301), body, { now })).rejects.toThrow('timestamp outside the tolerance');
-    await expect(verifyWebhook(s, standardHeaders([s], ts - 301), body, { now, toleranceSeconds: 600 })).resolves.toBeDefined();
-    await expect(verifyWebhook(s, { ...standardHeaders([s]), 'webhook-id': 'msg_2' }, body, { now })).rejects.toThrow('webhook-signature does not match');
-    await expect(verifyWebhook(s, { 'content-type': 'application/json' }, body, { now })).rejects.toThrow('no webhook-signature or Mailroom-Signature header');
+    await expect(verifyWebhook(s, standardHeaders([s], ts - 301), body, { now })).rejects.toThrow(
+      'timestamp outside the tolerance',
+    );
+    await expect(verifyWebhook(s, standardHeaders([s], ts + 301), body, { now })).rejects.toThrow(
+      'timestamp outside the tolerance',
+    );
+    await expect(
+      verifyWebhook(s, standardHeaders([s], ts - 301), body, { now, toleranceSeconds: 600 }),
+    ).resolves.toBeDefined();
+    await expect(verifyWebhook(s, { ...standardHeaders([s]), 'webhook-id': 'msg_2' }, body, { now })).rejects.toThrow(
+      'webhook-signature does not match',
+    );
+    await expect(verifyWebhook(s, { 'content-type': 'application/json' }, body, { now })).rejects.toThrow(
+      'no webhook-signature or Mailroom-Signature header',
+    );
   });
 });

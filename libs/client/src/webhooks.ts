@@ -3,7 +3,11 @@ import type { webhooks } from './generated/openapi.js';
 /** Webhook event types the gateway sends. */
 export type WebhookEventType = keyof webhooks;
 /** The JSON body of one webhook event type. */
-export type WebhookEventOf<T extends WebhookEventType> = webhooks[T]['post'] extends { requestBody?: { content: { 'application/json': infer B } } } ? B : never;
+export type WebhookEventOf<T extends WebhookEventType> = webhooks[T]['post'] extends {
+  requestBody?: { content: { 'application/json': infer B } };
+}
+  ? B
+  : never;
 /** Any webhook event, discriminated by `type`. */
 export type WebhookEvent = { [T in WebhookEventType]: WebhookEventOf<T> }[WebhookEventType];
 
@@ -35,7 +39,12 @@ type Bytes = Parameters<typeof crypto.subtle.verify>[2];
  * `Mailroom-Timestamp` + `Mailroom-Signature`. Pass the body exactly as received (string or bytes), before JSON parsing.
  * Uses Web Crypto, so it runs in browsers, Node 20+, Deno, Bun and edge runtimes.
  */
-export async function verifyWebhook(secret: string, headers: WebhookHeaders, rawBody: string | Uint8Array, options: VerifyWebhookOptions = {}): Promise<WebhookEvent> {
+export async function verifyWebhook(
+  secret: string,
+  headers: WebhookHeaders,
+  rawBody: string | Uint8Array,
+  options: VerifyWebhookOptions = {},
+): Promise<WebhookEvent> {
   const header = headerReader(headers);
   const body = typeof rawBody === 'string' ? encoder.encode(rawBody) : rawBody;
   const id = header('webhook-id');
@@ -44,8 +53,13 @@ export async function verifyWebhook(secret: string, headers: WebhookHeaders, raw
     const timestamp = checkTimestamp(header('webhook-timestamp'), options);
     const key = await hmacKey(standardKeyBytes(secret));
     const signed = concat(encoder.encode(`${id}.${timestamp}.`), body);
-    const candidates = standardSignature.split(' ').map((part) => part.trim()).filter((part) => part.startsWith('v1,')).map((part) => part.slice(3));
-    if (!(await anyMatches(key, signed, candidates.map(base64ToBytes)))) throw new WebhookVerificationError('webhook-signature does not match the body');
+    const candidates = standardSignature
+      .split(' ')
+      .map((part) => part.trim())
+      .filter((part) => part.startsWith('v1,'))
+      .map((part) => part.slice(3));
+    if (!(await anyMatches(key, signed, candidates.map(base64ToBytes))))
+      throw new WebhookVerificationError('webhook-signature does not match the body');
     return parse(body);
   }
   const mailroomSignature = header('mailroom-signature');
@@ -53,8 +67,13 @@ export async function verifyWebhook(secret: string, headers: WebhookHeaders, raw
     const timestamp = checkTimestamp(header('mailroom-timestamp'), options);
     const key = await hmacKey(encoder.encode(secret));
     const signed = concat(encoder.encode(`${timestamp}.`), body);
-    const candidates = mailroomSignature.split(',').map((part) => part.trim()).filter((part) => part.startsWith('v1=')).map((part) => hexToBytes(part.slice(3)));
-    if (!(await anyMatches(key, signed, candidates))) throw new WebhookVerificationError('Mailroom-Signature does not match the body');
+    const candidates = mailroomSignature
+      .split(',')
+      .map((part) => part.trim())
+      .filter((part) => part.startsWith('v1='))
+      .map((part) => hexToBytes(part.slice(3)));
+    if (!(await anyMatches(key, signed, candidates)))
+      throw new WebhookVerificationError('Mailroom-Signature does not match the body');
     return parse(body);
   }
   throw new WebhookVerificationError('no webhook-signature or Mailroom-Signature header');
@@ -68,9 +87,11 @@ function headerReader(headers: WebhookHeaders): (name: string) => string | undef
 
 function checkTimestamp(value: string | undefined, options: VerifyWebhookOptions): number {
   const timestamp = Number(value);
-  if (!value || !Number.isInteger(timestamp)) throw new WebhookVerificationError('missing or malformed timestamp header');
+  if (!value || !Number.isInteger(timestamp))
+    throw new WebhookVerificationError('missing or malformed timestamp header');
   const nowSeconds = Math.floor((options.now ?? Date.now()) / 1000);
-  if (Math.abs(nowSeconds - timestamp) > (options.toleranceSeconds ?? 300)) throw new WebhookVerificationError('timestamp outside the tolerance');
+  if (Math.abs(nowSeconds - timestamp) > (options.toleranceSeconds ?? 300))
+    throw new WebhookVerificationError('timestamp outside the tolerance');
   return timestamp;
 }
 
@@ -88,7 +109,12 @@ function hmacKey(raw: Uint8Array): Promise<HmacKey> {
 /** crypto.subtle.verify compares in constant time. */
 async function anyMatches(key: HmacKey, signed: Uint8Array, candidates: (Uint8Array | null)[]): Promise<boolean> {
   for (const candidate of candidates) {
-    if (candidate && candidate.length === 32 && (await crypto.subtle.verify('HMAC', key, candidate as Bytes, signed as Bytes))) return true;
+    if (
+      candidate &&
+      candidate.length === 32 &&
+      (await crypto.subtle.verify('HMAC', key, candidate as Bytes, signed as Bytes))
+    )
+      return true;
   }
   return false;
 }
@@ -110,7 +136,13 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
 
 function base64ToBytes(value: string): Uint8Array {
   try {
-    const binary = atob(value.replace(/-/g, '+').replace(/_/g, '/').replace(/=+$/, '').padEnd(Math.ceil(value.replace(/=+$/, '').length / 4) * 4, '='));
+    const binary = atob(
+      value
+        .replace(/-/g, '+')
+        .replace(/_/g, '/')
+        .replace(/=+$/, '')
+        .padEnd(Math.ceil(value.replace(/=+$/, '').length / 4) * 4, '='),
+    );
     return Uint8Array.from(binary, (c) => c.charCodeAt(0));
   } catch {
     return new Uint8Array();

@@ -20,11 +20,26 @@ describe('loadConfig', () => {
     expect(config.http.port).toBe(3000);
     expect(config.database.url).toBeUndefined();
     expect(config.redis.url).toBeUndefined();
-    expect(config.xmtp).toEqual({ env: 'local', apiUrl: undefined, devnetPort: 5556, maxLiveClients: 1000, sdk: 'auto' });
-    expect(config.auth).toEqual({ signupEnabled: true, loginRateLimitPerMinute: 10, signupRateLimitPerHour: 20, emailVerification: false });
+    expect(config.xmtp).toEqual({
+      env: 'local',
+      apiUrl: undefined,
+      devnetPort: 5556,
+      maxLiveClients: 1000,
+      sdk: 'auto',
+    });
+    expect(config.auth).toEqual({
+      signupEnabled: true,
+      loginRateLimitPerMinute: 10,
+      signupRateLimitPerHour: 20,
+      emailVerification: false,
+    });
     expect(config.mail).toEqual({ transport: 'log' });
     expect(config.secrets).toEqual({ masterKey: undefined, jwtSecret: undefined });
-    expect(config.rateLimits).toEqual({ perCredentialPerMinute: 1200, perTenantPerMinute: 6000, identityNetworkShare: 0.9 });
+    expect(config.rateLimits).toEqual({
+      perCredentialPerMinute: 1200,
+      perTenantPerMinute: 6000,
+      identityNetworkShare: 0.9,
+    });
     expect(config.dataDir).toMatch(/\/data$/);
   });
 
@@ -56,7 +71,11 @@ describe('loadConfig', () => {
     ['MIGRATE_ON_START', 'maybe', 'MIGRATE_ON_START must be one of true, false, 1, 0, yes, no (got "maybe")'],
     ['PUBLIC_BASE_URL', 'ftp://x', 'PUBLIC_BASE_URL must be a URL with scheme http or https (got "ftp://x")'],
     ['SHUTDOWN_GRACE_MS', '0', 'SHUTDOWN_GRACE_MS must be an integer between 1 and 600000 (got "0")'],
-    ['IDENTITY_NETWORK_BUDGET_SHARE', '1.5', 'IDENTITY_NETWORK_BUDGET_SHARE must be a number above 0 and at most 1 (got "1.5")'],
+    [
+      'IDENTITY_NETWORK_BUDGET_SHARE',
+      '1.5',
+      'IDENTITY_NETWORK_BUDGET_SHARE must be a number above 0 and at most 1 (got "1.5")',
+    ],
     ['RATE_LIMIT_PER_MINUTE', 'lots', 'RATE_LIMIT_PER_MINUTE must be an integer between 1 and 1000000 (got "lots")'],
   ])('rejects %s=%s with one line naming it', (name, value, line) => {
     expect(problemsOf({ [name]: value })).toEqual([line]);
@@ -124,24 +143,37 @@ describe('outbound and webhook settings', () => {
       secretOverlapSeconds: 86_400,
     });
     expect(config.wallets).toEqual({ maxPendingPerTenant: 20, maxPendingPerProcess: 1000 });
-    expect(config.retention).toEqual({ webhookBodySeconds: 86_400, webhookAttemptsSeconds: 2_592_000, refreshTokenSeconds: 604_800, sweepIntervalMs: 600_000 });
+    expect(config.retention).toEqual({
+      webhookBodySeconds: 86_400,
+      webhookAttemptsSeconds: 2_592_000,
+      refreshTokenSeconds: 604_800,
+      sweepIntervalMs: 600_000,
+    });
     expect(config.metrics).toEqual({ token: undefined, port: undefined });
     expect(config.apiDocs).toBe(true);
   });
 
   it('parses the allowlist as trimmed, lowercased hosts, addresses and CIDRs', () => {
-    const config = loadConfig({ OUTBOUND_ALLOWLIST: '127.0.0.1, 10.0.0.0/8,Hooks.Internal,::1,fd00::/8', WEBHOOK_DISABLE_AFTER_FAILURES: '3' });
+    const config = loadConfig({
+      OUTBOUND_ALLOWLIST: '127.0.0.1, 10.0.0.0/8,Hooks.Internal,::1,fd00::/8',
+      WEBHOOK_DISABLE_AFTER_FAILURES: '3',
+    });
     expect(config.outboundAllowlist).toEqual(['127.0.0.1', '10.0.0.0/8', 'hooks.internal', '::1', 'fd00::/8']);
     expect(config.webhooks.disableAfterFailures).toBe(3);
   });
 
-  it.each([['10.0.0.0/33'], ['http://x'], ['a..b'], ['1.2.3.4/8/2'], ['::1/129'], ['host/8']])('rejects the allowlist entry %s', (entry) => {
-    expect(problemsOf({ OUTBOUND_ALLOWLIST: entry })).toEqual([
-      `OUTBOUND_ALLOWLIST must be comma-separated host names, IP addresses or CIDRs (e.g. 127.0.0.1,10.0.0.0/8,hooks.internal) (got ${JSON.stringify(entry)})`,
-    ]);
-  });
+  it.each([['10.0.0.0/33'], ['http://x'], ['a..b'], ['1.2.3.4/8/2'], ['::1/129'], ['host/8']])(
+    'rejects the allowlist entry %s',
+    (entry) => {
+      expect(problemsOf({ OUTBOUND_ALLOWLIST: entry })).toEqual([
+        `OUTBOUND_ALLOWLIST must be comma-separated host names, IP addresses or CIDRs (e.g. 127.0.0.1,10.0.0.0/8,hooks.internal) (got ${JSON.stringify(entry)})`,
+      ]);
+    },
+  );
 
   it('rejects a zero timeout with one line', () => {
-    expect(problemsOf({ WEBHOOK_TIMEOUT_MS: '0' })).toEqual(['WEBHOOK_TIMEOUT_MS must be an integer between 1 and 60000 (got "0")']);
+    expect(problemsOf({ WEBHOOK_TIMEOUT_MS: '0' })).toEqual([
+      'WEBHOOK_TIMEOUT_MS must be an integer between 1 and 60000 (got "0")',
+    ]);
   });
 });

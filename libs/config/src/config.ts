@@ -211,7 +211,8 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     auth: {
       signupEnabled: (values.SIGNUP_ENABLED as boolean | undefined) ?? true,
       loginRateLimitPerMinute: (values.LOGIN_RATE_LIMIT_PER_MINUTE as number | undefined) ?? 10,
-      signupRateLimitPerHour: (values.SIGNUP_RATE_LIMIT_PER_HOUR as number | undefined) ?? (nodeEnv === 'test' ? 10_000 : 20),
+      signupRateLimitPerHour:
+        (values.SIGNUP_RATE_LIMIT_PER_HOUR as number | undefined) ?? (nodeEnv === 'test' ? 10_000 : 20),
       emailVerification: (values.ADMIN_EMAIL_VERIFICATION as boolean | undefined) ?? false,
     },
     mail: { transport: (values.MAILER as 'log' | 'none' | undefined) ?? (nodeEnv === 'production' ? 'none' : 'log') },
@@ -269,7 +270,10 @@ export function redactConfig(config: GatewayConfig): unknown {
     redis: { url: config.redis.url ? '[redacted]' : undefined },
     attachments: {
       ...config.attachments,
-      s3: config.attachments.s3 && { ...config.attachments.s3, secretAccessKey: config.attachments.s3.secretAccessKey ? '[redacted]' : undefined },
+      s3: config.attachments.s3 && {
+        ...config.attachments.s3,
+        secretAccessKey: config.attachments.s3.secretAccessKey ? '[redacted]' : undefined,
+      },
     },
     secrets: {
       masterKey: config.secrets.masterKey ? '[redacted]' : undefined,
@@ -285,7 +289,8 @@ function attachmentProblems(env: Env): string[] {
   const problems: string[] = [];
   if (env.BLOB_STORE === 's3' && !present(env, 'S3_BUCKET')) problems.push('BLOB_STORE=s3 needs S3_BUCKET');
   if (env.BLOB_STORE === 'ipfs' && !present(env, 'IPFS_API_URL')) problems.push('BLOB_STORE=ipfs needs IPFS_API_URL');
-  if (present(env, 'IPFS_API_URL') && !present(env, 'IPFS_GATEWAY_URL')) problems.push('IPFS_GATEWAY_URL is required when IPFS_API_URL is set');
+  if (present(env, 'IPFS_API_URL') && !present(env, 'IPFS_GATEWAY_URL'))
+    problems.push('IPFS_GATEWAY_URL is required when IPFS_API_URL is set');
   if (present(env, 'S3_ACCESS_KEY_ID') !== present(env, 'S3_SECRET_ACCESS_KEY')) {
     problems.push('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together');
   }
@@ -313,7 +318,9 @@ function attachmentsConfig(values: Partial<Record<VariableName, unknown>>): Atta
         presignTtlSeconds: (values.S3_PRESIGN_TTL_SECONDS as number | undefined) ?? 604_800,
       }
     : undefined;
-  const ipfs = ipfsApi ? { apiUrl: ipfsApi, gatewayUrl: (values.IPFS_GATEWAY_URL as string).replace(/\/+$/, '') } : undefined;
+  const ipfs = ipfsApi
+    ? { apiUrl: ipfsApi, gatewayUrl: (values.IPFS_GATEWAY_URL as string).replace(/\/+$/, '') }
+    : undefined;
   return {
     defaultStore: (values.BLOB_STORE as BlobStoreName | undefined) ?? (s3 ? 's3' : ipfs ? 'ipfs' : 'fs'),
     s3,

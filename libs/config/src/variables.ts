@@ -14,7 +14,6 @@ export interface VariableSpec {
   readonly sensitive?: boolean;
 }
 
-
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be one of true, false, 1, 0, yes, no' })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
@@ -53,7 +52,10 @@ function isAllowlistEntry(entry: string): boolean {
     if (family === 0 || !/^\d{1,3}$/.test(prefix)) return false;
     return Number(prefix) <= (family === 4 ? 32 : 128);
   }
-  return family !== 0 || /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i.test(address);
+  return (
+    family !== 0 ||
+    /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i.test(address)
+  );
 }
 
 /**
@@ -75,9 +77,15 @@ const trustProxy = z.string().transform((raw, context): TrustProxySetting => {
   if (value === 'true' || value === 'yes') return true;
   if (value === 'false' || value === 'no') return false;
   if (/^\d{1,2}$/.test(value)) return Number(value) === 0 ? false : Number(value);
-  const entries = value.split(',').map((entry) => entry.trim()).filter(Boolean);
+  const entries = value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
   if (entries.length > 0 && entries.every(isAddressOrCidr)) return entries;
-  context.addIssue({ code: 'custom', message: 'must be true, false, a hop count (0-99) or a comma-separated list of IP addresses or CIDRs' });
+  context.addIssue({
+    code: 'custom',
+    message: 'must be true, false, a hop count (0-99) or a comma-separated list of IP addresses or CIDRs',
+  });
   return z.NEVER;
 });
 
@@ -109,12 +117,14 @@ export const VARIABLES = {
   },
   INTERNAL_URL: {
     schema: url(['http', 'https']),
-    description: 'How other gateway replicas reach this one; requests for an identity another replica holds are forwarded there.',
+    description:
+      'How other gateway replicas reach this one; requests for an identity another replica holds are forwarded there.',
     fallback: 'the address the gateway listens on',
   },
   REPLICA_FORWARD_TIMEOUT_MS: {
     schema: positiveInt(600_000),
-    description: 'How long a request forwarded to the replica holding its identity may take (to the start of the answer) before it fails with 504.',
+    description:
+      'How long a request forwarded to the replica holding its identity may take (to the start of the answer) before it fails with 504.',
     fallback: '`30000`',
   },
   TRUST_PROXY: {
@@ -130,13 +140,15 @@ export const VARIABLES = {
   },
   METRICS_TOKEN: {
     schema: z.string().min(16, { error: 'must be at least 16 characters' }),
-    description: 'Bearer token `/metrics` requires (`Authorization: Bearer <token>`). In production `/metrics` answers 404 on the public port unless this is set; `METRICS_PORT` serves it on its own listener instead.',
+    description:
+      'Bearer token `/metrics` requires (`Authorization: Bearer <token>`). In production `/metrics` answers 404 on the public port unless this is set; `METRICS_PORT` serves it on its own listener instead.',
     fallback: 'outside production: `/metrics` is open; in production: not served on the public port',
     sensitive: true,
   },
   METRICS_PORT: {
     schema: port,
-    description: 'Serve `/metrics` on its own listener on this port (bound to `HOST`; keep it off the public network) instead of the public one.',
+    description:
+      'Serve `/metrics` on its own listener on this port (bound to `HOST`; keep it off the public network) instead of the public one.',
     fallback: '`/metrics` on the public port (see `METRICS_TOKEN`)',
   },
   API_DOCS: {
@@ -176,7 +188,8 @@ export const VARIABLES = {
   BLOB_STORE: {
     schema: z.enum(['fs', 's3', 'ipfs'], { error: 'must be fs, s3 or ipfs' }),
     description: 'Default store for encrypted attachments (a tenant may pick another configured one).',
-    fallback: '`s3` when `S3_BUCKET` is set, else `ipfs` when `IPFS_API_URL` is set, else `fs` (files under DATA_DIR served at `/blobs/:key`)',
+    fallback:
+      '`s3` when `S3_BUCKET` is set, else `ipfs` when `IPFS_API_URL` is set, else `fs` (files under DATA_DIR served at `/blobs/:key`)',
   },
   S3_ENDPOINT: {
     schema: url(['http', 'https']),
@@ -184,7 +197,11 @@ export const VARIABLES = {
     fallback: 'AWS S3 in `S3_REGION`',
   },
   S3_BUCKET: {
-    schema: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: 'must be an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)' }),
+    schema: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
+        error: 'must be an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)',
+      }),
     description: 'Bucket for attachment ciphertext; setting it enables the S3 store.',
     fallback: 'no S3 store',
   },
@@ -206,12 +223,14 @@ export const VARIABLES = {
   },
   S3_FORCE_PATH_STYLE: {
     schema: booleanFlag,
-    description: 'Address buckets as `endpoint/bucket/key` (MinIO and most self-hosted servers) instead of `bucket.endpoint/key`.',
+    description:
+      'Address buckets as `endpoint/bucket/key` (MinIO and most self-hosted servers) instead of `bucket.endpoint/key`.',
     fallback: '`false`',
   },
   S3_PUBLIC_BASE_URL: {
     schema: url(['http', 'https']),
-    description: 'Public base URL of the bucket (or a CDN before it): attachment URLs become `<base>/<key>` and never expire.',
+    description:
+      'Public base URL of the bucket (or a CDN before it): attachment URLs become `<base>/<key>` and never expire.',
     fallback: 'presigned GET URLs that live `S3_PRESIGN_TTL_SECONDS`',
   },
   S3_PRESIGN_TTL_SECONDS: {
@@ -221,7 +240,8 @@ export const VARIABLES = {
   },
   IPFS_API_URL: {
     schema: url(['http', 'https']),
-    description: 'Kubo RPC API (e.g. `http://kubo:5001`); setting it enables the IPFS store (files are added and pinned).',
+    description:
+      'Kubo RPC API (e.g. `http://kubo:5001`); setting it enables the IPFS store (files are added and pinned).',
     fallback: 'no IPFS store',
   },
   IPFS_GATEWAY_URL: {
@@ -231,7 +251,8 @@ export const VARIABLES = {
   },
   ATTACHMENT_MAX_BYTES: {
     schema: positiveInt(5 * 1024 ** 3),
-    description: 'Largest attachment accepted per file (tenants may have a lower limit), and largest ciphertext fetched.',
+    description:
+      'Largest attachment accepted per file (tenants may have a lower limit), and largest ciphertext fetched.',
     fallback: '`104857600` (100 MiB)',
   },
   ATTACHMENT_MIME_ALLOW: {
@@ -267,7 +288,8 @@ export const VARIABLES = {
   XMTP_API_URL: {
     schema: url(['http', 'https']),
     description: 'gRPC endpoint of the XMTP node.',
-    fallback: 'with `XMTP_ENV=local`: an in-process devnet under `DATA_DIR/devnet`; otherwise the SDK default for the network',
+    fallback:
+      'with `XMTP_ENV=local`: an in-process devnet under `DATA_DIR/devnet`; otherwise the SDK default for the network',
   },
   XMTP_SDK: {
     schema: z.enum(['auto', '5', '6'], { error: 'must be auto, 5 or 6' }),
@@ -324,7 +346,8 @@ export const VARIABLES = {
   },
   RATE_LIMIT_PER_MINUTE: {
     schema: positiveInt(1_000_000),
-    description: 'Request budget of one credential (API key, admin or identity token) per minute; reads cost 1, writes 2 or more.',
+    description:
+      'Request budget of one credential (API key, admin or identity token) per minute; reads cost 1, writes 2 or more.',
     fallback: '`1200`',
   },
   RATE_LIMIT_TENANT_PER_MINUTE: {
@@ -337,7 +360,8 @@ export const VARIABLES = {
       .number({ error: 'must be a number above 0 and at most 1' })
       .gt(0, { error: 'must be a number above 0 and at most 1' })
       .max(1, { error: 'must be a number above 0 and at most 1' }),
-    description: "Share of XMTP's per-client limits (3,000 writes and 20,000 reads per 5 minutes) an identity may use before Mailroom answers 429.",
+    description:
+      "Share of XMTP's per-client limits (3,000 writes and 20,000 reads per 5 minutes) an identity may use before Mailroom answers 429.",
     fallback: '`0.9`',
   },
   XMTP_MAX_LIVE_CLIENTS: {
@@ -378,7 +402,8 @@ export const VARIABLES = {
   },
   WEBHOOK_TIMEOUT_MS: {
     schema: positiveInt(60_000),
-    description: 'How long one webhook request may take (connect to last byte of the answer) before it counts as failed.',
+    description:
+      'How long one webhook request may take (connect to last byte of the answer) before it counts as failed.',
     fallback: '`5000`',
   },
   WEBHOOK_CONCURRENCY: {
@@ -393,7 +418,8 @@ export const VARIABLES = {
   },
   WEBHOOK_RETRY_BASE_MS: {
     schema: positiveInt(3_600_000),
-    description: 'Delay before the first retry of a failed webhook delivery; each later retry doubles it (with jitter).',
+    description:
+      'Delay before the first retry of a failed webhook delivery; each later retry doubles it (with jitter).',
     fallback: '`5000`',
   },
   WEBHOOK_RETRY_MAX_DELAY_MS: {
@@ -403,17 +429,20 @@ export const VARIABLES = {
   },
   WEBHOOK_RETRY_WINDOW_MS: {
     schema: positiveInt(604_800_000),
-    description: 'How long a webhook delivery is retried before it is marked failed (manual retry starts a new window).',
+    description:
+      'How long a webhook delivery is retried before it is marked failed (manual retry starts a new window).',
     fallback: '`86400000` (24 h)',
   },
   WEBHOOK_DISABLE_AFTER_FAILURES: {
     schema: positiveInt(100_000),
-    description: 'Consecutive failed attempts to one endpoint, with no success between, after which the endpoint is disabled.',
+    description:
+      'Consecutive failed attempts to one endpoint, with no success between, after which the endpoint is disabled.',
     fallback: '`50`',
   },
   WEBHOOK_POLL_INTERVAL_MS: {
     schema: positiveInt(600_000),
-    description: 'How often each process looks for due webhook deliveries and reclaims attempts a stopped process left behind.',
+    description:
+      'How often each process looks for due webhook deliveries and reclaims attempts a stopped process left behind.',
     fallback: '`1000`',
   },
   WEBHOOK_SECRET_OVERLAP_SECONDS: {
@@ -422,22 +451,26 @@ export const VARIABLES = {
       .int({ error: 'must be an integer between 0 and 2592000' })
       .min(0, { error: 'must be an integer between 0 and 2592000' })
       .max(2_592_000, { error: 'must be an integer between 0 and 2592000' }),
-    description: 'After a webhook secret rotation, how long the previous secret keeps signing beside the new one (0: it stops at once).',
+    description:
+      'After a webhook secret rotation, how long the previous secret keeps signing beside the new one (0: it stops at once).',
     fallback: '`86400` (24 h)',
   },
   EVENT_RECONCILE_INTERVAL_MS: {
     schema: positiveInt(86_400_000),
-    description: 'How often every streamed identity is synced and replayed from its event cursor, to catch what a healthy-looking XMTP stream missed.',
+    description:
+      'How often every streamed identity is synced and replayed from its event cursor, to catch what a healthy-looking XMTP stream missed.',
     fallback: '`60000`',
   },
   EVENT_REPLAY_LOOKBACK_MS: {
     schema: positiveInt(86_400_000),
-    description: 'How far before the newest emitted event a replay looks for messages that arrived late or were missed (duplicates are dropped by id).',
+    description:
+      'How far before the newest emitted event a replay looks for messages that arrived late or were missed (duplicates are dropped by id).',
     fallback: '`300000` (5 min)',
   },
   EVENT_SWEEP_BATCH: {
     schema: positiveInt(10_000),
-    description: 'Identities with a webhook that the rotating catch-up sweep visits per batch (those not streamed in this process are synced and replayed).',
+    description:
+      'Identities with a webhook that the rotating catch-up sweep visits per batch (those not streamed in this process are synced and replayed).',
     fallback: '`50`',
   },
   EVENT_SWEEP_CONCURRENCY: {
@@ -457,17 +490,20 @@ export const VARIABLES = {
   },
   WALLET_PENDING_PER_TENANT: {
     schema: positiveInt(100_000),
-    description: 'Wallet-owned identities one tenant may have waiting for their creation signature; one more answers 409.',
+    description:
+      'Wallet-owned identities one tenant may have waiting for their creation signature; one more answers 409.',
     fallback: '`20`',
   },
   WALLET_PENDING_PER_PROCESS: {
     schema: positiveInt(1_000_000),
-    description: 'Wallet signature requests one gateway process keeps waiting at once (each holds a built XMTP client); more answer 503.',
+    description:
+      'Wallet signature requests one gateway process keeps waiting at once (each holds a built XMTP client); more answer 503.',
     fallback: '`1000`',
   },
   RETENTION_WEBHOOK_BODY_SECONDS: {
     schema: positiveInt(365 * 86_400),
-    description: 'How long a delivered webhook keeps its request body (it holds message plaintext) after it succeeded; the delivery row and its status stay.',
+    description:
+      'How long a delivered webhook keeps its request body (it holds message plaintext) after it succeeded; the delivery row and its status stay.',
     fallback: '`86400` (a day)',
   },
   RETENTION_WEBHOOK_ATTEMPTS_SECONDS: {
@@ -477,7 +513,8 @@ export const VARIABLES = {
   },
   RETENTION_REFRESH_TOKEN_SECONDS: {
     schema: positiveInt(3_650 * 86_400),
-    description: 'How long expired or revoked admin refresh tokens are kept (to recognise reuse) before they are deleted.',
+    description:
+      'How long expired or revoked admin refresh tokens are kept (to recognise reuse) before they are deleted.',
     fallback: '`604800` (7 days)',
   },
   RETENTION_SWEEP_INTERVAL_MS: {

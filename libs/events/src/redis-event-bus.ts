@@ -39,7 +39,10 @@ export class RedisEventBus implements EventBus {
   async subscribe<T>(channel: string, handler: EventHandler<T>): Promise<() => Promise<void>> {
     let state = this.channels.get(channel);
     if (!state) {
-      const created: Channel = { handlers: new Set(), subscribed: this.subscriber.subscribe(channel).then(() => undefined) };
+      const created: Channel = {
+        handlers: new Set(),
+        subscribed: this.subscriber.subscribe(channel).then(() => undefined),
+      };
       this.channels.set(channel, created);
       // A failed SUBSCRIBE must not leave the channel looking subscribed: the next subscriber tries again.
       created.subscribed.catch(() => {

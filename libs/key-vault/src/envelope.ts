@@ -24,11 +24,18 @@ export function seal(key: Uint8Array, plaintext: Uint8Array, context: string): B
 export function open(key: Uint8Array, sealed: Uint8Array, context: string): Buffer {
   assertKey(key);
   if (sealed.length < SEALED_OVERHEAD) {
-    throw new KeyVaultError('MALFORMED', `sealed data is ${sealed.length} bytes, shorter than the ${SEALED_OVERHEAD}-byte header`);
+    throw new KeyVaultError(
+      'MALFORMED',
+      `sealed data is ${sealed.length} bytes, shorter than the ${SEALED_OVERHEAD}-byte header`,
+    );
   }
   const bytes = Buffer.from(sealed.buffer, sealed.byteOffset, sealed.byteLength);
   const version = bytes[0]!;
-  if (version !== SEALED_VERSION) throw new KeyVaultError('UNSUPPORTED_VERSION', `sealed data has layout version ${version}; this build reads version ${SEALED_VERSION}`);
+  if (version !== SEALED_VERSION)
+    throw new KeyVaultError(
+      'UNSUPPORTED_VERSION',
+      `sealed data has layout version ${version}; this build reads version ${SEALED_VERSION}`,
+    );
   const nonce = bytes.subarray(1, 1 + NONCE_BYTES);
   const tag = bytes.subarray(1 + NONCE_BYTES, SEALED_OVERHEAD);
   const decipher = createDecipheriv('aes-256-gcm', key, nonce, { authTagLength: TAG_BYTES });
@@ -39,7 +46,10 @@ export function open(key: Uint8Array, sealed: Uint8Array, context: string): Buff
     return Buffer.concat([plaintext, decipher.final()]);
   } catch {
     plaintext.fill(0);
-    throw new KeyVaultError('DECRYPT_FAILED', `cannot open sealed data for "${context}": wrong key, wrong context or tampered bytes`);
+    throw new KeyVaultError(
+      'DECRYPT_FAILED',
+      `cannot open sealed data for "${context}": wrong key, wrong context or tampered bytes`,
+    );
   }
 }
 
@@ -48,5 +58,6 @@ function additionalData(version: number, context: string): Buffer {
 }
 
 function assertKey(key: Uint8Array): void {
-  if (key.length !== KEY_BYTES) throw new KeyVaultError('INVALID_KEY', `keys are ${KEY_BYTES} bytes (got ${key.length})`);
+  if (key.length !== KEY_BYTES)
+    throw new KeyVaultError('INVALID_KEY', `keys are ${KEY_BYTES} bytes (got ${key.length})`);
 }

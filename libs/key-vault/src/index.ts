@@ -10,5 +10,11 @@ export { finishInterruptedRotation, type InterruptedRotation } from './pending-r
 export { PrismaMasterKeyCheckStore } from './prisma-check-store.js';
 export { rotateMasterKey, type RotateMasterKeyOptions, type RotationResult } from './rotation.js';
 export { startKeyVault, type StartKeyVaultOptions } from './start.js';
-export { openKeyVault, type MasterKeyCheck, type MasterKeyCheckStore, type OpenKeyVaultOptions, type OpenedKeyVault } from './verification.js';
+export {
+  openKeyVault,
+  type MasterKeyCheck,
+  type MasterKeyCheckStore,
+  type OpenKeyVaultOptions,
+  type OpenedKeyVault,
+} from './verification.js';
 export { ROTATE_CRASH_ENV, ROTATE_USAGE, runKeysRotate, type RotateCommandIo } from './rotate-command.js';

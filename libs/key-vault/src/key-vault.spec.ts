@@ -44,7 +44,9 @@ describe('KeyVault', () => {
 
   it('refuses a wrapped key under another master key, another identity, or with flipped bits', () => {
     const { wrapped } = vault.createDataKey(context);
-    expect(errorOf(() => KeyVault.fromMasterKey(randomBytes(32)).unwrapDataKey(wrapped, context)).code).toBe('DECRYPT_FAILED');
+    expect(errorOf(() => KeyVault.fromMasterKey(randomBytes(32)).unwrapDataKey(wrapped, context)).code).toBe(
+      'DECRYPT_FAILED',
+    );
     expect(errorOf(() => vault.unwrapDataKey(wrapped, identityContext(randomUUID()))).code).toBe('DECRYPT_FAILED');
     const tampered = Buffer.from(wrapped);
     tampered[tampered.length - 1]! ^= 0x80;

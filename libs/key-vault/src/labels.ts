@@ -10,11 +10,13 @@ export function identityContext(identityId: string): string {
 }
 
 export function assertContext(context: string): void {
-  if (!CONTEXT.test(context)) throw new KeyVaultError('INVALID_LABEL', `context "${context}" must be words of [A-Za-z0-9._-] joined by ":"`);
+  if (!CONTEXT.test(context))
+    throw new KeyVaultError('INVALID_LABEL', `context "${context}" must be words of [A-Za-z0-9._-] joined by ":"`);
 }
 
 export function assertPurpose(purpose: string): void {
-  if (!PURPOSE.test(purpose)) throw new KeyVaultError('INVALID_LABEL', `purpose "${purpose}" must be lowercase letters, digits and "-"`);
+  if (!PURPOSE.test(purpose))
+    throw new KeyVaultError('INVALID_LABEL', `purpose "${purpose}" must be lowercase letters, digits and "-"`);
 }
 
 /** Additional data of a data key wrapped by the master key. */

@@ -76,7 +76,10 @@ async function readKeyFile(file: string): Promise<Buffer | undefined> {
   try {
     return parseMasterKey(text);
   } catch {
-    throw new KeyVaultError('INVALID_KEY', `${file} does not hold a master key (32 bytes as 64 hex characters or base64)`);
+    throw new KeyVaultError(
+      'INVALID_KEY',
+      `${file} does not hold a master key (32 bytes as 64 hex characters or base64)`,
+    );
   }
 }
 

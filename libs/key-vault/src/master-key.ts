@@ -29,6 +29,7 @@ export function masterKeyId(masterKey: Uint8Array): string {
 
 /** The key that actually wraps data keys, derived so that it never equals the key the fingerprint is taken from. */
 export function deriveWrappingKey(masterKey: Uint8Array): Buffer {
-  if (masterKey.length !== KEY_BYTES) throw new KeyVaultError('INVALID_KEY', `a master key is ${KEY_BYTES} bytes (got ${masterKey.length})`);
+  if (masterKey.length !== KEY_BYTES)
+    throw new KeyVaultError('INVALID_KEY', `a master key is ${KEY_BYTES} bytes (got ${masterKey.length})`);
   return Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'mailroom master key wrapping v1', KEY_BYTES));
 }

@@ -13,7 +13,10 @@ export type InterruptedRotation =
  * A rotation writes master.key.next, commits the re-wrapped keys, then renames the file over master.key. A crash
  * between commit and rename leaves the database on the pending key; this finishes the rename.
  */
-export async function finishInterruptedRotation(files: MasterKeyFiles, checkStore: MasterKeyCheckStore): Promise<InterruptedRotation> {
+export async function finishInterruptedRotation(
+  files: MasterKeyFiles,
+  checkStore: MasterKeyCheckStore,
+): Promise<InterruptedRotation> {
   const pending = await files.readPending();
   if (!pending) return { state: 'none' };
   const vault = KeyVault.fromMasterKey(pending);

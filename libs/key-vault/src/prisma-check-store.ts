@@ -9,7 +9,10 @@ export class PrismaMasterKeyCheckStore implements MasterKeyCheckStore {
   constructor(private readonly prisma: PrismaClient) {}
 
   async read(): Promise<MasterKeyCheck | null> {
-    const row = await this.prisma.masterKeyCheck.findUnique({ where: { id: ROW_ID }, select: { keyId: true, verifier: true } });
+    const row = await this.prisma.masterKeyCheck.findUnique({
+      where: { id: ROW_ID },
+      select: { keyId: true, verifier: true },
+    });
     return row ? { keyId: row.keyId, verifier: row.verifier } : null;
   }
 

@@ -49,9 +49,12 @@ async function rotate(io: RotateCommandIo, cleanup: (() => Promise<unknown>)[]):
   const generate = io.argv.includes('--generate');
   const configuredCurrent = env.GATEWAY_MASTER_KEY || undefined;
   const configuredNext = env.NEW_GATEWAY_MASTER_KEY || undefined;
-  if (generate === Boolean(configuredNext)) throw new UsageError('give the new key as NEW_GATEWAY_MASTER_KEY or pass --generate (one of the two)');
+  if (generate === Boolean(configuredNext))
+    throw new UsageError('give the new key as NEW_GATEWAY_MASTER_KEY or pass --generate (one of the two)');
   if (generate && configuredCurrent) {
-    throw new UsageError('--generate writes DATA_DIR/master.key, but GATEWAY_MASTER_KEY is set; give the new key as NEW_GATEWAY_MASTER_KEY instead');
+    throw new UsageError(
+      '--generate writes DATA_DIR/master.key, but GATEWAY_MASTER_KEY is set; give the new key as NEW_GATEWAY_MASTER_KEY instead',
+    );
   }
 
   // Parsed before anything starts, so a typo is a usage error that touches nothing.
@@ -68,7 +71,9 @@ async function rotate(io: RotateCommandIo, cleanup: (() => Promise<unknown>)[]):
   if (files) {
     const interrupted = await finishInterruptedRotation(files, new PrismaMasterKeyCheckStore(prisma));
     if (interrupted.state === 'promoted') {
-      io.out(`Finished an interrupted rotation: ${files.current} now holds master key id ${interrupted.keyId}. Run the command again to rotate once more.`);
+      io.out(
+        `Finished an interrupted rotation: ${files.current} now holds master key id ${interrupted.keyId}. Run the command again to rotate once more.`,
+      );
       return 0;
     }
   }
@@ -84,7 +89,8 @@ async function rotate(io: RotateCommandIo, cleanup: (() => Promise<unknown>)[]):
     current: current.vault,
     next,
     currentSource: current.source,
-    beforeCommit: crash === 'before-commit' ? () => Promise.reject(new Error('injected failure before commit')) : undefined,
+    beforeCommit:
+      crash === 'before-commit' ? () => Promise.reject(new Error('injected failure before commit')) : undefined,
   });
   if (crash === 'after-commit') process.kill(process.pid, 'SIGKILL');
 
@@ -94,7 +100,9 @@ async function rotate(io: RotateCommandIo, cleanup: (() => Promise<unknown>)[]):
     return 0;
   }
   if (files) await files.promotePending();
-  io.out(`Re-wrapped ${result.rewrapped} identity data key(s), ${result.rewrappedWebhooks} webhook secret key(s) and the master key check: master key id ${result.fromKeyId} -> ${result.toKeyId}.`);
+  io.out(
+    `Re-wrapped ${result.rewrapped} identity data key(s), ${result.rewrappedWebhooks} webhook secret key(s) and the master key check: master key id ${result.fromKeyId} -> ${result.toKeyId}.`,
+  );
   io.out(
     files
       ? `${files.current} now holds the new key. Back it up; database backups taken before now still need the old key.`
@@ -103,7 +111,11 @@ async function rotate(io: RotateCommandIo, cleanup: (() => Promise<unknown>)[]):
   return 0;
 }
 
-async function connect(env: NodeJS.ProcessEnv, dataDir: string, cleanup: (() => Promise<unknown>)[]): Promise<PrismaClient> {
+async function connect(
+  env: NodeJS.ProcessEnv,
+  dataDir: string,
+  cleanup: (() => Promise<unknown>)[],
+): Promise<PrismaClient> {
   let databaseUrl = env.DATABASE_URL || undefined;
   if (!databaseUrl) {
     const postgres = await startEmbeddedPostgres({ dataDir });
@@ -115,10 +127,17 @@ async function connect(env: NodeJS.ProcessEnv, dataDir: string, cleanup: (() => 
   return prisma;
 }
 
-async function currentVault(given: Buffer | undefined, files: MasterKeyFiles | undefined): Promise<{ vault: KeyVault; source: string }> {
+async function currentVault(
+  given: Buffer | undefined,
+  files: MasterKeyFiles | undefined,
+): Promise<{ vault: KeyVault; source: string }> {
   if (given) return { vault: KeyVault.fromMasterKey(given), source: 'GATEWAY_MASTER_KEY' };
   const key = await files!.readCurrent();
-  if (!key) throw new KeyVaultError('MASTER_KEY_MISSING', `no current master key: set GATEWAY_MASTER_KEY or keep ${files!.current}`);
+  if (!key)
+    throw new KeyVaultError(
+      'MASTER_KEY_MISSING',
+      `no current master key: set GATEWAY_MASTER_KEY or keep ${files!.current}`,
+    );
   const vault = KeyVault.fromMasterKey(key);
   key.fill(0);
   return { vault, source: files!.current };

@@ -16,7 +16,13 @@ export interface RotateMasterKeyOptions {
 }
 
 export type RotationResult =
-  | { readonly status: 'rotated'; readonly rewrapped: number; readonly rewrappedWebhooks: number; readonly fromKeyId: string; readonly toKeyId: string }
+  | {
+      readonly status: 'rotated';
+      readonly rewrapped: number;
+      readonly rewrappedWebhooks: number;
+      readonly fromKeyId: string;
+      readonly toKeyId: string;
+    }
   /** The database is already on the new key (an earlier run committed). */
   | { readonly status: 'already-rotated'; readonly toKeyId: string };
 
@@ -26,17 +32,28 @@ export type RotationResult =
  */
 export async function rotateMasterKey(options: RotateMasterKeyOptions): Promise<RotationResult> {
   const { current, next } = options;
-  if (current.keyId === next.keyId) throw new KeyVaultError('ROTATION_REFUSED', `the new master key is the current one (key id ${current.keyId})`);
+  if (current.keyId === next.keyId)
+    throw new KeyVaultError('ROTATION_REFUSED', `the new master key is the current one (key id ${current.keyId})`);
   return options.prisma.$transaction(
     async (tx) => {
-      const [lock] = await tx.$queryRaw<{ locked: boolean }[]>`SELECT pg_try_advisory_xact_lock(${MASTER_KEY_LOCK}::bigint) AS locked`;
+      const [lock] = await tx.$queryRaw<
+        { locked: boolean }[]
+      >`SELECT pg_try_advisory_xact_lock(${MASTER_KEY_LOCK}::bigint) AS locked`;
       if (!lock?.locked) {
-        throw new KeyVaultError('ROTATION_REFUSED', 'a gateway is running on this database (it holds the master key lock); stop every gateway process, then rotate');
+        throw new KeyVaultError(
+          'ROTATION_REFUSED',
+          'a gateway is running on this database (it holds the master key lock); stop every gateway process, then rotate',
+        );
       }
       const check = await tx.masterKeyCheck.findUnique({ where: { id: 1 } });
-      if (!check) throw new KeyVaultError('ROTATION_REFUSED', 'this database has no master key check yet; start the gateway once before rotating');
+      if (!check)
+        throw new KeyVaultError(
+          'ROTATION_REFUSED',
+          'this database has no master key check yet; start the gateway once before rotating',
+        );
       if (next.opensVerifier(check.verifier)) return { status: 'already-rotated', toKeyId: next.keyId } as const;
-      if (!current.opensVerifier(check.verifier)) throw mismatchError(check.keyId, current.keyId, options.currentSource);
+      if (!current.opensVerifier(check.verifier))
+        throw mismatchError(check.keyId, current.keyId, options.currentSource);
 
       const identities = await tx.identity.findMany({
         where: { wrappedDataKey: { not: null } },
@@ -60,7 +77,13 @@ export async function rotateMasterKey(options: RotateMasterKeyOptions): Promise<
         data: { keyId: next.keyId, verifier: Uint8Array.from(next.sealVerifier()), rotatedAt: new Date() },
       });
       await options.beforeCommit?.();
-      return { status: 'rotated', rewrapped: identities.length, rewrappedWebhooks: endpoints.length, fromKeyId: current.keyId, toKeyId: next.keyId } as const;
+      return {
+        status: 'rotated',
+        rewrapped: identities.length,
+        rewrappedWebhooks: endpoints.length,
+        fromKeyId: current.keyId,
+        toKeyId: next.keyId,
+      } as const;
     },
     { maxWait: 10_000, timeout: 30 * 60_000 },
   );
@@ -75,6 +98,9 @@ function rewrapContext(current: KeyVault, next: KeyVault, context: string, wrapp
     return Uint8Array.from(current.rewrapDataKey(wrapped, context, next));
   } catch (error) {
     if (!(error instanceof KeyVaultError)) throw error;
-    throw new KeyVaultError('ROTATION_REFUSED', `${context}: its data key does not open with the current master key (${error.code}); nothing was changed`);
+    throw new KeyVaultError(
+      'ROTATION_REFUSED',
+      `${context}: its data key does not open with the current master key (${error.code}); nothing was changed`,
+    );
   }
 }

@@ -23,12 +23,17 @@ export interface StartKeyVaultOptions {
 export async function startKeyVault(options: StartKeyVaultOptions): Promise<KeyVault> {
   const { checkStore, log } = options;
   if (options.configuredKey) return open(parseMasterKey(options.configuredKey), 'GATEWAY_MASTER_KEY', options);
-  if (options.production) throw new KeyVaultError('MASTER_KEY_MISSING', 'GATEWAY_MASTER_KEY is required when NODE_ENV=production');
+  if (options.production)
+    throw new KeyVaultError('MASTER_KEY_MISSING', 'GATEWAY_MASTER_KEY is required when NODE_ENV=production');
 
   const files = new MasterKeyFiles(options.dataDir);
   const interrupted = await finishInterruptedRotation(files, checkStore);
-  if (interrupted.state === 'promoted') log.warn(`finished an interrupted master key rotation: ${files.current} now holds master key id ${interrupted.keyId}`);
-  if (interrupted.state === 'uncommitted') log.warn(`${files.pending} is left from a master key rotation that never committed; it is ignored`);
+  if (interrupted.state === 'promoted')
+    log.warn(
+      `finished an interrupted master key rotation: ${files.current} now holds master key id ${interrupted.keyId}`,
+    );
+  if (interrupted.state === 'uncommitted')
+    log.warn(`${files.pending} is left from a master key rotation that never committed; it is ignored`);
 
   const existing = await files.readCurrent();
   if (existing) return open(existing, files.current, options);
@@ -57,7 +62,9 @@ export async function startKeyVault(options: StartKeyVaultOptions): Promise<KeyV
 async function open(masterKey: Buffer, keySource: string, options: StartKeyVaultOptions): Promise<KeyVault> {
   try {
     const { vault, initialized } = await openKeyVault({ masterKey, checkStore: options.checkStore, keySource });
-    options.log.info(initialized ? `master key id ${vault.keyId} recorded in the database` : `master key id ${vault.keyId} verified`);
+    options.log.info(
+      initialized ? `master key id ${vault.keyId} recorded in the database` : `master key id ${vault.keyId} verified`,
+    );
     return vault;
   } finally {
     masterKey.fill(0);

@@ -53,7 +53,6 @@ export async function openKeyVault(options: OpenKeyVaultOptions): Promise<Opened
   }
 }
 
-
 export function mismatchError(expectedKeyId: string, givenKeyId: string, source: string): KeyVaultError {
   return new KeyVaultError(
     'MASTER_KEY_MISMATCH',

@@ -17,7 +17,10 @@ export function withDatabase(databaseUrl: string, database: string): string {
 async function withMaintenanceClient<T>(databaseUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   let lastError: unknown;
   for (const maintenanceDb of ['postgres', 'template1']) {
-    const client = new pg.Client({ connectionString: withDatabase(databaseUrl, maintenanceDb), connectionTimeoutMillis: 10_000 });
+    const client = new pg.Client({
+      connectionString: withDatabase(databaseUrl, maintenanceDb),
+      connectionTimeoutMillis: 10_000,
+    });
     try {
       await client.connect();
     } catch (error) {

@@ -115,7 +115,9 @@ async function clusterPassword(dataDir: string): Promise<string> {
   const saved = await readFile(file, 'utf8').catch(() => undefined);
   if (saved?.trim()) return saved.trim();
   if (await exists(path.join(dataDir, 'postgres', 'PG_VERSION'))) {
-    throw new Error(`${file} is missing: the embedded PostgreSQL cluster in ${dataDir}/postgres cannot be opened without it.`);
+    throw new Error(
+      `${file} is missing: the embedded PostgreSQL cluster in ${dataDir}/postgres cannot be opened without it.`,
+    );
   }
   const password = randomBytes(24).toString('base64url');
   await writeFile(file, `${password}\n`, { mode: 0o600 });
@@ -134,14 +136,18 @@ async function assertNotRunning(clusterDir: string): Promise<void> {
   const command = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
   if (!command.includes('postgres')) return; // stale lock file: postgres replaces it itself
   if ((await parentPid(pid)) !== 1) {
-    throw new Error(`Embedded PostgreSQL for ${clusterDir} is already running (pid ${pid}) for another process; stop it first.`);
+    throw new Error(
+      `Embedded PostgreSQL for ${clusterDir} is already running (pid ${pid}) for another process; stop it first.`,
+    );
   }
   process.kill(pid, 'SIGINT');
   for (let waited = 0; waited < 15_000; waited += 100) {
     await new Promise((resolve) => setTimeout(resolve, 100));
     if (!(await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => ''))) return;
   }
-  throw new Error(`Embedded PostgreSQL for ${clusterDir} (pid ${pid}) was left running by a killed gateway and did not stop.`);
+  throw new Error(
+    `Embedded PostgreSQL for ${clusterDir} (pid ${pid}) was left running by a killed gateway and did not stop.`,
+  );
 }
 
 async function parentPid(pid: number): Promise<number | undefined> {
@@ -162,7 +168,9 @@ async function assertReachableByPostgresUser(clusterDir: string): Promise<void> 
   if ((mode & 0o001) === 0) await chmod(dataDir, mode | 0o001);
   for (let dir = path.dirname(dataDir); ; dir = path.dirname(dir)) {
     if (((await stat(dir)).mode & 0o001) === 0) {
-      throw new Error(`Embedded PostgreSQL runs as the "postgres" user, which cannot enter ${dir}; choose a DATA_DIR outside it or run chmod o+x ${dir}.`);
+      throw new Error(
+        `Embedded PostgreSQL runs as the "postgres" user, which cannot enter ${dir}; choose a DATA_DIR outside it or run chmod o+x ${dir}.`,
+      );
     }
     if (dir === path.dirname(dir)) return;
   }

@@ -41,7 +41,10 @@ const LOCK_NAMESPACE = 'mailroom:identity:';
 
 /** The signed 64-bit advisory-lock key for an identity: the first 8 bytes of SHA-256 over a namespaced id. */
 export function identityLockKey(identityId: string): bigint {
-  return createHash('sha256').update(LOCK_NAMESPACE + identityId).digest().readBigInt64BE(0);
+  return createHash('sha256')
+    .update(LOCK_NAMESPACE + identityId)
+    .digest()
+    .readBigInt64BE(0);
 }
 
 /**
@@ -85,7 +88,8 @@ export class PgAdvisoryIdentityLocks implements IdentityLocks {
   async setApplicationName(name: string): Promise<void> {
     this.#applicationName = name.slice(0, 63);
     const connection = this.#connection;
-    if (connection) await this.#run(connection, "SELECT set_config('application_name', $1, false)", [this.#applicationName]);
+    if (connection)
+      await this.#run(connection, "SELECT set_config('application_name', $1, false)", [this.#applicationName]);
   }
 
   onLost(callback: () => void): void {
@@ -105,7 +109,9 @@ export class PgAdvisoryIdentityLocks implements IdentityLocks {
   async #lock(identityId: string): Promise<boolean> {
     const connection = await this.#connect();
     const generation = this.#generation;
-    const result = await this.#query(connection, 'SELECT pg_try_advisory_lock($1::bigint) AS locked', [identityLockKey(identityId).toString()]);
+    const result = await this.#query(connection, 'SELECT pg_try_advisory_lock($1::bigint) AS locked', [
+      identityLockKey(identityId).toString(),
+    ]);
     const locked = result.rows[0]?.locked === true;
     if (!locked) return false;
     if (generation !== this.#generation) return false; // the session died while we asked: that lock is gone too
@@ -196,7 +202,10 @@ export class PgAdvisoryIdentityLocks implements IdentityLocks {
     if (this.#closed) return;
     const lost = this.#held.size;
     this.#held.clear();
-    this.#options.logger?.error({ err: error, lostLocks: lost }, 'identity lock session lost; every held identity lock is gone');
+    this.#options.logger?.error(
+      { err: error, lostLocks: lost },
+      'identity lock session lost; every held identity lock is gone',
+    );
     for (const callback of this.#lostCallbacks) {
       try {
         callback();

@@ -1,5 +1,9 @@
 export * from './migrations/index.js';
-export { startEmbeddedPostgres, type EmbeddedPostgresOptions, type RunningEmbeddedPostgres } from './embedded-postgres.js';
+export {
+  startEmbeddedPostgres,
+  type EmbeddedPostgresOptions,
+  type RunningEmbeddedPostgres,
+} from './embedded-postgres.js';
 export { createPrismaClient, PrismaService } from './prisma-client.js';
 export { checkDatabase, type DatabaseCheck } from './readiness.js';
 export { Prisma, PrismaClient } from './generated/prisma/client.js';
@@ -18,4 +22,11 @@ export type {
 export { AdminRole, ApiKeyScope, IdempotencyState, IdentityCustody, IdentityStatus } from './generated/prisma/enums.js';
 export { DEFAULT_MIGRATIONS_DIR } from './paths.js';
 export { tenantScope, scopedWhere, type TenantId, type TenantScope } from './tenant-scope.js';
-export { findIdentityLockHolder, identityLockKey, IdentityLocksUnavailableError, PgAdvisoryIdentityLocks, type IdentityLocks, type PgAdvisoryIdentityLocksOptions } from './identity-locks.js';
+export {
+  findIdentityLockHolder,
+  identityLockKey,
+  IdentityLocksUnavailableError,
+  PgAdvisoryIdentityLocks,
+  type IdentityLocks,
+  type PgAdvisoryIdentityLocksOptions,
+} from './identity-locks.js';

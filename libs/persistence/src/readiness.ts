@@ -28,7 +28,11 @@ async function selectOne(target: RawQueryClient | string, timeoutMs: number): Pr
     await target.$queryRawUnsafe('SELECT 1');
     return;
   }
-  const client = new pg.Client({ connectionString: target, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs });
+  const client = new pg.Client({
+    connectionString: target,
+    connectionTimeoutMillis: timeoutMs,
+    query_timeout: timeoutMs,
+  });
   client.on('error', () => {}); // a dropped connection is reported through the query instead
   try {
     await client.connect();

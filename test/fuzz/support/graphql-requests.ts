@@ -2,9 +2,21 @@
 import fc from 'fast-check';
 import { hugeString, oddStrings, weirdString, wrongTyped } from './invalid-values.js';
 
-interface TypeRef { kind: string; name: string | null; ofType: TypeRef | null }
-interface Field { name: string; args: { name: string; type: TypeRef }[]; type: TypeRef }
-interface FullType { name: string; kind: string; fields: Field[] | null }
+interface TypeRef {
+  kind: string;
+  name: string | null;
+  ofType: TypeRef | null;
+}
+interface Field {
+  name: string;
+  args: { name: string; type: TypeRef }[];
+  type: TypeRef;
+}
+interface FullType {
+  name: string;
+  kind: string;
+  fields: Field[] | null;
+}
 export interface GraphqlSchemaSummary {
   readonly roots: { readonly kind: 'query' | 'mutation'; readonly field: Field }[];
   readonly types: ReadonlyMap<string, FullType>;
@@ -14,13 +26,23 @@ export const INTROSPECTION = `{ __schema { queryType { name } mutationType { nam
   args { name type { ...T } } type { ...T } } } } }
   fragment T on __Type { kind name ofType { kind name ofType { kind name ofType { kind name } } } }`;
 
-export function summarise(data: { __schema: { queryType: { name: string }; mutationType: { name: string } | null; types: FullType[] } }): GraphqlSchemaSummary {
+export function summarise(data: {
+  __schema: { queryType: { name: string }; mutationType: { name: string } | null; types: FullType[] };
+}): GraphqlSchemaSummary {
   const types = new Map(data.__schema.types.map((t) => [t.name, t]));
-  const rootFields = (name: string | undefined, kind: 'query' | 'mutation') => (name ? (types.get(name)?.fields ?? []).map((field) => ({ kind, field })) : []);
-  return { types, roots: [...rootFields(data.__schema.queryType.name, 'query'), ...rootFields(data.__schema.mutationType?.name, 'mutation')] };
+  const rootFields = (name: string | undefined, kind: 'query' | 'mutation') =>
+    name ? (types.get(name)?.fields ?? []).map((field) => ({ kind, field })) : [];
+  return {
+    types,
+    roots: [
+      ...rootFields(data.__schema.queryType.name, 'query'),
+      ...rootFields(data.__schema.mutationType?.name, 'mutation'),
+    ],
+  };
 }
 
-const typeName = (t: TypeRef): string => (t.kind === 'NON_NULL' ? `${typeName(t.ofType!)}!` : t.kind === 'LIST' ? `[${typeName(t.ofType!)}]` : t.name!);
+const typeName = (t: TypeRef): string =>
+  t.kind === 'NON_NULL' ? `${typeName(t.ofType!)}!` : t.kind === 'LIST' ? `[${typeName(t.ofType!)}]` : t.name!;
 const namedType = (t: TypeRef): string => (t.ofType ? namedType(t.ofType) : t.name!);
 
 /** A selection of up to a few scalar fields, one object level deep, so the resolver runs. */
@@ -43,7 +65,17 @@ function selectionOf(types: ReadonlyMap<string, FullType>, t: TypeRef, depth = 0
 const literal: fc.Arbitrary<string> = fc.oneof(
   fc.integer().map(String),
   fc.double({ noNaN: true, noDefaultInfinity: true }).map((n) => String(n)),
-  fc.constantFrom('true', 'null', '[]', '{}', '"x"', 'ENUM_VALUE', '$undeclared', '[[[[[[[[1]]]]]]]]', `"${'x'.repeat(5_000)}"`),
+  fc.constantFrom(
+    'true',
+    'null',
+    '[]',
+    '{}',
+    '"x"',
+    'ENUM_VALUE',
+    '$undeclared',
+    '[[[[[[[[1]]]]]]]]',
+    `"${'x'.repeat(5_000)}"`,
+  ),
   weirdString.filter((s) => s.length < 100_000).map((s) => JSON.stringify(s)),
 );
 
@@ -67,18 +99,34 @@ export function graphqlRequestsFor(schema: GraphqlSchemaSummary, identityId: str
     });
     const withLiterals = fc.tuple(...field.args.map(() => literal)).map((values) => {
       const args = field.args.map((a, i) => `${a.name}: ${values[i]}`).join(', ');
-      return { name, body: JSON.stringify({ query: `${kind} { ${field.name}${args ? `(${args})` : ''} ${selection} }` }) };
+      return {
+        name,
+        body: JSON.stringify({ query: `${kind} { ${field.name}${args ? `(${args})` : ''} ${selection} }` }),
+      };
     });
     return fc.oneof(withVariables, withLiterals);
   });
   const malformed = fc
     .oneof(
-      fc.constantFrom('{', 'query { __typename', `{ ${'a { '.repeat(500)}`, `{ ${Array.from({ length: 3_000 }, (_, i) => `a${i}: __typename`).join(' ')} }`, 'subscription { messageReceived(identityId: "x") { id } }'),
+      fc.constantFrom(
+        '{',
+        'query { __typename',
+        `{ ${'a { '.repeat(500)}`,
+        `{ ${Array.from({ length: 3_000 }, (_, i) => `a${i}: __typename`).join(' ')} }`,
+        'subscription { messageReceived(identityId: "x") { id } }',
+      ),
       fc.string({ unit: 'grapheme', maxLength: 80 }),
     )
     .map((query) => ({ name: 'malformed', body: JSON.stringify({ query }) }));
   const badEnvelopes = fc
-    .oneof(wrongTyped.map((v) => JSON.stringify({ query: v, variables: v, operationName: v })), fc.constantFrom('', '[]', '{"query":null}', '[{"query":"{__typename}"}]'))
+    .oneof(
+      wrongTyped.map((v) => JSON.stringify({ query: v, variables: v, operationName: v })),
+      fc.constantFrom('', '[]', '{"query":null}', '[{"query":"{__typename}"}]'),
+    )
     .map((body) => ({ name: 'envelope', body: body ?? '' }));
-  return fc.oneof({ weight: 8, arbitrary: fc.oneof(...perField) }, { weight: 1, arbitrary: malformed }, { weight: 1, arbitrary: badEnvelopes });
+  return fc.oneof(
+    { weight: 8, arbitrary: fc.oneof(...perField) },
+    { weight: 1, arbitrary: malformed },
+    { weight: 1, arbitrary: badEnvelopes },
+  );
 }

@@ -49,7 +49,9 @@ export const wrongTyped: fc.Arbitrary<unknown> = fc.oneof(
   fc.constant(null),
   fc.constantFrom(Number.MAX_SAFE_INTEGER + 2, -0, 1e300),
   fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 3 }),
-  fc.dictionary(fc.constantFrom('__proto__', 'constructor', 'a', 'type', ''), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 3 }),
+  fc.dictionary(fc.constantFrom('__proto__', 'constructor', 'a', 'type', ''), fc.jsonValue({ maxDepth: 1 }), {
+    maxKeys: 3,
+  }),
   weirdString,
 );
 
@@ -60,7 +62,19 @@ export function deepJson(depth: number, kind: 'array' | 'object'): string {
 
 /** Bodies that are not the JSON object a route expects, as raw text. */
 export const rawBodies = fc.oneof(
-  fc.constantFrom('', '{', '{"a":', 'null', '[]', '"text"', '123', 'true', '{"__proto__":{"polluted":1}}', '\u0000', '\ufeff{}'),
+  fc.constantFrom(
+    '',
+    '{',
+    '{"a":',
+    'null',
+    '[]',
+    '"text"',
+    '123',
+    'true',
+    '{"__proto__":{"polluted":1}}',
+    '\u0000',
+    '\ufeff{}',
+  ),
   fc.constantFrom(deepJson(20_000, 'array'), deepJson(5_000, 'object'), deepJson(200, 'object'), deepJson(64, 'array')),
   fc.constantFrom(`{"pad":"${'a'.repeat(3 * 1024 * 1024)}"}`),
   fc.string({ unit: 'grapheme', maxLength: 60 }),
@@ -71,7 +85,9 @@ export const badIdempotencyKeys = fc.oneof(
   fc.constantFrom('', ' ', 'x'.repeat(256), 'x'.repeat(8_000), 'é', '\t', 'a b'),
   // Visible ASCII and visible Latin-1 (DEL and the C1 controls in between are not valid header bytes for fetch).
   fc.string({
-    unit: fc.oneof(fc.integer({ min: 0x21, max: 0x7e }), fc.integer({ min: 0xa0, max: 0xff })).map((c) => String.fromCharCode(c)),
+    unit: fc
+      .oneof(fc.integer({ min: 0x21, max: 0x7e }), fc.integer({ min: 0xa0, max: 0xff }))
+      .map((c) => String.fromCharCode(c)),
     maxLength: 300,
   }),
 );
@@ -79,12 +95,32 @@ export const badIdempotencyKeys = fc.oneof(
 /** Path segments that are not ids this tenant owns (encoded as the client would, or raw). */
 export const badIds = fc.oneof(
   fc.uuid().map((u) => u),
-  fc.constantFrom('0', '-1', '1.5', 'x'.repeat(2_000), '%2e%2e', '%2F', '%', '%zz', '%00', '%E2%80%AE', 'null', '__proto__'),
+  fc.constantFrom(
+    '0',
+    '-1',
+    '1.5',
+    'x'.repeat(2_000),
+    '%2e%2e',
+    '%2F',
+    '%',
+    '%zz',
+    '%00',
+    '%E2%80%AE',
+    'null',
+    '__proto__',
+  ),
   fc.string({ unit: 'grapheme', minLength: 1, maxLength: 30 }).map(encodeURIComponent),
 );
 
 export const badCursors = fc.oneof(
-  fc.constantFrom('', '=', 'eyJ9', 'eyJpZCI6bnVsbH0', Buffer.from('{"id":"x","ts":"nope"}').toString('base64url'), 'a'.repeat(5_000)),
+  fc.constantFrom(
+    '',
+    '=',
+    'eyJ9',
+    'eyJpZCI6bnVsbH0',
+    Buffer.from('{"id":"x","ts":"nope"}').toString('base64url'),
+    'a'.repeat(5_000),
+  ),
   fc.base64String({ maxLength: 80 }),
   fc.jsonValue({ maxDepth: 2 }).map((v) => Buffer.from(JSON.stringify(v) ?? 'null').toString('base64url')),
   weirdString,

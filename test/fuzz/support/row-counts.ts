@@ -16,7 +16,9 @@ export class RowCounts {
   static async connect(databaseUrl: string): Promise<RowCounts> {
     const client = new pg.Client({ connectionString: databaseUrl });
     await client.connect();
-    const { rows } = await client.query<{ tablename: string }>("select tablename from pg_tables where schemaname = 'public' order by 1");
+    const { rows } = await client.query<{ tablename: string }>(
+      "select tablename from pg_tables where schemaname = 'public' order by 1",
+    );
     const tables = rows.map((r) => r.tablename).filter((t) => !BACKGROUND_TABLES.has(t));
     const sql = `select json_build_object(${tables.map((t) => `'${t}', (select count(*) from "${t}")`).join(', ')}) as counts`;
     return new RowCounts(client, sql);
@@ -33,5 +35,7 @@ export class RowCounts {
 }
 
 export function changedTables(before: Record<string, number>, after: Record<string, number>): string[] {
-  return Object.keys(after).filter((t) => before[t] !== after[t]).map((t) => `${t} ${before[t]}→${after[t]}`);
+  return Object.keys(after)
+    .filter((t) => before[t] !== after[t])
+    .map((t) => `${t} ${before[t]}→${after[t]}`);
 }

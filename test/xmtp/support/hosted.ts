@@ -33,7 +33,12 @@ export function hostedIdentity(dir: string): HostedIdentity {
 }
 
 /** Registers through the pool and records the inbox and installation ids on the ref, as the identities module would. */
-export async function registerHosted(pool: { register: (ref: IdentityRef, keys: () => IdentityKeys) => Promise<{ inboxId: string; installationId: string }> }, identity: HostedIdentity) {
+export async function registerHosted(
+  pool: {
+    register: (ref: IdentityRef, keys: () => IdentityKeys) => Promise<{ inboxId: string; installationId: string }>;
+  },
+  identity: HostedIdentity,
+) {
   const registered = await pool.register(identity.ref, identity.keys);
   identity.ref = { ...identity.ref, inboxId: registered.inboxId, installationId: registered.installationId };
   return registered;

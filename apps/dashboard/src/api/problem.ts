@@ -6,7 +6,8 @@ export function messageOf(error: unknown): string {
     const fields = error.fieldErrors.map((e) => `${e.field}: ${e.message}`).join('; ');
     return fields ? `${error.message} ${fields}` : error.message;
   }
-  if (error instanceof MailroomNetworkError) return 'The gateway could not be reached. Check your connection and try again.';
+  if (error instanceof MailroomNetworkError)
+    return 'The gateway could not be reached. Check your connection and try again.';
   if (error instanceof Error) return error.message;
   return String(error);
 }

@@ -63,13 +63,27 @@ export function StatusBadge({ tone, children }: { tone: 'good' | 'bad' | 'warn' 
 }
 
 /** "Load more" under a paged list, while the API says there is a next page. */
-export function LoadMore({ list }: { list: { data?: { nextCursor: string | null }; loadMore: () => Promise<void>; loadingMore: boolean; moreError: string | null } }) {
+export function LoadMore({
+  list,
+}: {
+  list: {
+    data?: { nextCursor: string | null };
+    loadMore: () => Promise<void>;
+    loadingMore: boolean;
+    moreError: string | null;
+  };
+}) {
   if (!list.data?.nextCursor && !list.moreError) return null;
   return (
     <div className="load-more">
       <ErrorBanner message={list.moreError} />
       {list.data?.nextCursor && (
-        <button type="button" className="button button-secondary" onClick={() => void list.loadMore()} disabled={list.loadingMore}>
+        <button
+          type="button"
+          className="button button-secondary"
+          onClick={() => void list.loadMore()}
+          disabled={list.loadingMore}
+        >
           {list.loadingMore ? 'Loading…' : 'Load more'}
         </button>
       )}

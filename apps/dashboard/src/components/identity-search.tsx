@@ -10,7 +10,13 @@ export function searchQuery(search: IdentitySearch | null): { externalId?: strin
   return search ? { [search.field]: search.value } : {};
 }
 
-export function IdentitySearchForm({ active, onSearch }: { active: IdentitySearch | null; onSearch: (search: IdentitySearch | null) => void }) {
+export function IdentitySearchForm({
+  active,
+  onSearch,
+}: {
+  active: IdentitySearch | null;
+  onSearch: (search: IdentitySearch | null) => void;
+}) {
   const [field, setField] = useState<IdentitySearch['field']>(active?.field ?? 'externalId');
   const [value, setValue] = useState(active?.value ?? '');
   const fieldId = useId();

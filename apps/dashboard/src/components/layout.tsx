@@ -73,7 +73,15 @@ export function Layout({ children }: { children: ReactNode }) {
   );
 }
 
-export function PageHeader({ title, children, back }: { title: string; children?: ReactNode; back?: { to: string; label: string } }) {
+export function PageHeader({
+  title,
+  children,
+  back,
+}: {
+  title: string;
+  children?: ReactNode;
+  back?: { to: string; label: string };
+}) {
   return (
     <div className="page-header">
       {back && (

@@ -19,13 +19,23 @@ export function SecretOnce({ label, value, onDismiss }: { label: string; value: 
       <h3 id="secret-title">{label}</h3>
       <p>Copy it now: it is shown only once and cannot be read back later.</p>
       <div className="secret-row">
-        <input className="secret-value" readOnly value={value} aria-label={label} onFocus={(e) => e.currentTarget.select()} />
+        <input
+          className="secret-value"
+          readOnly
+          value={value}
+          aria-label={label}
+          onFocus={(e) => e.currentTarget.select()}
+        />
         <button type="button" className="button" onClick={() => void copy()}>
           Copy
         </button>
       </div>
       <p className="secret-status" role="status" aria-live="polite">
-        {copied === 'yes' ? 'Copied to the clipboard.' : copied === 'failed' ? 'Copy failed: select the text and copy it yourself.' : ''}
+        {copied === 'yes'
+          ? 'Copied to the clipboard.'
+          : copied === 'failed'
+            ? 'Copy failed: select the text and copy it yourself.'
+            : ''}
       </p>
       <button type="button" className="button button-secondary" onClick={onDismiss}>
         I have saved it

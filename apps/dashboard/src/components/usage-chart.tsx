@@ -15,7 +15,14 @@ export function UsageChart({ daily }: { daily: Schema<'UsageResponse'>['daily'] 
     <figure className="chart">
       <svg viewBox={`0 0 100 ${HEIGHT}`} preserveAspectRatio="none" className="chart-svg" aria-hidden="true">
         {[0.25, 0.5, 0.75, 1].map((f) => (
-          <line key={f} x1="0" x2="100" y1={HEIGHT - f * (HEIGHT - 8)} y2={HEIGHT - f * (HEIGHT - 8)} className="chart-grid" />
+          <line
+            key={f}
+            x1="0"
+            x2="100"
+            y1={HEIGHT - f * (HEIGHT - 8)}
+            y2={HEIGHT - f * (HEIGHT - 8)}
+            className="chart-grid"
+          />
         ))}
         {daily.map((d, i) => {
           const sent = (d.messagesSent / max) * (HEIGHT - 8);

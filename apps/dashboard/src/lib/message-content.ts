@@ -21,13 +21,15 @@ export type MessageBody =
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null;
-const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : null);
+const num = (v: unknown): number | null =>
+  typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : null;
 const str = (v: unknown): string | null => (typeof v === 'string' && v ? v : null);
 
 function attachmentOf(raw: unknown, index: number | null): AttachmentInfo {
   const a = isObj(raw) ? raw : {};
   const data = a.data;
-  const inlineSize = typeof data === 'string' ? Math.floor((data.length * 3) / 4) : isObj(data) ? Object.keys(data).length : null;
+  const inlineSize =
+    typeof data === 'string' ? Math.floor((data.length * 3) / 4) : isObj(data) ? Object.keys(data).length : null;
   const plainSize = num(a.size) ?? inlineSize;
   return {
     filename: str(a.filename) ?? 'attachment',
@@ -42,15 +44,23 @@ function attachmentOf(raw: unknown, index: number | null): AttachmentInfo {
 export function messageBody(message: Message): MessageBody {
   const { typeId } = message.contentType;
   const content = message.content;
-  if (message.kind === 'membership_change' || typeId === 'group_updated') return { kind: 'system', text: 'Group membership or details changed' };
+  if (message.kind === 'membership_change' || typeId === 'group_updated')
+    return { kind: 'system', text: 'Group membership or details changed' };
   switch (typeId) {
     case 'text':
     case 'markdown':
       return { kind: 'text', text: typeof content === 'string' ? content : (message.text ?? '') };
     case 'reply':
-      return { kind: 'text', text: message.text ?? (isObj(content) && typeof content.content === 'string' ? content.content : 'Reply') };
+      return {
+        kind: 'text',
+        text: message.text ?? (isObj(content) && typeof content.content === 'string' ? content.content : 'Reply'),
+      };
     case 'reaction':
-      return { kind: 'reaction', emoji: isObj(content) ? String(content.content ?? '') : '', removed: isObj(content) && content.action === 'removed' };
+      return {
+        kind: 'reaction',
+        emoji: isObj(content) ? String(content.content ?? '') : '',
+        removed: isObj(content) && content.action === 'removed',
+      };
     case 'readReceipt':
       return { kind: 'system', text: 'Read receipt' };
     case 'attachment':
@@ -61,6 +71,9 @@ export function messageBody(message: Message): MessageBody {
       return { kind: 'attachments', attachments: list.map((a, i) => attachmentOf(a, i)) };
     }
     default:
-      return { kind: 'unsupported', text: message.fallback ?? `Unsupported content type ${message.contentType.authorityId}/${typeId}` };
+      return {
+        kind: 'unsupported',
+        text: message.fallback ?? `Unsupported content type ${message.contentType.authorityId}/${typeId}`,
+      };
   }
 }

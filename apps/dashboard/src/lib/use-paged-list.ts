@@ -19,7 +19,10 @@ export interface PagedList<T> extends Resource<Page<T>> {
  * A `{ items, nextCursor }` list that grows page by page. `reload` fetches again as many items as are shown,
  * so a row the admin just acted on stays in view after the refresh.
  */
-export function usePagedList<T>(loadPage: (cursor?: string) => Promise<Page<T>>, deps: readonly unknown[]): PagedList<T> {
+export function usePagedList<T>(
+  loadPage: (cursor?: string) => Promise<Page<T>>,
+  deps: readonly unknown[],
+): PagedList<T> {
   const [data, setData] = useState<Page<T>>();
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);

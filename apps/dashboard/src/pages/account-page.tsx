@@ -37,7 +37,13 @@ function ChangePasswordForm() {
       <div className="form-row">
         <label className="field">
           <span>Current password</span>
-          <input type="password" autoComplete="current-password" required value={currentPassword} onChange={(e) => setCurrentPassword(e.target.value)} />
+          <input
+            type="password"
+            autoComplete="current-password"
+            required
+            value={currentPassword}
+            onChange={(e) => setCurrentPassword(e.target.value)}
+          />
         </label>
         <label className="field">
           <span>New password</span>

@@ -30,7 +30,8 @@ function CreateKeyForm({ onCreated }: { onCreated: (key: CreatedApiKey) => void 
   const [name, setName] = useState('');
   const [scopes, setScopes] = useState<ApiKeyScope[]>([...API_KEY_SCOPES]);
   const create = useAction((body: { name: string; scopes: ApiKeyScope[] }) => mailroom.POST('/v1/api-keys', { body }));
-  const toggle = (scope: ApiKeyScope) => setScopes((s) => (s.includes(scope) ? s.filter((x) => x !== scope) : [...s, scope]));
+  const toggle = (scope: ApiKeyScope) =>
+    setScopes((s) => (s.includes(scope) ? s.filter((x) => x !== scope) : [...s, scope]));
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const created = await create.run({ name, scopes });
@@ -45,7 +46,13 @@ function CreateKeyForm({ onCreated }: { onCreated: (key: CreatedApiKey) => void 
       <ErrorBanner message={create.error} />
       <label className="field">
         <span>Name</span>
-        <input required maxLength={100} value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. production backend" />
+        <input
+          required
+          maxLength={100}
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          placeholder="e.g. production backend"
+        />
       </label>
       <fieldset className="field">
         <legend>Scopes</legend>
@@ -86,9 +93,14 @@ export function ApiKeysPage() {
   return (
     <>
       <PageHeader title="API keys">
-        <p>Your backend calls the API with these keys. A key is shown once, when it is created; only its prefix is kept readable.</p>
+        <p>
+          Your backend calls the API with these keys. A key is shown once, when it is created; only its prefix is kept
+          readable.
+        </p>
       </PageHeader>
-      {created && <SecretOnce label={`New key “${created.name}”`} value={created.key} onDismiss={() => setCreated(null)} />}
+      {created && (
+        <SecretOnce label={`New key “${created.name}”`} value={created.key} onDismiss={() => setCreated(null)} />
+      )}
       <WriteOnly>
         <CreateKeyForm
           onCreated={(key) => {

@@ -32,10 +32,31 @@ const ACTOR_TYPES = [
 
 // Suggestions only: the field takes any action, or a resource prefix such as `webhook.*`.
 const KNOWN_ACTIONS = [
-  'admin.*', 'admin.login', 'admin.login_failed', 'admin.invited', 'admin.invitation_accepted', 'admin.role_changed', 'admin.removed',
-  'admin.password_changed', 'admin.password_reset', 'api_key.*', 'api_key.created', 'api_key.revoked', 'identity.*', 'identity.created',
-  'identity.deleted', 'identity.installations_revoked', 'webhook.*', 'webhook.created', 'webhook.updated', 'webhook.deleted',
-  'webhook.disabled', 'webhook.secret_rotated', 'webhook.delivery_retried', 'settings.updated', 'tenant.signup',
+  'admin.*',
+  'admin.login',
+  'admin.login_failed',
+  'admin.invited',
+  'admin.invitation_accepted',
+  'admin.role_changed',
+  'admin.removed',
+  'admin.password_changed',
+  'admin.password_reset',
+  'api_key.*',
+  'api_key.created',
+  'api_key.revoked',
+  'identity.*',
+  'identity.created',
+  'identity.deleted',
+  'identity.installations_revoked',
+  'webhook.*',
+  'webhook.created',
+  'webhook.updated',
+  'webhook.deleted',
+  'webhook.disabled',
+  'webhook.secret_rotated',
+  'webhook.delivery_retried',
+  'settings.updated',
+  'tenant.signup',
 ];
 
 function queryOf(filters: Filters, cursor?: string): AuditQuery {
@@ -67,7 +88,8 @@ function Metadata({ value }: { value: AuditItem['metadata'] }) {
 
 function FilterForm({ applied, onApply }: { applied: Filters; onApply: (filters: Filters) => void }) {
   const [draft, setDraft] = useState(applied);
-  const set = (field: keyof Filters) => (event: { target: { value: string } }) => setDraft((d) => ({ ...d, [field]: event.target.value }));
+  const set = (field: keyof Filters) => (event: { target: { value: string } }) =>
+    setDraft((d) => ({ ...d, [field]: event.target.value }));
   const submit = (event: FormEvent) => {
     event.preventDefault();
     onApply(draft);
@@ -94,7 +116,12 @@ function FilterForm({ applied, onApply }: { applied: Filters; onApply: (filters:
         </label>
         <label className="field">
           <span>Action</span>
-          <input list="audit-actions" value={draft.action} onChange={set('action')} placeholder="e.g. api_key.created or admin.*" />
+          <input
+            list="audit-actions"
+            value={draft.action}
+            onChange={set('action')}
+            placeholder="e.g. api_key.created or admin.*"
+          />
           <datalist id="audit-actions">
             {KNOWN_ACTIONS.map((a) => (
               <option key={a} value={a} />
@@ -134,7 +161,10 @@ function FilterForm({ applied, onApply }: { applied: Filters; onApply: (filters:
 export function AuditLogPage() {
   useTitle('Audit log');
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
-  const entries = usePagedList((cursor) => mailroom.GET('/v1/audit-log', { params: { query: queryOf(filters, cursor) } }), [filters]);
+  const entries = usePagedList(
+    (cursor) => mailroom.GET('/v1/audit-log', { params: { query: queryOf(filters, cursor) } }),
+    [filters],
+  );
   // Admin ids read better as emails; removed admins stay as ids.
   const team = useResource(() => mailroom.GET('/v1/admin/users').catch(() => ({ items: [], nextCursor: null })), []);
   const emailOf = (id: string | null) => team.data?.items.find((m) => m.id === id)?.email;
@@ -154,9 +184,13 @@ export function AuditLogPage() {
           isEmpty={(page) => page.items.length === 0}
           empty={
             filtered ? (
-              <EmptyState title="No entries match these filters">Widen the time range, or clear the filters.</EmptyState>
+              <EmptyState title="No entries match these filters">
+                Widen the time range, or clear the filters.
+              </EmptyState>
             ) : (
-              <EmptyState title="Nothing recorded yet">Entries appear here as admins, API keys and identities change things.</EmptyState>
+              <EmptyState title="Nothing recorded yet">
+                Entries appear here as admins, API keys and identities change things.
+              </EmptyState>
             )
           }
         >
@@ -186,7 +220,8 @@ export function AuditLogPage() {
                         <code>{item.action}</code>
                       </td>
                       <td data-label="Target">
-                        {item.targetType ?? '—'} {item.targetId && <code title={item.targetId}>{shortId(item.targetId)}</code>}
+                        {item.targetType ?? '—'}{' '}
+                        {item.targetId && <code title={item.targetId}>{shortId(item.targetId)}</code>}
                       </td>
                       <td data-label="Details">
                         <Metadata value={item.metadata} />

@@ -35,11 +35,23 @@ export function LoginPage() {
         <ErrorBanner message={action.error} />
         <label className="field">
           <span>Email</span>
-          <input type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} />
+          <input
+            type="email"
+            autoComplete="username"
+            required
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+          />
         </label>
         <label className="field">
           <span>Password</span>
-          <input type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+          <input
+            type="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
         </label>
         <button type="submit" className="button" disabled={action.pending}>
           {action.pending ? 'Logging in…' : 'Log in'}
@@ -69,11 +81,23 @@ export function SignupPage() {
         <ErrorBanner message={action.error} />
         <label className="field">
           <span>Organisation name</span>
-          <input autoComplete="organization" required maxLength={100} value={tenantName} onChange={(e) => setTenantName(e.target.value)} />
+          <input
+            autoComplete="organization"
+            required
+            maxLength={100}
+            value={tenantName}
+            onChange={(e) => setTenantName(e.target.value)}
+          />
         </label>
         <label className="field">
           <span>Email</span>
-          <input type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} />
+          <input
+            type="email"
+            autoComplete="username"
+            required
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+          />
         </label>
         <label className="field">
           <span>Password</span>

@@ -23,14 +23,26 @@ type Conversation = Schema<'ConversationResponse'>;
 type Message = Schema<'MessageResponse'>;
 type Consent = Conversation['consent'];
 
-const CONSENT_TONE: Record<Consent, 'good' | 'bad' | 'neutral'> = { allowed: 'good', denied: 'bad', unknown: 'neutral' };
+const CONSENT_TONE: Record<Consent, 'good' | 'bad' | 'neutral'> = {
+  allowed: 'good',
+  denied: 'bad',
+  unknown: 'neutral',
+};
 
 function conversationTitle(c: Conversation): string {
   if (c.type === 'group') return c.name || `Group ${shortId(c.id)}`;
   return `DM with ${shortId(c.peerInboxId)}`;
 }
 
-function AttachmentItem({ identityId, message, attachment }: { identityId: string; message: Message; attachment: AttachmentInfo }) {
+function AttachmentItem({
+  identityId,
+  message,
+  attachment,
+}: {
+  identityId: string;
+  message: Message;
+  attachment: AttachmentInfo;
+}) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const save = async () => {
@@ -58,11 +70,19 @@ function AttachmentItem({ identityId, message, attachment }: { identityId: strin
         <path d="M9.5 1.5V5H13" fill="none" stroke="currentColor" strokeWidth="1.3" strokeLinejoin="round" />
       </svg>
       <span className="attachment-name">{attachment.filename}</span>
-      <span className="muted" title={attachment.sizeIsEncrypted ? 'Size of the encrypted file as sent over XMTP' : undefined}>
+      <span
+        className="muted"
+        title={attachment.sizeIsEncrypted ? 'Size of the encrypted file as sent over XMTP' : undefined}
+      >
         {formatBytes(attachment.size)}
         {attachment.sizeIsEncrypted ? ' encrypted' : ''}
       </span>
-      <button type="button" className="button button-small button-secondary" onClick={() => void save()} disabled={busy}>
+      <button
+        type="button"
+        className="button button-small button-secondary"
+        onClick={() => void save()}
+        disabled={busy}
+      >
         {busy ? 'Downloading…' : 'Download'}
       </button>
       {error && (
@@ -74,17 +94,30 @@ function AttachmentItem({ identityId, message, attachment }: { identityId: strin
   );
 }
 
-function MessageItem({ identityId, ownInboxId, message }: { identityId: string; ownInboxId: string | null; message: Message }) {
+function MessageItem({
+  identityId,
+  ownInboxId,
+  message,
+}: {
+  identityId: string;
+  ownInboxId: string | null;
+  message: Message;
+}) {
   const body = messageBody(message);
   const mine = message.senderInboxId === ownInboxId;
   return (
-    <li className={`message ${mine ? 'message-mine' : ''} ${body.kind === 'system' ? 'message-system' : ''}`} data-testid="message">
+    <li
+      className={`message ${mine ? 'message-mine' : ''} ${body.kind === 'system' ? 'message-system' : ''}`}
+      data-testid="message"
+    >
       <div className="message-meta">
         <span>{mine ? 'This identity' : shortId(message.senderInboxId)}</span>
         <time dateTime={message.sentAt}>{formatDateTime(message.sentAt)}</time>
       </div>
       {body.kind === 'text' && <p className="message-text">{body.text}</p>}
-      {body.kind === 'reaction' && <p className="message-text">{body.removed ? `Removed reaction ${body.emoji}` : `Reacted ${body.emoji}`}</p>}
+      {body.kind === 'reaction' && (
+        <p className="message-text">{body.removed ? `Removed reaction ${body.emoji}` : `Reacted ${body.emoji}`}</p>
+      )}
       {body.kind === 'system' && <p className="message-text muted">{body.text}</p>}
       {body.kind === 'unsupported' && <p className="message-text muted">{body.text}</p>}
       {body.kind === 'attachments' && (
@@ -98,10 +131,29 @@ function MessageItem({ identityId, ownInboxId, message }: { identityId: string; 
   );
 }
 
-function ConversationView({ identityId, ownInboxId, conversationId, onConsentChanged }: { identityId: string; ownInboxId: string | null; conversationId: string; onConsentChanged: () => void }) {
-  const conversation = useResource(() => mailroom.GET('/v1/identities/{id}/conversations/{cid}', { params: { path: { id: identityId, cid: conversationId } } }), [identityId, conversationId]);
+function ConversationView({
+  identityId,
+  ownInboxId,
+  conversationId,
+  onConsentChanged,
+}: {
+  identityId: string;
+  ownInboxId: string | null;
+  conversationId: string;
+  onConsentChanged: () => void;
+}) {
+  const conversation = useResource(
+    () =>
+      mailroom.GET('/v1/identities/{id}/conversations/{cid}', {
+        params: { path: { id: identityId, cid: conversationId } },
+      }),
+    [identityId, conversationId],
+  );
   const messages = useResource(
-    () => mailroom.GET('/v1/identities/{id}/conversations/{cid}/messages', { params: { path: { id: identityId, cid: conversationId }, query: { limit: 50, direction: 'desc' } } }),
+    () =>
+      mailroom.GET('/v1/identities/{id}/conversations/{cid}/messages', {
+        params: { path: { id: identityId, cid: conversationId }, query: { limit: 50, direction: 'desc' } },
+      }),
     [identityId, conversationId],
   );
   const [consentError, setConsentError] = useState<string | null>(null);
@@ -112,7 +164,10 @@ function ConversationView({ identityId, ownInboxId, conversationId, onConsentCha
     setConsentError(null);
     try {
       // A DM's consent follows its peer's inbox, so deny blocks the peer everywhere, not just this conversation.
-      const body: Schema<'SetConsentDto'> = c.type === 'dm' && c.peerInboxId ? { entityType: 'inbox', entity: c.peerInboxId, state } : { entityType: 'conversation', entity: c.id, state };
+      const body: Schema<'SetConsentDto'> =
+        c.type === 'dm' && c.peerInboxId
+          ? { entityType: 'inbox', entity: c.peerInboxId, state }
+          : { entityType: 'conversation', entity: c.id, state };
       await mailroom.PUT('/v1/identities/{id}/consent', { params: { path: { id: identityId } }, body });
       await conversation.reload();
       onConsentChanged();
@@ -135,14 +190,29 @@ function ConversationView({ identityId, ownInboxId, conversationId, onConsentCha
             <ErrorBanner message={consentError} />
             <div className="button-row">
               <WriteOnly>
-                <button type="button" className="button button-small" disabled={saving || c.consent === 'allowed'} onClick={() => void setConsent(c, 'allowed')}>
+                <button
+                  type="button"
+                  className="button button-small"
+                  disabled={saving || c.consent === 'allowed'}
+                  onClick={() => void setConsent(c, 'allowed')}
+                >
                   Allow
                 </button>
-                <button type="button" className="button button-small button-danger" disabled={saving || c.consent === 'denied'} onClick={() => void setConsent(c, 'denied')}>
+                <button
+                  type="button"
+                  className="button button-small button-danger"
+                  disabled={saving || c.consent === 'denied'}
+                  onClick={() => void setConsent(c, 'denied')}
+                >
                   {c.type === 'dm' ? 'Deny peer' : 'Deny'}
                 </button>
               </WriteOnly>
-              <button type="button" className="button button-small button-secondary" onClick={() => void messages.reload()} disabled={messages.loading}>
+              <button
+                type="button"
+                className="button button-small button-secondary"
+                onClick={() => void messages.reload()}
+                disabled={messages.loading}
+              >
                 {messages.loading ? 'Refreshing…' : 'Refresh'}
               </button>
             </div>
@@ -175,12 +245,23 @@ function ConversationView({ identityId, ownInboxId, conversationId, onConsentCha
 
 export function ConversationsPage({ identityId, conversationId }: { identityId: string; conversationId?: string }) {
   const filter = useQueryParam('consent') ?? FILTERS[0]!.value;
-  const identity = useResource(() => mailroom.GET('/v1/identities/{id}', { params: { path: { id: identityId } } }), [identityId]);
+  const identity = useResource(
+    () => mailroom.GET('/v1/identities/{id}', { params: { path: { id: identityId } } }),
+    [identityId],
+  );
   const conversations = usePagedList(
-    (cursor) => mailroom.GET('/v1/identities/{id}/conversations', { params: { path: { id: identityId }, query: { consent: [filter] /* one comma-separated value, as the API reads it */, limit: 50, cursor } } }),
+    (cursor) =>
+      mailroom.GET('/v1/identities/{id}/conversations', {
+        params: {
+          path: { id: identityId },
+          query: { consent: [filter] /* one comma-separated value, as the API reads it */, limit: 50, cursor },
+        },
+      }),
     [identityId, filter],
   );
-  const name = identity.data ? (identity.data.label ?? identity.data.externalId ?? shortId(identity.data.id)) : 'Identity';
+  const name = identity.data
+    ? (identity.data.label ?? identity.data.externalId ?? shortId(identity.data.id))
+    : 'Identity';
   useTitle(`Conversations of ${name}`);
   const query = filter === FILTERS[0]!.value ? '' : `?consent=${encodeURIComponent(filter)}`;
 
@@ -193,7 +274,14 @@ export function ConversationsPage({ identityId, conversationId }: { identityId: 
           <div className="toolbar">
             <label className="field field-inline">
               <span>Consent</span>
-              <select value={filter} onChange={(e) => navigate(`/identities/${identityId}/conversations${conversationId ? `/${conversationId}` : ''}?consent=${encodeURIComponent(e.target.value)}`)}>
+              <select
+                value={filter}
+                onChange={(e) =>
+                  navigate(
+                    `/identities/${identityId}/conversations${conversationId ? `/${conversationId}` : ''}?consent=${encodeURIComponent(e.target.value)}`,
+                  )
+                }
+              >
                 {FILTERS.map((f) => (
                   <option key={f.value} value={f.value}>
                     {f.label}
@@ -201,7 +289,12 @@ export function ConversationsPage({ identityId, conversationId }: { identityId: 
                 ))}
               </select>
             </label>
-            <button type="button" className="button button-small button-secondary" onClick={() => void conversations.reload()} disabled={conversations.loading}>
+            <button
+              type="button"
+              className="button button-small button-secondary"
+              onClick={() => void conversations.reload()}
+              disabled={conversations.loading}
+            >
               {conversations.loading ? 'Refreshing…' : 'Refresh'}
             </button>
           </div>
@@ -209,13 +302,20 @@ export function ConversationsPage({ identityId, conversationId }: { identityId: 
             resource={conversations}
             loadingLabel="Loading conversations…"
             isEmpty={(page) => page.items.length === 0}
-            empty={<EmptyState title="No conversations match this filter">New DMs from peers appear under “Requests” until you allow them.</EmptyState>}
+            empty={
+              <EmptyState title="No conversations match this filter">
+                New DMs from peers appear under “Requests” until you allow them.
+              </EmptyState>
+            }
           >
             {(page) => (
               <ul className="conversation-list">
                 {page.items.map((c) => (
                   <li key={c.id} data-testid="conversation-row">
-                    <Link to={`/identities/${identityId}/conversations/${c.id}${query}`} className={c.id === conversationId ? 'conversation-link active' : 'conversation-link'}>
+                    <Link
+                      to={`/identities/${identityId}/conversations/${c.id}${query}`}
+                      className={c.id === conversationId ? 'conversation-link active' : 'conversation-link'}
+                    >
                       <span className="conversation-name">{conversationTitle(c)}</span>
                       <span className="conversation-meta">
                         <StatusBadge tone={CONSENT_TONE[c.consent]}>{c.consent}</StatusBadge>
@@ -227,7 +327,7 @@ export function ConversationsPage({ identityId, conversationId }: { identityId: 
               </ul>
             )}
           </AsyncSection>
-        <LoadMore list={conversations} />
+          <LoadMore list={conversations} />
         </section>
         {conversationId ? (
           <ConversationView

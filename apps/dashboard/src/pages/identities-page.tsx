@@ -21,7 +21,9 @@ export function identityTone(status: Identity['status']): 'good' | 'bad' | 'warn
 function CreateIdentityForm() {
   const [label, setLabel] = useState('');
   const [externalId, setExternalId] = useState('');
-  const create = useAction((body: { label?: string; externalId?: string }) => mailroom.POST('/v1/identities', { body }));
+  const create = useAction((body: { label?: string; externalId?: string }) =>
+    mailroom.POST('/v1/identities', { body }),
+  );
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const created = await create.run({ ...(label ? { label } : {}), ...(externalId ? { externalId } : {}) });
@@ -35,11 +37,21 @@ function CreateIdentityForm() {
       <div className="form-row">
         <label className="field">
           <span>Label</span>
-          <input maxLength={200} value={label} onChange={(e) => setLabel(e.target.value)} placeholder="e.g. support bot" />
+          <input
+            maxLength={200}
+            value={label}
+            onChange={(e) => setLabel(e.target.value)}
+            placeholder="e.g. support bot"
+          />
         </label>
         <label className="field">
           <span>External id</span>
-          <input maxLength={200} value={externalId} onChange={(e) => setExternalId(e.target.value)} placeholder="your user id (optional)" />
+          <input
+            maxLength={200}
+            value={externalId}
+            onChange={(e) => setExternalId(e.target.value)}
+            placeholder="your user id (optional)"
+          />
         </label>
       </div>
       <button type="submit" className="button" disabled={create.pending}>
@@ -52,7 +64,10 @@ function CreateIdentityForm() {
 export function IdentitiesPage() {
   useTitle('Identities');
   const [search, setSearch] = useState<IdentitySearch | null>(null);
-  const identities = usePagedList((cursor) => mailroom.GET('/v1/identities', { params: { query: { limit: 50, cursor, ...searchQuery(search) } } }), [search]);
+  const identities = usePagedList(
+    (cursor) => mailroom.GET('/v1/identities', { params: { query: { limit: 50, cursor, ...searchQuery(search) } } }),
+    [search],
+  );
   return (
     <>
       <PageHeader title="Identities">
@@ -69,11 +84,15 @@ export function IdentitiesPage() {
           isEmpty={(page) => page.items.length === 0}
           empty={
             search ? (
-              <EmptyState title={`No identity has the ${search.field === 'externalId' ? 'external id' : 'label'} “${search.value}”`}>
+              <EmptyState
+                title={`No identity has the ${search.field === 'externalId' ? 'external id' : 'label'} “${search.value}”`}
+              >
                 The match is exact (case included). Check the value, or search by the other field.
               </EmptyState>
             ) : (
-              <EmptyState title="No identities yet">Create one above, or with POST /v1/identities from your backend.</EmptyState>
+              <EmptyState title="No identities yet">
+                Create one above, or with POST /v1/identities from your backend.
+              </EmptyState>
             )
           }
         >
@@ -93,7 +112,9 @@ export function IdentitiesPage() {
                   {page.items.map((identity) => (
                     <tr key={identity.id} data-testid="identity-row">
                       <td data-label="Label">
-                        <Link to={`/identities/${identity.id}`}>{identity.label ?? identity.externalId ?? shortId(identity.id)}</Link>
+                        <Link to={`/identities/${identity.id}`}>
+                          {identity.label ?? identity.externalId ?? shortId(identity.id)}
+                        </Link>
                       </td>
                       <td data-label="Status">
                         <StatusBadge tone={identityTone(identity.status)}>{identity.status}</StatusBadge>

@@ -20,7 +20,15 @@ function Meter({ label, value, max, warnAt }: { label: string; value: number | n
         <span>{label}</span>
         <strong>{value === null ? 'unknown' : `${value} of ${max}`}</strong>
       </div>
-      <meter min={0} max={max} low={warnAt} high={max - 0.5} optimum={0} value={value ?? 0} aria-label={`${label}: ${value ?? 'unknown'} of ${max}`} />
+      <meter
+        min={0}
+        max={max}
+        low={warnAt}
+        high={max - 0.5}
+        optimum={0}
+        value={value ?? 0}
+        aria-label={`${label}: ${value ?? 'unknown'} of ${max}`}
+      />
     </div>
   );
 }
@@ -31,7 +39,12 @@ function InboxStatePanel({ state }: { state: InboxState }) {
       <h2 id="inbox-title">Inbox state</h2>
       <div className="meters">
         <Meter label="Installations" value={state.installationCount} max={state.installationLimit} warnAt={8} />
-        <Meter label="Identity updates" value={state.identityUpdateCount} max={state.identityUpdateLimit} warnAt={200} />
+        <Meter
+          label="Identity updates"
+          value={state.identityUpdateCount}
+          max={state.identityUpdateLimit}
+          warnAt={200}
+        />
       </div>
       <div className="table-wrap">
         <table className="table stack" aria-label="Installations">
@@ -49,7 +62,13 @@ function InboxStatePanel({ state }: { state: InboxState }) {
                   <code title={installation.id}>{shortId(installation.id, 10)}</code>
                 </td>
                 <td data-label="Created">{formatDateTime(installation.createdAt)}</td>
-                <td data-label="Held by">{installation.current ? <StatusBadge tone="good">Mailroom (this identity)</StatusBadge> : <span className="muted">another device</span>}</td>
+                <td data-label="Held by">
+                  {installation.current ? (
+                    <StatusBadge tone="good">Mailroom (this identity)</StatusBadge>
+                  ) : (
+                    <span className="muted">another device</span>
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -63,16 +82,24 @@ export function IdentityDetailPage({ id }: { id: string }) {
   const identity = useResource(() => mailroom.GET('/v1/identities/{id}', { params: { path: { id } } }), [id]);
   const [actionError, setActionError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const name = identity.data ? (identity.data.label ?? identity.data.externalId ?? shortId(identity.data.id)) : 'Identity';
+  const name = identity.data
+    ? (identity.data.label ?? identity.data.externalId ?? shortId(identity.data.id))
+    : 'Identity';
   useTitle(name);
 
   const revokeOthers = async () => {
     setActionError(null);
     setNotice(null);
     try {
-      const answer = await mailroom.POST('/v1/identities/{id}/installations/revoke-others', { params: { path: { id } } });
+      const answer = await mailroom.POST('/v1/identities/{id}/installations/revoke-others', {
+        params: { path: { id } },
+      });
       const count = answer.revoked.length;
-      setNotice(count === 0 ? 'There were no other installations to revoke.' : `Revoked ${count} other installation${count === 1 ? '' : 's'}.`);
+      setNotice(
+        count === 0
+          ? 'There were no other installations to revoke.'
+          : `Revoked ${count} other installation${count === 1 ? '' : 's'}.`,
+      );
     } catch (e) {
       setActionError(messageOf(e));
     }
@@ -140,12 +167,20 @@ export function IdentityDetailPage({ id }: { id: string }) {
                   disabled={detail.status !== 'active'}
                   onConfirm={revokeOthers}
                 >
-                  <p>Every installation of this inbox except Mailroom’s own stops working. Use it when a device or key may be lost.</p>
-                </ConfirmButton>
-                <ConfirmButton label="Delete identity" title={`Delete ${name}?`} confirmLabel="Delete identity" onConfirm={remove}>
                   <p>
-                    Mailroom revokes its installation on the network, deletes its database and destroys its keys. Messages can no longer be
-                    read or sent as this identity. This cannot be undone.
+                    Every installation of this inbox except Mailroom’s own stops working. Use it when a device or key
+                    may be lost.
+                  </p>
+                </ConfirmButton>
+                <ConfirmButton
+                  label="Delete identity"
+                  title={`Delete ${name}?`}
+                  confirmLabel="Delete identity"
+                  onConfirm={remove}
+                >
+                  <p>
+                    Mailroom revokes its installation on the network, deletes its database and destroys its keys.
+                    Messages can no longer be read or sent as this identity. This cannot be undone.
                   </p>
                 </ConfirmButton>
               </div>

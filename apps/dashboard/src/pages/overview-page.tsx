@@ -30,14 +30,22 @@ export function OverviewPage() {
         {(u) => (
           <>
             <dl className="stats" aria-label="Key numbers">
-              <Stat label="Identities" value={u.identities.total} hint={`${u.identities.active} active${u.identities.broken ? `, ${u.identities.broken} broken` : ''}`} />
+              <Stat
+                label="Identities"
+                value={u.identities.total}
+                hint={`${u.identities.active} active${u.identities.broken ? `, ${u.identities.broken} broken` : ''}`}
+              />
               <Stat label="Live clients" value={u.liveClients} hint="open on this gateway" />
               <Stat label="Messages sent" value={u.totals.messagesSent} hint="14 days" />
               <Stat label="Messages received" value={u.totals.messagesReceived} hint="14 days" />
               <Stat
                 label="Webhook success"
                 value={formatPercent(u.webhooks.successRate)}
-                hint={u.webhooks.successRate === null ? 'no attempts yet' : `${u.webhooks.succeeded} ok, ${u.webhooks.failed} failed`}
+                hint={
+                  u.webhooks.successRate === null
+                    ? 'no attempts yet'
+                    : `${u.webhooks.succeeded} ok, ${u.webhooks.failed} failed`
+                }
               />
             </dl>
             <section className="panel" aria-labelledby="chart-title">

@@ -49,7 +49,9 @@ function SettingsForm({ settings, onSaved }: { settings: TenantSettings; onSaved
   const [draft, setDraft] = useState<Draft>(() => draftOf(settings));
   const [saved, setSaved] = useState(false);
   useEffect(() => setDraft(draftOf(settings)), [settings]);
-  const save = useAction((body: SettingsUpdate) => mailroom.PATCH('/v1/settings', { body: body as unknown as Schema<'UpdateSettingsDto'> }));
+  const save = useAction((body: SettingsUpdate) =>
+    mailroom.PATCH('/v1/settings', { body: body as unknown as Schema<'UpdateSettingsDto'> }),
+  );
   const set = (field: keyof Draft) => (value: string) => {
     setSaved(false);
     setDraft((d) => ({ ...d, [field]: value }));
@@ -121,7 +123,15 @@ function SettingsForm({ settings, onSaved }: { settings: TenantSettings; onSaved
           </label>
           <label className="field">
             <span>Files per message</span>
-            <input type="number" min={1} max={20} step={1} required value={draft.maxFiles} onChange={(e) => set('maxFiles')(e.target.value)} />
+            <input
+              type="number"
+              min={1}
+              max={20}
+              step={1}
+              required
+              value={draft.maxFiles}
+              onChange={(e) => set('maxFiles')(e.target.value)}
+            />
             <small>Default {attachments.maxFiles.default}, at most 20</small>
           </label>
         </div>
@@ -131,12 +141,28 @@ function SettingsForm({ settings, onSaved }: { settings: TenantSettings; onSaved
         <div className="form-row">
           <label className="field">
             <span>Per API key or token</span>
-            <input type="number" min={1} max={rateLimits.perCredentialPerMinute.max} step={1} required value={draft.perCredential} onChange={(e) => set('perCredential')(e.target.value)} />
+            <input
+              type="number"
+              min={1}
+              max={rateLimits.perCredentialPerMinute.max}
+              step={1}
+              required
+              value={draft.perCredential}
+              onChange={(e) => set('perCredential')(e.target.value)}
+            />
             <small>At most {rateLimits.perCredentialPerMinute.max} (operator limit)</small>
           </label>
           <label className="field">
             <span>Whole account</span>
-            <input type="number" min={1} max={rateLimits.perTenantPerMinute.max} step={1} required value={draft.perTenant} onChange={(e) => set('perTenant')(e.target.value)} />
+            <input
+              type="number"
+              min={1}
+              max={rateLimits.perTenantPerMinute.max}
+              step={1}
+              required
+              value={draft.perTenant}
+              onChange={(e) => set('perTenant')(e.target.value)}
+            />
             <small>At most {rateLimits.perTenantPerMinute.max} (operator limit)</small>
           </label>
         </div>
@@ -146,12 +172,21 @@ function SettingsForm({ settings, onSaved }: { settings: TenantSettings; onSaved
           <button type="submit" className="button" disabled={save.pending}>
             {save.pending ? 'Saving…' : 'Save settings'}
           </button>
-          <button type="button" className="button button-secondary" onClick={() => void reset()} disabled={save.pending}>
+          <button
+            type="button"
+            className="button button-secondary"
+            onClick={() => void reset()}
+            disabled={save.pending}
+          >
             Reset to defaults
           </button>
         </WriteOnly>
         <span role="status" aria-live="polite" className="muted">
-          {saved ? 'Saved.' : settings.updatedAt ? `Last changed ${formatDateTime(settings.updatedAt)}` : 'Using the defaults.'}
+          {saved
+            ? 'Saved.'
+            : settings.updatedAt
+              ? `Last changed ${formatDateTime(settings.updatedAt)}`
+              : 'Using the defaults.'}
         </span>
       </div>
     </form>

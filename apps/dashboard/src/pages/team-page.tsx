@@ -31,7 +31,9 @@ export function invitationLink(token: string): string {
 function InviteForm({ onInvited }: { onInvited: (invitation: Invitation) => void }) {
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<AdminRole>('admin');
-  const invite = useAction((body: { email: string; role: AdminRole }) => mailroom.POST('/v1/admin/invitations', { body }));
+  const invite = useAction((body: { email: string; role: AdminRole }) =>
+    mailroom.POST('/v1/admin/invitations', { body }),
+  );
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const created = await invite.run({ email, role });
@@ -47,7 +49,14 @@ function InviteForm({ onInvited }: { onInvited: (invitation: Invitation) => void
       <div className="form-row">
         <label className="field">
           <span>Email</span>
-          <input type="email" required maxLength={254} value={email} onChange={(e) => setEmail(e.target.value)} placeholder="colleague@example.com" />
+          <input
+            type="email"
+            required
+            maxLength={254}
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            placeholder="colleague@example.com"
+          />
         </label>
         <label className="field">
           <span>Role</span>
@@ -69,12 +78,19 @@ function InviteForm({ onInvited }: { onInvited: (invitation: Invitation) => void
 
 function InvitationSent({ invitation, onDismiss }: { invitation: Invitation; onDismiss: () => void }) {
   if (invitation.token) {
-    return <SecretOnce label={`Invitation link for ${invitation.email}`} value={invitationLink(invitation.token)} onDismiss={onDismiss} />;
+    return (
+      <SecretOnce
+        label={`Invitation link for ${invitation.email}`}
+        value={invitationLink(invitation.token)}
+        onDismiss={onDismiss}
+      />
+    );
   }
   return (
     <div className="banner banner-ok" role="status">
       <span>
-        The invitation was mailed to <strong>{invitation.email}</strong>. It works once, until {formatDateTime(invitation.expiresAt)}.
+        The invitation was mailed to <strong>{invitation.email}</strong>. It works once, until{' '}
+        {formatDateTime(invitation.expiresAt)}.
       </span>
       <button type="button" className="button button-secondary button-small" onClick={onDismiss}>
         OK
@@ -83,7 +99,15 @@ function InvitationSent({ invitation, onDismiss }: { invitation: Invitation; onD
   );
 }
 
-function MemberRow({ member, canWrite, onChanged }: { member: AdminUser; canWrite: boolean; onChanged: (error?: string) => Promise<void> }) {
+function MemberRow({
+  member,
+  canWrite,
+  onChanged,
+}: {
+  member: AdminUser;
+  canWrite: boolean;
+  onChanged: (error?: string) => Promise<void>;
+}) {
   const isMe = member.id === currentAdminId();
   const changeRole = async (role: AdminRole) => {
     try {
@@ -108,7 +132,11 @@ function MemberRow({ member, canWrite, onChanged }: { member: AdminUser; canWrit
       </td>
       <td data-label="Role">
         {canWrite && !isMe ? (
-          <select aria-label={`Role of ${member.email}`} value={member.role} onChange={(e) => void changeRole(e.target.value as AdminRole)}>
+          <select
+            aria-label={`Role of ${member.email}`}
+            value={member.role}
+            onChange={(e) => void changeRole(e.target.value as AdminRole)}
+          >
             {ADMIN_ROLES.map((r) => (
               <option key={r} value={r}>
                 {r}
@@ -196,5 +224,7 @@ export function TeamPage() {
 
 function page1Hint(count: number | undefined) {
   if (count !== 1) return null;
-  return <p className="muted small">You are the only admin. Invite a colleague so the tenant is not locked to one login.</p>;
+  return (
+    <p className="muted small">You are the only admin. Invite a colleague so the tenant is not locked to one login.</p>
+  );
 }

@@ -11,7 +11,15 @@ function tokenFromFragment(): string {
   return new URLSearchParams(window.location.hash.slice(1)).get('token') ?? '';
 }
 
-function NewPasswordField({ value, onChange, label = 'New password' }: { value: string; onChange: (v: string) => void; label?: string }) {
+function NewPasswordField({
+  value,
+  onChange,
+  label = 'New password',
+}: {
+  value: string;
+  onChange: (v: string) => void;
+  label?: string;
+}) {
   return (
     <label className="field">
       <span>{label}</span>
@@ -32,7 +40,9 @@ function NewPasswordField({ value, onChange, label = 'New password' }: { value: 
 function MissingToken({ what }: { what: string }) {
   return (
     <>
-      <ErrorBanner message={`This ${what} link has no token. Open the full link from the mail or the one you were given.`} />
+      <ErrorBanner
+        message={`This ${what} link has no token. Open the full link from the mail or the one you were given.`}
+      />
       <p className="auth-switch">
         <Link to="/login">Go to the login page</Link>
       </p>
@@ -48,7 +58,9 @@ export function AcceptInvitationPage() {
     const session = await anonymous.POST('/v1/admin/invitations/accept', { body: { token, password } });
     startSession(session);
     // The answer carries no email: find this admin in the team list (the token's `sub` is the admin id).
-    const sub = JSON.parse(atob(session.accessToken.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as { sub: string };
+    const sub = JSON.parse(atob(session.accessToken.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as {
+      sub: string;
+    };
     const team = await mailroom.GET('/v1/admin/users').catch(() => ({ items: [] }));
     startSession(session, team.items.find((m) => m.id === sub.sub)?.email);
     return true;

@@ -39,7 +39,8 @@ function AttemptView({ attempt }: { attempt: Attempt }) {
   return (
     <li className="attempt" data-testid="delivery-attempt">
       <h3>
-        Attempt {attempt.number} <StatusBadge tone={OUTCOME_TONE[attempt.outcome]}>{attempt.outcome.replace('_', ' ')}</StatusBadge>
+        Attempt {attempt.number}{' '}
+        <StatusBadge tone={OUTCOME_TONE[attempt.outcome]}>{attempt.outcome.replace('_', ' ')}</StatusBadge>
       </h3>
       <dl className="facts">
         <dt>Started</dt>
@@ -92,7 +93,10 @@ export function WebhookDeliveryPage({ webhookId, deliveryId }: { webhookId: stri
   useTitle('Webhook delivery');
   const canWrite = useCanWrite();
   const path = { id: webhookId, did: deliveryId };
-  const delivery = useResource(() => mailroom.GET('/v1/webhooks/{id}/deliveries/{did}', { params: { path } }), [webhookId, deliveryId]);
+  const delivery = useResource(
+    () => mailroom.GET('/v1/webhooks/{id}/deliveries/{did}', { params: { path } }),
+    [webhookId, deliveryId],
+  );
   const retry = useAction(() => mailroom.POST('/v1/webhooks/{id}/deliveries/{did}/retry', { params: { path } }));
   const [polls, setPolls] = useState(0);
 
@@ -170,14 +174,17 @@ export function WebhookDeliveryPage({ webhookId, deliveryId }: { webhookId: stri
                 </pre>
               ) : (
                 <EmptyState title="The body is no longer kept">
-                  The retention sweep removed it {d.bodyPurgedAt ? `on ${formatDateTime(d.bodyPurgedAt)}` : ''} after the delivery succeeded.
+                  The retention sweep removed it {d.bodyPurgedAt ? `on ${formatDateTime(d.bodyPurgedAt)}` : ''} after
+                  the delivery succeeded.
                 </EmptyState>
               )}
             </section>
             <section className="panel" aria-labelledby="attempts-title">
               <h2 id="attempts-title">Attempts</h2>
               {d.attemptLog.length === 0 ? (
-                <EmptyState title="Not sent yet">The dispatcher picks it up within moments; Refresh to see the first attempt.</EmptyState>
+                <EmptyState title="Not sent yet">
+                  The dispatcher picks it up within moments; Refresh to see the first attempt.
+                </EmptyState>
               ) : (
                 <ol className="attempts">
                   {d.attemptLog.map((attempt) => (

@@ -27,7 +27,8 @@ const DELIVERY_TONE: Record<WebhookDelivery['status'], 'good' | 'bad' | 'warn' |
 const STATUS_FILTERS = ['', 'pending', 'sending', 'succeeded', 'failed'] as const;
 
 function lastAnswer(d: WebhookDelivery): string {
-  if (d.lastStatusCode !== null) return `HTTP ${d.lastStatusCode}${d.lastDurationMs !== null ? ` in ${d.lastDurationMs} ms` : ''}`;
+  if (d.lastStatusCode !== null)
+    return `HTTP ${d.lastStatusCode}${d.lastDurationMs !== null ? ` in ${d.lastDurationMs} ms` : ''}`;
   return d.lastError ?? '—';
 }
 
@@ -35,7 +36,10 @@ function Deliveries({ webhookId }: { webhookId: string }) {
   const canWrite = useCanWrite();
   const [status, setStatus] = useState<(typeof STATUS_FILTERS)[number]>('');
   const deliveries = usePagedList(
-    (cursor) => mailroom.GET('/v1/webhooks/{id}/deliveries', { params: { path: { id: webhookId }, query: { limit: 50, status: status || undefined, cursor } } }),
+    (cursor) =>
+      mailroom.GET('/v1/webhooks/{id}/deliveries', {
+        params: { path: { id: webhookId }, query: { limit: 50, status: status || undefined, cursor } },
+      }),
     [webhookId, status],
   );
   const [retryError, setRetryError] = useState<string | null>(null);
@@ -68,7 +72,12 @@ function Deliveries({ webhookId }: { webhookId: string }) {
             ))}
           </select>
         </label>
-        <button type="button" className="button button-small button-secondary" onClick={() => void deliveries.reload()} disabled={deliveries.loading}>
+        <button
+          type="button"
+          className="button button-small button-secondary"
+          onClick={() => void deliveries.reload()}
+          disabled={deliveries.loading}
+        >
           {deliveries.loading ? 'Refreshing…' : 'Refresh'}
         </button>
       </div>
@@ -77,7 +86,11 @@ function Deliveries({ webhookId }: { webhookId: string }) {
         resource={deliveries}
         loadingLabel="Loading deliveries…"
         isEmpty={(page) => page.items.length === 0}
-        empty={<EmptyState title="No deliveries yet">Each event sent to this endpoint shows here with its attempts.</EmptyState>}
+        empty={
+          <EmptyState title="No deliveries yet">
+            Each event sent to this endpoint shows here with its attempts.
+          </EmptyState>
+        }
       >
         {(page) => (
           <div className="table-wrap">
@@ -108,12 +121,20 @@ function Deliveries({ webhookId }: { webhookId: string }) {
                     <td data-label="Status">
                       <StatusBadge tone={DELIVERY_TONE[d.status]}>{d.status}</StatusBadge>
                     </td>
-                    <td data-label="Attempts" data-testid="delivery-attempts">{d.attempts}</td>
+                    <td data-label="Attempts" data-testid="delivery-attempts">
+                      {d.attempts}
+                    </td>
                     <td data-label="Last answer">{lastAnswer(d)}</td>
                     <td data-label="Next attempt">{d.status === 'pending' ? formatDateTime(d.nextAttemptAt) : '—'}</td>
                     <td data-label="" className="actions">
                       {(d.status === 'failed' || d.status === 'pending') && canWrite && (
-                        <button type="button" className="button button-small" onClick={() => void retry(d.id)} disabled={retrying === d.id} aria-label={`Retry delivery ${shortId(d.eventId, 10)} now`}>
+                        <button
+                          type="button"
+                          className="button button-small"
+                          onClick={() => void retry(d.id)}
+                          disabled={retrying === d.id}
+                          aria-label={`Retry delivery ${shortId(d.eventId, 10)} now`}
+                        >
                           {retrying === d.id ? 'Retrying…' : 'Retry now'}
                         </button>
                       )}
@@ -125,7 +146,7 @@ function Deliveries({ webhookId }: { webhookId: string }) {
           </div>
         )}
       </AsyncSection>
-        <LoadMore list={deliveries} />
+      <LoadMore list={deliveries} />
     </section>
   );
 }
@@ -198,10 +219,24 @@ export function WebhookDetailPage({ id }: { id: string }) {
                   )}
                 </WriteOnly>
                 {w.enabled && <SendTestEventButton webhookId={w.id} />}
-                <ConfirmButton label="Rotate secret" title="Rotate the signing secret?" confirmLabel="Rotate" className="button button-secondary" onConfirm={rotate}>
-                  <p>The current secret stops signing immediately. Update your receiver with the new one, which is shown once.</p>
+                <ConfirmButton
+                  label="Rotate secret"
+                  title="Rotate the signing secret?"
+                  confirmLabel="Rotate"
+                  className="button button-secondary"
+                  onConfirm={rotate}
+                >
+                  <p>
+                    The current secret stops signing immediately. Update your receiver with the new one, which is shown
+                    once.
+                  </p>
                 </ConfirmButton>
-                <ConfirmButton label="Delete endpoint" title="Delete this endpoint?" confirmLabel="Delete" onConfirm={remove}>
+                <ConfirmButton
+                  label="Delete endpoint"
+                  title="Delete this endpoint?"
+                  confirmLabel="Delete"
+                  onConfirm={remove}
+                >
                   <p>The endpoint and its delivery log are deleted. Pending deliveries are not sent.</p>
                 </ConfirmButton>
               </div>

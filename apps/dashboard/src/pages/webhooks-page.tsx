@@ -23,15 +23,27 @@ const EVENT_ORDER: Record<WebhookEventType, number> = {
   'installation.budget': 4,
   'broadcast.completed': 5,
 };
-const WEBHOOK_EVENT_TYPES = (Object.keys(EVENT_ORDER) as WebhookEventType[]).sort((a, b) => EVENT_ORDER[a] - EVENT_ORDER[b]);
+const WEBHOOK_EVENT_TYPES = (Object.keys(EVENT_ORDER) as WebhookEventType[]).sort(
+  (a, b) => EVENT_ORDER[a] - EVENT_ORDER[b],
+);
 
 export function webhookState(w: Webhook): { tone: 'good' | 'bad' | 'warn'; label: string } {
-  if (w.enabled) return w.consecutiveFailures > 0 ? { tone: 'warn', label: `failing (${w.consecutiveFailures})` } : { tone: 'good', label: 'enabled' };
+  if (w.enabled)
+    return w.consecutiveFailures > 0
+      ? { tone: 'warn', label: `failing (${w.consecutiveFailures})` }
+      : { tone: 'good', label: 'enabled' };
   return { tone: 'bad', label: w.disabledReason === 'consecutive_failures' ? 'disabled after failures' : 'paused' };
 }
 
-export function EventChecklist({ value, onChange }: { value: WebhookEventType[]; onChange: (events: WebhookEventType[]) => void }) {
-  const toggle = (event: WebhookEventType) => onChange(value.includes(event) ? value.filter((e) => e !== event) : [...value, event]);
+export function EventChecklist({
+  value,
+  onChange,
+}: {
+  value: WebhookEventType[];
+  onChange: (events: WebhookEventType[]) => void;
+}) {
+  const toggle = (event: WebhookEventType) =>
+    onChange(value.includes(event) ? value.filter((e) => e !== event) : [...value, event]);
   return (
     <fieldset className="field">
       <legend>Events</legend>
@@ -50,7 +62,9 @@ export function EventChecklist({ value, onChange }: { value: WebhookEventType[];
 function CreateWebhookForm({ onCreated }: { onCreated: (webhook: CreatedWebhook) => void }) {
   const [url, setUrl] = useState('');
   const [events, setEvents] = useState<WebhookEventType[]>(['message.received']);
-  const create = useAction((body: { url: string; events: WebhookEventType[] }) => mailroom.POST('/v1/webhooks', { body }));
+  const create = useAction((body: { url: string; events: WebhookEventType[] }) =>
+    mailroom.POST('/v1/webhooks', { body }),
+  );
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const created = await create.run({ url, events });
@@ -65,7 +79,14 @@ function CreateWebhookForm({ onCreated }: { onCreated: (webhook: CreatedWebhook)
       <ErrorBanner message={create.error} />
       <label className="field">
         <span>URL</span>
-        <input type="url" required maxLength={2048} value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://api.example.com/mailroom/webhooks" />
+        <input
+          type="url"
+          required
+          maxLength={2048}
+          value={url}
+          onChange={(e) => setUrl(e.target.value)}
+          placeholder="https://api.example.com/mailroom/webhooks"
+        />
       </label>
       <EventChecklist value={events} onChange={setEvents} />
       <button type="submit" className="button" disabled={create.pending || events.length === 0}>
@@ -77,19 +98,26 @@ function CreateWebhookForm({ onCreated }: { onCreated: (webhook: CreatedWebhook)
 
 export function WebhooksPage() {
   useTitle('Webhooks');
-  const webhooks = usePagedList((cursor) => mailroom.GET('/v1/webhooks', { params: { query: { limit: 50, cursor } } }), []);
+  const webhooks = usePagedList(
+    (cursor) => mailroom.GET('/v1/webhooks', { params: { query: { limit: 50, cursor } } }),
+    [],
+  );
   const [created, setCreated] = useState<CreatedWebhook | null>(null);
   return (
     <>
       <PageHeader title="Webhooks">
         <p>
-          Mailroom POSTs events to your endpoints, signed with <code>Mailroom-Signature: v1=HMAC-SHA256(secret, timestamp.body)</code>, and retries failures with
-          backoff.
+          Mailroom POSTs events to your endpoints, signed with{' '}
+          <code>Mailroom-Signature: v1=HMAC-SHA256(secret, timestamp.body)</code>, and retries failures with backoff.
         </p>
       </PageHeader>
       {created && (
         <div>
-          <SecretOnce label={`Signing secret for ${created.url}`} value={created.secret} onDismiss={() => setCreated(null)} />
+          <SecretOnce
+            label={`Signing secret for ${created.url}`}
+            value={created.secret}
+            onDismiss={() => setCreated(null)}
+          />
           <p>
             <Link to={`/webhooks/${created.id}`}>Open the new endpoint and its deliveries</Link>
           </p>
@@ -108,7 +136,11 @@ export function WebhooksPage() {
         <AsyncSection
           resource={webhooks}
           isEmpty={(page) => page.items.length === 0}
-          empty={<EmptyState title="No webhook endpoints yet">Add one above to receive message and consent events.</EmptyState>}
+          empty={
+            <EmptyState title="No webhook endpoints yet">
+              Add one above to receive message and consent events.
+            </EmptyState>
+          }
         >
           {(page) => (
             <div className="table-wrap">

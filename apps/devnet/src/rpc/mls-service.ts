@@ -25,8 +25,19 @@ interface GroupMessageInputMessage {
   v1?: { data?: Buffer; sender_hmac?: Buffer; should_push?: boolean };
 }
 interface WelcomeInputMessage {
-  v1?: { installation_key?: Buffer; data?: Buffer; hpke_public_key?: Buffer; wrapper_algorithm?: string; welcome_metadata?: Buffer };
-  welcome_pointer?: { installation_key?: Buffer; welcome_pointer?: Buffer; hpke_public_key?: Buffer; wrapper_algorithm?: string };
+  v1?: {
+    installation_key?: Buffer;
+    data?: Buffer;
+    hpke_public_key?: Buffer;
+    wrapper_algorithm?: string;
+    welcome_metadata?: Buffer;
+  };
+  welcome_pointer?: {
+    installation_key?: Buffer;
+    welcome_pointer?: Buffer;
+    hpke_public_key?: Buffer;
+    wrapper_algorithm?: string;
+  };
 }
 interface KeyPackageUploadMessage {
   key_package?: { key_package_tls_serialized?: Buffer };
@@ -46,7 +57,10 @@ export function mlsHandlers(store: DevnetStore, streams: StreamRegistry) {
       checkBatchSize(request.messages, MAX_ITEMS_PER_REQUEST, 'group messages');
       const inputs = (request.messages ?? []).map((message, index): GroupMessageInput => {
         const data = requireBytes(message.v1?.data, `messages[${index}].v1.data`);
-        const header = parseOrReject(() => parseMlsMessageHeader(data), `messages[${index}] is not an MLS group message`);
+        const header = parseOrReject(
+          () => parseMlsMessageHeader(data),
+          `messages[${index}] is not an MLS group message`,
+        );
         return {
           groupId: header.groupId,
           data,
@@ -88,7 +102,10 @@ export function mlsHandlers(store: DevnetStore, streams: StreamRegistry) {
       const groupId = requireBytes(request.group_id, 'group_id');
       const pageRequest = toPageRequest(request.paging_info);
       const page = store.queryGroupMessages(groupId, pageRequest);
-      return { messages: page.items.map((record) => groupMessageToProto(record)), paging_info: toPagingInfo(pageRequest, page) };
+      return {
+        messages: page.items.map((record) => groupMessageToProto(record)),
+        paging_info: toPagingInfo(pageRequest, page),
+      };
     },
 
     QueryWelcomeMessages(request: { installation_key?: Buffer; paging_info?: PagingInfoMessage }) {
@@ -109,7 +126,11 @@ export function mlsHandlers(store: DevnetStore, streams: StreamRegistry) {
     },
 
     BatchPublishCommitLog(request: {
-      requests?: { group_id?: Buffer; serialized_commit_log_entry?: Buffer; signature?: { bytes?: Buffer; public_key?: Buffer } }[];
+      requests?: {
+        group_id?: Buffer;
+        serialized_commit_log_entry?: Buffer;
+        signature?: { bytes?: Buffer; public_key?: Buffer };
+      }[];
     }) {
       checkBatchSize(request.requests, MAX_COMMIT_LOG_PUBLISHES, 'commit log publishes');
       const inputs = (request.requests ?? []).map((entry, index) => ({
@@ -143,7 +164,9 @@ export function mlsHandlers(store: DevnetStore, streams: StreamRegistry) {
     SubscribeGroupMessages(call: ServerWritableStream<{ filters?: GroupFilter[] }, unknown>) {
       const filters = call.request.filters ?? [];
       checkBatchSize(filters, MAX_ITEMS_PER_REQUEST, 'subscription filters');
-      const cursors = lowestCursorPerTopic(filters.map((f, i) => [requireBytes(f.group_id, `filters[${i}].group_id`), f.id_cursor]));
+      const cursors = lowestCursorPerTopic(
+        filters.map((f, i) => [requireBytes(f.group_id, `filters[${i}].group_id`), f.id_cursor]),
+      );
       streamTopics(call, streams, cursors, {
         replay: (groupId, after) => store.queryGroupMessages(groupId, everythingAfter(after)).items,
         listen: (groupId, deliver) => store.onGroupMessage(groupId, deliver),
@@ -177,7 +200,10 @@ function parseOrReject<T>(parse: () => T, message: string): T {
 }
 
 function storeKeyPackage(store: DevnetStore, request: KeyPackageUploadMessage): Buffer {
-  const keyPackage = requireBytes(request.key_package?.key_package_tls_serialized, 'key_package.key_package_tls_serialized');
+  const keyPackage = requireBytes(
+    request.key_package?.key_package_tls_serialized,
+    'key_package.key_package_tls_serialized',
+  );
   const installationKey = parseOrReject(() => parseKeyPackageInstallationKey(keyPackage), 'key package does not parse');
   store.putKeyPackage(installationKey, keyPackage);
   return installationKey;
@@ -267,4 +293,3 @@ function streamTopics<R extends { id: number }>(
     );
   }
 }
-

@@ -6,7 +6,13 @@ import { DevnetStore } from './devnet-store.js';
 import type { GroupMessageRecord } from './records.js';
 
 const group = Buffer.from('aa'.repeat(16), 'hex');
-const message = (data: string) => ({ groupId: group, data: Buffer.from(data), senderHmac: Buffer.from('h'), shouldPush: true, isCommit: false });
+const message = (data: string) => ({
+  groupId: group,
+  data: Buffer.from(data),
+  senderHmac: Buffer.from('h'),
+  shouldPush: true,
+  isCommit: false,
+});
 const ascending = { direction: 'ascending' as const, cursor: 0, limit: 100 };
 
 describe('DevnetStore', () => {
@@ -50,11 +56,22 @@ describe('DevnetStore', () => {
   it('restores the whole state from its journal and never reuses ids', () => {
     const first = DevnetStore.open(dir).store;
     first.addGroupMessages([message('a'), message('b')]);
-    first.addWelcomes([{ installationKey: group, data: Buffer.from('w'), hpkePublicKey: Buffer.from('k'), wrapperAlgorithm: 'X', welcomeMetadata: Buffer.alloc(0), isPointer: false }]);
+    first.addWelcomes([
+      {
+        installationKey: group,
+        data: Buffer.from('w'),
+        hpkePublicKey: Buffer.from('k'),
+        wrapperAlgorithm: 'X',
+        welcomeMetadata: Buffer.alloc(0),
+        isPointer: false,
+      },
+    ]);
     first.putKeyPackage(Buffer.from('i1'), Buffer.from('kp1'));
     first.putKeyPackage(Buffer.from('i1'), Buffer.from('kp2'));
     first.addIdentityUpdate({ inboxId: 'one', update: Buffer.from('u'), associated: ['0xabc'], revoked: [] });
-    first.addCommitLogEntries([{ groupId: group, entry: Buffer.from('e'), signature: Buffer.from('s'), signaturePublicKey: Buffer.from('p') }]);
+    first.addCommitLogEntries([
+      { groupId: group, entry: Buffer.from('e'), signature: Buffer.from('s'), signaturePublicKey: Buffer.from('p') },
+    ]);
     const lastNs = first.queryGroupMessages(group, ascending).items[1]!.createdNs;
     first.close();
 

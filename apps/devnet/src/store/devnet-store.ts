@@ -6,7 +6,6 @@ import type {
   DevnetRecord,
   GroupMessageRecord,
   IdentityUpdateRecord,
-  KeyPackageRecord,
   WelcomeRecord,
 } from './records.js';
 
@@ -46,7 +45,10 @@ export class DevnetStore {
     return new DevnetStore(undefined);
   }
 
-  static open(dataDir: string, options?: JournalOptions): { store: DevnetStore; replayed: number; truncatedBytes: number } {
+  static open(
+    dataDir: string,
+    options?: JournalOptions,
+  ): { store: DevnetStore; replayed: number; truncatedBytes: number } {
     const { journal, records, truncatedBytes } = Journal.open(dataDir, options);
     const store = new DevnetStore(journal);
     for (const record of records) store.apply(record, true);
@@ -147,9 +149,12 @@ export class DevnetStore {
   // --- commit log ---
 
   addCommitLogEntries(inputs: readonly CommitLogInput[]): CommitLogRecord[] {
-    const records = inputs.map(
-      (input): CommitLogRecord => ({ kind: 'commit_log', id: this.nextId('commit_log'), createdNs: this.nextNs(), ...input }),
-    );
+    const records = inputs.map((input): CommitLogRecord => ({
+      kind: 'commit_log',
+      id: this.nextId('commit_log'),
+      createdNs: this.nextNs(),
+      ...input,
+    }));
     this.commit(records);
     return records;
   }
@@ -245,7 +250,8 @@ export class DevnetStore {
 
   /** Live records got their id from nextId; replayed ones move the sequence forward and must be in order. */
   private restoreId(sequence: keyof DevnetStore['lastIds'], id: number): void {
-    if (id <= this.lastIds[sequence]) throw new Error(`journal out of order: ${sequence} id ${id} after ${this.lastIds[sequence]}`);
+    if (id <= this.lastIds[sequence])
+      throw new Error(`journal out of order: ${sequence} id ${id} after ${this.lastIds[sequence]}`);
     this.lastIds[sequence] = id;
   }
 

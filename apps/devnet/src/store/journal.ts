@@ -38,7 +38,11 @@ export class Journal {
       const { records, validLength, totalLength } = readJournal(file);
       if (validLength < totalLength) fs.truncateSync(file, validLength);
       const fd = fs.openSync(file, 'a');
-      return { journal: new Journal(fd, lockPath, options.fsync ?? false), records, truncatedBytes: totalLength - validLength };
+      return {
+        journal: new Journal(fd, lockPath, options.fsync ?? false),
+        records,
+        truncatedBytes: totalLength - validLength,
+      };
     } catch (error) {
       fs.rmSync(lockPath, { force: true });
       throw error;
@@ -96,7 +100,8 @@ function takeLock(lockPath: string): void {
   if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) {
     throw new Error(`data directory ${path.dirname(lockPath)} is in use by devnet process ${owner}`);
   }
-  if (owner === process.pid) throw new Error(`data directory ${path.dirname(lockPath)} is already open in this process`);
+  if (owner === process.pid)
+    throw new Error(`data directory ${path.dirname(lockPath)} is already open in this process`);
   fs.writeFileSync(lockPath, String(process.pid));
 }
 

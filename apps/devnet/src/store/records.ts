@@ -54,7 +54,8 @@ export interface CommitLogRecord {
   signaturePublicKey: Buffer;
 }
 
-export type DevnetRecord = GroupMessageRecord | WelcomeRecord | KeyPackageRecord | IdentityUpdateRecord | CommitLogRecord;
+export type DevnetRecord =
+  GroupMessageRecord | WelcomeRecord | KeyPackageRecord | IdentityUpdateRecord | CommitLogRecord;
 
 const BUFFER_FIELDS = new Set([
   'groupId',

@@ -3,7 +3,12 @@ import { tenantScope, type TenantScope } from '@mailroom/persistence';
 import type { ApiKeyPrincipal, IdentityPrincipal } from '../common/auth/index.js';
 import { DomainError } from '../common/errors/index.js';
 import { IdempotencyService } from '../common/idempotency/index.js';
-import { InProcessTokenBuckets, isChargedFor, RequestBudgets, type TenantRateLimits } from '../common/rate-limit/index.js';
+import {
+  InProcessTokenBuckets,
+  isChargedFor,
+  RequestBudgets,
+  type TenantRateLimits,
+} from '../common/rate-limit/index.js';
 import type { GatewayRuntime } from '../runtime.js';
 import { InMemoryIdempotencyRecords } from '../testing/fakes/in-memory-idempotency-records.js';
 import { OperationPipeline } from './operation-pipeline.js';
@@ -11,7 +16,9 @@ import type { OperationCall } from './operation.js';
 
 const IDENTITY = '00000000-0000-4000-8000-000000000001';
 
-function setUp(options: { perCredential?: number; perTenant?: number; tenantLimits?: TenantRateLimits; networkShare?: number } = {}) {
+function setUp(
+  options: { perCredential?: number; perTenant?: number; tenantLimits?: TenantRateLimits; networkShare?: number } = {},
+) {
   const runtime = {
     config: {
       rateLimits: {
@@ -21,7 +28,11 @@ function setUp(options: { perCredential?: number; perTenant?: number; tenantLimi
       },
     },
   } as unknown as GatewayRuntime;
-  const budgets = new RequestBudgets(new InProcessTokenBuckets(), { limitsOf: async () => options.tenantLimits ?? {} }, runtime);
+  const budgets = new RequestBudgets(
+    new InProcessTokenBuckets(),
+    { limitsOf: async () => options.tenantLimits ?? {} },
+    runtime,
+  );
   const records = new InMemoryIdempotencyRecords();
   return { pipeline: new OperationPipeline(budgets, new IdempotencyService(records)), records };
 }
@@ -64,7 +75,12 @@ describe('OperationPipeline', () => {
 
   it("refuses an identity token for another identity's operation", async () => {
     const { pipeline } = setUp();
-    const token: IdentityPrincipal = { type: 'identity', tenantId: tenantA.tenantId, identityId: 'someone-else', scope: tenantA };
+    const token: IdentityPrincipal = {
+      type: 'identity',
+      tenantId: tenantA.tenantId,
+      identityId: 'someone-else',
+      scope: tenantA,
+    };
     expect((await refusalOf(pipeline.run(call(token), async () => 1))).code).toBe('FORBIDDEN');
   });
 
@@ -105,25 +121,31 @@ describe('OperationPipeline', () => {
     await refusalOf(pipeline.run(call(principal), async () => 1)); // refused by the identity budget
     // The credential still holds its 2 tokens: a call on another identity goes through.
     const other = '00000000-0000-4000-8000-000000000002';
-    await expect(pipeline.run(call(principal, { params: { id: other } }), async () => 'ok')).resolves.toMatchObject({ value: 'ok' });
+    await expect(pipeline.run(call(principal, { params: { id: other } }), async () => 'ok')).resolves.toMatchObject({
+      value: 'ok',
+    });
   });
 
   it('replays an idempotent answer without running again; a different request with the same key is refused', async () => {
     const { pipeline } = setUp();
     const principal = apiKey(tenantA);
     let runs = 0;
-    const idempotent = (fingerprint: string) => call(principal, { idempotency: { key: 'k-1', fingerprint, status: 201 } });
+    const idempotent = (fingerprint: string) =>
+      call(principal, { idempotency: { key: 'k-1', fingerprint, status: 201 } });
     const first = await pipeline.run(idempotent('same'), async () => ({ id: ++runs }));
     const again = await pipeline.run(idempotent('same'), async () => ({ id: ++runs }));
     expect(first).toEqual({ value: { id: 1 }, replayed: false });
     expect(again).toEqual({ value: { id: 1 }, replayed: true });
-    expect((await refusalOf(pipeline.run(idempotent('different'), async () => ({ id: ++runs })))).code).toBe('UNPROCESSABLE');
+    expect((await refusalOf(pipeline.run(idempotent('different'), async () => ({ id: ++runs })))).code).toBe(
+      'UNPROCESSABLE',
+    );
     expect(runs).toBe(1);
   });
 
   it('keeps idempotency keys per tenant, and forgets a key whose first run failed', async () => {
     const { pipeline, records } = setUp();
-    const keyed = (tenant: TenantScope) => call(apiKey(tenant), { idempotency: { key: 'shared', fingerprint: 'f', status: 201 } });
+    const keyed = (tenant: TenantScope) =>
+      call(apiKey(tenant), { idempotency: { key: 'shared', fingerprint: 'f', status: 201 } });
     await expect(pipeline.run(keyed(tenantA), async () => 'a')).resolves.toMatchObject({ replayed: false });
     await expect(pipeline.run(keyed(tenantB), async () => 'b')).resolves.toEqual({ value: 'b', replayed: false });
 

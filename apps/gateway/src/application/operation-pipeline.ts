@@ -24,9 +24,14 @@ export class OperationPipeline {
     private readonly idempotency: IdempotencyService,
   ) {}
 
-  async run<T>(call: OperationCall, execute: () => Promise<T>, observer: OperationObserver = {}): Promise<OperationOutcome<T>> {
+  async run<T>(
+    call: OperationCall,
+    execute: () => Promise<T>,
+    observer: OperationObserver = {},
+  ): Promise<OperationOutcome<T>> {
     const { principal, policy, params } = call;
-    if (!policy.anyCredential) authorize(principal, { ...policy, write: call.write }, { method: call.write ? 'POST' : 'GET', params });
+    if (!policy.anyCredential)
+      authorize(principal, { ...policy, write: call.write }, { method: call.write ? 'POST' : 'GET', params });
 
     const identityId = identityNamed(call);
     await this.charge(call, identityId, observer);
@@ -49,7 +54,11 @@ export class OperationPipeline {
     return { value, replayed: false };
   }
 
-  private async charge(call: OperationCall, identityId: string | undefined, observer: OperationObserver): Promise<void> {
+  private async charge(
+    call: OperationCall,
+    identityId: string | undefined,
+    observer: OperationObserver,
+  ): Promise<void> {
     try {
       const standing = await this.budgets.charge({
         principal: call.principal,

@@ -50,20 +50,24 @@ export class RestOperationInterceptor implements NestInterceptor {
 
   private describe(context: ExecutionContext, request: RestRequest): OperationCall {
     const targets = [context.getHandler(), context.getClass()];
-    const options = this.reflector.getAllAndOverride<AuthenticatedOptions | undefined>(AUTHENTICATED_OPTIONS, targets) ?? {};
+    const options =
+      this.reflector.getAllAndOverride<AuthenticatedOptions | undefined>(AUTHENTICATED_OPTIONS, targets) ?? {};
     const write = options.write ?? !READ_METHODS.has(request.method.toUpperCase());
     const name = `${request.method} ${request.routeOptions?.url ?? request.url.split('?')[0]}`;
     const params = request.params ?? {};
     const idempotent = this.reflector.get<boolean | undefined>(IDEMPOTENT_OPERATION, context.getHandler());
     const key = idempotent ? idempotencyKeyOf(request.headers) : undefined;
-    const status = this.reflector.get<number | undefined>(HTTP_CODE_METADATA, context.getHandler()) ?? (request.method === 'POST' ? 201 : 200);
+    const status =
+      this.reflector.get<number | undefined>(HTTP_CODE_METADATA, context.getHandler()) ??
+      (request.method === 'POST' ? 201 : 200);
     return {
       name,
       principal: request.principal!,
       policy: options,
       write,
       params,
-      idempotency: key === undefined ? undefined : { key, fingerprint: requestFingerprint(params, request.body), status },
+      idempotency:
+        key === undefined ? undefined : { key, fingerprint: requestFingerprint(params, request.body), status },
     };
   }
 }

@@ -1,2 +1,10 @@
 export { DataModule } from './data.module.js';
-export { clientFor, isUniqueViolation, legacyPrismaTransaction, PrismaUnitOfWork, UnitOfWork, type AnyTransaction, type Transaction } from './unit-of-work.js';
+export {
+  clientFor,
+  isUniqueViolation,
+  legacyPrismaTransaction,
+  PrismaUnitOfWork,
+  UnitOfWork,
+  type AnyTransaction,
+  type Transaction,
+} from './unit-of-work.js';

@@ -60,7 +60,10 @@ function finish(document: OpenAPIObject): OpenAPIObject {
   const components = (document.components ??= {});
   const schemas = (components.schemas ??= {}) as Json;
   schemas[PROBLEM_SCHEMA] = problemSchema;
-  components.responses = { ...(components.responses ?? {}), ...(sharedResponses() as NonNullable<typeof components.responses>) };
+  components.responses = {
+    ...(components.responses ?? {}),
+    ...(sharedResponses() as NonNullable<typeof components.responses>),
+  };
   Object.assign(schemas, webhookEventSchemas());
   for (const [name, example] of Object.entries(RESPONSE_EXAMPLES)) {
     const schema = schemas[name] as Json | undefined;
@@ -81,15 +84,26 @@ function finish(document: OpenAPIObject): OpenAPIObject {
 
 /** Error answers most operations share, referenced from each (`components.responses`). */
 const SHARED_RESPONSES: Record<string, { status: number; description: string; headers?: Json }> = {
-  InvalidRequest: { status: 400, description: 'VALIDATION_FAILED (with `errors` per field) or BAD_REQUEST: the request does not fit this operation.' },
+  InvalidRequest: {
+    status: 400,
+    description: 'VALIDATION_FAILED (with `errors` per field) or BAD_REQUEST: the request does not fit this operation.',
+  },
   RateLimited: {
     status: 429,
     description: 'RATE_LIMITED: a budget of the credential, the tenant or the identity is spent; see Retry-After.',
-    headers: { 'Retry-After': { description: 'Seconds until the budget allows the call again.', schema: { type: 'integer' } } },
+    headers: {
+      'Retry-After': { description: 'Seconds until the budget allows the call again.', schema: { type: 'integer' } },
+    },
   },
-  IdempotencyKeyReused: { status: 422, description: 'UNPROCESSABLE: this Idempotency-Key was used with a different request.' },
+  IdempotencyKeyReused: {
+    status: 422,
+    description: 'UNPROCESSABLE: this Idempotency-Key was used with a different request.',
+  },
   NotFound: { status: 404, description: 'NOT_FOUND: no such resource in this tenant (an unknown id in the path).' },
-  InternalError: { status: 500, description: 'INTERNAL: an unexpected error; its details are in the log under the request id.' },
+  InternalError: {
+    status: 500,
+    description: 'INTERNAL: an unexpected error; its details are in the log under the request id.',
+  },
 };
 
 function sharedResponses(): Json {
@@ -112,11 +126,13 @@ function completeResponses(operation: Json): void {
   if (takesInput) responses['400'] ??= sharedRef('InvalidRequest');
   if (parameters.some((p) => p.in === 'path')) responses['404'] ??= sharedRef('NotFound');
   if (authenticated) responses['429'] ??= sharedRef('RateLimited');
-  if (parameters.some((p) => p.in === 'header' && String(p.name).toLowerCase() === 'idempotency-key')) responses['422'] ??= sharedRef('IdempotencyKeyReused');
+  if (parameters.some((p) => p.in === 'header' && String(p.name).toLowerCase() === 'idempotency-key'))
+    responses['422'] ??= sharedRef('IdempotencyKeyReused');
   responses['500'] ??= sharedRef('InternalError');
   for (const [status, response] of Object.entries(responses)) {
     const code = Number(status);
-    if (code >= 400 && !response.$ref && !response.content) response.content = problemContent(code, String(response.description ?? ''));
+    if (code >= 400 && !response.$ref && !response.content)
+      response.content = problemContent(code, String(response.description ?? ''));
   }
 }
 
@@ -146,7 +162,8 @@ function describePathParameters(path: string, operation: Json): void {
 }
 
 function addRequestExample(operation: Json): void {
-  const media = ((operation.requestBody as Json | undefined)?.content as Json | undefined)?.['application/json'] as Json | undefined;
+  const media = ((operation.requestBody as Json | undefined)?.content as Json | undefined)?.['application/json'] as
+    Json | undefined;
   const example = REQUEST_EXAMPLES[String(operation.operationId)];
   if (media && example !== undefined) media.example ??= example;
 }
@@ -182,5 +199,8 @@ function sortKeys(value: unknown): unknown {
 
 /** Both contract files as written to docs/api. */
 export function apiContractFiles(app: INestApplication): { 'openapi.json': string; 'schema.graphql': string } {
-  return { 'openapi.json': `${JSON.stringify(buildOpenApiDocument(app), null, 2)}\n`, 'schema.graphql': printGraphqlSchema(app) };
+  return {
+    'openapi.json': `${JSON.stringify(buildOpenApiDocument(app), null, 2)}\n`,
+    'schema.graphql': printGraphqlSchema(app),
+  };
 }

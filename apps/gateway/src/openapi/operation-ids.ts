@@ -80,5 +80,8 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
 export const FALLBACK_OPERATION_ID_PREFIX = 'unnamed';
 
 export function operationIdFor(controllerKey: string, methodKey: string): string {
-  return OPERATION_IDS[`${controllerKey}.${methodKey}`] ?? `${FALLBACK_OPERATION_ID_PREFIX}${controllerKey.replace(/Controller$/, '')}${methodKey[0]!.toUpperCase()}${methodKey.slice(1)}`;
+  return (
+    OPERATION_IDS[`${controllerKey}.${methodKey}`] ??
+    `${FALLBACK_OPERATION_ID_PREFIX}${controllerKey.replace(/Controller$/, '')}${methodKey[0]!.toUpperCase()}${methodKey.slice(1)}`
+  );
 }

@@ -1,5 +1,10 @@
 import { ErrorCode } from '../common/errors/error-code.js';
-import { PROBLEM_CONTENT_TYPE, problemTypeUri, statusForCode, titleForStatus } from '../common/errors/problem-details.js';
+import {
+  PROBLEM_CONTENT_TYPE,
+  problemTypeUri,
+  statusForCode,
+  titleForStatus,
+} from '../common/errors/problem-details.js';
 
 /** Name of the reusable RFC 9457 problem schema under `components.schemas`. */
 export const PROBLEM_SCHEMA = 'Problem';
@@ -23,7 +28,10 @@ export const problemSchema = {
       items: {
         type: 'object',
         required: ['field', 'message'],
-        properties: { field: { type: 'string', example: 'content.text' }, message: { type: 'string', example: 'text must be a string' } },
+        properties: {
+          field: { type: 'string', example: 'content.text' },
+          message: { type: 'string', example: 'text must be a string' },
+        },
       },
     },
   },
@@ -45,4 +53,3 @@ export function problemContent(status: number, detail: string): Record<string, u
     },
   };
 }
-

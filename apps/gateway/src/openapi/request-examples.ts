@@ -24,7 +24,12 @@ export const REQUEST_EXAMPLES: Readonly<Record<string, unknown>> = {
   revokeWalletInstallations: { installationIds: ['0e1d2c3b4a5968778695a4b3c2d1e0f10e1d2c3b4a5968778695a4b3c2d1e0f1'] },
   canMessage: { identifiers: [PEER_ADDRESS] },
   createDm: { peer: PEER_ADDRESS },
-  createGroup: { name: 'Support', description: 'Customer support', members: [PEER_ADDRESS, PEER_INBOX], permissions: 'default' },
+  createGroup: {
+    name: 'Support',
+    description: 'Customer support',
+    members: [PEER_ADDRESS, PEER_INBOX],
+    permissions: 'default',
+  },
   updateGroup: { name: 'Support (EU)' },
   addMembers: { members: [PEER_ADDRESS] },
   removeMembers: { members: [PEER_INBOX] },
@@ -34,11 +39,17 @@ export const REQUEST_EXAMPLES: Readonly<Record<string, unknown>> = {
   removeSuperAdmins: { members: [PEER_INBOX] },
   sendMessage: { content: { type: 'text', text: 'Hello from Mailroom' } },
   setConsent: { entityType: 'conversation', entity: '9a0e5c1f2b3d4e5f60718293a4b5c6d7', state: 'allowed' },
-  startBroadcast: { recipients: [PEER_ADDRESS, PEER_INBOX], content: { type: 'markdown', markdown: 'Our store opens at **9** tomorrow.' } },
+  startBroadcast: {
+    recipients: [PEER_ADDRESS, PEER_INBOX],
+    content: { type: 'markdown', markdown: 'Our store opens at **9** tomorrow.' },
+  },
   setPushEndpoint: { url: 'https://push.example.com/mailroom', includeContent: false },
   updateSettings: { attachments: { maxBytes: 5242880, store: null }, rateLimits: { perCredentialPerMinute: 300 } },
   createApiKey: { name: 'backend', scopes: ['identities', 'messages'] },
-  createWebhook: { url: 'https://api.example.com/mailroom/webhooks', events: ['message.received', 'conversation.created'] },
+  createWebhook: {
+    url: 'https://api.example.com/mailroom/webhooks',
+    events: ['message.received', 'conversation.created'],
+  },
   updateWebhook: { enabled: true, events: ['message.received'] },
   inviteAdmin: { email: 'colleague@acme.example', role: 'admin' },
 };

@@ -54,8 +54,14 @@ const EVENT_DATA: Readonly<Record<string, EventDescription>> = {
     },
   },
   'conversation.created': {
-    description: 'A conversation of the identity appeared (created by it, or a peer opened a DM or added it to a group).',
-    data: { allOf: [ref('ConversationResponse'), { type: 'object', required: ['identityId'], properties: { identityId: { type: 'string', format: 'uuid' } } }] },
+    description:
+      'A conversation of the identity appeared (created by it, or a peer opened a DM or added it to a group).',
+    data: {
+      allOf: [
+        ref('ConversationResponse'),
+        { type: 'object', required: ['identityId'], properties: { identityId: { type: 'string', format: 'uuid' } } },
+      ],
+    },
     example: {
       id: '9a0e5c1f2b3d4e5f60718293a4b5c6d7',
       type: 'dm',
@@ -69,7 +75,8 @@ const EVENT_DATA: Readonly<Record<string, EventDescription>> = {
     },
   },
   'consent.updated': {
-    description: 'Consent of a conversation or an inbox changed (from this gateway or another installation of the inbox).',
+    description:
+      'Consent of a conversation or an inbox changed (from this gateway or another installation of the inbox).',
     data: {
       type: 'object',
       required: ['entityType', 'entity', 'state'],
@@ -86,7 +93,11 @@ const EVENT_DATA: Readonly<Record<string, EventDescription>> = {
     data: {
       type: 'object',
       required: ['inboxId', 'installationCount', 'installationLimit'],
-      properties: { inboxId: { type: 'string' }, installationCount: { type: 'integer' }, installationLimit: { type: 'integer' } },
+      properties: {
+        inboxId: { type: 'string' },
+        installationCount: { type: 'integer' },
+        installationLimit: { type: 'integer' },
+      },
     },
     example: { inboxId: 'a1c3…hosted', installationCount: 8, installationLimit: 10 },
   },
@@ -101,10 +112,21 @@ const EVENT_DATA: Readonly<Record<string, EventDescription>> = {
         sent: { type: 'integer' },
         skipped: { type: 'integer' },
         failed: { type: 'integer' },
-        skippedBy: { type: 'object', additionalProperties: { type: 'integer' }, description: 'Skipped recipients by reason.' },
+        skippedBy: {
+          type: 'object',
+          additionalProperties: { type: 'integer' },
+          description: 'Skipped recipients by reason.',
+        },
       },
     },
-    example: { broadcastId: '0c9d8e7f-6a5b-4c3d-2e1f-0a9b8c7d6e5f', total: 3, sent: 2, skipped: 1, failed: 0, skippedBy: { not_on_xmtp: 1 } },
+    example: {
+      broadcastId: '0c9d8e7f-6a5b-4c3d-2e1f-0a9b8c7d6e5f',
+      total: 3,
+      sent: 2,
+      skipped: 1,
+      failed: 0,
+      skippedBy: { not_on_xmtp: 1 },
+    },
   },
   [TEST_EVENT_TYPE]: {
     description: 'A test event, sent on request (POST /v1/webhooks/:id/test) to one endpoint; `identityId` is null.',
@@ -115,11 +137,18 @@ const EVENT_DATA: Readonly<Record<string, EventDescription>> = {
 
 export const UNDESCRIBED_EVENT = 'An event type without a description yet.';
 const describe = (type: string): EventDescription =>
-  EVENT_DATA[type] ?? { description: UNDESCRIBED_EVENT, data: { type: 'object', additionalProperties: true }, example: {} };
+  EVENT_DATA[type] ?? {
+    description: UNDESCRIBED_EVENT,
+    data: { type: 'object', additionalProperties: true },
+    example: {},
+  };
 
 /** `WebhookEvent.<type>` schema names, e.g. `MessageReceivedEvent`. */
 export function eventSchemaName(type: string): string {
-  return `${type.split(/[._]/).map((part) => part[0]!.toUpperCase() + part.slice(1)).join('')}Event`;
+  return `${type
+    .split(/[._]/)
+    .map((part) => part[0]!.toUpperCase() + part.slice(1))
+    .join('')}Event`;
 }
 
 /** One schema per event type under components (the envelope with its `data`), and the union of all of them. */
@@ -132,7 +161,10 @@ export function webhookEventSchemas(): Record<string, unknown> {
       description,
       required: ['id', 'type', 'createdAt', 'tenantId', 'identityId', 'data'],
       properties: {
-        id: { type: 'string', description: 'Stable per fact: the XMTP message id for message events, derived otherwise. Dedupe on it.' },
+        id: {
+          type: 'string',
+          description: 'Stable per fact: the XMTP message id for message events, derived otherwise. Dedupe on it.',
+        },
         type: { type: 'string', const: type },
         createdAt: { type: 'string', format: 'date-time' },
         tenantId: { type: 'string', format: 'uuid' },
@@ -144,24 +176,39 @@ export function webhookEventSchemas(): Record<string, unknown> {
   schemas.WebhookEvent = {
     description: 'Any event Mailroom sends to webhooks (and GraphQL subscriptions), told apart by `type`.',
     oneOf: WEBHOOK_EVENT_TYPES.map((type) => ref(eventSchemaName(type))),
-    discriminator: { propertyName: 'type', mapping: Object.fromEntries(WEBHOOK_EVENT_TYPES.map((type) => [type, `#/components/schemas/${eventSchemaName(type)}`])) },
+    discriminator: {
+      propertyName: 'type',
+      mapping: Object.fromEntries(
+        WEBHOOK_EVENT_TYPES.map((type) => [type, `#/components/schemas/${eventSchemaName(type)}`]),
+      ),
+    },
   };
   return schemas;
 }
 
 const SIGNATURE_HEADERS = {
-  'webhook-id': { description: 'Standard Webhooks: the event id (same as the body’s `id`); dedupe on it.', schema: { type: 'string' } },
-  'webhook-timestamp': { description: 'Standard Webhooks: unix seconds when this attempt was signed.', schema: { type: 'integer' } },
+  'webhook-id': {
+    description: 'Standard Webhooks: the event id (same as the body’s `id`); dedupe on it.',
+    schema: { type: 'string' },
+  },
+  'webhook-timestamp': {
+    description: 'Standard Webhooks: unix seconds when this attempt was signed.',
+    schema: { type: 'integer' },
+  },
   'webhook-signature': {
     description:
       'Standard Webhooks: space-separated `v1,<base64 HMAC-SHA256 of "<webhook-id>.<webhook-timestamp>.<raw body>">`, keyed with the base64-decoded part of the secret after `whsec_`; one per valid secret during a rotation. The `standardwebhooks` and `svix` packages verify it.',
     schema: { type: 'string' },
   },
   'mailroom-event-id': { description: 'The event id (same as the body’s `id`).', schema: { type: 'string' } },
-  'mailroom-attempt': { description: 'Attempt number of this delivery, from 1.', schema: { type: 'integer', minimum: 1 } },
+  'mailroom-attempt': {
+    description: 'Attempt number of this delivery, from 1.',
+    schema: { type: 'integer', minimum: 1 },
+  },
   'mailroom-timestamp': { description: 'Unix seconds when this attempt was signed.', schema: { type: 'integer' } },
   'mailroom-signature': {
-    description: 'Mailroom scheme, kept for existing receivers: `v1=<hex HMAC-SHA256 of "<timestamp>.<raw body>">` keyed with the endpoint secret; several comma-separated values during a rotation.',
+    description:
+      'Mailroom scheme, kept for existing receivers: `v1=<hex HMAC-SHA256 of "<timestamp>.<raw body>">` keyed with the endpoint secret; several comma-separated values during a rotation.',
     schema: { type: 'string' },
   },
 };
@@ -176,7 +223,12 @@ export function webhooksSection(): Record<string, unknown> {
           operationId: `on${eventSchemaName(type).replace(/Event$/, '')}`,
           summary: describe(type).description,
           tags: ['webhooks'],
-          parameters: Object.entries(SIGNATURE_HEADERS).map(([name, header]) => ({ name, in: 'header', required: true, ...header })),
+          parameters: Object.entries(SIGNATURE_HEADERS).map(([name, header]) => ({
+            name,
+            in: 'header',
+            required: true,
+            ...header,
+          })),
           requestBody: {
             required: true,
             content: {

@@ -29,7 +29,10 @@ export class PrismaAdminAccountsSystemRepository extends AdminAccountsSystemRepo
   }
 
   async markInvitationAccepted(id: string, at: Date, tx?: Transaction): Promise<boolean> {
-    const { count } = await clientFor(this.prisma, tx).adminInvitation.updateMany({ where: { id, acceptedAt: null }, data: { acceptedAt: at } });
+    const { count } = await clientFor(this.prisma, tx).adminInvitation.updateMany({
+      where: { id, acceptedAt: null },
+      data: { acceptedAt: at },
+    });
     return count > 0;
   }
 }

@@ -25,7 +25,9 @@ export class PrismaAttachmentUploadSweepSystemRepository extends AttachmentUploa
   }
 
   async deleteExpired(batch: number, abandonedClaimMs: number): Promise<ExpiredUpload[]> {
-    const rows = await this.prisma.$queryRaw<Array<{ id: string; store: string; store_key: string; claimed_at: Date | null }>>`
+    const rows = await this.prisma.$queryRaw<
+      Array<{ id: string; store: string; store_key: string; claimed_at: Date | null }>
+    >`
       DELETE FROM attachment_uploads WHERE id IN (
         SELECT id FROM attachment_uploads
         WHERE expires_at < now() AND (claimed_at IS NULL OR claimed_at < now() - make_interval(secs => ${abandonedClaimMs / 1000}))

@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma, PrismaClient } from '@mailroom/persistence';
-import { tallyRecipients, type BroadcastCounts, type BroadcastRow, type RecipientRow, type RecipientStatus } from '../modules/broadcasts/broadcast.repository.js';
+import {
+  tallyRecipients,
+  type BroadcastCounts,
+  type BroadcastRow,
+  type RecipientRow,
+  type RecipientStatus,
+} from '../modules/broadcasts/broadcast.repository.js';
 
 /**
  * SYSTEM (cross-tenant): the broadcast runner's work queue. Any replica leases any tenant's running broadcast and works
@@ -11,8 +17,14 @@ export class BroadcastRunsSystemRepository {
   constructor(private readonly prisma: PrismaClient) {}
 
   async counts(broadcastId: string): Promise<BroadcastCounts> {
-    const rows = await this.prisma.broadcastRecipient.groupBy({ by: ['status', 'reason'], where: { broadcastId }, _count: { _all: true } });
-    return tallyRecipients(rows.map((row) => ({ status: row.status as RecipientStatus, reason: row.reason, count: row._count._all })));
+    const rows = await this.prisma.broadcastRecipient.groupBy({
+      by: ['status', 'reason'],
+      where: { broadcastId },
+      _count: { _all: true },
+    });
+    return tallyRecipients(
+      rows.map((row) => ({ status: row.status as RecipientStatus, reason: row.reason, count: row._count._all })),
+    );
   }
 
   /** Takes the lease of one running broadcast nobody holds (or whose holder stopped renewing). */
@@ -42,11 +54,13 @@ export class BroadcastRunsSystemRepository {
 
   /** Ends this process's turn on a broadcast that still has work: any process may claim it (and others first). */
   async endTurn(id: string, owner: string): Promise<void> {
-    await this.prisma.$executeRaw`UPDATE broadcasts SET lease_until = now(), lease_owner = NULL WHERE id = ${id}::uuid AND lease_owner = ${owner}`;
+    await this.prisma
+      .$executeRaw`UPDATE broadcasts SET lease_until = now(), lease_owner = NULL WHERE id = ${id}::uuid AND lease_owner = ${owner}`;
   }
 
   async release(id: string, owner: string): Promise<void> {
-    await this.prisma.$executeRaw`UPDATE broadcasts SET lease_until = NULL, lease_owner = NULL WHERE id = ${id}::uuid AND lease_owner = ${owner}`;
+    await this.prisma
+      .$executeRaw`UPDATE broadcasts SET lease_until = NULL, lease_owner = NULL WHERE id = ${id}::uuid AND lease_owner = ${owner}`;
   }
 
   /** The next recipients still to handle, in order; `sending` ones (interrupted) come back first. */
@@ -71,21 +85,34 @@ export class BroadcastRunsSystemRepository {
   async mark(
     broadcastId: string,
     position: number,
-    data: { status: RecipientStatus; inboxId?: string | null; reason?: string | null; conversationId?: string; messageId?: string },
+    data: {
+      status: RecipientStatus;
+      inboxId?: string | null;
+      reason?: string | null;
+      conversationId?: string;
+      messageId?: string;
+    },
   ): Promise<void> {
     await this.prisma.broadcastRecipient.update({ where: { broadcastId_position: { broadcastId, position } }, data });
   }
 
   async skipMany(broadcastId: string, positions: number[], reason: string): Promise<void> {
     if (positions.length === 0) return;
-    await this.prisma.broadcastRecipient.updateMany({ where: { broadcastId, position: { in: positions }, status: 'queued' }, data: { status: 'skipped', reason } });
+    await this.prisma.broadcastRecipient.updateMany({
+      where: { broadcastId, position: { in: positions }, status: 'queued' },
+      data: { status: 'skipped', reason },
+    });
   }
 
   /**
    * Marks the broadcast completed and runs `alsoInTransaction` (the completion event, through WebhookOutbox, which
    * still takes a Prisma transaction client) in the same transaction.
    */
-  async complete(id: string, owner: string, alsoInTransaction: (tx: Prisma.TransactionClient) => Promise<unknown>): Promise<boolean> {
+  async complete(
+    id: string,
+    owner: string,
+    alsoInTransaction: (tx: Prisma.TransactionClient) => Promise<unknown>,
+  ): Promise<boolean> {
     return this.prisma.$transaction(async (tx) => {
       const updated = await tx.$executeRaw`
         UPDATE broadcasts SET status = 'completed', completed_at = now(), lease_owner = NULL, lease_until = NULL

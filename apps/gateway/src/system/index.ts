@@ -1,5 +1,8 @@
 export { AdminAccountsSystemRepository } from './admin-accounts.system-repository.js';
-export { AttachmentUploadSweepSystemRepository, type ExpiredUpload } from './attachment-upload-sweep.system-repository.js';
+export {
+  AttachmentUploadSweepSystemRepository,
+  type ExpiredUpload,
+} from './attachment-upload-sweep.system-repository.js';
 export { BroadcastRunsSystemRepository } from './broadcast-runs.system-repository.js';
 export { InterruptedIdentitiesSystemRepository } from './interrupted-identities.system-repository.js';
 export { SystemRepositoriesModule } from './system-repositories.module.js';

@@ -10,6 +10,10 @@ export class InterruptedIdentitiesSystemRepository {
   constructor(private readonly prisma: PrismaClient) {}
 
   oldestFirst(limit: number): Promise<Identity[]> {
-    return this.prisma.identity.findMany({ where: { status: IdentityStatus.creating }, take: limit, orderBy: { createdAt: 'asc' } });
+    return this.prisma.identity.findMany({
+      where: { status: IdentityStatus.creating },
+      take: limit,
+      orderBy: { createdAt: 'asc' },
+    });
   }
 }

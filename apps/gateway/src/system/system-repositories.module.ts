@@ -1,6 +1,12 @@
 import { Global, Module } from '@nestjs/common';
-import { AdminAccountsSystemRepository, PrismaAdminAccountsSystemRepository } from './admin-accounts.system-repository.js';
-import { AttachmentUploadSweepSystemRepository, PrismaAttachmentUploadSweepSystemRepository } from './attachment-upload-sweep.system-repository.js';
+import {
+  AdminAccountsSystemRepository,
+  PrismaAdminAccountsSystemRepository,
+} from './admin-accounts.system-repository.js';
+import {
+  AttachmentUploadSweepSystemRepository,
+  PrismaAttachmentUploadSweepSystemRepository,
+} from './attachment-upload-sweep.system-repository.js';
 import { BroadcastRunsSystemRepository } from './broadcast-runs.system-repository.js';
 import { InterruptedIdentitiesSystemRepository } from './interrupted-identities.system-repository.js';
 

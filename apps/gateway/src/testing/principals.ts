@@ -8,6 +8,9 @@ export function adminOf(scope: TenantScope, role: AdminPrincipal['role'] = 'owne
   return { type: 'admin', tenantId: scope.tenantId, adminId: `admin-of-${scope.tenantId}`, role, scope };
 }
 
-export function apiKeyOf(scope: TenantScope, scopes: ApiKeyPrincipal['scopes'] = ['identities', 'messages', 'webhooks', 'keys']): ApiKeyPrincipal {
+export function apiKeyOf(
+  scope: TenantScope,
+  scopes: ApiKeyPrincipal['scopes'] = ['identities', 'messages', 'webhooks', 'keys'],
+): ApiKeyPrincipal {
   return { type: 'apiKey', tenantId: scope.tenantId, apiKeyId: `key-of-${scope.tenantId}`, scopes, scope };
 }

@@ -136,7 +136,11 @@ export async function writeNextMigration(options: {
   const previous = await latestMigrationSchema(options.migrationsDir);
   const sql = await diffSchemas(previous?.schema ?? null, schema);
   if (sql.trim() === '') return { written: false };
-  const name = nextMigrationFolder(await migrationNames(options.migrationsDir), options.name, options.now ?? new Date());
+  const name = nextMigrationFolder(
+    await migrationNames(options.migrationsDir),
+    options.name,
+    options.now ?? new Date(),
+  );
   const dir = await writeMigrationFolder(options.migrationsDir, name, { sql, schema });
   return { written: true, name, dir, sql };
 }

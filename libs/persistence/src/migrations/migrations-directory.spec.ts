@@ -55,8 +55,14 @@ describe('migrations folder', () => {
     const list = await readMigrationList(migrations);
     expect(list.baseDir).toBe(migrations);
     expect(list.migrationDirectories).toEqual([
-      { path: '20260101000000_a', migrationFile: { path: 'migration.sql', content: { tag: 'ok', value: 'SELECT 1;' } } },
-      { path: '20260102000000_b', migrationFile: { path: 'migration.sql', content: { tag: 'ok', value: 'SELECT 2;' } } },
+      {
+        path: '20260101000000_a',
+        migrationFile: { path: 'migration.sql', content: { tag: 'ok', value: 'SELECT 1;' } },
+      },
+      {
+        path: '20260102000000_b',
+        migrationFile: { path: 'migration.sql', content: { tag: 'ok', value: 'SELECT 2;' } },
+      },
     ]);
     await expect(latestMigrationSchema(migrations)).resolves.toEqual({ name: '20260102000000_b', schema: 'schema b' });
   });
@@ -72,6 +78,8 @@ describe('migrations folder', () => {
   it('refuses to diff from a migration without its schema copy', async () => {
     const migrations = path.join(dir, 'legacy');
     await mkdir(path.join(migrations, '20260101000000_old'), { recursive: true });
-    await expect(latestMigrationSchema(migrations)).rejects.toThrow('Migration 20260101000000_old has no schema.prisma copy');
+    await expect(latestMigrationSchema(migrations)).rejects.toThrow(
+      'Migration 20260101000000_old has no schema.prisma copy',
+    );
   });
 });

@@ -56,7 +56,9 @@ export async function latestMigrationSchema(migrationsDir: string): Promise<{ na
   if (latest === undefined) return null;
   const schemaPath = path.join(migrationsDir, latest, MIGRATION_SCHEMA);
   const schema = await readFile(schemaPath, 'utf8').catch(() => {
-    throw new Error(`Migration ${latest} has no ${MIGRATION_SCHEMA} copy (${schemaPath}); cannot tell what changed since it.`);
+    throw new Error(
+      `Migration ${latest} has no ${MIGRATION_SCHEMA} copy (${schemaPath}); cannot tell what changed since it.`,
+    );
   });
   return { name: latest, schema };
 }

@@ -22,7 +22,10 @@ export class SchemaEngineError extends Error {
 /** The part of the WebAssembly global used here (the project's lib settings do not declare it). */
 interface WebAssemblyApi {
   Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: Record<string, Record<string, unknown>>) => { exports: Record<string, unknown> };
+  Instance: new (
+    module: object,
+    imports: Record<string, Record<string, unknown>>,
+  ) => { exports: Record<string, unknown> };
 }
 const { WebAssembly } = globalThis as unknown as { WebAssembly: WebAssemblyApi };
 
@@ -68,7 +71,8 @@ export async function withSchemaEngine<T>(
 ): Promise<T> {
   const runtime = await loadRuntime();
   const bound = bindMigrationAwareSqlAdapterFactory(adapterFactory);
-  const translate = (error: unknown) => translateEngineError(error, (id) => bound.errorRegistry.consumeError(id)?.error);
+  const translate = (error: unknown) =>
+    translateEngineError(error, (id) => bound.errorRegistry.consumeError(id)?.error);
   let engine: SchemaEngine;
   try {
     engine = await runtime.SchemaEngine.new({ datamodels }, () => {}, bound);

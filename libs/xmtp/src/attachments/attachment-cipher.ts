@@ -2,7 +2,15 @@
 // AES-256-GCM key, a random 12-byte nonce, payload = ciphertext || 16-byte tag, digest = hex SHA-256 of the payload.
 // The SDK's encryptAttachment/decryptAttachment implement it over whole buffers; these transforms implement the
 // same scheme over streams so that a file never has to sit in memory.
-import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes, timingSafeEqual, type Hash } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  hkdfSync,
+  randomBytes,
+  timingSafeEqual,
+  type Hash,
+} from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { encodedAttachmentHeader, type AttachmentMetadata } from './encoded-attachment.js';
 
@@ -130,8 +138,15 @@ export class AttachmentDecryptor extends Transform {
 
   constructor(private readonly options: DecryptOptions) {
     super();
-    if (options.salt.length !== SALT_BYTES || options.nonce.length !== NONCE_BYTES || options.secret.length !== SECRET_BYTES) {
-      throw new AttachmentIntegrityError('authentication_failed', 'remote attachment key material has the wrong length');
+    if (
+      options.salt.length !== SALT_BYTES ||
+      options.nonce.length !== NONCE_BYTES ||
+      options.secret.length !== SECRET_BYTES
+    ) {
+      throw new AttachmentIntegrityError(
+        'authentication_failed',
+        'remote attachment key material has the wrong length',
+      );
     }
     this.decipher = createDecipheriv('aes-256-gcm', aesKey(options), options.nonce);
   }
@@ -139,7 +154,9 @@ export class AttachmentDecryptor extends Transform {
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     this.received += chunk.length;
     if (this.options.maxBytes !== undefined && this.received > this.options.maxBytes) {
-      callback(new AttachmentIntegrityError('too_large', `remote attachment is larger than ${this.options.maxBytes} bytes`));
+      callback(
+        new AttachmentIntegrityError('too_large', `remote attachment is larger than ${this.options.maxBytes} bytes`),
+      );
       return;
     }
     this.hash.update(chunk);
@@ -157,15 +174,28 @@ export class AttachmentDecryptor extends Transform {
     const digest = this.hash.digest();
     const expected = Buffer.from(this.options.contentDigest, 'hex');
     if (expected.length !== digest.length || !timingSafeEqual(expected, digest)) {
-      callback(new AttachmentIntegrityError('digest_mismatch', 'remote attachment digest does not match its ciphertext'));
+      callback(
+        new AttachmentIntegrityError('digest_mismatch', 'remote attachment digest does not match its ciphertext'),
+      );
       return;
     }
-    if (this.options.contentLength !== undefined && this.options.contentLength > 0 && this.options.contentLength !== this.received) {
-      callback(new AttachmentIntegrityError('length_mismatch', `remote attachment is ${this.received} bytes, the message says ${this.options.contentLength}`));
+    if (
+      this.options.contentLength !== undefined &&
+      this.options.contentLength > 0 &&
+      this.options.contentLength !== this.received
+    ) {
+      callback(
+        new AttachmentIntegrityError(
+          'length_mismatch',
+          `remote attachment is ${this.received} bytes, the message says ${this.options.contentLength}`,
+        ),
+      );
       return;
     }
     if (this.tail.length < AUTH_TAG_BYTES) {
-      callback(new AttachmentIntegrityError('authentication_failed', 'remote attachment ciphertext is shorter than its tag'));
+      callback(
+        new AttachmentIntegrityError('authentication_failed', 'remote attachment ciphertext is shorter than its tag'),
+      );
       return;
     }
     try {
@@ -174,7 +204,9 @@ export class AttachmentDecryptor extends Transform {
       if (rest.length) this.push(rest);
       callback();
     } catch {
-      callback(new AttachmentIntegrityError('authentication_failed', 'remote attachment does not decrypt with its keys'));
+      callback(
+        new AttachmentIntegrityError('authentication_failed', 'remote attachment does not decrypt with its keys'),
+      );
     }
   }
 }

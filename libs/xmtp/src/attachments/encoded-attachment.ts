@@ -24,7 +24,8 @@ function varint(value: number): Buffer {
 }
 
 const tag = (field: number, wire: WireType) => varint(field * 8 + wire);
-const bytesField = (field: number, value: Buffer) => Buffer.concat([tag(field, WireType.LengthDelimited), varint(value.length), value]);
+const bytesField = (field: number, value: Buffer) =>
+  Buffer.concat([tag(field, WireType.LengthDelimited), varint(value.length), value]);
 const stringField = (field: number, value: string) => bytesField(field, Buffer.from(value, 'utf8'));
 const varintField = (field: number, value: number) => Buffer.concat([tag(field, WireType.Varint), varint(value)]);
 
@@ -44,7 +45,8 @@ export function encodedAttachmentHeader(metadata: AttachmentMetadata, size: numb
     varintField(3, ATTACHMENT_TYPE.versionMajor),
     ...(ATTACHMENT_TYPE.versionMinor ? [varintField(4, ATTACHMENT_TYPE.versionMinor)] : []),
   ]);
-  const parameter = (key: string, value: string) => bytesField(2, Buffer.concat([stringField(1, key), stringField(2, value)]));
+  const parameter = (key: string, value: string) =>
+    bytesField(2, Buffer.concat([stringField(1, key), stringField(2, value)]));
   return Buffer.concat([
     bytesField(1, type),
     parameter('filename', metadata.filename),
@@ -217,7 +219,9 @@ export async function readEncodedAttachmentLayout(path: string): Promise<Encoded
       }
     }
     if (authorityId !== ATTACHMENT_TYPE.authorityId || typeId !== ATTACHMENT_TYPE.typeId) {
-      throw new EncodedAttachmentError(`the decrypted content is ${authorityId ?? '?'}/${typeId ?? '?'}, not an attachment`);
+      throw new EncodedAttachmentError(
+        `the decrypted content is ${authorityId ?? '?'}/${typeId ?? '?'}, not an attachment`,
+      );
     }
     return {
       filename: parameters.get('filename') || null,

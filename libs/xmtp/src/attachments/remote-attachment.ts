@@ -33,7 +33,10 @@ export function remoteAttachmentContent(upload: UploadedAttachment): RemoteAttac
  * Sends the uploads as one message: a remote attachment for one file, a multi remote attachment for several.
  * Returns the message id.
  */
-export function sendRemoteAttachments(conversation: Conversation<unknown>, uploads: readonly UploadedAttachment[]): Promise<string> {
+export function sendRemoteAttachments(
+  conversation: Conversation<unknown>,
+  uploads: readonly UploadedAttachment[],
+): Promise<string> {
   if (uploads.length === 0) throw new Error('nothing to send');
   if (uploads.length === 1) return conversation.sendRemoteAttachment(remoteAttachmentContent(uploads[0]!));
   return conversation.sendMultiRemoteAttachment({ attachments: uploads.map(remoteAttachmentContent) });

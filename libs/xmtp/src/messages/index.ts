@@ -1,5 +1,15 @@
-export { sendContent, OUTGOING_CONTENT_TYPES, type OutgoingContent, type OutgoingContentType } from './outgoing-content.js';
-export { CONTENT_TYPE_FILTERS, CONTENT_TYPE_FILTER_NAMES, isContentTypeFilterName, type ContentTypeFilterName } from './content-type-filter.js';
+export {
+  sendContent,
+  OUTGOING_CONTENT_TYPES,
+  type OutgoingContent,
+  type OutgoingContentType,
+} from './outgoing-content.js';
+export {
+  CONTENT_TYPE_FILTERS,
+  CONTENT_TYPE_FILTER_NAMES,
+  isContentTypeFilterName,
+  type ContentTypeFilterName,
+} from './content-type-filter.js';
 export {
   presentRawMessage,
   presentDecodedMessage,

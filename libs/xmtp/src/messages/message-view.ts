@@ -1,4 +1,11 @@
-import { DeliveryStatus, GroupMessageKind, ReactionAction, ReactionSchema, type DecodedMessage, type Message } from '@xmtp/node-sdk';
+import {
+  DeliveryStatus,
+  GroupMessageKind,
+  ReactionAction,
+  ReactionSchema,
+  type DecodedMessage,
+  type Message,
+} from '@xmtp/node-sdk';
 import {
   actionsFromSdk,
   attachmentFromSdk,
@@ -47,7 +54,11 @@ const DELIVERY: Record<number, DeliveryStatusName> = {
   [DeliveryStatus.Published]: 'published',
   [DeliveryStatus.Failed]: 'failed',
 };
-const REACTION_ACTION: Record<number, string> = { [ReactionAction.Added]: 'added', [ReactionAction.Removed]: 'removed', [ReactionAction.Unknown]: 'unknown' };
+const REACTION_ACTION: Record<number, string> = {
+  [ReactionAction.Added]: 'added',
+  [ReactionAction.Removed]: 'removed',
+  [ReactionAction.Unknown]: 'unknown',
+};
 const REACTION_SCHEMA: Record<number, string> = {
   [ReactionSchema.Unicode]: 'unicode',
   [ReactionSchema.Shortcode]: 'shortcode',
@@ -62,7 +73,11 @@ export function jsonSafe(value: unknown): unknown {
   if (value instanceof Date) return value.toISOString();
   if (Array.isArray(value)) return value.map(jsonSafe);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, jsonSafe(v)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, jsonSafe(v)]),
+    );
   }
   return value;
 }
@@ -131,7 +146,10 @@ function presentContent(type: ContentTypeView, content: unknown): { content: unk
   }
 }
 
-function base(m: { id: string; senderInboxId: string; sentAtNs: bigint; kind: GroupMessageKind; deliveryStatus: DeliveryStatus }, conversationId: string) {
+function base(
+  m: { id: string; senderInboxId: string; sentAtNs: bigint; kind: GroupMessageKind; deliveryStatus: DeliveryStatus },
+  conversationId: string,
+) {
   return {
     id: m.id,
     conversationId,
@@ -167,5 +185,12 @@ export function presentRawMessage(raw: Message, decoded: DecodedMessage<unknown>
 export function presentDecodedMessage(decoded: DecodedMessage<unknown>): MessageView {
   const contentType = { ...decoded.contentType };
   const { content, text } = presentContent(contentType, decoded.content);
-  return { ...base(decoded, decoded.conversationId), contentType, content, text, fallback: decoded.fallback ?? null, encodedContent: null };
+  return {
+    ...base(decoded, decoded.conversationId),
+    contentType,
+    content,
+    text,
+    fallback: decoded.fallback ?? null,
+    encodedContent: null,
+  };
 }

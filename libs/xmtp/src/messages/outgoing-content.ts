@@ -55,7 +55,11 @@ export const OUTGOING_CONTENT_TYPES: readonly OutgoingContentType[] = [
 const body = <T extends { type: string }>({ type: _type, ...rest }: T): Omit<T, 'type'> => rest;
 
 const REACTION_ACTIONS = { added: ReactionAction.Added, removed: ReactionAction.Removed } as const;
-const REACTION_SCHEMAS = { unicode: ReactionSchema.Unicode, shortcode: ReactionSchema.Shortcode, custom: ReactionSchema.Custom } as const;
+const REACTION_SCHEMAS = {
+  unicode: ReactionSchema.Unicode,
+  shortcode: ReactionSchema.Shortcode,
+  custom: ReactionSchema.Custom,
+} as const;
 
 /** Sends one message with the SDK's built-in codec for its type; resolves with the message id. */
 export function sendContent(conversation: Conversation<unknown>, content: OutgoingContent): Promise<string> {

@@ -104,8 +104,16 @@ export interface RemoteAttachmentJson {
   filename?: string;
 }
 
-const STYLE_OF: Record<ActionStyleName, ActionStyle> = { primary: ActionStyle.Primary, secondary: ActionStyle.Secondary, danger: ActionStyle.Danger };
-const STYLE_NAME: Record<number, ActionStyleName> = { [ActionStyle.Primary]: 'primary', [ActionStyle.Secondary]: 'secondary', [ActionStyle.Danger]: 'danger' };
+const STYLE_OF: Record<ActionStyleName, ActionStyle> = {
+  primary: ActionStyle.Primary,
+  secondary: ActionStyle.Secondary,
+  danger: ActionStyle.Danger,
+};
+const STYLE_NAME: Record<number, ActionStyleName> = {
+  [ActionStyle.Primary]: 'primary',
+  [ActionStyle.Secondary]: 'secondary',
+  [ActionStyle.Danger]: 'danger',
+};
 
 const NS_PER_MS = 1_000_000n;
 const isoToNs = (iso: string): bigint => BigInt(Date.parse(iso)) * NS_PER_MS;
@@ -147,18 +155,29 @@ export const actionsFromSdk = (sdk: Actions): ActionsJson =>
         label: action.label,
         imageUrl: action.imageUrl,
         style: action.style === undefined || action.style === null ? undefined : STYLE_NAME[action.style],
-        expiresAt: action.expiresAtNs === undefined || action.expiresAtNs === null ? undefined : nsToIso(action.expiresAtNs),
+        expiresAt:
+          action.expiresAtNs === undefined || action.expiresAtNs === null ? undefined : nsToIso(action.expiresAtNs),
       }),
     ),
     expiresAt: sdk.expiresAtNs === undefined || sdk.expiresAtNs === null ? undefined : nsToIso(sdk.expiresAtNs),
   });
 
-export const intentToSdk = (json: IntentJson): Intent => defined({ id: json.id, actionId: json.actionId, metadata: json.metadata });
+export const intentToSdk = (json: IntentJson): Intent =>
+  defined({ id: json.id, actionId: json.actionId, metadata: json.metadata });
 export const intentFromSdk = (sdk: Intent): IntentJson =>
-  defined({ id: sdk.id, actionId: sdk.actionId, metadata: sdk.metadata as Record<string, IntentMetadataValue> | undefined });
+  defined({
+    id: sdk.id,
+    actionId: sdk.actionId,
+    metadata: sdk.metadata as Record<string, IntentMetadataValue> | undefined,
+  });
 
 export const transactionReferenceToSdk = (json: TransactionReferenceJson): TransactionReference =>
-  defined({ namespace: json.namespace, networkId: json.networkId, reference: json.reference, metadata: json.metadata && { ...json.metadata } });
+  defined({
+    namespace: json.namespace,
+    networkId: json.networkId,
+    reference: json.reference,
+    metadata: json.metadata && { ...json.metadata },
+  });
 export const transactionReferenceFromSdk = (sdk: TransactionReference): TransactionReferenceJson =>
   defined({
     namespace: sdk.namespace || undefined,
@@ -168,17 +187,26 @@ export const transactionReferenceFromSdk = (sdk: TransactionReference): Transact
   });
 
 export const walletSendCallsToSdk = (json: WalletSendCallsJson): WalletSendCalls =>
-  defined({ version: json.version, chainId: json.chainId, from: json.from, calls: json.calls.map((call) => defined({ ...call })), capabilities: json.capabilities });
+  defined({
+    version: json.version,
+    chainId: json.chainId,
+    from: json.from,
+    calls: json.calls.map((call) => defined({ ...call })),
+    capabilities: json.capabilities,
+  });
 export const walletSendCallsFromSdk = (sdk: WalletSendCalls): WalletSendCallsJson =>
   defined({
     version: sdk.version,
     chainId: sdk.chainId,
     from: sdk.from,
-    calls: (sdk.calls ?? []).map((call) => defined({ to: call.to, data: call.data, value: call.value, gas: call.gas, metadata: call.metadata })),
+    calls: (sdk.calls ?? []).map((call) =>
+      defined({ to: call.to, data: call.data, value: call.value, gas: call.gas, metadata: call.metadata }),
+    ),
     capabilities: sdk.capabilities,
   });
 
-export const attachmentToSdk = (json: AttachmentJson): Attachment => defined({ filename: json.filename, mimeType: json.mimeType, content: bytes(json.data) });
+export const attachmentToSdk = (json: AttachmentJson): Attachment =>
+  defined({ filename: json.filename, mimeType: json.mimeType, content: bytes(json.data) });
 export const attachmentFromSdk = (sdk: Attachment): AttachmentJson =>
   defined({ filename: sdk.filename || undefined, mimeType: sdk.mimeType, data: base64(sdk.content) });
 
@@ -202,6 +230,7 @@ export const remoteAttachmentFromSdk = (sdk: RemoteAttachment): RemoteAttachment
     nonce: base64(sdk.nonce),
     scheme: sdk.scheme,
     // Optional in node-bindings 1.10 (SDK 6): a sender may leave it out.
-    contentLength: sdk.contentLength === undefined || sdk.contentLength === null ? (undefined as never) : Number(sdk.contentLength),
+    contentLength:
+      sdk.contentLength === undefined || sdk.contentLength === null ? (undefined as never) : Number(sdk.contentLength),
     filename: sdk.filename || undefined,
   });

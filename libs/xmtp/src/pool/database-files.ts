@@ -3,7 +3,14 @@ import { IdentityBrokenError } from './errors.js';
 
 /** libxmtp's SQLCipher database and the files it keeps beside it. */
 export function databaseFiles(dbPath: string): string[] {
-  return [dbPath, `${dbPath}-wal`, `${dbPath}-shm`, `${dbPath}-journal`, `${dbPath}.sqlcipher_salt`, sdkMarkerPath(dbPath)];
+  return [
+    dbPath,
+    `${dbPath}-wal`,
+    `${dbPath}-shm`,
+    `${dbPath}-journal`,
+    `${dbPath}.sqlcipher_salt`,
+    sdkMarkerPath(dbPath),
+  ];
 }
 
 export async function databaseExists(dbPath: string): Promise<boolean> {
@@ -45,7 +52,12 @@ export async function readSdkMarker(dbPath: string): Promise<SdkMarker | undefin
 }
 
 /** Refuses to open a database a newer SDK major has migrated (IdentityBrokenError `database_from_newer_sdk`). */
-export async function assertSdkCanOpen(identityId: string, dbPath: string, major: number, version: string): Promise<void> {
+export async function assertSdkCanOpen(
+  identityId: string,
+  dbPath: string,
+  major: number,
+  version: string,
+): Promise<void> {
   const marker = await readSdkMarker(dbPath);
   if (marker && marker.major > major) {
     throw new IdentityBrokenError(

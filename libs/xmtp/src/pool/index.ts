@@ -1,5 +1,11 @@
 export { InstallationPool } from './installation-pool.js';
-export { IdentityBrokenError, IdentityBusyError, IdentityLockLostError, PoolClosedError, type IdentityBrokenReason } from './errors.js';
+export {
+  IdentityBrokenError,
+  IdentityBusyError,
+  IdentityLockLostError,
+  PoolClosedError,
+  type IdentityBrokenReason,
+} from './errors.js';
 export { databaseFiles } from './database-files.js';
 export type {
   IdentityKeys,

@@ -62,7 +62,8 @@ export class InstallationPool {
   #closed = false;
 
   constructor(options: InstallationPoolOptions) {
-    if (!Number.isInteger(options.maxLive) || options.maxLive < 1) throw new Error(`maxLive must be a positive integer, got ${options.maxLive}`);
+    if (!Number.isInteger(options.maxLive) || options.maxLive < 1)
+      throw new Error(`maxLive must be a positive integer, got ${options.maxLive}`);
     this.#options = options;
     this.#installationLimit = options.installationLimit ?? 10;
     this.#installationWarnAt = options.installationWarnAt ?? 8;
@@ -84,14 +85,19 @@ export class InstallationPool {
       entry = await this.#track(ref.identityId, 'create', () => this.#create(ref, keys));
     } else {
       const mismatch = this.#mismatch(ref, entry.client);
-      if (mismatch) throw new IdentityBrokenError(ref.identityId, 'installation_mismatch', `live client has ${mismatch}`);
+      if (mismatch)
+        throw new IdentityBrokenError(ref.identityId, 'installation_mismatch', `live client has ${mismatch}`);
       entry.pins++;
     }
     try {
       const { client } = entry;
       const state = await client.preferences.fetchInboxState();
       await this.#checkBudget(ref.identityId, client.inboxId, state.installations.length);
-      return { inboxId: client.inboxId, installationId: client.installationId, installationCount: state.installations.length };
+      return {
+        inboxId: client.inboxId,
+        installationId: client.installationId,
+        installationCount: state.installations.length,
+      };
     } finally {
       this.#unpin(entry);
     }
@@ -103,7 +109,12 @@ export class InstallationPool {
    * @throws IdentityBusyError another process holds the identity
    * @throws IdentityBrokenError the database is missing, does not open with the key, or holds another installation
    */
-  async use<T>(ref: IdentityRef, keys: IdentityKeysProvider, fn: (client: SdkClient) => Promise<T> | T, options: UseOptions = {}): Promise<T> {
+  async use<T>(
+    ref: IdentityRef,
+    keys: IdentityKeysProvider,
+    fn: (client: SdkClient) => Promise<T> | T,
+    options: UseOptions = {},
+  ): Promise<T> {
     this.#assertOpen();
     const entry = await this.#acquire(ref, keys);
     try {
@@ -123,17 +134,26 @@ export class InstallationPool {
     try {
       identityUpdateCount = await fetchIdentityUpdateCount(this.#apiUrl(), inboxId);
     } catch (error) {
-      this.#options.logger?.warn({ err: error, identityId: ref.identityId, inboxId }, 'could not count identity updates');
+      this.#options.logger?.warn(
+        { err: error, identityId: ref.identityId, inboxId },
+        'could not count identity updates',
+      );
     }
     const installations = state.installations.map((installation) => ({
       id: installation.id,
-      createdAt: installation.clientTimestampNs === undefined ? undefined : new Date(Number(installation.clientTimestampNs / 1_000_000n)),
+      createdAt:
+        installation.clientTimestampNs === undefined
+          ? undefined
+          : new Date(Number(installation.clientTimestampNs / 1_000_000n)),
     }));
     await this.#checkBudget(ref.identityId, inboxId, installations.length);
     return {
       inboxId,
       installations,
-      identifiers: state.identifiers.map((id) => ({ identifier: id.identifier, kind: id.identifierKind === IdentifierKind.Passkey ? 'passkey' : 'ethereum' })),
+      identifiers: state.identifiers.map((id) => ({
+        identifier: id.identifier,
+        kind: id.identifierKind === IdentifierKind.Passkey ? 'passkey' : 'ethereum',
+      })),
       installationCount: installations.length,
       installationLimit: this.#installationLimit,
       identityUpdateCount,
@@ -147,7 +167,8 @@ export class InstallationPool {
    */
   async revokeInstallations(ref: IdentityRef, keys: IdentityKeysProvider, installationIds: string[]): Promise<void> {
     const own = ref.installationId ?? this.#live.get(ref.identityId)?.client.installationId;
-    if (own && installationIds.includes(own)) throw new Error(`refusing to revoke identity ${ref.identityId}'s own installation; use destroy()`);
+    if (own && installationIds.includes(own))
+      throw new Error(`refusing to revoke identity ${ref.identityId}'s own installation; use destroy()`);
     if (installationIds.length === 0) return;
     await this.#revokeStatically(ref, keys, installationIds);
   }
@@ -174,11 +195,11 @@ export class InstallationPool {
     this.#destroying.add(id);
     let locked = false;
     try {
-    let installationId = ref.installationId ?? this.#live.get(id)?.client.installationId;
-    await this.#activating.get(id)?.promise.catch(() => undefined);
-    await this.release(id);
-    if (!(await this.#options.locks.tryAcquire(id))) throw new IdentityBusyError(id);
-    locked = true;
+      let installationId = ref.installationId ?? this.#live.get(id)?.client.installationId;
+      await this.#activating.get(id)?.promise.catch(() => undefined);
+      await this.release(id);
+      if (!(await this.#options.locks.tryAcquire(id))) throw new IdentityBusyError(id);
+      locked = true;
       if (!installationId && (await databaseExists(ref.dbPath))) {
         installationId = await this.#readInstallationId(ref, keys);
       }
@@ -186,11 +207,15 @@ export class InstallationPool {
         const inboxId = await this.#inboxIdOf(ref).catch(() => undefined);
         if (inboxId) {
           const [state] = await xmtpSdk().fetchInboxStates([inboxId], this.#options.env);
-          if (state?.installations.some((i) => i.id === installationId)) await this.#revokeStatically({ ...ref, inboxId }, keys, [installationId]);
+          if (state?.installations.some((i) => i.id === installationId))
+            await this.#revokeStatically({ ...ref, inboxId }, keys, [installationId]);
         }
       }
       await deleteDatabaseFiles(ref.dbPath);
-      this.#options.logger?.info({ identityId: id, installationId }, 'identity installation revoked and database deleted');
+      this.#options.logger?.info(
+        { identityId: id, installationId },
+        'identity installation revoked and database deleted',
+      );
     } finally {
       if (locked) await this.#options.locks.release(id);
       this.#destroying.delete(id);
@@ -283,13 +308,18 @@ export class InstallationPool {
     return this.#underLock(id, async () => {
       if (!(await databaseExists(ref.dbPath))) throw new IdentityBrokenError(id, 'database_missing', ref.dbPath);
       const started = performance.now();
-      const client = await this.#openDatabase(ref, await keys(), (options) => xmtpSdk().sdk.Client.build(ethereumIdentifier(ref.address), options));
+      const client = await this.#openDatabase(ref, await keys(), (options) =>
+        xmtpSdk().sdk.Client.build(ethereumIdentifier(ref.address), options),
+      );
       if (!client.isRegistered) {
         this.#closeNow(id, client);
         throw new IdentityBrokenError(id, 'installation_not_registered', client.installationId);
       }
       this.#check(ref, client);
-      this.#options.logger?.debug({ identityId: id, ms: Math.round(performance.now() - started) }, 'identity activated');
+      this.#options.logger?.debug(
+        { identityId: id, ms: Math.round(performance.now() - started) },
+        'identity activated',
+      );
       return client;
     });
   }
@@ -299,16 +329,26 @@ export class InstallationPool {
     const id = ref.identityId;
     return this.#underLock(id, async () => {
       if (ref.installationId && !(await databaseExists(ref.dbPath))) {
-        throw new IdentityBrokenError(id, 'database_missing', `installation ${ref.installationId} was registered but ${ref.dbPath} is gone`);
+        throw new IdentityBrokenError(
+          id,
+          'database_missing',
+          `installation ${ref.installationId} was registered but ${ref.dbPath} is gone`,
+        );
       }
       const secrets = await keys();
       if (!secrets.walletPrivateKey) throw new Error(`registering identity ${id} needs its wallet key`);
       const wallet = disposableEoaSigner(secrets.walletPrivateKey);
       try {
-        if (wallet.address !== ref.address.toLowerCase()) throw new Error(`wallet key of identity ${id} does not match its address`);
-        const client = await this.#openDatabase(ref, secrets, (options) => xmtpSdk().sdk.Client.create(wallet.signer, options));
+        if (wallet.address !== ref.address.toLowerCase())
+          throw new Error(`wallet key of identity ${id} does not match its address`);
+        const client = await this.#openDatabase(ref, secrets, (options) =>
+          xmtpSdk().sdk.Client.create(wallet.signer, options),
+        );
         this.#check(ref, client);
-        this.#options.logger?.info({ identityId: id, inboxId: client.inboxId, installationId: client.installationId }, 'identity installation registered');
+        this.#options.logger?.info(
+          { identityId: id, inboxId: client.inboxId, installationId: client.installationId },
+          'identity installation registered',
+        );
         return client;
       } finally {
         wallet.dispose();
@@ -316,7 +356,11 @@ export class InstallationPool {
     });
   }
 
-  async #openDatabase(ref: IdentityRef, secrets: IdentityKeys, open: (options: ClientOptions) => Promise<SdkClient>): Promise<SdkClient> {
+  async #openDatabase(
+    ref: IdentityRef,
+    secrets: IdentityKeys,
+    open: (options: ClientOptions) => Promise<SdkClient>,
+  ): Promise<SdkClient> {
     const sdk = xmtpSdk();
     await assertSdkCanOpen(ref.identityId, ref.dbPath, sdk.major, sdk.version);
     try {
@@ -338,13 +382,15 @@ export class InstallationPool {
       return await open();
     } catch (error) {
       await this.#options.locks.release(identityId);
-      if (error instanceof IdentityBrokenError) this.#options.logger?.error({ identityId, reason: error.reason }, error.message);
+      if (error instanceof IdentityBrokenError)
+        this.#options.logger?.error({ identityId, reason: error.reason }, error.message);
       throw error;
     }
   }
 
   #mismatch(ref: IdentityRef, client: SdkClient): string | undefined {
-    if (ref.installationId && client.installationId !== ref.installationId) return `installation ${client.installationId}, expected ${ref.installationId}`;
+    if (ref.installationId && client.installationId !== ref.installationId)
+      return `installation ${client.installationId}, expected ${ref.installationId}`;
     if (ref.inboxId && client.inboxId !== ref.inboxId) return `inbox ${client.inboxId}, expected ${ref.inboxId}`;
     return undefined;
   }
@@ -439,7 +485,8 @@ export class InstallationPool {
       entry.fenced = true;
       this.#closeNow(entry.identityId, entry.client);
     }
-    if (fenced.length > 0) this.#options.logger?.error({ clients: fenced.length }, 'identity locks lost: closed every live client');
+    if (fenced.length > 0)
+      this.#options.logger?.error({ clients: fenced.length }, 'identity locks lost: closed every live client');
   }
 
   // ---- network helpers ----
@@ -447,7 +494,8 @@ export class InstallationPool {
   async #revokeStatically(ref: IdentityRef, keys: IdentityKeysProvider, installationIds: string[]): Promise<void> {
     const inboxId = await this.#inboxIdOf(ref);
     const secrets = await keys();
-    if (!secrets.walletPrivateKey) throw new Error(`revoking installations of identity ${ref.identityId} needs its wallet key`);
+    if (!secrets.walletPrivateKey)
+      throw new Error(`revoking installations of identity ${ref.identityId} needs its wallet key`);
     const wallet = disposableEoaSigner(secrets.walletPrivateKey);
     try {
       await xmtpSdk().revokeInstallations(
@@ -464,7 +512,9 @@ export class InstallationPool {
 
   /** Opens the database once (under the lock the caller holds) just to read which installation it holds. */
   async #readInstallationId(ref: IdentityRef, keys: IdentityKeysProvider): Promise<string | undefined> {
-    const client = await this.#openDatabase(ref, await keys(), (options) => xmtpSdk().sdk.Client.build(ethereumIdentifier(ref.address), options));
+    const client = await this.#openDatabase(ref, await keys(), (options) =>
+      xmtpSdk().sdk.Client.build(ethereumIdentifier(ref.address), options),
+    );
     const installationId = client.isRegistered ? client.installationId : undefined;
     this.#closeNow(ref.identityId, client);
     return installationId;

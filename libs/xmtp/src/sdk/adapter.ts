@@ -3,7 +3,17 @@
 // Types come from SDK 5.5's declarations: for the members Mailroom uses, SDK 6.0's public API has the same shapes
 // (the differences — endpoint tables vs createBackend, static calls taking a Backend — are bridged by the adapters).
 import type * as Sdk5 from '@xmtp/node-sdk';
-import type { Client, Conversation, Identifier, InboxState, ListMessagesOptions, Message, SignatureRequestHandle, Signer, XmtpEnv } from '@xmtp/node-sdk';
+import type {
+  Client,
+  Conversation,
+  Identifier,
+  InboxState,
+  ListMessagesOptions,
+  Message,
+  SignatureRequestHandle,
+  Signer,
+  XmtpEnv,
+} from '@xmtp/node-sdk';
 
 /** The SDK module's public values (classes and functions), typed as SDK 5.5 declares them. */
 export type XmtpSdkModule = typeof Sdk5;
@@ -37,7 +47,12 @@ export interface XmtpSdkAdapter {
   /** Every stored message of the conversation, undecoded (reactions, read receipts, unknown types included). */
   findRawMessages(conversation: Conversation<unknown>, options: RawMessageQuery): Promise<RawMessage[]>;
   /** A request to revoke installations of an inbox without a client; the wallet signs its `signatureText()`. */
-  revokeInstallationsRequest(apiUrl: string, identifier: Identifier, inboxId: string, installationIds: Uint8Array[]): Promise<SignatureRequest>;
+  revokeInstallationsRequest(
+    apiUrl: string,
+    identifier: Identifier,
+    inboxId: string,
+    installationIds: Uint8Array[],
+  ): Promise<SignatureRequest>;
   /** Publishes a signed request to the node at `apiUrl`. */
   applySignedRequest(apiUrl: string, request: SignatureRequest): Promise<void>;
 }

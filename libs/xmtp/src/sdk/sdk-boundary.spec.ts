@@ -14,11 +14,17 @@ function sources(dir: string): string[] {
     .filter((file) => !file.split(path.sep).includes('dist'));
 }
 
-const importsOf = (file: string, pkg: string) => new RegExp(`from '${pkg}(/[^']*)?'|import\\('${pkg}`).test(readFileSync(path.join(root, file), 'utf8'));
+const importsOf = (file: string, pkg: string) =>
+  new RegExp(`from '${pkg}(/[^']*)?'|import\\('${pkg}`).test(readFileSync(path.join(root, file), 'utf8'));
 
 describe('the XMTP SDK boundary', () => {
   it('the gateway imports neither the SDK nor its bindings, only @mailroom/xmtp', () => {
-    const offenders = sources('apps/gateway/src').filter((file) => importsOf(file, '@xmtp/node-sdk') || importsOf(file, '@xmtp/node-sdk-6') || importsOf(file, '@xmtp/node-bindings'));
+    const offenders = sources('apps/gateway/src').filter(
+      (file) =>
+        importsOf(file, '@xmtp/node-sdk') ||
+        importsOf(file, '@xmtp/node-sdk-6') ||
+        importsOf(file, '@xmtp/node-bindings'),
+    );
     expect(offenders).toEqual([]);
   });
 
@@ -29,19 +35,33 @@ describe('the XMTP SDK boundary', () => {
   });
 
   it('only the adapters reach the bindings, patches SDK tables or prototypes', () => {
-    const library = sources('libs/xmtp/src').filter((file) => !file.includes(`${path.sep}testing${path.sep}`) && !file.endsWith('.spec.ts'));
+    const library = sources('libs/xmtp/src').filter(
+      (file) => !file.includes(`${path.sep}testing${path.sep}`) && !file.endsWith('.spec.ts'),
+    );
     const reaching = library.filter((file) => {
       const text = readFileSync(path.join(root, file), 'utf8');
-      return importsOf(file, '@xmtp/node-bindings') || /\bApiUrls\b|\bHistorySyncUrls\b|\.prototype\.\w+\s*=/.test(text);
+      return (
+        importsOf(file, '@xmtp/node-bindings') || /\bApiUrls\b|\bHistorySyncUrls\b|\.prototype\.\w+\s*=/.test(text)
+      );
     });
     expect(reaching.sort()).toEqual(ADAPTERS);
   });
 
   it('only the SDK 6 adapter loads @xmtp/node-sdk-6; everything else gets the selected SDK from xmtpSdk()', () => {
     const library = sources('libs/xmtp/src').filter((file) => !file.endsWith('.spec.ts'));
-    expect(library.filter((file) => readFileSync(path.join(root, file), 'utf8').includes("@xmtp/node-sdk-6'"))).toEqual([ADAPTERS[1]]);
+    expect(library.filter((file) => readFileSync(path.join(root, file), 'utf8').includes("@xmtp/node-sdk-6'"))).toEqual(
+      [ADAPTERS[1]],
+    );
     // Classes and functions come from the selected SDK; SDK 5.5's module is imported for types and enums only.
-    const perVersion = new Set(['Client', 'Dm', 'Group', 'getInboxIdForIdentifier', 'encodeText', 'isRemoteAttachment', 'isMultiRemoteAttachment']);
+    const perVersion = new Set([
+      'Client',
+      'Dm',
+      'Group',
+      'getInboxIdForIdentifier',
+      'encodeText',
+      'isRemoteAttachment',
+      'isMultiRemoteAttachment',
+    ]);
     const valueImports = library
       .filter((file) => !ADAPTERS.includes(file))
       .flatMap((file) =>

@@ -1,4 +1,10 @@
-import { assertSdkInternalsMatch, assertSdkVersions, installedSdkVersions, SDK_INTERNALS_WRITTEN_FOR, SdkVersionMismatchError } from './sdk5-internals.js';
+import {
+  assertSdkInternalsMatch,
+  assertSdkVersions,
+  installedSdkVersions,
+  SDK_INTERNALS_WRITTEN_FOR,
+  SdkVersionMismatchError,
+} from './sdk5-internals.js';
 
 describe('the SDK adapter version check', () => {
   it('reads the installed SDK and bindings versions from their package.json files', () => {

@@ -32,8 +32,13 @@ export class SdkVersionMismatchError extends Error {
     adapterFile = 'libs/xmtp/src/sdk/sdk5-internals.ts',
   ) {
     super(
-      mismatches.map(({ pkg, installed, expected }) => `${pkg} ${installed} is installed, but Mailroom's XMTP adapter (${adapterFile}) was written for ${expected}`).join('; ') +
-        '. It reaches below the SDK\'s public API, so it refuses to run on another version: install the version it names, or port the adapter.',
+      mismatches
+        .map(
+          ({ pkg, installed, expected }) =>
+            `${pkg} ${installed} is installed, but Mailroom's XMTP adapter (${adapterFile}) was written for ${expected}`,
+        )
+        .join('; ') +
+        ". It reaches below the SDK's public API, so it refuses to run on another version: install the version it names, or port the adapter.",
     );
     this.name = 'SdkVersionMismatchError';
   }
@@ -104,6 +109,7 @@ let observedClient: NativeClient | undefined;
 let observedConversation: NativeConversation | undefined;
 let hooked = false;
 
+/* eslint-disable @typescript-eslint/no-this-alias -- the hooks keep the native object the SDK calls them on */
 function hookBindings(): void {
   if (hooked) return;
   const libxmtpVersion = NativeClient.prototype.libxmtpVersion;
@@ -148,7 +154,6 @@ export function closeClientDatabase(client: Client<unknown>): void {
   nativeClientOf(client).releaseDbConnection();
 }
 
-
 /**
  * Every stored message of the conversation (reactions, read receipts and unknown types included), undecoded. The
  * SDK's decoded listing folds reactions into their parent and hides read receipts and the bytes of unknown types.
@@ -159,9 +164,13 @@ export function findRawMessages(conversation: Conversation<unknown>, options: Ra
 
 // ---- signature requests without a client (bindings functions the SDK does not export) ----
 
-
 /** A request to revoke installations of an inbox; the wallet signs its `signatureText()`. */
-export function revokeInstallationsRequest(apiUrl: string, identifier: NativeIdentifier, inboxId: string, installationIds: Uint8Array[]): Promise<SignatureRequest> {
+export function revokeInstallationsRequest(
+  apiUrl: string,
+  identifier: NativeIdentifier,
+  inboxId: string,
+  installationIds: Uint8Array[],
+): Promise<SignatureRequest> {
   return revokeInstallationsSignatureRequest(apiUrl, undefined, identifier, inboxId, installationIds);
 }
 
@@ -184,7 +193,9 @@ export async function fetchIdentityUpdateCount(apiUrl: string, inboxId: string, 
   const url = new URL(apiUrl);
   const port = url.port || (url.protocol === 'https:' ? '443' : '80');
   const channel = url.protocol === 'https:' ? credentials.createSsl() : credentials.createInsecure();
-  const client = new GrpcClient(`${url.hostname}:${port}`, channel, { 'grpc.max_receive_message_length': 50 * 2 ** 20 });
+  const client = new GrpcClient(`${url.hostname}:${port}`, channel, {
+    'grpc.max_receive_message_length': 50 * 2 ** 20,
+  });
   try {
     const response = await new Promise<Buffer>((resolve, reject) =>
       client.makeUnaryRequest(
@@ -217,7 +228,8 @@ export function sdk5Adapter(): XmtpSdkAdapter {
     endpoints: (env) => sdkEndpoints(env),
     fetchInboxStates: (inboxIds, env) => sdk5.Client.fetchInboxStates(inboxIds, env),
     getInboxIdForIdentifier: (identifier, env) => sdk5.getInboxIdForIdentifier(identifier, env),
-    revokeInstallations: (signer, inboxId, installationIds, env) => sdk5.Client.revokeInstallations(signer, inboxId, installationIds, env),
+    revokeInstallations: (signer, inboxId, installationIds, env) =>
+      sdk5.Client.revokeInstallations(signer, inboxId, installationIds, env),
     closeClientDatabase,
     findRawMessages,
     revokeInstallationsRequest,

@@ -29,15 +29,28 @@ interface NativeConversation {
 interface Bindings6 {
   Client: { prototype: NativeClient };
   Conversation: { prototype: NativeConversation };
-  revokeInstallationsSignatureRequest(backend: Backend, identifier: unknown, inboxId: string, installationIds: Uint8Array[]): Promise<SignatureRequest>;
+  revokeInstallationsSignatureRequest(
+    backend: Backend,
+    identifier: unknown,
+    inboxId: string,
+    installationIds: Uint8Array[],
+  ): Promise<SignatureRequest>;
   applySignatureRequest(backend: Backend, request: SignatureRequest): Promise<void>;
 }
 interface Sdk6Statics {
   createBackend(options: { env: XmtpEnv; apiUrl?: string; gatewayHost?: string }): Promise<Backend>;
   getInboxIdForIdentifier(backend: Backend, identifier: unknown): Promise<string | null>;
   Client: {
-    fetchInboxStates(inboxIds: string[], backend: Backend): Promise<Awaited<ReturnType<XmtpSdkModule['Client']['fetchInboxStates']>>>;
-    revokeInstallations(signer: unknown, inboxId: string, installationIds: Uint8Array[], backend: Backend): Promise<void>;
+    fetchInboxStates(
+      inboxIds: string[],
+      backend: Backend,
+    ): Promise<Awaited<ReturnType<XmtpSdkModule['Client']['fetchInboxStates']>>>;
+    revokeInstallations(
+      signer: unknown,
+      inboxId: string,
+      installationIds: Uint8Array[],
+      backend: Backend,
+    ): Promise<void>;
   };
 }
 
@@ -56,7 +69,11 @@ export async function loadSdk6Adapter(): Promise<XmtpSdkAdapter> {
   const installed = installedSdk6Versions();
   const mismatches = (Object.keys(SDK6_INTERNALS_WRITTEN_FOR) as Array<keyof typeof SDK6_INTERNALS_WRITTEN_FOR>)
     .filter((pkg) => installed[pkg] !== SDK6_INTERNALS_WRITTEN_FOR[pkg])
-    .map((pkg) => ({ pkg: pkg === '@xmtp/node-sdk' ? SDK6_PACKAGE : pkg, installed: installed[pkg], expected: SDK6_INTERNALS_WRITTEN_FOR[pkg] }));
+    .map((pkg) => ({
+      pkg: pkg === '@xmtp/node-sdk' ? SDK6_PACKAGE : pkg,
+      installed: installed[pkg],
+      expected: SDK6_INTERNALS_WRITTEN_FOR[pkg],
+    }));
   if (mismatches.length > 0) throw new SdkVersionMismatchError(mismatches, 'libs/xmtp/src/sdk/sdk6-internals.ts');
 
   const sdkEntry = createRequire(import.meta.url).resolve(SDK6_PACKAGE);
@@ -67,7 +84,11 @@ export async function loadSdk6Adapter(): Promise<XmtpSdkAdapter> {
   return createSdk6Adapter(sdk, bindings, installed);
 }
 
-function createSdk6Adapter(sdk: XmtpSdkModule & Sdk6Statics, bindings: Bindings6, installed: { '@xmtp/node-sdk': string; '@xmtp/node-bindings': string }): XmtpSdkAdapter {
+function createSdk6Adapter(
+  sdk: XmtpSdkModule & Sdk6Statics,
+  bindings: Bindings6,
+  installed: { '@xmtp/node-sdk': string; '@xmtp/node-bindings': string },
+): XmtpSdkAdapter {
   const endpoints = new Map<XmtpEnv, SdkEndpoints>();
   const backends = new Map<string, Promise<Backend>>();
 
@@ -92,6 +113,7 @@ function createSdk6Adapter(sdk: XmtpSdkModule & Sdk6Statics, bindings: Bindings6
 
   // As in SDK 5.5: the SDK's `libxmtpVersion` getter (client) and `id` getter (conversation) each call one bindings
   // method synchronously on the private bindings object, so a wrapper on that prototype method observes it.
+  /* eslint-disable @typescript-eslint/no-this-alias -- the wrappers keep the native object the SDK calls them on */
   let observedClient: NativeClient | undefined;
   let observedConversation: NativeConversation | undefined;
   const libxmtpVersion = bindings.Client.prototype.libxmtpVersion;
@@ -128,8 +150,12 @@ function createSdk6Adapter(sdk: XmtpSdkModule & Sdk6Statics, bindings: Bindings6
     sdk,
     pointAt(apiUrl, env, historySyncUrl) {
       const url = new URL(apiUrl);
-      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`XMTP API URL must be http(s): ${apiUrl}`);
-      endpoints.set(env, { apiUrl: apiUrl.replace(/\/+$/, ''), historySyncUrl: historySyncUrl ?? endpointsOf(env).historySyncUrl });
+      if (url.protocol !== 'http:' && url.protocol !== 'https:')
+        throw new Error(`XMTP API URL must be http(s): ${apiUrl}`);
+      endpoints.set(env, {
+        apiUrl: apiUrl.replace(/\/+$/, ''),
+        historySyncUrl: historySyncUrl ?? endpointsOf(env).historySyncUrl,
+      });
       // SDK 5.5 is loaded in every process (Mailroom's enums are its objects); code that uses it directly beside this
       // adapter (raw SDK 5 peers in tests and benches) reaches the same node through its ApiUrls table.
       pointSdk5At(apiUrl, env as Parameters<typeof pointSdk5At>[1], historySyncUrl);
@@ -137,11 +163,18 @@ function createSdk6Adapter(sdk: XmtpSdkModule & Sdk6Statics, bindings: Bindings6
     endpoints: endpointsOf,
     fetchInboxStates: async (inboxIds, env) => sdk.Client.fetchInboxStates(inboxIds, await backendFor(env)),
     getInboxIdForIdentifier: async (identifier, env) => sdk.getInboxIdForIdentifier(await backendFor(env), identifier),
-    revokeInstallations: async (signer, inboxId, installationIds, env) => sdk.Client.revokeInstallations(signer, inboxId, installationIds, await backendFor(env)),
+    revokeInstallations: async (signer, inboxId, installationIds, env) =>
+      sdk.Client.revokeInstallations(signer, inboxId, installationIds, await backendFor(env)),
     closeClientDatabase: (client) => nativeClientOf(client).releaseDbConnection(),
     findRawMessages: (conversation, options) => nativeConversationOf(conversation).listMessages(options),
     revokeInstallationsRequest: async (apiUrl, identifier, inboxId, installationIds) =>
-      bindings.revokeInstallationsSignatureRequest(await backendFor(envOfUrl(apiUrl), apiUrl), identifier, inboxId, installationIds),
-    applySignedRequest: async (apiUrl, request) => bindings.applySignatureRequest(await backendFor(envOfUrl(apiUrl), apiUrl), request),
+      bindings.revokeInstallationsSignatureRequest(
+        await backendFor(envOfUrl(apiUrl), apiUrl),
+        identifier,
+        inboxId,
+        installationIds,
+      ),
+    applySignedRequest: async (apiUrl, request) =>
+      bindings.applySignatureRequest(await backendFor(envOfUrl(apiUrl), apiUrl), request),
   };
 }

@@ -35,9 +35,13 @@ export type XmtpSession<ContentTypes = unknown> = Pick<
 export type XmtpConversation<ContentTypes = unknown> = Conversation<ContentTypes>;
 /** Classes, for `instanceof`: which kind of conversation a handle is. */
 // `instanceof` asks the class of the SDK this process selected (xmtp-sdk.ts), so it holds under SDK 5 and SDK 6.
-export const XmtpGroup = { [Symbol.hasInstance]: (value: unknown) => value instanceof xmtpSdk().sdk.Group } as unknown as typeof Group;
+export const XmtpGroup = {
+  [Symbol.hasInstance]: (value: unknown) => value instanceof xmtpSdk().sdk.Group,
+} as unknown as typeof Group;
 export type XmtpGroup<ContentTypes = unknown> = Group<ContentTypes>;
-export const XmtpDm = { [Symbol.hasInstance]: (value: unknown) => value instanceof xmtpSdk().sdk.Dm } as unknown as typeof Dm;
+export const XmtpDm = {
+  [Symbol.hasInstance]: (value: unknown) => value instanceof xmtpSdk().sdk.Dm,
+} as unknown as typeof Dm;
 export type XmtpDm<ContentTypes = unknown> = Dm<ContentTypes>;
 export type XmtpGroupMember = GroupMember;
 /** A message as the SDK decodes it (presented to clients as a MessageView). */
@@ -51,10 +55,17 @@ export type XmtpIdentifier = Identifier;
 /** The network environments the SDK knows. */
 export type XmtpEnv = SdkXmtpEnv;
 
-export const ConsentState = { Unknown: SdkConsentState.Unknown, Allowed: SdkConsentState.Allowed, Denied: SdkConsentState.Denied } as const;
+export const ConsentState = {
+  Unknown: SdkConsentState.Unknown,
+  Allowed: SdkConsentState.Allowed,
+  Denied: SdkConsentState.Denied,
+} as const;
 export type ConsentState = SdkConsentState;
 
-export const ConsentEntityType = { GroupId: SdkConsentEntityType.GroupId, InboxId: SdkConsentEntityType.InboxId } as const;
+export const ConsentEntityType = {
+  GroupId: SdkConsentEntityType.GroupId,
+  InboxId: SdkConsentEntityType.InboxId,
+} as const;
 export type ConsentEntityType = SdkConsentEntityType;
 
 export const ConversationType = {
@@ -65,7 +76,10 @@ export const ConversationType = {
 } as const;
 export type ConversationType = SdkConversationType;
 
-export const GroupMessageKind = { Application: SdkGroupMessageKind.Application, MembershipChange: SdkGroupMessageKind.MembershipChange } as const;
+export const GroupMessageKind = {
+  Application: SdkGroupMessageKind.Application,
+  MembershipChange: SdkGroupMessageKind.MembershipChange,
+} as const;
 export type GroupMessageKind = SdkGroupMessageKind;
 
 export const GroupPermissionsOptions = {
@@ -75,10 +89,17 @@ export const GroupPermissionsOptions = {
 } as const;
 export type GroupPermissionsOptions = SdkGroupPermissionsOptions;
 
-export const PermissionLevel = { Member: SdkPermissionLevel.Member, Admin: SdkPermissionLevel.Admin, SuperAdmin: SdkPermissionLevel.SuperAdmin } as const;
+export const PermissionLevel = {
+  Member: SdkPermissionLevel.Member,
+  Admin: SdkPermissionLevel.Admin,
+  SuperAdmin: SdkPermissionLevel.SuperAdmin,
+} as const;
 export type PermissionLevel = SdkPermissionLevel;
 
-export const SortDirection = { Ascending: SdkSortDirection.Ascending, Descending: SdkSortDirection.Descending } as const;
+export const SortDirection = {
+  Ascending: SdkSortDirection.Ascending,
+  Descending: SdkSortDirection.Descending,
+} as const;
 export type SortDirection = SdkSortDirection;
 
 export const IdentifierKind = { Ethereum: SdkIdentifierKind.Ethereum, Passkey: SdkIdentifierKind.Passkey } as const;

@@ -41,7 +41,11 @@ function firstLine(text: string): string {
 function loadFailure(error: unknown): string {
   const messages: string[] = [];
   // Duck-typed: the loader's errors may come from another realm (a test's VM context), where instanceof Error fails.
-  for (let e = error as { message?: unknown; cause?: unknown } | undefined, depth = 0; typeof e?.message === 'string' && depth < 10; depth++) {
+  for (
+    let e = error as { message?: unknown; cause?: unknown } | undefined, depth = 0;
+    typeof e?.message === 'string' && depth < 10;
+    depth++
+  ) {
     messages.push(e.message as string);
     e = e.cause as typeof e;
   }
@@ -58,10 +62,14 @@ function assertSameEnums(adapter: XmtpSdkAdapter): void {
   const other = adapter.sdk as unknown as Record<string, unknown>;
   const base = sdk5 as unknown as Record<string, unknown>;
   const differing = Object.keys(base)
-    .filter((name) => /^[A-Z]/.test(name) && typeof base[name] === 'object' && base[name] !== null && !name.endsWith('Urls'))
+    .filter(
+      (name) => /^[A-Z]/.test(name) && typeof base[name] === 'object' && base[name] !== null && !name.endsWith('Urls'),
+    )
     .filter((name) => JSON.stringify(base[name]) !== JSON.stringify(other[name]));
   if (differing.length > 0) {
-    throw new Error(`@xmtp/node-sdk ${adapter.version} changed enum values Mailroom passes through unchanged: ${differing.join(', ')} (libs/xmtp/src/sdk/vocabulary.ts needs a mapping)`);
+    throw new Error(
+      `@xmtp/node-sdk ${adapter.version} changed enum values Mailroom passes through unchanged: ${differing.join(', ')} (libs/xmtp/src/sdk/vocabulary.ts needs a mapping)`,
+    );
   }
 }
 
@@ -72,7 +80,10 @@ async function load(choice: XmtpSdkChoice): Promise<XmtpSdkSelection> {
     assertSameEnums(adapter);
     return { adapter, choice };
   } catch (error) {
-    if (choice === '6') throw error instanceof Error && error.name === 'SdkVersionMismatchError' ? error : new XmtpSdkUnavailableError(choice, error);
+    if (choice === '6')
+      throw error instanceof Error && error.name === 'SdkVersionMismatchError'
+        ? error
+        : new XmtpSdkUnavailableError(choice, error);
     return { adapter: sdk5Adapter(), choice, fallbackReason: loadFailure(error) };
   }
 }
@@ -82,10 +93,13 @@ async function load(choice: XmtpSdkChoice): Promise<XmtpSdkSelection> {
  * SDK 5 was used by default) is refused, since clients of one SDK cannot be handed to the other.
  */
 export async function selectXmtpSdk(choice: XmtpSdkChoice = 'auto'): Promise<XmtpSdkSelection> {
-  if (!XMTP_SDK_CHOICES.includes(choice)) throw new Error(`XMTP_SDK must be one of ${XMTP_SDK_CHOICES.join(', ')}, got ${String(choice)}`);
+  if (!XMTP_SDK_CHOICES.includes(choice))
+    throw new Error(`XMTP_SDK must be one of ${XMTP_SDK_CHOICES.join(', ')}, got ${String(choice)}`);
   if (selection) {
     if (selection.choice !== choice && !(choice === 'auto' || String(selection.adapter.major) === choice)) {
-      throw new Error(`XMTP SDK ${selection.adapter.major} is already in use in this process; cannot switch to XMTP_SDK=${choice}`);
+      throw new Error(
+        `XMTP SDK ${selection.adapter.major} is already in use in this process; cannot switch to XMTP_SDK=${choice}`,
+      );
     }
     return selection;
   }

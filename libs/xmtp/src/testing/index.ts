@@ -38,7 +38,11 @@ export interface TestClients {
  * Creates `count` clients with random secp256k1 wallets against the node at `apiUrl`.
  * Points the SDK's `local` env at `apiUrl` first, since the SDK's pre-create lookup ignores `apiUrl`.
  */
-export async function createTestClients(apiUrl: string, count: number, options: TestClientsOptions = {}): Promise<TestClients> {
+export async function createTestClients(
+  apiUrl: string,
+  count: number,
+  options: TestClientsOptions = {},
+): Promise<TestClients> {
   // XMTP_SDK chooses the SDK of these raw clients too (the second CI pass runs them on SDK 6).
   const { adapter } = await selectXmtpSdkFromEnv();
   adapter.pointAt(apiUrl, 'local');
@@ -46,7 +50,11 @@ export async function createTestClients(apiUrl: string, count: number, options: 
   const dir = await mkdtemp(path.join(os.tmpdir(), 'mailroom-xmtp-'));
   let counter = 0;
 
-  const clientOptions = (dbPath: string | null, dbEncryptionKey: Uint8Array, deviceSync: boolean): Omit<ClientOptions, 'codecs'> => ({
+  const clientOptions = (
+    dbPath: string | null,
+    dbEncryptionKey: Uint8Array,
+    deviceSync: boolean,
+  ): Omit<ClientOptions, 'codecs'> => ({
     env: 'local',
     apiUrl,
     dbPath,
@@ -54,7 +62,12 @@ export async function createTestClients(apiUrl: string, count: number, options: 
     disableDeviceSync: !deviceSync,
   });
 
-  const describe = (client: Client, wallet: EoaWallet, dbPath: string | null, dbEncryptionKey: Uint8Array): TestClient => ({
+  const describe = (
+    client: Client,
+    wallet: EoaWallet,
+    dbPath: string | null,
+    dbEncryptionKey: Uint8Array,
+  ): TestClient => ({
     client,
     wallet,
     inboxId: client.inboxId!,
@@ -69,7 +82,10 @@ export async function createTestClients(apiUrl: string, count: number, options: 
     const merged = { ...options, ...overrides };
     const dbPath = merged.inMemoryDb ? null : path.join(dir, `client-${++counter}.db3`);
     const dbEncryptionKey = new Uint8Array(randomBytes(32));
-    const client = await Client.create(wallet.signer, clientOptions(dbPath, dbEncryptionKey, merged.deviceSync ?? false));
+    const client = await Client.create(
+      wallet.signer,
+      clientOptions(dbPath, dbEncryptionKey, merged.deviceSync ?? false),
+    );
     const created = describe(client, wallet, dbPath, dbEncryptionKey);
     deviceSyncOf.set(created, merged.deviceSync ?? false);
     return created;
@@ -78,7 +94,10 @@ export async function createTestClients(apiUrl: string, count: number, options: 
   const reopen = async (existing: TestClient): Promise<TestClient> => {
     if (existing.dbPath === null) throw new Error('an in-memory client database cannot be reopened');
     const deviceSync = deviceSyncOf.get(existing) ?? options.deviceSync ?? false;
-    const client = await Client.build(existing.wallet.identifier, clientOptions(existing.dbPath, existing.dbEncryptionKey, deviceSync));
+    const client = await Client.build(
+      existing.wallet.identifier,
+      clientOptions(existing.dbPath, existing.dbEncryptionKey, deviceSync),
+    );
     const reopened = describe(client, existing.wallet, existing.dbPath, existing.dbEncryptionKey);
     deviceSyncOf.set(reopened, deviceSync);
     return reopened;

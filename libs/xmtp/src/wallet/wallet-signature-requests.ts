@@ -1,4 +1,11 @@
-import { IdentifierKind, type Client, type ClientOptions, type Identifier, type Signer, type XmtpEnv } from '@xmtp/node-sdk';
+import {
+  IdentifierKind,
+  type Client,
+  type ClientOptions,
+  type Identifier,
+  type Signer,
+  type XmtpEnv,
+} from '@xmtp/node-sdk';
 import { hexToBytes, isAddress, recoverMessageAddress, type Hex } from 'viem';
 import { IdentityBusyError } from '../pool/errors.js';
 import type { InstallationPool } from '../pool/installation-pool.js';
@@ -49,7 +56,13 @@ export interface WalletSignatureRequestsOptions {
 /** Why a request cannot be completed; `code` tells callers which answer to give. */
 export class WalletSignatureError extends Error {
   constructor(
-    readonly code: 'no_pending_request' | 'signature_mismatch' | 'scw_unverifiable' | 'invalid_signer' | 'network_rejected' | 'too_many_pending',
+    readonly code:
+      | 'no_pending_request'
+      | 'signature_mismatch'
+      | 'scw_unverifiable'
+      | 'invalid_signer'
+      | 'network_rejected'
+      | 'too_many_pending',
     message: string,
   ) {
     super(message);
@@ -99,9 +112,14 @@ export class WalletSignatureRequests {
   /** Validates a signer reference; throws WalletSignatureError('invalid_signer') with the reason. */
   static checkSigner(signer: { type: string; address: string; chainId?: number | string | bigint }): WalletSignerRef {
     const address = String(signer.address ?? '').toLowerCase();
-    if (!isAddress(address, { strict: false })) throw new WalletSignatureError('invalid_signer', 'signer.address must be a 0x-prefixed 20-byte hex address');
+    if (!isAddress(address, { strict: false }))
+      throw new WalletSignatureError('invalid_signer', 'signer.address must be a 0x-prefixed 20-byte hex address');
     if (signer.type === 'eoa') {
-      if (signer.chainId !== undefined) throw new WalletSignatureError('invalid_signer', 'signer.chainId is only for smart contract wallets (type "scw")');
+      if (signer.chainId !== undefined)
+        throw new WalletSignatureError(
+          'invalid_signer',
+          'signer.chainId is only for smart contract wallets (type "scw")',
+        );
       return { kind: 'eoa', address };
     }
     if (signer.type === 'scw') {
@@ -109,7 +127,10 @@ export class WalletSignatureRequests {
       try {
         chainId = BigInt(signer.chainId as never);
       } catch {
-        throw new WalletSignatureError('invalid_signer', 'signer.chainId is required for a smart contract wallet (XIP-44) and must be a positive integer');
+        throw new WalletSignatureError(
+          'invalid_signer',
+          'signer.chainId is required for a smart contract wallet (XIP-44) and must be a positive integer',
+        );
       }
       if (chainId <= 0n) throw new WalletSignatureError('invalid_signer', 'signer.chainId must be a positive integer');
       return { kind: 'scw', address, chainId };
@@ -124,7 +145,10 @@ export class WalletSignatureRequests {
   checkRoom(identityId: string): void {
     const max = this.#options.maxPending ?? DEFAULT_MAX_PENDING;
     if (!this.#pending.has(identityId) && this.#pending.size >= max) {
-      throw new WalletSignatureError('too_many_pending', `this gateway process already keeps ${max} signature requests waiting; retry later`);
+      throw new WalletSignatureError(
+        'too_many_pending',
+        `this gateway process already keeps ${max} signature requests waiting; retry later`,
+      );
     }
   }
 
@@ -140,7 +164,11 @@ export class WalletSignatureRequests {
    * pending request again while it has not expired.
    * @throws IdentityBusyError another process holds the identity
    */
-  async beginCreate(identityId: string, signer: WalletSignerRef, storage: { dbPath: string; dbEncryptionKey: Uint8Array }): Promise<WalletRequestIssued> {
+  async beginCreate(
+    identityId: string,
+    signer: WalletSignerRef,
+    storage: { dbPath: string; dbEncryptionKey: Uint8Array },
+  ): Promise<WalletRequestIssued> {
     const current = this.pending(identityId);
     if (current?.kind === 'create') return current;
     this.checkRoom(identityId);
@@ -150,9 +178,13 @@ export class WalletSignatureRequests {
     let client: Client<unknown> | undefined;
     try {
       const pending = { signer } as Pending;
-      client = await xmtpSdk().sdk.Client.create(this.#deferredSigner(pending), { ...this.#clientOptions(storage), disableAutoRegister: true });
+      client = await xmtpSdk().sdk.Client.create(this.#deferredSigner(pending), {
+        ...this.#clientOptions(storage),
+        disableAutoRegister: true,
+      });
       const handle = await client.unsafe_createInboxSignatureRequest();
-      if (!handle) throw new WalletSignatureError('network_rejected', 'the installation is registered already; nothing to sign');
+      if (!handle)
+        throw new WalletSignatureError('network_rejected', 'the installation is registered already; nothing to sign');
       const text = await handle.signatureText();
       const state = await client.preferences.fetchInboxState().catch(() => undefined);
       const issued: WalletRequestIssued = {
@@ -174,8 +206,14 @@ export class WalletSignatureRequests {
   }
 
   /** A request to revoke installations of the wallet's inbox (no client needed). */
-  async beginRevoke(identityId: string, signer: WalletSignerRef, inboxId: string, installationIds: string[]): Promise<WalletRequestIssued> {
-    if (this.#pending.get(identityId)?.kind === 'create') throw new WalletSignatureError('network_rejected', 'the identity still waits for its creation signature');
+  async beginRevoke(
+    identityId: string,
+    signer: WalletSignerRef,
+    inboxId: string,
+    installationIds: string[],
+  ): Promise<WalletRequestIssued> {
+    if (this.#pending.get(identityId)?.kind === 'create')
+      throw new WalletSignatureError('network_rejected', 'the identity still waits for its creation signature');
     this.checkRoom(identityId);
     this.#drop(identityId, true);
     const handle = await xmtpSdk().revokeInstallationsRequest(
@@ -185,7 +223,13 @@ export class WalletSignatureRequests {
       installationIds.map((id) => hexToBytes(`0x${id}`)),
     );
     const text = await handle.signatureText();
-    const issued: WalletRequestIssued = { kind: 'revoke', signatureText: text, expiresAt: new Date(Date.now() + this.#ttlMs), inboxId, installationIds };
+    const issued: WalletRequestIssued = {
+      kind: 'revoke',
+      signatureText: text,
+      expiresAt: new Date(Date.now() + this.#ttlMs),
+      inboxId,
+      installationIds,
+    };
     this.#remember(identityId, { kind: 'revoke', signer, text, handle, issued } as Pending);
     return issued;
   }
@@ -205,9 +249,14 @@ export class WalletSignatureRequests {
     }
     const signature = hexToBytes(signatureHex);
     if (pending.signer.kind === 'eoa') {
-      const recovered = await recoverMessageAddress({ message: pending.text, signature: signatureHex }).catch(() => undefined);
+      const recovered = await recoverMessageAddress({ message: pending.text, signature: signatureHex }).catch(
+        () => undefined,
+      );
       if (recovered?.toLowerCase() !== pending.signer.address) {
-        throw new WalletSignatureError('signature_mismatch', `the signature is not ${pending.signer.address}'s signature of the requested text`);
+        throw new WalletSignatureError(
+          'signature_mismatch',
+          `the signature is not ${pending.signer.address}'s signature of the requested text`,
+        );
       }
     }
     pending.signature = signature;
@@ -217,7 +266,10 @@ export class WalletSignatureRequests {
         await client.register();
         const completed = { kind: 'create' as const, inboxId: client.inboxId, installationId: client.installationId };
         this.#drop(identityId, true);
-        this.#options.logger?.info({ identityId, inboxId: completed.inboxId, installationId: completed.installationId }, 'wallet-owned installation registered');
+        this.#options.logger?.info(
+          { identityId, inboxId: completed.inboxId, installationId: completed.installationId },
+          'wallet-owned installation registered',
+        );
         return completed;
       }
       const handle = pending.handle!;
@@ -268,7 +320,11 @@ export class WalletSignatureRequests {
     const identifier = () => walletIdentifier(pending.signer);
     const signMessage = async (text: string) => {
       if (!pending.signature) throw new WalletSignatureError('no_pending_request', 'the wallet has not signed yet');
-      if (text !== pending.text) throw new WalletSignatureError('signature_mismatch', 'the SDK asked to sign a different text than the one issued');
+      if (text !== pending.text)
+        throw new WalletSignatureError(
+          'signature_mismatch',
+          'the SDK asked to sign a different text than the one issued',
+        );
       return pending.signature;
     };
     if (pending.signer.kind === 'scw') {

@@ -28,7 +28,11 @@ function principalOf(context: ExecutionContext): Principal {
 }
 
 /** The authenticated caller (admin, API key or identity). */
-export const CurrentPrincipal = createParamDecorator((_: unknown, context: ExecutionContext): Principal => principalOf(context));
+export const CurrentPrincipal = createParamDecorator((_: unknown, context: ExecutionContext): Principal =>
+  principalOf(context),
+);
 
 /** The caller's tenant scope, the first argument of every tenant-scoped service call. */
-export const CurrentTenant = createParamDecorator((_: unknown, context: ExecutionContext): TenantScope => principalOf(context).scope);
+export const CurrentTenant = createParamDecorator(
+  (_: unknown, context: ExecutionContext): TenantScope => principalOf(context).scope,
+);

@@ -9,7 +9,12 @@ const viewer: Principal = { ...owner, role: 'viewer' };
 const key: Principal = { type: 'apiKey', tenantId: scope.tenantId, apiKeyId: 'k1', scopes: ['messages'], scope };
 const identity: Principal = { type: 'identity', tenantId: scope.tenantId, identityId: 'i1', scope };
 
-function outcome(principal: Principal, options: AuthenticatedOptions, method = 'GET', params: Record<string, string> = {}): string {
+function outcome(
+  principal: Principal,
+  options: AuthenticatedOptions,
+  method = 'GET',
+  params: Record<string, string> = {},
+): string {
   try {
     authorize(principal, options, { method, params });
     return 'allowed';

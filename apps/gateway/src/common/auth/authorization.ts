@@ -34,15 +34,20 @@ export function authorize(principal: Principal, options: AuthenticatedOptions, r
       }
       return;
     case 'apiKey':
-      if (!options.scope) throw new DomainError(ErrorCode.Forbidden, 'This route needs an admin login; API keys are not accepted.');
+      if (!options.scope)
+        throw new DomainError(ErrorCode.Forbidden, 'This route needs an admin login; API keys are not accepted.');
       if (!principal.scopes.includes(options.scope)) {
-        throw new DomainError(ErrorCode.Forbidden, `This API key lacks the "${options.scope}" scope.`, { requiredScope: options.scope });
+        throw new DomainError(ErrorCode.Forbidden, `This API key lacks the "${options.scope}" scope.`, {
+          requiredScope: options.scope,
+        });
       }
       return;
     case 'identity': {
       const target = options.identityParam ? request.params[options.identityParam] : undefined;
-      if (!options.identityParam) throw new DomainError(ErrorCode.Forbidden, 'Identity tokens are not accepted on this route.');
-      if (target !== principal.identityId) throw new DomainError(ErrorCode.Forbidden, 'This identity token is for another identity.');
+      if (!options.identityParam)
+        throw new DomainError(ErrorCode.Forbidden, 'Identity tokens are not accepted on this route.');
+      if (target !== principal.identityId)
+        throw new DomainError(ErrorCode.Forbidden, 'This identity token is for another identity.');
       return;
     }
   }

@@ -18,10 +18,12 @@ const DATABASE_CONNECTION_CODES = new Set([
   'P1017', // Prisma: server closed the connection
   'P2024', // Prisma: timed out fetching a connection from the pool
 ]);
-const DATABASE_CONNECTION_MESSAGE = /Connection terminated|Can't reach database server|Client has encountered a connection error/i;
+const DATABASE_CONNECTION_MESSAGE =
+  /Connection terminated|Can't reach database server|Client has encountered a connection error/i;
 const DATABASE_DRIVER_ERROR = /^(Prisma\w*Error|DriverAdapterError)$/;
 /** libxmtp's transport failures, as the SDK words them. */
-const XMTP_TRANSPORT_MESSAGE = /api client at endpoint .*(unavailable|tcp connect error|transport error|connection refused|deadline)|service is currently unavailable/i;
+const XMTP_TRANSPORT_MESSAGE =
+  /api client at endpoint .*(unavailable|tcp connect error|transport error|connection refused|deadline)|service is currently unavailable/i;
 
 /** libxmtp could not publish a queued intent (a send) and will retry it on the next sync. */
 const XMTP_UNCONFIRMED_SEND = /Sync failed to wait for intent/i;
@@ -40,16 +42,23 @@ function* causes(error: unknown): Generator<Record<string, unknown>> {
  */
 export function dependencyUnavailable(error: unknown): DomainError | undefined {
   if (error instanceof DomainError) return undefined;
-  const fromDatabaseDriver = [...causes(error)].some((link) => typeof link.name === 'string' && DATABASE_DRIVER_ERROR.test(link.name));
+  const fromDatabaseDriver = [...causes(error)].some(
+    (link) => typeof link.name === 'string' && DATABASE_DRIVER_ERROR.test(link.name),
+  );
   for (const link of causes(error)) {
-    const code = typeof link.code === 'string' ? link.code : typeof link.errorCode === 'string' ? link.errorCode : undefined;
+    const code =
+      typeof link.code === 'string' ? link.code : typeof link.errorCode === 'string' ? link.errorCode : undefined;
     const message = typeof link.message === 'string' ? link.message : '';
     const databaseDown =
       link.name === 'PrismaClientInitializationError' ||
       (code !== undefined && DATABASE_CONNECTION_CODES.has(code)) ||
-      (fromDatabaseDriver && ((code !== undefined && SOCKET_CODES.has(code)) || DATABASE_CONNECTION_MESSAGE.test(message)));
+      (fromDatabaseDriver &&
+        ((code !== undefined && SOCKET_CODES.has(code)) || DATABASE_CONNECTION_MESSAGE.test(message)));
     if (databaseDown) {
-      return new DomainError(ErrorCode.ServiceUnavailable, 'The database is unavailable; retry shortly.', { retryAfterSeconds: 2, dependency: 'database' });
+      return new DomainError(ErrorCode.ServiceUnavailable, 'The database is unavailable; retry shortly.', {
+        retryAfterSeconds: 2,
+        dependency: 'database',
+      });
     }
     if (XMTP_UNCONFIRMED_SEND.test(message)) {
       return new DomainError(
@@ -59,7 +68,10 @@ export function dependencyUnavailable(error: unknown): DomainError | undefined {
       );
     }
     if (XMTP_TRANSPORT_MESSAGE.test(message)) {
-      return new DomainError(ErrorCode.ServiceUnavailable, 'The XMTP network did not answer; retry shortly.', { retryAfterSeconds: 2, dependency: 'xmtp' });
+      return new DomainError(ErrorCode.ServiceUnavailable, 'The XMTP network did not answer; retry shortly.', {
+        retryAfterSeconds: 2,
+        dependency: 'xmtp',
+      });
     }
   }
   return undefined;
@@ -70,5 +82,7 @@ export function dependencyUnavailable(error: unknown): DomainError | undefined {
  * points at (an attachment's blob) must then stay.
  */
 export function sendMayStillBePublished(error: unknown): boolean {
-  return [...causes(error)].some((link) => typeof link.message === 'string' && XMTP_UNCONFIRMED_SEND.test(link.message));
+  return [...causes(error)].some(
+    (link) => typeof link.message === 'string' && XMTP_UNCONFIRMED_SEND.test(link.message),
+  );
 }

@@ -16,7 +16,8 @@ export function answerUnroutedErrorsWithProblems(fastify: FastifyInstance, logge
     const problem = problemFor(error);
     problem.instance = request.url.split('?')[0];
     problem.requestId = String(request.id);
-    if (problem.status >= 500) logger.error({ err: error, requestId: request.id, code: problem.code }, 'request failed before its handler');
+    if (problem.status >= 500)
+      logger.error({ err: error, requestId: request.id, code: problem.code }, 'request failed before its handler');
     void reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
   });
 }

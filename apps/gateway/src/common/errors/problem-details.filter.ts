@@ -45,7 +45,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     const adapter = this.adapterHost.httpAdapter;
     adapter.setHeader(response, 'content-type', PROBLEM_CONTENT_TYPE);
-    if (typeof problem.retryAfterSeconds === 'number') adapter.setHeader(response, 'retry-after', String(problem.retryAfterSeconds));
+    if (typeof problem.retryAfterSeconds === 'number')
+      adapter.setHeader(response, 'retry-after', String(problem.retryAfterSeconds));
     adapter.reply(response, problem, problem.status);
   }
 }
@@ -78,10 +79,22 @@ export function problemFor(thrown: unknown): ProblemDetails {
   const parsing = requestParsingFailure(exception);
   if (parsing) {
     const code = codeForStatus(parsing.status);
-    return { type: problemTypeUri(code), title: titleForStatus(parsing.status), status: parsing.status, detail: parsing.detail, code };
+    return {
+      type: problemTypeUri(code),
+      title: titleForStatus(parsing.status),
+      status: parsing.status,
+      detail: parsing.detail,
+      code,
+    };
   }
   if (malformedIdLookup(exception)) {
-    return { type: problemTypeUri(ErrorCode.NotFound), title: titleForStatus(404), status: 404, detail: 'Not found.', code: ErrorCode.NotFound };
+    return {
+      type: problemTypeUri(ErrorCode.NotFound),
+      title: titleForStatus(404),
+      status: 404,
+      detail: 'Not found.',
+      code: ErrorCode.NotFound,
+    };
   }
   const bodyParserStatus = bodyParserErrorStatus(exception);
   if (bodyParserStatus) {

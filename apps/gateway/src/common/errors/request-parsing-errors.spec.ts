@@ -16,9 +16,14 @@ describe('request parsing failures', () => {
   });
 
   it('recognises a non-UUID id that reached a UUID column', () => {
-    const error = Object.assign(new Error('Invalid input value: invalid input syntax for type uuid: "cal"'), { name: 'PrismaClientKnownRequestError', code: 'P2007' });
+    const error = Object.assign(new Error('Invalid input value: invalid input syntax for type uuid: "cal"'), {
+      name: 'PrismaClientKnownRequestError',
+      code: 'P2007',
+    });
     expect(malformedIdLookup(error)).toBe(true);
-    expect(malformedIdLookup(Object.assign(new Error('other'), { name: 'PrismaClientKnownRequestError', code: 'P2007' }))).toBe(false);
+    expect(
+      malformedIdLookup(Object.assign(new Error('other'), { name: 'PrismaClientKnownRequestError', code: 'P2007' })),
+    ).toBe(false);
   });
 
   it('turns Postgres refusing a NUL character (22021) into a validation failure, and nothing else', () => {

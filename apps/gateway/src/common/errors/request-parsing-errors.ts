@@ -8,7 +8,8 @@ export interface ParsingFailure {
 }
 
 /** Busboy's own errors for broken multipart bodies are plain Errors; these are their messages. */
-const MALFORMED_MULTIPART = /^(Multipart: |Unexpected end of (multipart|form) data|Malformed part header|Part terminated early)/;
+const MALFORMED_MULTIPART =
+  /^(Multipart: |Unexpected end of (multipart|form) data|Malformed part header|Part terminated early)/;
 
 /**
  * Errors raised while reading a request body rather than by a handler: Fastify's (and @fastify/multipart's) carry
@@ -17,10 +18,17 @@ const MALFORMED_MULTIPART = /^(Multipart: |Unexpected end of (multipart|form) da
 export function requestParsingFailure(exception: unknown): ParsingFailure | undefined {
   if (!(exception instanceof Error)) return undefined;
   const { statusCode, code } = exception as { statusCode?: unknown; code?: unknown };
-  if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500 && typeof code === 'string' && code.startsWith('FST_')) {
+  if (
+    typeof statusCode === 'number' &&
+    statusCode >= 400 &&
+    statusCode < 500 &&
+    typeof code === 'string' &&
+    code.startsWith('FST_')
+  ) {
     return { status: statusCode, detail: exception.message };
   }
-  if (MALFORMED_MULTIPART.test(exception.message)) return { status: 400, detail: `The multipart body is malformed: ${exception.message}` };
+  if (MALFORMED_MULTIPART.test(exception.message))
+    return { status: 400, detail: `The multipart body is malformed: ${exception.message}` };
   return undefined;
 }
 
@@ -31,7 +39,11 @@ export function requestParsingFailure(exception: unknown): ParsingFailure | unde
 export function malformedIdLookup(exception: unknown): boolean {
   if (!(exception instanceof Error)) return false;
   const { code, name } = exception as { code?: unknown; name?: unknown };
-  return name === 'PrismaClientKnownRequestError' && code === 'P2007' && /invalid input syntax for type uuid/.test(exception.message);
+  return (
+    name === 'PrismaClientKnownRequestError' &&
+    code === 'P2007' &&
+    /invalid input syntax for type uuid/.test(exception.message)
+  );
 }
 
 /**
@@ -40,8 +52,12 @@ export function malformedIdLookup(exception: unknown): boolean {
  */
 export function textRefusedByDatabase(exception: unknown): DomainError | undefined {
   if (!(exception instanceof Error)) return undefined;
-  const { name, meta } = exception as { name?: unknown; meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } } };
-  if (name !== 'PrismaClientKnownRequestError' || meta?.driverAdapterError?.cause?.originalCode !== '22021') return undefined;
+  const { name, meta } = exception as {
+    name?: unknown;
+    meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } };
+  };
+  if (name !== 'PrismaClientKnownRequestError' || meta?.driverAdapterError?.cause?.originalCode !== '22021')
+    return undefined;
   return new DomainError(ErrorCode.ValidationFailed, 'Text may not contain the NUL character (U+0000).', {
     errors: [{ field: 'request', message: 'contains a NUL character (U+0000)' }],
   });

@@ -10,11 +10,15 @@ export function probeTcp(url: string, timeoutMs: number): Promise<void> {
   const host = target.hostname.replace(/^\[|\]$/g, '');
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host, port });
-    socket.setTimeout(timeoutMs, () => socket.destroy(new Error(`no connection to ${host}:${port} within ${timeoutMs} ms`)));
+    socket.setTimeout(timeoutMs, () =>
+      socket.destroy(new Error(`no connection to ${host}:${port} within ${timeoutMs} ms`)),
+    );
     socket.once('connect', () => {
       socket.destroy();
       resolve();
     });
-    socket.once('error', (error: NodeJS.ErrnoException) => reject(new Error(`${host}:${port} is unreachable (${error.code ?? error.message})`)));
+    socket.once('error', (error: NodeJS.ErrnoException) =>
+      reject(new Error(`${host}:${port} is unreachable (${error.code ?? error.message})`)),
+    );
   });
 }

@@ -37,7 +37,8 @@ export function Idempotent(): MethodDecorator {
     ApiHeader({
       name: 'Idempotency-Key',
       required: false,
-      description: 'Retry-safe key (1–255 visible ASCII). Same key and body within 24 h replays the first answer; a different body answers 422.',
+      description:
+        'Retry-safe key (1–255 visible ASCII). Same key and body within 24 h replays the first answer; a different body answers 422.',
     }),
   );
 }

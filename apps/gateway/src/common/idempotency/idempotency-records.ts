@@ -18,7 +18,10 @@ export interface IdempotencyRecordView {
 /** Where idempotency keys are kept, per tenant. Tenant-facing methods take the scope; the purge is a system job. */
 export abstract class IdempotencyRecords {
   /** Inserts an in-progress record; null when the (tenant, operation, key) already exists. */
-  abstract insert(scope: TenantScope, record: { operation: string; key: string; requestHash: string; expiresAt: Date }): Promise<string | null>;
+  abstract insert(
+    scope: TenantScope,
+    record: { operation: string; key: string; requestHash: string; expiresAt: Date },
+  ): Promise<string | null>;
   abstract find(scope: TenantScope, operation: string, key: string): Promise<IdempotencyRecordView | null>;
   /** Takes over an abandoned in-progress record if it is still the one seen (same createdAt); true when taken. */
   abstract takeOver(scope: TenantScope, id: string, seenCreatedAt: Date, now: Date): Promise<boolean>;
@@ -34,9 +37,15 @@ export class PrismaIdempotencyRecords extends IdempotencyRecords {
     super();
   }
 
-  async insert(scope: TenantScope, record: { operation: string; key: string; requestHash: string; expiresAt: Date }): Promise<string | null> {
+  async insert(
+    scope: TenantScope,
+    record: { operation: string; key: string; requestHash: string; expiresAt: Date },
+  ): Promise<string | null> {
     try {
-      const created = await this.prisma.idempotencyRecord.create({ data: { tenantId: scope.tenantId, ...record }, select: { id: true } });
+      const created = await this.prisma.idempotencyRecord.create({
+        data: { tenantId: scope.tenantId, ...record },
+        select: { id: true },
+      });
       return created.id;
     } catch (error) {
       if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') return null;
@@ -45,7 +54,9 @@ export class PrismaIdempotencyRecords extends IdempotencyRecords {
   }
 
   async find(scope: TenantScope, operation: string, key: string): Promise<IdempotencyRecordView | null> {
-    const row = await this.prisma.idempotencyRecord.findUnique({ where: { tenantId_operation_key: { tenantId: scope.tenantId, operation, key } } });
+    const row = await this.prisma.idempotencyRecord.findUnique({
+      where: { tenantId_operation_key: { tenantId: scope.tenantId, operation, key } },
+    });
     if (!row) return null;
     const completed = row.state === IdempotencyState.completed;
     return {
@@ -60,7 +71,11 @@ export class PrismaIdempotencyRecords extends IdempotencyRecords {
 
   async takeOver(scope: TenantScope, id: string, seenCreatedAt: Date, now: Date): Promise<boolean> {
     const { count } = await this.prisma.idempotencyRecord.updateMany({
-      where: scopedWhere<Prisma.IdempotencyRecordWhereInput>(scope, { id, state: IdempotencyState.in_progress, createdAt: seenCreatedAt }),
+      where: scopedWhere<Prisma.IdempotencyRecordWhereInput>(scope, {
+        id,
+        state: IdempotencyState.in_progress,
+        createdAt: seenCreatedAt,
+      }),
       data: { createdAt: now },
     });
     return count === 1;
@@ -79,7 +94,10 @@ export class PrismaIdempotencyRecords extends IdempotencyRecords {
 
   async remove(scope: TenantScope, id: string, onlyIfExpiresAt?: Date): Promise<void> {
     await this.prisma.idempotencyRecord.deleteMany({
-      where: scopedWhere<Prisma.IdempotencyRecordWhereInput>(scope, { id, ...(onlyIfExpiresAt ? { expiresAt: onlyIfExpiresAt } : {}) }),
+      where: scopedWhere<Prisma.IdempotencyRecordWhereInput>(scope, {
+        id,
+        ...(onlyIfExpiresAt ? { expiresAt: onlyIfExpiresAt } : {}),
+      }),
     });
   }
 

@@ -6,7 +6,11 @@ import { IdempotencyService } from './idempotency.service.js';
 @Module({
   providers: [
     { provide: IdempotencyRecords, useClass: PrismaIdempotencyRecords },
-    { provide: IdempotencyService, inject: [IdempotencyRecords], useFactory: (records: IdempotencyRecords) => new IdempotencyService(records) },
+    {
+      provide: IdempotencyService,
+      inject: [IdempotencyRecords],
+      useFactory: (records: IdempotencyRecords) => new IdempotencyService(records),
+    },
   ],
   exports: [IdempotencyService],
 })

@@ -28,7 +28,12 @@ export class IdempotencyService {
   async claim(scope: TenantScope, operation: string, key: string, requestHash: string): Promise<Claim> {
     const deadline = this.now() + WAIT_FOR_FIRST_MS;
     for (;;) {
-      const claimed = await this.records.insert(scope, { operation, key, requestHash, expiresAt: new Date(this.now() + IDEMPOTENCY_TTL_MS) });
+      const claimed = await this.records.insert(scope, {
+        operation,
+        key,
+        requestHash,
+        expiresAt: new Date(this.now() + IDEMPOTENCY_TTL_MS),
+      });
       if (claimed) return { kind: 'claimed', recordId: claimed };
 
       const existing = await this.records.find(scope, operation, key);
@@ -45,11 +50,15 @@ export class IdempotencyService {
         continue;
       }
       if (this.now() - existing.createdAt.getTime() > ABANDONED_AFTER_MS) {
-        if (await this.records.takeOver(scope, existing.id, existing.createdAt, new Date(this.now()))) return { kind: 'claimed', recordId: existing.id };
+        if (await this.records.takeOver(scope, existing.id, existing.createdAt, new Date(this.now())))
+          return { kind: 'claimed', recordId: existing.id };
         continue;
       }
       if (this.now() > deadline) {
-        throw new DomainError(ErrorCode.Conflict, 'A request with this Idempotency-Key is still being processed; retry later.');
+        throw new DomainError(
+          ErrorCode.Conflict,
+          'A request with this Idempotency-Key is still being processed; retry later.',
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }

@@ -12,5 +12,7 @@ export function canonicalJson(value: unknown): string {
 
 /** SHA-256 of what makes two requests "the same": path parameters and body. */
 export function requestFingerprint(params: unknown, body: unknown): string {
-  return createHash('sha256').update(canonicalJson({ params: params ?? {}, body: body ?? null })).digest('hex');
+  return createHash('sha256')
+    .update(canonicalJson({ params: params ?? {}, body: body ?? null }))
+    .digest('hex');
 }

@@ -7,6 +7,8 @@ export async function checkedRegistrationUrl(policy: OutboundPolicy, raw: string
     return (await policy.check(raw)).url.toString();
   } catch (error) {
     if (!(error instanceof OutboundRefusedError)) throw error;
-    throw new DomainError(ErrorCode.ValidationFailed, `url is not allowed: ${error.message}`, { errors: [{ field: 'url', message: error.message }] });
+    throw new DomainError(ErrorCode.ValidationFailed, `url is not allowed: ${error.message}`, {
+      errors: [{ field: 'url', message: error.message }],
+    });
   }
 }

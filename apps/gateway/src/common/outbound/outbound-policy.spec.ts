@@ -2,11 +2,13 @@ import { describe, expect, it } from '@jest/globals';
 import { embeddedIpv4, nonPublicReason } from './address-ranges.js';
 import { OutboundPolicy, OutboundRefusedError, type HostResolver } from './outbound-policy.js';
 
-const resolver = (answers: Record<string, string[]>): HostResolver => async (hostname) => {
-  const found = answers[hostname];
-  if (!found) throw new Error('ENOTFOUND');
-  return found.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
-};
+const resolver =
+  (answers: Record<string, string[]>): HostResolver =>
+  async (hostname) => {
+    const found = answers[hostname];
+    if (!found) throw new Error('ENOTFOUND');
+    return found.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
+  };
 
 async function refusal(policy: OutboundPolicy, url: string): Promise<string> {
   try {
@@ -41,9 +43,12 @@ describe('nonPublicReason', () => {
     expect(nonPublicReason(address)).toBe(reason);
   });
 
-  it.each([['93.184.216.34'], ['8.8.8.8'], ['2606:4700:4700::1111'], ['::ffff:8.8.8.8'], ['172.32.0.1']])('%s is public', (address) => {
-    expect(nonPublicReason(address)).toBeUndefined();
-  });
+  it.each([['93.184.216.34'], ['8.8.8.8'], ['2606:4700:4700::1111'], ['::ffff:8.8.8.8'], ['172.32.0.1']])(
+    '%s is public',
+    (address) => {
+      expect(nonPublicReason(address)).toBeUndefined();
+    },
+  );
 
   it('finds the IPv4 address inside mapped, NAT64 and 6to4 addresses', () => {
     expect(embeddedIpv4('::ffff:10.0.0.1')).toBe('10.0.0.1');
@@ -54,7 +59,11 @@ describe('nonPublicReason', () => {
 });
 
 describe('OutboundPolicy', () => {
-  const answers = { 'hooks.example': ['93.184.216.34'], 'sneaky.example': ['93.184.216.34', '127.0.0.1'], 'internal.example': ['10.0.0.5'] };
+  const answers = {
+    'hooks.example': ['93.184.216.34'],
+    'sneaky.example': ['93.184.216.34', '127.0.0.1'],
+    'internal.example': ['10.0.0.5'],
+  };
 
   it('accepts public http(s) URLs and pins the checked address', async () => {
     const policy = new OutboundPolicy([], resolver(answers));

@@ -58,7 +58,9 @@ export class OutboundPolicy {
       const reason = nonPublicReason(address);
       if (reason && !hostAllowed && !this.allowlist.allowsAddress(address)) {
         const via = address === hostname ? '' : `${hostname} resolves to `;
-        throw new OutboundRefusedError(`${via}${address}, a ${reason} address; only public addresses are allowed (see OUTBOUND_ALLOWLIST)`);
+        throw new OutboundRefusedError(
+          `${via}${address}, a ${reason} address; only public addresses are allowed (see OUTBOUND_ALLOWLIST)`,
+        );
       }
     }
     const first = addresses[0]!;

@@ -57,7 +57,10 @@ export function sendPinned(target: OutboundTarget, request: PinnedRequest): Prom
     // One deadline for the whole exchange: a receiver that sends its status line and then trickles its body is cut off
     // here too, so it cannot hold a pooled socket (and a share of the endpoint's concurrency) for ever.
     let answered = false;
-    const timer = setTimeout(() => req.destroy(new Error(`timed out after ${request.timeoutMs} ms`)), request.timeoutMs);
+    const timer = setTimeout(
+      () => req.destroy(new Error(`timed out after ${request.timeoutMs} ms`)),
+      request.timeoutMs,
+    );
     timer.unref();
     req.once('response', (res) => {
       const statusCode = res.statusCode ?? 0;

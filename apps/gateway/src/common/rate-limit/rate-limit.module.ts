@@ -15,7 +15,12 @@ import { RequestBudgets } from './request-budgets.js';
       inject: [GATEWAY_RUNTIME],
       useFactory: (runtime: GatewayRuntime) =>
         runtime.redis
-          ? new FailoverTokenBuckets(runtime.redis, new RedisTokenBuckets(runtime.redis), new InProcessTokenBuckets(), new Logger('RateLimits'))
+          ? new FailoverTokenBuckets(
+              runtime.redis,
+              new RedisTokenBuckets(runtime.redis),
+              new InProcessTokenBuckets(),
+              new Logger('RateLimits'),
+            )
           : new InProcessTokenBuckets(),
     },
     RequestBudgets,

@@ -83,13 +83,19 @@ export class RequestBudgets {
     const standings = result.decisions.map((decision, i) => ({ policy: charges[i]!.policy, decision }));
     const [ownStanding, tenantStanding] = standings as [BudgetStanding, BudgetStanding];
     const tighter =
-      ownStanding.decision.remaining / credential.capacity <= tenantStanding.decision.remaining / tenant.capacity ? ownStanding : tenantStanding;
+      ownStanding.decision.remaining / credential.capacity <= tenantStanding.decision.remaining / tenant.capacity
+        ? ownStanding
+        : tenantStanding;
     if (result.allowed) return tighter;
 
     const refused = result.refused!;
     const standing = standings[refused]!;
     if (refused < 2) {
-      throw new BudgetExceededError(refused === 0 ? 'credential' : 'tenant', standing, `Rate limit reached: retry in ${standing.decision.retryAfterSeconds} s.`);
+      throw new BudgetExceededError(
+        refused === 0 ? 'credential' : 'tenant',
+        standing,
+        `Rate limit reached: retry in ${standing.decision.retryAfterSeconds} s.`,
+      );
     }
     throw this.networkRefusal(request.identity!.id, request.identity!.use, standing);
   }
@@ -101,13 +107,18 @@ export class RequestBudgets {
   async spendNetwork(identityId: string, use: NetworkUse, cost = 1): Promise<void> {
     const charge = this.networkCharge(identityId, use, cost);
     const result = await this.buckets.takeAll([charge]);
-    if (!result.allowed) throw this.networkRefusal(identityId, use, { policy: charge.policy, decision: result.decisions[0]! });
+    if (!result.allowed)
+      throw this.networkRefusal(identityId, use, { policy: charge.policy, decision: result.decisions[0]! });
   }
 
   private networkCharge(identityId: string, use: NetworkUse, cost: number): BucketCharge {
     const share = this.runtime.config.rateLimits.identityNetworkShare;
     const capacity = Math.floor((use === 'write' ? XMTP_WRITES_PER_5_MIN : XMTP_READS_PER_5_MIN) * share);
-    return { key: networkBudgetKey(identityId, use), policy: { capacity, windowSeconds: NETWORK_WINDOW_SECONDS }, cost };
+    return {
+      key: networkBudgetKey(identityId, use),
+      policy: { capacity, windowSeconds: NETWORK_WINDOW_SECONDS },
+      cost,
+    };
   }
 
   private networkRefusal(identityId: string, use: NetworkUse, standing: BudgetStanding): BudgetExceededError {

@@ -41,7 +41,12 @@ export interface TokenBuckets {
 }
 
 /** Charges a single bucket. */
-export async function takeOne(buckets: TokenBuckets, key: string, policy: BucketPolicy, cost: number): Promise<BucketDecision> {
+export async function takeOne(
+  buckets: TokenBuckets,
+  key: string,
+  policy: BucketPolicy,
+  cost: number,
+): Promise<BucketDecision> {
   return (await buckets.takeAll([{ key, policy, cost }])).decisions[0]!;
 }
 

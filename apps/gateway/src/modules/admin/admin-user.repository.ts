@@ -1,5 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { Prisma, PrismaClient, scopedWhere, type AdminInvitation, type AdminRole, type AdminUser, type TenantScope } from '@mailroom/persistence';
+import {
+  Prisma,
+  PrismaClient,
+  scopedWhere,
+  type AdminInvitation,
+  type AdminRole,
+  type AdminUser,
+  type TenantScope,
+} from '@mailroom/persistence';
 import { clientFor, type Transaction } from '../../data/index.js';
 
 export interface NewInvitation {
@@ -21,7 +29,11 @@ export abstract class AdminUserRepository {
   abstract changeRole(scope: TenantScope, id: string, role: AdminRole, tx?: Transaction): Promise<AdminUser>;
   abstract remove(scope: TenantScope, id: string, tx?: Transaction): Promise<void>;
   /** Throws a unique violation when the email has an account (in any tenant). */
-  abstract create(scope: TenantScope, admin: { email: string; passwordHash: string; role: AdminRole; lastLoginAt: Date }, tx?: Transaction): Promise<AdminUser>;
+  abstract create(
+    scope: TenantScope,
+    admin: { email: string; passwordHash: string; role: AdminRole; lastLoginAt: Date },
+    tx?: Transaction,
+  ): Promise<AdminUser>;
   abstract createInvitation(scope: TenantScope, invitation: NewInvitation, tx?: Transaction): Promise<AdminInvitation>;
 }
 
@@ -32,32 +44,49 @@ export class PrismaAdminUserRepository extends AdminUserRepository {
   }
 
   list(scope: TenantScope): Promise<AdminUser[]> {
-    return this.prisma.adminUser.findMany({ where: scopedWhere<Prisma.AdminUserWhereInput>(scope), orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+    return this.prisma.adminUser.findMany({
+      where: scopedWhere<Prisma.AdminUserWhereInput>(scope),
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    });
   }
 
   find(scope: TenantScope, id: string, tx?: Transaction): Promise<AdminUser | null> {
-    return clientFor(this.prisma, tx).adminUser.findFirst({ where: scopedWhere<Prisma.AdminUserWhereInput>(scope, { id }) });
+    return clientFor(this.prisma, tx).adminUser.findFirst({
+      where: scopedWhere<Prisma.AdminUserWhereInput>(scope, { id }),
+    });
   }
 
   async lockAll(scope: TenantScope, tx: Transaction): Promise<void> {
-    await clientFor(this.prisma, tx).$queryRaw`SELECT id FROM admin_users WHERE tenant_id = ${scope.tenantId}::uuid FOR UPDATE`;
+    await clientFor(this.prisma, tx)
+      .$queryRaw`SELECT id FROM admin_users WHERE tenant_id = ${scope.tenantId}::uuid FOR UPDATE`;
   }
 
   countOwners(scope: TenantScope, exceptId: string, tx?: Transaction): Promise<number> {
-    return clientFor(this.prisma, tx).adminUser.count({ where: scopedWhere<Prisma.AdminUserWhereInput>(scope, { role: 'owner', id: { not: exceptId } }) });
+    return clientFor(this.prisma, tx).adminUser.count({
+      where: scopedWhere<Prisma.AdminUserWhereInput>(scope, { role: 'owner', id: { not: exceptId } }),
+    });
   }
 
   async changeRole(scope: TenantScope, id: string, role: AdminRole, tx?: Transaction): Promise<AdminUser> {
-    const { count } = await clientFor(this.prisma, tx).adminUser.updateMany({ where: scopedWhere<Prisma.AdminUserWhereInput>(scope, { id }), data: { role } });
+    const { count } = await clientFor(this.prisma, tx).adminUser.updateMany({
+      where: scopedWhere<Prisma.AdminUserWhereInput>(scope, { id }),
+      data: { role },
+    });
     if (count !== 1) throw new Error(`admin user ${id} vanished during a role change`);
     return (await this.find(scope, id, tx))!;
   }
 
   async remove(scope: TenantScope, id: string, tx?: Transaction): Promise<void> {
-    await clientFor(this.prisma, tx).adminUser.deleteMany({ where: scopedWhere<Prisma.AdminUserWhereInput>(scope, { id }) });
+    await clientFor(this.prisma, tx).adminUser.deleteMany({
+      where: scopedWhere<Prisma.AdminUserWhereInput>(scope, { id }),
+    });
   }
 
-  create(scope: TenantScope, admin: { email: string; passwordHash: string; role: AdminRole; lastLoginAt: Date }, tx?: Transaction): Promise<AdminUser> {
+  create(
+    scope: TenantScope,
+    admin: { email: string; passwordHash: string; role: AdminRole; lastLoginAt: Date },
+    tx?: Transaction,
+  ): Promise<AdminUser> {
     return clientFor(this.prisma, tx).adminUser.create({ data: { ...admin, tenantId: scope.tenantId } });
   }
 

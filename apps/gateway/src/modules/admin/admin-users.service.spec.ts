@@ -11,12 +11,26 @@ async function setUp() {
   const admins = new InMemoryAdminUserRepository();
   const audit = new InMemoryAuditRepository();
   const service = new AdminUsersService(admins, new InMemoryUnitOfWork(admins, audit.table), new AuditService(audit));
-  const owner = await admins.create(TENANT_A, { email: 'owner@a.test', passwordHash: 'x', role: 'owner', lastLoginAt: new Date() });
-  const member = await admins.create(TENANT_A, { email: 'admin@a.test', passwordHash: 'x', role: 'admin', lastLoginAt: new Date() });
+  const owner = await admins.create(TENANT_A, {
+    email: 'owner@a.test',
+    passwordHash: 'x',
+    role: 'owner',
+    lastLoginAt: new Date(),
+  });
+  const member = await admins.create(TENANT_A, {
+    email: 'admin@a.test',
+    passwordHash: 'x',
+    role: 'admin',
+    lastLoginAt: new Date(),
+  });
   return { service, admins, audit, owner, member };
 }
 
-const errorOf = (promise: Promise<unknown>): Promise<DomainError> => promise.then(() => undefined as never, (e: unknown) => e as DomainError);
+const errorOf = (promise: Promise<unknown>): Promise<DomainError> =>
+  promise.then(
+    () => undefined as never,
+    (e: unknown) => e as DomainError,
+  );
 
 describe('AdminUsersService (in-memory repositories)', () => {
   it('keeps at least one owner: the last owner can be neither demoted nor removed', async () => {
@@ -37,15 +51,23 @@ describe('AdminUsersService (in-memory repositories)', () => {
 
   it('refuses viewers and non-owners acting on owners', async () => {
     const { service, owner, member } = await setUp();
-    expect((await errorOf(service.remove(TENANT_A, adminOf(TENANT_A, 'viewer'), member.id))).code).toBe(ErrorCode.Forbidden);
-    expect((await errorOf(service.changeRole(TENANT_A, adminOf(TENANT_A, 'admin'), owner.id, 'admin'))).code).toBe(ErrorCode.Forbidden);
-    expect((await errorOf(service.changeRole(TENANT_A, adminOf(TENANT_A, 'admin'), member.id, 'owner'))).code).toBe(ErrorCode.Forbidden);
+    expect((await errorOf(service.remove(TENANT_A, adminOf(TENANT_A, 'viewer'), member.id))).code).toBe(
+      ErrorCode.Forbidden,
+    );
+    expect((await errorOf(service.changeRole(TENANT_A, adminOf(TENANT_A, 'admin'), owner.id, 'admin'))).code).toBe(
+      ErrorCode.Forbidden,
+    );
+    expect((await errorOf(service.changeRole(TENANT_A, adminOf(TENANT_A, 'admin'), member.id, 'owner'))).code).toBe(
+      ErrorCode.Forbidden,
+    );
   });
 
   it("keeps tenants apart: B neither lists nor changes A's admins", async () => {
     const { service, member, admins } = await setUp();
     expect((await service.list(TENANT_B)).items).toEqual([]);
-    expect((await errorOf(service.remove(TENANT_B, adminOf(TENANT_B, 'owner'), member.id))).code).toBe(ErrorCode.NotFound);
+    expect((await errorOf(service.remove(TENANT_B, adminOf(TENANT_B, 'owner'), member.id))).code).toBe(
+      ErrorCode.NotFound,
+    );
     expect(admins.admins.get(TENANT_A, member.id)).toBeDefined();
   });
 });

@@ -16,7 +16,8 @@ export interface AdminUserView {
 
 /** Only an owner may grant the owner role or act on an owner. */
 export function assertMayManage(actor: AdminPrincipal, roles: readonly AdminRole[]): void {
-  if (actor.role === 'viewer') throw new DomainError(ErrorCode.Forbidden, 'The viewer role can read but not change anything.');
+  if (actor.role === 'viewer')
+    throw new DomainError(ErrorCode.Forbidden, 'The viewer role can read but not change anything.');
   if (roles.includes('owner') && actor.role !== 'owner') {
     throw new DomainError(ErrorCode.Forbidden, 'Only an owner can grant the owner role or change an owner.');
   }
@@ -44,7 +45,13 @@ export class AdminUsersService {
       const updated = await this.admins.changeRole(scope, target.id, role, tx);
       await this.audit.record(
         scope,
-        { actor, action: 'admin.role_changed', targetType: 'admin_user', targetId: target.id, metadata: { from: target.role, to: role } },
+        {
+          actor,
+          action: 'admin.role_changed',
+          targetType: 'admin_user',
+          targetId: target.id,
+          metadata: { from: target.role, to: role },
+        },
         tx,
       );
       return toView(updated);
@@ -59,7 +66,13 @@ export class AdminUsersService {
       await this.admins.remove(scope, target.id, tx);
       await this.audit.record(
         scope,
-        { actor, action: 'admin.removed', targetType: 'admin_user', targetId: target.id, metadata: { email: target.email, role: target.role } },
+        {
+          actor,
+          action: 'admin.removed',
+          targetType: 'admin_user',
+          targetId: target.id,
+          metadata: { email: target.email, role: target.role },
+        },
         tx,
       );
     });
@@ -78,7 +91,8 @@ export class AdminUsersService {
 
   private async assertAnotherOwner(tx: Transaction, scope: TenantScope, exceptId: string): Promise<void> {
     const owners = await this.admins.countOwners(scope, exceptId, tx);
-    if (owners === 0) throw new DomainError(ErrorCode.Conflict, 'A tenant keeps at least one owner; make another admin owner first.');
+    if (owners === 0)
+      throw new DomainError(ErrorCode.Conflict, 'A tenant keeps at least one owner; make another admin owner first.');
   }
 }
 

@@ -1,11 +1,31 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { TenantScope } from '@mailroom/persistence';
-import { Authenticated, CurrentPrincipal, CurrentTenant, type AdminPrincipal, type Principal } from '../../common/auth/index.js';
+import {
+  Authenticated,
+  CurrentPrincipal,
+  CurrentTenant,
+  type AdminPrincipal,
+  type Principal,
+} from '../../common/auth/index.js';
 import { DomainError, ErrorCode } from '../../common/errors/index.js';
 import { SessionResponse } from '../auth/dto/session.response.js';
 import { AdminUsersService } from './admin-users.service.js';
-import { AcceptInvitationDto, AdminUserPageResponse, AdminUserResponse, ChangeRoleDto, InvitationResponse, InviteAdminDto } from './dto/admin.dto.js';
+import {
+  AcceptInvitationDto,
+  AdminUserPageResponse,
+  AdminUserResponse,
+  ChangeRoleDto,
+  InvitationResponse,
+  InviteAdminDto,
+} from './dto/admin.dto.js';
 import { InvitationsService } from './invitations.service.js';
 
 const adminNotFound = () => new DomainError(ErrorCode.NotFound, 'Admin user not found.');
@@ -34,7 +54,9 @@ export class AdminController {
 
   @Patch('users/:id')
   @Authenticated()
-  @ApiOperation({ summary: 'Change an admin’s role (owner or admin; only an owner touches the owner role; one owner always remains).' })
+  @ApiOperation({
+    summary: 'Change an admin’s role (owner or admin; only an owner touches the owner role; one owner always remains).',
+  })
   @ApiOkResponse({ type: AdminUserResponse })
   @ApiNotFoundResponse()
   changeRole(

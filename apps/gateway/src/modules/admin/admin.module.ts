@@ -4,5 +4,12 @@ import { AdminUserRepository, PrismaAdminUserRepository } from './admin-user.rep
 import { AdminUsersService } from './admin-users.service.js';
 import { InvitationsService } from './invitations.service.js';
 
-@Module({ controllers: [AdminController], providers: [AdminUsersService, InvitationsService, { provide: AdminUserRepository, useClass: PrismaAdminUserRepository }] })
+@Module({
+  controllers: [AdminController],
+  providers: [
+    AdminUsersService,
+    InvitationsService,
+    { provide: AdminUserRepository, useClass: PrismaAdminUserRepository },
+  ],
+})
 export class AdminModule {}

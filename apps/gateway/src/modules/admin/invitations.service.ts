@@ -48,28 +48,51 @@ export class InvitationsService {
     private readonly audit: AuditService,
   ) {}
 
-  async invite(scope: TenantScope, actor: AdminPrincipal, input: { email: string; role: AdminRole }): Promise<CreatedInvitation> {
+  async invite(
+    scope: TenantScope,
+    actor: AdminPrincipal,
+    input: { email: string; role: AdminRole },
+  ): Promise<CreatedInvitation> {
     assertMayManage(actor, [input.role]);
     const email = normalizeEmail(input.email);
     // The tenant's own admins are listed to the inviter anyway; an account elsewhere is not the inviter's business.
-    if ((await this.accounts.tenantOfAdminEmail(email)) === scope.tenantId) throw new DomainError(ErrorCode.Conflict, 'This address is already an admin of this tenant.');
+    if ((await this.accounts.tenantOfAdminEmail(email)) === scope.tenantId)
+      throw new DomainError(ErrorCode.Conflict, 'This address is already an admin of this tenant.');
     const token = INVITATION_TOKEN_PREFIX + randomBytes(32).toString('base64url');
     const invitation = await this.unitOfWork.run(async (tx) => {
       const created = await this.admins.createInvitation(
         scope,
-        { email, role: input.role, tokenHash: hashInvitationToken(token), invitedById: actor.adminId, expiresAt: new Date(Date.now() + INVITATION_TTL_MS) },
+        {
+          email,
+          role: input.role,
+          tokenHash: hashInvitationToken(token),
+          invitedById: actor.adminId,
+          expiresAt: new Date(Date.now() + INVITATION_TTL_MS),
+        },
         tx,
       );
       await this.audit.record(
         scope,
-        { actor, action: 'admin.invited', targetType: 'admin_invitation', targetId: created.id, metadata: { email, role: input.role } },
+        {
+          actor,
+          action: 'admin.invited',
+          targetType: 'admin_invitation',
+          targetId: created.id,
+          metadata: { email, role: input.role },
+        },
         tx,
       );
       return created;
     });
     const mailed = this.runtime.config.auth.emailVerification;
     if (mailed) this.mail.invitation(email, token, invitation.role);
-    return { id: invitation.id, token: mailed ? null : token, email, role: invitation.role, expiresAt: invitation.expiresAt.toISOString() };
+    return {
+      id: invitation.id,
+      token: mailed ? null : token,
+      email,
+      role: invitation.role,
+      expiresAt: invitation.expiresAt.toISOString(),
+    };
   }
 
   /** Creates the invited admin and signs it in. An invitation works once and until it expires. */
@@ -83,8 +106,13 @@ export class InvitationsService {
     const passwordHash = await this.passwords.hash(input.password);
     try {
       return await this.unitOfWork.run(async (tx) => {
-        if (!(await this.accounts.markInvitationAccepted(invitation.id, new Date(), tx))) throw new DomainError(ErrorCode.NotFound, 'Invitation not found, already used or expired.');
-        const admin = await this.admins.create(scope, { email: invitation.email, passwordHash, role: invitation.role, lastLoginAt: new Date() }, tx);
+        if (!(await this.accounts.markInvitationAccepted(invitation.id, new Date(), tx)))
+          throw new DomainError(ErrorCode.NotFound, 'Invitation not found, already used or expired.');
+        const admin = await this.admins.create(
+          scope,
+          { email: invitation.email, passwordHash, role: invitation.role, lastLoginAt: new Date() },
+          tx,
+        );
         await this.audit.record(
           scope,
           {

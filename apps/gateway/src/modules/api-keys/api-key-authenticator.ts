@@ -37,11 +37,15 @@ export class ApiKeyAuthenticator implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    this.unsubscribe = await this.bus.subscribe<ApiKeyRevoked>(API_KEY_REVOKED, ({ apiKeyId }) => this.forget(apiKeyId));
+    this.unsubscribe = await this.bus.subscribe<ApiKeyRevoked>(API_KEY_REVOKED, ({ apiKeyId }) =>
+      this.forget(apiKeyId),
+    );
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.unsubscribe?.().catch((error: unknown) => this.logger.warn({ err: error }, 'could not unsubscribe from key revocations'));
+    await this.unsubscribe?.().catch((error: unknown) =>
+      this.logger.warn({ err: error }, 'could not unsubscribe from key revocations'),
+    );
   }
 
   async authenticate(key: string): Promise<ApiKeyPrincipal> {
@@ -64,7 +68,13 @@ export class ApiKeyAuthenticator implements OnModuleInit, OnModuleDestroy {
       this.cache.delete(hash);
       throw invalidKey();
     }
-    const principal: ApiKeyPrincipal = { type: 'apiKey', tenantId: row.tenantId, apiKeyId: row.id, scopes: row.scopes, scope: tenantScope(row.tenantId) };
+    const principal: ApiKeyPrincipal = {
+      type: 'apiKey',
+      tenantId: row.tenantId,
+      apiKeyId: row.id,
+      scopes: row.scopes,
+      scope: tenantScope(row.tenantId),
+    };
     this.remember(hash, principal, now);
     this.touch(row.id, row.lastUsedAt, now);
     return principal;

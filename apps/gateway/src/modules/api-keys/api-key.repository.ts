@@ -1,5 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { Prisma, PrismaClient, scopedWhere, type ApiKey, type ApiKeyScope, type TenantScope } from '@mailroom/persistence';
+import {
+  Prisma,
+  PrismaClient,
+  scopedWhere,
+  type ApiKey,
+  type ApiKeyScope,
+  type TenantScope,
+} from '@mailroom/persistence';
 import { clientFor, type Transaction } from '../../data/index.js';
 import { afterPosition, type PagePosition } from '../audit/page-cursor.js';
 

@@ -6,5 +6,9 @@ import { ApiKeysService } from './api-keys.service.js';
 
 /** Global because the authentication guard, used by every feature's controllers, resolves keys here. */
 @Global()
-@Module({ controllers: [ApiKeysController], providers: [ApiKeysService, ApiKeyAuthenticator, { provide: ApiKeyRepository, useClass: PrismaApiKeyRepository }], exports: [ApiKeyAuthenticator] })
+@Module({
+  controllers: [ApiKeysController],
+  providers: [ApiKeysService, ApiKeyAuthenticator, { provide: ApiKeyRepository, useClass: PrismaApiKeyRepository }],
+  exports: [ApiKeyAuthenticator],
+})
 export class ApiKeysModule {}

@@ -16,8 +16,16 @@ function setUp() {
   const forgotten: string[] = [];
   const published: Array<{ channel: string; payload: unknown }> = [];
   const authenticator = { forget: (id: string) => forgotten.push(id) } as unknown as ApiKeyAuthenticator;
-  const bus = { publish: async (channel: string, payload: unknown) => void published.push({ channel, payload }) } as unknown as EventBus;
-  const service = new ApiKeysService(keys, new InMemoryUnitOfWork(keys.table, audit.table), new AuditService(audit), authenticator, bus);
+  const bus = {
+    publish: async (channel: string, payload: unknown) => void published.push({ channel, payload }),
+  } as unknown as EventBus;
+  const service = new ApiKeysService(
+    keys,
+    new InMemoryUnitOfWork(keys.table, audit.table),
+    new AuditService(audit),
+    authenticator,
+    bus,
+  );
   return { service, keys, audit, forgotten, published };
 }
 
@@ -35,7 +43,9 @@ describe('ApiKeysService (in-memory repositories)', () => {
 
   it('refuses an API key granting scopes it does not hold', async () => {
     const { service, keys } = setUp();
-    const error = await service.create(TENANT_A, apiKeyOf(TENANT_A, ['keys']), { name: 'x', scopes: ['messages'] }).catch((e: unknown) => e);
+    const error = await service
+      .create(TENANT_A, apiKeyOf(TENANT_A, ['keys']), { name: 'x', scopes: ['messages'] })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DomainError);
     expect((error as DomainError).code).toBe(ErrorCode.Forbidden);
     expect(keys.table.rows.size).toBe(0);

@@ -39,22 +39,39 @@ export class ApiKeysService {
     @Inject(EVENT_BUS) private readonly bus: EventBus,
   ) {}
 
-  async create(scope: TenantScope, actor: Principal, input: { name: string; scopes?: ApiKeyScope[] }): Promise<CreatedApiKey> {
+  async create(
+    scope: TenantScope,
+    actor: Principal,
+    input: { name: string; scopes?: ApiKeyScope[] },
+  ): Promise<CreatedApiKey> {
     const scopes = [...new Set(input.scopes ?? API_KEY_SCOPES)];
     if (actor.type === 'apiKey') {
       const beyond = scopes.filter((s) => !actor.scopes.includes(s));
       if (beyond.length > 0) {
-        throw new DomainError(ErrorCode.Forbidden, `An API key cannot grant scopes it does not hold: ${beyond.join(', ')}.`);
+        throw new DomainError(
+          ErrorCode.Forbidden,
+          `An API key cannot grant scopes it does not hold: ${beyond.join(', ')}.`,
+        );
       }
     }
     for (let attempt = 1; ; attempt++) {
       const secret = generateApiKey();
       try {
         const row = await this.unitOfWork.run(async (tx) => {
-          const created = await this.keys.create(scope, { name: input.name, prefix: secret.prefix, hash: secret.hash, scopes }, tx);
+          const created = await this.keys.create(
+            scope,
+            { name: input.name, prefix: secret.prefix, hash: secret.hash, scopes },
+            tx,
+          );
           await this.audit.record(
             scope,
-            { actor, action: 'api_key.created', targetType: 'api_key', targetId: created.id, metadata: { name: created.name, prefix: created.prefix, scopes: scopes.join(',') } },
+            {
+              actor,
+              action: 'api_key.created',
+              targetType: 'api_key',
+              targetId: created.id,
+              metadata: { name: created.name, prefix: created.prefix, scopes: scopes.join(',') },
+            },
             tx,
           );
           return created;
@@ -68,9 +85,15 @@ export class ApiKeysService {
   }
 
   /** Newest first; revoked keys included (with revokedAt) so the dashboard can show them. */
-  async list(scope: TenantScope, page: { limit?: number; cursor?: string }): Promise<{ items: ApiKeyView[]; nextCursor: string | null }> {
+  async list(
+    scope: TenantScope,
+    page: { limit?: number; cursor?: string },
+  ): Promise<{ items: ApiKeyView[]; nextCursor: string | null }> {
     const limit = page.limit ?? DEFAULT_PAGE_SIZE;
-    const rows = await this.keys.list(scope, { after: page.cursor ? decodeCursor(page.cursor) : undefined, take: limit + 1 });
+    const rows = await this.keys.list(scope, {
+      after: page.cursor ? decodeCursor(page.cursor) : undefined,
+      take: limit + 1,
+    });
     return toPage(rows, limit, toView);
   }
 
@@ -82,7 +105,13 @@ export class ApiKeysService {
       if (!(await this.keys.revoke(scope, id, new Date(), tx))) return;
       await this.audit.record(
         scope,
-        { actor, action: 'api_key.revoked', targetType: 'api_key', targetId: id, metadata: { name: key.name, prefix: key.prefix } },
+        {
+          actor,
+          action: 'api_key.revoked',
+          targetType: 'api_key',
+          targetId: id,
+          metadata: { name: key.name, prefix: key.prefix },
+        },
         tx,
       );
     });

@@ -36,7 +36,10 @@ export class AttachmentLimits {
     const chosen = row?.attachmentStore ? STORE_NAMES[row.attachmentStore] : undefined;
     const store = chosen ?? this.stores.stores.defaultKind;
     if (!this.stores.stores.has(store)) {
-      throw new DomainError(ErrorCode.ServiceUnavailable, `The blob store ${row?.attachmentStore} chosen in the tenant settings is not configured on this gateway.`);
+      throw new DomainError(
+        ErrorCode.ServiceUnavailable,
+        `The blob store ${row?.attachmentStore} chosen in the tenant settings is not configured on this gateway.`,
+      );
     }
     return {
       store,

@@ -98,7 +98,9 @@ export class AttachmentStorage {
   }
 
   /** Deletes the blobs (best effort: a blob left behind is ciphertext nobody holds the key to). */
-  async removeAll(stored: readonly { readonly store: BlobStoreKind; readonly blob: { readonly key: string } }[]): Promise<void> {
+  async removeAll(
+    stored: readonly { readonly store: BlobStoreKind; readonly blob: { readonly key: string } }[],
+  ): Promise<void> {
     await Promise.allSettled(stored.map(async ({ store, blob }) => this.stores.stores.get(store).delete(blob.key)));
   }
 
@@ -108,7 +110,12 @@ export class AttachmentStorage {
   }
 
   /** Writes every part to its own file, enforcing the MIME policy, the per-file size limit and the file count. */
-  private async spoolAll(files: IncomingFiles, directory: string, maxBytes: number, maxFiles: number): Promise<SpooledFile[]> {
+  private async spoolAll(
+    files: IncomingFiles,
+    directory: string,
+    maxBytes: number,
+    maxFiles: number,
+  ): Promise<SpooledFile[]> {
     const { mimeAllow, mimeDeny } = this.runtime.config.attachments;
     const spooled: SpooledFile[] = [];
     try {
@@ -126,7 +133,9 @@ export class AttachmentStorage {
         const limit = new SizeLimit(maxBytes);
         await pipeline(part.stream, limit, createWriteStream(file));
         if (limit.exceeded) {
-          throw new DomainError(ErrorCode.PayloadTooLarge, `Each attachment may be at most ${maxBytes} bytes.`, { maxBytes });
+          throw new DomainError(ErrorCode.PayloadTooLarge, `Each attachment may be at most ${maxBytes} bytes.`, {
+            maxBytes,
+          });
         }
         spooled.push({ filename: sanitizeFilename(part.filename), contentType, size: limit.bytes, path: file });
       }
@@ -148,7 +157,14 @@ export class AttachmentStorage {
     source.on('error', (error) => encryptor.destroy(error));
     try {
       const blob = await store.put(source.pipe(encryptor), { contentLength: encryptor.ciphertextLength });
-      return { store: store.kind, blob, filename: file.filename, contentType: file.contentType, size: file.size, sealed: encryptor.sealed() };
+      return {
+        store: store.kind,
+        blob,
+        filename: file.filename,
+        contentType: file.contentType,
+        size: file.size,
+        sealed: encryptor.sealed(),
+      };
     } catch (error) {
       this.log.warn(`storing an attachment in ${store.kind} failed: ${(error as Error).message}`);
       throw new DomainError(ErrorCode.BadGateway, `The ${store.kind} blob store did not accept the attachment.`);

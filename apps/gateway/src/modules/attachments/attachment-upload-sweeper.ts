@@ -24,7 +24,11 @@ export class AttachmentUploadSweeper implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   onModuleInit(): void {
-    this.timer = setInterval(() => void this.sweep().catch((error: unknown) => this.log.warn({ err: error }, 'sweeping expired uploads failed')), SWEEP_INTERVAL_MS);
+    this.timer = setInterval(
+      () =>
+        void this.sweep().catch((error: unknown) => this.log.warn({ err: error }, 'sweeping expired uploads failed')),
+      SWEEP_INTERVAL_MS,
+    );
     this.timer.unref();
   }
 
@@ -44,7 +48,9 @@ export class AttachmentUploadSweeper implements OnModuleInit, OnModuleDestroy {
     for (;;) {
       const expired = await this.uploads.deleteExpired(BATCH, ABANDONED_CLAIM_MS);
       const unsent = expired.filter((row) => row.claimedAt === null);
-      await this.storage.removeAll(unsent.map((row) => ({ store: row.store as BlobStoreKind, blob: { key: row.storeKey } })));
+      await this.storage.removeAll(
+        unsent.map((row) => ({ store: row.store as BlobStoreKind, blob: { key: row.storeKey } })),
+      );
       total += expired.length;
       if (expired.length < BATCH) return total;
     }

@@ -44,7 +44,11 @@ export class AttachmentUploadsService {
   ) {}
 
   /** `openFiles` starts reading the request's files under the tenant's limits (looked up once, here). */
-  async upload(scope: TenantScope, identityId: string, openFiles: (limits: TenantAttachmentLimits) => IncomingFiles): Promise<AttachmentUploadView[]> {
+  async upload(
+    scope: TenantScope,
+    identityId: string,
+    openFiles: (limits: TenantAttachmentLimits) => IncomingFiles,
+  ): Promise<AttachmentUploadView[]> {
     const limits = await this.limits.forTenant(scope);
     const files = openFiles(limits);
     const identity = await this.access.identity(scope, identityId);
@@ -53,7 +57,12 @@ export class AttachmentUploadsService {
     try {
       const rows = await this.uploads.createUploads(
         scope,
-        stored.map((file) => ({ identityId: identity.id, file, sealedKeys: this.sealKeys(identity, file.sealed), expiresAt })),
+        stored.map((file) => ({
+          identityId: identity.id,
+          file,
+          sealedKeys: this.sealKeys(identity, file.sealed),
+          expiresAt,
+        })),
       );
       return rows.map(presentUpload);
     } catch (error) {
@@ -63,7 +72,12 @@ export class AttachmentUploadsService {
   }
 
   /** Sends the uploads, in the order given, as one message; they are consumed by it. */
-  async send(scope: TenantScope, identityId: string, conversationId: string, uploadIds: readonly string[]): Promise<SendAttachmentsResult> {
+  async send(
+    scope: TenantScope,
+    identityId: string,
+    conversationId: string,
+    uploadIds: readonly string[],
+  ): Promise<SendAttachmentsResult> {
     const limits = await this.limits.forTenant(scope);
     validateIds(uploadIds, limits.maxFiles);
     const identity = await this.access.identity(scope, identityId);
@@ -76,7 +90,9 @@ export class AttachmentUploadsService {
         if (!row) throw new DomainError(ErrorCode.NotFound, `Upload ${id} expired while it was being sent.`);
         return this.toStored(identity, row);
       });
-      return await this.attachments.announce(scope, identity.id, conversationId, stored, (tx) => this.uploads.deleteUploads(scope, uploadIds, tx));
+      return await this.attachments.announce(scope, identity.id, conversationId, stored, (tx) =>
+        this.uploads.deleteUploads(scope, uploadIds, tx),
+      );
     } catch (error) {
       // Not sent: the uploads may be sent again. Left unconfirmed by the network, the message may still go out: the
       // uploads stay claimed (the sweeper keeps the blobs of claimed uploads).
@@ -95,11 +111,17 @@ export class AttachmentUploadsService {
     const live = new Map(rows.filter((row) => row.expiresAt > now).map((row) => [row.id, row]));
     const missing = uploadIds.filter((id) => !live.has(id));
     if (missing.length > 0) {
-      throw new DomainError(ErrorCode.NotFound, `No upload ${missing.join(', ')} for this identity: uploads are sent once, and expire if they are not.`, {
-        uploadIds: missing,
-      });
+      throw new DomainError(
+        ErrorCode.NotFound,
+        `No upload ${missing.join(', ')} for this identity: uploads are sent once, and expire if they are not.`,
+        {
+          uploadIds: missing,
+        },
+      );
     }
-    throw new DomainError(ErrorCode.Conflict, 'Another request is sending some of these uploads.', { uploadIds: uploadIds.filter((id) => live.get(id)?.claimedAt) });
+    throw new DomainError(ErrorCode.Conflict, 'Another request is sending some of these uploads.', {
+      uploadIds: uploadIds.filter((id) => live.get(id)?.claimedAt),
+    });
   }
 
   private sealKeys(identity: Identity, sealed: SealedAttachment): Buffer {
@@ -113,7 +135,8 @@ export class AttachmentUploadsService {
 
   private toStored(identity: Identity, row: AttachmentUpload): StoredAttachment {
     const keys = this.hosting.openFor(identity, row.sealedKeys, KEYS_PURPOSE);
-    if (keys.length !== SECRET_BYTES + SALT_BYTES + NONCE_BYTES) throw new Error(`the sealed keys of upload ${row.id} have the wrong length`);
+    if (keys.length !== SECRET_BYTES + SALT_BYTES + NONCE_BYTES)
+      throw new Error(`the sealed keys of upload ${row.id} have the wrong length`);
     const secret = Uint8Array.prototype.slice.call(keys, 0, SECRET_BYTES);
     const salt = Uint8Array.prototype.slice.call(keys, SECRET_BYTES, SECRET_BYTES + SALT_BYTES);
     const nonce = Uint8Array.prototype.slice.call(keys, SECRET_BYTES + SALT_BYTES);
@@ -140,7 +163,10 @@ function validateIds(uploadIds: readonly string[], maxFiles: number): void {
           : new Set(uploadIds.map((id) => id.toLowerCase())).size !== uploadIds.length
             ? 'must not name an upload twice'
             : undefined;
-  if (problem) throw new DomainError(ErrorCode.ValidationFailed, `uploadIds ${problem}.`, { errors: [{ field: 'uploadIds', message: problem }] });
+  if (problem)
+    throw new DomainError(ErrorCode.ValidationFailed, `uploadIds ${problem}.`, {
+      errors: [{ field: 'uploadIds', message: problem }],
+    });
 }
 
 function presentUpload(row: AttachmentUpload): AttachmentUploadView {

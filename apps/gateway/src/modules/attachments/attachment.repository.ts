@@ -13,7 +13,13 @@ export interface NewUpload {
 /** Attachments a tenant's identities sent, and the uploads waiting to be sent (two-step attachments). */
 export abstract class AttachmentRepository {
   /** Records the files of a sent message, in order. */
-  abstract recordSent(scope: TenantScope, identityId: string, message: { id: string; conversationId: string }, files: readonly StoredAttachment[], tx?: Transaction): Promise<void>;
+  abstract recordSent(
+    scope: TenantScope,
+    identityId: string,
+    message: { id: string; conversationId: string },
+    files: readonly StoredAttachment[],
+    tx?: Transaction,
+  ): Promise<void>;
   /** All or none. */
   abstract createUploads(scope: TenantScope, uploads: readonly NewUpload[]): Promise<AttachmentUpload[]>;
   /** Claims every listed upload of the identity that is unclaimed and unexpired, or none of them; true when all were. */
@@ -31,7 +37,13 @@ export class PrismaAttachmentRepository extends AttachmentRepository {
     super();
   }
 
-  async recordSent(scope: TenantScope, identityId: string, message: { id: string; conversationId: string }, files: readonly StoredAttachment[], tx?: Transaction): Promise<void> {
+  async recordSent(
+    scope: TenantScope,
+    identityId: string,
+    message: { id: string; conversationId: string },
+    files: readonly StoredAttachment[],
+    tx?: Transaction,
+  ): Promise<void> {
     await clientFor(this.prisma, tx).attachment.createMany({
       data: files.map(({ store, blob, filename, contentType, size, sealed }, position) => ({
         tenantId: scope.tenantId,
@@ -75,7 +87,13 @@ export class PrismaAttachmentRepository extends AttachmentRepository {
   }
 
   async claimUploads(scope: TenantScope, identityId: string, ids: readonly string[], now: Date): Promise<boolean> {
-    const where = { tenantId: scope.tenantId, identityId, id: { in: [...ids] }, claimedAt: null, expiresAt: { gt: now } };
+    const where = {
+      tenantId: scope.tenantId,
+      identityId,
+      id: { in: [...ids] },
+      claimedAt: null,
+      expiresAt: { gt: now },
+    };
     return this.prisma
       .$transaction(async (tx) => {
         const { count } = await tx.attachmentUpload.updateMany({ where, data: { claimedAt: now } });
@@ -90,14 +108,21 @@ export class PrismaAttachmentRepository extends AttachmentRepository {
   }
 
   findUploads(scope: TenantScope, identityId: string, ids: readonly string[]): Promise<AttachmentUpload[]> {
-    return this.prisma.attachmentUpload.findMany({ where: { tenantId: scope.tenantId, identityId, id: { in: [...ids] } } });
+    return this.prisma.attachmentUpload.findMany({
+      where: { tenantId: scope.tenantId, identityId, id: { in: [...ids] } },
+    });
   }
 
   async releaseUploads(scope: TenantScope, ids: readonly string[]): Promise<void> {
-    await this.prisma.attachmentUpload.updateMany({ where: { tenantId: scope.tenantId, id: { in: [...ids] } }, data: { claimedAt: null } });
+    await this.prisma.attachmentUpload.updateMany({
+      where: { tenantId: scope.tenantId, id: { in: [...ids] } },
+      data: { claimedAt: null },
+    });
   }
 
   async deleteUploads(scope: TenantScope, ids: readonly string[], tx?: Transaction): Promise<void> {
-    await clientFor(this.prisma, tx).attachmentUpload.deleteMany({ where: { tenantId: scope.tenantId, id: { in: [...ids] } } });
+    await clientFor(this.prisma, tx).attachmentUpload.deleteMany({
+      where: { tenantId: scope.tenantId, id: { in: [...ids] } },
+    });
   }
 }

@@ -30,7 +30,11 @@ import { RemoteAttachmentFetcher } from './remote-attachment-fetcher.js';
     AttachmentUploadSweeper,
     { provide: AttachmentRepository, useClass: PrismaAttachmentRepository },
     RemoteAttachmentFetcher,
-    { provide: OutboundPolicy, useFactory: (runtime: GatewayRuntime) => new OutboundPolicy(runtime.config.outboundAllowlist), inject: [GATEWAY_RUNTIME] },
+    {
+      provide: OutboundPolicy,
+      useFactory: (runtime: GatewayRuntime) => new OutboundPolicy(runtime.config.outboundAllowlist),
+      inject: [GATEWAY_RUNTIME],
+    },
   ],
   exports: [AttachmentsService, AttachmentUploadsService, BlobStoresHolder],
 })

@@ -78,7 +78,12 @@ export class AttachmentsService {
   ) {}
 
   /** `openFiles` starts reading the request's files under the tenant's limits (looked up once, here). */
-  async send(scope: TenantScope, identityId: string, conversationId: string, openFiles: (limits: TenantAttachmentLimits) => IncomingFiles): Promise<SendAttachmentsResult> {
+  async send(
+    scope: TenantScope,
+    identityId: string,
+    conversationId: string,
+    openFiles: (limits: TenantAttachmentLimits) => IncomingFiles,
+  ): Promise<SendAttachmentsResult> {
     const limits = await this.limits.forTenant(scope);
     const files = openFiles(limits);
     // Fail fast (404, 409) before reading a possibly large body.
@@ -90,7 +95,8 @@ export class AttachmentsService {
       return await this.announce(scope, identityId, conversationId, stored);
     } catch (error) {
       // Not sent, unless the network left the send unconfirmed: then the blobs stay for the message that may still go out.
-      if (sendMayStillBePublished(error)) this.log.warn('an attachment send was left unconfirmed by the network; its blobs are kept');
+      if (sendMayStillBePublished(error))
+        this.log.warn('an attachment send was left unconfirmed by the network; its blobs are kept');
       else await this.storage.removeAll(stored);
       throw error;
     }
@@ -107,7 +113,11 @@ export class AttachmentsService {
     stored: readonly StoredAttachment[],
     afterSend?: (tx: Transaction) => Promise<unknown>,
   ): Promise<SendAttachmentsResult> {
-    const uploads: UploadedAttachment[] = stored.map(({ blob, filename, sealed }) => ({ url: blob.url, filename, sealed }));
+    const uploads: UploadedAttachment[] = stored.map(({ blob, filename, sealed }) => ({
+      url: blob.url,
+      filename,
+      sealed,
+    }));
     const message = await this.access.withConversation(
       scope,
       identityId,
@@ -123,28 +133,49 @@ export class AttachmentsService {
     );
     // The message is out: from here on nothing may undo it (the blobs stay, uploads stay claimed). Failing to record it
     // only costs bookkeeping, so it is logged, not answered as a failure that would invite a duplicate send.
-    await this.unitOfWork.run(async (tx) => {
-      await this.attachments.recordSent(scope, identityId, message, stored, tx);
-      await afterSend?.(tx);
-    }).catch((error: unknown) => this.log.error({ err: error, messageId: message.id }, 'an attachment message was sent but could not be recorded'));
-    void this.usage.increment(scope, 'messages.sent').catch((error: unknown) => this.log.warn({ err: error }, 'counting a sent message failed'));
+    await this.unitOfWork
+      .run(async (tx) => {
+        await this.attachments.recordSent(scope, identityId, message, stored, tx);
+        await afterSend?.(tx);
+      })
+      .catch((error: unknown) =>
+        this.log.error(
+          { err: error, messageId: message.id },
+          'an attachment message was sent but could not be recorded',
+        ),
+      );
+    void this.usage
+      .increment(scope, 'messages.sent')
+      .catch((error: unknown) => this.log.warn({ err: error }, 'counting a sent message failed'));
     return {
       message,
-      attachments: stored.map(({ blob, filename, contentType, size, sealed }) => ({ filename, contentType, size, url: blob.url, digest: sealed.contentDigest })),
+      attachments: stored.map(({ blob, filename, contentType, size, sealed }) => ({
+        filename,
+        contentType,
+        size,
+        url: blob.url,
+        digest: sealed.contentDigest,
+      })),
     };
   }
 
   /** Fetches, verifies and decrypts the `index`-th remote attachment of a message the identity can read. */
   async download(scope: TenantScope, identityId: string, messageId: string, index = 0): Promise<DownloadedAttachment> {
     const attachments = await this.access.withClient(scope, identityId, (client) => {
-      const message = /^[0-9a-f]{1,128}$/i.test(messageId) ? client.conversations.getMessageById(messageId.toLowerCase()) : undefined;
+      const message = /^[0-9a-f]{1,128}$/i.test(messageId)
+        ? client.conversations.getMessageById(messageId.toLowerCase())
+        : undefined;
       if (!message) throw new DomainError(ErrorCode.NotFound, `No message ${messageId} for this identity.`);
       const found = remoteAttachmentsIn(message);
       if (!found) throw new DomainError(ErrorCode.NotFound, `Message ${messageId} is not a remote attachment.`);
       return found;
     });
     const info = attachments[index];
-    if (!info) throw new DomainError(ErrorCode.NotFound, `Message ${messageId} has ${attachments.length} attachment(s); there is no index ${index}.`);
+    if (!info)
+      throw new DomainError(
+        ErrorCode.NotFound,
+        `Message ${messageId} has ${attachments.length} attachment(s); there is no index ${index}.`,
+      );
 
     const { fetchTimeoutMs } = this.runtime.config.attachments;
     const maxBytes = this.runtime.config.attachments.maxBytes + ENVELOPE_ALLOWANCE_BYTES;
@@ -153,7 +184,9 @@ export class AttachmentsService {
       target = await this.fetcher.check(info.url);
     } catch (error) {
       if (error instanceof OutboundRefusedError) {
-        throw new DomainError(ErrorCode.Unprocessable, `The attachment URL may not be fetched: ${error.message}.`, { reason: 'url_refused' });
+        throw new DomainError(ErrorCode.Unprocessable, `The attachment URL may not be fetched: ${error.message}.`, {
+          reason: 'url_refused',
+        });
       }
       throw error;
     }
@@ -169,9 +202,17 @@ export class AttachmentsService {
       );
       const layout = await readEncodedAttachmentLayout(plaintext);
       const start = layout.contentOffset;
-      const raw = layout.contentLength > 0 ? createReadStream(plaintext, { start, end: start + layout.contentLength - 1 }) : emptyStream();
+      const raw =
+        layout.contentLength > 0
+          ? createReadStream(plaintext, { start, end: start + layout.contentLength - 1 })
+          : emptyStream();
       const inflated = layout.compression
-        ? await inflateCapped(raw, layout.compression, path.join(spool, 'inflated'), this.runtime.config.attachments.maxBytes)
+        ? await inflateCapped(
+            raw,
+            layout.compression,
+            path.join(spool, 'inflated'),
+            this.runtime.config.attachments.maxBytes,
+          )
         : undefined;
       const stream = inflated?.stream ?? raw;
       const cleanup = () => void rm(spool, { recursive: true, force: true });
@@ -191,21 +232,38 @@ export class AttachmentsService {
 
   private downloadFailure(error: unknown, messageId: string, host: string): unknown {
     if (error instanceof AttachmentIntegrityError) {
-      if (error.reason === 'too_large') return new DomainError(ErrorCode.BadGateway, `The attachment at ${host} is larger than this gateway accepts.`);
+      if (error.reason === 'too_large')
+        return new DomainError(ErrorCode.BadGateway, `The attachment at ${host} is larger than this gateway accepts.`);
       this.log.warn(`remote attachment of message ${messageId} from ${host} failed verification: ${error.reason}`);
-      return new DomainError(ErrorCode.Unprocessable, `The attachment failed verification (${error.reason.replace('_', ' ')}): it is not the file the message describes.`, {
-        reason: error.reason,
-      });
+      return new DomainError(
+        ErrorCode.Unprocessable,
+        `The attachment failed verification (${error.reason.replace('_', ' ')}): it is not the file the message describes.`,
+        {
+          reason: error.reason,
+        },
+      );
     }
     if (error instanceof EncodedAttachmentError) {
-      this.log.warn(`remote attachment of message ${messageId} decrypted to something that is not an attachment: ${error.message}`);
-      return new DomainError(ErrorCode.Unprocessable, `The attachment decrypted to something that is not an attachment (${error.message}).`, { reason: 'not_an_attachment' });
+      this.log.warn(
+        `remote attachment of message ${messageId} decrypted to something that is not an attachment: ${error.message}`,
+      );
+      return new DomainError(
+        ErrorCode.Unprocessable,
+        `The attachment decrypted to something that is not an attachment (${error.message}).`,
+        { reason: 'not_an_attachment' },
+      );
     }
     if (error instanceof InflatedTooLargeError) {
-      return new DomainError(ErrorCode.BadGateway, `The attachment at ${host} is larger than this gateway accepts once inflated (${error.maxBytes} bytes).`);
+      return new DomainError(
+        ErrorCode.BadGateway,
+        `The attachment at ${host} is larger than this gateway accepts once inflated (${error.maxBytes} bytes).`,
+      );
     }
     if (error instanceof RemoteFetchError || isStreamAbort(error)) {
-      return new DomainError(ErrorCode.BadGateway, `The attachment could not be downloaded from ${host}: ${(error as Error).message}.`);
+      return new DomainError(
+        ErrorCode.BadGateway,
+        `The attachment could not be downloaded from ${host}: ${(error as Error).message}.`,
+      );
     }
     return error;
   }
@@ -219,5 +277,7 @@ function emptyStream(): Readable {
 
 function isStreamAbort(error: unknown): boolean {
   const code = (error as { code?: string } | undefined)?.code;
-  return code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'ECONNREFUSED' || code === 'ETIMEDOUT';
+  return (
+    code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'ECONNREFUSED' || code === 'ETIMEDOUT'
+  );
 }

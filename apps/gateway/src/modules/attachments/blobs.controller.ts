@@ -13,7 +13,10 @@ export class BlobsController {
 
   @Get(':key')
   @ApiOperation({ summary: 'Ciphertext of an attachment kept by the filesystem blob store (public: it is encrypted).' })
-  @ApiOkResponse({ description: 'The ciphertext.', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } })
+  @ApiOkResponse({
+    description: 'The ciphertext.',
+    content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
+  })
   async get(@Param('key') key: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<StreamableFile> {
     const store = this.stores.filesystem;
     try {

@@ -24,7 +24,9 @@ describe('sanitizeFilename', () => {
   });
 
   it('encodes non-ASCII names for Content-Disposition', () => {
-    expect(contentDisposition('naïve "plan".pdf')).toBe(`attachment; filename="na_ve _plan_.pdf"; filename*=UTF-8''na%C3%AFve%20%22plan%22.pdf`);
+    expect(contentDisposition('naïve "plan".pdf')).toBe(
+      `attachment; filename="na_ve _plan_.pdf"; filename*=UTF-8''na%C3%AFve%20%22plan%22.pdf`,
+    );
   });
 });
 

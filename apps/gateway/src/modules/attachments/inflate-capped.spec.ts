@@ -21,12 +21,19 @@ describe('inflateCapped', () => {
   it('refuses content that inflates past the limit, however small it is compressed', async () => {
     const bomb = gzipSync(Buffer.alloc(20 * 1024 * 1024));
     expect(bomb.length).toBeLessThan(64 * 1024);
-    await expect(inflateCapped(Readable.from([bomb]), 'gzip', await spoolFile(), 1024 * 1024)).rejects.toBeInstanceOf(InflatedTooLargeError);
+    await expect(inflateCapped(Readable.from([bomb]), 'gzip', await spoolFile(), 1024 * 1024)).rejects.toBeInstanceOf(
+      InflatedTooLargeError,
+    );
   });
 
   it('inflates content within the limit and reports its real size', async () => {
     const content = Buffer.from('hello attachment '.repeat(1000));
-    const { stream, size } = await inflateCapped(Readable.from([deflateSync(content)]), 'deflate', await spoolFile(), content.length);
+    const { stream, size } = await inflateCapped(
+      Readable.from([deflateSync(content)]),
+      'deflate',
+      await spoolFile(),
+      content.length,
+    );
     const chunks: Buffer[] = [];
     for await (const chunk of stream) chunks.push(chunk as Buffer);
     expect(size).toBe(content.length);

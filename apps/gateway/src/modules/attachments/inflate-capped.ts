@@ -33,6 +33,11 @@ export async function inflateCapped(
   file: string,
   maxBytes: number,
 ): Promise<{ stream: Readable; size: number }> {
-  await pipeline(compressed, compression === 'gzip' ? createGunzip() : createInflate(), byteLimit(maxBytes), createWriteStream(file));
+  await pipeline(
+    compressed,
+    compression === 'gzip' ? createGunzip() : createInflate(),
+    byteLimit(maxBytes),
+    createWriteStream(file),
+  );
   return { stream: createReadStream(file), size: (await stat(file)).size };
 }

@@ -13,12 +13,24 @@ const FILE_FIELD = 'file';
  * MIME type, a file over the limit) must not close it, so that `discardRest` can still read the request to its end.
  * A request left half-read poisons its keep-alive connection for the client's next request.
  */
-export function multipartFiles(request: FastifyRequest, options: { maxBytes: number; maxFiles: number }): IncomingFiles {
+export function multipartFiles(
+  request: FastifyRequest,
+  options: { maxBytes: number; maxFiles: number },
+): IncomingFiles {
   if (!request.isMultipart()) {
-    throw new DomainError(ErrorCode.UnsupportedMediaType, 'Send the files as multipart/form-data, in parts named "file".');
+    throw new DomainError(
+      ErrorCode.UnsupportedMediaType,
+      'Send the files as multipart/form-data, in parts named "file".',
+    );
   }
   const parts = request.parts({
-    limits: { fileSize: options.maxBytes + 1, files: options.maxFiles + 1, fields: 20, fieldSize: 64 * 1024, parts: options.maxFiles + 21 },
+    limits: {
+      fileSize: options.maxBytes + 1,
+      files: options.maxFiles + 1,
+      fields: 20,
+      fieldSize: 64 * 1024,
+      parts: options.maxFiles + 21,
+    },
   }) as AsyncIterator<Multipart>;
 
   async function nextFile(): Promise<IteratorResult<IncomingFile>> {

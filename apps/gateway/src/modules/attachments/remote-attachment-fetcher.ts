@@ -46,13 +46,19 @@ export class RemoteAttachmentFetcher {
       const request = transport.get(target.url, {
         lookup: pinnedLookup(target),
         headers: { accept: '*/*', 'user-agent': 'Mailroom attachment fetcher' },
-        servername: target.url.protocol === 'https:' && !/^[\d.]+$|:/.test(target.hostname) ? target.hostname : undefined,
+        servername:
+          target.url.protocol === 'https:' && !/^[\d.]+$|:/.test(target.hostname) ? target.hostname : undefined,
       });
-      const deadline = setTimeout(() => request.destroy(new RemoteFetchError(`no complete answer within ${options.timeoutMs} ms`)), options.timeoutMs);
+      const deadline = setTimeout(
+        () => request.destroy(new RemoteFetchError(`no complete answer within ${options.timeoutMs} ms`)),
+        options.timeoutMs,
+      );
       deadline.unref();
       request.once('error', (error) => {
         clearTimeout(deadline);
-        reject(error instanceof RemoteFetchError ? error : new RemoteFetchError(`could not download: ${error.message}`));
+        reject(
+          error instanceof RemoteFetchError ? error : new RemoteFetchError(`could not download: ${error.message}`),
+        );
       });
       request.once('response', (response) => {
         const status = response.statusCode ?? 0;
@@ -64,7 +70,8 @@ export class RemoteAttachmentFetcher {
         };
         if (status !== 200) return fail(`the attachment URL answered ${status}`);
         const announced = response.headers['content-length'] ? Number(response.headers['content-length']) : undefined;
-        if (announced !== undefined && announced > options.maxBytes) return fail(`the attachment is ${announced} bytes, more than the ${options.maxBytes} allowed`);
+        if (announced !== undefined && announced > options.maxBytes)
+          return fail(`the attachment is ${announced} bytes, more than the ${options.maxBytes} allowed`);
         response.once('close', () => clearTimeout(deadline));
         resolve({ body: response, length: announced });
       });

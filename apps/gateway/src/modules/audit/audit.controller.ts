@@ -13,7 +13,10 @@ export class AuditController {
   constructor(private readonly audit: AuditService) {}
 
   @Get()
-  @ApiOperation({ summary: 'The tenant’s audit trail, newest first, filterable by actor, action and time (admin JWT, or API key with scope `keys`).' })
+  @ApiOperation({
+    summary:
+      'The tenant’s audit trail, newest first, filterable by actor, action and time (admin JWT, or API key with scope `keys`).',
+  })
   @ApiOkResponse({ type: AuditPageResponse })
   list(@CurrentTenant() scope: TenantScope, @Query() query: AuditQueryDto) {
     return this.audit.list(scope, query);

@@ -5,5 +5,9 @@ import { AuditService } from './audit.service.js';
 
 /** Global so that every feature can record audit events. */
 @Global()
-@Module({ controllers: [AuditController], providers: [AuditService, { provide: AuditRepository, useClass: PrismaAuditRepository }], exports: [AuditService] })
+@Module({
+  controllers: [AuditController],
+  providers: [AuditService, { provide: AuditRepository, useClass: PrismaAuditRepository }],
+  exports: [AuditService],
+})
 export class AuditModule {}

@@ -29,9 +29,15 @@ export type AuditTransaction = AnyTransaction;
 export abstract class AuditRepository {
   abstract append(scope: TenantScope, row: AuditRow, tx?: AuditTransaction): Promise<void>;
   /** Whether a row with this action, target and these metadata values exists. */
-  abstract exists(scope: TenantScope, query: { action: string; targetId: string; metadata: Record<string, string | number | boolean> }): Promise<boolean>;
+  abstract exists(
+    scope: TenantScope,
+    query: { action: string; targetId: string; metadata: Record<string, string | number | boolean> },
+  ): Promise<boolean>;
   /** Newest first (createdAt desc, id desc), strictly after `after`. */
-  abstract list(scope: TenantScope, page: { after?: PagePosition; take: number; filter?: AuditFilter }): Promise<AuditLog[]>;
+  abstract list(
+    scope: TenantScope,
+    page: { after?: PagePosition; take: number; filter?: AuditFilter },
+  ): Promise<AuditLog[]>;
 }
 
 @Injectable()
@@ -46,7 +52,10 @@ export class PrismaAuditRepository extends AuditRepository {
     });
   }
 
-  async exists(scope: TenantScope, query: { action: string; targetId: string; metadata: Record<string, string | number | boolean> }): Promise<boolean> {
+  async exists(
+    scope: TenantScope,
+    query: { action: string; targetId: string; metadata: Record<string, string | number | boolean> },
+  ): Promise<boolean> {
     const found = await this.prisma.auditLog.findFirst({
       where: scopedWhere<Prisma.AuditLogWhereInput>(scope, {
         action: query.action,
@@ -60,7 +69,9 @@ export class PrismaAuditRepository extends AuditRepository {
 
   list(scope: TenantScope, page: { after?: PagePosition; take: number; filter?: AuditFilter }): Promise<AuditLog[]> {
     return this.prisma.auditLog.findMany({
-      where: scopedWhere<Prisma.AuditLogWhereInput>(scope, { AND: [afterPosition(page.after), filterWhere(page.filter ?? {})] }),
+      where: scopedWhere<Prisma.AuditLogWhereInput>(scope, {
+        AND: [afterPosition(page.after), filterWhere(page.filter ?? {})],
+      }),
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: page.take,
     });
@@ -68,11 +79,14 @@ export class PrismaAuditRepository extends AuditRepository {
 }
 
 function filterWhere(filter: AuditFilter): Prisma.AuditLogWhereInput {
-  const action = filter.action && ('exact' in filter.action ? filter.action.exact : { startsWith: filter.action.prefix });
+  const action =
+    filter.action && ('exact' in filter.action ? filter.action.exact : { startsWith: filter.action.prefix });
   return {
     ...(filter.actorType ? { actorType: filter.actorType } : {}),
     ...(filter.actorId ? { actorId: filter.actorId } : {}),
     ...(action ? { action } : {}),
-    ...(filter.from || filter.to ? { createdAt: { ...(filter.from ? { gte: filter.from } : {}), ...(filter.to ? { lt: filter.to } : {}) } } : {}),
+    ...(filter.from || filter.to
+      ? { createdAt: { ...(filter.from ? { gte: filter.from } : {}), ...(filter.to ? { lt: filter.to } : {}) } }
+      : {}),
   };
 }

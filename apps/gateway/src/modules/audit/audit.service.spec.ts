@@ -7,7 +7,13 @@ import { AuditService } from './audit.service.js';
 describe('AuditService (in-memory repository)', () => {
   it('records who did what, and lists it newest first in pages per tenant', async () => {
     const audit = new AuditService(new InMemoryAuditRepository());
-    await audit.record(TENANT_A, { actor: adminOf(TENANT_A), action: 'a.first', targetType: 'thing', targetId: 't1', metadata: { n: 1 } });
+    await audit.record(TENANT_A, {
+      actor: adminOf(TENANT_A),
+      action: 'a.first',
+      targetType: 'thing',
+      targetId: 't1',
+      metadata: { n: 1 },
+    });
     await new Promise((resolve) => setTimeout(resolve, 2));
     await audit.record(TENANT_A, { actor: apiKeyOf(TENANT_A), action: 'a.second' });
     await audit.record(TENANT_A, { actor: { type: 'system' }, action: 'a.third' });
@@ -17,7 +23,12 @@ describe('AuditService (in-memory repository)', () => {
     const second = await audit.list(TENANT_A, { limit: 2, cursor: first.nextCursor! });
     const items = [...first.items, ...second.items];
     expect(items.map((i) => i.action).sort()).toEqual(['a.first', 'a.second', 'a.third']);
-    expect(items.at(-1)).toMatchObject({ action: 'a.first', actor: { type: 'admin', id: adminOf(TENANT_A).adminId }, targetId: 't1', metadata: { n: 1 } });
+    expect(items.at(-1)).toMatchObject({
+      action: 'a.first',
+      actor: { type: 'admin', id: adminOf(TENANT_A).adminId },
+      targetId: 't1',
+      metadata: { n: 1 },
+    });
     expect(items.find((i) => i.action === 'a.third')!.actor).toEqual({ type: 'system', id: null });
     expect(second.nextCursor).toBeNull();
     expect((await audit.list(TENANT_B, {})).items.map((i) => i.action)).toEqual(['b.only']);
@@ -25,7 +36,12 @@ describe('AuditService (in-memory repository)', () => {
 
   it('finds once-only entries by action, target and metadata, within the tenant only', async () => {
     const audit = new AuditService(new InMemoryAuditRepository());
-    await audit.record(TENANT_A, { actor: { type: 'system' }, action: 'quota.warned', targetId: 'q', metadata: { period: '2026-12' } });
+    await audit.record(TENANT_A, {
+      actor: { type: 'system' },
+      action: 'quota.warned',
+      targetId: 'q',
+      metadata: { period: '2026-12' },
+    });
     const query = { action: 'quota.warned', targetId: 'q', metadata: { period: '2026-12' } };
     expect(await audit.hasEntry(TENANT_A, query)).toBe(true);
     expect(await audit.hasEntry(TENANT_A, { ...query, metadata: { period: '2027-01' } })).toBe(false);

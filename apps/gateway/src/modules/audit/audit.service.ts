@@ -59,7 +59,11 @@ export class AuditService {
   /** Newest first, narrowed by the query's filters. */
   async list(scope: TenantScope, page: AuditListQuery): Promise<{ items: AuditItem[]; nextCursor: string | null }> {
     const limit = page.limit ?? DEFAULT_PAGE_SIZE;
-    const rows = await this.audit.list(scope, { after: page.cursor ? decodeCursor(page.cursor) : undefined, take: limit + 1, filter: filterOf(page) });
+    const rows = await this.audit.list(scope, {
+      after: page.cursor ? decodeCursor(page.cursor) : undefined,
+      take: limit + 1,
+      filter: filterOf(page),
+    });
     return toPage(rows, limit, toAuditItem);
   }
 }
@@ -80,7 +84,12 @@ function filterOf(query: AuditListQuery): AuditFilter {
   return {
     actorType: query.actorType,
     actorId: query.actorId,
-    action: query.action === undefined ? undefined : query.action.endsWith('.*') ? { prefix: query.action.slice(0, -1) } : { exact: query.action },
+    action:
+      query.action === undefined
+        ? undefined
+        : query.action.endsWith('.*')
+          ? { prefix: query.action.slice(0, -1) }
+          : { exact: query.action },
     from: query.from === undefined ? undefined : new Date(query.from),
     to: query.to === undefined ? undefined : new Date(query.to),
   };

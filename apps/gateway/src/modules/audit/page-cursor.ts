@@ -19,10 +19,13 @@ export function decodeCursor(cursor: string): PagePosition {
   try {
     const { t, i } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { t?: unknown; i?: unknown };
     const createdAt = new Date(String(t));
-    if (typeof i !== 'string' || !UUID.test(i) || typeof t !== 'string' || Number.isNaN(createdAt.getTime())) throw new Error('shape');
+    if (typeof i !== 'string' || !UUID.test(i) || typeof t !== 'string' || Number.isNaN(createdAt.getTime()))
+      throw new Error('shape');
     return { createdAt, id: i };
   } catch {
-    throw new DomainError(ErrorCode.ValidationFailed, 'cursor is not valid', { errors: [{ field: 'cursor', message: 'cursor is not valid' }] });
+    throw new DomainError(ErrorCode.ValidationFailed, 'cursor is not valid', {
+      errors: [{ field: 'cursor', message: 'cursor is not valid' }],
+    });
   }
 }
 
@@ -35,7 +38,11 @@ export function afterPosition(position: PagePosition | undefined) {
 }
 
 /** Rows were fetched with `take: limit + 1`; trims the extra row and derives the next cursor from the last kept one. */
-export function toPage<T extends PagePosition, R>(rows: readonly T[], limit: number, map: (row: T) => R): { items: R[]; nextCursor: string | null } {
+export function toPage<T extends PagePosition, R>(
+  rows: readonly T[],
+  limit: number,
+  map: (row: T) => R,
+): { items: R[]; nextCursor: string | null } {
   const kept = rows.slice(0, limit);
   const last = kept.at(-1);
   return { items: kept.map(map), nextCursor: rows.length > limit && last ? encodeCursor(last) : null };

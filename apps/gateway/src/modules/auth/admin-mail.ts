@@ -56,7 +56,11 @@ export class AdminMail {
 
   private sendLater(message: MailMessage): void {
     setImmediate(() => {
-      this.mailer.send(message).catch((error: unknown) => this.logger.error(`Sending "${message.subject}" failed: ${(error as Error).message}`));
+      this.mailer
+        .send(message)
+        .catch((error: unknown) =>
+          this.logger.error(`Sending "${message.subject}" failed: ${(error as Error).message}`),
+        );
     });
   }
 

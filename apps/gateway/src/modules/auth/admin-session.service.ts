@@ -52,7 +52,13 @@ export class AdminSessionService {
         expiresAt: new Date(Date.now() + REFRESH_TOKEN_TTL_MS),
       },
     });
-    const claims: AdminClaims = { typ: 'admin', sub: admin.id, tid: admin.tenantId, role: admin.role, sv: admin.sessionVersion };
+    const claims: AdminClaims = {
+      typ: 'admin',
+      sub: admin.id,
+      tid: admin.tenantId,
+      role: admin.role,
+      sv: admin.sessionVersion,
+    };
     const accessToken = await this.jwt.signAsync(claims, { expiresIn: ADMIN_ACCESS_TTL_SECONDS });
     return { accessToken, refreshToken, expiresIn: ADMIN_ACCESS_TTL_SECONDS };
   }
@@ -71,7 +77,10 @@ export class AdminSessionService {
     if (row.expiresAt.getTime() <= Date.now()) throw invalidRefreshToken();
     return this.prisma.$transaction(async (tx) => {
       // The conditional update makes two concurrent rotations of one token produce one winner.
-      const { count } = await tx.adminRefreshToken.updateMany({ where: { id: row.id, revokedAt: null }, data: { revokedAt: new Date() } });
+      const { count } = await tx.adminRefreshToken.updateMany({
+        where: { id: row.id, revokedAt: null },
+        data: { revokedAt: new Date() },
+      });
       if (count === 0) throw invalidRefreshToken();
       return this.start(row.adminUser, tx);
     });
@@ -82,10 +91,15 @@ export class AdminSessionService {
    * admin's other devices refresh once). Silent about unknown tokens, so it reveals nothing.
    */
   async end(refreshToken: string): Promise<void> {
-    const row = await this.prisma.adminRefreshToken.findUnique({ where: { tokenHash: hashRefreshToken(refreshToken) } });
+    const row = await this.prisma.adminRefreshToken.findUnique({
+      where: { tokenHash: hashRefreshToken(refreshToken) },
+    });
     if (!row || row.revokedAt) return;
     await this.prisma.$transaction(async (tx) => {
-      const { count } = await tx.adminRefreshToken.updateMany({ where: { id: row.id, revokedAt: null }, data: { revokedAt: new Date() } });
+      const { count } = await tx.adminRefreshToken.updateMany({
+        where: { id: row.id, revokedAt: null },
+        data: { revokedAt: new Date() },
+      });
       if (count > 0) await bumpSessionVersion(tx, row.adminUserId, row.tenantId);
     });
   }
@@ -94,7 +108,11 @@ export class AdminSessionService {
    * Ends every session of an admin: refresh tokens revoked, access tokens refused from the next request. Returns the
    * admin with its new session version, for a caller that starts a fresh session (after a password change).
    */
-  async endEverySession(adminUserId: string, tenantId: string, db: Db = this.prisma): Promise<SessionSubject & { revoked: number }> {
+  async endEverySession(
+    adminUserId: string,
+    tenantId: string,
+    db: Db = this.prisma,
+  ): Promise<SessionSubject & { revoked: number }> {
     const { count } = await db.adminRefreshToken.updateMany({
       where: { tenantId: tenantScope(tenantId).tenantId, adminUserId, revokedAt: null },
       data: { revokedAt: new Date() },
@@ -105,7 +123,9 @@ export class AdminSessionService {
 
   private async endAllSessions(adminUserId: string, tenantId: string): Promise<void> {
     const scope = tenantScope(tenantId);
-    const { revoked: count } = await this.prisma.$transaction((tx) => this.endEverySession(adminUserId, scope.tenantId, tx));
+    const { revoked: count } = await this.prisma.$transaction((tx) =>
+      this.endEverySession(adminUserId, scope.tenantId, tx),
+    );
     if (count === 0) return;
     await this.audit.record(scope, {
       actor: { type: 'system' },

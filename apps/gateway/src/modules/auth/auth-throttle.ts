@@ -61,8 +61,13 @@ export class AuthThrottle {
 
   /** Per IP (429 when over); per email the answer stays the same and `false` means: send nothing. */
   async passwordResetRequest(email: string, clientIp: string): Promise<boolean> {
-    await this.reserve('Too many password reset requests from this address', [[`reset:ip:${clientIp}`, this.signupPerIp]]);
-    const perEmail = await this.limiter.consume(`reset:email:${email}`, { limit: RESET_MAILS_PER_EMAIL_PER_HOUR, windowMs: HOUR });
+    await this.reserve('Too many password reset requests from this address', [
+      [`reset:ip:${clientIp}`, this.signupPerIp],
+    ]);
+    const perEmail = await this.limiter.consume(`reset:email:${email}`, {
+      limit: RESET_MAILS_PER_EMAIL_PER_HOUR,
+      windowMs: HOUR,
+    });
     return perEmail.allowed;
   }
 
@@ -75,6 +80,8 @@ export class AuthThrottle {
     if (attempts.every((attempt) => attempt.allowed)) return { release };
     await release();
     const retryAfterSeconds = Math.max(...attempts.map((attempt) => attempt.retryAfterSeconds));
-    throw new DomainError(ErrorCode.RateLimited, `${message}; try again in ${retryAfterSeconds} s.`, { retryAfterSeconds });
+    throw new DomainError(ErrorCode.RateLimited, `${message}; try again in ${retryAfterSeconds} s.`, {
+      retryAfterSeconds,
+    });
   }
 }

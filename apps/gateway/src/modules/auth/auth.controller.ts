@@ -70,7 +70,9 @@ export class AuthController {
 
   @Post('login')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Log in with email and password; failures are rate limited per email and client IP, and per client IP.' })
+  @ApiOperation({
+    summary: 'Log in with email and password; failures are rate limited per email and client IP, and per client IP.',
+  })
   @ApiOkResponse({ type: SessionResponse })
   @ApiUnauthorizedResponse({ description: 'wrong email or password (one answer for both)' })
   @ApiTooManyRequestsResponse({ description: 'too many attempts; see Retry-After' })
@@ -89,7 +91,10 @@ export class AuthController {
 
   @Post('logout')
   @HttpCode(204)
-  @ApiOperation({ summary: "End the session of a refresh token; the admin's access tokens stop working at once (other devices refresh)." })
+  @ApiOperation({
+    summary:
+      "End the session of a refresh token; the admin's access tokens stop working at once (other devices refresh).",
+  })
   @ApiNoContentResponse()
   async logout(@Body() body: RefreshTokenDto): Promise<void> {
     await this.auth.logout(body.refreshToken);

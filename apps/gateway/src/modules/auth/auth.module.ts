@@ -56,7 +56,10 @@ import { JWT_ALGORITHM } from './token-claims.js';
       // Shared by every replica when Redis is there; otherwise one process is the whole deployment.
       provide: AUTH_RATE_LIMITER,
       inject: [GATEWAY_RUNTIME],
-      useFactory: (runtime: GatewayRuntime) => (runtime.redis ? new RedisRateLimiter(runtime.redis, `auth-limit:${runtime.jwtSecret}`) : new InMemoryRateLimiter()),
+      useFactory: (runtime: GatewayRuntime) =>
+        runtime.redis
+          ? new RedisRateLimiter(runtime.redis, `auth-limit:${runtime.jwtSecret}`)
+          : new InMemoryRateLimiter(),
     },
   ],
   exports: [Authenticator, AuthenticationGuard, IdentityTokenService, AdminSessionService, PasswordHasher, AdminMail],

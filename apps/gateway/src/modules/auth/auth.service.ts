@@ -39,7 +39,9 @@ export class AuthService {
     const attempt = await this.throttle.loginAttempt(email, clientIp);
     // Unscoped by necessity: before login the email is all we know.
     const admin = await this.prisma.adminUser.findUnique({ where: { email } });
-    const valid = admin ? await this.passwords.verify(admin.passwordHash, input.password) : await this.passwords.verifyNothing(input.password);
+    const valid = admin
+      ? await this.passwords.verify(admin.passwordHash, input.password)
+      : await this.passwords.verifyNothing(input.password);
     if (!admin || !valid) {
       if (admin) {
         await this.audit.record(tenantScope(admin.tenantId), {
@@ -58,7 +60,13 @@ export class AuthService {
       await tx.adminUser.update({ where: { id: admin.id }, data: { lastLoginAt: new Date() } });
       await this.audit.record(
         scope,
-        { actor: { type: 'admin', tenantId: admin.tenantId, adminId: admin.id, role: admin.role, scope }, action: 'admin.login', targetType: 'admin_user', targetId: admin.id, metadata: { ip: clientIp } },
+        {
+          actor: { type: 'admin', tenantId: admin.tenantId, adminId: admin.id, role: admin.role, scope },
+          action: 'admin.login',
+          targetType: 'admin_user',
+          targetId: admin.id,
+          metadata: { ip: clientIp },
+        },
         tx,
       );
       return this.sessions.start(admin, tx);
@@ -77,7 +85,11 @@ export class AuthService {
    * An admin changes its own password: every session ends (other devices, and a thief holding a token) and the
    * caller gets a fresh one.
    */
-  async changePassword(admin: AdminPrincipal, input: { currentPassword: string; newPassword: string }, clientIp: string): Promise<AdminSession> {
+  async changePassword(
+    admin: AdminPrincipal,
+    input: { currentPassword: string; newPassword: string },
+    clientIp: string,
+  ): Promise<AdminSession> {
     const attempt = await this.throttle.passwordCheck(admin.adminId, clientIp);
     const row = await this.prisma.adminUser.findFirst({
       where: scopedWhere<Prisma.AdminUserWhereInput>(admin.scope, { id: admin.adminId }),
@@ -89,9 +101,22 @@ export class AuthService {
     await attempt.release();
     const passwordHash = await this.passwords.hash(input.newPassword);
     return this.prisma.$transaction(async (tx) => {
-      await tx.adminUser.update({ where: { id: admin.adminId, tenantId: admin.scope.tenantId }, data: { passwordHash } });
+      await tx.adminUser.update({
+        where: { id: admin.adminId, tenantId: admin.scope.tenantId },
+        data: { passwordHash },
+      });
       const subject = await this.sessions.endEverySession(admin.adminId, admin.tenantId, tx);
-      await this.audit.record(admin.scope, { actor: admin, action: 'admin.password_changed', targetType: 'admin_user', targetId: admin.adminId, metadata: { ip: clientIp } }, tx);
+      await this.audit.record(
+        admin.scope,
+        {
+          actor: admin,
+          action: 'admin.password_changed',
+          targetType: 'admin_user',
+          targetId: admin.adminId,
+          metadata: { ip: clientIp },
+        },
+        tx,
+      );
       return this.sessions.start(subject, tx);
     });
   }

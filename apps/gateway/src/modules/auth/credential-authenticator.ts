@@ -23,11 +23,15 @@ export class CredentialAuthenticator extends Authenticator {
   private verifyJwt(token: string): Promise<Principal> {
     return new Promise<Principal>((resolve, reject) => {
       const request = { headers: { authorization: `Bearer ${token}` } };
-      const middleware = passport.authenticate(JWT_STRATEGY, { session: false }, (error: unknown, principal: Principal | false) => {
-        if (error) reject(error);
-        else if (principal) resolve(principal);
-        else reject(invalidToken());
-      });
+      const middleware = passport.authenticate(
+        JWT_STRATEGY,
+        { session: false },
+        (error: unknown, principal: Principal | false) => {
+          if (error) reject(error);
+          else if (principal) resolve(principal);
+          else reject(invalidToken());
+        },
+      );
       middleware(request, {}, (error?: unknown) => reject(error ?? invalidToken()));
     });
   }

@@ -18,11 +18,19 @@ export interface MintedIdentityToken {
 export class IdentityTokenService {
   constructor(private readonly jwt: JwtService) {}
 
-  async mint(scope: TenantScope, identityId: string, ttlSeconds = MAX_IDENTITY_TOKEN_TTL_SECONDS): Promise<MintedIdentityToken> {
+  async mint(
+    scope: TenantScope,
+    identityId: string,
+    ttlSeconds = MAX_IDENTITY_TOKEN_TTL_SECONDS,
+  ): Promise<MintedIdentityToken> {
     if (!Number.isInteger(ttlSeconds) || ttlSeconds < 1 || ttlSeconds > MAX_IDENTITY_TOKEN_TTL_SECONDS) {
-      throw new DomainError(ErrorCode.ValidationFailed, `ttlSeconds must be an integer from 1 to ${MAX_IDENTITY_TOKEN_TTL_SECONDS}.`, {
-        errors: [{ field: 'ttlSeconds', message: `must be between 1 and ${MAX_IDENTITY_TOKEN_TTL_SECONDS}` }],
-      });
+      throw new DomainError(
+        ErrorCode.ValidationFailed,
+        `ttlSeconds must be an integer from 1 to ${MAX_IDENTITY_TOKEN_TTL_SECONDS}.`,
+        {
+          errors: [{ field: 'ttlSeconds', message: `must be between 1 and ${MAX_IDENTITY_TOKEN_TTL_SECONDS}` }],
+        },
+      );
     }
     const claims: IdentityClaims = { typ: 'identity', sub: identityId, tid: scope.tenantId };
     const token = await this.jwt.signAsync(claims, { expiresIn: ttlSeconds });

@@ -30,7 +30,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
 
   async validate(payload: unknown): Promise<Principal> {
     const claims = parseClaims(payload);
-    if (!claims) throw new DomainError(ErrorCode.Unauthenticated, 'The token is not a Mailroom admin or identity token.');
+    if (!claims)
+      throw new DomainError(ErrorCode.Unauthenticated, 'The token is not a Mailroom admin or identity token.');
     const scope = tenantScope(claims.tid);
     if (claims.typ === 'identity') {
       return { type: 'identity', tenantId: claims.tid, identityId: claims.sub, scope };
@@ -40,7 +41,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
       select: { id: true, role: true, sessionVersion: true },
     });
     if (!admin) throw new DomainError(ErrorCode.Unauthenticated, 'This admin no longer exists.');
-    if (admin.sessionVersion !== claims.sv) throw new DomainError(ErrorCode.Unauthenticated, 'This session has ended; sign in again.');
+    if (admin.sessionVersion !== claims.sv)
+      throw new DomainError(ErrorCode.Unauthenticated, 'This session has ended; sign in again.');
     return { type: 'admin', tenantId: claims.tid, adminId: admin.id, role: admin.role, scope };
   }
 }

@@ -13,7 +13,8 @@ export const PASSWORD_RESET_TTL_MS = 3600 * 1000;
 const RESET_TOKEN_PREFIX = 'mrp_';
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
-const invalidResetToken = () => new DomainError(ErrorCode.NotFound, 'Password reset not found, already used or expired.');
+const invalidResetToken = () =>
+  new DomainError(ErrorCode.NotFound, 'Password reset not found, already used or expired.');
 
 /**
  * Password resets by mail: a one-time token (only its SHA-256 stored) that works for an hour. Asking answers the
@@ -37,7 +38,9 @@ export class PasswordResetService {
     const email = normalizeEmail(rawEmail);
     if (!(await this.throttle.passwordResetRequest(email, clientIp))) return;
     setImmediate(() => {
-      this.issue(email, clientIp).catch((error: unknown) => this.logger.error(`Issuing a password reset failed: ${(error as Error).message}`));
+      this.issue(email, clientIp).catch((error: unknown) =>
+        this.logger.error(`Issuing a password reset failed: ${(error as Error).message}`),
+      );
     });
   }
 
@@ -50,15 +53,27 @@ export class PasswordResetService {
     const passwordHash = await this.passwords.hash(input.newPassword);
     const scope = tenantScope(reset.tenantId);
     await this.prisma.$transaction(async (tx) => {
-      const { count } = await tx.adminPasswordReset.updateMany({ where: { id: reset.id, usedAt: null }, data: { usedAt: new Date() } });
+      const { count } = await tx.adminPasswordReset.updateMany({
+        where: { id: reset.id, usedAt: null },
+        data: { usedAt: new Date() },
+      });
       if (count === 0) throw invalidResetToken();
       // Other links that are still out stop working too.
-      await tx.adminPasswordReset.updateMany({ where: { adminUserId: reset.adminUserId, usedAt: null }, data: { usedAt: new Date() } });
+      await tx.adminPasswordReset.updateMany({
+        where: { adminUserId: reset.adminUserId, usedAt: null },
+        data: { usedAt: new Date() },
+      });
       await tx.adminUser.update({ where: { id: reset.adminUserId, tenantId: scope.tenantId }, data: { passwordHash } });
       const ended = await this.sessions.endEverySession(reset.adminUserId, scope.tenantId, tx);
       await this.audit.record(
         scope,
-        { actor: { type: 'system' }, action: 'admin.password_reset', targetType: 'admin_user', targetId: reset.adminUserId, metadata: { ip: clientIp, sessionsEnded: ended.revoked } },
+        {
+          actor: { type: 'system' },
+          action: 'admin.password_reset',
+          targetType: 'admin_user',
+          targetId: reset.adminUserId,
+          metadata: { ip: clientIp, sessionsEnded: ended.revoked },
+        },
         tx,
       );
     });
@@ -66,12 +81,20 @@ export class PasswordResetService {
 
   private async issue(email: string, clientIp: string): Promise<void> {
     // Unscoped by necessity: before signing in the email is all we know.
-    const admin = await this.prisma.adminUser.findUnique({ where: { email }, select: { id: true, tenantId: true, email: true } });
+    const admin = await this.prisma.adminUser.findUnique({
+      where: { email },
+      select: { id: true, tenantId: true, email: true },
+    });
     if (!admin) return;
     const token = RESET_TOKEN_PREFIX + randomBytes(32).toString('base64url');
     await this.prisma.adminPasswordReset.deleteMany({ where: { expiresAt: { lt: new Date() } } });
     await this.prisma.adminPasswordReset.create({
-      data: { tenantId: admin.tenantId, adminUserId: admin.id, tokenHash: hashToken(token), expiresAt: new Date(Date.now() + PASSWORD_RESET_TTL_MS) },
+      data: {
+        tenantId: admin.tenantId,
+        adminUserId: admin.id,
+        tokenHash: hashToken(token),
+        expiresAt: new Date(Date.now() + PASSWORD_RESET_TTL_MS),
+      },
     });
     await this.audit.record(tenantScope(admin.tenantId), {
       actor: { type: 'system' },

@@ -61,7 +61,8 @@ export class InMemoryRateLimiter implements RateLimiter {
   private sweep(now: number): void {
     if (now - this.sweptAt < 60_000) return;
     this.sweptAt = now;
-    for (const [key, { times, windowMs }] of this.hits) if (!times.some((t) => t > now - windowMs)) this.hits.delete(key);
+    for (const [key, { times, windowMs }] of this.hits)
+      if (!times.some((t) => t > now - windowMs)) this.hits.delete(key);
   }
 }
 
@@ -103,7 +104,14 @@ export class RedisRateLimiter implements RateLimiter {
     const redisKey = this.prefix + createHmac('sha256', this.keySecret).update(key).digest('base64url');
     let answer: [number, string];
     try {
-      answer = (await this.redis.eval(CONSUME_SCRIPT, 1, redisKey, rule.limit, rule.windowMs, randomBytes(6).toString('base64url'))) as [number, string];
+      answer = (await this.redis.eval(
+        CONSUME_SCRIPT,
+        1,
+        redisKey,
+        rule.limit,
+        rule.windowMs,
+        randomBytes(6).toString('base64url'),
+      )) as [number, string];
     } catch (error) {
       this.logger.warn(`Redis unavailable for auth rate limits, counting in this process: ${(error as Error).message}`);
       return this.fallback.consume(key, rule);

@@ -13,7 +13,10 @@ export class RetryAfterInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     return next.handle().pipe(
       catchError((error: unknown) => {
-        const seconds = error instanceof DomainError && error.code === ErrorCode.RateLimited ? error.details.retryAfterSeconds : undefined;
+        const seconds =
+          error instanceof DomainError && error.code === ErrorCode.RateLimited
+            ? error.details.retryAfterSeconds
+            : undefined;
         if (typeof seconds === 'number') {
           const reply = context.switchToHttp().getResponse<HeaderReply>();
           if (reply.header) reply.header('Retry-After', String(seconds));

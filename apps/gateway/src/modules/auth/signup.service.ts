@@ -81,8 +81,12 @@ export class SignupService implements OnModuleInit {
       throw new DomainError(ErrorCode.NotFound, 'Signup confirmation not found, already used or expired.');
     }
     await attempt.release();
-    const { count } = await this.prisma.adminSignupRequest.updateMany({ where: { id: request.id, usedAt: null }, data: { usedAt: new Date() } });
-    if (count === 0) throw new DomainError(ErrorCode.NotFound, 'Signup confirmation not found, already used or expired.');
+    const { count } = await this.prisma.adminSignupRequest.updateMany({
+      where: { id: request.id, usedAt: null },
+      data: { usedAt: new Date() },
+    });
+    if (count === 0)
+      throw new DomainError(ErrorCode.NotFound, 'Signup confirmation not found, already used or expired.');
     // The link went to this mailbox, so its holder may learn that the address got an account meanwhile.
     return this.createTenant(request);
   }
@@ -111,16 +115,36 @@ export class SignupService implements OnModuleInit {
   }
 
   /** A tenant and its first admin (role owner) in one transaction. */
-  private async createTenant(input: { tenantName: string; email: string; passwordHash: string }): Promise<SignupResult> {
+  private async createTenant(input: {
+    tenantName: string;
+    email: string;
+    passwordHash: string;
+  }): Promise<SignupResult> {
     try {
       return await this.prisma.$transaction(async (tx: Prisma.TransactionClient) => {
         const tenant = await this.tenants.create(input.tenantName, tx);
         const scope = tenantScope(tenant.id);
-        const admin = await tx.adminUser.create({ data: { tenantId: scope.tenantId, email: input.email, passwordHash: input.passwordHash, role: 'owner' } });
+        const admin = await tx.adminUser.create({
+          data: { tenantId: scope.tenantId, email: input.email, passwordHash: input.passwordHash, role: 'owner' },
+        });
         const principal = { type: 'admin', tenantId: tenant.id, adminId: admin.id, role: admin.role, scope } as const;
-        await this.audit.record(scope, { actor: principal, action: 'tenant.signup', targetType: 'tenant', targetId: tenant.id, metadata: { email: input.email } }, tx);
+        await this.audit.record(
+          scope,
+          {
+            actor: principal,
+            action: 'tenant.signup',
+            targetType: 'tenant',
+            targetId: tenant.id,
+            metadata: { email: input.email },
+          },
+          tx,
+        );
         const session = await this.sessions.start(admin, tx);
-        return { tenant: { id: tenant.id, name: tenant.name }, admin: { id: admin.id, email: admin.email }, ...session };
+        return {
+          tenant: { id: tenant.id, name: tenant.name },
+          admin: { id: admin.id, email: admin.email },
+          ...session,
+        };
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw emailTaken();

@@ -92,9 +92,15 @@ export class BroadcastRunner implements OnApplicationBootstrap, OnModuleDestroy 
   private async work(broadcast: BroadcastRow): Promise<boolean> {
     const scope = tenantScope(broadcast.tenantId);
     let lost = false;
-    const renewal = setInterval(() => {
-      void this.store.renew(broadcast.id, this.owner, this.settings.leaseMs).then((held) => (lost ||= !held), () => undefined);
-    }, Math.max(500, Math.floor(this.settings.leaseMs / 3)));
+    const renewal = setInterval(
+      () => {
+        void this.store.renew(broadcast.id, this.owner, this.settings.leaseMs).then(
+          (held) => (lost ||= !held),
+          () => undefined,
+        );
+      },
+      Math.max(500, Math.floor(this.settings.leaseMs / 3)),
+    );
     const check = () => {
       if (!this.running || lost) throw new Interrupted();
     };
@@ -120,13 +126,17 @@ export class BroadcastRunner implements OnApplicationBootstrap, OnModuleDestroy 
     } catch (error) {
       // A deleted identity (404) or one that can no longer send (409) will not come back: fail what is left, with the
       // reason, instead of pausing and being claimed again and again.
-      const terminal = error instanceof DomainError && (error.code === ErrorCode.Conflict || error.code === ErrorCode.NotFound);
+      const terminal =
+        error instanceof DomainError && (error.code === ErrorCode.Conflict || error.code === ErrorCode.NotFound);
       if (terminal && !lost) {
         await this.failRemaining(scope, broadcast, error.message);
         return true;
       }
       if (!(error instanceof Interrupted)) {
-        this.logger.warn({ broadcastId: broadcast.id, err: String(error) }, 'broadcast paused; it resumes when its lease is taken again');
+        this.logger.warn(
+          { broadcastId: broadcast.id, err: String(error) },
+          'broadcast paused; it resumes when its lease is taken again',
+        );
       }
       if (!lost) await this.store.release(broadcast.id, this.owner).catch(() => undefined);
       return false;
@@ -136,23 +146,41 @@ export class BroadcastRunner implements OnApplicationBootstrap, OnModuleDestroy 
   }
 
   /** Skips who cannot or must not be messaged; answers the rest (with inbox ids), in order. */
-  private async resolve(identity: Identity, broadcast: BroadcastRow, batch: RecipientRow[]): Promise<Array<RecipientRow & { inboxId: string }>> {
+  private async resolve(
+    identity: Identity,
+    broadcast: BroadcastRow,
+    batch: RecipientRow[],
+  ): Promise<Array<RecipientRow & { inboxId: string }>> {
     const handled = await this.store.handledInboxIds(broadcast.id);
-    const interrupted = batch.filter((r) => r.status === 'sending' && r.inboxId) as Array<RecipientRow & { inboxId: string }>;
+    const interrupted = batch.filter((r) => r.status === 'sending' && r.inboxId) as Array<
+      RecipientRow & { inboxId: string }
+    >;
     const fresh = batch.filter((r) => r.status === 'queued');
     const resolved = await this.hosting.use(identity, async (client) => {
       const inboxIds = new Map<number, string | null>();
       const addresses = fresh.filter((r) => ADDRESS.test(r.recipient));
       if (addresses.length > 0) {
-        const reachable = await client.canMessage(addresses.map((r) => ({ identifier: r.recipient, identifierKind: IdentifierKind.Ethereum })));
+        const reachable = await client.canMessage(
+          addresses.map((r) => ({ identifier: r.recipient, identifierKind: IdentifierKind.Ethereum })),
+        );
         for (const r of addresses) {
-          inboxIds.set(r.position, reachable.get(r.recipient) ? await client.fetchInboxIdByIdentifier({ identifier: r.recipient, identifierKind: IdentifierKind.Ethereum }) : null);
+          inboxIds.set(
+            r.position,
+            reachable.get(r.recipient)
+              ? await client.fetchInboxIdByIdentifier({
+                  identifier: r.recipient,
+                  identifierKind: IdentifierKind.Ethereum,
+                })
+              : null,
+          );
         }
       }
-      for (const r of fresh.filter((x) => !ADDRESS.test(x.recipient))) inboxIds.set(r.position, (await inboxExists(client, r.recipient)) ? r.recipient : null);
+      for (const r of fresh.filter((x) => !ADDRESS.test(x.recipient)))
+        inboxIds.set(r.position, (await inboxExists(client, r.recipient)) ? r.recipient : null);
       const denied = new Set<string>();
       for (const id of new Set([...inboxIds.values()].filter((v): v is string => !!v))) {
-        if ((await client.preferences.getConsentState(ConsentEntityType.InboxId, id)) === ConsentState.Denied) denied.add(id);
+        if ((await client.preferences.getConsentState(ConsentEntityType.InboxId, id)) === ConsentState.Denied)
+          denied.add(id);
       }
       return { inboxIds, denied, self: client.inboxId };
     });
@@ -171,11 +199,17 @@ export class BroadcastRunner implements OnApplicationBootstrap, OnModuleDestroy 
         toSend.push({ ...r, inboxId });
       }
     }
-    for (const [reason, positions] of Object.entries(skipped)) await this.store.skipMany(broadcast.id, positions, reason);
+    for (const [reason, positions] of Object.entries(skipped))
+      await this.store.skipMany(broadcast.id, positions, reason);
     return toSend.sort((a, b) => a.position - b.position);
   }
 
-  private async deliver(scope: TenantScope, identity: Identity, broadcast: BroadcastRow, recipient: RecipientRow & { inboxId: string }): Promise<void> {
+  private async deliver(
+    scope: TenantScope,
+    identity: Identity,
+    broadcast: BroadcastRow,
+    recipient: RecipientRow & { inboxId: string },
+  ): Promise<void> {
     const content = broadcast.content as BroadcastContent;
     for (let attempt = 1; ; attempt++) {
       try {
@@ -191,7 +225,11 @@ export class BroadcastRunner implements OnApplicationBootstrap, OnModuleDestroy 
         }
         const dm = await this.conversations.createDm(scope, identity.id, { peer: recipient.inboxId });
         const message = await this.messages.send(scope, identity.id, dm.id, { content });
-        await this.store.mark(broadcast.id, recipient.position, { status: 'sent', conversationId: dm.id, messageId: message.id });
+        await this.store.mark(broadcast.id, recipient.position, {
+          status: 'sent',
+          conversationId: dm.id,
+          messageId: message.id,
+        });
         return;
       } catch (error) {
         if (error instanceof DomainError && error.code === ErrorCode.RateLimited) {
@@ -199,7 +237,11 @@ export class BroadcastRunner implements OnApplicationBootstrap, OnModuleDestroy 
           await new Promise((resolve) => setTimeout(resolve, Math.max(1, seconds) * 1000));
           continue;
         }
-        if (error instanceof DomainError && (error.code === ErrorCode.ServiceUnavailable || error.code === ErrorCode.Conflict)) throw error;
+        if (
+          error instanceof DomainError &&
+          (error.code === ErrorCode.ServiceUnavailable || error.code === ErrorCode.Conflict)
+        )
+          throw error;
         if (attempt < 3 && !(error instanceof DomainError)) continue;
         const reason = (error instanceof Error ? error.message : String(error)).slice(0, 300);
         await this.store.mark(broadcast.id, recipient.position, { status: 'failed', reason });
@@ -209,14 +251,21 @@ export class BroadcastRunner implements OnApplicationBootstrap, OnModuleDestroy 
   }
 
   /** The broadcast's message in the DM with `inboxId`, sent by this identity since the broadcast began (publishing it if it was left unpublished). */
-  private async findEarlierSend(identity: Identity, broadcast: BroadcastRow, inboxId: string, text: string): Promise<{ conversationId: string; messageId: string } | undefined> {
+  private async findEarlierSend(
+    identity: Identity,
+    broadcast: BroadcastRow,
+    inboxId: string,
+    text: string,
+  ): Promise<{ conversationId: string; messageId: string } | undefined> {
     return this.hosting.use(
       identity,
       async (client) => {
         const dm = client.conversations.getDmByInboxId(inboxId);
         if (!dm) return undefined;
         const since = BigInt(broadcast.createdAt.getTime()) * 1_000_000n;
-        const mine = (await dm.messages({ sentAfterNs: since })).find((m) => m.senderInboxId === client.inboxId && m.content === text);
+        const mine = (await dm.messages({ sentAfterNs: since })).find(
+          (m) => m.senderInboxId === client.inboxId && m.content === text,
+        );
         if (!mine) return undefined;
         await dm.publishMessages();
         return { conversationId: dm.id, messageId: mine.id };
@@ -233,7 +282,14 @@ export class BroadcastRunner implements OnApplicationBootstrap, OnModuleDestroy 
       createdAt: new Date().toISOString(),
       tenantId: broadcast.tenantId,
       identityId: broadcast.identityId,
-      data: { broadcastId: broadcast.id, total: broadcast.total, sent: counts.sent, skipped: counts.skipped, failed: counts.failed, skippedBy: counts.skippedBy },
+      data: {
+        broadcastId: broadcast.id,
+        total: broadcast.total,
+        sent: counts.sent,
+        skipped: counts.skipped,
+        failed: counts.failed,
+        skippedBy: counts.skippedBy,
+      },
     };
     const done = await this.store.complete(broadcast.id, this.owner, (tx) => this.outbox.enqueue(scope, event, tx));
     if (done) this.logger.log({ broadcastId: broadcast.id, ...counts }, 'broadcast completed');
@@ -244,7 +300,8 @@ export class BroadcastRunner implements OnApplicationBootstrap, OnModuleDestroy 
     for (;;) {
       const rest = await this.store.pending(broadcast.id, 1_000);
       if (rest.length === 0) break;
-      for (const r of rest) await this.store.mark(broadcast.id, r.position, { status: 'failed', reason: reason.slice(0, 300) });
+      for (const r of rest)
+        await this.store.mark(broadcast.id, r.position, { status: 'failed', reason: reason.slice(0, 300) });
     }
     await this.finish(scope, broadcast);
   }

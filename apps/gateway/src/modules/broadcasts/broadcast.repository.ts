@@ -32,19 +32,25 @@ export interface BroadcastCounts {
 /** A tenant's broadcasts as started and read through the API. Running them is BroadcastRunsSystemRepository's. */
 export abstract class BroadcastRepository {
   /** Creates the broadcast and its recipient rows; an existing id (an idempotent retry) is answered as is. */
-  abstract create(scope: TenantScope, input: { id: string; identityId: string; content: unknown; recipients: string[] }): Promise<BroadcastRow>;
+  abstract create(
+    scope: TenantScope,
+    input: { id: string; identityId: string; content: unknown; recipients: string[] },
+  ): Promise<BroadcastRow>;
   abstract find(scope: TenantScope, identityId: string, id: string): Promise<BroadcastRow | null>;
   /** Recipients by state; zeros for a broadcast of another tenant. */
   abstract counts(scope: TenantScope, broadcastId: string): Promise<BroadcastCounts>;
 }
 
 /** Sums recipient groups (status, skip reason) into the counts a broadcast shows. */
-export function tallyRecipients(groups: readonly { status: RecipientStatus; reason: string | null; count: number }[]): BroadcastCounts {
+export function tallyRecipients(
+  groups: readonly { status: RecipientStatus; reason: string | null; count: number }[],
+): BroadcastCounts {
   const counts: BroadcastCounts = { queued: 0, sent: 0, skipped: 0, failed: 0, skippedBy: {} };
   for (const { status, reason, count } of groups) {
     if (status === 'queued' || status === 'sending') counts.queued += count;
     else counts[status] += count;
-    if (status === 'skipped') counts.skippedBy[reason ?? 'unknown'] = (counts.skippedBy[reason ?? 'unknown'] ?? 0) + count;
+    if (status === 'skipped')
+      counts.skippedBy[reason ?? 'unknown'] = (counts.skippedBy[reason ?? 'unknown'] ?? 0) + count;
   }
   return counts;
 }
@@ -55,12 +61,21 @@ export class PrismaBroadcastRepository extends BroadcastRepository {
     super();
   }
 
-  async create(scope: TenantScope, input: { id: string; identityId: string; content: unknown; recipients: string[] }): Promise<BroadcastRow> {
+  async create(
+    scope: TenantScope,
+    input: { id: string; identityId: string; content: unknown; recipients: string[] },
+  ): Promise<BroadcastRow> {
     const existing = await this.find(scope, input.identityId, input.id);
     if (existing) return existing;
     await this.prisma.$transaction([
       this.prisma.broadcast.create({
-        data: { id: input.id, tenantId: scope.tenantId, identityId: input.identityId, content: input.content as Prisma.InputJsonValue, total: input.recipients.length },
+        data: {
+          id: input.id,
+          tenantId: scope.tenantId,
+          identityId: input.identityId,
+          content: input.content as Prisma.InputJsonValue,
+          total: input.recipients.length,
+        },
       }),
       this.prisma.broadcastRecipient.createMany({
         data: input.recipients.map((recipient, position) => ({ broadcastId: input.id, position, recipient })),
@@ -70,7 +85,9 @@ export class PrismaBroadcastRepository extends BroadcastRepository {
   }
 
   find(scope: TenantScope, identityId: string, id: string): Promise<BroadcastRow | null> {
-    return this.prisma.broadcast.findFirst({ where: { id, tenantId: scope.tenantId, identityId } }) as Promise<BroadcastRow | null>;
+    return this.prisma.broadcast.findFirst({
+      where: { id, tenantId: scope.tenantId, identityId },
+    }) as Promise<BroadcastRow | null>;
   }
 
   async counts(scope: TenantScope, broadcastId: string): Promise<BroadcastCounts> {
@@ -79,6 +96,8 @@ export class PrismaBroadcastRepository extends BroadcastRepository {
       where: { broadcastId, broadcast: { tenantId: scope.tenantId } },
       _count: { _all: true },
     });
-    return tallyRecipients(rows.map((row) => ({ status: row.status as RecipientStatus, reason: row.reason, count: row._count._all })));
+    return tallyRecipients(
+      rows.map((row) => ({ status: row.status as RecipientStatus, reason: row.reason, count: row._count._all })),
+    );
   }
 }

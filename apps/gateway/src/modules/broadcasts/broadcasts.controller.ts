@@ -1,5 +1,13 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiProperty, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import { IsArray, IsObject } from 'class-validator';
 import type { TenantScope } from '@mailroom/persistence';
 import { Authenticated, CurrentTenant } from '../../common/auth/index.js';
@@ -12,14 +20,20 @@ export class StartBroadcastDto {
   @ApiProperty({
     type: [String],
     description: 'Up to 10,000 addresses or inbox ids; each gets the message as a DM.',
-    example: ['0x4b2f0a8e6c1d3f5a7b9c0e2d4f6a8b0c1d3e5f7a', 'b2f4d6e8a0c2e4f6b8d0a2c4e6f8b0d2f4d6e8a0c2e4f6b8d0a2c4e6f8b0d2f4'],
+    example: [
+      '0x4b2f0a8e6c1d3f5a7b9c0e2d4f6a8b0c1d3e5f7a',
+      'b2f4d6e8a0c2e4f6b8d0a2c4e6f8b0d2f4d6e8a0c2e4f6b8d0a2c4e6f8b0d2f4',
+    ],
   })
   @IsArray()
   recipients!: string[];
 
   @ApiProperty({
     oneOf: [{ $ref: getSchemaPath(TextMessageContent) }, { $ref: getSchemaPath(MarkdownMessageContent) }],
-    discriminator: { propertyName: 'type', mapping: { text: getSchemaPath(TextMessageContent), markdown: getSchemaPath(MarkdownMessageContent) } },
+    discriminator: {
+      propertyName: 'type',
+      mapping: { text: getSchemaPath(TextMessageContent), markdown: getSchemaPath(MarkdownMessageContent) },
+    },
     example: { type: 'text', text: 'Our store opens at 9 tomorrow.' },
   })
   @IsObject()
@@ -36,9 +50,19 @@ export class BroadcastsController {
   @Post()
   @HttpCode(202)
   @Idempotent()
-  @ApiOperation({ summary: 'Send one message as a DM to many recipients, skipping who is not on XMTP or denied; resumable, paced.' })
-  @ApiAcceptedResponse({ type: BroadcastResponse, description: 'Started (or the same broadcast again for a repeated Idempotency-Key).' })
-  start(@CurrentTenant() scope: TenantScope, @Param('id') id: string, @Body() body: StartBroadcastDto, @IdempotencyKey() idempotencyKey?: string) {
+  @ApiOperation({
+    summary: 'Send one message as a DM to many recipients, skipping who is not on XMTP or denied; resumable, paced.',
+  })
+  @ApiAcceptedResponse({
+    type: BroadcastResponse,
+    description: 'Started (or the same broadcast again for a repeated Idempotency-Key).',
+  })
+  start(
+    @CurrentTenant() scope: TenantScope,
+    @Param('id') id: string,
+    @Body() body: StartBroadcastDto,
+    @IdempotencyKey() idempotencyKey?: string,
+  ) {
     return this.broadcasts.start(scope, id, body, idempotencyKey);
   }
 

@@ -12,6 +12,10 @@ import { BroadcastsService } from './broadcasts.service.js';
 @Module({
   imports: [ConversationsModule, IdentitiesModule, MessagesModule, WebhooksModule],
   controllers: [BroadcastsController],
-  providers: [{ provide: BroadcastRepository, useClass: PrismaBroadcastRepository }, BroadcastRunner, BroadcastsService],
+  providers: [
+    { provide: BroadcastRepository, useClass: PrismaBroadcastRepository },
+    BroadcastRunner,
+    BroadcastsService,
+  ],
 })
 export class BroadcastsModule {}

@@ -16,7 +16,8 @@ function setUp() {
   let wakes = 0;
   const identities = {
     requireActive: async (scope: TenantScope, id: string): Promise<Identity> => {
-      if (scope.tenantId !== TENANT_A.tenantId || id !== IDENTITY) throw new DomainError(ErrorCode.NotFound, `Identity ${id} not found.`);
+      if (scope.tenantId !== TENANT_A.tenantId || id !== IDENTITY)
+        throw new DomainError(ErrorCode.NotFound, `Identity ${id} not found.`);
       return { id, tenantId: scope.tenantId, status: IdentityStatus.active } as unknown as Identity;
     },
   } as unknown as IdentitiesService;
@@ -25,19 +26,40 @@ function setUp() {
 }
 
 const text = { type: 'text', text: 'hello all' };
-const errorOf = (promise: Promise<unknown>): Promise<DomainError> => promise.then(() => undefined as never, (e: unknown) => e as DomainError);
+const errorOf = (promise: Promise<unknown>): Promise<DomainError> =>
+  promise.then(
+    () => undefined as never,
+    (e: unknown) => e as DomainError,
+  );
 
 describe('BroadcastsService (in-memory repository)', () => {
   it('queues every recipient (lowercased), wakes the runner and shows the progress', async () => {
     const { service, broadcasts, wakes } = setUp();
-    const started = await service.start(TENANT_A, IDENTITY, { recipients: [ALICE.toUpperCase().replace('0X', '0x'), BOB_INBOX], content: text });
-    expect(started).toMatchObject({ identityId: IDENTITY, status: 'running', total: 2, queued: 2, sent: 0, skipped: 0, failed: 0, completedAt: null });
+    const started = await service.start(TENANT_A, IDENTITY, {
+      recipients: [ALICE.toUpperCase().replace('0X', '0x'), BOB_INBOX],
+      content: text,
+    });
+    expect(started).toMatchObject({
+      identityId: IDENTITY,
+      status: 'running',
+      total: 2,
+      queued: 2,
+      sent: 0,
+      skipped: 0,
+      failed: 0,
+      completedAt: null,
+    });
     expect(broadcasts.recipients.get(started.id)!.map((r) => r.recipient)).toEqual([ALICE, BOB_INBOX]);
     expect(wakes()).toBe(1);
 
     broadcasts.markRecipient(started.id, 0, 'sent');
     broadcasts.markRecipient(started.id, 1, 'skipped', 'not_on_xmtp');
-    expect(await service.get(TENANT_A, IDENTITY, started.id)).toMatchObject({ queued: 0, sent: 1, skipped: 1, skippedBy: { not_on_xmtp: 1 } });
+    expect(await service.get(TENANT_A, IDENTITY, started.id)).toMatchObject({
+      queued: 0,
+      sent: 1,
+      skipped: 1,
+      skippedBy: { not_on_xmtp: 1 },
+    });
   });
 
   it('answers a retry with the same idempotency key with the same broadcast, without queueing it twice', async () => {
@@ -52,10 +74,15 @@ describe('BroadcastsService (in-memory repository)', () => {
 
   it('refuses bad recipients and content before touching the store', async () => {
     const { service, broadcasts } = setUp();
-    const badRecipient = await errorOf(service.start(TENANT_A, IDENTITY, { recipients: ['not-an-address'], content: text }));
+    const badRecipient = await errorOf(
+      service.start(TENANT_A, IDENTITY, { recipients: ['not-an-address'], content: text }),
+    );
     expect(badRecipient.code).toBe(ErrorCode.ValidationFailed);
     expect(badRecipient.details.errors?.[0]?.field).toBe('recipients.0');
-    expect((await errorOf(service.start(TENANT_A, IDENTITY, { recipients: [ALICE], content: { type: 'text', text: '' } }))).code).toBe(ErrorCode.ValidationFailed);
+    expect(
+      (await errorOf(service.start(TENANT_A, IDENTITY, { recipients: [ALICE], content: { type: 'text', text: '' } })))
+        .code,
+    ).toBe(ErrorCode.ValidationFailed);
     expect(broadcasts.broadcasts.size).toBe(0);
   });
 

@@ -31,7 +31,12 @@ export class BroadcastsService {
     private readonly runner: BroadcastRunner,
   ) {}
 
-  async start(scope: TenantScope, identityId: string, input: { recipients: unknown; content: unknown }, idempotencyKey?: string): Promise<BroadcastView> {
+  async start(
+    scope: TenantScope,
+    identityId: string,
+    input: { recipients: unknown; content: unknown },
+    idempotencyKey?: string,
+  ): Promise<BroadcastView> {
     const recipients = parseRecipients(input.recipients);
     const content = parseBroadcastContent(input.content);
     const identity = await this.identities.requireActive(scope, identityId);
@@ -42,7 +47,9 @@ export class BroadcastsService {
   }
 
   async get(scope: TenantScope, identityId: string, broadcastId: string): Promise<BroadcastView> {
-    const row = /^[0-9a-f-]{36}$/i.test(broadcastId) ? await this.broadcasts.find(scope, identityId, broadcastId) : null;
+    const row = /^[0-9a-f-]{36}$/i.test(broadcastId)
+      ? await this.broadcasts.find(scope, identityId, broadcastId)
+      : null;
     if (!row) throw new DomainError(ErrorCode.NotFound, `No broadcast ${broadcastId} for identity ${identityId}.`);
     return this.view(scope, row);
   }

@@ -24,12 +24,25 @@ export class ConsentService {
    */
   async list(scope: TenantScope, identityId: string): Promise<{ items: ConsentRecord[] }> {
     return this.access.withClient(scope, identityId, async (client) => {
-      const conversations = await client.conversations.list({ consentStates: [ConsentState.Allowed, ConsentState.Denied] });
-      const items: ConsentRecord[] = conversations.map((c) => ({ entityType: 'conversation', entity: c.id, state: consentName(c.consentState()) }));
-      const peers = [...new Set(client.conversations.listDms({ consentStates: [ConsentState.Allowed, ConsentState.Unknown, ConsentState.Denied] }).map((dm) => dm.peerInboxId))];
+      const conversations = await client.conversations.list({
+        consentStates: [ConsentState.Allowed, ConsentState.Denied],
+      });
+      const items: ConsentRecord[] = conversations.map((c) => ({
+        entityType: 'conversation',
+        entity: c.id,
+        state: consentName(c.consentState()),
+      }));
+      const peers = [
+        ...new Set(
+          client.conversations
+            .listDms({ consentStates: [ConsentState.Allowed, ConsentState.Unknown, ConsentState.Denied] })
+            .map((dm) => dm.peerInboxId),
+        ),
+      ];
       for (const peer of peers) {
         const state = await client.preferences.getConsentState(ConsentEntityType.InboxId, peer);
-        if (state !== ConsentState.Unknown) items.push({ entityType: 'inbox', entity: peer, state: consentName(state) });
+        if (state !== ConsentState.Unknown)
+          items.push({ entityType: 'inbox', entity: peer, state: consentName(state) });
       }
       return { items };
     });
@@ -40,7 +53,8 @@ export class ConsentService {
    * peer" hides the DM from default lists (and its later messages from the requests view).
    */
   async set(scope: TenantScope, identityId: string, input: ConsentRecord): Promise<ConsentRecord> {
-    if (!CONSENT_NAMES.includes(input.state)) throw validationFailed([{ field: 'state', message: `must be one of ${CONSENT_NAMES.join(', ')}` }]);
+    if (!CONSENT_NAMES.includes(input.state))
+      throw validationFailed([{ field: 'state', message: `must be one of ${CONSENT_NAMES.join(', ')}` }]);
     const state = consentState(input.state);
     if (input.entityType === 'conversation') {
       return this.access.withConversation(
@@ -48,14 +62,18 @@ export class ConsentService {
         identityId,
         String(input.entity),
         async (conversation, client) => {
-          await client.preferences.setConsentStates([{ entityType: ConsentEntityType.GroupId, entity: conversation.id, state }]);
+          await client.preferences.setConsentStates([
+            { entityType: ConsentEntityType.GroupId, entity: conversation.id, state },
+          ]);
           return { entityType: 'conversation', entity: conversation.id, state: input.state };
         },
         { write: true },
       );
     }
-    if (input.entityType !== 'inbox') throw validationFailed([{ field: 'entityType', message: 'must be conversation or inbox' }]);
-    if (!isInboxId(input.entity)) throw validationFailed([{ field: 'entity', message: 'must be an inbox id (64 hex)' }]);
+    if (input.entityType !== 'inbox')
+      throw validationFailed([{ field: 'entityType', message: 'must be conversation or inbox' }]);
+    if (!isInboxId(input.entity))
+      throw validationFailed([{ field: 'entity', message: 'must be an inbox id (64 hex)' }]);
     const inboxId = input.entity.toLowerCase();
     return this.access.withClient(
       scope,

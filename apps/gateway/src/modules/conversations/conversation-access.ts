@@ -50,7 +50,12 @@ export class ConversationAccess {
     return row;
   }
 
-  async withClient<T>(scope: TenantScope, identityId: string, work: (client: XmtpSession<unknown>) => Promise<T> | T, options: AccessOptions = {}): Promise<T> {
+  async withClient<T>(
+    scope: TenantScope,
+    identityId: string,
+    work: (client: XmtpSession<unknown>) => Promise<T> | T,
+    options: AccessOptions = {},
+  ): Promise<T> {
     const row = await this.identity(scope, identityId);
     return this.hosting.use(row, work, options);
   }
@@ -70,7 +75,9 @@ export class ConversationAccess {
         row,
         async (client) => {
           const conversation = await this.handles.find(client, id);
-          return conversation ? { found: true as const, value: await work(conversation, client) } : { found: false as const };
+          return conversation
+            ? { found: true as const, value: await work(conversation, client) }
+            : { found: false as const };
         },
         options,
       );
@@ -94,7 +101,10 @@ export class ConversationAccess {
       conversationId,
       (conversation, client) => {
         if (!(conversation instanceof XmtpGroup)) {
-          throw new DomainError(ErrorCode.Conflict, `Conversation ${conversationId} is a DM; this operation needs a group.`);
+          throw new DomainError(
+            ErrorCode.Conflict,
+            `Conversation ${conversationId} is a DM; this operation needs a group.`,
+          );
         }
         return work(conversation, client);
       },

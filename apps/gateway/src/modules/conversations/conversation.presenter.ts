@@ -1,4 +1,12 @@
-import { ConsentState, GroupPermissionsOptions, PermissionLevel, XmtpDm, XmtpGroup, type XmtpConversation, type XmtpGroupMember } from '@mailroom/xmtp';
+import {
+  ConsentState,
+  GroupPermissionsOptions,
+  PermissionLevel,
+  XmtpDm,
+  XmtpGroup,
+  type XmtpConversation,
+  type XmtpGroupMember,
+} from '@mailroom/xmtp';
 
 export type ConsentName = 'allowed' | 'denied' | 'unknown';
 export const CONSENT_NAMES: readonly ConsentName[] = ['allowed', 'denied', 'unknown'];
@@ -72,7 +80,12 @@ export function presentMember(member: XmtpGroupMember): MemberView {
   return {
     inboxId: member.inboxId,
     addresses: member.accountIdentifiers.map((i) => i.identifier),
-    role: member.permissionLevel === PermissionLevel.SuperAdmin ? 'super_admin' : member.permissionLevel === PermissionLevel.Admin ? 'admin' : 'member',
+    role:
+      member.permissionLevel === PermissionLevel.SuperAdmin
+        ? 'super_admin'
+        : member.permissionLevel === PermissionLevel.Admin
+          ? 'admin'
+          : 'member',
     installationCount: member.installationIds.length,
   };
 }

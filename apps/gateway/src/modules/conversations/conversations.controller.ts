@@ -4,8 +4,20 @@ import type { TenantScope } from '@mailroom/persistence';
 import { Authenticated, CurrentTenant } from '../../common/auth/index.js';
 import { Idempotent } from '../../common/idempotency/index.js';
 import { ConversationsService } from './conversations.service.js';
-import { CanMessageDto, CreateDmDto, CreateGroupDto, GroupMetadataDto, ListConversationsQuery, MembersDto } from './dto/conversation.dto.js';
-import { CanMessageResponse, ConversationPageResponse, ConversationResponse, MemberListResponse } from './dto/conversation.response.js';
+import {
+  CanMessageDto,
+  CreateDmDto,
+  CreateGroupDto,
+  GroupMetadataDto,
+  ListConversationsQuery,
+  MembersDto,
+} from './dto/conversation.dto.js';
+import {
+  CanMessageResponse,
+  ConversationPageResponse,
+  ConversationResponse,
+  MemberListResponse,
+} from './dto/conversation.response.js';
 
 const AUTH = { scope: 'messages', identityParam: 'id' } as const;
 
@@ -25,7 +37,10 @@ export class ConversationsController {
   }
 
   @Get('conversations')
-  @ApiOperation({ summary: 'List conversations, newest first. Default consent allowed+unknown; `?consent=unknown` is the requests view.' })
+  @ApiOperation({
+    summary:
+      'List conversations, newest first. Default consent allowed+unknown; `?consent=unknown` is the requests view.',
+  })
   @ApiOkResponse({ type: ConversationPageResponse })
   list(@CurrentTenant() scope: TenantScope, @Param('id') id: string, @Query() query: ListConversationsQuery) {
     return this.conversations.list(scope, id, query);
@@ -57,7 +72,12 @@ export class ConversationsController {
   @Patch('conversations/:cid')
   @ApiOperation({ summary: "Update a group's name, description or image URL." })
   @ApiOkResponse({ type: ConversationResponse })
-  update(@CurrentTenant() scope: TenantScope, @Param('id') id: string, @Param('cid') cid: string, @Body() body: GroupMetadataDto) {
+  update(
+    @CurrentTenant() scope: TenantScope,
+    @Param('id') id: string,
+    @Param('cid') cid: string,
+    @Body() body: GroupMetadataDto,
+  ) {
     return this.conversations.update(scope, id, cid, body);
   }
 
@@ -73,14 +93,24 @@ export class ConversationsController {
   @Idempotent()
   @ApiOperation({ summary: 'Add members (addresses or inbox ids) to a group.' })
   @ApiOkResponse({ type: MemberListResponse, description: 'The members after the change.' })
-  addMembers(@CurrentTenant() scope: TenantScope, @Param('id') id: string, @Param('cid') cid: string, @Body() body: MembersDto) {
+  addMembers(
+    @CurrentTenant() scope: TenantScope,
+    @Param('id') id: string,
+    @Param('cid') cid: string,
+    @Body() body: MembersDto,
+  ) {
     return this.conversations.addMembers(scope, id, cid, body);
   }
 
   @Delete('conversations/:cid/members')
   @ApiOperation({ summary: 'Remove members from a group.' })
   @ApiOkResponse({ type: MemberListResponse, description: 'The members after the change.' })
-  removeMembers(@CurrentTenant() scope: TenantScope, @Param('id') id: string, @Param('cid') cid: string, @Body() body: MembersDto) {
+  removeMembers(
+    @CurrentTenant() scope: TenantScope,
+    @Param('id') id: string,
+    @Param('cid') cid: string,
+    @Body() body: MembersDto,
+  ) {
     return this.conversations.removeMembers(scope, id, cid, body);
   }
 
@@ -89,14 +119,24 @@ export class ConversationsController {
   @Idempotent()
   @ApiOperation({ summary: 'Grant admin status to members.' })
   @ApiOkResponse({ type: ConversationResponse })
-  addAdmins(@CurrentTenant() scope: TenantScope, @Param('id') id: string, @Param('cid') cid: string, @Body() body: MembersDto) {
+  addAdmins(
+    @CurrentTenant() scope: TenantScope,
+    @Param('id') id: string,
+    @Param('cid') cid: string,
+    @Body() body: MembersDto,
+  ) {
     return this.conversations.setRole(scope, id, cid, { members: body.members, role: 'admin', grant: true });
   }
 
   @Delete('conversations/:cid/admins')
   @ApiOperation({ summary: 'Revoke admin status.' })
   @ApiOkResponse({ type: ConversationResponse })
-  removeAdmins(@CurrentTenant() scope: TenantScope, @Param('id') id: string, @Param('cid') cid: string, @Body() body: MembersDto) {
+  removeAdmins(
+    @CurrentTenant() scope: TenantScope,
+    @Param('id') id: string,
+    @Param('cid') cid: string,
+    @Body() body: MembersDto,
+  ) {
     return this.conversations.setRole(scope, id, cid, { members: body.members, role: 'admin', grant: false });
   }
 
@@ -105,14 +145,24 @@ export class ConversationsController {
   @Idempotent()
   @ApiOperation({ summary: 'Grant super-admin status to members.' })
   @ApiOkResponse({ type: ConversationResponse })
-  addSuperAdmins(@CurrentTenant() scope: TenantScope, @Param('id') id: string, @Param('cid') cid: string, @Body() body: MembersDto) {
+  addSuperAdmins(
+    @CurrentTenant() scope: TenantScope,
+    @Param('id') id: string,
+    @Param('cid') cid: string,
+    @Body() body: MembersDto,
+  ) {
     return this.conversations.setRole(scope, id, cid, { members: body.members, role: 'super_admin', grant: true });
   }
 
   @Delete('conversations/:cid/super-admins')
   @ApiOperation({ summary: 'Revoke super-admin status.' })
   @ApiOkResponse({ type: ConversationResponse })
-  removeSuperAdmins(@CurrentTenant() scope: TenantScope, @Param('id') id: string, @Param('cid') cid: string, @Body() body: MembersDto) {
+  removeSuperAdmins(
+    @CurrentTenant() scope: TenantScope,
+    @Param('id') id: string,
+    @Param('cid') cid: string,
+    @Body() body: MembersDto,
+  ) {
     return this.conversations.setRole(scope, id, cid, { members: body.members, role: 'super_admin', grant: false });
   }
 

@@ -1,6 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { TenantScope } from '@mailroom/persistence';
-import { classifyXmtpError, ConversationType, GroupPermissionsOptions, XmtpGroup, type XmtpConversation, type XmtpSession } from '@mailroom/xmtp';
+import {
+  classifyXmtpError,
+  ConversationType,
+  GroupPermissionsOptions,
+  XmtpGroup,
+  type XmtpConversation,
+  type XmtpSession,
+} from '@mailroom/xmtp';
 import { DomainError, ErrorCode, type FieldProblem } from '../../common/errors/index.js';
 import { ConversationAccess } from './conversation-access.js';
 import {
@@ -58,25 +65,34 @@ const msToNs = (date: Date) => BigInt(date.getTime()) * 1_000_000n;
 export class ConversationsService {
   constructor(private readonly access: ConversationAccess) {}
 
-  async list(scope: TenantScope, identityId: string, input: ListConversationsInput = {}): Promise<Page<ConversationView>> {
+  async list(
+    scope: TenantScope,
+    identityId: string,
+    input: ListConversationsInput = {},
+  ): Promise<Page<ConversationView>> {
     const limit = input.limit ?? 50;
     const consent = input.consent?.length ? input.consent : (['allowed', 'unknown'] as ConsentName[]);
     const bad = consent.filter((c) => !CONSENT_NAMES.includes(c));
-    if (bad.length) throw validationFailed([{ field: 'consent', message: `must be among ${CONSENT_NAMES.join(', ')}` }]);
+    if (bad.length)
+      throw validationFailed([{ field: 'consent', message: `must be among ${CONSENT_NAMES.join(', ')}` }]);
     const cursor = decodeCursor(input.cursor, 'desc');
-    const before = [cursor ? cursor.ns + 1n : undefined, input.createdBefore ? msToNs(input.createdBefore) : undefined].filter(
-      (v): v is bigint => v !== undefined,
-    );
+    const before = [
+      cursor ? cursor.ns + 1n : undefined,
+      input.createdBefore ? msToNs(input.createdBefore) : undefined,
+    ].filter((v): v is bigint => v !== undefined);
     const fetchLimit = limit + 1 + (cursor?.seen.length ?? 0);
     return this.access.withClient(scope, identityId, async (client) => {
       const conversations = await client.conversations.list({
         consentStates: consent.map(consentState),
-        conversationType: input.type === 'dm' ? ConversationType.Dm : input.type === 'group' ? ConversationType.Group : undefined,
+        conversationType:
+          input.type === 'dm' ? ConversationType.Dm : input.type === 'group' ? ConversationType.Group : undefined,
         createdAfterNs: input.createdAfter ? msToNs(input.createdAfter) : undefined,
         createdBeforeNs: before.length ? before.reduce((a, b) => (a < b ? a : b)) : undefined,
         limit: fetchLimit,
       });
-      const ordered = conversations.sort((a, b) => (a.createdAtNs === b.createdAtNs ? a.id.localeCompare(b.id) : a.createdAtNs > b.createdAtNs ? -1 : 1));
+      const ordered = conversations.sort((a, b) =>
+        a.createdAtNs === b.createdAtNs ? a.id.localeCompare(b.id) : a.createdAtNs > b.createdAtNs ? -1 : 1,
+      );
       const page = takePage(ordered, limit, cursor, 'desc', (c) => ({ ns: c.createdAtNs, id: c.id }), fetchLimit);
       return { items: page.items.map(presentConversation), nextCursor: page.nextCursor };
     });
@@ -124,7 +140,8 @@ export class ConversationsService {
         const inboxIds = (await this.resolveAll(client, members, 'members')).filter((id) => id !== client.inboxId);
         const group = await xmtpCall('create the group', () =>
           client.conversations.createGroup([...new Set(inboxIds)], {
-            permissions: input.permissions === 'admin_only' ? GroupPermissionsOptions.AdminOnly : GroupPermissionsOptions.Default,
+            permissions:
+              input.permissions === 'admin_only' ? GroupPermissionsOptions.AdminOnly : GroupPermissionsOptions.Default,
             groupName: input.name,
             groupDescription: input.description,
             groupImageUrlSquare: input.imageUrl,
@@ -136,7 +153,12 @@ export class ConversationsService {
     );
   }
 
-  async update(scope: TenantScope, identityId: string, conversationId: string, input: GroupMetadataInput): Promise<ConversationView> {
+  async update(
+    scope: TenantScope,
+    identityId: string,
+    conversationId: string,
+    input: GroupMetadataInput,
+  ): Promise<ConversationView> {
     checkMetadata(input);
     return this.access.withGroup(
       scope,
@@ -145,11 +167,13 @@ export class ConversationsService {
       async (group) => {
         await group.sync();
         assertMember(group);
-        if (input.name !== undefined && input.name !== group.name) await xmtpCall('rename the group', () => group.updateName(input.name!));
+        if (input.name !== undefined && input.name !== group.name)
+          await xmtpCall('rename the group', () => group.updateName(input.name!));
         if (input.description !== undefined && input.description !== group.description) {
           await xmtpCall('change the description', () => group.updateDescription(input.description!));
         }
-        if (input.imageUrl !== undefined && input.imageUrl !== group.imageUrl) await xmtpCall('change the image', () => group.updateImageUrl(input.imageUrl!));
+        if (input.imageUrl !== undefined && input.imageUrl !== group.imageUrl)
+          await xmtpCall('change the image', () => group.updateImageUrl(input.imageUrl!));
         return presentConversation(group);
       },
       { write: true },
@@ -169,7 +193,12 @@ export class ConversationsService {
     );
   }
 
-  async addMembers(scope: TenantScope, identityId: string, conversationId: string, input: { members: string[] }): Promise<{ items: MemberView[] }> {
+  async addMembers(
+    scope: TenantScope,
+    identityId: string,
+    conversationId: string,
+    input: { members: string[] },
+  ): Promise<{ items: MemberView[] }> {
     const peers = this.checkMembers(input.members, 'members', 1);
     return this.access.withGroup(
       scope,
@@ -181,7 +210,12 @@ export class ConversationsService {
         const current = new Set((await group.members()).map((m) => m.inboxId));
         const adding = [...new Set(await this.resolveAll(client, peers, 'members'))].filter((id) => !current.has(id));
         if (current.size + adding.length > MAX_GROUP_MEMBERS) {
-          throw validationFailed([{ field: 'members', message: `would make the group ${current.size + adding.length} members; the limit is ${MAX_GROUP_MEMBERS}` }]);
+          throw validationFailed([
+            {
+              field: 'members',
+              message: `would make the group ${current.size + adding.length} members; the limit is ${MAX_GROUP_MEMBERS}`,
+            },
+          ]);
         }
         if (adding.length) await xmtpCall('add members', () => group.addMembers(adding));
         return { items: (await group.members()).map(presentMember) };
@@ -190,7 +224,12 @@ export class ConversationsService {
     );
   }
 
-  async removeMembers(scope: TenantScope, identityId: string, conversationId: string, input: { members: string[] }): Promise<{ items: MemberView[] }> {
+  async removeMembers(
+    scope: TenantScope,
+    identityId: string,
+    conversationId: string,
+    input: { members: string[] },
+  ): Promise<{ items: MemberView[] }> {
     const peers = this.checkMembers(input.members, 'members', 1);
     return this.access.withGroup(
       scope,
@@ -202,7 +241,9 @@ export class ConversationsService {
         const current = new Set((await group.members()).map((m) => m.inboxId));
         const removing = [...new Set(await this.resolveAll(client, peers, 'members'))].filter((id) => current.has(id));
         if (removing.includes(client.inboxId)) {
-          throw validationFailed([{ field: 'members', message: 'includes this identity; use POST …/leave to leave a group' }]);
+          throw validationFailed([
+            { field: 'members', message: 'includes this identity; use POST …/leave to leave a group' },
+          ]);
         }
         if (removing.length) await xmtpCall('remove members', () => group.removeMembers(removing));
         return { items: (await group.members()).map(presentMember) };
@@ -229,12 +270,16 @@ export class ConversationsService {
         const current = new Set((await group.members()).map((m) => m.inboxId));
         const inboxIds = [...new Set(await this.resolveAll(client, peers, 'members'))];
         const strangers = inboxIds.filter((id) => !current.has(id));
-        if (strangers.length) throw validationFailed(strangers.map((id) => ({ field: 'members', message: `${id} is not a member of the group` })));
+        if (strangers.length)
+          throw validationFailed(
+            strangers.map((id) => ({ field: 'members', message: `${id} is not a member of the group` })),
+          );
         const has = (id: string) => (input.role === 'admin' ? group.isAdmin(id) : group.isSuperAdmin(id));
         for (const id of inboxIds) {
           if (has(id) === input.grant) continue;
           const what = `${input.grant ? 'grant' : 'revoke'} ${input.role.replace('_', '-')}`;
-          if (input.role === 'admin') await xmtpCall(what, () => (input.grant ? group.addAdmin(id) : group.removeAdmin(id)));
+          if (input.role === 'admin')
+            await xmtpCall(what, () => (input.grant ? group.addAdmin(id) : group.removeAdmin(id)));
           else await xmtpCall(what, () => (input.grant ? group.addSuperAdmin(id) : group.removeSuperAdmin(id)));
         }
         return presentConversation(group);
@@ -259,26 +304,38 @@ export class ConversationsService {
     );
   }
 
-  async canMessage(scope: TenantScope, identityId: string, input: { identifiers: string[] }): Promise<{ results: Record<string, boolean> }> {
+  async canMessage(
+    scope: TenantScope,
+    identityId: string,
+    input: { identifiers: string[] },
+  ): Promise<{ results: Record<string, boolean> }> {
     const identifiers = input.identifiers ?? [];
     if (!Array.isArray(identifiers) || identifiers.length === 0 || identifiers.length > MAX_CAN_MESSAGE_IDENTIFIERS) {
-      throw validationFailed([{ field: 'identifiers', message: `must hold 1 to ${MAX_CAN_MESSAGE_IDENTIFIERS} addresses` }]);
+      throw validationFailed([
+        { field: 'identifiers', message: `must hold 1 to ${MAX_CAN_MESSAGE_IDENTIFIERS} addresses` },
+      ]);
     }
     const problems: FieldProblem[] = [];
     identifiers.forEach((value, i) => {
-      if (!isAddress(value)) problems.push({ field: `identifiers.${i}`, message: 'must be an Ethereum address (0x + 40 hex)' });
+      if (!isAddress(value))
+        problems.push({ field: `identifiers.${i}`, message: 'must be an Ethereum address (0x + 40 hex)' });
     });
     if (problems.length) throw validationFailed(problems);
     return this.access.withClient(scope, identityId, async (client) => {
       const answers = await client.canMessage(identifiers.map(addressIdentifier));
-      return { results: Object.fromEntries(identifiers.map((value) => [value, answers.get(value.toLowerCase()) ?? false])) };
+      return {
+        results: Object.fromEntries(identifiers.map((value) => [value, answers.get(value.toLowerCase()) ?? false])),
+      };
     });
   }
 
   private checkMembers(values: unknown, field: string, min: number): PeerRef[] {
-    if (!Array.isArray(values) || values.length < min) throw validationFailed([{ field, message: min ? `must list at least ${min} member` : 'must be an array' }]);
+    if (!Array.isArray(values) || values.length < min)
+      throw validationFailed([{ field, message: min ? `must list at least ${min} member` : 'must be an array' }]);
     if (values.length > MAX_GROUP_MEMBERS) {
-      throw validationFailed([{ field, message: `lists ${values.length} members; a group holds at most ${MAX_GROUP_MEMBERS}` }]);
+      throw validationFailed([
+        { field, message: `lists ${values.length} members; a group holds at most ${MAX_GROUP_MEMBERS}` },
+      ]);
     }
     return parsePeers(values, field);
   }
@@ -288,7 +345,12 @@ export class ConversationsService {
   }
 
   /** Addresses → inbox ids (one lookup each, in parallel); inbox ids are checked to exist on the network. */
-  private async resolveAll(client: XmtpSession<unknown>, peers: PeerRef[], field: string, indexed = true): Promise<string[]> {
+  private async resolveAll(
+    client: XmtpSession<unknown>,
+    peers: PeerRef[],
+    field: string,
+    indexed = true,
+  ): Promise<string[]> {
     const problems: FieldProblem[] = [];
     const fieldOf = (i: number) => (indexed ? `${field}.${i}` : field);
     const resolved = await Promise.all(
@@ -301,7 +363,9 @@ export class ConversationsService {
         return peer.inboxId;
       }),
     );
-    const inboxIds = [...new Set(peers.filter((p) => p.kind === 'inboxId').map((p) => (p as { inboxId: string }).inboxId))].filter((id) => id !== client.inboxId);
+    const inboxIds = [
+      ...new Set(peers.filter((p) => p.kind === 'inboxId').map((p) => (p as { inboxId: string }).inboxId)),
+    ].filter((id) => id !== client.inboxId);
     // One lookup per inbox: the network answers a batch with one unknown inbox as a whole failure.
     const known = new Set(
       (
@@ -324,7 +388,9 @@ export class ConversationsService {
       }
     });
     if (problems.length) {
-      throw new DomainError(ErrorCode.Unprocessable, problems.map((p) => `${p.field}: ${p.message}`).join('; '), { errors: problems });
+      throw new DomainError(ErrorCode.Unprocessable, problems.map((p) => `${p.field}: ${p.message}`).join('; '), {
+        errors: problems,
+      });
     }
     return resolved;
   }

@@ -20,7 +20,9 @@ export function addressIdentifier(address: string): XmtpIdentifier {
 }
 
 export function validationFailed(problems: FieldProblem[]): DomainError {
-  return new DomainError(ErrorCode.ValidationFailed, problems.map((p) => `${p.field} ${p.message}`).join('; '), { errors: problems });
+  return new DomainError(ErrorCode.ValidationFailed, problems.map((p) => `${p.field} ${p.message}`).join('; '), {
+    errors: problems,
+  });
 }
 
 /** Parses a list of peers; every malformed entry is reported with its index. */
@@ -29,7 +31,10 @@ export function parsePeers(values: readonly unknown[], field: string): PeerRef[]
   const peers = values.map((value, i): PeerRef => {
     if (isAddress(value)) return { kind: 'address', address: value.toLowerCase() };
     if (isInboxId(value)) return { kind: 'inboxId', inboxId: value.toLowerCase() };
-    problems.push({ field: `${field}.${i}`, message: 'must be an Ethereum address (0x + 40 hex) or an inbox id (64 hex)' });
+    problems.push({
+      field: `${field}.${i}`,
+      message: 'must be an Ethereum address (0x + 40 hex) or an inbox id (64 hex)',
+    });
     return { kind: 'inboxId', inboxId: '' };
   });
   if (problems.length) throw validationFailed(problems);

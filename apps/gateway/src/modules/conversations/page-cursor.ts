@@ -11,20 +11,35 @@ export interface TimeCursor {
 }
 
 export function encodeCursor(cursor: TimeCursor): string {
-  return Buffer.from(JSON.stringify({ ns: cursor.ns.toString(), seen: cursor.seen, d: cursor.direction })).toString('base64url');
+  return Buffer.from(JSON.stringify({ ns: cursor.ns.toString(), seen: cursor.seen, d: cursor.direction })).toString(
+    'base64url',
+  );
 }
 
 export function decodeCursor(raw: string | undefined, direction: 'asc' | 'desc'): TimeCursor | undefined {
   if (raw === undefined) return undefined;
   try {
-    const parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as { ns?: unknown; seen?: unknown; d?: unknown };
-    if (typeof parsed.ns === 'string' && /^\d{1,25}$/.test(parsed.ns) && Array.isArray(parsed.seen) && parsed.seen.length <= 1000 && parsed.seen.every((s) => typeof s === 'string') && parsed.d === direction) {
+    const parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as {
+      ns?: unknown;
+      seen?: unknown;
+      d?: unknown;
+    };
+    if (
+      typeof parsed.ns === 'string' &&
+      /^\d{1,25}$/.test(parsed.ns) &&
+      Array.isArray(parsed.seen) &&
+      parsed.seen.length <= 1000 &&
+      parsed.seen.every((s) => typeof s === 'string') &&
+      parsed.d === direction
+    ) {
       return { ns: BigInt(parsed.ns), seen: parsed.seen as string[], direction };
     }
   } catch {
     // fall through
   }
-  throw validationFailed([{ field: 'cursor', message: 'is not a cursor from this list (or was made for the other direction)' }]);
+  throw validationFailed([
+    { field: 'cursor', message: 'is not a cursor from this list (or was made for the other direction)' },
+  ]);
 }
 
 /**

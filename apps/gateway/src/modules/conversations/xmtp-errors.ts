@@ -13,7 +13,10 @@ export async function xmtpCall<T>(what: string, call: () => Promise<T> | T): Pro
       case 'sole_member':
         throw new DomainError(ErrorCode.Conflict, `Cannot ${what}: the identity is the group's only member.`);
       case 'permission':
-        throw new DomainError(ErrorCode.Forbidden, `Cannot ${what}: the group's permissions do not allow this identity to do it.`);
+        throw new DomainError(
+          ErrorCode.Forbidden,
+          `Cannot ${what}: the group's permissions do not allow this identity to do it.`,
+        );
       case 'unknown_identifier':
       case 'unknown_inbox':
         throw new DomainError(ErrorCode.Unprocessable, `Cannot ${what}: a peer is not registered on XMTP.`);

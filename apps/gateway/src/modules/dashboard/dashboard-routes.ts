@@ -23,7 +23,12 @@ const NOT_BUILT_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-
  */
 export async function mountDashboard(fastify: FastifyInstance, distDir: string | null): Promise<void> {
   const indexHtml = distDir ? await readFile(`${distDir}/index.html`, 'utf8') : NOT_BUILT_PAGE;
-  const sendPage = (reply: FastifyReply) => reply.code(distDir ? 200 : 503).headers(PAGE_HEADERS).type('text/html; charset=utf-8').send(indexHtml);
+  const sendPage = (reply: FastifyReply) =>
+    reply
+      .code(distDir ? 200 : 503)
+      .headers(PAGE_HEADERS)
+      .type('text/html; charset=utf-8')
+      .send(indexHtml);
 
   if (distDir) {
     await fastify.register(fastifyStatic, {
@@ -36,7 +41,10 @@ export async function mountDashboard(fastify: FastifyInstance, distDir: string |
       cacheControl: false,
       setHeaders: (reply, filePath) => {
         reply.header('x-content-type-options', 'nosniff');
-        reply.header('cache-control', filePath.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+        reply.header(
+          'cache-control',
+          filePath.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+        );
       },
     });
   }

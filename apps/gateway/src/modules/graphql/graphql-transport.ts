@@ -105,7 +105,11 @@ export function graphqlTransportOptions(deps: TransportDeps): ApolloDriverConfig
  * graphql-ws hooks. The handshake settles the principal; every operation authenticates the socket's credential again
  * (SocketCredentials closes the socket when it no longer holds) and counts against the socket's operation limit.
  */
-export function graphqlWsServerOptions(deps: TransportDeps, credentials: SocketCredentials, limits: () => WebsocketLimits): ServerOptions<Record<string, unknown>, SocketExtra> {
+export function graphqlWsServerOptions(
+  deps: TransportDeps,
+  credentials: SocketCredentials,
+  limits: () => WebsocketLimits,
+): ServerOptions<Record<string, unknown>, SocketExtra> {
   const formatWsResult = (result: ExecutionResult, requestId: string | undefined): ExecutionResult => {
     if (!result.errors?.length) return result;
     logServerFaults(result.errors, requestId);
@@ -125,7 +129,11 @@ export function graphqlWsServerOptions(deps: TransportDeps, credentials: SocketC
         ctx.extra.socket.close(WsCloseCode.Forbidden, reason);
         return false;
       }
-      const session = credentials.admit(ctx.extra.socket, bearerCredential(authorization as string)!, authentication.principal);
+      const session = credentials.admit(
+        ctx.extra.socket,
+        bearerCredential(authorization as string)!,
+        authentication.principal,
+      );
       if (!session) return false;
       if (ctx.extra.socket.readyState !== ctx.extra.socket.OPEN) {
         // Closed while authenticating: graphql-ws's onClose has already run and would never release it.
@@ -140,10 +148,18 @@ export function graphqlWsServerOptions(deps: TransportDeps, credentials: SocketC
       const max = limits().maxOperationsPerSocket;
       // graphql-ws registers the operation before this hook, so it is counted.
       if (Object.keys(ctx.subscriptions).length > max) {
-        return [operationError(new DomainError(ErrorCode.RateLimited, `At most ${max} operations run at once on one socket; complete one first.`))];
+        return [
+          operationError(
+            new DomainError(
+              ErrorCode.RateLimited,
+              `At most ${max} operations run at once on one socket; complete one first.`,
+            ),
+          ),
+        ];
       }
       const session = ctx.extra.session;
-      if (!session) return [operationError(new DomainError(ErrorCode.Unauthenticated, 'The socket is not authenticated.'))];
+      if (!session)
+        return [operationError(new DomainError(ErrorCode.Unauthenticated, 'The socket is not authenticated.'))];
       const recheck = await credentials.recheck(session);
       if (recheck.kind !== 'valid') return [operationError(recheck.error)];
       ctx.extra.authentication = { kind: 'authenticated', principal: recheck.principal };
@@ -153,12 +169,19 @@ export function graphqlWsServerOptions(deps: TransportDeps, credentials: SocketC
       } catch {
         return undefined; // graphql-ws reports the syntax error itself
       }
-      const errors = checkQueryLimits(deps.schema(), document, payload.variables ?? undefined, payload.operationName, deps.limits);
+      const errors = checkQueryLimits(
+        deps.schema(),
+        document,
+        payload.variables ?? undefined,
+        payload.operationName,
+        deps.limits,
+      );
       // Apollo's `introspection` option covers HTTP only; sockets run the schema through graphql-ws directly.
       if (!deps.introspection) errors.push(...validate(deps.schema(), document, [NoSchemaIntrospectionCustomRule]));
       return errors.length ? errors : undefined;
     },
-    onNext: (ctx: WsCtx, _id: string, _payload: unknown, _args: unknown, result: ExecutionResult) => formatWsResult(result, ctx.extra.requestId) as never,
+    onNext: (ctx: WsCtx, _id: string, _payload: unknown, _args: unknown, result: ExecutionResult) =>
+      formatWsResult(result, ctx.extra.requestId) as never,
     onError: (ctx: WsCtx, _id: string, _payload: unknown, errors: readonly GraphQLError[]) => {
       logServerFaults(errors, ctx.extra.requestId);
       const tooSlow = errors.find((error) => error.originalError instanceof SubscriberTooSlowError);
@@ -166,7 +189,9 @@ export function graphqlWsServerOptions(deps: TransportDeps, credentials: SocketC
       if (tooSlow) ctx.extra.dropSlowReader?.(closeReason(ErrorCode.RateLimited, 'the reader fell too far behind'));
       // graphql-ws wraps what a subscription's iterator throws (e.g. a reader too far behind) without a path, which the
       // shared mapping would treat as unexpected; a DomainError inside keeps its code.
-      return errors.map((error) => formatGraphqlError(error.toJSON(), error.originalError instanceof DomainError ? error.originalError : error));
+      return errors.map((error) =>
+        formatGraphqlError(error.toJSON(), error.originalError instanceof DomainError ? error.originalError : error),
+      );
     },
     onClose: (ctx: WsCtx) => {
       if (ctx.extra.session) credentials.release(ctx.extra.session);

@@ -22,7 +22,11 @@ import { SystemResolver } from './system/system.resolver.js';
 import { GraphqlWebsocketServer } from './ws/graphql-websocket-server.js';
 
 /** Loaders live in their own module so the GraphQL options factory can inject them. */
-@Module({ imports: [IdentitiesModule, ConversationsModule, MessagesModule], providers: [LoaderServices], exports: [LoaderServices] })
+@Module({
+  imports: [IdentitiesModule, ConversationsModule, MessagesModule],
+  providers: [LoaderServices],
+  exports: [LoaderServices],
+})
 class GraphqlLoadersModule {}
 
 /**
@@ -41,7 +45,12 @@ class GraphqlLoadersModule {}
       driver: ApolloDriver,
       imports: [GraphqlLoadersModule],
       inject: [GATEWAY_RUNTIME, Authenticator, LoaderServices, GraphQLSchemaHost],
-      useFactory: (runtime: GatewayRuntime, authenticator: Authenticator, loaders: LoaderServices, schemaHost: GraphQLSchemaHost) =>
+      useFactory: (
+        runtime: GatewayRuntime,
+        authenticator: Authenticator,
+        loaders: LoaderServices,
+        schemaHost: GraphQLSchemaHost,
+      ) =>
         graphqlTransportOptions({
           authenticator,
           loaders,

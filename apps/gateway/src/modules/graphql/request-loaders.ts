@@ -22,17 +22,23 @@ export class RequestLoaders {
 
   /** `Identity.inboxState` by identity id. */
   inboxStates(scope: TenantScope): DataLoader<string, InboxStateView | null> {
-    return this.loader(`inboxStates:${scope.tenantId}`, (ids: readonly string[]) => this.services.inboxStates(scope, ids));
+    return this.loader(`inboxStates:${scope.tenantId}`, (ids: readonly string[]) =>
+      this.services.inboxStates(scope, ids),
+    );
   }
 
   /** `Conversation.lastMessage` by conversation id, for one identity. */
   lastMessages(scope: TenantScope, identityId: string): DataLoader<string, MessageView | null> {
-    return this.loader(`lastMessages:${scope.tenantId}:${identityId}`, (ids: readonly string[]) => this.services.lastMessages(scope, identityId, ids));
+    return this.loader(`lastMessages:${scope.tenantId}:${identityId}`, (ids: readonly string[]) =>
+      this.services.lastMessages(scope, identityId, ids),
+    );
   }
 
   /** `Conversation.members` by conversation id, for one identity. */
   members(scope: TenantScope, identityId: string): DataLoader<string, MemberView[]> {
-    return this.loader(`members:${scope.tenantId}:${identityId}`, (ids: readonly string[]) => this.services.members(scope, identityId, ids));
+    return this.loader(`members:${scope.tenantId}:${identityId}`, (ids: readonly string[]) =>
+      this.services.members(scope, identityId, ids),
+    );
   }
 
   private loader<K, V>(name: string, batch: (keys: readonly K[]) => Promise<BatchResult<V>>): DataLoader<K, V> {
@@ -73,12 +79,23 @@ export class LoaderServices {
     return eachKey(ids, async (id) => (await this.identities.get(scope, id)).inboxState);
   }
 
-  lastMessages(scope: TenantScope, identityId: string, conversationIds: readonly string[]): Promise<BatchResult<MessageView | null>> {
+  lastMessages(
+    scope: TenantScope,
+    identityId: string,
+    conversationIds: readonly string[],
+  ): Promise<BatchResult<MessageView | null>> {
     this.count('lastMessages', conversationIds.length);
-    return eachKey(conversationIds, async (id) => (await this.messages.list(scope, identityId, id, { limit: 1, direction: 'desc' })).items[0] ?? null);
+    return eachKey(
+      conversationIds,
+      async (id) => (await this.messages.list(scope, identityId, id, { limit: 1, direction: 'desc' })).items[0] ?? null,
+    );
   }
 
-  members(scope: TenantScope, identityId: string, conversationIds: readonly string[]): Promise<BatchResult<MemberView[]>> {
+  members(
+    scope: TenantScope,
+    identityId: string,
+    conversationIds: readonly string[],
+  ): Promise<BatchResult<MemberView[]>> {
     this.count('members', conversationIds.length);
     return eachKey(conversationIds, async (id) => (await this.conversations.listMembers(scope, identityId, id)).items);
   }

@@ -38,7 +38,10 @@ export class HealthService {
         } catch (error) {
           // The raw error can name hosts, users or paths: it goes to the log, the probe's answer says what kind it is.
           this.logger.warn({ err: error, check: name }, 'readiness check failed');
-          return [name, { status: 'down' as const, error: publicReason(error), durationMs: elapsed(started), ...marker }] as const;
+          return [
+            name,
+            { status: 'down' as const, error: publicReason(error), durationMs: elapsed(started), ...marker },
+          ] as const;
         }
       }),
     );
@@ -57,7 +60,15 @@ export class HealthService {
 
 class CheckTimeoutError extends Error {}
 
-const REFUSED_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const REFUSED_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
 
 /** A reason safe to show anyone who can reach /readyz. */
 function publicReason(error: unknown): string {

@@ -1,5 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { TenantScope } from '@mailroom/persistence';
 import { Authenticated, CurrentPrincipal, CurrentTenant, type Principal } from '../../common/auth/index.js';
 import { Idempotent, IdempotencyKey } from '../../common/idempotency/index.js';
@@ -33,9 +41,13 @@ export class IdentitiesController {
   @Authenticated({ scope: 'identities' })
   @Idempotent()
   @ApiOperation({
-    summary: 'Create a hosted identity: a new wallet, inbox and installation kept by Mailroom; with `signer`, the wallet stays with its owner (202 with the text to sign).',
+    summary:
+      'Create a hosted identity: a new wallet, inbox and installation kept by Mailroom; with `signer`, the wallet stays with its owner (202 with the text to sign).',
   })
-  @ApiCreatedResponse({ type: IdentityResponse, description: 'A hosted (custodial) identity, registered on the network.' })
+  @ApiCreatedResponse({
+    type: IdentityResponse,
+    description: 'A hosted (custodial) identity, registered on the network.',
+  })
   @ApiAcceptedResponse({ type: SignatureRequestResponse, description: 'With `signer`: the text the wallet must sign.' })
   @ApiConflictResponse({ description: 'CONFLICT: an identity with this externalId exists' })
   async create(
@@ -64,7 +76,12 @@ export class IdentitiesController {
     @Body() body: ImportIdentityDto,
     @IdempotencyKey() idempotencyKey?: string,
   ) {
-    return this.identities.create(scope, actor, { ...body, privateKey: body.privateKey as `0x${string}` }, idempotencyKey);
+    return this.identities.create(
+      scope,
+      actor,
+      { ...body, privateKey: body.privateKey as `0x${string}` },
+      idempotencyKey,
+    );
   }
 
   @Get()
@@ -91,7 +108,10 @@ export class IdentitiesController {
       'Revoke the installation on the network, delete its database and destroy its keys. A wallet-owned identity answers 202 with the revocation text its wallet must sign.',
   })
   @ApiNoContentResponse({ description: 'Deleted.' })
-  @ApiAcceptedResponse({ type: SignatureRequestResponse, description: 'A wallet-owned identity: the revocation text its wallet must sign.' })
+  @ApiAcceptedResponse({
+    type: SignatureRequestResponse,
+    description: 'A wallet-owned identity: the revocation text its wallet must sign.',
+  })
   async delete(
     @CurrentTenant() scope: TenantScope,
     @CurrentPrincipal() actor: Principal,
@@ -110,7 +130,10 @@ export class IdentitiesController {
   @Post(':id/tokens')
   // The token reaches the identity's messaging routes, so minting one needs what those routes need.
   @Authenticated({ scope: 'messages' })
-  @ApiOperation({ summary: 'Mint a short-lived JWT (≤ 1 h) that lets a frontend act for this identity only. API keys need the `messages` scope.' })
+  @ApiOperation({
+    summary:
+      'Mint a short-lived JWT (≤ 1 h) that lets a frontend act for this identity only. API keys need the `messages` scope.',
+  })
   @ApiCreatedResponse({ type: IdentityTokenResponse })
   @ApiConflictResponse({ description: 'CONFLICT: the identity is not active' })
   mintToken(@CurrentTenant() scope: TenantScope, @Param('id') id: string, @Body() body: MintIdentityTokenDto) {

@@ -13,7 +13,14 @@ import { WalletRequests } from './wallet-requests.js';
 @Module({
   imports: [AuditModule, AuthModule],
   controllers: [IdentitiesController, WalletIdentitiesController],
-  providers: [IdentitiesService, IdentityHosting, IdentityRepository, IdentityRecovery, WalletRequests, WalletIdentitiesService],
+  providers: [
+    IdentitiesService,
+    IdentityHosting,
+    IdentityRepository,
+    IdentityRecovery,
+    WalletRequests,
+    WalletIdentitiesService,
+  ],
   exports: [IdentitiesService, IdentityHosting],
 })
 export class IdentitiesModule {}

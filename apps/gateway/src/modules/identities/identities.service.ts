@@ -51,10 +51,18 @@ export class IdentitiesService {
    * at any point leaves a `creating` row that a retry or the start-up sweep finishes with the same keys and the same
    * database file — never a second inbox or installation.
    */
-  async create(scope: TenantScope, actor: Principal, input: CreateIdentityInput, idempotencyKey?: string): Promise<IdentitySummary> {
+  async create(
+    scope: TenantScope,
+    actor: Principal,
+    input: CreateIdentityInput,
+    idempotencyKey?: string,
+  ): Promise<IdentitySummary> {
     const id = identityIdFor(scope, idempotencyKey);
     const existing = await this.identities.findAnyStatus(scope, id);
-    if (existing) return presentIdentity(existing.status === IdentityStatus.creating ? await this.finishCreation(scope, existing) : existing);
+    if (existing)
+      return presentIdentity(
+        existing.status === IdentityStatus.creating ? await this.finishCreation(scope, existing) : existing,
+      );
 
     const walletKey = input.privateKey ?? generatePrivateKey();
     const address = privateKeyToAddress(walletKey).toLowerCase();
@@ -106,16 +114,26 @@ export class IdentitiesService {
     query: { limit?: number; cursor?: string; externalId?: string; label?: string },
   ): Promise<{ items: IdentitySummary[]; nextCursor: string | null }> {
     const page: IdentityPage | null = await this.identities.list(scope, { ...query, limit: query.limit ?? 50 });
-    if (!page) throw new DomainError(ErrorCode.ValidationFailed, 'The cursor is not valid.', { errors: [{ field: 'cursor', message: 'is not a cursor from this list' }] });
+    if (!page)
+      throw new DomainError(ErrorCode.ValidationFailed, 'The cursor is not valid.', {
+        errors: [{ field: 'cursor', message: 'is not a cursor from this list' }],
+      });
     return { items: page.items.map(presentIdentity), nextCursor: page.nextCursor };
   }
 
   async get(
     scope: TenantScope,
     id: string,
-  ): Promise<IdentitySummary & { installations: InboxStateView['installations']; identityUpdateCount: number | null; inboxState: InboxStateView | null }> {
+  ): Promise<
+    IdentitySummary & {
+      installations: InboxStateView['installations'];
+      identityUpdateCount: number | null;
+      inboxState: InboxStateView | null;
+    }
+  > {
     const row = await this.require(scope, id);
-    if (row.status !== IdentityStatus.active) return { ...presentIdentity(row), installations: [], identityUpdateCount: null, inboxState: null };
+    if (row.status !== IdentityStatus.active)
+      return { ...presentIdentity(row), installations: [], identityUpdateCount: null, inboxState: null };
     const state = await this.hosting.inboxState(row);
     await this.checkInstallationBudget(scope, row, state.installations.length);
     const installations = state.installations.map((i) => ({
@@ -200,8 +218,18 @@ export class IdentitiesService {
   private async checkInstallationBudget(scope: TenantScope, row: Identity, installationCount: number): Promise<void> {
     if (installationCount < 8) return;
     // Once per identity and count: reading an identity's state again must not flood the audit log.
-    if (await this.audit.hasEntry(scope, { action: 'identity.installation_budget', targetId: row.id, metadata: { installationCount } })) return;
-    this.logger.warn({ identityId: row.id, inboxId: row.inboxId, installationCount }, 'inbox is close to its installation limit');
+    if (
+      await this.audit.hasEntry(scope, {
+        action: 'identity.installation_budget',
+        targetId: row.id,
+        metadata: { installationCount },
+      })
+    )
+      return;
+    this.logger.warn(
+      { identityId: row.id, inboxId: row.inboxId, installationCount },
+      'inbox is close to its installation limit',
+    );
     await this.audit.record(scope, {
       actor: { type: 'system' },
       action: 'identity.installation_budget',

@@ -46,7 +46,9 @@ export class IdentityHosting {
     try {
       return {
         wrappedDataKey: new Uint8Array(wrapped),
-        encryptedWalletKey: keys.walletPrivateKey ? new Uint8Array(dataKey.seal(Buffer.from(keys.walletPrivateKey.slice(2), 'hex'), WALLET_KEY)) : null,
+        encryptedWalletKey: keys.walletPrivateKey
+          ? new Uint8Array(dataKey.seal(Buffer.from(keys.walletPrivateKey.slice(2), 'hex'), WALLET_KEY))
+          : null,
         encryptedDbKey: new Uint8Array(dataKey.seal(keys.dbEncryptionKey, DB_KEY)),
       };
     } finally {
@@ -81,7 +83,11 @@ export class IdentityHosting {
   }
 
   /** Runs `fn` with the identity's live client (activated from its database when needed). */
-  async use<T>(row: Identity, fn: (client: XmtpSession<unknown>) => Promise<T> | T, options?: { write?: boolean }): Promise<T> {
+  async use<T>(
+    row: Identity,
+    fn: (client: XmtpSession<unknown>) => Promise<T> | T,
+    options?: { write?: boolean },
+  ): Promise<T> {
     await this.budget.spend(row.id, options?.write ? 'write' : 'read');
     return this.guard(row, () => this.runtime.pool.use(this.refOf(row), () => this.open(row), fn, options));
   }
@@ -95,18 +101,24 @@ export class IdentityHosting {
   }
 
   destroy(row: Identity): Promise<void> {
-    return this.guard(row, () => this.runtime.pool.destroy(this.refOf(row), () => this.open(row)), { markBroken: false });
+    return this.guard(row, () => this.runtime.pool.destroy(this.refOf(row), () => this.open(row)), {
+      markBroken: false,
+    });
   }
 
   /** Where the identity's database lives and the key that opens it (wallet-owned identities build their installation with these). */
   databaseStorage(row: Identity): { dbPath: string; dbEncryptionKey: Uint8Array } {
-    return { dbPath: path.resolve(this.runtime.config.dataDir, row.dbPath), dbEncryptionKey: this.open(row).dbEncryptionKey };
+    return {
+      dbPath: path.resolve(this.runtime.config.dataDir, row.dbPath),
+      dbEncryptionKey: this.open(row).dbEncryptionKey,
+    };
   }
 
   /** Closes the identity's live client here (if any) and deletes its database files. */
   async forgetDatabase(row: Identity): Promise<void> {
     await this.runtime.pool.release(row.id);
-    for (const file of databaseFiles(path.resolve(this.runtime.config.dataDir, row.dbPath))) await rm(file, { force: true });
+    for (const file of databaseFiles(path.resolve(this.runtime.config.dataDir, row.dbPath)))
+      await rm(file, { force: true });
   }
 
   private refOf(row: Identity): IdentityRef {
@@ -127,7 +139,8 @@ export class IdentityHosting {
     try {
       dataKey = this.runtime.vault.unwrapDataKey(row.wrappedDataKey, identityContext(row.id));
     } catch (error) {
-      if (error instanceof KeyVaultError) throw new IdentityBrokenError(row.id, 'database_key_rejected', `its sealed keys do not open (${error.code})`);
+      if (error instanceof KeyVaultError)
+        throw new IdentityBrokenError(row.id, 'database_key_rejected', `its sealed keys do not open (${error.code})`);
       throw error;
     }
     try {
@@ -147,20 +160,31 @@ export class IdentityHosting {
       return await work();
     } catch (error) {
       if (error instanceof IdentityBusyError) {
-        throw new DomainError(ErrorCode.ServiceUnavailable, `Identity ${row.id} is active on another gateway replica; retry shortly.`);
+        throw new DomainError(
+          ErrorCode.ServiceUnavailable,
+          `Identity ${row.id} is active on another gateway replica; retry shortly.`,
+        );
       }
       if (error instanceof IdentityBrokenError && error.reason === 'database_from_newer_sdk') {
         // Not broken: the database is fine for the newer SDK that migrated it. Refuse here; leave the record as it is.
         this.logger.error({ identityId: row.id, inboxId: row.inboxId }, error.message);
-        throw new DomainError(ErrorCode.Conflict, `Identity ${row.id} refused: ${error.message.replace(/^identity \S+ is broken \(database_from_newer_sdk\): /, '')}.`, {
-          reason: error.reason,
-        });
+        throw new DomainError(
+          ErrorCode.Conflict,
+          `Identity ${row.id} refused: ${error.message.replace(/^identity \S+ is broken \(database_from_newer_sdk\): /, '')}.`,
+          {
+            reason: error.reason,
+          },
+        );
       }
       if (error instanceof IdentityBrokenError) {
         if (options.markBroken !== false) await this.markBroken(row, `${error.reason}: ${error.message}`);
-        throw new DomainError(ErrorCode.Conflict, `Identity ${row.id} is broken (${error.reason}); it was not re-registered.`, {
-          reason: error.reason,
-        });
+        throw new DomainError(
+          ErrorCode.Conflict,
+          `Identity ${row.id} is broken (${error.reason}); it was not re-registered.`,
+          {
+            reason: error.reason,
+          },
+        );
       }
       throw error;
     }

@@ -32,7 +32,10 @@ export class IdentityRecovery implements OnApplicationBootstrap {
         await this.service.finishCreation(tenantScope(row.tenantId), row);
         finished += 1;
       } catch (error) {
-        this.logger.warn({ identityId: row.id, err: error }, 'could not finish an interrupted identity creation; a retry will');
+        this.logger.warn(
+          { identityId: row.id, err: error },
+          'could not finish an interrupted identity creation; a retry will',
+        );
       }
     }
     if (rows.length > 0) this.logger.log(`finished ${finished} of ${rows.length} interrupted identity creations`);

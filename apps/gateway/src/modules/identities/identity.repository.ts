@@ -21,14 +21,19 @@ interface CursorPosition {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function encodeCursor(row: Identity): string {
-  return Buffer.from(JSON.stringify({ createdAt: row.createdAt.toISOString(), id: row.id } satisfies CursorPosition)).toString('base64url');
+  return Buffer.from(
+    JSON.stringify({ createdAt: row.createdAt.toISOString(), id: row.id } satisfies CursorPosition),
+  ).toString('base64url');
 }
 
 function decodeCursor(cursor: string): CursorPosition | null {
   try {
     const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as CursorPosition;
     const wellFormed =
-      typeof value.createdAt === 'string' && !Number.isNaN(new Date(value.createdAt).getTime()) && typeof value.id === 'string' && UUID.test(value.id);
+      typeof value.createdAt === 'string' &&
+      !Number.isNaN(new Date(value.createdAt).getTime()) &&
+      typeof value.id === 'string' &&
+      UUID.test(value.id);
     return wellFormed ? value : null;
   } catch {
     return null;
@@ -57,7 +62,10 @@ export class IdentityRepository {
     return this.prisma.identity.findFirst({ where: scopedWhere<Prisma.IdentityWhereInput>(scope, { id }) });
   }
 
-  async list(scope: TenantScope, filter: { externalId?: string; label?: string; limit: number; cursor?: string }): Promise<IdentityPage | null> {
+  async list(
+    scope: TenantScope,
+    filter: { externalId?: string; label?: string; limit: number; cursor?: string },
+  ): Promise<IdentityPage | null> {
     const position = filter.cursor ? decodeCursor(filter.cursor) : undefined;
     if (position === null) return null;
     const after: Prisma.IdentityWhereInput = position
@@ -87,7 +95,10 @@ export class IdentityRepository {
   }
 
   async update(scope: TenantScope, id: string, data: Prisma.IdentityUpdateManyMutationInput): Promise<Identity> {
-    const { count } = await this.prisma.identity.updateMany({ where: scopedWhere<Prisma.IdentityWhereInput>(scope, { id }), data });
+    const { count } = await this.prisma.identity.updateMany({
+      where: scopedWhere<Prisma.IdentityWhereInput>(scope, { id }),
+      data,
+    });
     if (count !== 1) throw new Error(`identity ${id} vanished during an update`);
     return (await this.findAnyStatus(scope, id))!;
   }
@@ -95,13 +106,19 @@ export class IdentityRepository {
   /** Records the identity broken unless it already left the active/creating states; reason cut to 500 characters. */
   async markBroken(scope: TenantScope, id: string, reason: string): Promise<void> {
     await this.prisma.identity.updateMany({
-      where: scopedWhere<Prisma.IdentityWhereInput>(scope, { id, status: { in: [IdentityStatus.active, IdentityStatus.creating] } }),
+      where: scopedWhere<Prisma.IdentityWhereInput>(scope, {
+        id,
+        status: { in: [IdentityStatus.active, IdentityStatus.creating] },
+      }),
       data: { status: IdentityStatus.broken, brokenReason: reason.slice(0, 500) },
     });
   }
 
   /** The kind (and chain) of a wallet-owned identity's signer; null for a hosted one. */
   walletSigner(scope: TenantScope, identityId: string): Promise<{ kind: string; chainId: bigint | null } | null> {
-    return this.prisma.identityWalletSigner.findFirst({ where: { identityId, identity: { tenantId: scope.tenantId } }, select: { kind: true, chainId: true } });
+    return this.prisma.identityWalletSigner.findFirst({
+      where: { identityId, identity: { tenantId: scope.tenantId } },
+      select: { kind: true, chainId: true },
+    });
   }
 }

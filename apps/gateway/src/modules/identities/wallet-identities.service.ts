@@ -65,7 +65,10 @@ export class WalletIdentitiesService {
     const signer = checkSigner(input.signer);
     const id = identityIdFor(scope, idempotencyKey);
     const existing = await this.identities.findAnyStatus(scope, id);
-    if (existing) return existing.status === IdentityStatus.pending_signature ? this.requestCreation(scope, existing) : presentIdentity(existing);
+    if (existing)
+      return existing.status === IdentityStatus.pending_signature
+        ? this.requestCreation(scope, existing)
+        : presentIdentity(existing);
 
     const waiting = await this.identities.countWithStatus(scope, IdentityStatus.pending_signature);
     if (waiting >= this.runtime.config.wallets.maxPendingPerTenant) {
@@ -107,7 +110,10 @@ export class WalletIdentitiesService {
     if (row.status !== IdentityStatus.pending_signature) {
       const pending = this.requests.pending(row.id);
       if (pending) return this.view(row, await this.signerOf(row), pending);
-      throw new DomainError(ErrorCode.Conflict, `Identity ${id} is ${row.status.replace('_', ' ')}; it waits for no signature.`);
+      throw new DomainError(
+        ErrorCode.Conflict,
+        `Identity ${id} is ${row.status.replace('_', ' ')}; it waits for no signature.`,
+      );
     }
     return this.requestCreation(scope, row);
   }
@@ -116,9 +122,13 @@ export class WalletIdentitiesService {
   async requestRevocation(scope: TenantScope, id: string, installationIds: string[]): Promise<SignatureRequestView> {
     const row = await this.require(scope, id);
     if (row.custody !== IdentityCustody.wallet) {
-      throw new DomainError(ErrorCode.Conflict, `Identity ${id} is custodial; use DELETE or installations/revoke-others.`);
+      throw new DomainError(
+        ErrorCode.Conflict,
+        `Identity ${id} is custodial; use DELETE or installations/revoke-others.`,
+      );
     }
-    if (row.status !== IdentityStatus.active || !row.inboxId) throw new DomainError(ErrorCode.Conflict, `Identity ${id} is ${row.status.replace('_', ' ')}, not active.`);
+    if (row.status !== IdentityStatus.active || !row.inboxId)
+      throw new DomainError(ErrorCode.Conflict, `Identity ${id} is ${row.status.replace('_', ' ')}, not active.`);
     const signer = await this.signerOf(row);
     const ids = [...new Set(installationIds.map((i) => i.toLowerCase()))];
     const issued = await this.call(() => this.requests.beginRevoke(row.id, signer, row.inboxId!, ids));
@@ -126,7 +136,12 @@ export class WalletIdentitiesService {
   }
 
   /** Completes the identity's pending creation or revocation with the wallet's signature. */
-  async completeSignature(scope: TenantScope, actor: Principal, id: string, signature: `0x${string}`): Promise<IdentitySummary & { revoked?: string[] }> {
+  async completeSignature(
+    scope: TenantScope,
+    actor: Principal,
+    id: string,
+    signature: `0x${string}`,
+  ): Promise<IdentitySummary & { revoked?: string[] }> {
     const row = await this.require(scope, id);
     const completed = await this.call(() => this.requests.complete(row.id, signature));
     if (completed.kind === 'create') {
@@ -140,7 +155,12 @@ export class WalletIdentitiesService {
         action: 'identity.created',
         targetType: 'identity',
         targetId: row.id,
-        metadata: { custody: 'wallet', inboxId: completed.inboxId, installationId: completed.installationId ?? null, address: row.address },
+        metadata: {
+          custody: 'wallet',
+          inboxId: completed.inboxId,
+          installationId: completed.installationId ?? null,
+          address: row.address,
+        },
       });
       return presentIdentity(updated);
     }
@@ -160,7 +180,13 @@ export class WalletIdentitiesService {
         wrappedDataKey: null,
         encryptedDbKey: null,
       });
-      await this.audit.record(scope, { actor, action: 'identity.deleted', targetType: 'identity', targetId: row.id, metadata: { custody: 'wallet', inboxId: row.inboxId } });
+      await this.audit.record(scope, {
+        actor,
+        action: 'identity.deleted',
+        targetType: 'identity',
+        targetId: row.id,
+        metadata: { custody: 'wallet', inboxId: row.inboxId },
+      });
       return { ...presentIdentity(deleted), revoked };
     }
     return { ...presentIdentity(row), revoked };
@@ -174,7 +200,8 @@ export class WalletIdentitiesService {
   async beginDeletion(scope: TenantScope, id: string): Promise<SignatureRequestView | null> {
     const row = await this.require(scope, id);
     if (row.custody !== IdentityCustody.wallet) return null;
-    if (row.status === IdentityStatus.active && row.installationId) return this.requestRevocation(scope, id, [row.installationId]);
+    if (row.status === IdentityStatus.active && row.installationId)
+      return this.requestRevocation(scope, id, [row.installationId]);
     await this.requests.cancel(row.id);
     await this.hosting.forgetDatabase(row);
     return null;
@@ -209,7 +236,10 @@ export class WalletIdentitiesService {
       action: issued.kind,
       signatureText: issued.signatureText,
       expiresAt: issued.expiresAt.toISOString(),
-      signer: signer.kind === 'scw' ? { type: 'scw', address: signer.address, chainId: Number(signer.chainId) } : { type: 'eoa', address: signer.address },
+      signer:
+        signer.kind === 'scw'
+          ? { type: 'scw', address: signer.address, chainId: Number(signer.chainId) }
+          : { type: 'eoa', address: signer.address },
       inboxId: issued.inboxId,
       ...(issued.installationId ? { installationId: issued.installationId } : {}),
       ...(issued.installationIds ? { installationIds: issued.installationIds } : {}),
@@ -245,17 +275,24 @@ export class WalletIdentitiesService {
     try {
       return await work();
     } catch (error) {
-      if (error instanceof IdentityBusyError) throw new DomainError(ErrorCode.ServiceUnavailable, `${error.message}; retry shortly.`);
+      if (error instanceof IdentityBusyError)
+        throw new DomainError(ErrorCode.ServiceUnavailable, `${error.message}; retry shortly.`);
       if (!(error instanceof WalletSignatureError)) throw error;
       switch (error.code) {
         case 'no_pending_request':
-          throw new DomainError(ErrorCode.Conflict, `No signature request is waiting: ${error.message}.`, { reason: error.code });
+          throw new DomainError(ErrorCode.Conflict, `No signature request is waiting: ${error.message}.`, {
+            reason: error.code,
+          });
         case 'invalid_signer':
-          throw new DomainError(ErrorCode.ValidationFailed, error.message, { errors: [{ field: 'signer', message: error.message }] });
+          throw new DomainError(ErrorCode.ValidationFailed, error.message, {
+            errors: [{ field: 'signer', message: error.message }],
+          });
         case 'too_many_pending':
           throw new DomainError(ErrorCode.ServiceUnavailable, `${error.message}.`, { reason: error.code });
         case 'scw_unverifiable':
-          throw new DomainError(ErrorCode.Unprocessable, `Smart contract wallet signature refused: ${error.message}.`, { reason: error.code });
+          throw new DomainError(ErrorCode.Unprocessable, `Smart contract wallet signature refused: ${error.message}.`, {
+            reason: error.code,
+          });
         default:
           throw new DomainError(ErrorCode.Unprocessable, error.message, { reason: error.code });
       }
@@ -268,7 +305,9 @@ function checkSigner(input: WalletSignerInput): WalletSignerRef {
     return WalletSignatureRequests.checkSigner(input);
   } catch (error) {
     if (error instanceof WalletSignatureError) {
-      throw new DomainError(ErrorCode.ValidationFailed, error.message, { errors: [{ field: 'signer', message: error.message }] });
+      throw new DomainError(ErrorCode.ValidationFailed, error.message, {
+        errors: [{ field: 'signer', message: error.message }],
+      });
     }
     throw error;
   }

@@ -1,10 +1,24 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { CreateIdentityDto } from './dto/identity.dto.js';
-import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayNotEmpty,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 
 export class WalletSignerDto {
-  @ApiProperty({ enum: ['eoa', 'scw'], description: 'eoa: an externally owned account; scw: a smart contract wallet (XIP-44).' })
+  @ApiProperty({
+    enum: ['eoa', 'scw'],
+    description: 'eoa: an externally owned account; scw: a smart contract wallet (XIP-44).',
+  })
   @IsIn(['eoa', 'scw'])
   type!: 'eoa' | 'scw';
 
@@ -22,7 +36,10 @@ export class WalletSignerDto {
 
 /** POST /v1/identities: a `signer` turns it into a wallet-owned creation. */
 export class CreateIdentityWithSignerDto extends CreateIdentityDto {
-  @ApiPropertyOptional({ type: WalletSignerDto, description: 'Keep the wallet with its owner: the answer is the text the wallet must sign.' })
+  @ApiPropertyOptional({
+    type: WalletSignerDto,
+    description: 'Keep the wallet with its owner: the answer is the text the wallet must sign.',
+  })
   @IsOptional()
   @ValidateNested()
   @Type(() => WalletSignerDto)
@@ -37,7 +54,10 @@ export class WalletSignatureDto {
 }
 
 export class WalletRevokeDto {
-  @ApiProperty({ description: 'Installation ids (hex) of the inbox to revoke; may include the identity\'s own (that deletes the identity).' })
+  @ApiProperty({
+    description:
+      "Installation ids (hex) of the inbox to revoke; may include the identity's own (that deletes the identity).",
+  })
   @IsArray()
   @ArrayNotEmpty()
   @ArrayMaxSize(10)

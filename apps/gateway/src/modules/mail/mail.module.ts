@@ -6,11 +6,14 @@ function configuredMailer(runtime: GatewayRuntime): Mailer {
   const { transport } = runtime.config.mail;
   const logger = new Logger('Mail');
   if (transport === 'none') {
-    if (runtime.config.auth.emailVerification) logger.warn('ADMIN_EMAIL_VERIFICATION is on but MAILER=none: signups and invitations cannot complete.');
+    if (runtime.config.auth.emailVerification)
+      logger.warn('ADMIN_EMAIL_VERIFICATION is on but MAILER=none: signups and invitations cannot complete.');
     return new NullMailer();
   }
   if (runtime.config.nodeEnv === 'production') {
-    logger.warn('MAILER=log in production: one-time tokens (password resets, signups, invitations) are written to the log.');
+    logger.warn(
+      'MAILER=log in production: one-time tokens (password resets, signups, invitations) are written to the log.',
+    );
   }
   return new LogMailer();
 }

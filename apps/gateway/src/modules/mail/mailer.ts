@@ -24,7 +24,12 @@ export class LogMailer extends Mailer {
   private readonly logger = new Logger('LogMailer (development only)');
 
   async send(message: MailMessage): Promise<void> {
-    this.logger.warn({ msg: 'mail (MAILER=log, development only)', to: message.to, subject: message.subject, text: message.text });
+    this.logger.warn({
+      msg: 'mail (MAILER=log, development only)',
+      to: message.to,
+      subject: message.subject,
+      text: message.text,
+    });
   }
 }
 

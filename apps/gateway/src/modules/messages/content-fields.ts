@@ -10,7 +10,8 @@ export interface StringRule {
   shape?: string;
 }
 
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * Reads the fields of one JSON object of a send request, collecting a problem per bad field (named by its dotted path,
@@ -53,7 +54,8 @@ export class FieldReader {
     }
     const bytes = Buffer.byteLength(value, 'utf8');
     if (bytes > rule.max) this.fail(field, `is ${bytes} bytes; the limit is ${rule.max} bytes (UTF-8)`);
-    else if (rule.pattern && !rule.pattern.test(value)) this.fail(field, `must be ${rule.shape ?? `a string matching ${rule.pattern}`}`);
+    else if (rule.pattern && !rule.pattern.test(value))
+      this.fail(field, `must be ${rule.shape ?? `a string matching ${rule.pattern}`}`);
     return value;
   }
 
@@ -63,7 +65,8 @@ export class FieldReader {
 
   oneOf<T extends string>(field: string, allowed: readonly T[]): T {
     const value = this.input[field];
-    if (typeof value !== 'string' || !allowed.includes(value as T)) this.fail(field, `must be one of ${allowed.join(', ')}`);
+    if (typeof value !== 'string' || !allowed.includes(value as T))
+      this.fail(field, `must be one of ${allowed.join(', ')}`);
     return value as T;
   }
 
@@ -71,7 +74,12 @@ export class FieldReader {
   number(field: string, options: { integer?: boolean; min?: number; max?: number } = {}): number {
     const value = this.input[field];
     const { integer = false, min = -Number.MAX_VALUE, max = Number.MAX_VALUE } = options;
-    const ok = typeof value === 'number' && Number.isFinite(value) && (!integer || Number.isInteger(value)) && value >= min && value <= max;
+    const ok =
+      typeof value === 'number' &&
+      Number.isFinite(value) &&
+      (!integer || Number.isInteger(value)) &&
+      value >= min &&
+      value <= max;
     if (!ok) {
       const range =
         options.min !== undefined && options.max !== undefined
@@ -123,7 +131,12 @@ export class FieldReader {
   }
 
   /** An object of at most `maxEntries` members whose values `accept` allows (`expected` names them in the problem). */
-  optionalMap<V>(field: string, maxEntries: number, accept: (value: unknown) => value is V, expected: string): Record<string, V> | undefined {
+  optionalMap<V>(
+    field: string,
+    maxEntries: number,
+    accept: (value: unknown) => value is V,
+    expected: string,
+  ): Record<string, V> | undefined {
     if (!this.has(field)) return undefined;
     const value = this.input[field];
     if (!isObject(value)) {
@@ -133,8 +146,13 @@ export class FieldReader {
     const entries = Object.entries(value);
     if (entries.length > maxEntries) this.fail(field, `has ${entries.length} members; the limit is ${maxEntries}`);
     for (const [key, member] of entries) {
-      if (key === '' || Buffer.byteLength(key, 'utf8') > MAP_KEY_MAX_BYTES) this.problems.push({ field: this.at(field), message: `has a key that is empty or over ${MAP_KEY_MAX_BYTES} bytes` });
-      if (!accept(member)) this.problems.push({ field: `${this.at(field)}.${key}`, message: `must be ${expected.replace(/s$/, '')}` });
+      if (key === '' || Buffer.byteLength(key, 'utf8') > MAP_KEY_MAX_BYTES)
+        this.problems.push({
+          field: this.at(field),
+          message: `has a key that is empty or over ${MAP_KEY_MAX_BYTES} bytes`,
+        });
+      if (!accept(member))
+        this.problems.push({ field: `${this.at(field)}.${key}`, message: `must be ${expected.replace(/s$/, '')}` });
     }
     return value as Record<string, V>;
   }
@@ -144,7 +162,8 @@ export class FieldReader {
    * skipped: DTO instances carry every declared field, undefined.)
    */
   rejectUnknown(known: readonly string[]): void {
-    for (const key of Object.keys(this.input)) if (this.has(key) && !known.includes(key)) this.fail(key, 'is not a field of this object');
+    for (const key of Object.keys(this.input))
+      if (this.has(key) && !known.includes(key)) this.fail(key, 'is not a field of this object');
   }
 }
 

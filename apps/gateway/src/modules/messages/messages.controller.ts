@@ -1,5 +1,12 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { TenantScope } from '@mailroom/persistence';
 import { Authenticated, CurrentTenant } from '../../common/auth/index.js';
 import { Idempotent } from '../../common/idempotency/index.js';
@@ -16,9 +23,16 @@ export class MessagesController {
   constructor(private readonly messages: MessagesService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Messages of one conversation (synced first), newest first by default; cursor pages both ways.' })
+  @ApiOperation({
+    summary: 'Messages of one conversation (synced first), newest first by default; cursor pages both ways.',
+  })
   @ApiOkResponse({ type: MessagePageResponse })
-  list(@CurrentTenant() scope: TenantScope, @Param('id') id: string, @Param('cid') cid: string, @Query() query: ListMessagesQuery) {
+  list(
+    @CurrentTenant() scope: TenantScope,
+    @Param('id') id: string,
+    @Param('cid') cid: string,
+    @Query() query: ListMessagesQuery,
+  ) {
     return this.messages.list(scope, id, cid, query);
   }
 
@@ -30,7 +44,12 @@ export class MessagesController {
   })
   @ApiCreatedResponse({ type: MessageResponse, description: 'The stored message (published to the network).' })
   @ApiConflictResponse({ description: 'CONFLICT: the identity is not active or left the group' })
-  send(@CurrentTenant() scope: TenantScope, @Param('id') id: string, @Param('cid') cid: string, @Body() body: SendMessageDto) {
+  send(
+    @CurrentTenant() scope: TenantScope,
+    @Param('id') id: string,
+    @Param('cid') cid: string,
+    @Body() body: SendMessageDto,
+  ) {
     return this.messages.send(scope, id, cid, body);
   }
 }

@@ -52,15 +52,28 @@ export class MessagesService {
   ) {}
 
   /** Syncs the one conversation, then reads a page of its messages (reactions and read receipts included). */
-  async list(scope: TenantScope, identityId: string, conversationId: string, input: ListMessagesInput = {}): Promise<Page<MessageView>> {
+  async list(
+    scope: TenantScope,
+    identityId: string,
+    conversationId: string,
+    input: ListMessagesInput = {},
+  ): Promise<Page<MessageView>> {
     const limit = input.limit ?? 50;
     const direction = input.direction ?? 'desc';
-    if (direction !== 'asc' && direction !== 'desc') throw validationFailed([{ field: 'direction', message: 'must be asc or desc' }]);
+    if (direction !== 'asc' && direction !== 'desc')
+      throw validationFailed([{ field: 'direction', message: 'must be asc or desc' }]);
     const unknown = (input.contentTypes ?? []).filter((name) => !isContentTypeFilterName(name));
     if (unknown.length) {
-      throw validationFailed([{ field: 'contentTypes', message: `unknown: ${unknown.join(', ')}; known: ${CONTENT_TYPE_FILTER_NAMES.join(', ')}` }]);
+      throw validationFailed([
+        {
+          field: 'contentTypes',
+          message: `unknown: ${unknown.join(', ')}; known: ${CONTENT_TYPE_FILTER_NAMES.join(', ')}`,
+        },
+      ]);
     }
-    const contentTypes = input.contentTypes?.length ? input.contentTypes.map((name) => CONTENT_TYPE_FILTERS[name as keyof typeof CONTENT_TYPE_FILTERS]) : undefined;
+    const contentTypes = input.contentTypes?.length
+      ? input.contentTypes.map((name) => CONTENT_TYPE_FILTERS[name as keyof typeof CONTENT_TYPE_FILTERS])
+      : undefined;
     const cursor = decodeCursor(input.cursor, direction);
     const fetchLimit = limit + 1 + (cursor?.seen.length ?? 0);
     return this.access.withConversation(
@@ -89,7 +102,12 @@ export class MessagesService {
   }
 
   /** Sends one message; 409 if the identity has left the group. Returns the stored message. */
-  async send(scope: TenantScope, identityId: string, conversationId: string, input: SendMessageInput): Promise<MessageView> {
+  async send(
+    scope: TenantScope,
+    identityId: string,
+    conversationId: string,
+    input: SendMessageInput,
+  ): Promise<MessageView> {
     const content = this.contentPolicy.parse(input.content);
     const sent = await this.access.withConversation(
       scope,
@@ -100,9 +118,13 @@ export class MessagesService {
         if ((content.type === 'reply' || content.type === 'reaction') && !content.referenceInboxId) {
           const referenced = client.conversations.getMessageById(content.reference);
           if (!referenced || referenced.conversationId !== conversation.id) {
-            throw new DomainError(ErrorCode.Unprocessable, `content.reference ${content.reference} is not a message of this conversation.`, {
-              errors: [{ field: 'content.reference', message: 'is not a message of this conversation' }],
-            });
+            throw new DomainError(
+              ErrorCode.Unprocessable,
+              `content.reference ${content.reference} is not a message of this conversation.`,
+              {
+                errors: [{ field: 'content.reference', message: 'is not a message of this conversation' }],
+              },
+            );
           }
           content.referenceInboxId = referenced.senderInboxId;
         }
@@ -114,12 +136,18 @@ export class MessagesService {
       { write: true },
     );
     // The message is out: the counter is bumped off the request path, and a failure to count is only logged.
-    void this.usage.increment(scope, 'messages.sent').catch((error: unknown) => this.logger.warn({ err: error }, 'counting a sent message failed'));
+    void this.usage
+      .increment(scope, 'messages.sent')
+      .catch((error: unknown) => this.logger.warn({ err: error }, 'counting a sent message failed'));
     return sent;
   }
 }
 
-function present(client: XmtpSession<unknown>, raw: RawMessage, decoded: XmtpDecodedMessage<unknown> | undefined): MessageView {
+function present(
+  client: XmtpSession<unknown>,
+  raw: RawMessage,
+  decoded: XmtpDecodedMessage<unknown> | undefined,
+): MessageView {
   if (decoded || !sdkDecodes(raw)) return presentRawMessage(raw, decoded);
   return presentRawMessage(raw, client.conversations.getMessageById(raw.id));
 }

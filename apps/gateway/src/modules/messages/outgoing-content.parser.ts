@@ -51,7 +51,10 @@ export function parseOutgoingContent(raw: unknown, limits?: OutgoingContentLimit
   const type = reader.raw('type');
   if (typeof type === 'string' && STRUCTURED.has(type)) {
     const bytes = Buffer.byteLength(JSON.stringify(raw), 'utf8');
-    if (bytes > MAX_STRUCTURED_BYTES) throw validationFailed([{ field: 'content', message: `is ${bytes} bytes of JSON; the limit is ${MAX_STRUCTURED_BYTES}` }]);
+    if (bytes > MAX_STRUCTURED_BYTES)
+      throw validationFailed([
+        { field: 'content', message: `is ${bytes} bytes of JSON; the limit is ${MAX_STRUCTURED_BYTES}` },
+      ]);
   }
   let content: OutgoingContent;
   switch (type) {
@@ -90,13 +93,21 @@ export function parseOutgoingContent(raw: unknown, limits?: OutgoingContentLimit
       content = { type, ...readIntent(reader) };
       break;
     case 'attachment':
-      content = { type, ...readAttachment(reader, Math.min(limits?.inlineAttachmentMaxBytes ?? INLINE_ATTACHMENT_MAX_BYTES, INLINE_ATTACHMENT_MAX_BYTES)) };
+      content = {
+        type,
+        ...readAttachment(
+          reader,
+          Math.min(limits?.inlineAttachmentMaxBytes ?? INLINE_ATTACHMENT_MAX_BYTES, INLINE_ATTACHMENT_MAX_BYTES),
+        ),
+      };
       break;
     case 'remoteAttachment':
       content = { type, ...readRemoteAttachment(reader) };
       break;
     default:
-      throw validationFailed([{ field: 'content.type', message: `must be one of ${OUTGOING_CONTENT_TYPES.join(', ')}` }]);
+      throw validationFailed([
+        { field: 'content.type', message: `must be one of ${OUTGOING_CONTENT_TYPES.join(', ')}` },
+      ]);
   }
   if (problems.length) throw validationFailed(problems);
   return content;

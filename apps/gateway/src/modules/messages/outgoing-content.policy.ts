@@ -16,11 +16,17 @@ export class OutgoingContentPolicy {
 
   parse(raw: unknown): OutgoingContent {
     const { maxBytes, mimeAllow, mimeDeny } = this.runtime.config.attachments;
-    const content = parseOutgoingContent(raw, { inlineAttachmentMaxBytes: Math.min(maxBytes, INLINE_ATTACHMENT_MAX_BYTES) });
+    const content = parseOutgoingContent(raw, {
+      inlineAttachmentMaxBytes: Math.min(maxBytes, INLINE_ATTACHMENT_MAX_BYTES),
+    });
     if (content.type === 'attachment' && !isMimeTypeAllowed(content.mimeType, mimeAllow, mimeDeny)) {
-      throw new DomainError(ErrorCode.UnsupportedMediaType, `Attachments of type ${content.mimeType} are not accepted.`, {
-        errors: [{ field: 'content.mimeType', message: 'is not an accepted media type on this gateway' }],
-      });
+      throw new DomainError(
+        ErrorCode.UnsupportedMediaType,
+        `Attachments of type ${content.mimeType} are not accepted.`,
+        {
+          errors: [{ field: 'content.mimeType', message: 'is not an accepted media type on this gateway' }],
+        },
+      );
     }
     return content;
   }

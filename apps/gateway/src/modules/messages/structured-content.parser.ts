@@ -32,21 +32,36 @@ const URL_MAX_BYTES = 2048;
 const NO_SPACE = { max: 256, pattern: /^\S+$/, shape: 'a string without spaces' };
 const ADDRESS = { max: 42, pattern: /^0x[0-9a-fA-F]{40}$/, shape: 'an address (0x + 40 hex)' };
 const HEX_QUANTITY = { max: 66, pattern: /^0x[0-9a-fA-F]+$/, shape: 'a hex quantity (0x + hex digits)' };
-const HEX_DATA = { max: 256 * 1024, pattern: /^0x(?:[0-9a-fA-F]{2})*$/, shape: 'hex data (0x + an even number of hex digits)' };
+const HEX_DATA = {
+  max: 256 * 1024,
+  pattern: /^0x(?:[0-9a-fA-F]{2})*$/,
+  shape: 'hex data (0x + an even number of hex digits)',
+};
 const NAMESPACE = { max: 8, pattern: /^[-a-z0-9]{3,8}$/, shape: 'a CAIP-2 namespace such as eip155' };
 const NETWORK_ID = { max: 64, pattern: /^[-_a-zA-Z0-9]+$/, shape: 'a chain id, decimal or hex (8453, 0x2105)' };
-const MIME_TYPE = { max: 255, pattern: /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/i, shape: 'a media type such as image/png' };
+const MIME_TYPE = {
+  max: 255,
+  pattern: /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/i,
+  shape: 'a media type such as image/png',
+};
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const DIGEST = { max: 64, pattern: /^[0-9a-fA-F]{64}$/, shape: 'a SHA-256 digest (64 hex)' };
 const ACTION_STYLES = ['primary', 'secondary', 'danger'] as const;
 
 const isString = (value: unknown): value is string => typeof value === 'string';
 const isIntentValue = (value: unknown): value is IntentMetadataValue =>
-  value === null || typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
+  value === null ||
+  typeof value === 'string' ||
+  typeof value === 'boolean' ||
+  (typeof value === 'number' && Number.isFinite(value));
 
 function filename(reader: FieldReader): string | undefined {
   const value = reader.optionalString('filename', { max: 255 });
-  if (value && sanitizeFilename(value) !== value) reader.fail('filename', 'must be a plain file name (no path, control characters, <>:"|?* or leading/trailing dots and spaces)');
+  if (value && sanitizeFilename(value) !== value)
+    reader.fail(
+      'filename',
+      'must be a plain file name (no path, control characters, <>:"|?* or leading/trailing dots and spaces)',
+    );
   return value;
 }
 
@@ -70,14 +85,22 @@ function base64Bytes(reader: FieldReader, field: string, size: { length?: number
     return '';
   }
   const bytes = Buffer.from(value, 'base64').length;
-  if (size.length !== undefined && bytes !== size.length) reader.fail(field, `must be base64 of ${size.length} bytes; it holds ${bytes}`);
-  if (size.max !== undefined && bytes > size.max) reader.fail(field, `holds ${bytes} bytes; the limit is ${size.max} bytes (send larger files as a remoteAttachment)`);
+  if (size.length !== undefined && bytes !== size.length)
+    reader.fail(field, `must be base64 of ${size.length} bytes; it holds ${bytes}`);
+  if (size.max !== undefined && bytes > size.max)
+    reader.fail(
+      field,
+      `holds ${bytes} bytes; the limit is ${size.max} bytes (send larger files as a remoteAttachment)`,
+    );
   return value;
 }
 
 export function readTransactionReference(reader: FieldReader): TransactionReferenceJson {
   reader.rejectUnknown(['type', 'namespace', 'networkId', 'reference', 'metadata']);
-  const networkId = typeof reader.raw('networkId') === 'number' ? String(reader.number('networkId', { integer: true, min: 0 })) : reader.string('networkId', NETWORK_ID);
+  const networkId =
+    typeof reader.raw('networkId') === 'number'
+      ? String(reader.number('networkId', { integer: true, min: 0 }))
+      : reader.string('networkId', NETWORK_ID);
   const content: TransactionReferenceJson = {
     namespace: reader.optionalString('namespace', NAMESPACE),
     networkId,
@@ -125,7 +148,8 @@ export function readActions(reader: FieldReader): ActionsJson {
     action.rejectUnknown(['id', 'label', 'imageUrl', 'style', 'expiresAt']);
     const id = action.string('id', ID);
     const first = seen.get(id);
-    if (id && first !== undefined) action.fail('id', `repeats the id of ${reader.at('actions')}.${first}; action ids must be unique`);
+    if (id && first !== undefined)
+      action.fail('id', `repeats the id of ${reader.at('actions')}.${first}; action ids must be unique`);
     else seen.set(id, index);
     return {
       id,
@@ -162,11 +186,22 @@ export function readAttachment(reader: FieldReader, maxBytes: number): Attachmen
 }
 
 export function readRemoteAttachment(reader: FieldReader): RemoteAttachmentJson {
-  reader.rejectUnknown(['type', 'url', 'contentDigest', 'secret', 'salt', 'nonce', 'scheme', 'contentLength', 'filename']);
+  reader.rejectUnknown([
+    'type',
+    'url',
+    'contentDigest',
+    'secret',
+    'salt',
+    'nonce',
+    'scheme',
+    'contentLength',
+    'filename',
+  ]);
   const url = httpUrl(reader, 'url');
   const urlScheme = url ? `${url.url.protocol}//` : '';
   const scheme = reader.has('scheme') ? reader.oneOf('scheme', ['https://', 'http://'] as const) : urlScheme;
-  if (url && reader.has('scheme') && scheme !== urlScheme) reader.fail('scheme', `must be the URL's scheme, ${urlScheme}`);
+  if (url && reader.has('scheme') && scheme !== urlScheme)
+    reader.fail('scheme', `must be the URL's scheme, ${urlScheme}`);
   return {
     url: url?.given ?? '',
     contentDigest: reader.string('contentDigest', DIGEST).toLowerCase(),

@@ -26,7 +26,8 @@ export class GatewayInstrumentation implements OnApplicationBootstrap {
 
   onApplicationBootstrap(): void {
     // Found by name, so that metrics do not import the realtime module (which imports webhooks, which imports metrics).
-    const supervisor = this.discovery.getProviders().find((wrapper) => wrapper.name === 'StreamSupervisor')?.instance as RealtimeStatsSource | undefined;
+    const supervisor = this.discovery.getProviders().find((wrapper) => wrapper.name === 'StreamSupervisor')
+      ?.instance as RealtimeStatsSource | undefined;
     if (supervisor && typeof supervisor.stats === 'function') this.realtime.readFrom(supervisor);
   }
 }

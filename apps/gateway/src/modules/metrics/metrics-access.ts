@@ -7,7 +7,11 @@ export type MetricsAccess = 'allowed' | 'unauthorized' | 'not_here';
  * Who may scrape `/metrics` on a listener: with its own port configured, only that listener serves it; a token, when
  * set, is required everywhere; without either, production keeps it off the public port.
  */
-export function metricsAccess(config: GatewayConfig, listener: 'public' | 'metrics', authorization: string | string[] | undefined): MetricsAccess {
+export function metricsAccess(
+  config: GatewayConfig,
+  listener: 'public' | 'metrics',
+  authorization: string | string[] | undefined,
+): MetricsAccess {
   if (listener === 'public' && config.metrics.port !== undefined) return 'not_here';
   const token = config.metrics.token;
   if (token) return bearerMatches(authorization, token) ? 'allowed' : 'unauthorized';

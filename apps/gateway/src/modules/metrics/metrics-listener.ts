@@ -4,7 +4,10 @@ import { metricsAccess } from './metrics-access.js';
 import type { MetricsService } from './metrics.service.js';
 
 /** `/metrics` on its own port (METRICS_PORT), so the public listener never serves it. Resolves once listening. */
-export async function startMetricsListener(config: GatewayConfig, metrics: MetricsService): Promise<Server | undefined> {
+export async function startMetricsListener(
+  config: GatewayConfig,
+  metrics: MetricsService,
+): Promise<Server | undefined> {
   if (config.metrics.port === undefined) return undefined;
   const server = createServer((request, response) => {
     const path = (request.url ?? '').split('?')[0];
@@ -17,7 +20,8 @@ export async function startMetricsListener(config: GatewayConfig, metrics: Metri
       return;
     }
     metrics.render().then(
-      ({ contentType, body }) => response.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' }).end(body),
+      ({ contentType, body }) =>
+        response.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' }).end(body),
       () => response.writeHead(500).end(),
     );
   });

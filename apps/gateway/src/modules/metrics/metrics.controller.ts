@@ -24,7 +24,8 @@ export class MetricsController {
   async scrape(@Headers('authorization') authorization: string | undefined, @Res() reply: ReplyLike): Promise<void> {
     const access = metricsAccess(this.runtime.config, 'public', authorization);
     if (access === 'not_here') throw new DomainError(ErrorCode.NotFound, 'Cannot GET /metrics');
-    if (access === 'unauthorized') throw new DomainError(ErrorCode.Unauthenticated, 'Send the metrics token as `Authorization: Bearer <token>`.');
+    if (access === 'unauthorized')
+      throw new DomainError(ErrorCode.Unauthenticated, 'Send the metrics token as `Authorization: Bearer <token>`.');
     const { contentType, body } = await this.metrics.render();
     if (reply.header) reply.header('content-type', contentType);
     else reply.setHeader?.('content-type', contentType);

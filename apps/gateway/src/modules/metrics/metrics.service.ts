@@ -27,7 +27,7 @@ export class MetricsService {
     });
     this.rateLimited = new Counter({
       name: 'rate_limit_rejections_total',
-      help: 'Requests refused with 429 (credential or tenant request budget, or an identity\'s XMTP network budget), by route.',
+      help: "Requests refused with 429 (credential or tenant request budget, or an identity's XMTP network budget), by route.",
       labelNames: ['route'],
       registers: [this.registry],
     });

@@ -30,8 +30,14 @@ export class RealtimeMetrics {
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
       registers,
     });
-    this.published = new Counter({ name: 'realtime_events_published_total', help: 'Events published on the bus, by type.', labelNames: ['type'], registers });
-    const stats = () => this.source?.stats() ?? { pipelines: 0, live: 0, publishErrors: 0, restarts: { stream: 0, pipeline: 0 } };
+    this.published = new Counter({
+      name: 'realtime_events_published_total',
+      help: 'Events published on the bus, by type.',
+      labelNames: ['type'],
+      registers,
+    });
+    const stats = () =>
+      this.source?.stats() ?? { pipelines: 0, live: 0, publishErrors: 0, restarts: { stream: 0, pipeline: 0 } };
     new Counter({
       name: 'realtime_stream_restarts_total',
       help: 'XMTP streams that reconnected (reason="stream": the SDK retried, the pipeline caught up) and event pipelines the supervisor restarted after they ended (reason="pipeline").',
@@ -81,7 +87,14 @@ export class RealtimeMetrics {
   }
 
   private observe(event: EventLike): void {
-    if (typeof event !== 'object' || event === null || typeof event.type !== 'string' || typeof event.createdAt !== 'string' || typeof event.id !== 'string') return;
+    if (
+      typeof event !== 'object' ||
+      event === null ||
+      typeof event.type !== 'string' ||
+      typeof event.createdAt !== 'string' ||
+      typeof event.id !== 'string'
+    )
+      return;
     const happened = Date.parse(event.createdAt);
     if (Number.isNaN(happened)) return;
     this.published.inc({ type: event.type });

@@ -38,16 +38,49 @@ export class XmtpMetrics {
       },
     });
     const stats = () => pool.stats();
-    new Gauge({ name: 'xmtp_live_clients', help: 'XMTP clients open in this process.', registers, collect() { this.set(stats().live); } });
-    new Gauge({ name: 'xmtp_live_clients_max', help: 'Most XMTP clients this process keeps open before evicting idle ones.', registers, collect() { this.set(stats().maxLive); } });
-    new Gauge({ name: 'xmtp_activating_clients', help: 'XMTP clients being opened right now.', registers, collect() { this.set(stats().activating); } });
+    new Gauge({
+      name: 'xmtp_live_clients',
+      help: 'XMTP clients open in this process.',
+      registers,
+      collect() {
+        this.set(stats().live);
+      },
+    });
+    new Gauge({
+      name: 'xmtp_live_clients_max',
+      help: 'Most XMTP clients this process keeps open before evicting idle ones.',
+      registers,
+      collect() {
+        this.set(stats().maxLive);
+      },
+    });
+    new Gauge({
+      name: 'xmtp_activating_clients',
+      help: 'XMTP clients being opened right now.',
+      registers,
+      collect() {
+        this.set(stats().activating);
+      },
+    });
     const totals: Array<[string, string, 'activations' | 'registrations' | 'evictions']> = [
-      ['xmtp_client_activations_total', 'Clients opened from their database (Client.build) since start.', 'activations'],
+      [
+        'xmtp_client_activations_total',
+        'Clients opened from their database (Client.build) since start.',
+        'activations',
+      ],
       ['xmtp_installations_registered_total', 'Installations registered (Client.create) since start.', 'registrations'],
       ['xmtp_client_evictions_total', 'Idle clients closed to stay under the live limit since start.', 'evictions'],
     ];
     for (const [name, help, key] of totals) {
-      new Counter({ name, help, registers, collect() { this.reset(); this.inc(stats()[key]); } });
+      new Counter({
+        name,
+        help,
+        registers,
+        collect() {
+          this.reset();
+          this.inc(stats()[key]);
+        },
+      });
     }
     this.instrument(pool);
   }

@@ -21,5 +21,9 @@ export interface ContentTypeRef {
 }
 
 export function shouldPush(contentType: ContentTypeRef | undefined | null): boolean {
-  return contentType !== undefined && contentType !== null && PUSHED_TYPES.has(`${contentType.authorityId}/${contentType.typeId}`);
+  return (
+    contentType !== undefined &&
+    contentType !== null &&
+    PUSHED_TYPES.has(`${contentType.authorityId}/${contentType.typeId}`)
+  );
 }

@@ -11,9 +11,18 @@ export type PushDeliveryRow = Prisma.WebhookDeliveryModel;
  */
 export abstract class PushEndpointRepository {
   abstract find(scope: TenantScope, identityId: string): Promise<PushEndpointRow | null>;
-  abstract create(scope: TenantScope, identityId: string, endpoint: NewWebhookEndpoint, includeContent: boolean): Promise<void>;
+  abstract create(
+    scope: TenantScope,
+    identityId: string,
+    endpoint: NewWebhookEndpoint,
+    includeContent: boolean,
+  ): Promise<void>;
   /** Points the endpoint at `url`, re-enabled with its failure count cleared. */
-  abstract replace(scope: TenantScope, existing: PushEndpointRow, change: { url: string; includeContent: boolean }): Promise<void>;
+  abstract replace(
+    scope: TenantScope,
+    existing: PushEndpointRow,
+    change: { url: string; includeContent: boolean },
+  ): Promise<void>;
   /** Removes the webhook endpoint row and, with it, the push endpoint. */
   abstract remove(scope: TenantScope, existing: PushEndpointRow): Promise<void>;
   /** Newest first. */
@@ -27,28 +36,47 @@ export class PrismaPushEndpointRepository extends PushEndpointRepository {
   }
 
   find(scope: TenantScope, identityId: string): Promise<PushEndpointRow | null> {
-    return this.prisma.pushEndpoint.findFirst({ where: scopedWhere<Prisma.PushEndpointWhereInput>(scope, { identityId }), include: { webhookEndpoint: true } });
+    return this.prisma.pushEndpoint.findFirst({
+      where: scopedWhere<Prisma.PushEndpointWhereInput>(scope, { identityId }),
+      include: { webhookEndpoint: true },
+    });
   }
 
-  async create(scope: TenantScope, identityId: string, endpoint: NewWebhookEndpoint, includeContent: boolean): Promise<void> {
+  async create(
+    scope: TenantScope,
+    identityId: string,
+    endpoint: NewWebhookEndpoint,
+    includeContent: boolean,
+  ): Promise<void> {
     await this.prisma.$transaction([
       this.prisma.webhookEndpoint.create({ data: { ...endpoint, tenantId: scope.tenantId } }),
-      this.prisma.pushEndpoint.create({ data: { tenantId: scope.tenantId, identityId, webhookEndpointId: endpoint.id, includeContent } }),
+      this.prisma.pushEndpoint.create({
+        data: { tenantId: scope.tenantId, identityId, webhookEndpointId: endpoint.id, includeContent },
+      }),
     ]);
   }
 
-  async replace(scope: TenantScope, existing: PushEndpointRow, change: { url: string; includeContent: boolean }): Promise<void> {
+  async replace(
+    scope: TenantScope,
+    existing: PushEndpointRow,
+    change: { url: string; includeContent: boolean },
+  ): Promise<void> {
     await this.prisma.$transaction([
       this.prisma.webhookEndpoint.updateMany({
         where: scopedWhere<Prisma.WebhookEndpointWhereInput>(scope, { id: existing.webhookEndpointId }),
         data: { url: change.url, enabled: true, disabledReason: null, disabledAt: null, consecutiveFailures: 0 },
       }),
-      this.prisma.pushEndpoint.updateMany({ where: scopedWhere<Prisma.PushEndpointWhereInput>(scope, { id: existing.id }), data: { includeContent: change.includeContent } }),
+      this.prisma.pushEndpoint.updateMany({
+        where: scopedWhere<Prisma.PushEndpointWhereInput>(scope, { id: existing.id }),
+        data: { includeContent: change.includeContent },
+      }),
     ]);
   }
 
   async remove(scope: TenantScope, existing: PushEndpointRow): Promise<void> {
-    await this.prisma.webhookEndpoint.deleteMany({ where: scopedWhere<Prisma.WebhookEndpointWhereInput>(scope, { id: existing.webhookEndpointId }) });
+    await this.prisma.webhookEndpoint.deleteMany({
+      where: scopedWhere<Prisma.WebhookEndpointWhereInput>(scope, { id: existing.webhookEndpointId }),
+    });
   }
 
   deliveries(scope: TenantScope, existing: PushEndpointRow, take: number): Promise<PushDeliveryRow[]> {

@@ -24,9 +24,18 @@ export function pushBody(event: MailroomEvent, withContent: boolean): string {
     messageId: message.id,
     senderInboxId: message.senderInboxId,
     sentAt: message.sentAt,
-    ...(withContent ? { contentType: message.contentType, content: message.content ?? null, fallback: message.fallback ?? null } : {}),
+    ...(withContent
+      ? { contentType: message.contentType, content: message.content ?? null, fallback: message.fallback ?? null }
+      : {}),
   };
-  return JSON.stringify({ id: event.id, type: PUSH_EVENT_TYPE, createdAt: event.createdAt, tenantId: event.tenantId, identityId: event.identityId, data });
+  return JSON.stringify({
+    id: event.id,
+    type: PUSH_EVENT_TYPE,
+    createdAt: event.createdAt,
+    tenantId: event.tenantId,
+    identityId: event.identityId,
+    data,
+  });
 }
 
 /**
@@ -44,7 +53,9 @@ export class PushOutbox implements OutboxTarget, OnModuleInit {
   }
 
   deliveryRows(events: readonly MailroomEvent[]): Prisma.Sql | undefined {
-    const eligible = events.filter((event) => event.type === 'message.received' && shouldPush((event.data as unknown as MessageData).contentType));
+    const eligible = events.filter(
+      (event) => event.type === 'message.received' && shouldPush((event.data as unknown as MessageData).contentType),
+    );
     if (eligible.length === 0) return undefined;
     return Prisma.sql`
       SELECT e.tenant_id, e.id AS endpoint_id, ev.id AS event_id, ${PUSH_EVENT_TYPE}::text AS event_type,

@@ -1,18 +1,36 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Put } from '@nestjs/common';
-import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
 import { IsBoolean, IsOptional, IsString, MaxLength } from 'class-validator';
 import type { TenantScope } from '@mailroom/persistence';
 import { Authenticated, CurrentPrincipal, CurrentTenant, type Principal } from '../../common/auth/index.js';
 import { PushService } from './push.service.js';
-import { PushDeliveryListResponse, PushEndpointResponse, PushTopicsResponse, PutPushEndpointResponse } from './dto/push.response.js';
+import {
+  PushDeliveryListResponse,
+  PushEndpointResponse,
+  PushTopicsResponse,
+  PutPushEndpointResponse,
+} from './dto/push.response.js';
 
 export class PutPushEndpointDto {
-  @ApiProperty({ description: 'HTTPS endpoint that receives signed notifications (same headers and signature as webhooks).', example: 'https://push.example.com/mailroom' })
+  @ApiProperty({
+    description: 'HTTPS endpoint that receives signed notifications (same headers and signature as webhooks).',
+    example: 'https://push.example.com/mailroom',
+  })
   @IsString()
   @MaxLength(2000)
   url!: string;
 
-  @ApiPropertyOptional({ description: 'Include the message content in notifications (default: ids only).', default: false })
+  @ApiPropertyOptional({
+    description: 'Include the message content in notifications (default: ids only).',
+    default: false,
+  })
   @IsOptional()
   @IsBoolean()
   includeContent?: boolean;
@@ -27,7 +45,12 @@ export class PushController {
   @Authenticated({ scope: 'webhooks' })
   @ApiOperation({ summary: "Set the identity's push endpoint; the signing secret is shown when the endpoint is new." })
   @ApiOkResponse({ type: PutPushEndpointResponse })
-  put(@CurrentTenant() scope: TenantScope, @CurrentPrincipal() actor: Principal, @Param('id') id: string, @Body() body: PutPushEndpointDto) {
+  put(
+    @CurrentTenant() scope: TenantScope,
+    @CurrentPrincipal() actor: Principal,
+    @Param('id') id: string,
+    @Body() body: PutPushEndpointDto,
+  ) {
     return this.push.put(scope, actor, id, body);
   }
 
@@ -44,7 +67,11 @@ export class PushController {
   @Authenticated({ scope: 'webhooks' })
   @ApiOperation({ summary: 'Stop push notifications for the identity.' })
   @ApiNoContentResponse({ description: 'Stopped.' })
-  async delete(@CurrentTenant() scope: TenantScope, @CurrentPrincipal() actor: Principal, @Param('id') id: string): Promise<void> {
+  async delete(
+    @CurrentTenant() scope: TenantScope,
+    @CurrentPrincipal() actor: Principal,
+    @Param('id') id: string,
+  ): Promise<void> {
     await this.push.delete(scope, actor, id);
   }
 
@@ -59,7 +86,9 @@ export class PushController {
   @Get('push-topics')
   // Topic HMAC keys are backend material for a push server: never for an identity token (a frontend).
   @Authenticated({ scope: 'webhooks' })
-  @ApiOperation({ summary: 'Conversation topics and HMAC keys, and the welcome topic, for running your own XMTP push server.' })
+  @ApiOperation({
+    summary: 'Conversation topics and HMAC keys, and the welcome topic, for running your own XMTP push server.',
+  })
   @ApiOkResponse({ type: PushTopicsResponse })
   topics(@CurrentTenant() scope: TenantScope, @Param('id') id: string) {
     return this.push.topics(scope, id);

@@ -61,7 +61,12 @@ export class PushService {
   ) {}
 
   /** Creates or replaces the endpoint; the signing secret is answered only when the endpoint is new. */
-  async put(scope: TenantScope, actor: Principal, identityId: string, input: { url: string; includeContent?: boolean }): Promise<PushEndpointView & { secret?: string }> {
+  async put(
+    scope: TenantScope,
+    actor: Principal,
+    identityId: string,
+    input: { url: string; includeContent?: boolean },
+  ): Promise<PushEndpointView & { secret?: string }> {
     const identity = await this.identities.requireActive(scope, identityId);
     const url = await checkedRegistrationUrl(this.policy, input.url);
     const includeContent = input.includeContent ?? false;
@@ -72,11 +77,26 @@ export class PushService {
     } else {
       const endpointId = randomUUID();
       secret = this.secrets.generate();
-      await this.endpoints.create(scope, identityId, { id: endpointId, url, events: [PUSH_EVENT_TYPE], ...this.secrets.seal(endpointId, secret) }, includeContent);
+      await this.endpoints.create(
+        scope,
+        identityId,
+        { id: endpointId, url, events: [PUSH_EVENT_TYPE], ...this.secrets.seal(endpointId, secret) },
+        includeContent,
+      );
     }
-    await this.audit.record(scope, { actor, action: 'push_endpoint.updated', targetType: 'identity', targetId: identityId, metadata: { url, includeContent } });
+    await this.audit.record(scope, {
+      actor,
+      action: 'push_endpoint.updated',
+      targetType: 'identity',
+      targetId: identityId,
+      metadata: { url, includeContent },
+    });
     // Stream the identity now rather than at the next sweep.
-    void this.supervisor.ensure(identity, { webhook: true }).catch((error: unknown) => this.logger.warn({ identityId, err: String(error) }, 'could not start streaming for push'));
+    void this.supervisor
+      .ensure(identity, { webhook: true })
+      .catch((error: unknown) =>
+        this.logger.warn({ identityId, err: String(error) }, 'could not start streaming for push'),
+      );
     return { ...(await this.get(scope, identityId)), ...(secret ? { secret } : {}) };
   }
 
@@ -95,12 +115,22 @@ export class PushService {
 
   async delete(scope: TenantScope, actor: Principal, identityId: string): Promise<void> {
     await this.endpoints.remove(scope, await this.existing(scope, identityId));
-    await this.audit.record(scope, { actor, action: 'push_endpoint.deleted', targetType: 'identity', targetId: identityId, metadata: {} });
+    await this.audit.record(scope, {
+      actor,
+      action: 'push_endpoint.deleted',
+      targetType: 'identity',
+      targetId: identityId,
+      metadata: {},
+    });
   }
 
   /** The newest deliveries to the identity's push endpoint (status, attempts, last answer). */
   async deliveries(scope: TenantScope, identityId: string, limit = 50): Promise<{ items: PushDeliveryView[] }> {
-    const rows = await this.endpoints.deliveries(scope, await this.existing(scope, identityId), Math.min(Math.max(limit, 1), 100));
+    const rows = await this.endpoints.deliveries(
+      scope,
+      await this.existing(scope, identityId),
+      Math.min(Math.max(limit, 1), 100),
+    );
     return {
       items: rows.map((d) => ({
         id: d.id,
@@ -134,7 +164,10 @@ export class PushService {
         conversations: conversations.map((conversation) => ({
           conversationId: conversation.id,
           topic: conversation.topic,
-          hmacKeys: (keys[conversation.id] ?? []).map((k) => ({ epoch: k.epoch.toString(), key: Buffer.from(k.key).toString('hex') })),
+          hmacKeys: (keys[conversation.id] ?? []).map((k) => ({
+            epoch: k.epoch.toString(),
+            key: Buffer.from(k.key).toString('hex'),
+          })),
         })),
       };
     });

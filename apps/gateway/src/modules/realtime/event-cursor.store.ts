@@ -21,17 +21,28 @@ export class EventCursorStore {
   async load(tenantId: string, identityId: string, startNs: bigint): Promise<EventCursor> {
     // Two replicas may race here (both hear the same subscriber); an insert that loses is a no-op.
     await this.prisma.identityEventCursor.createMany({
-      data: [{ identityId, tenantId, startedNs: startNs, messagesNs: startNs, conversationsNs: startNs, recentIds: [] }],
+      data: [
+        { identityId, tenantId, startedNs: startNs, messagesNs: startNs, conversationsNs: startNs, recentIds: [] },
+      ],
       skipDuplicates: true,
     });
     const row = await this.prisma.identityEventCursor.findUniqueOrThrow({ where: { identityId } });
-    return { startedNs: row.startedNs, messagesNs: row.messagesNs, conversationsNs: row.conversationsNs, recentIds: row.recentIds };
+    return {
+      startedNs: row.startedNs,
+      messagesNs: row.messagesNs,
+      conversationsNs: row.conversationsNs,
+      recentIds: row.recentIds,
+    };
   }
 
   async save(identityId: string, cursor: EventCursor): Promise<void> {
     await this.prisma.identityEventCursor.updateMany({
       where: { identityId },
-      data: { messagesNs: cursor.messagesNs, conversationsNs: cursor.conversationsNs, recentIds: [...cursor.recentIds] },
+      data: {
+        messagesNs: cursor.messagesNs,
+        conversationsNs: cursor.conversationsNs,
+        recentIds: [...cursor.recentIds],
+      },
     });
   }
 }

@@ -14,7 +14,10 @@ const event = (id: string, conversationId = 'c1'): MailroomEvent => ({
 
 describe('EventIterator', () => {
   it('yields accepted events in order, once each, whether queued before or awaited', async () => {
-    const iterator = new EventIterator((e) => (e.data as { conversationId: string }).conversationId === 'c1', () => undefined);
+    const iterator = new EventIterator(
+      (e) => (e.data as { conversationId: string }).conversationId === 'c1',
+      () => undefined,
+    );
     iterator.push(event('a'));
     iterator.push(event('b', 'other'));
     iterator.push(event('a'));
@@ -28,7 +31,10 @@ describe('EventIterator', () => {
 
   it('runs onClose once when the consumer returns, and ends waiting readers', async () => {
     let closed = 0;
-    const iterator = new EventIterator(() => true, () => closed++);
+    const iterator = new EventIterator(
+      () => true,
+      () => closed++,
+    );
     const waiting = iterator.next();
     await iterator.return();
     await iterator.return();
@@ -40,7 +46,11 @@ describe('EventIterator', () => {
 
   it('ends a stalled subscription once more events wait than the bound: queue dropped, onClose run, reader told why', async () => {
     let closed = 0;
-    const iterator = new EventIterator(() => true, () => closed++, { maxEvents: 3, maxBytes: 1024 * 1024 });
+    const iterator = new EventIterator(
+      () => true,
+      () => closed++,
+      { maxEvents: 3, maxBytes: 1024 * 1024 },
+    );
     for (const id of ['a', 'b', 'c']) iterator.push(event(id));
     expect(iterator.backlog.events).toBe(3);
     expect(closed).toBe(0);
@@ -54,8 +64,15 @@ describe('EventIterator', () => {
 
   it('bounds the waiting bytes too, so a few huge events cannot pile up', async () => {
     let closed = 0;
-    const big = (id: string): MailroomEvent => ({ ...event(id), data: { conversationId: 'c1', text: 'x'.repeat(4000) } });
-    const iterator = new EventIterator(() => true, () => closed++, { maxEvents: 1000, maxBytes: 10_000 });
+    const big = (id: string): MailroomEvent => ({
+      ...event(id),
+      data: { conversationId: 'c1', text: 'x'.repeat(4000) },
+    });
+    const iterator = new EventIterator(
+      () => true,
+      () => closed++,
+      { maxEvents: 1000, maxBytes: 10_000 },
+    );
     iterator.push(big('a'));
     iterator.push(big('b'));
     expect(iterator.backlog.bytes).toBeGreaterThan(8000);
@@ -66,7 +83,11 @@ describe('EventIterator', () => {
   });
 
   it('keeps going while the reader keeps up, however many events pass through', async () => {
-    const iterator = new EventIterator(() => true, () => undefined, { maxEvents: 2, maxBytes: 1024 * 1024 });
+    const iterator = new EventIterator(
+      () => true,
+      () => undefined,
+      { maxEvents: 2, maxBytes: 1024 * 1024 },
+    );
     for (let i = 0; i < 100; i++) {
       iterator.push(event(`e${i}`));
       expect((await iterator.next()).value?.id).toBe(`e${i}`);

@@ -44,7 +44,10 @@ function approximateSize(event: MailroomEvent): number {
 export class EventIterator implements AsyncIterableIterator<MailroomEvent> {
   readonly #queue: MailroomEvent[] = [];
   #queuedBytes = 0;
-  readonly #waiting: Array<{ resolve: (result: IteratorResult<MailroomEvent>) => void; reject: (error: Error) => void }> = [];
+  readonly #waiting: Array<{
+    resolve: (result: IteratorResult<MailroomEvent>) => void;
+    reject: (error: Error) => void;
+  }> = [];
   readonly #seen = new Set<string>();
   #done = false;
   #failure: Error | undefined;

@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import { ConsentEntityType, presentDecodedMessage, type XmtpConsent, type XmtpConversation, type XmtpDecodedMessage } from '@mailroom/xmtp';
+import {
+  ConsentEntityType,
+  presentDecodedMessage,
+  type XmtpConsent,
+  type XmtpConversation,
+  type XmtpDecodedMessage,
+} from '@mailroom/xmtp';
 import { consentName, presentConversation } from '../conversations/conversation.presenter.js';
 import type { MailroomEvent } from '../events/mailroom-event.js';
 
@@ -55,7 +61,14 @@ export function consentEvent(owner: EventOwner, consent: XmtpConsent, observedAt
     state: consentName(consent.state),
   };
   return {
-    id: derivedId('consent.updated', owner.identityId, change.entityType, change.entity, change.state, String(observedAt.getTime())),
+    id: derivedId(
+      'consent.updated',
+      owner.identityId,
+      change.entityType,
+      change.entity,
+      change.state,
+      String(observedAt.getTime()),
+    ),
     type: 'consent.updated',
     createdAt: observedAt.toISOString(),
     tenantId: owner.tenantId,

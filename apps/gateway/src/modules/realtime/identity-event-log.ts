@@ -89,7 +89,9 @@ export class IdentityEventLog {
     this.#emitted++;
     const kind = topicKindOf(event);
     if (kind) {
-      this.deps.topics.publish(identityTopic(this.tenantId, this.identityId, kind), event).catch(this.deps.onPublishError);
+      this.deps.topics
+        .publish(identityTopic(this.tenantId, this.identityId, kind), event)
+        .catch(this.deps.onPublishError);
     }
     this.#pending.push(event);
     this.#scheduleCommit();
@@ -130,7 +132,14 @@ export class IdentityEventLog {
       const committedIds = [...this.#committedIds, ...batch.map((event) => event.id)].slice(-PERSISTED_RECENT_IDS);
       try {
         await this.#committer.commit(
-          { tenantId: this.tenantId, identityId: this.identityId, events: batch, messagesNs, conversationsNs, recentIds: committedIds },
+          {
+            tenantId: this.tenantId,
+            identityId: this.identityId,
+            events: batch,
+            messagesNs,
+            conversationsNs,
+            recentIds: committedIds,
+          },
           // The identity's own sends: their caller already knows, so their webhooks may wait a moment for company.
           { lazy: batch.every((event) => event.type === 'message.sent') },
         );

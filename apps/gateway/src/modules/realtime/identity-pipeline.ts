@@ -29,7 +29,10 @@ export interface PipelineDeps {
   onStreamRestarted?(): void;
 }
 
-type Item = { kind: 'message'; value: XmtpDecodedMessage<unknown> } | { kind: 'conversation'; value: XmtpConversation<unknown> } | { kind: 'consent'; value: XmtpConsent[] };
+type Item =
+  | { kind: 'message'; value: XmtpDecodedMessage<unknown> }
+  | { kind: 'conversation'; value: XmtpConversation<unknown> }
+  | { kind: 'consent'; value: XmtpConsent[] };
 
 /**
  * One identity's live event session in the process that owns it: streams (all messages, new conversations,
@@ -153,8 +156,10 @@ export class IdentityPipeline {
       disableSync: true,
       retryAttempts: this.deps.streamRetryAttempts,
       retryDelay: this.deps.streamRetryDelayMs,
-      onError: (error: Error) => this.deps.logger.warn({ identityId: this.row.id, stream: label, err: error.message }, 'XMTP stream error'),
-      onFail: () => this.deps.logger.warn({ identityId: this.row.id, stream: label }, 'XMTP stream failed; the SDK retries it'),
+      onError: (error: Error) =>
+        this.deps.logger.warn({ identityId: this.row.id, stream: label, err: error.message }, 'XMTP stream error'),
+      onFail: () =>
+        this.deps.logger.warn({ identityId: this.row.id, stream: label }, 'XMTP stream failed; the SDK retries it'),
       // Whatever flowed while the stream was down is fetched by a catch-up.
       onRestart: () => {
         this.deps.logger.debug({ identityId: this.row.id, stream: label }, 'XMTP stream restarted; catching up');
@@ -165,7 +170,11 @@ export class IdentityPipeline {
     const messages = await client.conversations.streamAllMessages({ ...options('messages'), consentStates: VISIBLE });
     const conversations = await client.conversations.stream(options('conversations'));
     const consent = await client.preferences.streamConsent(options('consent'));
-    this.#streams.push(messages as XmtpStream<unknown>, conversations as XmtpStream<unknown>, consent as XmtpStream<unknown>);
+    this.#streams.push(
+      messages as XmtpStream<unknown>,
+      conversations as XmtpStream<unknown>,
+      consent as XmtpStream<unknown>,
+    );
     this.#drain('messages', messages, (value) => ({ kind: 'message', value }));
     this.#drain('conversations', conversations, (value) => ({ kind: 'conversation', value }));
     this.#drain('consent', consent, (value) => ({ kind: 'consent', value }));
@@ -207,7 +216,9 @@ export class IdentityPipeline {
       case 'conversation': {
         const conversation = item.value;
         if (conversation.consentState() === ConsentState.Denied) return;
-        if (this.log.emit(conversationEvent(owner, conversation), { axis: 'conversations', ns: conversation.createdAtNs })) {
+        if (
+          this.log.emit(conversationEvent(owner, conversation), { axis: 'conversations', ns: conversation.createdAtNs })
+        ) {
           // A new conversation's first messages can slip past the messages stream while it subscribes to it.
           this.#catchUpSoon();
         }

@@ -61,6 +61,8 @@ export class InterestBeacon implements OnModuleDestroy {
   private announce(tenantId: string, identityId: string): void {
     this.topics
       .publish(INTEREST_TOPIC, { tenantId, identityId, ttlMs: this.ttlMs })
-      .catch((error: unknown) => this.logger.warn({ identityId, err: String(error) }, 'could not announce subscriber interest'));
+      .catch((error: unknown) =>
+        this.logger.warn({ identityId, err: String(error) }, 'could not announce subscriber interest'),
+      );
   }
 }

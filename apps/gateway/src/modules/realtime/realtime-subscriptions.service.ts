@@ -47,7 +47,9 @@ export class RealtimeSubscriptionsService {
         void unsubscribe?.();
       },
     );
-    unsubscribe = await this.topics.subscribe(identityTopic(scope.tenantId, identityId, kind), (event) => iterator.push(event));
+    unsubscribe = await this.topics.subscribe(identityTopic(scope.tenantId, identityId, kind), (event) =>
+      iterator.push(event),
+    );
     if (closed) {
       await unsubscribe();
     } else {

@@ -15,7 +15,15 @@ import { WebhookSweep } from './webhook-sweep.js';
  */
 @Module({
   imports: [IdentitiesModule, WebhooksModule],
-  providers: [EventCursorStore, StreamSupervisor, WebhookSweep, InterestBeacon, RealtimeSubscriptionsService, RealtimeResolver, GqlAuthenticationGuard],
+  providers: [
+    EventCursorStore,
+    StreamSupervisor,
+    WebhookSweep,
+    InterestBeacon,
+    RealtimeSubscriptionsService,
+    RealtimeResolver,
+    GqlAuthenticationGuard,
+  ],
   exports: [StreamSupervisor, WebhookSweep],
 })
 export class RealtimeModule {}

@@ -13,27 +13,35 @@ export class RealtimeResolver {
   constructor(private readonly subscriptions: RealtimeSubscriptionsService) {}
 
   @Subscription(() => MessageModel, {
-    description: "New messages of the identity's allowed and unknown-consent conversations: received ones and its own sent ones.",
+    description:
+      "New messages of the identity's allowed and unknown-consent conversations: received ones and its own sent ones.",
     resolve: payload,
   })
   @GqlAuthenticated({ scope: 'messages', identityArg: 'identityId' })
   messageReceived(
     @GqlTenant() scope: TenantScope,
     @Args('identityId', { type: () => ID }) identityId: string,
-    @Args('conversationId', { type: () => ID, nullable: true, description: 'Only this conversation.' }) conversationId?: string | null,
+    @Args('conversationId', { type: () => ID, nullable: true, description: 'Only this conversation.' })
+    conversationId?: string | null,
   ) {
     return this.subscriptions.subscribe(scope, identityId, 'message', (event) =>
       conversationId ? (event.data as { conversationId?: string }).conversationId === conversationId : true,
     );
   }
 
-  @Subscription(() => ConversationModel, { description: 'Conversations the identity joins or starts (denied ones excluded).', resolve: payload })
+  @Subscription(() => ConversationModel, {
+    description: 'Conversations the identity joins or starts (denied ones excluded).',
+    resolve: payload,
+  })
   @GqlAuthenticated({ scope: 'messages', identityArg: 'identityId' })
   conversationCreated(@GqlTenant() scope: TenantScope, @Args('identityId', { type: () => ID }) identityId: string) {
     return this.subscriptions.subscribe(scope, identityId, 'conversation');
   }
 
-  @Subscription(() => ConsentRecordModel, { description: "Changes of the identity's consent records.", resolve: payload })
+  @Subscription(() => ConsentRecordModel, {
+    description: "Changes of the identity's consent records.",
+    resolve: payload,
+  })
   @GqlAuthenticated({ scope: 'messages', identityArg: 'identityId' })
   consentChanged(@GqlTenant() scope: TenantScope, @Args('identityId', { type: () => ID }) identityId: string) {
     return this.subscriptions.subscribe(scope, identityId, 'consent');

@@ -13,7 +13,11 @@ import { StreamSupervisor } from './stream-supervisor.js';
  */
 const outage = () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:5432'));
 
-const row = { id: '00000000-0000-4000-8000-000000000001', tenantId: '00000000-0000-4000-8000-000000000002', createdAt: new Date() } as Identity;
+const row = {
+  id: '00000000-0000-4000-8000-000000000001',
+  tenantId: '00000000-0000-4000-8000-000000000002',
+  createdAt: new Date(),
+} as Identity;
 
 function makeSupervisor() {
   const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: '/tmp/mailroom-unit', LOG_LEVEL: 'silent' });
@@ -89,8 +93,19 @@ describe('StreamSupervisor during a Postgres outage', () => {
     const made = makeSupervisor();
     supervisor = made.supervisor;
     await supervisor.onApplicationBootstrap();
-    const pipeline = { stopped: false, row, identityId: row.id, catchUp: jest.fn(() => Promise.resolve()), stop: jest.fn(), log: { flush: () => Promise.resolve() } };
-    (supervisor as unknown as { entries: Map<string, unknown> }).entries.set(row.id, { demand: { subscriberUntil: 0, webhook: true }, pipeline, failures: 0 });
+    const pipeline = {
+      stopped: false,
+      row,
+      identityId: row.id,
+      catchUp: jest.fn(() => Promise.resolve()),
+      stop: jest.fn(),
+      log: { flush: () => Promise.resolve() },
+    };
+    (supervisor as unknown as { entries: Map<string, unknown> }).entries.set(row.id, {
+      demand: { subscriberUntil: 0, webhook: true },
+      pipeline,
+      failures: 0,
+    });
     await jest.advanceTimersByTimeAsync(made.settings.reconcileIntervalMs + 10);
     await settle();
     expect(made.prisma.webhookEndpoint.findFirst).toHaveBeenCalled();

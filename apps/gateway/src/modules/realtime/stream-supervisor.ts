@@ -64,16 +64,25 @@ export class StreamSupervisor implements OnApplicationBootstrap, OnModuleDestroy
   async onApplicationBootstrap(): Promise<void> {
     const hub = poolDeactivationsOf(this.runtime.pool);
     if (hub) this.cleanups.push(hub.listen((identityId) => this.onDeactivated(identityId)));
-    else this.logger.warn('the installation pool has no deactivation hub: streams of evicted identities are noticed only when they fail');
+    else
+      this.logger.warn(
+        'the installation pool has no deactivation hub: streams of evicted identities are noticed only when they fail',
+      );
     this.cleanups.push(
       await this.topics.subscribe(INTEREST_TOPIC, (notice) =>
         this.onInterest(notice).catch((error: unknown) =>
-          this.logger.warn({ identityId: notice.identityId, err: String(error) }, 'could not act on subscriber interest'),
+          this.logger.warn(
+            { identityId: notice.identityId, err: String(error) },
+            'could not act on subscriber interest',
+          ),
         ),
       ),
     );
     this.reconcileTimer = setInterval(
-      () => void this.reconcile().catch((error: unknown) => this.logger.warn({ err: String(error) }, 'reconciliation pass failed')),
+      () =>
+        void this.reconcile().catch((error: unknown) =>
+          this.logger.warn({ err: String(error) }, 'reconciliation pass failed'),
+        ),
       this.settings.reconcileIntervalMs,
     );
     this.reconcileTimer.unref();
@@ -108,7 +117,8 @@ export class StreamSupervisor implements OnApplicationBootstrap, OnModuleDestroy
       entry = { demand: { subscriberUntil: 0, webhook: false }, failures: 0 };
       this.entries.set(row.id, entry);
     }
-    if (demand.subscriberTtlMs) entry.demand.subscriberUntil = Math.max(entry.demand.subscriberUntil, Date.now() + demand.subscriberTtlMs);
+    if (demand.subscriberTtlMs)
+      entry.demand.subscriberUntil = Math.max(entry.demand.subscriberUntil, Date.now() + demand.subscriberTtlMs);
     if (demand.webhook) entry.demand.webhook = true;
     if (entry.pipeline && !entry.pipeline.stopped) return 'live';
     if (!entry.starting) entry.starting = this.start(row, entry).finally(() => (entry.starting = undefined));
@@ -140,7 +150,9 @@ export class StreamSupervisor implements OnApplicationBootstrap, OnModuleDestroy
           this.drop(identityId, entry);
           continue;
         }
-        await pipeline.catchUp().catch((error: unknown) => this.logger.warn({ identityId, err: String(error) }, 'reconciliation failed'));
+        await pipeline
+          .catchUp()
+          .catch((error: unknown) => this.logger.warn({ identityId, err: String(error) }, 'reconciliation failed'));
       }
     } finally {
       this.reconciling = false;
@@ -167,9 +179,11 @@ export class StreamSupervisor implements OnApplicationBootstrap, OnModuleDestroy
       outbox: this.outbox,
       lookbackNs,
       onPublishError: (error) => {
-        if (this.publishErrors++ % 100 === 0) this.logger.warn({ err: String(error), count: this.publishErrors }, 'publishing an event on the bus failed');
+        if (this.publishErrors++ % 100 === 0)
+          this.logger.warn({ err: String(error), count: this.publishErrors }, 'publishing an event on the bus failed');
       },
-      onCommitError: (error) => this.logger.warn({ identityId: row.id, err: String(error) }, 'committing events failed; retrying'),
+      onCommitError: (error) =>
+        this.logger.warn({ identityId: row.id, err: String(error) }, 'committing events failed; retrying'),
     });
     const pipeline = new IdentityPipeline(row, log, {
       use: (r, fn, options) => this.hosting.use(r, fn, options),
@@ -234,7 +248,10 @@ export class StreamSupervisor implements OnApplicationBootstrap, OnModuleDestroy
         // Typically Postgres away: keep trying (backing off) until it is back or the demand is gone.
         if (this.closed || this.entries.get(identityId) !== entry) return;
         entry.failures++;
-        this.logger.warn({ identityId, err: String(error), failures: entry.failures }, 'event pipeline restart failed; retrying');
+        this.logger.warn(
+          { identityId, err: String(error), failures: entry.failures },
+          'event pipeline restart failed; retrying',
+        );
         this.scheduleRestart(identityId, entry);
       });
     }, delay);
@@ -264,13 +281,19 @@ export class StreamSupervisor implements OnApplicationBootstrap, OnModuleDestroy
     const row = await this.activeRow(notice.identityId, notice.tenantId);
     if (!row) return;
     await this.ensure(row, { subscriberTtlMs: notice.ttlMs }).catch((error: unknown) =>
-      this.logger.warn({ identityId: notice.identityId, err: String(error) }, 'could not start streaming for a subscriber'),
+      this.logger.warn(
+        { identityId: notice.identityId, err: String(error) },
+        'could not start streaming for a subscriber',
+      ),
     );
   }
 
   private async stillWanted(row: Identity, entry: Entry): Promise<boolean> {
     if (entry.demand.subscriberUntil > Date.now()) return true;
-    const endpoint = await this.prisma.webhookEndpoint.findFirst({ where: { tenantId: row.tenantId, enabled: true }, select: { id: true } });
+    const endpoint = await this.prisma.webhookEndpoint.findFirst({
+      where: { tenantId: row.tenantId, enabled: true },
+      select: { id: true },
+    });
     entry.demand.webhook = endpoint !== null;
     return entry.demand.webhook;
   }
@@ -282,7 +305,9 @@ export class StreamSupervisor implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   private activeRow(identityId: string, tenantId?: string): Promise<Identity | null> {
-    return this.prisma.identity.findFirst({ where: { id: identityId, ...(tenantId ? { tenantId } : {}), status: IdentityStatus.active } });
+    return this.prisma.identity.findFirst({
+      where: { id: identityId, ...(tenantId ? { tenantId } : {}), status: IdentityStatus.active },
+    });
   }
 }
 

@@ -107,7 +107,10 @@ export class WebhookSweep implements OnApplicationBootstrap, OnModuleDestroy {
     });
   }
 
-  private async visitAll(rows: Identity[], totals: { caughtUp: number; elsewhere: number; failed: number }): Promise<void> {
+  private async visitAll(
+    rows: Identity[],
+    totals: { caughtUp: number; elsewhere: number; failed: number },
+  ): Promise<void> {
     const queue = [...rows];
     const worker = async () => {
       for (let row = queue.shift(); row && !this.stopped; row = queue.shift()) {

@@ -34,9 +34,15 @@ export interface OwnerRouting {
  * short cache, and a request a replica forwarded (sealed header) is never forwarded again. The holder authenticates
  * and serves it as usual.
  */
-export function registerOwnerRouting(fastify: FastifyInstance, runtime: GatewayRuntime, self: () => string | undefined): OwnerRouting {
+export function registerOwnerRouting(
+  fastify: FastifyInstance,
+  runtime: GatewayRuntime,
+  self: () => string | undefined,
+): OwnerRouting {
   const holders = new IdentityHolders({
-    query: async (text, values) => ({ rows: await runtime.prisma.$queryRawUnsafe<Record<string, unknown>[]>(text, ...(values ?? [])) }),
+    query: async (text, values) => ({
+      rows: await runtime.prisma.$queryRawUnsafe<Record<string, unknown>[]>(text, ...(values ?? [])),
+    }),
   });
   const seal = new ForwardingSeal(runtime.jwtSecret);
   const timeoutMs = runtime.config.http.replicaForwardTimeoutMs;
@@ -59,16 +65,31 @@ export function registerOwnerRouting(fastify: FastifyInstance, runtime: GatewayR
    * connection (it stopped; the cached lookup is stale) is looked up afresh once: usually nobody holds the identity
    * any more and this replica takes it over.
    */
-  const forward = async (request: FastifyRequest, reply: FastifyReply, identityId: string, me: string, body?: string): Promise<boolean> => {
+  const forward = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    identityId: string,
+    me: string,
+    body?: string,
+  ): Promise<boolean> => {
     let owner = await holderElsewhere(identityId, me);
     for (let attempt = 0; owner; attempt++) {
       request.log.debug({ identityId, owner }, 'forwarding to the replica that holds the identity');
-      const outcome = await forwardToHolder(request, reply, { owner, seal, timeoutMs, body, onUnreachable: () => holders.forget(identityId) });
+      const outcome = await forwardToHolder(request, reply, {
+        owner,
+        seal,
+        timeoutMs,
+        body,
+        onUnreachable: () => holders.forget(identityId),
+      });
       if (outcome === 'answered') return true;
       const next = await holderElsewhere(identityId, me);
       if (next && (next === owner || attempt > 0)) {
         reply.header('retry-after', '1');
-        throw new DomainError(ErrorCode.ServiceUnavailable, 'The replica serving this identity is unreachable; retry shortly.');
+        throw new DomainError(
+          ErrorCode.ServiceUnavailable,
+          'The replica serving this identity is unreachable; retry shortly.',
+        );
       }
       owner = next;
     }
@@ -76,9 +97,11 @@ export function registerOwnerRouting(fastify: FastifyInstance, runtime: GatewayR
   };
 
   const authenticate = async (request: FastifyRequest): Promise<void> => {
-    if (!authenticator) throw new DomainError(ErrorCode.ServiceUnavailable, 'The gateway is still starting; retry shortly.');
+    if (!authenticator)
+      throw new DomainError(ErrorCode.ServiceUnavailable, 'The gateway is still starting; retry shortly.');
     const credential = bearerCredential(request.headers.authorization);
-    if (!credential) throw new DomainError(ErrorCode.Unauthenticated, 'Send a credential as `Authorization: Bearer <credential>`.');
+    if (!credential)
+      throw new DomainError(ErrorCode.Unauthenticated, 'Send a credential as `Authorization: Bearer <credential>`.');
     await authenticator.authenticate(credential);
   };
 
@@ -92,7 +115,8 @@ export function registerOwnerRouting(fastify: FastifyInstance, runtime: GatewayR
     try {
       await authenticate(request);
     } catch (error) {
-      if (error instanceof DomainError && error.code === ErrorCode.Unauthenticated) reply.header('www-authenticate', 'Bearer');
+      if (error instanceof DomainError && error.code === ErrorCode.Unauthenticated)
+        reply.header('www-authenticate', 'Bearer');
       throw error;
     }
     if (await forward(request, reply, identityId, me)) return reply;
@@ -100,7 +124,8 @@ export function registerOwnerRouting(fastify: FastifyInstance, runtime: GatewayR
 
   fastify.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
     const me = self();
-    if (!me || request.routeOptions.url !== GRAPHQL_ROUTE || (request.method !== 'POST' && request.method !== 'GET')) return;
+    if (!me || request.routeOptions.url !== GRAPHQL_ROUTE || (request.method !== 'POST' && request.method !== 'GET'))
+      return;
     const operation = (request.method === 'POST' ? request.body : request.query) as GraphqlHttpRequest | undefined;
     const ids = operation && typeof operation === 'object' ? identityIdsOf(operation) : undefined;
     if (ids?.size !== 1) return;
@@ -114,7 +139,16 @@ export function registerOwnerRouting(fastify: FastifyInstance, runtime: GatewayR
       if (error instanceof DomainError) return;
       throw error;
     }
-    if (await forward(request, reply, identityId, me, request.method === 'POST' ? JSON.stringify(request.body) : undefined)) return reply;
+    if (
+      await forward(
+        request,
+        reply,
+        identityId,
+        me,
+        request.method === 'POST' ? JSON.stringify(request.body) : undefined,
+      )
+    )
+      return reply;
   });
 
   return {

@@ -27,7 +27,10 @@ export function originFormTarget(request: FastifyRequest): string | undefined {
 /** Refuses a request line that names a host (absolute- or authority-form) or `*`: this gateway is no proxy. */
 export function refuseNonOriginForm(request: FastifyRequest): void {
   if (originFormTarget(request) === undefined) {
-    throw new DomainError(ErrorCode.BadRequest, 'The request target must be a path (origin-form), not an absolute URL, an authority or `*`.');
+    throw new DomainError(
+      ErrorCode.BadRequest,
+      'The request target must be a path (origin-form), not an absolute URL, an authority or `*`.',
+    );
   }
 }
 
@@ -57,12 +60,17 @@ export type ForwardOutcome = 'answered' | 'gone';
  * Sends the request to the replica holding its identity and relays the answer, streaming both bodies. The target is
  * the holder's origin plus this request's path and query: nothing the client sends can choose the host.
  */
-export async function forwardToHolder(request: FastifyRequest, reply: FastifyReply, options: ForwardOptions): Promise<ForwardOutcome> {
+export async function forwardToHolder(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  options: ForwardOptions,
+): Promise<ForwardOutcome> {
   const path = originFormTarget(request);
   if (path === undefined) refuseNonOriginForm(request);
   const origin = new URL(options.owner).origin;
   const target = new URL(`${origin}${path}`);
-  if (target.origin !== origin) throw new DomainError(ErrorCode.BadRequest, 'The request target is not a path on this gateway.');
+  if (target.origin !== origin)
+    throw new DomainError(ErrorCode.BadRequest, 'The request target is not a path on this gateway.');
 
   const headers: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(request.headers)) {
@@ -87,14 +95,24 @@ export async function forwardToHolder(request: FastifyRequest, reply: FastifyRep
     answer = await exchange.answer;
   } catch (error) {
     options.onUnreachable?.();
-    if (!exchange.timedOut() && !exchange.bodyTouched() && NEVER_DELIVERED.has((error as { code?: string }).code ?? '')) return 'gone';
+    if (!exchange.timedOut() && !exchange.bodyTouched() && NEVER_DELIVERED.has((error as { code?: string }).code ?? ''))
+      return 'gone';
     reply.header('retry-after', '1');
     if (exchange.timedOut()) {
-      request.log.warn({ owner: origin, timeoutMs: options.timeoutMs }, 'the replica holding the identity did not answer in time');
-      throw new DomainError(ErrorCode.GatewayTimeout, 'The replica serving this identity did not answer in time; retry shortly.');
+      request.log.warn(
+        { owner: origin, timeoutMs: options.timeoutMs },
+        'the replica holding the identity did not answer in time',
+      );
+      throw new DomainError(
+        ErrorCode.GatewayTimeout,
+        'The replica serving this identity did not answer in time; retry shortly.',
+      );
     }
     request.log.warn({ err: error, owner: origin }, 'the replica holding the identity did not answer');
-    throw new DomainError(ErrorCode.ServiceUnavailable, 'The replica serving this identity is unreachable; retry shortly.');
+    throw new DomainError(
+      ErrorCode.ServiceUnavailable,
+      'The replica serving this identity is unreachable; retry shortly.',
+    );
   }
   reply.code(answer.statusCode ?? 502);
   for (const [name, value] of Object.entries(answer.headers)) {
@@ -113,7 +131,13 @@ interface Exchange {
 }
 
 /** One HTTP exchange with the holder; a streamed body is only read once the connection is up. */
-function send(target: URL, method: string, headers: Record<string, string | string[]>, body: string | IncomingMessage | undefined, timeoutMs: number): Exchange {
+function send(
+  target: URL,
+  method: string,
+  headers: Record<string, string | string[]>,
+  body: string | IncomingMessage | undefined,
+  timeoutMs: number,
+): Exchange {
   let timedOut = false;
   let touched = false;
   const answer = new Promise<IncomingMessage>((resolve, reject) => {

@@ -11,18 +11,33 @@ describe('identityIdsOf', () => {
     expect(identityIdsOf({ query: `{ conversations(identityId: "${ID}") { nodes { id } } }` })).toEqual(new Set([ID]));
     expect(
       identityIdsOf({
-        query: 'mutation ($id: String!, $cid: String!) { sendMessage(identityId: $id, conversationId: $cid, content: { type: "text", text: "x" }) { id } }',
+        query:
+          'mutation ($id: String!, $cid: String!) { sendMessage(identityId: $id, conversationId: $cid, content: { type: "text", text: "x" }) { id } }',
         variables: { id: ID, cid: 'c' },
       }),
     ).toEqual(new Set([ID]));
-    expect(identityIdsOf({ query: 'mutation ($in: SomeInput!) { doIt(input: $in) { id } }', variables: { in: { nested: { identityId: OTHER } } } })).toEqual(new Set([OTHER]));
+    expect(
+      identityIdsOf({
+        query: 'mutation ($in: SomeInput!) { doIt(input: $in) { id } }',
+        variables: { in: { nested: { identityId: OTHER } } },
+      }),
+    ).toEqual(new Set([OTHER]));
     expect(identityIdsOf({ query: `{ identity(id: "${ID}") { id } }` })).toEqual(new Set([ID]));
     // GET /graphql: variables arrive as JSON text in the query string.
-    expect(identityIdsOf({ query: 'query ($id: String!) { consent(identityId: $id) { state } }', variables: JSON.stringify({ id: ID }) })).toEqual(new Set([ID]));
+    expect(
+      identityIdsOf({
+        query: 'query ($id: String!) { consent(identityId: $id) { state } }',
+        variables: JSON.stringify({ id: ID }),
+      }),
+    ).toEqual(new Set([ID]));
   });
 
   it('reports two identities when an operation names two (it is then served where it lands)', () => {
-    expect(identityIdsOf({ query: `{ a: consent(identityId: "${ID}") { state } b: consent(identityId: "${OTHER}") { state } }` })?.size).toBe(2);
+    expect(
+      identityIdsOf({
+        query: `{ a: consent(identityId: "${ID}") { state } b: consent(identityId: "${OTHER}") { state } }`,
+      })?.size,
+    ).toBe(2);
   });
 
   it('routes nothing for documents that do not parse, subscriptions, or a missing query', () => {
@@ -37,7 +52,14 @@ describe('ForwardingSeal', () => {
 
   it('accepts its own seal for the same request, recently made', () => {
     const now = 1_800_000_000_000;
-    expect(seal.verify(seal.seal('POST', '/v1/identities/x/messages', now), 'POST', '/v1/identities/x/messages', now + 1_000)).toBe(true);
+    expect(
+      seal.verify(
+        seal.seal('POST', '/v1/identities/x/messages', now),
+        'POST',
+        '/v1/identities/x/messages',
+        now + 1_000,
+      ),
+    ).toBe(true);
   });
 
   it('refuses forged, stale, foreign or re-targeted seals', () => {
@@ -57,7 +79,10 @@ describe('IdentityHolders', () => {
     let now = 0;
     const query = jest.fn(async () => ({ rows: [{ application_name: 'mailroom http://10.0.0.2:3000' }] }));
     const holders = new IdentityHolders({ query }, 2_000, () => now);
-    await expect(Promise.all([holders.ownerOf(ID), holders.ownerOf(ID)])).resolves.toEqual(['http://10.0.0.2:3000', 'http://10.0.0.2:3000']);
+    await expect(Promise.all([holders.ownerOf(ID), holders.ownerOf(ID)])).resolves.toEqual([
+      'http://10.0.0.2:3000',
+      'http://10.0.0.2:3000',
+    ]);
     now = 1_999;
     await holders.ownerOf(ID);
     expect(query).toHaveBeenCalledTimes(1);

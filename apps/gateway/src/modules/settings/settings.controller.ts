@@ -13,14 +13,20 @@ export class SettingsController {
   constructor(private readonly settings: TenantSettingsService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Tenant settings in force: attachment store and limits, rate limits (admin JWT, or API key with scope `keys`).' })
+  @ApiOperation({
+    summary:
+      'Tenant settings in force: attachment store and limits, rate limits (admin JWT, or API key with scope `keys`).',
+  })
   @ApiOkResponse({ type: SettingsResponse })
   get(@CurrentTenant() scope: TenantScope) {
     return this.settings.get(scope);
   }
 
   @Patch()
-  @ApiOperation({ summary: 'Change tenant settings; `null` puts a field back to the operator default. Rate limits cannot exceed the operator’s.' })
+  @ApiOperation({
+    summary:
+      'Change tenant settings; `null` puts a field back to the operator default. Rate limits cannot exceed the operator’s.',
+  })
   @ApiOkResponse({ type: SettingsResponse, description: 'The settings now in force.' })
   update(@CurrentTenant() scope: TenantScope, @CurrentPrincipal() actor: Principal, @Body() body: UpdateSettingsDto) {
     return this.settings.update(scope, actor, body);

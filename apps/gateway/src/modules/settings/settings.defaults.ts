@@ -13,11 +13,19 @@ export const SETTINGS_BOUNDS = {
 /** Files in one message when the tenant set no limit (the attachments module applies the same default). */
 export const DEFAULT_ATTACHMENT_MAX_FILES = 10;
 
-const FROM_CONFIG: Record<GatewayConfig['attachments']['defaultStore'], AttachmentStore> = { fs: 'filesystem', s3: 's3', ipfs: 'ipfs' };
+const FROM_CONFIG: Record<GatewayConfig['attachments']['defaultStore'], AttachmentStore> = {
+  fs: 'filesystem',
+  s3: 's3',
+  ipfs: 'ipfs',
+};
 
 /** The stores this gateway has configured, the operator's default first. */
 export function configuredStores(attachments: GatewayConfig['attachments']): AttachmentStore[] {
-  const stores: AttachmentStore[] = ['filesystem', ...(attachments.s3 ? (['s3'] as const) : []), ...(attachments.ipfs ? (['ipfs'] as const) : [])];
+  const stores: AttachmentStore[] = [
+    'filesystem',
+    ...(attachments.s3 ? (['s3'] as const) : []),
+    ...(attachments.ipfs ? (['ipfs'] as const) : []),
+  ];
   const preferred = FROM_CONFIG[attachments.defaultStore];
   return [preferred, ...stores.filter((s) => s !== preferred)];
 }

@@ -11,7 +11,12 @@ import { CachedTenantRateLimits } from './tenant-rate-limits.js';
 @Module({
   imports: [AuthModule],
   controllers: [SettingsController],
-  providers: [TenantSettingsService, { provide: TenantSettingsRepository, useClass: PrismaTenantSettingsRepository }, CachedTenantRateLimits, { provide: TENANT_RATE_LIMITS, useExisting: CachedTenantRateLimits }],
+  providers: [
+    TenantSettingsService,
+    { provide: TenantSettingsRepository, useClass: PrismaTenantSettingsRepository },
+    CachedTenantRateLimits,
+    { provide: TENANT_RATE_LIMITS, useExisting: CachedTenantRateLimits },
+  ],
   exports: [TenantSettingsService, TenantSettingsRepository, TENANT_RATE_LIMITS],
 })
 export class SettingsModule {}

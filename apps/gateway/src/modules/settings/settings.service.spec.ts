@@ -21,7 +21,13 @@ function setUp() {
   const settings = new InMemoryTenantSettingsRepository();
   const audit = new InMemoryAuditRepository();
   const bus = new RecordingEventBus();
-  const service = new TenantSettingsService(settings, new InMemoryUnitOfWork(settings, audit.table), new AuditService(audit), runtime, bus);
+  const service = new TenantSettingsService(
+    settings,
+    new InMemoryUnitOfWork(settings, audit.table),
+    new AuditService(audit),
+    runtime,
+    bus,
+  );
   return { service, settings, audit, bus };
 }
 
@@ -30,13 +36,21 @@ describe('TenantSettingsService (in-memory repositories)', () => {
     const { service } = setUp();
     const view = await service.get(TENANT_A);
     expect(view.rateLimits.perCredentialPerMinute).toEqual({ value: 600, default: 600, custom: false, max: 600 });
-    expect(view.attachments.store).toEqual({ value: 'filesystem', default: 'filesystem', custom: false, available: ['filesystem'] });
+    expect(view.attachments.store).toEqual({
+      value: 'filesystem',
+      default: 'filesystem',
+      custom: false,
+      available: ['filesystem'],
+    });
     expect(view.updatedAt).toBeNull();
   });
 
   it("applies a tenant's lower values, audits and announces the change, and leaves other tenants on defaults", async () => {
     const { service, audit, bus } = setUp();
-    const view = await service.update(TENANT_A, adminOf(TENANT_A), { rateLimits: { perTenantPerMinute: 100 }, attachments: { maxFiles: 3 } });
+    const view = await service.update(TENANT_A, adminOf(TENANT_A), {
+      rateLimits: { perTenantPerMinute: 100 },
+      attachments: { maxFiles: 3 },
+    });
     expect(view.rateLimits.perTenantPerMinute).toMatchObject({ value: 100, custom: true });
     expect(view.attachments.maxFiles).toMatchObject({ value: 3, custom: true });
     expect(audit.actions(TENANT_A)).toEqual(['settings.updated']);
@@ -46,7 +60,9 @@ describe('TenantSettingsService (in-memory repositories)', () => {
 
   it('keeps fields a patch leaves out, and null returns one to the default', async () => {
     const { service } = setUp();
-    await service.update(TENANT_A, adminOf(TENANT_A), { rateLimits: { perTenantPerMinute: 100, perCredentialPerMinute: 10 } });
+    await service.update(TENANT_A, adminOf(TENANT_A), {
+      rateLimits: { perTenantPerMinute: 100, perCredentialPerMinute: 10 },
+    });
     const view = await service.update(TENANT_A, adminOf(TENANT_A), { rateLimits: { perCredentialPerMinute: null } });
     expect(view.rateLimits.perTenantPerMinute.value).toBe(100);
     expect(view.rateLimits.perCredentialPerMinute).toMatchObject({ value: 600, custom: false });
@@ -55,7 +71,10 @@ describe('TenantSettingsService (in-memory repositories)', () => {
   it("refuses values above the operator's limits or stores it has not configured, and saves nothing", async () => {
     const { service, settings, bus } = setUp();
     const error = await service
-      .update(TENANT_A, adminOf(TENANT_A), { rateLimits: { perCredentialPerMinute: 601 }, attachments: { store: 's3', maxBytes: 10_000_001 } })
+      .update(TENANT_A, adminOf(TENANT_A), {
+        rateLimits: { perCredentialPerMinute: 601 },
+        attachments: { store: 's3', maxBytes: 10_000_001 },
+      })
       .catch((e: unknown) => e);
     expect((error as DomainError).code).toBe(ErrorCode.ValidationFailed);
     expect((error as DomainError).details.errors?.map((p) => p.field).sort()).toEqual([
@@ -70,7 +89,9 @@ describe('TenantSettingsService (in-memory repositories)', () => {
   it('rolls the change back when its audit row cannot be written', async () => {
     const { service, settings, audit } = setUp();
     audit.failNextAppend = true;
-    await expect(service.update(TENANT_A, adminOf(TENANT_A), { rateLimits: { perTenantPerMinute: 5 } })).rejects.toThrow();
+    await expect(
+      service.update(TENANT_A, adminOf(TENANT_A), { rateLimits: { perTenantPerMinute: 5 } }),
+    ).rejects.toThrow();
     expect(settings.rows.size).toBe(0);
   });
 });

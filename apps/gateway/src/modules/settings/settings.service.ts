@@ -8,7 +8,12 @@ import { AuditService } from '../audit/audit.service.js';
 import { UnitOfWork } from '../../data/index.js';
 import { TenantSettingsRepository, type TenantSettingsChange } from './settings.repository.js';
 import { announceSettingsChanged } from './tenant-settings-changes.js';
-import { configuredStores, DEFAULT_ATTACHMENT_MAX_FILES, defaultStore, type AttachmentStore } from './settings.defaults.js';
+import {
+  configuredStores,
+  DEFAULT_ATTACHMENT_MAX_FILES,
+  defaultStore,
+  type AttachmentStore,
+} from './settings.defaults.js';
 
 type Setting<T> = { value: T; default: T; custom: boolean };
 
@@ -19,7 +24,10 @@ export interface TenantSettingsView {
     maxBytes: Setting<number> & { max: number };
     maxFiles: Setting<number>;
   };
-  rateLimits: { perCredentialPerMinute: Setting<number> & { max: number }; perTenantPerMinute: Setting<number> & { max: number } };
+  rateLimits: {
+    perCredentialPerMinute: Setting<number> & { max: number };
+    perTenantPerMinute: Setting<number> & { max: number };
+  };
   updatedAt: string | null;
 }
 
@@ -28,7 +36,11 @@ export interface TenantSettingsPatch {
   rateLimits?: { perCredentialPerMinute?: number | null; perTenantPerMinute?: number | null };
 }
 
-const setting = <T>(own: T | null | undefined, fallback: T): Setting<T> => ({ value: own ?? fallback, default: fallback, custom: own != null });
+const setting = <T>(own: T | null | undefined, fallback: T): Setting<T> => ({
+  value: own ?? fallback,
+  default: fallback,
+  custom: own != null,
+});
 
 /** Reads and changes tenant settings. Other modules call `get(scope)` for the values in force. */
 @Injectable()
@@ -47,13 +59,22 @@ export class TenantSettingsService {
     const operator = this.runtime.config.attachments;
     return {
       attachments: {
-        store: { ...setting(row?.attachmentStore as AttachmentStore | null | undefined, defaultStore(operator)), available: configuredStores(operator) },
+        store: {
+          ...setting(row?.attachmentStore as AttachmentStore | null | undefined, defaultStore(operator)),
+          available: configuredStores(operator),
+        },
         maxBytes: { ...setting(row?.attachmentMaxBytes, operator.maxBytes), max: operator.maxBytes },
         maxFiles: setting(row?.attachmentMaxFiles, DEFAULT_ATTACHMENT_MAX_FILES),
       },
       rateLimits: {
-        perCredentialPerMinute: { ...setting(row?.rateLimitPerMinute, limits.perCredentialPerMinute), max: limits.perCredentialPerMinute },
-        perTenantPerMinute: { ...setting(row?.tenantRateLimitPerMinute, limits.perTenantPerMinute), max: limits.perTenantPerMinute },
+        perCredentialPerMinute: {
+          ...setting(row?.rateLimitPerMinute, limits.perCredentialPerMinute),
+          max: limits.perCredentialPerMinute,
+        },
+        perTenantPerMinute: {
+          ...setting(row?.tenantRateLimitPerMinute, limits.perTenantPerMinute),
+          max: limits.perTenantPerMinute,
+        },
       },
       updatedAt: row?.updatedAt.toISOString() ?? null,
     };
@@ -65,8 +86,12 @@ export class TenantSettingsService {
       ...(patch.attachments?.store !== undefined ? { attachmentStore: patch.attachments.store } : {}),
       ...(patch.attachments?.maxBytes !== undefined ? { attachmentMaxBytes: patch.attachments.maxBytes } : {}),
       ...(patch.attachments?.maxFiles !== undefined ? { attachmentMaxFiles: patch.attachments.maxFiles } : {}),
-      ...(patch.rateLimits?.perCredentialPerMinute !== undefined ? { rateLimitPerMinute: patch.rateLimits.perCredentialPerMinute } : {}),
-      ...(patch.rateLimits?.perTenantPerMinute !== undefined ? { tenantRateLimitPerMinute: patch.rateLimits.perTenantPerMinute } : {}),
+      ...(patch.rateLimits?.perCredentialPerMinute !== undefined
+        ? { rateLimitPerMinute: patch.rateLimits.perCredentialPerMinute }
+        : {}),
+      ...(patch.rateLimits?.perTenantPerMinute !== undefined
+        ? { tenantRateLimitPerMinute: patch.rateLimits.perTenantPerMinute }
+        : {}),
     };
     await this.unitOfWork.run(async (tx) => {
       await this.settings.save(scope, data, tx);
@@ -92,20 +117,35 @@ export class TenantSettingsService {
     const problems: FieldProblem[] = [];
     const store = patch.attachments?.store;
     if (store != null && !configuredStores(operator).includes(store)) {
-      problems.push({ field: 'attachments.store', message: `must be one of the stores this gateway has configured: ${configuredStores(operator).join(', ')}` });
+      problems.push({
+        field: 'attachments.store',
+        message: `must be one of the stores this gateway has configured: ${configuredStores(operator).join(', ')}`,
+      });
     }
     const maxBytes = patch.attachments?.maxBytes;
     if (maxBytes != null && maxBytes > operator.maxBytes) {
-      problems.push({ field: 'attachments.maxBytes', message: `must be at most ${operator.maxBytes} (the operator limit)` });
+      problems.push({
+        field: 'attachments.maxBytes',
+        message: `must be at most ${operator.maxBytes} (the operator limit)`,
+      });
     }
     const perCredential = patch.rateLimits?.perCredentialPerMinute;
     const perTenant = patch.rateLimits?.perTenantPerMinute;
     if (perCredential != null && perCredential > limits.perCredentialPerMinute) {
-      problems.push({ field: 'rateLimits.perCredentialPerMinute', message: `must be at most ${limits.perCredentialPerMinute} (the operator limit)` });
+      problems.push({
+        field: 'rateLimits.perCredentialPerMinute',
+        message: `must be at most ${limits.perCredentialPerMinute} (the operator limit)`,
+      });
     }
     if (perTenant != null && perTenant > limits.perTenantPerMinute) {
-      problems.push({ field: 'rateLimits.perTenantPerMinute', message: `must be at most ${limits.perTenantPerMinute} (the operator limit)` });
+      problems.push({
+        field: 'rateLimits.perTenantPerMinute',
+        message: `must be at most ${limits.perTenantPerMinute} (the operator limit)`,
+      });
     }
-    if (problems.length > 0) throw new DomainError(ErrorCode.ValidationFailed, 'Some settings are outside what this gateway allows.', { errors: problems });
+    if (problems.length > 0)
+      throw new DomainError(ErrorCode.ValidationFailed, 'Some settings are outside what this gateway allows.', {
+        errors: problems,
+      });
   }
 }

@@ -26,11 +26,15 @@ export class CachedTenantRateLimits implements TenantRateLimitSource, OnModuleIn
   ) {}
 
   async onModuleInit(): Promise<void> {
-    this.unsubscribe = await this.bus.subscribe<TenantSettingsChanged>(TENANT_SETTINGS_CHANGED, ({ tenantId }) => this.cache.delete(tenantId));
+    this.unsubscribe = await this.bus.subscribe<TenantSettingsChanged>(TENANT_SETTINGS_CHANGED, ({ tenantId }) =>
+      this.cache.delete(tenantId),
+    );
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.unsubscribe?.().catch((error: unknown) => this.logger.warn({ err: error }, 'could not unsubscribe from settings changes'));
+    await this.unsubscribe?.().catch((error: unknown) =>
+      this.logger.warn({ err: error }, 'could not unsubscribe from settings changes'),
+    );
   }
 
   limitsOf(scope: TenantScope): Promise<TenantRateLimits> {

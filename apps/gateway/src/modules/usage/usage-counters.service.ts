@@ -60,8 +60,12 @@ export class UsageCounters implements OnModuleDestroy {
       try {
         await upsertCounts(this.prisma, batch);
       } catch (error) {
-        this.logger.warn({ err: error, counts: batch.length }, 'writing usage counters failed; retrying with the next flush');
-        for (const count of batch) void this.increment(tenantScope(count.tenantId), count.metric, count.n, { at: count.day });
+        this.logger.warn(
+          { err: error, counts: batch.length },
+          'writing usage counters failed; retrying with the next flush',
+        );
+        for (const count of batch)
+          void this.increment(tenantScope(count.tenantId), count.metric, count.n, { at: count.day });
       }
     });
     return this.flushing;
@@ -73,7 +77,10 @@ export class UsageCounters implements OnModuleDestroy {
   }
 }
 
-async function upsertCounts(db: PrismaClient | Prisma.TransactionClient, counts: readonly PendingCount[]): Promise<void> {
+async function upsertCounts(
+  db: PrismaClient | Prisma.TransactionClient,
+  counts: readonly PendingCount[],
+): Promise<void> {
   const rows = counts.map((c) => Prisma.sql`(${c.tenantId}::uuid, ${c.day}::date, ${c.metric}, ${BigInt(c.n)}, now())`);
   await db.$executeRaw`
     INSERT INTO usage_counters (tenant_id, day, metric, value, updated_at)

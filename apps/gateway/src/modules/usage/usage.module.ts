@@ -7,5 +7,10 @@ import { UsageService } from './usage.service.js';
 
 /** Global so that the modules doing the work (messages, webhooks) can inject UsageCounters and count it. */
 @Global()
-@Module({ imports: [AuthModule], controllers: [UsageController], providers: [UsageCounters, UsageService, { provide: UsageRepository, useClass: PrismaUsageRepository }], exports: [UsageCounters] })
+@Module({
+  imports: [AuthModule],
+  controllers: [UsageController],
+  providers: [UsageCounters, UsageService, { provide: UsageRepository, useClass: PrismaUsageRepository }],
+  exports: [UsageCounters],
+})
 export class UsageModule {}

@@ -32,7 +32,10 @@ export class PrismaUsageRepository extends UsageRepository {
   }
 
   countersSince(scope: TenantScope, since: Date): Promise<CounterRow[]> {
-    return this.prisma.usageCounter.findMany({ where: { tenantId: scope.tenantId, day: { gte: since } }, select: { day: true, metric: true, value: true } });
+    return this.prisma.usageCounter.findMany({
+      where: { tenantId: scope.tenantId, day: { gte: since } },
+      select: { day: true, metric: true, value: true },
+    });
   }
 
   async identitiesByStatus(scope: TenantScope): Promise<Map<IdentityStatus, number>> {
@@ -45,7 +48,10 @@ export class PrismaUsageRepository extends UsageRepository {
   }
 
   async activeIdentityIds(scope: TenantScope): Promise<string[]> {
-    const rows = await this.prisma.identity.findMany({ where: { tenantId: scope.tenantId, status: IdentityStatus.active }, select: { id: true } });
+    const rows = await this.prisma.identity.findMany({
+      where: { tenantId: scope.tenantId, status: IdentityStatus.active },
+      select: { id: true },
+    });
     return rows.map((row) => row.id);
   }
 

@@ -16,7 +16,13 @@ export interface UsageSummary {
   /** Identities of this tenant with an open XMTP client in this gateway process. */
   liveClients: number;
   webhooks: { succeeded: number; failed: number; successRate: number | null };
-  installationAlerts: { identityId: string; label: string | null; installationCount: number; installationLimit: number; at: string }[];
+  installationAlerts: {
+    identityId: string;
+    label: string | null;
+    installationCount: number;
+    installationLimit: number;
+    at: string;
+  }[];
 }
 
 /** Reads the counters for the dashboard's overview; every number comes from small indexed lookups. */
@@ -38,7 +44,12 @@ export class UsageService {
     ]);
 
     const byDay = new Map(days.map((day) => [day, { day, messagesSent: 0, messagesReceived: 0 }]));
-    const totals: Record<UsageMetric, number> = { 'messages.sent': 0, 'messages.received': 0, 'webhooks.succeeded': 0, 'webhooks.failed': 0 };
+    const totals: Record<UsageMetric, number> = {
+      'messages.sent': 0,
+      'messages.received': 0,
+      'webhooks.succeeded': 0,
+      'webhooks.failed': 0,
+    };
     for (const row of counters) {
       const value = Number(row.value);
       const metric = row.metric as UsageMetric;
@@ -81,11 +92,18 @@ export class UsageService {
     for (const entry of entries) {
       if (!entry.targetId || latest.has(entry.targetId)) continue;
       const metadata = (entry.metadata ?? {}) as { installationCount?: number; installationLimit?: number };
-      latest.set(entry.targetId, { count: metadata.installationCount ?? 0, limit: metadata.installationLimit ?? 10, at: entry.createdAt });
+      latest.set(entry.targetId, {
+        count: metadata.installationCount ?? 0,
+        limit: metadata.installationLimit ?? 10,
+        at: entry.createdAt,
+      });
     }
     const open = [...latest].filter(([, alert]) => alert.count >= INSTALLATION_ALERT_THRESHOLD);
     if (open.length === 0) return [];
-    const labels = await this.usage.identityLabels(scope, open.map(([id]) => id));
+    const labels = await this.usage.identityLabels(
+      scope,
+      open.map(([id]) => id),
+    );
     return open
       .filter(([id]) => labels.has(id))
       .map(([id, alert]) => ({

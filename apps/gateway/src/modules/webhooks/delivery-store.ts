@@ -99,7 +99,7 @@ export class DeliveryStore {
    * SKIP LOCKED lets several processes claim side by side without waiting.
    */
   async claim(limit: number, perEndpoint: number, leaseMs: number): Promise<ClaimedDelivery[]> {
-    const rows = await this.prisma.$queryRaw<ClaimedRow[]    >`
+    const rows = await this.prisma.$queryRaw<ClaimedRow[]>`
       WITH busy AS (
         SELECT e.id, e.tenant_id, ${perEndpoint}::int - (
           SELECT count(*)::int FROM webhook_deliveries s WHERE s.endpoint_id = e.id AND s.status = 'sending'
@@ -144,7 +144,9 @@ export class DeliveryStore {
    * Marks deliveries succeeded, in one statement for the whole batch; from then on nothing sends them again.
    * Returns the ids recorded: a delivery whose lease was lost (reclaimed, or its endpoint deleted) is left out.
    */
-  async recordSuccesses(successes: readonly { delivery: ClaimedDelivery; result: AttemptResult }[]): Promise<Set<string>> {
+  async recordSuccesses(
+    successes: readonly { delivery: ClaimedDelivery; result: AttemptResult }[],
+  ): Promise<Set<string>> {
     if (successes.length === 0) return new Set();
     const rows = await this.prisma.$queryRaw<{ id: string }[]>`
       WITH input AS (
@@ -180,7 +182,12 @@ export class DeliveryStore {
    * Records a failed attempt: schedules the next one (or marks the delivery failed when `nextAttemptAt` is undefined),
    * counts the failure against the endpoint and disables it, with an audit row, when the run reaches `disableAfter`.
    */
-  async recordFailure(delivery: ClaimedDelivery, result: AttemptResult, nextAttemptAt: Date | undefined, disableAfter: number): Promise<FailureOutcome> {
+  async recordFailure(
+    delivery: ClaimedDelivery,
+    result: AttemptResult,
+    nextAttemptAt: Date | undefined,
+    disableAfter: number,
+  ): Promise<FailureOutcome> {
     return this.prisma.$transaction(async (tx) => {
       const updated = await tx.$executeRaw`
         UPDATE webhook_deliveries
@@ -215,7 +222,11 @@ export class DeliveryStore {
             action: 'webhook.disabled',
             targetType: 'webhook',
             targetId: delivery.endpointId,
-            metadata: { reason: 'consecutive_failures', consecutiveFailures: failures, lastError: result.error ?? `HTTP ${result.statusCode}` },
+            metadata: {
+              reason: 'consecutive_failures',
+              consecutiveFailures: failures,
+              lastError: result.error ?? `HTTP ${result.statusCode}`,
+            },
           },
           tx,
         );

@@ -14,7 +14,12 @@ export function retryDelayMs(policy: RetryPolicy, attempt: number, random: () =>
 }
 
 /** When to try again, or undefined when the next attempt would fall outside the retry window (the delivery fails). */
-export function nextAttemptAt(policy: RetryPolicy, attempt: number, windowStartedAt: Date, now: Date = new Date()): Date | undefined {
+export function nextAttemptAt(
+  policy: RetryPolicy,
+  attempt: number,
+  windowStartedAt: Date,
+  now: Date = new Date(),
+): Date | undefined {
   const next = new Date(now.getTime() + retryDelayMs(policy, attempt));
   return next.getTime() - windowStartedAt.getTime() > policy.windowMs ? undefined : next;
 }

@@ -17,13 +17,33 @@ describe('Mailroom webhook signatures', () => {
   it('verifies a good signature and rejects a tampered body, another secret, a stale or future timestamp', () => {
     const signatureHeader = signMailroomPayload(secret, timestamp, body);
     expect(verifyMailroomSignature({ secret, timestamp, rawBody: body, signatureHeader, now })).toBe(true);
-    expect(verifyMailroomSignature({ secret, timestamp: String(timestamp), rawBody: Buffer.from(body), signatureHeader, now })).toBe(true);
-    expect(verifyMailroomSignature({ secret, timestamp, rawBody: body.replace('evt_1', 'evt_2'), signatureHeader, now })).toBe(false);
-    expect(verifyMailroomSignature({ secret: 'whsec_other', timestamp, rawBody: body, signatureHeader, now })).toBe(false);
-    expect(verifyMailroomSignature({ secret, timestamp: timestamp + 1, rawBody: body, signatureHeader, now })).toBe(false);
-    expect(verifyMailroomSignature({ secret, timestamp, rawBody: body, signatureHeader, now: now + 301_000 })).toBe(false);
-    expect(verifyMailroomSignature({ secret, timestamp, rawBody: body, signatureHeader, now: now - 301_000 })).toBe(false);
-    expect(verifyMailroomSignature({ secret, timestamp, rawBody: body, signatureHeader: 'v1=deadbeef', now })).toBe(false);
+    expect(
+      verifyMailroomSignature({
+        secret,
+        timestamp: String(timestamp),
+        rawBody: Buffer.from(body),
+        signatureHeader,
+        now,
+      }),
+    ).toBe(true);
+    expect(
+      verifyMailroomSignature({ secret, timestamp, rawBody: body.replace('evt_1', 'evt_2'), signatureHeader, now }),
+    ).toBe(false);
+    expect(verifyMailroomSignature({ secret: 'whsec_other', timestamp, rawBody: body, signatureHeader, now })).toBe(
+      false,
+    );
+    expect(verifyMailroomSignature({ secret, timestamp: timestamp + 1, rawBody: body, signatureHeader, now })).toBe(
+      false,
+    );
+    expect(verifyMailroomSignature({ secret, timestamp, rawBody: body, signatureHeader, now: now + 301_000 })).toBe(
+      false,
+    );
+    expect(verifyMailroomSignature({ secret, timestamp, rawBody: body, signatureHeader, now: now - 301_000 })).toBe(
+      false,
+    );
+    expect(verifyMailroomSignature({ secret, timestamp, rawBody: body, signatureHeader: 'v1=deadbeef', now })).toBe(
+      false,
+    );
     expect(verifyMailroomSignature({ secret, timestamp: 'soon', rawBody: body, signatureHeader, now })).toBe(false);
   });
 
@@ -55,7 +75,8 @@ describe('retry schedule', () => {
     const defaults = { baseMs: 5000, maxDelayMs: 3_600_000, windowMs: 86_400_000 };
     let at = 0;
     let attempt = 1;
-    while (at + retryDelayMs(defaults, attempt, () => 1) <= defaults.windowMs) at += retryDelayMs(defaults, attempt++, () => 1);
+    while (at + retryDelayMs(defaults, attempt, () => 1) <= defaults.windowMs)
+      at += retryDelayMs(defaults, attempt++, () => 1);
     expect(attempt).toBeGreaterThan(25);
     expect(attempt).toBeLessThan(40);
   });

@@ -3,7 +3,12 @@ import { describe, expect, it } from '@jest/globals';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { Webhook as SvixWebhook } from 'svix';
 import { verifyMailroomSignature } from './signature.js';
-import { isStrictStandardSecret, signStandardWebhook, standardSecretKey, verifyStandardWebhook } from './standard-webhooks.js';
+import {
+  isStrictStandardSecret,
+  signStandardWebhook,
+  standardSecretKey,
+  verifyStandardWebhook,
+} from './standard-webhooks.js';
 import { webhookHeaders } from './webhook-headers.js';
 
 const body = '{"id":"evt_1","type":"message.received","data":{"text":"héllo"}}';
@@ -37,8 +42,18 @@ describe('Standard Webhooks signatures', () => {
     for (const secret of [current, previous]) {
       expect(new StandardWebhook(secret).verify(body, headers)).toEqual(JSON.parse(body));
       expect(new SvixWebhook(secret).verify(body, headers)).toEqual(JSON.parse(body));
-      expect(verifyMailroomSignature({ secret, timestamp, rawBody: body, signatureHeader: headers['mailroom-signature'] })).toBe(true);
-      expect(verifyStandardWebhook({ secret, id: 'evt_1', timestamp, rawBody: body, signatureHeader: headers['webhook-signature'] })).toBe(true);
+      expect(
+        verifyMailroomSignature({ secret, timestamp, rawBody: body, signatureHeader: headers['mailroom-signature'] }),
+      ).toBe(true);
+      expect(
+        verifyStandardWebhook({
+          secret,
+          id: 'evt_1',
+          timestamp,
+          rawBody: body,
+          signatureHeader: headers['webhook-signature'],
+        }),
+      ).toBe(true);
     }
     const stranger = standardSecret();
     expect(() => new StandardWebhook(stranger).verify(body, headers)).toThrow();
@@ -58,7 +73,14 @@ describe('Standard Webhooks signatures', () => {
     const headers = webhookHeaders({ eventId: 'evt_9', attempt: 1, body, secrets: [legacy], timestamp });
     expect(() => new StandardWebhook(legacy)).toThrow();
     expect(new StandardWebhook(standardSpelling).verify(body, headers)).toEqual(JSON.parse(body));
-    expect(verifyMailroomSignature({ secret: legacy, timestamp, rawBody: body, signatureHeader: headers['mailroom-signature'] })).toBe(true);
+    expect(
+      verifyMailroomSignature({
+        secret: legacy,
+        timestamp,
+        rawBody: body,
+        signatureHeader: headers['mailroom-signature'],
+      }),
+    ).toBe(true);
   });
 
   it('rejects stale timestamps and refuses an empty secret', () => {
@@ -67,7 +89,9 @@ describe('Standard Webhooks signatures', () => {
     const timestamp = now / 1000;
     const signatureHeader = signStandardWebhook(secret, 'evt_1', timestamp, body);
     expect(verifyStandardWebhook({ secret, id: 'evt_1', timestamp, rawBody: body, signatureHeader, now })).toBe(true);
-    expect(verifyStandardWebhook({ secret, id: 'evt_1', timestamp, rawBody: body, signatureHeader, now: now + 301_000 })).toBe(false);
+    expect(
+      verifyStandardWebhook({ secret, id: 'evt_1', timestamp, rawBody: body, signatureHeader, now: now + 301_000 }),
+    ).toBe(false);
     expect(verifyStandardWebhook({ secret, id: 'evt_2', timestamp, rawBody: body, signatureHeader, now })).toBe(false);
     expect(() => standardSecretKey('whsec_')).toThrow();
   });

@@ -26,12 +26,20 @@ export function isStrictStandardSecret(secret: string): boolean {
 
 /** One `v1,<base64>` signature of a message. */
 export function signStandardWebhook(secret: string, id: string, timestamp: number, body: string | Buffer): string {
-  const mac = createHmac('sha256', standardSecretKey(secret)).update(`${id}.${timestamp}.`).update(body).digest('base64');
+  const mac = createHmac('sha256', standardSecretKey(secret))
+    .update(`${id}.${timestamp}.`)
+    .update(body)
+    .digest('base64');
   return `${STANDARD_SIGNATURE_VERSION},${mac}`;
 }
 
 /** The `webhook-signature` value: one signature per secret, space-separated (several during a rotation's overlap). */
-export function standardSignatureHeader(secrets: readonly string[], id: string, timestamp: number, body: string | Buffer): string {
+export function standardSignatureHeader(
+  secrets: readonly string[],
+  id: string,
+  timestamp: number,
+  body: string | Buffer,
+): string {
   return secrets.map((secret) => signStandardWebhook(secret, id, timestamp, body)).join(' ');
 }
 

@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import { GATEWAY_RUNTIME, type GatewayRuntime } from '../../runtime.js';
 import { DeliveryStore, type AttemptResult, type ClaimedDelivery } from './delivery-store.js';
 import { nextAttemptAt, type RetryPolicy } from './retry-schedule.js';
@@ -46,7 +52,11 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   ) {
     this.settings = runtime.config.webhooks;
     this.successes = new SuccessRecorder(store);
-    this.retry = { baseMs: this.settings.retryBaseMs, maxDelayMs: this.settings.retryMaxDelayMs, windowMs: this.settings.retryWindowMs };
+    this.retry = {
+      baseMs: this.settings.retryBaseMs,
+      maxDelayMs: this.settings.retryMaxDelayMs,
+      windowMs: this.settings.retryWindowMs,
+    };
     wakeup.onWake(() => this.onWork());
     wakeup.offerDirect({
       reserve: () => this.reserveDirect(),
@@ -96,7 +106,11 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
         if (this.workMayWait && free > 0 && (free >= batch || !this.lastClaimFull || this.polled)) {
           this.polled = false;
           this.workMayWait = false;
-          const claimed = await this.store.claim(free, this.settings.endpointConcurrency, this.settings.timeoutMs + LEASE_GRACE_MS);
+          const claimed = await this.store.claim(
+            free,
+            this.settings.endpointConcurrency,
+            this.settings.timeoutMs + LEASE_GRACE_MS,
+          );
           this.lastClaimFull = claimed.length === free;
           // A full claim may have left more behind; a partial one took all that was due (new work wakes us again).
           if (this.lastClaimFull) this.workMayWait = true;
@@ -156,7 +170,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     this.lastReclaim = Date.now();
     const reclaimed = await this.store.reclaimExpired();
     this.metrics.reclaimed(reclaimed);
-    if (reclaimed > 0) this.logger.warn({ reclaimed }, 'webhook attempts interrupted by a stopped process will be retried');
+    if (reclaimed > 0)
+      this.logger.warn({ reclaimed }, 'webhook attempts interrupted by a stopped process will be retried');
   }
 
   private start(claimed: readonly ClaimedDelivery[]): void {
@@ -184,7 +199,13 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
       this.logger.error({ err: error, endpointId: delivery.endpointId }, 'cannot open a webhook signing secret');
     }
     const result: AttemptResult & { ok: boolean } = secrets
-      ? await this.sender.send({ url: delivery.endpoint.url, secrets, eventId: delivery.eventId, attempt: delivery.attempt, body: delivery.body })
+      ? await this.sender.send({
+          url: delivery.endpoint.url,
+          secrets,
+          eventId: delivery.eventId,
+          attempt: delivery.attempt,
+          body: delivery.body,
+        })
       : { ok: false, statusCode: null, error: 'the signing secret cannot be opened', durationMs: 0 };
     this.metrics.attempt(result.ok ? 'succeeded' : 'failed', result.durationMs);
     await this.record(delivery, result);
@@ -207,12 +228,18 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
         else if (next) this.wakeAt(next);
         if (outcome.endpointDisabled) {
           this.metrics.endpointDisabled();
-          this.logger.warn({ endpointId: delivery.endpointId, tenantId: delivery.tenantId }, 'webhook endpoint disabled after consecutive failures');
+          this.logger.warn(
+            { endpointId: delivery.endpointId, tenantId: delivery.tenantId },
+            'webhook endpoint disabled after consecutive failures',
+          );
         }
         return;
       } catch (error) {
         if (attempt >= RECORD_RETRIES) {
-          this.logger.error({ err: error, deliveryId: delivery.id }, 'could not record a webhook attempt; it will be retried when its lease expires');
+          this.logger.error(
+            { err: error, deliveryId: delivery.id },
+            'could not record a webhook attempt; it will be retried when its lease expires',
+          );
           return;
         }
         await new Promise((r) => setTimeout(r, 200 * attempt));
@@ -228,6 +255,9 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   }
 
   private lostLease(delivery: ClaimedDelivery): void {
-    this.logger.warn({ deliveryId: delivery.id, attempt: delivery.attempt }, 'webhook attempt finished after its lease was reclaimed or the endpoint deleted');
+    this.logger.warn(
+      { deliveryId: delivery.id, attempt: delivery.attempt },
+      'webhook attempt finished after its lease was reclaimed or the endpoint deleted',
+    );
   }
 }

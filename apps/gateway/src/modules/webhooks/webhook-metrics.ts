@@ -25,7 +25,11 @@ export class WebhookMetrics {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     });
-    this.disabled = new Counter({ name: 'webhook_endpoints_disabled_total', help: 'Endpoints disabled after a run of failed attempts.', registers });
+    this.disabled = new Counter({
+      name: 'webhook_endpoints_disabled_total',
+      help: 'Endpoints disabled after a run of failed attempts.',
+      registers,
+    });
     this.interrupted = new Counter({
       name: 'webhook_attempts_interrupted_total',
       help: 'Attempts found in flight under an expired lease (their process stopped) and retried.',

@@ -64,7 +64,8 @@ export class WebhookOutbox {
   insertDeliveries(batches: Batches, claim?: { slots: number; perEndpoint: number; leaseMs: number }): Prisma.Sql {
     for (const { scope, events } of batches) {
       for (const event of events) {
-        if (event.tenantId !== scope.tenantId) throw new DomainError(ErrorCode.Internal, `event ${event.id} belongs to another tenant`);
+        if (event.tenantId !== scope.tenantId)
+          throw new DomainError(ErrorCode.Internal, `event ${event.id} belongs to another tenant`);
       }
     }
     const events = batches.flatMap((b) => b.events);
@@ -74,7 +75,9 @@ export class WebhookOutbox {
         ${events.map((e) => e.id)}::text[], ${events.map((e) => e.tenantId)}::uuid[], ${events.map((e) => e.type)}::text[], ${events.map(webhookBody)}::text[]
       ) AS ev(id, tenant_id, type, body)
       JOIN webhook_endpoints e ON e.tenant_id = ev.tenant_id AND e.enabled AND ev.type = ANY (e.events)`;
-    const others = this.#targets.map((t) => t.deliveryRows(events)).filter((sql): sql is Prisma.Sql => sql !== undefined);
+    const others = this.#targets
+      .map((t) => t.deliveryRows(events))
+      .filter((sql): sql is Prisma.Sql => sql !== undefined);
     const rows = Prisma.join([webhooks, ...others], ' UNION ALL ');
     // Claimed at insert: the first `slots` rows whose endpoint has room (its deliveries in flight anywhere, plus this
     // batch's earlier ones, under `perEndpoint`) and no due backlog to queue behind.
@@ -107,7 +110,8 @@ export class WebhookOutbox {
   writeDeliveries(batches: Batches): DeliveryWrite {
     const dispatch = this.wakeup.direct;
     const slots = dispatch?.reserve() ?? 0;
-    const claim = dispatch && slots > 0 ? { slots, perEndpoint: dispatch.perEndpoint, leaseMs: dispatch.leaseMs } : undefined;
+    const claim =
+      dispatch && slots > 0 ? { slots, perEndpoint: dispatch.perEndpoint, leaseMs: dispatch.leaseMs } : undefined;
     let settled = false;
     const release = (claimed: readonly ClaimedDelivery[]) => {
       if (settled) return;
@@ -137,7 +141,11 @@ export class WebhookOutbox {
   }
 
   /** Returns how many delivery rows were created (0 for a replay or when no endpoint wants the event). */
-  async enqueue(scope: TenantScope, events: MailroomEvent | readonly MailroomEvent[], db: Db = this.prisma): Promise<number> {
+  async enqueue(
+    scope: TenantScope,
+    events: MailroomEvent | readonly MailroomEvent[],
+    db: Db = this.prisma,
+  ): Promise<number> {
     const list = Array.isArray(events) ? (events as readonly MailroomEvent[]) : [events as MailroomEvent];
     if (list.length === 0) return 0;
     const created = (await db.$queryRaw<unknown[]>(this.insertDeliveries([{ scope, events: list }]))).length;

@@ -45,7 +45,10 @@ export class WebhookSecrets {
   seal(endpointId: string, secret: string): SealedWebhookSecret {
     const { dataKey, wrapped } = this.runtime.vault.createDataKey(webhookContext(endpointId));
     try {
-      return { wrappedDataKey: Uint8Array.from(wrapped), sealedSecret: Uint8Array.from(dataKey.seal(Buffer.from(secret, 'utf8'), PURPOSE)) };
+      return {
+        wrappedDataKey: Uint8Array.from(wrapped),
+        sealedSecret: Uint8Array.from(dataKey.seal(Buffer.from(secret, 'utf8'), PURPOSE)),
+      };
     } finally {
       dataKey.destroy();
     }
@@ -54,14 +57,23 @@ export class WebhookSecrets {
   /** A new secret for a rotation, sealed beside the current one for WEBHOOK_SECRET_OVERLAP_SECONDS. */
   rotate(endpointId: string, current: SealedEndpointSecrets): { secret: string; sealed: SealedRotation } {
     const secret = this.generate();
-    return { secret, sealed: this.sealRotation(endpointId, current, secret, this.runtime.config.webhooks.secretOverlapSeconds) };
+    return {
+      secret,
+      sealed: this.sealRotation(endpointId, current, secret, this.runtime.config.webhooks.secretOverlapSeconds),
+    };
   }
 
   /**
    * Seals a new secret and, when `overlapSeconds` > 0, the current one beside it under the same fresh data key, so
    * both sign until the overlap ends.
    */
-  sealRotation(endpointId: string, current: SealedEndpointSecrets, next: string, overlapSeconds: number, now = new Date()): SealedRotation {
+  sealRotation(
+    endpointId: string,
+    current: SealedEndpointSecrets,
+    next: string,
+    overlapSeconds: number,
+    now = new Date(),
+  ): SealedRotation {
     const previous = overlapSeconds > 0 ? this.open(endpointId, current) : undefined;
     const { dataKey, wrapped } = this.runtime.vault.createDataKey(webhookContext(endpointId));
     try {

@@ -38,8 +38,20 @@ export class WebhookSender {
     try {
       const target = await this.policy.check(request.url);
       const timestamp = Math.floor(Date.now() / 1000);
-      headers = webhookHeaders({ eventId: request.eventId, attempt: request.attempt, body: request.body, secrets: request.secrets, timestamp });
-      const response = await sendPinned(target, { method: 'POST', timeoutMs: this.timeoutMs, body: request.body, headers, captureBytes: RESPONSE_CAPTURE_BYTES });
+      headers = webhookHeaders({
+        eventId: request.eventId,
+        attempt: request.attempt,
+        body: request.body,
+        secrets: request.secrets,
+        timestamp,
+      });
+      const response = await sendPinned(target, {
+        method: 'POST',
+        timeoutMs: this.timeoutMs,
+        body: request.body,
+        headers,
+        captureBytes: RESPONSE_CAPTURE_BYTES,
+      });
       const ok = response.statusCode >= 200 && response.statusCode < 300;
       return {
         ok,
@@ -50,7 +62,14 @@ export class WebhookSender {
         responseBody: response.bodyPrefix ? responseText(response.bodyPrefix) : null,
       };
     } catch (error) {
-      return { ok: false, statusCode: null, error: errorLine(error), durationMs: elapsed(), requestHeaders: headers, responseBody: null };
+      return {
+        ok: false,
+        statusCode: null,
+        error: errorLine(error),
+        durationMs: elapsed(),
+        requestHeaders: headers,
+        responseBody: null,
+      };
     }
   }
 }

@@ -10,7 +10,14 @@ export const WEBHOOK_TEST_EVENT_TYPE = 'webhook.test';
 
 /** Same envelope as every event (id, type, createdAt, tenantId, identityId, data); no identity is involved. */
 export function webhookTestBody(eventId: string, tenantId: string, webhookId: string, now = new Date()): string {
-  return JSON.stringify({ id: eventId, type: WEBHOOK_TEST_EVENT_TYPE, createdAt: now.toISOString(), tenantId, identityId: null, data: { webhookId } });
+  return JSON.stringify({
+    id: eventId,
+    type: WEBHOOK_TEST_EVENT_TYPE,
+    createdAt: now.toISOString(),
+    tenantId,
+    identityId: null,
+    data: { webhookId },
+  });
 }
 
 /**
@@ -27,7 +34,11 @@ export class WebhookTestEvents {
 
   async send(scope: TenantScope, webhookId: string): Promise<DeliveryView> {
     const endpoint = await this.webhooks.get(scope, webhookId);
-    if (!endpoint.enabled) throw new DomainError(ErrorCode.Conflict, 'The webhook is disabled; enable it (PATCH enabled: true) before sending a test event.');
+    if (!endpoint.enabled)
+      throw new DomainError(
+        ErrorCode.Conflict,
+        'The webhook is disabled; enable it (PATCH enabled: true) before sending a test event.',
+      );
     const eventId = `evt_test_${randomUUID()}`;
     const delivery = await this.prisma.webhookDelivery.create({
       data: {

@@ -12,7 +12,16 @@ export type NewWebhookEndpoint = Pick<WebhookEndpointRow, 'id' | 'url' | 'events
 export type WebhookEndpointChange = Partial<
   Pick<
     WebhookEndpointRow,
-    'url' | 'events' | 'enabled' | 'disabledReason' | 'disabledAt' | 'consecutiveFailures' | 'wrappedDataKey' | 'sealedSecret' | 'previousSealedSecret' | 'previousSecretUntil'
+    | 'url'
+    | 'events'
+    | 'enabled'
+    | 'disabledReason'
+    | 'disabledAt'
+    | 'consecutiveFailures'
+    | 'wrappedDataKey'
+    | 'sealedSecret'
+    | 'previousSealedSecret'
+    | 'previousSecretUntil'
   >
 >;
 
@@ -26,20 +35,44 @@ export abstract class WebhookRepository {
    * Push endpoints (modules/push) are endpoint rows too but are managed under their identity; they are left out
    * unless `includePush`.
    */
-  abstract find(scope: TenantScope, id: string, options?: { includePush?: boolean; tx?: Transaction }): Promise<WebhookEndpointRow | null>;
+  abstract find(
+    scope: TenantScope,
+    id: string,
+    options?: { includePush?: boolean; tx?: Transaction },
+  ): Promise<WebhookEndpointRow | null>;
   /** Newest first, push endpoints left out. */
   abstract list(scope: TenantScope, page: { after?: PagePosition; take: number }): Promise<WebhookEndpointRow[]>;
   /** Webhook endpoints of the tenant (push endpoints excluded). */
   abstract count(scope: TenantScope, tx?: Transaction): Promise<number>;
   /** Null when there is no such endpoint. */
-  abstract update(scope: TenantScope, id: string, change: WebhookEndpointChange, tx?: Transaction): Promise<WebhookEndpointRow | null>;
+  abstract update(
+    scope: TenantScope,
+    id: string,
+    change: WebhookEndpointChange,
+    tx?: Transaction,
+  ): Promise<WebhookEndpointRow | null>;
   /** False when there was no such endpoint. */
   abstract remove(scope: TenantScope, id: string, tx?: Transaction): Promise<boolean>;
   /** Newest first, each with its attempts in order. */
-  abstract listDeliveries(scope: TenantScope, endpointId: string, page: { status?: DeliveryStatus; after?: PagePosition; take: number }): Promise<WebhookDeliveryRow[]>;
-  abstract findDelivery(scope: TenantScope, endpointId: string, deliveryId: string, tx?: Transaction): Promise<WebhookDeliveryRow | null>;
+  abstract listDeliveries(
+    scope: TenantScope,
+    endpointId: string,
+    page: { status?: DeliveryStatus; after?: PagePosition; take: number },
+  ): Promise<WebhookDeliveryRow[]>;
+  abstract findDelivery(
+    scope: TenantScope,
+    endpointId: string,
+    deliveryId: string,
+    tx?: Transaction,
+  ): Promise<WebhookDeliveryRow | null>;
   /** Makes a pending or failed delivery due at `now` with a fresh retry window; false when it was in neither state. */
-  abstract requeueDelivery(scope: TenantScope, endpointId: string, deliveryId: string, now: Date, tx?: Transaction): Promise<boolean>;
+  abstract requeueDelivery(
+    scope: TenantScope,
+    endpointId: string,
+    deliveryId: string,
+    now: Date,
+    tx?: Transaction,
+  ): Promise<boolean>;
 }
 
 const withAttempts = { attemptLog: { orderBy: { number: 'asc' } } } satisfies Prisma.WebhookDeliveryInclude;
@@ -54,36 +87,62 @@ export class PrismaWebhookRepository extends WebhookRepository {
     return clientFor(this.prisma, tx).webhookEndpoint.create({ data: { ...endpoint, tenantId: scope.tenantId } });
   }
 
-  find(scope: TenantScope, id: string, options: { includePush?: boolean; tx?: Transaction } = {}): Promise<WebhookEndpointRow | null> {
+  find(
+    scope: TenantScope,
+    id: string,
+    options: { includePush?: boolean; tx?: Transaction } = {},
+  ): Promise<WebhookEndpointRow | null> {
     return clientFor(this.prisma, options.tx).webhookEndpoint.findFirst({
-      where: scopedWhere<Prisma.WebhookEndpointWhereInput>(scope, { id, ...(options.includePush ? {} : { pushEndpoint: { is: null } }) }),
+      where: scopedWhere<Prisma.WebhookEndpointWhereInput>(scope, {
+        id,
+        ...(options.includePush ? {} : { pushEndpoint: { is: null } }),
+      }),
     });
   }
 
   list(scope: TenantScope, page: { after?: PagePosition; take: number }): Promise<WebhookEndpointRow[]> {
     return this.prisma.webhookEndpoint.findMany({
-      where: scopedWhere<Prisma.WebhookEndpointWhereInput>(scope, { ...afterPosition(page.after), pushEndpoint: { is: null } }),
+      where: scopedWhere<Prisma.WebhookEndpointWhereInput>(scope, {
+        ...afterPosition(page.after),
+        pushEndpoint: { is: null },
+      }),
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: page.take,
     });
   }
 
   count(scope: TenantScope, tx?: Transaction): Promise<number> {
-    return clientFor(this.prisma, tx).webhookEndpoint.count({ where: scopedWhere<Prisma.WebhookEndpointWhereInput>(scope, { pushEndpoint: { is: null } }) });
+    return clientFor(this.prisma, tx).webhookEndpoint.count({
+      where: scopedWhere<Prisma.WebhookEndpointWhereInput>(scope, { pushEndpoint: { is: null } }),
+    });
   }
 
-  async update(scope: TenantScope, id: string, change: WebhookEndpointChange, tx?: Transaction): Promise<WebhookEndpointRow | null> {
+  async update(
+    scope: TenantScope,
+    id: string,
+    change: WebhookEndpointChange,
+    tx?: Transaction,
+  ): Promise<WebhookEndpointRow | null> {
     const db = clientFor(this.prisma, tx);
-    const { count } = await db.webhookEndpoint.updateMany({ where: scopedWhere<Prisma.WebhookEndpointWhereInput>(scope, { id }), data: change });
+    const { count } = await db.webhookEndpoint.updateMany({
+      where: scopedWhere<Prisma.WebhookEndpointWhereInput>(scope, { id }),
+      data: change,
+    });
     return count === 0 ? null : this.find(scope, id, { includePush: true, tx });
   }
 
   async remove(scope: TenantScope, id: string, tx?: Transaction): Promise<boolean> {
-    const { count } = await clientFor(this.prisma, tx).webhookEndpoint.deleteMany({ where: scopedWhere<Prisma.WebhookEndpointWhereInput>(scope, { id }) });
+    const { count } = await clientFor(this.prisma, tx).webhookEndpoint.deleteMany({
+      where: scopedWhere<Prisma.WebhookEndpointWhereInput>(scope, { id }),
+    });
     return count > 0;
   }
 
-  listDeliveries(scope: TenantScope, endpointId: string, page: { status?: DeliveryStatus; after?: PagePosition; take: number }): Promise<WebhookDeliveryRow[]> {
+  listDeliveries(
+    scope: TenantScope,
+    endpointId: string,
+    page: { status?: DeliveryStatus; after?: PagePosition; take: number },
+  ): Promise<WebhookDeliveryRow[]> {
     return this.prisma.webhookDelivery.findMany({
       where: scopedWhere<Prisma.WebhookDeliveryWhereInput>(scope, {
         endpointId,
@@ -96,16 +155,31 @@ export class PrismaWebhookRepository extends WebhookRepository {
     });
   }
 
-  findDelivery(scope: TenantScope, endpointId: string, deliveryId: string, tx?: Transaction): Promise<WebhookDeliveryRow | null> {
+  findDelivery(
+    scope: TenantScope,
+    endpointId: string,
+    deliveryId: string,
+    tx?: Transaction,
+  ): Promise<WebhookDeliveryRow | null> {
     return clientFor(this.prisma, tx).webhookDelivery.findFirst({
       where: scopedWhere<Prisma.WebhookDeliveryWhereInput>(scope, { id: deliveryId, endpointId }),
       include: withAttempts,
     });
   }
 
-  async requeueDelivery(scope: TenantScope, endpointId: string, deliveryId: string, now: Date, tx?: Transaction): Promise<boolean> {
+  async requeueDelivery(
+    scope: TenantScope,
+    endpointId: string,
+    deliveryId: string,
+    now: Date,
+    tx?: Transaction,
+  ): Promise<boolean> {
     const { count } = await clientFor(this.prisma, tx).webhookDelivery.updateMany({
-      where: scopedWhere<Prisma.WebhookDeliveryWhereInput>(scope, { id: deliveryId, endpointId, status: { in: ['pending', 'failed'] } }),
+      where: scopedWhere<Prisma.WebhookDeliveryWhereInput>(scope, {
+        id: deliveryId,
+        endpointId,
+        status: { in: ['pending', 'failed'] },
+      }),
       data: { status: 'pending', nextAttemptAt: now, windowStartedAt: now },
     });
     return count > 0;

@@ -1,5 +1,14 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { TenantScope } from '@mailroom/persistence';
 import { Authenticated, CurrentPrincipal, CurrentTenant, type Principal } from '../../common/auth/index.js';
 import { DomainError, ErrorCode } from '../../common/errors/index.js';
@@ -18,7 +27,8 @@ import {
 import { WebhookTestEvents } from './webhook-test-event.js';
 import { WebhooksService } from './webhooks.service.js';
 
-const uuid = (what: string) => new ParseUUIDPipe({ exceptionFactory: () => new DomainError(ErrorCode.NotFound, `${what} not found.`) });
+const uuid = (what: string) =>
+  new ParseUUIDPipe({ exceptionFactory: () => new DomainError(ErrorCode.NotFound, `${what} not found.`) });
 
 @ApiTags('webhooks')
 @Controller('v1/webhooks')
@@ -32,7 +42,11 @@ export class WebhooksController {
   @Post()
   @ApiOperation({ summary: 'Register an endpoint. The signing secret is in this answer only.' })
   @ApiCreatedResponse({ type: CreatedWebhookResponse })
-  create(@CurrentTenant() scope: TenantScope, @CurrentPrincipal() principal: Principal, @Body() body: CreateWebhookDto) {
+  create(
+    @CurrentTenant() scope: TenantScope,
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: CreateWebhookDto,
+  ) {
     return this.webhooks.create(scope, principal, body);
   }
 
@@ -52,10 +66,17 @@ export class WebhooksController {
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: 'Change the URL or events, pause (enabled: false) or resume (enabled: true, resets the failure run).' })
+  @ApiOperation({
+    summary: 'Change the URL or events, pause (enabled: false) or resume (enabled: true, resets the failure run).',
+  })
   @ApiOkResponse({ type: WebhookResponse })
   @ApiNotFoundResponse()
-  update(@CurrentTenant() scope: TenantScope, @CurrentPrincipal() principal: Principal, @Param('id', uuid('Webhook')) id: string, @Body() body: UpdateWebhookDto) {
+  update(
+    @CurrentTenant() scope: TenantScope,
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', uuid('Webhook')) id: string,
+    @Body() body: UpdateWebhookDto,
+  ) {
     return this.webhooks.update(scope, principal, id, body);
   }
 
@@ -64,40 +85,65 @@ export class WebhooksController {
   @ApiOperation({ summary: 'Delete an endpoint and its delivery log.' })
   @ApiNoContentResponse()
   @ApiNotFoundResponse()
-  async remove(@CurrentTenant() scope: TenantScope, @CurrentPrincipal() principal: Principal, @Param('id', uuid('Webhook')) id: string): Promise<void> {
+  async remove(
+    @CurrentTenant() scope: TenantScope,
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', uuid('Webhook')) id: string,
+  ): Promise<void> {
     await this.webhooks.remove(scope, principal, id);
   }
 
   @Post(':id/rotate-secret')
   @HttpCode(200)
   @ApiOperation({
-    summary: 'Replace the signing secret; the new one is in this answer only. The previous one keeps signing beside it until previousSecretExpiresAt (WEBHOOK_SECRET_OVERLAP_SECONDS).',
+    summary:
+      'Replace the signing secret; the new one is in this answer only. The previous one keeps signing beside it until previousSecretExpiresAt (WEBHOOK_SECRET_OVERLAP_SECONDS).',
   })
   @ApiOkResponse({ type: RotatedSecretResponse })
   @ApiNotFoundResponse()
-  rotateSecret(@CurrentTenant() scope: TenantScope, @CurrentPrincipal() principal: Principal, @Param('id', uuid('Webhook')) id: string) {
+  rotateSecret(
+    @CurrentTenant() scope: TenantScope,
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', uuid('Webhook')) id: string,
+  ) {
     return this.webhooks.rotateSecret(scope, principal, id);
   }
 
   @Get(':id/deliveries')
-  @ApiOperation({ summary: 'Delivery log, newest first: status, attempts, next attempt, last answer, and every attempt.' })
+  @ApiOperation({
+    summary: 'Delivery log, newest first: status, attempts, next attempt, last answer, and every attempt.',
+  })
   @ApiOkResponse({ type: DeliveryPageResponse })
   @ApiNotFoundResponse()
-  deliveries(@CurrentTenant() scope: TenantScope, @Param('id', uuid('Webhook')) id: string, @Query() query: DeliveryQueryDto) {
+  deliveries(
+    @CurrentTenant() scope: TenantScope,
+    @Param('id', uuid('Webhook')) id: string,
+    @Query() query: DeliveryQueryDto,
+  ) {
     return this.webhooks.deliveries(scope, id, query);
   }
 
   @Get(':id/deliveries/:did')
-  @ApiOperation({ summary: 'One delivery: the body as sent (until the retention sweep purges it), and per attempt the headers sent and the start of the answer.' })
+  @ApiOperation({
+    summary:
+      'One delivery: the body as sent (until the retention sweep purges it), and per attempt the headers sent and the start of the answer.',
+  })
   @ApiOkResponse({ type: DeliveryResponse })
   @ApiNotFoundResponse()
-  delivery(@CurrentTenant() scope: TenantScope, @Param('id', uuid('Webhook')) id: string, @Param('did', uuid('Delivery')) deliveryId: string) {
+  delivery(
+    @CurrentTenant() scope: TenantScope,
+    @Param('id', uuid('Webhook')) id: string,
+    @Param('did', uuid('Delivery')) deliveryId: string,
+  ) {
     return this.webhooks.delivery(scope, id, deliveryId);
   }
 
   @Post(':id/test')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Send a signed `webhook.test` event to this endpoint through the delivery outbox; answers with its delivery.' })
+  @ApiOperation({
+    summary:
+      'Send a signed `webhook.test` event to this endpoint through the delivery outbox; answers with its delivery.',
+  })
   @ApiAcceptedResponse({ type: DeliveryResponse })
   @ApiConflictResponse({ description: 'the webhook is disabled' })
   @ApiNotFoundResponse()

@@ -19,7 +19,11 @@ import { WEBHOOK_LIMITS, WebhooksService } from './webhooks.service.js';
   imports: [MetricsModule],
   controllers: [WebhooksController],
   providers: [
-    { provide: OutboundPolicy, useFactory: (runtime: GatewayRuntime) => new OutboundPolicy(runtime.config.outboundAllowlist), inject: [GATEWAY_RUNTIME] },
+    {
+      provide: OutboundPolicy,
+      useFactory: (runtime: GatewayRuntime) => new OutboundPolicy(runtime.config.outboundAllowlist),
+      inject: [GATEWAY_RUNTIME],
+    },
     WebhookWakeup,
     WebhookSecrets,
     WebhookOutbox,
@@ -31,7 +35,9 @@ import { WEBHOOK_LIMITS, WebhooksService } from './webhooks.service.js';
     {
       provide: WEBHOOK_LIMITS,
       inject: [GATEWAY_RUNTIME],
-      useFactory: (runtime: GatewayRuntime) => ({ maxEndpointsPerTenant: runtime.config.webhooks.maxEndpointsPerTenant }),
+      useFactory: (runtime: GatewayRuntime) => ({
+        maxEndpointsPerTenant: runtime.config.webhooks.maxEndpointsPerTenant,
+      }),
     },
     WebhookTestEvents,
     { provide: WebhookRepository, useClass: PrismaWebhookRepository },

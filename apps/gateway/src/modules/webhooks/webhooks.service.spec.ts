@@ -23,7 +23,10 @@ function setUp(limits = { maxEndpointsPerTenant: 50 }) {
   const audit = new InMemoryAuditRepository();
   let secrets = 0;
   const generate = () => `whsec_${++secrets}`;
-  const seal = (_id: string, secret: string) => ({ wrappedDataKey: new Uint8Array([secrets]), sealedSecret: new TextEncoder().encode(secret) });
+  const seal = (_id: string, secret: string) => ({
+    wrappedDataKey: new Uint8Array([secrets]),
+    sealedSecret: new TextEncoder().encode(secret),
+  });
   const rotate = (id: string) => {
     const secret = generate();
     return { secret, sealed: seal(id, secret) };
@@ -32,16 +35,31 @@ function setUp(limits = { maxEndpointsPerTenant: 50 }) {
   const wakeup = new WebhookWakeup();
   let wakes = 0;
   wakeup.onWake(() => wakes++);
-  const service = new WebhooksService(webhooks, new InMemoryUnitOfWork(webhooks, audit.table), new AuditService(audit), sealer, policy, wakeup, limits);
+  const service = new WebhooksService(
+    webhooks,
+    new InMemoryUnitOfWork(webhooks, audit.table),
+    new AuditService(audit),
+    sealer,
+    policy,
+    wakeup,
+    limits,
+  );
   return { service, webhooks, audit, wakes: () => wakes };
 }
 
-const errorOf = (promise: Promise<unknown>): Promise<DomainError> => promise.then(() => undefined as never, (e: unknown) => e as DomainError);
+const errorOf = (promise: Promise<unknown>): Promise<DomainError> =>
+  promise.then(
+    () => undefined as never,
+    (e: unknown) => e as DomainError,
+  );
 
 describe('WebhooksService (in-memory repositories)', () => {
   it('registers an endpoint with its secret shown once, deduplicated events, and an audit row', async () => {
     const { service, webhooks, audit } = setUp();
-    const created = await service.create(TENANT_A, adminOf(TENANT_A), { url: 'https://hooks.example/in', events: ['message.received', 'message.received'] });
+    const created = await service.create(TENANT_A, adminOf(TENANT_A), {
+      url: 'https://hooks.example/in',
+      events: ['message.received', 'message.received'],
+    });
     expect(created.secret).toBe('whsec_1');
     expect(created.events).toEqual(['message.received']);
     expect(webhooks.endpoints.get(TENANT_A, created.id)!.sealedSecret).toEqual(new TextEncoder().encode('whsec_1'));
@@ -57,13 +75,17 @@ describe('WebhooksService (in-memory repositories)', () => {
     const error = await errorOf(service.create(TENANT_A, adminOf(TENANT_A), input));
     expect(error.code).toBe(ErrorCode.Conflict);
     expect(error.details).toMatchObject({ limit: 'webhook_endpoints' });
-    await expect(service.create(TENANT_B, adminOf(TENANT_B), input)).resolves.toMatchObject({ url: expect.any(String) });
+    await expect(service.create(TENANT_B, adminOf(TENANT_B), input)).resolves.toMatchObject({
+      url: expect.any(String),
+    });
     expect(webhooks.endpoints.rows.size).toBe(3);
   });
 
   it('refuses a URL the outbound policy refuses, as a validation error on url', async () => {
     const { service, webhooks } = setUp();
-    const error = await errorOf(service.create(TENANT_A, adminOf(TENANT_A), { url: 'http://127.0.0.1/x', events: ['message.received'] }));
+    const error = await errorOf(
+      service.create(TENANT_A, adminOf(TENANT_A), { url: 'http://127.0.0.1/x', events: ['message.received'] }),
+    );
     expect(error.code).toBe(ErrorCode.ValidationFailed);
     expect(error.details.errors?.[0]?.field).toBe('url');
     expect(webhooks.endpoints.rows.size).toBe(0);
@@ -71,7 +93,10 @@ describe('WebhooksService (in-memory repositories)', () => {
 
   it("keeps tenants apart: B cannot see, change, rotate, delete or read deliveries of A's endpoint", async () => {
     const { service, webhooks } = setUp();
-    const { id } = await service.create(TENANT_A, adminOf(TENANT_A), { url: 'https://hooks.example/a', events: ['message.received'] });
+    const { id } = await service.create(TENANT_A, adminOf(TENANT_A), {
+      url: 'https://hooks.example/a',
+      events: ['message.received'],
+    });
     const b = adminOf(TENANT_B);
     expect((await service.list(TENANT_B, {})).items).toEqual([]);
     for (const attempt of [
@@ -88,7 +113,10 @@ describe('WebhooksService (in-memory repositories)', () => {
 
   it('disables and re-enables: re-enabling clears the failure state and wakes the dispatcher', async () => {
     const { service, webhooks, wakes } = setUp();
-    const { id } = await service.create(TENANT_A, adminOf(TENANT_A), { url: 'https://hooks.example/a', events: ['message.received'] });
+    const { id } = await service.create(TENANT_A, adminOf(TENANT_A), {
+      url: 'https://hooks.example/a',
+      events: ['message.received'],
+    });
     const disabled = await service.update(TENANT_A, adminOf(TENANT_A), id, { enabled: false });
     expect(disabled).toMatchObject({ enabled: false, disabledReason: 'manual' });
     await webhooks.update(TENANT_A, id, { consecutiveFailures: 7 });
@@ -101,7 +129,10 @@ describe('WebhooksService (in-memory repositories)', () => {
 
   it('rotates the secret: a new one is sealed and returned', async () => {
     const { service, webhooks, audit } = setUp();
-    const { id } = await service.create(TENANT_A, adminOf(TENANT_A), { url: 'https://hooks.example/a', events: ['message.received'] });
+    const { id } = await service.create(TENANT_A, adminOf(TENANT_A), {
+      url: 'https://hooks.example/a',
+      events: ['message.received'],
+    });
     const rotated = await service.rotateSecret(TENANT_A, adminOf(TENANT_A), id);
     expect(rotated.secret).toBe('whsec_2');
     expect(webhooks.endpoints.get(TENANT_A, id)!.sealedSecret).toEqual(new TextEncoder().encode('whsec_2'));
@@ -110,7 +141,10 @@ describe('WebhooksService (in-memory repositories)', () => {
 
   it('leaves push endpoints out of the webhook list and lookups', async () => {
     const { service, webhooks } = setUp();
-    const { id } = await service.create(TENANT_A, adminOf(TENANT_A), { url: 'https://push.example/a', events: ['message.received'] });
+    const { id } = await service.create(TENANT_A, adminOf(TENANT_A), {
+      url: 'https://push.example/a',
+      events: ['message.received'],
+    });
     webhooks.pushEndpointIds.add(id);
     expect((await service.list(TENANT_A, {})).items).toEqual([]);
     expect((await errorOf(service.get(TENANT_A, id))).code).toBe(ErrorCode.NotFound);
@@ -118,7 +152,10 @@ describe('WebhooksService (in-memory repositories)', () => {
 
   it('retries a failed delivery, never a succeeded one, and not while the endpoint is disabled', async () => {
     const { service, webhooks, audit } = setUp();
-    const { id } = await service.create(TENANT_A, adminOf(TENANT_A), { url: 'https://hooks.example/a', events: ['message.received'] });
+    const { id } = await service.create(TENANT_A, adminOf(TENANT_A), {
+      url: 'https://hooks.example/a',
+      events: ['message.received'],
+    });
     const failed = webhooks.addDelivery(TENANT_A, id, 'failed');
     const succeeded = webhooks.addDelivery(TENANT_A, id, 'succeeded');
 
@@ -126,18 +163,27 @@ describe('WebhooksService (in-memory repositories)', () => {
     expect(retried.status).toBe('pending');
     expect(retried.nextAttemptAt).not.toBeNull();
     expect(audit.actions(TENANT_A)).toContain('webhook.delivery_retried');
-    expect((await errorOf(service.retryDelivery(TENANT_A, adminOf(TENANT_A), id, succeeded.id))).code).toBe(ErrorCode.Conflict);
+    expect((await errorOf(service.retryDelivery(TENANT_A, adminOf(TENANT_A), id, succeeded.id))).code).toBe(
+      ErrorCode.Conflict,
+    );
 
     await service.update(TENANT_A, adminOf(TENANT_A), id, { enabled: false });
     const again = webhooks.addDelivery(TENANT_A, id, 'failed');
-    expect((await errorOf(service.retryDelivery(TENANT_A, adminOf(TENANT_A), id, again.id))).code).toBe(ErrorCode.Conflict);
+    expect((await errorOf(service.retryDelivery(TENANT_A, adminOf(TENANT_A), id, again.id))).code).toBe(
+      ErrorCode.Conflict,
+    );
     expect(webhooks.deliveries.get(TENANT_A, again.id)!.status).toBe('failed');
-    expect((await errorOf(service.retryDelivery(TENANT_B, adminOf(TENANT_B), id, failed.id))).code).toBe(ErrorCode.NotFound);
+    expect((await errorOf(service.retryDelivery(TENANT_B, adminOf(TENANT_B), id, failed.id))).code).toBe(
+      ErrorCode.NotFound,
+    );
   });
 
   it('lists deliveries by status, newest first', async () => {
     const { service, webhooks } = setUp();
-    const { id } = await service.create(TENANT_A, adminOf(TENANT_A), { url: 'https://hooks.example/a', events: ['message.received'] });
+    const { id } = await service.create(TENANT_A, adminOf(TENANT_A), {
+      url: 'https://hooks.example/a',
+      events: ['message.received'],
+    });
     webhooks.addDelivery(TENANT_A, id, 'failed');
     webhooks.addDelivery(TENANT_A, id, 'succeeded');
     const failedOnly = await service.deliveries(TENANT_A, id, { status: 'failed' });

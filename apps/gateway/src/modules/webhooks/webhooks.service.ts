@@ -10,7 +10,13 @@ import { decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '../audit/page-cursor.js
 import type { MailroomEventType } from '../events/mailroom-event.js';
 import { WebhookSecrets } from './webhook-secrets.js';
 import { WebhookWakeup } from './webhook-wakeup.js';
-import { WebhookRepository, type DeliveryStatus, type WebhookDeliveryRow, type WebhookEndpointChange, type WebhookEndpointRow } from './webhook.repository.js';
+import {
+  WebhookRepository,
+  type DeliveryStatus,
+  type WebhookDeliveryRow,
+  type WebhookEndpointChange,
+  type WebhookEndpointRow,
+} from './webhook.repository.js';
 
 type EndpointRow = WebhookEndpointRow;
 type DeliveryRow = WebhookDeliveryRow;
@@ -80,19 +86,37 @@ export class WebhooksService {
     @Optional() @Inject(WEBHOOK_LIMITS) private readonly limits: WebhookLimits = DEFAULT_WEBHOOK_LIMITS,
   ) {}
 
-  async create(scope: TenantScope, actor: Principal, input: { url: string; events: MailroomEventType[] }): Promise<WebhookView & { secret: string }> {
+  async create(
+    scope: TenantScope,
+    actor: Principal,
+    input: { url: string; events: MailroomEventType[] },
+  ): Promise<WebhookView & { secret: string }> {
     const url = await checkedRegistrationUrl(this.policy, input.url);
     const id = randomUUID();
     const secret = this.secrets.generate();
     const sealed = this.secrets.seal(id, secret);
     const row = await this.unitOfWork.run(async (tx) => {
       if ((await this.webhooks.count(scope, tx)) >= this.limits.maxEndpointsPerTenant) {
-        throw new DomainError(ErrorCode.Conflict, `A tenant has at most ${this.limits.maxEndpointsPerTenant} webhook endpoints; delete one first.`, {
-          limit: 'webhook_endpoints',
-        });
+        throw new DomainError(
+          ErrorCode.Conflict,
+          `A tenant has at most ${this.limits.maxEndpointsPerTenant} webhook endpoints; delete one first.`,
+          {
+            limit: 'webhook_endpoints',
+          },
+        );
       }
       const created = await this.webhooks.create(scope, { id, url, events: [...new Set(input.events)], ...sealed }, tx);
-      await this.audit.record(scope, { actor, action: 'webhook.created', targetType: 'webhook', targetId: id, metadata: { url, events: created.events.join(',') } }, tx);
+      await this.audit.record(
+        scope,
+        {
+          actor,
+          action: 'webhook.created',
+          targetType: 'webhook',
+          targetId: id,
+          metadata: { url, events: created.events.join(',') },
+        },
+        tx,
+      );
       return created;
     });
     return { ...toView(row), secret };
@@ -100,7 +124,10 @@ export class WebhooksService {
 
   async list(scope: TenantScope, page: { limit?: number; cursor?: string }): Promise<Page<WebhookView>> {
     const limit = page.limit ?? DEFAULT_PAGE_SIZE;
-    const rows = await this.webhooks.list(scope, { after: page.cursor ? decodeCursor(page.cursor) : undefined, take: limit + 1 });
+    const rows = await this.webhooks.list(scope, {
+      after: page.cursor ? decodeCursor(page.cursor) : undefined,
+      take: limit + 1,
+    });
     return toPage(rows, limit, toView);
   }
 
@@ -108,7 +135,12 @@ export class WebhooksService {
     return toView(await this.find(scope, id));
   }
 
-  async update(scope: TenantScope, actor: Principal, id: string, input: { url?: string; events?: MailroomEventType[]; enabled?: boolean }): Promise<WebhookView> {
+  async update(
+    scope: TenantScope,
+    actor: Principal,
+    id: string,
+    input: { url?: string; events?: MailroomEventType[]; enabled?: boolean },
+  ): Promise<WebhookView> {
     const url = input.url === undefined ? undefined : await checkedRegistrationUrl(this.policy, input.url);
     const row = await this.unitOfWork.run(async (tx) => {
       const current = await this.webhooks.find(scope, id, { includePush: true, tx });
@@ -116,15 +148,25 @@ export class WebhooksService {
       const data: WebhookEndpointChange = {};
       if (url !== undefined) data.url = url;
       if (input.events) data.events = [...new Set(input.events)];
-      if (input.enabled === true && !current.enabled) Object.assign(data, { enabled: true, disabledReason: null, disabledAt: null, consecutiveFailures: 0 });
-      if (input.enabled === false && current.enabled) Object.assign(data, { enabled: false, disabledReason: 'manual', disabledAt: new Date() });
+      if (input.enabled === true && !current.enabled)
+        Object.assign(data, { enabled: true, disabledReason: null, disabledAt: null, consecutiveFailures: 0 });
+      if (input.enabled === false && current.enabled)
+        Object.assign(data, { enabled: false, disabledReason: 'manual', disabledAt: new Date() });
       const updated = await this.webhooks.update(scope, id, data, tx);
       if (!updated) throw notFound();
-      const changed = Object.keys(data).filter((k) => !['disabledReason', 'disabledAt', 'consecutiveFailures'].includes(k));
+      const changed = Object.keys(data).filter(
+        (k) => !['disabledReason', 'disabledAt', 'consecutiveFailures'].includes(k),
+      );
       if (changed.length > 0) {
         await this.audit.record(
           scope,
-          { actor, action: 'webhook.updated', targetType: 'webhook', targetId: id, metadata: { changed: changed.join(','), url: updated.url, enabled: updated.enabled } },
+          {
+            actor,
+            action: 'webhook.updated',
+            targetType: 'webhook',
+            targetId: id,
+            metadata: { changed: changed.join(','), url: updated.url, enabled: updated.enabled },
+          },
           tx,
         );
       }
@@ -142,20 +184,36 @@ export class WebhooksService {
   }
 
   /** The old secret keeps signing beside the new one for WEBHOOK_SECRET_OVERLAP_SECONDS (an older previous one stops). */
-  async rotateSecret(scope: TenantScope, actor: Principal, id: string): Promise<{ id: string; secret: string; previousSecretExpiresAt: string | null }> {
+  async rotateSecret(
+    scope: TenantScope,
+    actor: Principal,
+    id: string,
+  ): Promise<{ id: string; secret: string; previousSecretExpiresAt: string | null }> {
     const { secret, sealed } = this.secrets.rotate(id, await this.find(scope, id));
     await this.unitOfWork.run(async (tx) => {
       if (!(await this.webhooks.update(scope, id, sealed, tx))) throw notFound();
-      await this.audit.record(scope, { actor, action: 'webhook.secret_rotated', targetType: 'webhook', targetId: id }, tx);
+      await this.audit.record(
+        scope,
+        { actor, action: 'webhook.secret_rotated', targetType: 'webhook', targetId: id },
+        tx,
+      );
     });
     return { id, secret, previousSecretExpiresAt: iso(sealed.previousSecretUntil) };
   }
 
   /** Newest first, each with its attempt log. */
-  async deliveries(scope: TenantScope, id: string, page: { limit?: number; cursor?: string; status?: DeliveryStatus }): Promise<Page<DeliveryView>> {
+  async deliveries(
+    scope: TenantScope,
+    id: string,
+    page: { limit?: number; cursor?: string; status?: DeliveryStatus },
+  ): Promise<Page<DeliveryView>> {
     await this.find(scope, id);
     const limit = page.limit ?? DEFAULT_PAGE_SIZE;
-    const rows = await this.webhooks.listDeliveries(scope, id, { status: page.status, after: page.cursor ? decodeCursor(page.cursor) : undefined, take: limit + 1 });
+    const rows = await this.webhooks.listDeliveries(scope, id, {
+      status: page.status,
+      after: page.cursor ? decodeCursor(page.cursor) : undefined,
+      take: limit + 1,
+    });
     return toPage(rows, limit, toDeliveryView);
   }
 
@@ -175,12 +233,29 @@ export class WebhooksService {
     const row = await this.unitOfWork.run(async (tx) => {
       const current = await this.webhooks.findDelivery(scope, id, deliveryId, tx);
       if (!current) throw new DomainError(ErrorCode.NotFound, 'Delivery not found.');
-      if (current.status === 'succeeded') throw new DomainError(ErrorCode.Conflict, 'This delivery already succeeded; it is never sent twice.');
-      if (current.status === 'sending') throw new DomainError(ErrorCode.Conflict, 'An attempt of this delivery is in flight.');
-      if (!endpoint.enabled) throw new DomainError(ErrorCode.Conflict, 'The webhook is disabled; enable it (PATCH enabled: true) before retrying.');
+      if (current.status === 'succeeded')
+        throw new DomainError(ErrorCode.Conflict, 'This delivery already succeeded; it is never sent twice.');
+      if (current.status === 'sending')
+        throw new DomainError(ErrorCode.Conflict, 'An attempt of this delivery is in flight.');
+      if (!endpoint.enabled)
+        throw new DomainError(
+          ErrorCode.Conflict,
+          'The webhook is disabled; enable it (PATCH enabled: true) before retrying.',
+        );
       const now = new Date();
-      if (!(await this.webhooks.requeueDelivery(scope, id, deliveryId, now, tx))) throw new DomainError(ErrorCode.Conflict, 'The delivery changed state; read it again.');
-      await this.audit.record(scope, { actor, action: 'webhook.delivery_retried', targetType: 'webhook_delivery', targetId: deliveryId, metadata: { webhookId: id, eventId: current.eventId } }, tx);
+      if (!(await this.webhooks.requeueDelivery(scope, id, deliveryId, now, tx)))
+        throw new DomainError(ErrorCode.Conflict, 'The delivery changed state; read it again.');
+      await this.audit.record(
+        scope,
+        {
+          actor,
+          action: 'webhook.delivery_retried',
+          targetType: 'webhook_delivery',
+          targetId: deliveryId,
+          metadata: { webhookId: id, eventId: current.eventId },
+        },
+        tx,
+      );
       return (await this.webhooks.findDelivery(scope, id, deliveryId, tx))!;
     });
     this.wakeup.afterCommitSoon();

@@ -30,13 +30,28 @@ export class InMemoryAdminUserRepository extends AdminUserRepository implements 
     if (this.admins.get(scope, id)) this.admins.rows.delete(id);
   }
 
-  async create(scope: TenantScope, admin: { email: string; passwordHash: string; role: AdminRole; lastLoginAt: Date }): Promise<AdminUser> {
+  async create(
+    scope: TenantScope,
+    admin: { email: string; passwordHash: string; role: AdminRole; lastLoginAt: Date },
+  ): Promise<AdminUser> {
     if ([...this.admins.rows.values()].some((a) => a.email === admin.email)) throw uniqueViolation();
-    return this.admins.put({ ...admin, id: randomUUID(), tenantId: scope.tenantId, createdAt: new Date(), sessionVersion: 0 } as AdminUser);
+    return this.admins.put({
+      ...admin,
+      id: randomUUID(),
+      tenantId: scope.tenantId,
+      createdAt: new Date(),
+      sessionVersion: 0,
+    } as AdminUser);
   }
 
   async createInvitation(scope: TenantScope, invitation: NewInvitation): Promise<AdminInvitation> {
-    return this.invitations.put({ ...invitation, id: randomUUID(), tenantId: scope.tenantId, acceptedAt: null, createdAt: new Date() });
+    return this.invitations.put({
+      ...invitation,
+      id: randomUUID(),
+      tenantId: scope.tenantId,
+      acceptedAt: null,
+      createdAt: new Date(),
+    });
   }
 
   snapshot(): () => void {

@@ -14,7 +14,14 @@ export class InMemoryApiKeyRepository extends ApiKeyRepository {
 
   async create(scope: TenantScope, key: NewApiKey): Promise<ApiKey> {
     if ([...this.table.rows.values()].some((row) => row.prefix === key.prefix)) throw uniqueViolation();
-    return this.table.put({ ...key, id: randomUUID(), tenantId: scope.tenantId, createdAt: new Date(), lastUsedAt: null, revokedAt: null } as ApiKey);
+    return this.table.put({
+      ...key,
+      id: randomUUID(),
+      tenantId: scope.tenantId,
+      createdAt: new Date(),
+      lastUsedAt: null,
+      revokedAt: null,
+    } as ApiKey);
   }
 
   async find(scope: TenantScope, id: string): Promise<ApiKey | null> {

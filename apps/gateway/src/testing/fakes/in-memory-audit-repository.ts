@@ -17,10 +17,17 @@ export class InMemoryAuditRepository extends AuditRepository {
     this.table.put({ ...row, id: randomUUID(), tenantId: scope.tenantId, createdAt: new Date() } as AuditLog);
   }
 
-  async exists(scope: TenantScope, query: { action: string; targetId: string; metadata: Record<string, string | number | boolean> }): Promise<boolean> {
+  async exists(
+    scope: TenantScope,
+    query: { action: string; targetId: string; metadata: Record<string, string | number | boolean> },
+  ): Promise<boolean> {
     return this.table.all(scope).some((row) => {
       const metadata = (row.metadata ?? {}) as Record<string, unknown>;
-      return row.action === query.action && row.targetId === query.targetId && Object.entries(query.metadata).every(([k, v]) => metadata[k] === v);
+      return (
+        row.action === query.action &&
+        row.targetId === query.targetId &&
+        Object.entries(query.metadata).every(([k, v]) => metadata[k] === v)
+      );
     });
   }
 

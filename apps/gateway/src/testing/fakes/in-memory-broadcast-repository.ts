@@ -17,7 +17,10 @@ export class InMemoryBroadcastRepository extends BroadcastRepository {
   readonly broadcasts = new Map<string, BroadcastRow>();
   readonly recipients = new Map<string, FakeRecipient[]>();
 
-  async create(scope: TenantScope, input: { id: string; identityId: string; content: unknown; recipients: string[] }): Promise<BroadcastRow> {
+  async create(
+    scope: TenantScope,
+    input: { id: string; identityId: string; content: unknown; recipients: string[] },
+  ): Promise<BroadcastRow> {
     const existing = await this.find(scope, input.identityId, input.id);
     if (existing) return existing;
     const row: BroadcastRow = {
@@ -31,7 +34,10 @@ export class InMemoryBroadcastRepository extends BroadcastRepository {
       completedAt: null,
     };
     this.broadcasts.set(row.id, row);
-    this.recipients.set(row.id, input.recipients.map((recipient) => ({ recipient, status: 'queued', reason: null })));
+    this.recipients.set(
+      row.id,
+      input.recipients.map((recipient) => ({ recipient, status: 'queued', reason: null })),
+    );
     return row;
   }
 
@@ -42,7 +48,9 @@ export class InMemoryBroadcastRepository extends BroadcastRepository {
 
   async counts(scope: TenantScope, broadcastId: string): Promise<BroadcastCounts> {
     const own = this.broadcasts.get(broadcastId)?.tenantId === scope.tenantId;
-    return tallyRecipients((own ? this.recipients.get(broadcastId) ?? [] : []).map(({ status, reason }) => ({ status, reason, count: 1 })));
+    return tallyRecipients(
+      (own ? (this.recipients.get(broadcastId) ?? []) : []).map(({ status, reason }) => ({ status, reason, count: 1 })),
+    );
   }
 
   /** Test setup: what the runner would have done to one recipient. */

@@ -12,10 +12,20 @@ interface Row extends IdempotencyRecordView {
 export class InMemoryIdempotencyRecords extends IdempotencyRecords {
   readonly rows = new Map<string, Row>();
 
-  async insert(scope: TenantScope, record: { operation: string; key: string; requestHash: string; expiresAt: Date }): Promise<string | null> {
+  async insert(
+    scope: TenantScope,
+    record: { operation: string; key: string; requestHash: string; expiresAt: Date },
+  ): Promise<string | null> {
     if (this.findRow(scope, record.operation, record.key)) return null;
     const id = randomUUID();
-    this.rows.set(id, { id, tenantId: scope.tenantId, ...record, completed: false, response: null, createdAt: new Date() });
+    this.rows.set(id, {
+      id,
+      tenantId: scope.tenantId,
+      ...record,
+      completed: false,
+      response: null,
+      createdAt: new Date(),
+    });
     return id;
   }
 
@@ -52,6 +62,8 @@ export class InMemoryIdempotencyRecords extends IdempotencyRecords {
   }
 
   private findRow(scope: TenantScope, operation: string, key: string): Row | undefined {
-    return [...this.rows.values()].find((row) => row.tenantId === scope.tenantId && row.operation === operation && row.key === key);
+    return [...this.rows.values()].find(
+      (row) => row.tenantId === scope.tenantId && row.operation === operation && row.key === key,
+    );
   }
 }

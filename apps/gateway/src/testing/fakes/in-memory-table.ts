@@ -30,7 +30,11 @@ export class InMemoryTable<R extends TenantRow> implements Rollbackable {
   }
 
   /** Rows of `scope` newest first (createdAt desc, id desc), strictly after `after`, at most `take`. */
-  page<P extends R & PagePosition>(this: InMemoryTable<P>, scope: TenantScope, page: { after?: PagePosition; take: number }): P[] {
+  page<P extends R & PagePosition>(
+    this: InMemoryTable<P>,
+    scope: TenantScope,
+    page: { after?: PagePosition; take: number },
+  ): P[] {
     return this.all(scope)
       .sort(newestFirst)
       .filter((row) => !page.after || newestFirst(page.after, row) < 0)

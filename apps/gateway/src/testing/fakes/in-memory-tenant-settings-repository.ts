@@ -1,8 +1,18 @@
 import type { TenantScope } from '@mailroom/persistence';
-import { TenantSettingsRepository, type StoredTenantSettings, type TenantSettingsChange } from '../../modules/settings/settings.repository.js';
+import {
+  TenantSettingsRepository,
+  type StoredTenantSettings,
+  type TenantSettingsChange,
+} from '../../modules/settings/settings.repository.js';
 import type { Rollbackable } from './in-memory-table.js';
 
-const EMPTY = { attachmentStore: null, attachmentMaxBytes: null, attachmentMaxFiles: null, rateLimitPerMinute: null, tenantRateLimitPerMinute: null };
+const EMPTY = {
+  attachmentStore: null,
+  attachmentMaxBytes: null,
+  attachmentMaxFiles: null,
+  rateLimitPerMinute: null,
+  tenantRateLimitPerMinute: null,
+};
 
 export class InMemoryTenantSettingsRepository extends TenantSettingsRepository implements Rollbackable {
   readonly rows = new Map<string, StoredTenantSettings>();

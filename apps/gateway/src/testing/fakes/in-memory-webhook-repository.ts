@@ -31,13 +31,20 @@ export class InMemoryWebhookRepository extends WebhookRepository implements Roll
     } as unknown as WebhookEndpointRow);
   }
 
-  async find(scope: TenantScope, id: string, options: { includePush?: boolean } = {}): Promise<WebhookEndpointRow | null> {
+  async find(
+    scope: TenantScope,
+    id: string,
+    options: { includePush?: boolean } = {},
+  ): Promise<WebhookEndpointRow | null> {
     const row = this.endpoints.get(scope, id);
     return row && (options.includePush || !this.pushEndpointIds.has(id)) ? row : null;
   }
 
   async list(scope: TenantScope, page: { after?: PagePosition; take: number }): Promise<WebhookEndpointRow[]> {
-    return this.endpoints.page(scope, { after: page.after, take: Number.MAX_SAFE_INTEGER }).filter((row) => !this.pushEndpointIds.has(row.id)).slice(0, page.take);
+    return this.endpoints
+      .page(scope, { after: page.after, take: Number.MAX_SAFE_INTEGER })
+      .filter((row) => !this.pushEndpointIds.has(row.id))
+      .slice(0, page.take);
   }
 
   async count(scope: TenantScope): Promise<number> {
@@ -52,11 +59,16 @@ export class InMemoryWebhookRepository extends WebhookRepository implements Roll
   async remove(scope: TenantScope, id: string): Promise<boolean> {
     if (!this.endpoints.get(scope, id)) return false;
     this.endpoints.rows.delete(id);
-    for (const delivery of this.deliveries.all(scope).filter((d) => d.endpointId === id)) this.deliveries.rows.delete(delivery.id);
+    for (const delivery of this.deliveries.all(scope).filter((d) => d.endpointId === id))
+      this.deliveries.rows.delete(delivery.id);
     return true;
   }
 
-  async listDeliveries(scope: TenantScope, endpointId: string, page: { status?: DeliveryStatus; after?: PagePosition; take: number }): Promise<WebhookDeliveryRow[]> {
+  async listDeliveries(
+    scope: TenantScope,
+    endpointId: string,
+    page: { status?: DeliveryStatus; after?: PagePosition; take: number },
+  ): Promise<WebhookDeliveryRow[]> {
     return this.deliveries
       .page(scope, { after: page.after, take: Number.MAX_SAFE_INTEGER })
       .filter((row) => row.endpointId === endpointId && (!page.status || row.status === page.status))

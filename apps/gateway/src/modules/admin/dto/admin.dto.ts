@@ -52,7 +52,8 @@ export class InvitationResponse {
   @ApiProperty({
     nullable: true,
     type: String,
-    description: 'Shown once. The invitee posts it to /v1/admin/invitations/accept. Null with ADMIN_EMAIL_VERIFICATION: it is mailed to the invitee.',
+    description:
+      'Shown once. The invitee posts it to /v1/admin/invitations/accept. Null with ADMIN_EMAIL_VERIFICATION: it is mailed to the invitee.',
   })
   token!: string | null;
   @ApiProperty() email!: string;

@@ -28,10 +28,18 @@ export class SentAttachmentsResponse {
 }
 
 export class AttachmentUploadResponse extends SentAttachmentResponse {
-  @ApiProperty({ format: 'uuid', description: 'Pass to the GraphQL mutation sendAttachment(uploadIds).', example: '7c6b5a49-3827-4165-9483-a2b1c0d9e8f7' })
+  @ApiProperty({
+    format: 'uuid',
+    description: 'Pass to the GraphQL mutation sendAttachment(uploadIds).',
+    example: '7c6b5a49-3827-4165-9483-a2b1c0d9e8f7',
+  })
   id!: string;
 
-  @ApiProperty({ format: 'date-time', description: 'Unsent uploads are deleted after this.', example: '2026-01-06T09:30:00.000Z' })
+  @ApiProperty({
+    format: 'date-time',
+    description: 'Unsent uploads are deleted after this.',
+    example: '2026-01-06T09:30:00.000Z',
+  })
   expiresAt!: string;
 }
 

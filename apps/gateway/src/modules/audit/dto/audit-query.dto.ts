@@ -24,7 +24,9 @@ export class AuditQueryDto extends PageQueryDto {
   @IsOptional()
   @IsString()
   @MaxLength(100)
-  @Matches(/^[a-z_]+(\.[a-z_]+)*(\.\*)?$/, { message: 'action must be a dotted action such as api_key.created, or a prefix such as admin.*' })
+  @Matches(/^[a-z_]+(\.[a-z_]+)*(\.\*)?$/, {
+    message: 'action must be a dotted action such as api_key.created, or a prefix such as admin.*',
+  })
   action?: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'Only entries at or after this instant.' })

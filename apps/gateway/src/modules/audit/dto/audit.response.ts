@@ -24,7 +24,12 @@ export class AuditItemResponse {
   @ApiProperty({ type: String, nullable: true })
   targetId!: string | null;
 
-  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, description: 'Action-specific details (never secrets).' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    description: 'Action-specific details (never secrets).',
+  })
   metadata!: unknown;
 
   @ApiProperty({ format: 'date-time' })

@@ -1,7 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
 
 export class SessionResponse {
-  @ApiProperty({ description: 'Admin JWT (HS256, `typ: "admin"`), valid for `expiresIn` seconds.' }) accessToken!: string;
+  @ApiProperty({ description: 'Admin JWT (HS256, `typ: "admin"`), valid for `expiresIn` seconds.' })
+  accessToken!: string;
   @ApiProperty({ description: 'Opaque; exchange at /v1/admin/refresh. Single use.' }) refreshToken!: string;
   @ApiProperty({ example: 3600 }) expiresIn!: number;
 }

@@ -6,7 +6,9 @@ export class SetConsentDto {
   @IsIn(['conversation', 'inbox'])
   entityType!: 'conversation' | 'inbox';
 
-  @ApiProperty({ description: 'A conversation id (entityType conversation) or an inbox id (64 hex, entityType inbox).' })
+  @ApiProperty({
+    description: 'A conversation id (entityType conversation) or an inbox id (64 hex, entityType inbox).',
+  })
   @IsString()
   @MaxLength(200)
   entity!: string;

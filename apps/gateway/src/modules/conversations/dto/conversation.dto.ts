@@ -4,7 +4,13 @@ import { IsArray, IsDate, IsIn, IsOptional, IsString } from 'class-validator';
 import { PageQuery } from '../../../common/pagination/page-query.dto.js';
 
 const PEER = 'An Ethereum address (0x + 40 hex) or an XMTP inbox id (64 hex).';
-const splitList = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value);
+const splitList = ({ value }: { value: unknown }) =>
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : value;
 
 export class ListConversationsQuery extends PageQuery {
   @ApiPropertyOptional({ enum: ['dm', 'group'] })
@@ -33,8 +39,6 @@ export class ListConversationsQuery extends PageQuery {
   @Type(() => Date)
   @IsDate()
   createdBefore?: Date;
-
-
 }
 
 export class CreateDmDto {
@@ -61,7 +65,11 @@ export class GroupMetadataDto {
 }
 
 export class CreateGroupDto extends GroupMetadataDto {
-  @ApiProperty({ type: [String], description: `${PEER} At most 250 members in the group, the identity included.`, maxItems: 250 })
+  @ApiProperty({
+    type: [String],
+    description: `${PEER} At most 250 members in the group, the identity included.`,
+    maxItems: 250,
+  })
   @IsArray()
   @IsString({ each: true })
   members!: string[];

@@ -38,7 +38,9 @@ export class ConversationResponse {
   @ApiProperty({ description: 'False once the identity left or was removed from the group.', example: true })
   isActive!: boolean;
 
-  @ApiPropertyOptional({ description: "Groups: the identity asked to leave and waits for an admin's client to remove it." })
+  @ApiPropertyOptional({
+    description: "Groups: the identity asked to leave and waits for an admin's client to remove it.",
+  })
   pendingRemoval?: boolean;
 
   @ApiProperty({ example: PEER_INBOX })

@@ -6,7 +6,10 @@ import type { Authentication } from '../graphql-context.js';
  * Settles an `Authorization`-style value (`Bearer <credential>`) into an Authentication. Never throws: a missing
  * credential is anonymous and a bad one is remembered, so the field that needs a principal reports the error.
  */
-export async function authenticateBearer(authenticator: Authenticator, authorization: unknown): Promise<Authentication> {
+export async function authenticateBearer(
+  authenticator: Authenticator,
+  authorization: unknown,
+): Promise<Authentication> {
   if (authorization === undefined || authorization === null || authorization === '') return { kind: 'anonymous' };
   const credential = bearerCredential(typeof authorization === 'string' ? authorization : undefined);
   if (!credential) {

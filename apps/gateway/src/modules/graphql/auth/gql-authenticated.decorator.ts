@@ -1,4 +1,11 @@
-import { applyDecorators, createParamDecorator, SetMetadata, UseGuards, UseInterceptors, type ExecutionContext } from '@nestjs/common';
+import {
+  applyDecorators,
+  createParamDecorator,
+  SetMetadata,
+  UseGuards,
+  UseInterceptors,
+  type ExecutionContext,
+} from '@nestjs/common';
 import { GqlExecutionContext } from '@nestjs/graphql';
 import type { ApiKeyScope, TenantScope } from '@mailroom/persistence';
 import type { Principal } from '../../../common/auth/index.js';
@@ -23,7 +30,11 @@ export type GqlAuthenticatedOptions =
 
 /** Runs a query, mutation or subscription through the operation pipeline (same rules and budgets as REST). */
 export function GqlAuthenticated(options: GqlAuthenticatedOptions): MethodDecorator {
-  return applyDecorators(SetMetadata(GQL_AUTHENTICATED, options), UseGuards(GqlAuthenticationGuard), UseInterceptors(GqlOperationInterceptor));
+  return applyDecorators(
+    SetMetadata(GQL_AUTHENTICATED, options),
+    UseGuards(GqlAuthenticationGuard),
+    UseInterceptors(GqlOperationInterceptor),
+  );
 }
 
 function principalOf(context: ExecutionContext): Principal {
@@ -36,6 +47,10 @@ function principalOf(context: ExecutionContext): Principal {
 }
 
 /** The authenticated caller. */
-export const GqlPrincipal = createParamDecorator((_: unknown, context: ExecutionContext): Principal => principalOf(context));
+export const GqlPrincipal = createParamDecorator((_: unknown, context: ExecutionContext): Principal =>
+  principalOf(context),
+);
 /** The caller's tenant scope, the first argument of every tenant-scoped service call. */
-export const GqlTenant = createParamDecorator((_: unknown, context: ExecutionContext): TenantScope => principalOf(context).scope);
+export const GqlTenant = createParamDecorator(
+  (_: unknown, context: ExecutionContext): TenantScope => principalOf(context).scope,
+);

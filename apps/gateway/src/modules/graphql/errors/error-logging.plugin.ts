@@ -6,10 +6,15 @@ import { mapGraphqlError } from './graphql-error-mapping.js';
 const logger = new Logger('GraphQL');
 
 /** Logs what the gateway got wrong (never the caller's mistakes) with the original error and the request id. */
-export function logServerFaults(errors: readonly unknown[], requestId: string | undefined, operationName?: string | null): void {
+export function logServerFaults(
+  errors: readonly unknown[],
+  requestId: string | undefined,
+  operationName?: string | null,
+): void {
   for (const error of errors) {
     const mapped = mapGraphqlError(error);
-    if (mapped.serverFault) logger.error({ err: error, requestId, code: mapped.code, operationName }, 'GraphQL operation failed');
+    if (mapped.serverFault)
+      logger.error({ err: error, requestId, code: mapped.code, operationName }, 'GraphQL operation failed');
   }
 }
 

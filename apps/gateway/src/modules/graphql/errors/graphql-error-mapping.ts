@@ -4,7 +4,8 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { DomainError, ErrorCode, dependencyUnavailable, textRefusedByDatabase } from '../../../common/errors/index.js';
 import { codeForStatus } from '../../../common/errors/problem-details.js';
 
-export const INTERNAL_MESSAGE = 'An unexpected error occurred. Quote the x-request-id response header when you report it.';
+export const INTERNAL_MESSAGE =
+  'An unexpected error occurred. Quote the x-request-id response header when you report it.';
 
 /** What a GraphQL client learns about a failure, and whether the gateway's log should get the original. */
 export interface MappedError {
@@ -65,7 +66,12 @@ function fromDomainError(error: DomainError): MappedError {
     extensions.field = [...new Set(errors.map((problem) => problem.field))];
   }
   const internal = error.code === ErrorCode.Internal;
-  return { code: error.code, message: internal ? INTERNAL_MESSAGE : error.message, extensions: internal ? {} : extensions, serverFault: isServerFault(error.code) };
+  return {
+    code: error.code,
+    message: internal ? INTERNAL_MESSAGE : error.message,
+    extensions: internal ? {} : extensions,
+    serverFault: isServerFault(error.code),
+  };
 }
 
 function unexpected(): MappedError {
@@ -83,20 +89,28 @@ export function mapGraphqlError(error: unknown): MappedError {
   if (original instanceof DomainError) return fromDomainError(original);
   if (original instanceof HttpException) {
     const code = codeForStatus(original.getStatus());
-    return code === ErrorCode.Internal ? unexpected() : { code, message: original.message, extensions: {}, serverFault: isServerFault(code) };
+    return code === ErrorCode.Internal
+      ? unexpected()
+      : { code, message: original.message, extensions: {}, serverFault: isServerFault(code) };
   }
   if (original instanceof GraphQLError) {
     const raw = original.extensions?.code;
     if (typeof raw === 'string' && codes.has(raw)) {
       const code = raw as ErrorCode;
       const { code: _, http: __, ...rest } = original.extensions;
-      return { code, message: code === ErrorCode.Internal ? INTERNAL_MESSAGE : original.message, extensions: rest, serverFault: isServerFault(code) };
+      return {
+        code,
+        message: code === ErrorCode.Internal ? INTERNAL_MESSAGE : original.message,
+        extensions: rest,
+        serverFault: isServerFault(code),
+      };
     }
     const mapped = typeof raw === 'string' ? APOLLO_CODES[raw] : undefined;
     // Without a code, a GraphQLError raised outside any resolver is a document problem (graphql-ws validation).
     if (mapped) return { code: mapped, message: original.message, extensions: {}, serverFault: false };
     const documentProblem = original.originalError === undefined || original.originalError instanceof GraphQLError;
-    if (raw === undefined && !original.path && documentProblem) return { code: ErrorCode.BadRequest, message: original.message, extensions: {}, serverFault: false };
+    if (raw === undefined && !original.path && documentProblem)
+      return { code: ErrorCode.BadRequest, message: original.message, extensions: {}, serverFault: false };
   }
   return unexpected();
 }

@@ -43,7 +43,11 @@ export class IdentitiesResolver {
     @GqlTenant() scope: TenantScope,
     @GqlPrincipal() actor: Principal,
     @Args('input', { type: () => CreateIdentityInput, nullable: true }) input: CreateIdentityInput,
-    @Args('idempotencyKey', { type: () => String, nullable: true, description: 'Retry-safe key, as the REST Idempotency-Key.' })
+    @Args('idempotencyKey', {
+      type: () => String,
+      nullable: true,
+      description: 'Retry-safe key, as the REST Idempotency-Key.',
+    })
     idempotencyKey: string | undefined,
   ) {
     return this.service.create(scope, actor, { label: input?.label, externalId: input?.externalId }, idempotencyKey);

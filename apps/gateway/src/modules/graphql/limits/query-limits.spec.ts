@@ -1,5 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
-import { GraphQLInt, GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLSchema, GraphQLString, parse, type GraphQLFieldConfigMap } from 'graphql';
+import {
+  GraphQLInt,
+  GraphQLList,
+  GraphQLNonNull,
+  GraphQLObjectType,
+  GraphQLSchema,
+  GraphQLString,
+  parse,
+  type GraphQLFieldConfigMap,
+} from 'graphql';
 import { checkQueryLimits } from './query-limits.js';
 
 // A self-referencing type, so depth is only bounded by the query.
@@ -11,14 +20,20 @@ const Node: GraphQLObjectType = new GraphQLObjectType({
     children: {
       type: new GraphQLNonNull(new GraphQLList(Node)),
       args: { first: { type: GraphQLInt } },
-      extensions: { complexity: ({ args, childComplexity }: { args: { first?: number }; childComplexity: number }) => 1 + (args.first ?? 10) * childComplexity },
+      extensions: {
+        complexity: ({ args, childComplexity }: { args: { first?: number }; childComplexity: number }) =>
+          1 + (args.first ?? 10) * childComplexity,
+      },
     },
   }),
 });
 const schema = new GraphQLSchema({ query: new GraphQLObjectType({ name: 'Query', fields: { node: { type: Node } } }) });
 const limits = { maxDepth: 4, maxComplexity: 100 };
 const check = (query: string, variables?: Record<string, unknown>, operationName?: string) =>
-  checkQueryLimits(schema, parse(query), variables, operationName, limits).map((e) => ({ message: e.message, extensions: e.extensions }));
+  checkQueryLimits(schema, parse(query), variables, operationName, limits).map((e) => ({
+    message: e.message,
+    extensions: e.extensions,
+  }));
 
 describe('checkQueryLimits', () => {
   it('lets queries within both limits through', () => {
@@ -28,14 +43,22 @@ describe('checkQueryLimits', () => {
   it('refuses a query deeper than the limit, counting through fragments but not introspection fields', () => {
     const [error] = check('{ node { child { child { child { id } } } } }');
     expect(error?.extensions).toMatchObject({ code: 'BAD_REQUEST', limit: { kind: 'depth', max: 4, actual: 5 } });
-    expect(check('query { node { ...F } } fragment F on Node { child { child { child { id } } } }')[0]?.extensions).toMatchObject({
+    expect(
+      check('query { node { ...F } } fragment F on Node { child { child { child { id } } } }')[0]?.extensions,
+    ).toMatchObject({
       limit: { kind: 'depth', actual: 5 },
     });
-    expect(check('{ node { child { child { id __typename } } } __schema { types { fields { type { ofType { ofType { name } } } } } } }')).toEqual([]);
+    expect(
+      check(
+        '{ node { child { child { id __typename } } } __schema { types { fields { type { ofType { ofType { name } } } } } } }',
+      ),
+    ).toEqual([]);
   });
 
   it('survives cyclic fragments (the validator reports them)', () => {
-    expect(check('{ node { ...A } } fragment A on Node { child { ...B } } fragment B on Node { child { ...A } }')).toEqual([]);
+    expect(
+      check('{ node { ...A } } fragment A on Node { child { ...B } } fragment B on Node { child { ...A } }'),
+    ).toEqual([]);
   });
 
   it('refuses a query whose complexity, with list sizes from arguments or variables, is over the limit', () => {

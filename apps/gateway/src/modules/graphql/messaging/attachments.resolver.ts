@@ -26,18 +26,27 @@ export class AttachmentsResolver {
     @Args('identityId') identityId: string,
     @Args('conversationId') conversationId: string,
     @Args('uploadIds', { type: () => [ID] }) uploadIds: string[],
-    @Args('idempotencyKey', { type: () => String, nullable: true, description: 'Retry-safe key, as the REST Idempotency-Key.' })
+    @Args('idempotencyKey', {
+      type: () => String,
+      nullable: true,
+      description: 'Retry-safe key, as the REST Idempotency-Key.',
+    })
     _idempotencyKey: string | undefined,
   ): Promise<MessageView> {
     return (await this.uploads.send(scope, identityId, conversationId, uploadIds)).message;
   }
 
-  @ResolveField(() => [MessageAttachmentModel], { description: 'The files the message carries; empty unless it is an attachment.' })
+  @ResolveField(() => [MessageAttachmentModel], {
+    description: 'The files the message carries; empty unless it is an attachment.',
+  })
   attachments(@Parent() message: MessageView): MessageAttachmentView[] {
     return attachmentsOf(message);
   }
 
-  @ResolveField(() => MessageAttachmentModel, { nullable: true, description: 'The first (usually only) file; null unless the message is an attachment.' })
+  @ResolveField(() => MessageAttachmentModel, {
+    nullable: true,
+    description: 'The first (usually only) file; null unless the message is an attachment.',
+  })
   attachment(@Parent() message: MessageView): MessageAttachmentView | null {
     return attachmentsOf(message)[0] ?? null;
   }

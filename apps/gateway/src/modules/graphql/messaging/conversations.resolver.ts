@@ -13,7 +13,9 @@ const ConversationConnection = ConnectionType(ConversationModel, 'Conversation')
 /** A conversation as resolvers pass it on: the service's view plus the identity it was read for. */
 export type ConversationParent = ConversationView & { identityId: string };
 
-const forIdentity = (identityId: string) => (view: ConversationView): ConversationParent => ({ ...view, identityId });
+const forIdentity =
+  (identityId: string) =>
+  (view: ConversationView): ConversationParent => ({ ...view, identityId });
 
 /** Fields that read the network (a sync, a member list) cost more than plain fields. */
 const NETWORK_FIELD_COMPLEXITY = 5;
@@ -42,7 +44,11 @@ export class ConversationsResolver {
 
   @Query(() => ConversationModel)
   @GqlAuthenticated(MESSAGES)
-  async conversation(@GqlTenant() scope: TenantScope, @Args('identityId') identityId: string, @Args('conversationId') conversationId: string) {
+  async conversation(
+    @GqlTenant() scope: TenantScope,
+    @Args('identityId') identityId: string,
+    @Args('conversationId') conversationId: string,
+  ) {
     return forIdentity(identityId)(await this.service.get(scope, identityId, conversationId));
   }
 
@@ -54,8 +60,14 @@ export class ConversationsResolver {
 
   @Mutation(() => ConversationModel)
   @GqlAuthenticated({ ...MESSAGES, write: true })
-  async createGroup(@GqlTenant() scope: TenantScope, @Args('identityId') identityId: string, @Args('input') input: CreateGroupInput) {
-    return forIdentity(identityId)(await this.service.createGroup(scope, identityId, withoutNulls(input) as CreateGroupInput));
+  async createGroup(
+    @GqlTenant() scope: TenantScope,
+    @Args('identityId') identityId: string,
+    @Args('input') input: CreateGroupInput,
+  ) {
+    return forIdentity(identityId)(
+      await this.service.createGroup(scope, identityId, withoutNulls(input) as CreateGroupInput),
+    );
   }
 
   @Mutation(() => ConversationModel, { description: "Change a group's name, description or image URL." })
@@ -96,12 +108,20 @@ export class ConversationsResolver {
     description: 'The newest message (any content type), or null in an empty conversation.',
     complexity: NETWORK_FIELD_COMPLEXITY,
   })
-  lastMessage(@Parent() conversation: ConversationParent, @GqlTenant() scope: TenantScope, @Context() context: GraphqlContext) {
+  lastMessage(
+    @Parent() conversation: ConversationParent,
+    @GqlTenant() scope: TenantScope,
+    @Context() context: GraphqlContext,
+  ) {
     return context.loaders.lastMessages(scope, conversation.identityId).load(conversation.id);
   }
 
   @ResolveField('members', () => [MemberModel], { complexity: NETWORK_FIELD_COMPLEXITY })
-  members(@Parent() conversation: ConversationParent, @GqlTenant() scope: TenantScope, @Context() context: GraphqlContext) {
+  members(
+    @Parent() conversation: ConversationParent,
+    @GqlTenant() scope: TenantScope,
+    @Context() context: GraphqlContext,
+  ) {
     return context.loaders.members(scope, conversation.identityId).load(conversation.id);
   }
 }

@@ -17,12 +17,22 @@ describe('attachmentsOf', () => {
   it('describes a remote attachment without its key material', () => {
     const [attachment, ...rest] = attachmentsOf({ contentType: type('remoteStaticAttachment'), content: info(1) });
     expect(rest).toEqual([]);
-    expect(attachment).toEqual({ index: 0, kind: 'remote', filename: 'file-1.pdf', mimeType: null, url: 'https://files.example/1', contentDigest: 'digest-1', size: 1001 });
+    expect(attachment).toEqual({
+      index: 0,
+      kind: 'remote',
+      filename: 'file-1.pdf',
+      mimeType: null,
+      url: 'https://files.example/1',
+      contentDigest: 'digest-1',
+      size: 1001,
+    });
     expect(JSON.stringify(attachment)).not.toContain('c2VjcmV0');
   });
 
   it('numbers the files of a multi remote attachment in order, and reads a decimal-string length', () => {
-    const content = { attachments: [info(1), { ...info(2), contentLength: '5000' }, { url: 'https://x/3', contentDigest: 'd3' }] };
+    const content = {
+      attachments: [info(1), { ...info(2), contentLength: '5000' }, { url: 'https://x/3', contentDigest: 'd3' }],
+    };
     const found = attachmentsOf({ contentType: type('multiRemoteStaticAttachment'), content });
     expect(found.map((a) => [a.index, a.url, a.size, a.filename])).toEqual([
       [0, 'https://files.example/1', 1001, 'file-1.pdf'],
@@ -41,6 +51,8 @@ describe('attachmentsOf', () => {
   it('is empty for other types and for undecodable content', () => {
     expect(attachmentsOf({ contentType: type('text'), content: 'hi' })).toEqual([]);
     expect(attachmentsOf({ contentType: type('remoteStaticAttachment'), content: null })).toEqual([]);
-    expect(attachmentsOf({ contentType: type('multiRemoteStaticAttachment'), content: { attachments: 'nope' } })).toEqual([]);
+    expect(
+      attachmentsOf({ contentType: type('multiRemoteStaticAttachment'), content: { attachments: 'nope' } }),
+    ).toEqual([]);
   });
 });

@@ -42,10 +42,22 @@ export function attachmentsOf(message: Pick<MessageView, 'contentType' | 'conten
     case 'remoteStaticAttachment':
       return [remote(json, 0)];
     case 'multiRemoteStaticAttachment':
-      return Array.isArray(json.attachments) ? json.attachments.map((info, index) => remote((info ?? {}) as Json, index)) : [];
+      return Array.isArray(json.attachments)
+        ? json.attachments.map((info, index) => remote((info ?? {}) as Json, index))
+        : [];
     case 'attachment': {
       const base64 = typeof json.data === 'string' ? json.data : '';
-      return [{ index: 0, kind: 'inline', filename: text(json.filename), mimeType: text(json.mimeType), url: null, contentDigest: null, size: Buffer.byteLength(base64, 'base64') }];
+      return [
+        {
+          index: 0,
+          kind: 'inline',
+          filename: text(json.filename),
+          mimeType: text(json.mimeType),
+          url: null,
+          contentDigest: null,
+          size: Buffer.byteLength(base64, 'base64'),
+        },
+      ];
     }
     default:
       return [];

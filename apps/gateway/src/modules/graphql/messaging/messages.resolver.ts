@@ -13,7 +13,10 @@ const MessageConnection = ConnectionType(MessageModel, 'Message');
 export class MessagesResolver {
   constructor(private readonly service: MessagesService) {}
 
-  @Query(() => MessageConnection, { description: 'Messages of a conversation, newest first unless `direction: asc`.', complexity: connectionComplexity(50) })
+  @Query(() => MessageConnection, {
+    description: 'Messages of a conversation, newest first unless `direction: asc`.',
+    complexity: connectionComplexity(50),
+  })
   @GqlAuthenticated({ scope: 'messages', identityArg: 'identityId' })
   async messages(@GqlTenant() scope: TenantScope, @Args() args: MessagesArgs) {
     return toConnection(
@@ -34,7 +37,11 @@ export class MessagesResolver {
     @Args('identityId') identityId: string,
     @Args('conversationId') conversationId: string,
     @Args('content') content: MessageContentInput,
-    @Args('idempotencyKey', { type: () => String, nullable: true, description: 'Retry-safe key, as the REST Idempotency-Key.' })
+    @Args('idempotencyKey', {
+      type: () => String,
+      nullable: true,
+      description: 'Retry-safe key, as the REST Idempotency-Key.',
+    })
     _idempotencyKey: string | undefined,
   ) {
     return this.service.send(scope, identityId, conversationId, { content: withoutNulls(content) });

@@ -60,7 +60,10 @@ registerEnumType(ConsentStateEnum, { name: 'ConsentState' });
 registerEnumType(ConsentEntityTypeEnum, { name: 'ConsentEntityType' });
 registerEnumType(MessageDirectionEnum, { name: 'MessageDirection', description: '`desc` is newest first.' });
 registerEnumType(DeliveryStatusEnum, { name: 'DeliveryStatus' });
-registerEnumType(MessageContentTypeEnum, { name: 'MessageContentType', description: 'The content types Mailroom sends.' });
+registerEnumType(MessageContentTypeEnum, {
+  name: 'MessageContentType',
+  description: 'The content types Mailroom sends.',
+});
 registerEnumType(ActionStyleEnum, { name: 'ActionStyle', description: 'How an action button looks.' });
 registerEnumType(ReactionActionEnum, { name: 'ReactionAction' });
 registerEnumType(ReactionSchemaEnum, { name: 'ReactionSchema' });

@@ -1,5 +1,19 @@
 import { ArgsType, Field, Float, InputType, Int } from '@nestjs/graphql';
-import { Allow, ArrayMaxSize, IsArray, IsDate, IsEnum, IsInt, IsNumber, IsObject, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import {
+  Allow,
+  ArrayMaxSize,
+  IsArray,
+  IsDate,
+  IsEnum,
+  IsInt,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 import { JSONScalar } from '../scalars/json.scalar.js';
 import {
   ActionStyleEnum,
@@ -42,7 +56,10 @@ export class ConversationsArgs extends PageArgs {
   @IsEnum(ConversationTypeEnum)
   type?: ConversationTypeEnum;
 
-  @Field(() => [ConsentStateEnum], { nullable: true, description: 'Default: allowed and unknown. `[unknown]` lists requests.' })
+  @Field(() => [ConsentStateEnum], {
+    nullable: true,
+    description: 'Default: allowed and unknown. `[unknown]` lists requests.',
+  })
   @IsOptional()
   @IsArray()
   @IsEnum(ConsentStateEnum, { each: true })
@@ -74,7 +91,10 @@ export class MessagesArgs extends PageArgs {
   @IsEnum(MessageDirectionEnum)
   direction?: MessageDirectionEnum;
 
-  @Field(() => [String], { nullable: true, description: 'Content-type names (text, markdown, reply, reaction, readReceipt, groupUpdated, …).' })
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Content-type names (text, markdown, reply, reaction, readReceipt, groupUpdated, …).',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(20)
@@ -124,7 +144,10 @@ export class WalletCallInput {
   @Allow()
   gas?: string;
 
-  @Field(() => JSONScalar, { nullable: true, description: 'An object of strings, e.g. description and transactionType.' })
+  @Field(() => JSONScalar, {
+    nullable: true,
+    description: 'An object of strings, e.g. description and transactionType.',
+  })
   @Allow()
   metadata?: Record<string, string>;
 }
@@ -170,7 +193,10 @@ export class MessageContentInput {
   @IsString()
   content?: string;
 
-  @Field(() => String, { nullable: true, description: 'transactionReference: CAIP-2 namespace (e.g. eip155). `reference` is the transaction hash.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'transactionReference: CAIP-2 namespace (e.g. eip155). `reference` is the transaction hash.',
+  })
   @IsOptional()
   @IsString()
   namespace?: string;
@@ -279,7 +305,10 @@ export class MessageContentInput {
   @IsString()
   nonce?: string;
 
-  @Field(() => String, { nullable: true, description: "remoteAttachment: https:// or http://, the URL's (derived from it when omitted)." })
+  @Field(() => String, {
+    nullable: true,
+    description: "remoteAttachment: https:// or http://, the URL's (derived from it when omitted).",
+  })
   @IsOptional()
   @IsString()
   scheme?: string;
@@ -338,5 +367,7 @@ export class SetConsentInput {
 
 /** Drops null and undefined members: GraphQL sends explicit nulls, the services expect absent fields. */
 export function withoutNulls<T extends object>(input: T): { [K in keyof T]?: Exclude<T[K], null> } {
-  return Object.fromEntries(Object.entries(input).filter(([, value]) => value !== null && value !== undefined)) as never;
+  return Object.fromEntries(
+    Object.entries(input).filter(([, value]) => value !== null && value !== undefined),
+  ) as never;
 }

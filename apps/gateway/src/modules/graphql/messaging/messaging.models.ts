@@ -1,6 +1,11 @@
 import { Field, Float, Int, ObjectType } from '@nestjs/graphql';
 import { JSONScalar } from '../scalars/json.scalar.js';
-import { ConsentEntityTypeEnum, ConsentStateEnum, ConversationTypeEnum, DeliveryStatusEnum } from './messaging.enums.js';
+import {
+  ConsentEntityTypeEnum,
+  ConsentStateEnum,
+  ConversationTypeEnum,
+  DeliveryStatusEnum,
+} from './messaging.enums.js';
 
 @ObjectType('ContentType', { description: 'An XMTP content type id.' })
 export class ContentTypeModel {
@@ -53,7 +58,10 @@ export class MessageModel {
   @Field(() => String, { nullable: true })
   fallback!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Base64 of the encoded content when the type is unknown to Mailroom.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Base64 of the encoded content when the type is unknown to Mailroom.',
+  })
   encodedContent!: string | null;
 
   @Field(() => DeliveryStatusEnum)
@@ -143,7 +151,9 @@ export class ConsentRecordModel {
     'A file a message carries. Download and decrypt it with REST `GET /v1/identities/{identityId}/messages/{messageId}/attachment?index={index}`; the key material is in the message `content`.',
 })
 export class MessageAttachmentModel {
-  @Field(() => Int, { description: 'Position in a multi remote attachment (0 otherwise): the `index` of the download route.' })
+  @Field(() => Int, {
+    description: 'Position in a multi remote attachment (0 otherwise): the `index` of the download route.',
+  })
   index!: number;
 
   @Field({ description: '`remote` (encrypted, stored at `url`) or `inline` (the bytes are in the message).' })
@@ -152,7 +162,10 @@ export class MessageAttachmentModel {
   @Field(() => String, { nullable: true })
   filename!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Inline attachments only: remote ones carry their type inside the ciphertext.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Inline attachments only: remote ones carry their type inside the ciphertext.',
+  })
   mimeType!: string | null;
 
   @Field(() => String, { nullable: true })
@@ -161,7 +174,9 @@ export class MessageAttachmentModel {
   @Field(() => String, { nullable: true, description: 'Hex SHA-256 of the ciphertext.' })
   contentDigest!: string | null;
 
-  @Field(() => Float, { nullable: true, description: 'Bytes: of the ciphertext for remote attachments (when stated), of the file for inline ones.' })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Bytes: of the ciphertext for remote attachments (when stated), of the file for inline ones.',
+  })
   size!: number | null;
 }
-

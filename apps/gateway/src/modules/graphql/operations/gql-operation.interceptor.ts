@@ -25,13 +25,18 @@ export class GqlOperationInterceptor implements NestInterceptor {
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const call = this.describe(context);
-    return from(this.pipeline.run(call, () => lastValueFrom(next.handle(), { defaultValue: undefined })).then(({ value }) => value));
+    return from(
+      this.pipeline
+        .run(call, () => lastValueFrom(next.handle(), { defaultValue: undefined }))
+        .then(({ value }) => value),
+    );
   }
 
   private describe(context: ExecutionContext): OperationCall {
     const gql = GqlExecutionContext.create(context);
     const { authentication } = gql.getContext<GraphqlContext>();
-    if (authentication.kind !== 'authenticated') throw new DomainError(ErrorCode.Internal, 'GqlOperationInterceptor runs after GqlAuthenticationGuard.');
+    if (authentication.kind !== 'authenticated')
+      throw new DomainError(ErrorCode.Internal, 'GqlOperationInterceptor runs after GqlAuthenticationGuard.');
     const options = this.reflector.get<GqlAuthenticatedOptions | undefined>(GQL_AUTHENTICATED, context.getHandler());
     if (!options) throw new DomainError(ErrorCode.Internal, 'GraphQL operation without @GqlAuthenticated.');
     const { [IDEMPOTENCY_ARG]: rawKey, ...args } = gql.getArgs<Record<string, unknown>>();
@@ -40,7 +45,10 @@ export class GqlOperationInterceptor implements NestInterceptor {
     const identityValue = identityArg ? args[identityArg] : undefined;
     const write = !anyCredential && (options.write ?? false);
     const idempotent = this.reflector.get<boolean | undefined>(IDEMPOTENT_OPERATION, context.getHandler());
-    const key = idempotent && rawKey !== undefined && rawKey !== null ? checkedIdempotencyKey(rawKey, IDEMPOTENCY_ARG) : undefined;
+    const key =
+      idempotent && rawKey !== undefined && rawKey !== null
+        ? checkedIdempotencyKey(rawKey, IDEMPOTENCY_ARG)
+        : undefined;
     return {
       name: `graphql ${gql.getInfo<{ fieldName: string }>().fieldName}`,
       principal: authentication.principal,

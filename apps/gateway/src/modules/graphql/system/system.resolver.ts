@@ -40,7 +40,7 @@ export class SystemResolver {
 
   @Subscription(() => ViewerModel, {
     name: 'viewer',
-    description: 'Emits the socket\'s caller once and completes: checks a websocket\'s `connection_init` credential.',
+    description: "Emits the socket's caller once and completes: checks a websocket's `connection_init` credential.",
     resolve: (payload: ViewerModel) => payload,
   })
   @GqlAuthenticated({ anyCredential: true })

@@ -117,7 +117,11 @@ export class GraphqlWebsocketServer implements OnApplicationBootstrap, OnModuleD
     wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
   };
 
-  private serve(server: ReturnType<typeof makeServer<Record<string, unknown>, SocketExtra>>, socket: WebSocket, request: IncomingMessage): void {
+  private serve(
+    server: ReturnType<typeof makeServer<Record<string, unknown>, SocketExtra>>,
+    socket: WebSocket,
+    request: IncomingMessage,
+  ): void {
     const progress = new SendProgress();
     this.sockets.set(socket, progress);
     // `ws` closes the socket itself on protocol errors (1009 for an oversized frame); this only keeps them quiet.
@@ -149,7 +153,9 @@ export class GraphqlWebsocketServer implements OnApplicationBootstrap, OnModuleD
     );
     socket.once('close', (code, reason) => {
       this.sockets.delete(socket);
-      closed(code, reason.toString()).catch((error: unknown) => this.logger.warn({ err: error }, 'graphql-ws close handling failed'));
+      closed(code, reason.toString()).catch((error: unknown) =>
+        this.logger.warn({ err: error }, 'graphql-ws close handling failed'),
+      );
     });
   }
 
@@ -162,7 +168,9 @@ export class GraphqlWebsocketServer implements OnApplicationBootstrap, OnModuleD
       this.timers.push(timer);
     };
     every(recheckIntervalMs, () => {
-      this.credentials.sweep().catch((error: unknown) => this.logger.warn({ err: error }, 'websocket credential sweep failed'));
+      this.credentials
+        .sweep()
+        .catch((error: unknown) => this.logger.warn({ err: error }, 'websocket credential sweep failed'));
     });
     every(Math.max(50, Math.min(1_000, Math.floor(stalledSendMs / 2))), () => this.dropStalledReaders());
     every(keepAliveMs, () => this.ping());
@@ -172,7 +180,10 @@ export class GraphqlWebsocketServer implements OnApplicationBootstrap, OnModuleD
     const now = Date.now();
     for (const [socket, progress] of this.sockets) {
       if (progress.stalledFor(now) <= this.limits.stalledSendMs) continue;
-      this.logger.warn({ pendingSends: progress.pending, stalledMs: progress.stalledFor(now) }, 'dropping a websocket whose reader stopped reading');
+      this.logger.warn(
+        { pendingSends: progress.pending, stalledMs: progress.stalledFor(now) },
+        'dropping a websocket whose reader stopped reading',
+      );
       // A close frame would queue behind the data the reader is not taking.
       socket.terminate();
     }

@@ -5,8 +5,20 @@ import { DomainError, ErrorCode } from '../../../common/errors/index.js';
 import { SocketCredentials } from './socket-credentials.js';
 import { DEFAULT_WEBSOCKET_LIMITS } from './websocket-limits.js';
 
-const admin = (role: 'owner' | 'admin' | 'viewer'): Principal => ({ type: 'admin', tenantId: 't', adminId: 'a', role, scope: tenantScope('t') });
-const apiKey: Principal = { type: 'apiKey', tenantId: 't', apiKeyId: 'k', scopes: ['messages'], scope: tenantScope('t') };
+const admin = (role: 'owner' | 'admin' | 'viewer'): Principal => ({
+  type: 'admin',
+  tenantId: 't',
+  adminId: 'a',
+  role,
+  scope: tenantScope('t'),
+});
+const apiKey: Principal = {
+  type: 'apiKey',
+  tenantId: 't',
+  apiKeyId: 'k',
+  scopes: ['messages'],
+  scope: tenantScope('t'),
+};
 
 /** An Authenticator whose answer the test sets; counts calls. */
 class ScriptedAuthenticator {
@@ -24,11 +36,18 @@ function socket() {
 }
 
 function registry(authenticator: ScriptedAuthenticator, maxSocketsPerCredential = 20) {
-  return new SocketCredentials(authenticator as unknown as Authenticator, () => ({ ...DEFAULT_WEBSOCKET_LIMITS, maxSocketsPerCredential }));
+  return new SocketCredentials(authenticator as unknown as Authenticator, () => ({
+    ...DEFAULT_WEBSOCKET_LIMITS,
+    maxSocketsPerCredential,
+  }));
 }
 
 const jwtExpiringIn = (seconds: number) =>
-  ['e30', Buffer.from(JSON.stringify({ exp: Math.floor(Date.now() / 1000) + seconds })).toString('base64url'), 'sig'].join('.');
+  [
+    'e30',
+    Buffer.from(JSON.stringify({ exp: Math.floor(Date.now() / 1000) + seconds })).toString('base64url'),
+    'sig',
+  ].join('.');
 
 describe('SocketCredentials', () => {
   it('keeps sockets open through an outage of the credential store, and closes them on a refusal', async () => {
@@ -39,7 +58,10 @@ describe('SocketCredentials', () => {
     authenticator.answer = () => {
       throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
     };
-    expect(await credentials.recheck(session)).toMatchObject({ kind: 'unavailable', error: { code: 'SERVICE_UNAVAILABLE' } });
+    expect(await credentials.recheck(session)).toMatchObject({
+      kind: 'unavailable',
+      error: { code: 'SERVICE_UNAVAILABLE' },
+    });
     authenticator.answer = () => {
       throw new DomainError(ErrorCode.ServiceUnavailable, 'database unavailable');
     };
@@ -49,7 +71,9 @@ describe('SocketCredentials', () => {
       throw new DomainError(ErrorCode.Unauthenticated, 'The API key is not valid or has been revoked.');
     };
     await credentials.sweep();
-    expect(live.closes).toEqual([{ code: 4401, reason: 'UNAUTHENTICATED: The API key is not valid or has been revoked.' }]);
+    expect(live.closes).toEqual([
+      { code: 4401, reason: 'UNAUTHENTICATED: The API key is not valid or has been revoked.' },
+    ]);
   });
 
   it('authenticates each distinct credential once per sweep, and closes a socket whose access changed with 4403', async () => {

@@ -45,7 +45,8 @@ function principalKey(principal: Principal): string {
 function sameAccess(before: Principal, after: Principal): boolean {
   if (principalKey(before) !== principalKey(after) || before.tenantId !== after.tenantId) return false;
   if (before.type === 'admin' && after.type === 'admin') return before.role === after.role;
-  if (before.type === 'apiKey' && after.type === 'apiKey') return [...before.scopes].sort().join() === [...after.scopes].sort().join();
+  if (before.type === 'apiKey' && after.type === 'apiKey')
+    return [...before.scopes].sort().join() === [...after.scopes].sort().join();
   return true;
 }
 
@@ -83,7 +84,10 @@ export class SocketCredentials {
     const siblings = this.byPrincipal.get(key) ?? new Set<SocketSession>();
     const max = this.limits().maxSocketsPerCredential;
     if (siblings.size >= max) {
-      socket.close(WsCloseCode.TooManySockets, closeReason(ErrorCode.RateLimited, `at most ${max} sockets per credential`));
+      socket.close(
+        WsCloseCode.TooManySockets,
+        closeReason(ErrorCode.RateLimited, `at most ${max} sockets per credential`),
+      );
       return undefined;
     }
     const session: SocketSession = { socket, credential, principal, closed: false };
@@ -95,7 +99,12 @@ export class SocketCredentials {
     const expiresAt = jwtExpiry(credential);
     if (expiresAt !== undefined) {
       session.expiry = setTimeout(
-        () => this.close(session, WsCloseCode.Unauthorized, new DomainError(ErrorCode.Unauthenticated, 'The token expired.')),
+        () =>
+          this.close(
+            session,
+            WsCloseCode.Unauthorized,
+            new DomainError(ErrorCode.Unauthenticated, 'The token expired.'),
+          ),
         Math.min(Math.max(expiresAt - Date.now(), 0), MAX_TIMER_MS),
       );
       session.expiry.unref();
@@ -145,14 +154,24 @@ export class SocketCredentials {
   }
 
   private apply(session: SocketSession, outcome: Principal | DomainError | { unavailable: unknown }): Recheck {
-    if (session.closed) return { kind: 'closed', error: new DomainError(ErrorCode.Unauthenticated, 'The socket is closed.') };
+    if (session.closed)
+      return { kind: 'closed', error: new DomainError(ErrorCode.Unauthenticated, 'The socket is closed.') };
     if (outcome instanceof DomainError) {
       this.close(session, WsCloseCode.Unauthorized, outcome);
       return { kind: 'closed', error: outcome };
     }
     if ('unavailable' in outcome) {
-      this.logger.warn({ err: outcome.unavailable, principal: principalKey(session.principal) }, 'could not authenticate a websocket again; it keeps its last principal');
-      return { kind: 'unavailable', error: new DomainError(ErrorCode.ServiceUnavailable, 'The credential could not be checked just now; try again.') };
+      this.logger.warn(
+        { err: outcome.unavailable, principal: principalKey(session.principal) },
+        'could not authenticate a websocket again; it keeps its last principal',
+      );
+      return {
+        kind: 'unavailable',
+        error: new DomainError(
+          ErrorCode.ServiceUnavailable,
+          'The credential could not be checked just now; try again.',
+        ),
+      };
     }
     if (!sameAccess(session.principal, outcome)) {
       const error = new DomainError(ErrorCode.Forbidden, "The credential's access changed; connect again.");
@@ -165,7 +184,10 @@ export class SocketCredentials {
 
   private close(session: SocketSession, code: number, error: DomainError): void {
     if (session.closed) return;
-    this.logger.log({ principal: principalKey(session.principal), code, reason: error.code }, 'closing a websocket whose credential no longer holds');
+    this.logger.log(
+      { principal: principalKey(session.principal), code, reason: error.code },
+      'closing a websocket whose credential no longer holds',
+    );
     this.release(session);
     session.socket.close(code, closeReason(error.code, error.message));
   }

@@ -42,5 +42,10 @@ export const WsCloseCode = {
 export function closeReason(code: string, message: string): string {
   const reason = `${code}: ${message}`;
   const bytes = Buffer.from(reason);
-  return bytes.length <= 123 ? reason : bytes.subarray(0, 120).toString('utf8').replace(/\uFFFD+$/, '') + '...';
+  return bytes.length <= 123
+    ? reason
+    : bytes
+        .subarray(0, 120)
+        .toString('utf8')
+        .replace(/\uFFFD+$/, '') + '...';
 }

@@ -15,7 +15,10 @@ export class ReadinessCheckResponse {
   @ApiProperty({ example: 3 })
   durationMs!: number;
 
-  @ApiPropertyOptional({ description: 'false: a dependency the gateway can partly serve without (down: listed in `degraded`).', example: false })
+  @ApiPropertyOptional({
+    description: 'false: a dependency the gateway can partly serve without (down: listed in `degraded`).',
+    example: false,
+  })
   gating?: boolean;
 }
 

@@ -9,7 +9,7 @@ export class CreateIdentityDto {
   @MaxLength(200)
   label?: string;
 
-  @ApiPropertyOptional({ description: "Your own id for this identity; unique per tenant.", maxLength: 200 })
+  @ApiPropertyOptional({ description: 'Your own id for this identity; unique per tenant.', maxLength: 200 })
   @IsOptional()
   @IsString()
   @MinLength(1)
@@ -25,8 +25,6 @@ export class ImportIdentityDto extends CreateIdentityDto {
 }
 
 export class ListIdentitiesQuery extends PageQuery {
-
-
   @ApiPropertyOptional()
   @IsOptional()
   @IsString()

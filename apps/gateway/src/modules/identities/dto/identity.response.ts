@@ -12,10 +12,19 @@ export class IdentityResponse {
   @ApiProperty({ enum: ['creating', 'active', 'pending_signature', 'broken', 'deleted'], example: 'active' })
   status!: string;
 
-  @ApiProperty({ enum: ['custodial', 'wallet'], description: 'custodial: Mailroom holds the wallet key; wallet: its owner does.', example: 'custodial' })
+  @ApiProperty({
+    enum: ['custodial', 'wallet'],
+    description: 'custodial: Mailroom holds the wallet key; wallet: its owner does.',
+    example: 'custodial',
+  })
   custody!: string;
 
-  @ApiProperty({ type: String, nullable: true, description: 'XMTP inbox id (null until registered).', example: INBOX_ID })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'XMTP inbox id (null until registered).',
+    example: INBOX_ID,
+  })
   inboxId!: string | null;
 
   @ApiProperty({ description: 'Wallet address (0x + 40 hex).', example: '0x4b2f0a8e6c1d3f5a7b9c0e2d4f6a8b0c1d3e5f7a' })
@@ -97,7 +106,10 @@ export class IdentityDetailResponse extends IdentityResponse {
 }
 
 export class IdentityTokenResponse {
-  @ApiProperty({ description: 'JWT for `Authorization: Bearer`, valid for this identity only.', example: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.…' })
+  @ApiProperty({
+    description: 'JWT for `Authorization: Bearer`, valid for this identity only.',
+    example: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.…',
+  })
   token!: string;
 
   @ApiProperty({ format: 'date-time', example: '2026-01-05T10:00:00.000Z' })
@@ -148,7 +160,10 @@ export class SignatureRequestResponse {
   @ApiProperty({ enum: ['create', 'revoke'], example: 'create' })
   action!: string;
 
-  @ApiProperty({ description: 'Sign this text with the wallet (EIP-191 personal_sign for an EOA), then POST it to …/signature.', example: 'XMTP : Authenticate to inbox\n…' })
+  @ApiProperty({
+    description: 'Sign this text with the wallet (EIP-191 personal_sign for an EOA), then POST it to …/signature.',
+    example: 'XMTP : Authenticate to inbox\n…',
+  })
   signatureText!: string;
 
   @ApiProperty({ format: 'date-time', example: '2026-01-05T09:10:00.000Z' })
@@ -166,7 +181,10 @@ export class SignatureRequestResponse {
   @ApiPropertyOptional({ type: [String], description: 'revoke: the installations it revokes.' })
   installationIds?: string[];
 
-  @ApiPropertyOptional({ type: InstallationBudgetResponse, description: "create: the inbox's installations before and after signing." })
+  @ApiPropertyOptional({
+    type: InstallationBudgetResponse,
+    description: "create: the inbox's installations before and after signing.",
+  })
   installationBudget?: InstallationBudgetResponse;
 }
 

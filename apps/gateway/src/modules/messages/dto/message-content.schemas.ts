@@ -22,7 +22,10 @@ export class MarkdownMessageContent {
   @ApiProperty({ enum: ['markdown'] })
   type!: 'markdown';
 
-  @ApiProperty({ description: 'At most 256 KiB.', example: '**Order shipped** — track it [here](https://example.com/t/42).' })
+  @ApiProperty({
+    description: 'At most 256 KiB.',
+    example: '**Order shipped** — track it [here](https://example.com/t/42).',
+  })
   markdown!: string;
 }
 
@@ -98,7 +101,11 @@ export class TransactionReferenceMessageContent {
   @ApiPropertyOptional({ description: 'CAIP-2 namespace of the network.', example: 'eip155' })
   namespace?: string;
 
-  @ApiProperty({ oneOf: [{ type: 'string' }, { type: 'integer' }], description: 'The chain id, decimal or hex (read back as a string).', example: '8453' })
+  @ApiProperty({
+    oneOf: [{ type: 'string' }, { type: 'integer' }],
+    description: 'The chain id, decimal or hex (read back as a string).',
+    example: '8453',
+  })
   networkId!: string | number;
 
   @ApiProperty({ description: 'The transaction hash.', example: '0x' + 'ab'.repeat(32) })
@@ -121,11 +128,15 @@ export class WalletCallSchema {
   @ApiPropertyOptional({ description: 'Hex gas limit.' })
   gas?: string;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, example: { description: 'Send 0.01 ETH', transactionType: 'transfer' } })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    example: { description: 'Send 0.01 ETH', transactionType: 'transfer' },
+  })
   metadata?: Record<string, string>;
 }
 
-@ApiSchema({ description: 'Calls for the peer\'s wallet to send (EIP-5792 wallet_sendCalls).' })
+@ApiSchema({ description: "Calls for the peer's wallet to send (EIP-5792 wallet_sendCalls)." })
 export class WalletSendCallsMessageContent {
   @ApiProperty({ enum: ['walletSendCalls'] })
   type!: 'walletSendCalls';
@@ -177,7 +188,11 @@ export class ActionsMessageContent {
   @ApiProperty({ type: [ActionButtonSchema], minItems: 1, maxItems: 10, description: 'Ids unique.' })
   actions!: ActionButtonSchema[];
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'When the buttons stop working.', example: '2030-01-01T00:00:00.000Z' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'When the buttons stop working.',
+    example: '2030-01-01T00:00:00.000Z',
+  })
   expiresAt?: string;
 }
 
@@ -235,7 +250,10 @@ export class RemoteAttachmentMessageContent {
   @ApiProperty({ description: 'Base64 of the 12-byte nonce.', example: Buffer.alloc(12, 3).toString('base64') })
   nonce!: string;
 
-  @ApiPropertyOptional({ enum: ['https://', 'http://'], description: "The URL's scheme (derived from the URL when omitted)." })
+  @ApiPropertyOptional({
+    enum: ['https://', 'http://'],
+    description: "The URL's scheme (derived from the URL when omitted).",
+  })
   scheme?: string;
 
   @ApiProperty({ description: 'Bytes of the encrypted payload.', example: 48213 })
@@ -270,7 +288,9 @@ export function messageContentSchema(): ApiPropertyOptions {
     oneOf: MESSAGE_CONTENT_MODELS.map((model) => ({ $ref: getSchemaPath(model) })),
     discriminator: {
       propertyName: 'type',
-      mapping: Object.fromEntries(Object.entries(MESSAGE_CONTENT_VARIANTS).map(([type, model]) => [type, getSchemaPath(model)])),
+      mapping: Object.fromEntries(
+        Object.entries(MESSAGE_CONTENT_VARIANTS).map(([type, model]) => [type, getSchemaPath(model)]),
+      ),
     },
   };
 }

@@ -4,17 +4,24 @@ import { Allow, IsArray, IsIn, IsNumber, IsObject, IsOptional, IsString, Validat
 import { PageQuery } from '../../../common/pagination/page-query.dto.js';
 import { messageContentSchema } from './message-content.schemas.js';
 
-const splitList = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value);
+const splitList = ({ value }: { value: unknown }) =>
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : value;
 
 export class ListMessagesQuery extends PageQuery {
-
-
   @ApiPropertyOptional({ enum: ['asc', 'desc'], default: 'desc' })
   @IsOptional()
   @IsIn(['asc', 'desc'])
   direction?: 'asc' | 'desc';
 
-  @ApiPropertyOptional({ description: 'Comma-separated: text, markdown, reply, reaction, readReceipt, groupUpdated, attachment, remoteAttachment, custom, …' })
+  @ApiPropertyOptional({
+    description:
+      'Comma-separated: text, markdown, reply, reaction, readReceipt, groupUpdated, attachment, remoteAttachment, custom, …',
+  })
   @IsOptional()
   @Transform(splitList)
   @IsArray()
@@ -25,7 +32,19 @@ export class ListMessagesQuery extends PageQuery {
 /** One shape for every sendable type; which fields are required depends on `type` (checked by the service). */
 export class MessageContentDto {
   @ApiProperty({
-    enum: ['text', 'markdown', 'reply', 'reaction', 'readReceipt', 'transactionReference', 'walletSendCalls', 'actions', 'intent', 'attachment', 'remoteAttachment'],
+    enum: [
+      'text',
+      'markdown',
+      'reply',
+      'reaction',
+      'readReceipt',
+      'transactionReference',
+      'walletSendCalls',
+      'actions',
+      'intent',
+      'attachment',
+      'remoteAttachment',
+    ],
   })
   @IsString()
   type!: string;
@@ -84,7 +103,14 @@ export class MessageContentDto {
       'transactionReference: `{ transactionType, currency, amount, decimals, fromAddress, toAddress }` (all required). intent: a flat object of strings, numbers, booleans or nulls.',
     type: 'object',
     additionalProperties: true,
-    example: { transactionType: 'transfer', currency: 'USDC', amount: 100000, decimals: 6, fromAddress: '0x…', toAddress: '0x…' },
+    example: {
+      transactionType: 'transfer',
+      currency: 'USDC',
+      amount: 100000,
+      decimals: 6,
+      fromAddress: '0x…',
+      toAddress: '0x…',
+    },
   })
   @IsOptional()
   @IsObject()
@@ -101,28 +127,45 @@ export class MessageContentDto {
   @IsString()
   chainId?: string;
 
-  @ApiPropertyOptional({ description: 'walletSendCalls: the sending address.', example: '0x1111111111111111111111111111111111111111' })
+  @ApiPropertyOptional({
+    description: 'walletSendCalls: the sending address.',
+    example: '0x1111111111111111111111111111111111111111',
+  })
   @IsOptional()
   @IsString()
   from?: string;
 
   @ApiPropertyOptional({
-    description: 'walletSendCalls: 1 to 50 calls `{ to?, data?, value?, gas?, metadata? }` (hex strings; metadata of strings).',
+    description:
+      'walletSendCalls: 1 to 50 calls `{ to?, data?, value?, gas?, metadata? }` (hex strings; metadata of strings).',
     type: 'array',
     items: { type: 'object', additionalProperties: true },
-    example: [{ to: '0x2222222222222222222222222222222222222222', value: '0x2386f26fc10000', metadata: { description: 'Send 0.01 ETH', transactionType: 'transfer' } }],
+    example: [
+      {
+        to: '0x2222222222222222222222222222222222222222',
+        value: '0x2386f26fc10000',
+        metadata: { description: 'Send 0.01 ETH', transactionType: 'transfer' },
+      },
+    ],
   })
   @IsOptional()
   @IsArray()
   calls?: unknown[];
 
-  @ApiPropertyOptional({ description: 'walletSendCalls: capabilities, an object of strings.', type: 'object', additionalProperties: { type: 'string' } })
+  @ApiPropertyOptional({
+    description: 'walletSendCalls: capabilities, an object of strings.',
+    type: 'object',
+    additionalProperties: { type: 'string' },
+  })
   @IsOptional()
   @IsObject()
   capabilities?: Record<string, string>;
 
   // actions: { id, description, actions, expiresAt? }; intent: { id, actionId, metadata? }.
-  @ApiPropertyOptional({ description: 'actions: id of the set of actions; intent: the id of the actions answered.', example: 'payment-42' })
+  @ApiPropertyOptional({
+    description: 'actions: id of the set of actions; intent: the id of the actions answered.',
+    example: 'payment-42',
+  })
   @IsOptional()
   @IsString()
   id?: string;
@@ -133,7 +176,8 @@ export class MessageContentDto {
   description?: string;
 
   @ApiPropertyOptional({
-    description: 'actions: 1 to 10 buttons `{ id, label, imageUrl?, style? (primary, secondary, danger), expiresAt? }`, ids unique.',
+    description:
+      'actions: 1 to 10 buttons `{ id, label, imageUrl?, style? (primary, secondary, danger), expiresAt? }`, ids unique.',
     type: 'array',
     items: { type: 'object', additionalProperties: true },
     example: [
@@ -145,7 +189,10 @@ export class MessageContentDto {
   @IsArray()
   actions?: unknown[];
 
-  @ApiPropertyOptional({ description: 'actions: when the buttons stop working (ISO 8601, read back to the millisecond).', example: '2030-01-01T00:00:00.000Z' })
+  @ApiPropertyOptional({
+    description: 'actions: when the buttons stop working (ISO 8601, read back to the millisecond).',
+    example: '2030-01-01T00:00:00.000Z',
+  })
   @IsOptional()
   @IsString()
   expiresAt?: string;
@@ -166,37 +213,58 @@ export class MessageContentDto {
   @IsString()
   mimeType?: string;
 
-  @ApiPropertyOptional({ description: 'attachment: base64 of the file, at most 900 KiB of bytes (larger files: remoteAttachment).', example: 'JVBERi0xLjQK' })
+  @ApiPropertyOptional({
+    description: 'attachment: base64 of the file, at most 900 KiB of bytes (larger files: remoteAttachment).',
+    example: 'JVBERi0xLjQK',
+  })
   @IsOptional()
   @IsString()
   data?: string;
 
-  @ApiPropertyOptional({ description: 'remoteAttachment: where the encrypted file is stored (https, or http).', example: 'https://files.example.com/3f2a' })
+  @ApiPropertyOptional({
+    description: 'remoteAttachment: where the encrypted file is stored (https, or http).',
+    example: 'https://files.example.com/3f2a',
+  })
   @IsOptional()
   @IsString()
   url?: string;
 
-  @ApiPropertyOptional({ description: 'remoteAttachment: SHA-256 of the encrypted payload, hex.', example: 'c0ffee'.padEnd(64, '0') })
+  @ApiPropertyOptional({
+    description: 'remoteAttachment: SHA-256 of the encrypted payload, hex.',
+    example: 'c0ffee'.padEnd(64, '0'),
+  })
   @IsOptional()
   @IsString()
   contentDigest?: string;
 
-  @ApiPropertyOptional({ description: 'remoteAttachment: base64 of the 32-byte secret.', example: Buffer.alloc(32, 1).toString('base64') })
+  @ApiPropertyOptional({
+    description: 'remoteAttachment: base64 of the 32-byte secret.',
+    example: Buffer.alloc(32, 1).toString('base64'),
+  })
   @IsOptional()
   @IsString()
   secret?: string;
 
-  @ApiPropertyOptional({ description: 'remoteAttachment: base64 of the 32-byte salt.', example: Buffer.alloc(32, 2).toString('base64') })
+  @ApiPropertyOptional({
+    description: 'remoteAttachment: base64 of the 32-byte salt.',
+    example: Buffer.alloc(32, 2).toString('base64'),
+  })
   @IsOptional()
   @IsString()
   salt?: string;
 
-  @ApiPropertyOptional({ description: 'remoteAttachment: base64 of the 12-byte nonce.', example: Buffer.alloc(12, 3).toString('base64') })
+  @ApiPropertyOptional({
+    description: 'remoteAttachment: base64 of the 12-byte nonce.',
+    example: Buffer.alloc(12, 3).toString('base64'),
+  })
   @IsOptional()
   @IsString()
   nonce?: string;
 
-  @ApiPropertyOptional({ enum: ['https://', 'http://'], description: "remoteAttachment: the URL's scheme (derived from the URL when omitted)." })
+  @ApiPropertyOptional({
+    enum: ['https://', 'http://'],
+    description: "remoteAttachment: the URL's scheme (derived from the URL when omitted).",
+  })
   @IsOptional()
   @IsString()
   scheme?: string;

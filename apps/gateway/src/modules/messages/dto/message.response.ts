@@ -31,7 +31,11 @@ export class MessageResponse {
   @ApiProperty({ description: 'Nanoseconds since the epoch, as a decimal string.', example: '1767605400000000000' })
   sentAtNs!: string;
 
-  @ApiProperty({ enum: ['application', 'membership_change'], description: '`membership_change` for group updates.', example: 'application' })
+  @ApiProperty({
+    enum: ['application', 'membership_change'],
+    description: '`membership_change` for group updates.',
+    example: 'application',
+  })
   kind!: string;
 
   @ApiProperty({ type: ContentTypeResponse })
@@ -39,18 +43,34 @@ export class MessageResponse {
 
   @ApiProperty({
     oneOf: [{ type: 'string' }, { type: 'object', additionalProperties: true }, { type: 'null' }],
-    description: 'Decoded content of a known type (a string for text and markdown, an object for the others); null for an unknown type.',
+    description:
+      'Decoded content of a known type (a string for text and markdown, an object for the others); null for an unknown type.',
     example: 'Hello from Mailroom',
   })
   content!: unknown;
 
-  @ApiProperty({ type: String, nullable: true, description: 'The text of text, markdown and text reply messages.', example: 'Hello from Mailroom' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'The text of text, markdown and text reply messages.',
+    example: 'Hello from Mailroom',
+  })
   text!: string | null;
 
-  @ApiProperty({ type: String, nullable: true, description: 'Fallback text a content type supplies for clients that do not know it.', example: null })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Fallback text a content type supplies for clients that do not know it.',
+    example: null,
+  })
   fallback!: string | null;
 
-  @ApiProperty({ type: String, nullable: true, description: 'Base64 of the encoded content when the type is unknown to Mailroom.', example: null })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Base64 of the encoded content when the type is unknown to Mailroom.',
+    example: null,
+  })
   encodedContent!: string | null;
 
   @ApiProperty({ enum: ['unpublished', 'published', 'failed'], example: 'published' })

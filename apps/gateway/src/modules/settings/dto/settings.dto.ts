@@ -13,7 +13,13 @@ export class AttachmentSettingsDto {
   @IsIn(ATTACHMENT_STORES)
   store?: AttachmentStore | null;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: attachmentMaxBytes.min, maximum: attachmentMaxBytes.max, nullable: true, description: 'Largest file, in bytes' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: attachmentMaxBytes.min,
+    maximum: attachmentMaxBytes.max,
+    nullable: true,
+    description: 'Largest file, in bytes',
+  })
   @IsOptional()
   @ValidateIf((_, value) => value !== null)
   @IsInt()
@@ -21,7 +27,13 @@ export class AttachmentSettingsDto {
   @Max(attachmentMaxBytes.max)
   maxBytes?: number | null;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: attachmentMaxFiles.min, maximum: attachmentMaxFiles.max, nullable: true, description: 'Most files in one message' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: attachmentMaxFiles.min,
+    maximum: attachmentMaxFiles.max,
+    nullable: true,
+    description: 'Most files in one message',
+  })
   @IsOptional()
   @ValidateIf((_, value) => value !== null)
   @IsInt()
@@ -31,14 +43,24 @@ export class AttachmentSettingsDto {
 }
 
 export class RateLimitSettingsDto {
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, nullable: true, description: 'Requests per minute of one credential; at most the operator limit' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    nullable: true,
+    description: 'Requests per minute of one credential; at most the operator limit',
+  })
   @IsOptional()
   @ValidateIf((_, value) => value !== null)
   @IsInt()
   @Min(1)
   perCredentialPerMinute?: number | null;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, nullable: true, description: 'Requests per minute of the whole tenant; at most the operator limit' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    nullable: true,
+    description: 'Requests per minute of the whole tenant; at most the operator limit',
+  })
   @IsOptional()
   @ValidateIf((_, value) => value !== null)
   @IsInt()

@@ -28,7 +28,12 @@ export class StoreSettingResponse {
   @ApiProperty({ example: false })
   custom!: boolean;
 
-  @ApiProperty({ enum: ATTACHMENT_STORES, isArray: true, description: 'Stores this gateway has configured.', example: ['filesystem'] })
+  @ApiProperty({
+    enum: ATTACHMENT_STORES,
+    isArray: true,
+    description: 'Stores this gateway has configured.',
+    example: ['filesystem'],
+  })
   available!: string[];
 }
 
@@ -58,6 +63,11 @@ export class SettingsResponse {
   @ApiProperty({ type: RateLimitSettingsResponse })
   rateLimits!: RateLimitSettingsResponse;
 
-  @ApiProperty({ type: String, nullable: true, format: 'date-time', description: 'Last change by the tenant; null if never.' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    format: 'date-time',
+    description: 'Last change by the tenant; null if never.',
+  })
   updatedAt!: string | null;
 }

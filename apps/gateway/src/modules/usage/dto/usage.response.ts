@@ -82,7 +82,10 @@ export class UsageResponse {
   @ApiProperty({ type: UsageIdentitiesResponse })
   identities!: UsageIdentitiesResponse;
 
-  @ApiProperty({ description: 'Identities of this tenant with an open XMTP client in the answering gateway process.', example: 3 })
+  @ApiProperty({
+    description: 'Identities of this tenant with an open XMTP client in the answering gateway process.',
+    example: 3,
+  })
   liveClients!: number;
 
   @ApiProperty({ type: UsageWebhooksResponse })

@@ -1,12 +1,26 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayNotEmpty,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsOptional,
+  IsString,
+  MaxLength,
+} from 'class-validator';
 import { MAILROOM_EVENT_TYPES, type MailroomEventType } from '../../events/mailroom-event.js';
 import { PageQueryDto } from '../../audit/dto/page-query.dto.js';
 
 export const WEBHOOK_URL_MAX_LENGTH = 2048;
 
 export class CreateWebhookDto {
-  @ApiProperty({ example: 'https://api.example.com/mailroom/webhooks', maxLength: WEBHOOK_URL_MAX_LENGTH, description: 'http(s); must resolve to public addresses unless OUTBOUND_ALLOWLIST allows it' })
+  @ApiProperty({
+    example: 'https://api.example.com/mailroom/webhooks',
+    maxLength: WEBHOOK_URL_MAX_LENGTH,
+    description: 'http(s); must resolve to public addresses unless OUTBOUND_ALLOWLIST allows it',
+  })
   @IsString()
   @MaxLength(WEBHOOK_URL_MAX_LENGTH)
   url!: string;
@@ -36,7 +50,9 @@ export class UpdateWebhookDto {
   @IsIn(MAILROOM_EVENT_TYPES, { each: true })
   events?: MailroomEventType[];
 
-  @ApiPropertyOptional({ description: 'false pauses deliveries (they wait); true resumes them and resets the failure run' })
+  @ApiPropertyOptional({
+    description: 'false pauses deliveries (they wait); true resumes them and resets the failure run',
+  })
   @IsOptional()
   @IsBoolean()
   enabled?: boolean;
@@ -56,7 +72,8 @@ export class WebhookResponse {
   @ApiProperty() url!: string;
   @ApiProperty({ enum: MAILROOM_EVENT_TYPES, isArray: true }) events!: string[];
   @ApiProperty() enabled!: boolean;
-  @ApiProperty({ nullable: true, type: String, description: '`consecutive_failures` or `manual`' }) disabledReason!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: '`consecutive_failures` or `manual`' }) disabledReason!:
+    string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) disabledAt!: string | null;
   @ApiProperty({ description: 'Failed attempts since the last success' }) consecutiveFailures!: number;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
@@ -74,7 +91,8 @@ export class RotatedSecretResponse {
     format: 'date-time',
     nullable: true,
     type: String,
-    description: 'Until then the previous secret keeps signing too (both signatures in every request); null when WEBHOOK_SECRET_OVERLAP_SECONDS is 0.',
+    description:
+      'Until then the previous secret keeps signing too (both signatures in every request); null when WEBHOOK_SECRET_OVERLAP_SECONDS is 0.',
   })
   previousSecretExpiresAt!: string | null;
 }
@@ -97,10 +115,15 @@ export class DeliveryAttemptResponse {
     type: 'object',
     additionalProperties: { type: 'string' },
     description: 'Headers this attempt sent (signatures included, never secrets); null when no request left',
-    example: { 'webhook-id': 'evt_1', 'webhook-timestamp': '1767225600', 'webhook-signature': 'v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=' },
+    example: {
+      'webhook-id': 'evt_1',
+      'webhook-timestamp': '1767225600',
+      'webhook-signature': 'v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=',
+    },
   })
   requestHeaders!: Record<string, string> | null;
-  @ApiProperty({ nullable: true, type: String, description: 'The first 1 KiB of the answer body, as UTF-8 text' }) responseBody!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'The first 1 KiB of the answer body, as UTF-8 text' })
+  responseBody!: string | null;
 }
 
 export class DeliveryResponse {
@@ -116,9 +139,15 @@ export class DeliveryResponse {
   @ApiProperty({ nullable: true, type: Number }) lastDurationMs!: number | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) succeededAt!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
-  @ApiProperty({ nullable: true, type: String, description: 'The JSON body exactly as sent; null once the retention sweep purged it after success' }) body!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'The JSON body exactly as sent; null once the retention sweep purged it after success',
+  })
+  body!: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) bodyPurgedAt!: string | null;
-  @ApiProperty({ type: [DeliveryAttemptResponse], description: 'Every attempt, oldest first' }) attemptLog!: DeliveryAttemptResponse[];
+  @ApiProperty({ type: [DeliveryAttemptResponse], description: 'Every attempt, oldest first' })
+  attemptLog!: DeliveryAttemptResponse[];
 }
 
 export class DeliveryPageResponse {
