@@ -102,6 +102,7 @@ describe('loadConfig', () => {
       'GATEWAY_MASTER_KEY is required when NODE_ENV=production',
       'JWT_SECRET is required when NODE_ENV=production',
       'XMTP_API_URL is required when NODE_ENV=production and XMTP_ENV=production',
+      'ADMIN_EMAIL_VERIFICATION is on (the production default) but MAILER=none cannot send its mails: set MAILER=smtp with SMTP_URL and MAIL_FROM, or SIGNUP_ENABLED=false to close signup, or ADMIN_EMAIL_VERIFICATION=false to accept that signup tells whether an email has an account',
     ]);
   });
 

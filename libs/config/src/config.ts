@@ -57,7 +57,13 @@ export interface GatewayConfig {
     readonly emailVerification: boolean;
   };
   /** Mail to admins; `log` is for development (it writes links and tokens to the log). */
-  readonly mail: { readonly transport: 'log' | 'none' };
+  readonly mail: {
+    readonly transport: MailTransport;
+    /** With `smtp`: the relay, credentials included (sensitive). */
+    readonly smtpUrl?: string;
+    /** With `smtp`: the sender address. */
+    readonly from?: string;
+  };
   readonly rateLimits: {
     readonly perCredentialPerMinute: number;
     readonly perTenantPerMinute: number;
@@ -97,6 +103,8 @@ export interface GatewayConfig {
     readonly secretOverlapSeconds: number;
   };
 }
+
+export type MailTransport = 'smtp' | 'log' | 'none';
 
 export type BlobStoreName = 'fs' | 's3' | 'ipfs';
 
@@ -170,6 +178,9 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
   }
 
   problems.push(...attachmentProblems(env));
+  const auth = authConfig(values, nodeEnv);
+  const mail = mailConfig(values, nodeEnv);
+  problems.push(...mailProblems(env, nodeEnv, auth, mail));
   if (problems.length > 0) throw new ConfigError(problems);
 
   const corsRaw = (values.CORS_ORIGINS as string | undefined) ?? '';
@@ -208,14 +219,8 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       masterKey: values.GATEWAY_MASTER_KEY as string | undefined,
       jwtSecret: values.JWT_SECRET as string | undefined,
     },
-    auth: {
-      signupEnabled: (values.SIGNUP_ENABLED as boolean | undefined) ?? true,
-      loginRateLimitPerMinute: (values.LOGIN_RATE_LIMIT_PER_MINUTE as number | undefined) ?? 10,
-      signupRateLimitPerHour:
-        (values.SIGNUP_RATE_LIMIT_PER_HOUR as number | undefined) ?? (nodeEnv === 'test' ? 10_000 : 20),
-      emailVerification: (values.ADMIN_EMAIL_VERIFICATION as boolean | undefined) ?? false,
-    },
-    mail: { transport: (values.MAILER as 'log' | 'none' | undefined) ?? (nodeEnv === 'production' ? 'none' : 'log') },
+    auth,
+    mail,
     rateLimits: {
       perCredentialPerMinute: (values.RATE_LIMIT_PER_MINUTE as number | undefined) ?? 1200,
       perTenantPerMinute: (values.RATE_LIMIT_TENANT_PER_MINUTE as number | undefined) ?? 6000,
@@ -279,7 +284,56 @@ export function redactConfig(config: GatewayConfig): unknown {
       masterKey: config.secrets.masterKey ? '[redacted]' : undefined,
       jwtSecret: config.secrets.jwtSecret ? '[redacted]' : undefined,
     },
+    mail: { ...config.mail, smtpUrl: config.mail.smtpUrl ? '[redacted]' : undefined },
   };
+}
+
+type Values = Partial<Record<VariableName, unknown>>;
+
+function authConfig(values: Values, nodeEnv: NodeEnv): GatewayConfig['auth'] {
+  const signupEnabled = (values.SIGNUP_ENABLED as boolean | undefined) ?? true;
+  return {
+    signupEnabled,
+    loginRateLimitPerMinute: (values.LOGIN_RATE_LIMIT_PER_MINUTE as number | undefined) ?? 10,
+    signupRateLimitPerHour:
+      (values.SIGNUP_RATE_LIMIT_PER_HOUR as number | undefined) ?? (nodeEnv === 'test' ? 10_000 : 20),
+    // Production must not tell strangers which emails have accounts; a closed signup cannot tell them anything.
+    emailVerification:
+      (values.ADMIN_EMAIL_VERIFICATION as boolean | undefined) ?? (nodeEnv === 'production' && signupEnabled),
+  };
+}
+
+function mailConfig(values: Values, nodeEnv: NodeEnv): GatewayConfig['mail'] {
+  const smtpUrl = values.SMTP_URL as string | undefined;
+  const fallback: MailTransport = smtpUrl ? 'smtp' : nodeEnv === 'production' ? 'none' : 'log';
+  return {
+    transport: (values.MAILER as MailTransport | undefined) ?? fallback,
+    smtpUrl,
+    from: values.MAIL_FROM as string | undefined,
+  };
+}
+
+/** Mail settings that cannot work, or that would give accounts away in production; one line each. */
+function mailProblems(env: Env, nodeEnv: NodeEnv, auth: GatewayConfig['auth'], mail: GatewayConfig['mail']): string[] {
+  const problems: string[] = [];
+  if (mail.transport === 'smtp') {
+    if (!present(env, 'SMTP_URL')) problems.push('SMTP_URL is required when MAILER=smtp');
+    if (!present(env, 'MAIL_FROM')) problems.push('MAIL_FROM is required when MAILER=smtp');
+  }
+  if (nodeEnv !== 'production') return problems;
+  if (mail.transport === 'log') {
+    problems.push(
+      'MAILER=log writes one-time tokens to the log and is refused when NODE_ENV=production: set MAILER=smtp with SMTP_URL and MAIL_FROM',
+    );
+  } else if (mail.transport === 'none' && auth.emailVerification) {
+    problems.push(
+      'ADMIN_EMAIL_VERIFICATION is on (the production default) but MAILER=none cannot send its mails: set MAILER=smtp with SMTP_URL and MAIL_FROM, or SIGNUP_ENABLED=false to close signup, or ADMIN_EMAIL_VERIFICATION=false to accept that signup tells whether an email has an account',
+    );
+  }
+  if (mail.transport === 'smtp' && !present(env, 'PUBLIC_BASE_URL')) {
+    problems.push('PUBLIC_BASE_URL is required when NODE_ENV=production and MAILER=smtp (mailed links point there)');
+  }
+  return problems;
 }
 
 const present = (env: Env, name: VariableName) => env[name] !== undefined && env[name] !== '';

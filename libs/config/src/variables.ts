@@ -336,13 +336,28 @@ export const VARIABLES = {
     schema: booleanFlag,
     description:
       'Prove admin emails by mail: signup answers 202 and mails a confirmation link (or, for an email that has an account, a note saying so), and invitation tokens go to the invitee by mail instead of the inviter, so no answer tells whether an email has an account. Needs a `MAILER`.',
-    fallback: '`false`: signup answers the session at once and an email that has an account answers 409',
+    fallback:
+      '`false` (signup answers the session at once and an email that has an account answers 409); with `NODE_ENV=production`: `true` unless `SIGNUP_ENABLED=false`, and then a `MAILER` that sends is required',
   },
   MAILER: {
-    schema: z.enum(['log', 'none'], { error: 'must be log or none' }),
+    schema: z.enum(['smtp', 'log', 'none'], { error: 'must be smtp, log or none' }),
     description:
-      'How mail to admins (password resets, signup confirmations, invitations) is sent. `log` writes each message, links and tokens included, to the log: development only. `none` drops them.',
-    fallback: '`log`, except with `NODE_ENV=production`: `none` (`log` must be chosen explicitly there)',
+      'How mail to admins (password resets, signup confirmations, invitations) is sent. `smtp` sends through `SMTP_URL` from `MAIL_FROM`. `log` writes each message, links and tokens included, to the log: development only, refused with `NODE_ENV=production`. `none` drops them.',
+    fallback: '`smtp` when `SMTP_URL` is set; otherwise `log`, and with `NODE_ENV=production` `none`',
+  },
+  SMTP_URL: {
+    schema: url(['smtp', 'smtps']),
+    description:
+      'SMTP relay for `MAILER=smtp`: `smtp://user:password@host:587` (STARTTLS, required when the URL carries credentials) or `smtps://user:password@host:465` (TLS from the start); URL-encode special characters. Never logged.',
+    fallback: 'none (required with `MAILER=smtp`)',
+    sensitive: true,
+  },
+  MAIL_FROM: {
+    schema: z.string().regex(/^(?:[^<>\r\n]*<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/, {
+      error: 'must be an address (ops@example.com) or a name and address (Mailroom <ops@example.com>)',
+    }),
+    description: 'Sender of admin mails with `MAILER=smtp`, e.g. `Mailroom <no-reply@example.com>`.',
+    fallback: 'none (required with `MAILER=smtp`)',
   },
   RATE_LIMIT_PER_MINUTE: {
     schema: positiveInt(1_000_000),
