@@ -26,6 +26,8 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   'AuthController.confirmPasswordReset': 'confirmPasswordReset',
   'BroadcastsController.start': 'startBroadcast',
   'BroadcastsController.get': 'getBroadcast',
+  'BroadcastsController.list': 'listBroadcasts',
+  'BroadcastsController.recipients': 'listBroadcastRecipients',
   'ConsentController.list': 'listConsent',
   'ConsentController.set': 'setConsent',
   'ConversationsController.canMessage': 'canMessage',

@@ -386,7 +386,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** The identity's broadcasts, newest first, each with its progress. */
+        get: operations["listBroadcasts"];
         put?: never;
         /** Send one message as a DM to many recipients, skipping who is not on XMTP or denied; resumable, paced. */
         post: operations["startBroadcast"];
@@ -405,6 +406,23 @@ export interface paths {
         };
         /** Progress: queued, sent, skipped (by reason), failed. */
         get: operations["getBroadcast"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/identities/{id}/broadcasts/{bid}/recipients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Recipients in the order given, with why each was skipped or failed; filter by status. */
+        get: operations["listBroadcastRecipients"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1293,6 +1311,48 @@ export interface components {
              * @enum {string}
              */
             type: "broadcast.completed";
+        };
+        BroadcastListResponse: {
+            items: components["schemas"]["BroadcastResponse"][];
+            /** @description Cursor of the next page; null on the last one. */
+            nextCursor: string | null;
+        };
+        BroadcastRecipientListResponse: {
+            items: components["schemas"]["BroadcastRecipientResponse"][];
+            /** @description Cursor of the next page; null on the last one. */
+            nextCursor: string | null;
+        };
+        BroadcastRecipientResponse: {
+            /**
+             * @description Resolved inbox id, once known.
+             * @example null
+             */
+            inboxId: string | null;
+            /**
+             * @description Place in the recipient list as given, from 0.
+             * @example 0
+             */
+            position: number;
+            /**
+             * @description Skipped: not_on_xmtp, denied, duplicate or self. Failed: the error.
+             * @example not_on_xmtp
+             */
+            reason: string | null;
+            /**
+             * @description As given: a lowercase address or an inbox id.
+             * @example 0x4b2f0a8e6c1d3f5a7b9c0e2d4f6a8b0c1d3e5f7a
+             */
+            recipient: string;
+            /**
+             * @example failed
+             * @enum {string}
+             */
+            status: "queued" | "sent" | "skipped" | "failed";
+            /**
+             * Format: date-time
+             * @example 2026-01-05T09:00:03.000Z
+             */
+            updatedAt: string;
         };
         BroadcastResponse: {
             /**
@@ -4580,6 +4640,72 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
+    listBroadcasts: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from the previous page’s `nextCursor`. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Identity id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BroadcastListResponse"];
+                };
+            };
+            400: components["responses"]["InvalidRequest"];
+            /** @description UNAUTHENTICATED: credential missing, malformed, expired or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNAUTHENTICATED",
+                     *       "detail": "UNAUTHENTICATED: credential missing, malformed, expired or revoked",
+                     *       "status": 401,
+                     *       "title": "Unauthorized",
+                     *       "type": "https://mailroom.dev/problems/unauthenticated"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description FORBIDDEN: credential valid but lacks the scope or role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "FORBIDDEN: credential valid but lacks the scope or role",
+                     *       "status": 403,
+                     *       "title": "Forbidden",
+                     *       "type": "https://mailroom.dev/problems/forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
     startBroadcast: {
         parameters: {
             query?: never;
@@ -4683,6 +4809,76 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BroadcastResponse"];
+                };
+            };
+            400: components["responses"]["InvalidRequest"];
+            /** @description UNAUTHENTICATED: credential missing, malformed, expired or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNAUTHENTICATED",
+                     *       "detail": "UNAUTHENTICATED: credential missing, malformed, expired or revoked",
+                     *       "status": 401,
+                     *       "title": "Unauthorized",
+                     *       "type": "https://mailroom.dev/problems/unauthenticated"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description FORBIDDEN: credential valid but lacks the scope or role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "FORBIDDEN",
+                     *       "detail": "FORBIDDEN: credential valid but lacks the scope or role",
+                     *       "status": 403,
+                     *       "title": "Forbidden",
+                     *       "type": "https://mailroom.dev/problems/forbidden"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listBroadcastRecipients: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from the previous page’s `nextCursor`. */
+                cursor?: string;
+                /** @description Only recipients in this state. */
+                status?: "queued" | "sent" | "skipped" | "failed";
+            };
+            header?: never;
+            path: {
+                /** @description Identity id. */
+                id: string;
+                /** @description Broadcast id. */
+                bid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BroadcastRecipientListResponse"];
                 };
             };
             400: components["responses"]["InvalidRequest"];

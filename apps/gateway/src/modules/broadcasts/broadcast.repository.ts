@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma, PrismaClient, type TenantScope } from '@mailroom/persistence';
+import { afterPosition, type PagePosition } from '../audit/page-cursor.js';
 
 export type RecipientStatus = 'queued' | 'sending' | 'sent' | 'skipped' | 'failed';
 
@@ -21,6 +22,12 @@ export interface RecipientRow {
   status: RecipientStatus;
 }
 
+/** A recipient as the API lists it: where it stands and why it was skipped or failed. */
+export interface RecipientOutcome extends RecipientRow {
+  reason: string | null;
+  updatedAt: Date;
+}
+
 export interface BroadcastCounts {
   queued: number;
   sent: number;
@@ -37,6 +44,18 @@ export abstract class BroadcastRepository {
     input: { id: string; identityId: string; content: unknown; recipients: string[] },
   ): Promise<BroadcastRow>;
   abstract find(scope: TenantScope, identityId: string, id: string): Promise<BroadcastRow | null>;
+  /** An identity's broadcasts, newest first; `limit + 1` rows after `after` so the caller can tell a next page. */
+  abstract list(
+    scope: TenantScope,
+    identityId: string,
+    page: { limit: number; after?: PagePosition },
+  ): Promise<BroadcastRow[]>;
+  /** Recipients in list order from `afterPosition` (exclusive), optionally of some statuses; `limit + 1` rows. */
+  abstract recipients(
+    scope: TenantScope,
+    broadcastId: string,
+    page: { limit: number; afterPosition?: number; statuses?: RecipientStatus[] },
+  ): Promise<RecipientOutcome[]>;
   /** Recipients by state; zeros for a broadcast of another tenant. */
   abstract counts(scope: TenantScope, broadcastId: string): Promise<BroadcastCounts>;
 }
@@ -99,5 +118,32 @@ export class PrismaBroadcastRepository extends BroadcastRepository {
     return tallyRecipients(
       rows.map((row) => ({ status: row.status as RecipientStatus, reason: row.reason, count: row._count._all })),
     );
+  }
+
+  list(scope: TenantScope, identityId: string, page: { limit: number; after?: PagePosition }): Promise<BroadcastRow[]> {
+    return this.prisma.broadcast.findMany({
+      where: { tenantId: scope.tenantId, identityId, ...afterPosition(page.after) },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: page.limit + 1,
+    }) as Promise<BroadcastRow[]>;
+  }
+
+  async recipients(
+    scope: TenantScope,
+    broadcastId: string,
+    page: { limit: number; afterPosition?: number; statuses?: RecipientStatus[] },
+  ): Promise<RecipientOutcome[]> {
+    const rows = await this.prisma.broadcastRecipient.findMany({
+      where: {
+        broadcastId,
+        broadcast: { tenantId: scope.tenantId },
+        ...(page.statuses ? { status: { in: page.statuses } } : {}),
+        ...(page.afterPosition !== undefined ? { position: { gt: page.afterPosition } } : {}),
+      },
+      orderBy: { position: 'asc' },
+      take: page.limit + 1,
+      select: { position: true, recipient: true, inboxId: true, status: true, reason: true, updatedAt: true },
+    });
+    return rows.map((row) => ({ ...row, status: row.status as RecipientStatus }));
   }
 }

@@ -1,20 +1,22 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiExtraModels,
   ApiOkResponse,
   ApiOperation,
   ApiProperty,
+  ApiPropertyOptional,
   ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
-import { IsArray, IsObject } from 'class-validator';
+import { IsArray, IsIn, IsObject, IsOptional } from 'class-validator';
 import type { TenantScope } from '@mailroom/persistence';
 import { Authenticated, CurrentTenant } from '../../common/auth/index.js';
 import { Idempotent, IdempotencyKey } from '../../common/idempotency/index.js';
-import { BroadcastsService } from './broadcasts.service.js';
+import { PageQueryDto } from '../audit/dto/page-query.dto.js';
+import { BroadcastsService, RECIPIENT_FILTERS } from './broadcasts.service.js';
 import { MarkdownMessageContent, TextMessageContent } from '../messages/dto/message-content.schemas.js';
-import { BroadcastResponse } from './dto/broadcast.response.js';
+import { BroadcastListResponse, BroadcastRecipientListResponse, BroadcastResponse } from './dto/broadcast.response.js';
 
 export class StartBroadcastDto {
   @ApiProperty({
@@ -38,6 +40,13 @@ export class StartBroadcastDto {
   })
   @IsObject()
   content!: Record<string, unknown>;
+}
+
+export class BroadcastRecipientQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: RECIPIENT_FILTERS, description: 'Only recipients in this state.' })
+  @IsOptional()
+  @IsIn(RECIPIENT_FILTERS)
+  status?: (typeof RECIPIENT_FILTERS)[number];
 }
 
 @ApiTags('broadcasts')
@@ -66,10 +75,29 @@ export class BroadcastsController {
     return this.broadcasts.start(scope, id, body, idempotencyKey);
   }
 
+  @Get()
+  @ApiOperation({ summary: "The identity's broadcasts, newest first, each with its progress." })
+  @ApiOkResponse({ type: BroadcastListResponse })
+  list(@CurrentTenant() scope: TenantScope, @Param('id') id: string, @Query() query: PageQueryDto) {
+    return this.broadcasts.list(scope, id, query);
+  }
+
   @Get(':bid')
   @ApiOperation({ summary: 'Progress: queued, sent, skipped (by reason), failed.' })
   @ApiOkResponse({ type: BroadcastResponse })
   get(@CurrentTenant() scope: TenantScope, @Param('id') id: string, @Param('bid') bid: string) {
     return this.broadcasts.get(scope, id, bid);
+  }
+
+  @Get(':bid/recipients')
+  @ApiOperation({ summary: 'Recipients in the order given, with why each was skipped or failed; filter by status.' })
+  @ApiOkResponse({ type: BroadcastRecipientListResponse })
+  recipients(
+    @CurrentTenant() scope: TenantScope,
+    @Param('id') id: string,
+    @Param('bid') bid: string,
+    @Query() query: BroadcastRecipientQueryDto,
+  ) {
+    return this.broadcasts.recipients(scope, id, bid, query);
   }
 }

@@ -49,7 +49,7 @@ describe('BroadcastsService (in-memory repository)', () => {
       failed: 0,
       completedAt: null,
     });
-    expect(broadcasts.recipients.get(started.id)!.map((r) => r.recipient)).toEqual([ALICE, BOB_INBOX]);
+    expect(broadcasts.recipientsOf.get(started.id)!.map((r) => r.recipient)).toEqual([ALICE, BOB_INBOX]);
     expect(wakes()).toBe(1);
 
     broadcasts.markRecipient(started.id, 0, 'sent');
@@ -91,5 +91,37 @@ describe('BroadcastsService (in-memory repository)', () => {
     const started = await service.start(TENANT_A, IDENTITY, { recipients: [ALICE], content: text });
     expect((await errorOf(service.get(TENANT_B, IDENTITY, started.id))).code).toBe(ErrorCode.NotFound);
     expect((await errorOf(service.get(TENANT_A, IDENTITY, 'not-a-uuid'))).code).toBe(ErrorCode.NotFound);
+  });
+
+  it("lists the identity's broadcasts newest first, page by page, and only to its tenant", async () => {
+    const { service, broadcasts } = setUp();
+    const first = await service.start(TENANT_A, IDENTITY, { recipients: [ALICE], content: text });
+    const second = await service.start(TENANT_A, IDENTITY, { recipients: [ALICE, BOB_INBOX], content: text });
+    broadcasts.broadcasts.get(first.id)!.createdAt = new Date(Date.now() - 60_000);
+    const page = await service.list(TENANT_A, IDENTITY, { limit: 1 });
+    expect(page.items.map((b) => [b.id, b.total])).toEqual([[second.id, 2]]);
+    const next = await service.list(TENANT_A, IDENTITY, { limit: 1, cursor: page.nextCursor! });
+    expect(next).toEqual({ items: [expect.objectContaining({ id: first.id })], nextCursor: null });
+    expect((await service.list(TENANT_B, IDENTITY, {})).items).toEqual([]);
+    expect((await errorOf(service.list(TENANT_A, IDENTITY, { cursor: 'nonsense' }))).code).toBe(
+      ErrorCode.ValidationFailed,
+    );
+  });
+
+  it('lists recipients with the reason each failed or was skipped, filtered by status', async () => {
+    const { service, broadcasts } = setUp();
+    const started = await service.start(TENANT_A, IDENTITY, { recipients: [ALICE, BOB_INBOX], content: text });
+    broadcasts.markRecipient(started.id, 0, 'failed', 'Group creation failed');
+    broadcasts.markRecipient(started.id, 1, 'sending');
+    const failed = await service.recipients(TENANT_A, IDENTITY, started.id, { status: 'failed' });
+    expect(failed.items).toEqual([
+      expect.objectContaining({ position: 0, recipient: ALICE, status: 'failed', reason: 'Group creation failed' }),
+    ]);
+    const all = await service.recipients(TENANT_A, IDENTITY, started.id, { limit: 1 });
+    expect(all.items.map((r) => r.status)).toEqual(['failed']);
+    const rest = await service.recipients(TENANT_A, IDENTITY, started.id, { limit: 1, cursor: all.nextCursor! });
+    // A send in progress reads as still queued.
+    expect(rest).toEqual({ items: [expect.objectContaining({ position: 1, status: 'queued' })], nextCursor: null });
+    expect((await errorOf(service.recipients(TENANT_B, IDENTITY, started.id, {}))).code).toBe(ErrorCode.NotFound);
   });
 });

@@ -1,9 +1,11 @@
 import type { TenantScope } from '@mailroom/persistence';
+import type { PagePosition } from '../../modules/audit/page-cursor.js';
 import {
   BroadcastRepository,
   tallyRecipients,
   type BroadcastCounts,
   type BroadcastRow,
+  type RecipientOutcome,
   type RecipientStatus,
 } from '../../modules/broadcasts/broadcast.repository.js';
 
@@ -15,7 +17,7 @@ interface FakeRecipient {
 
 export class InMemoryBroadcastRepository extends BroadcastRepository {
   readonly broadcasts = new Map<string, BroadcastRow>();
-  readonly recipients = new Map<string, FakeRecipient[]>();
+  readonly recipientsOf = new Map<string, FakeRecipient[]>();
 
   async create(
     scope: TenantScope,
@@ -34,7 +36,7 @@ export class InMemoryBroadcastRepository extends BroadcastRepository {
       completedAt: null,
     };
     this.broadcasts.set(row.id, row);
-    this.recipients.set(
+    this.recipientsOf.set(
       row.id,
       input.recipients.map((recipient) => ({ recipient, status: 'queued', reason: null })),
     );
@@ -49,13 +51,48 @@ export class InMemoryBroadcastRepository extends BroadcastRepository {
   async counts(scope: TenantScope, broadcastId: string): Promise<BroadcastCounts> {
     const own = this.broadcasts.get(broadcastId)?.tenantId === scope.tenantId;
     return tallyRecipients(
-      (own ? (this.recipients.get(broadcastId) ?? []) : []).map(({ status, reason }) => ({ status, reason, count: 1 })),
+      (own ? (this.recipientsOf.get(broadcastId) ?? []) : []).map(({ status, reason }) => ({
+        status,
+        reason,
+        count: 1,
+      })),
     );
+  }
+
+  async list(
+    scope: TenantScope,
+    identityId: string,
+    page: { limit: number; after?: PagePosition },
+  ): Promise<BroadcastRow[]> {
+    const after = page.after;
+    return [...this.broadcasts.values()]
+      .filter((row) => row.tenantId === scope.tenantId && row.identityId === identityId)
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id.localeCompare(a.id))
+      .filter(
+        (row) =>
+          !after ||
+          row.createdAt < after.createdAt ||
+          (row.createdAt.getTime() === after.createdAt.getTime() && row.id < after.id),
+      )
+      .slice(0, page.limit + 1);
+  }
+
+  async recipients(
+    scope: TenantScope,
+    broadcastId: string,
+    page: { limit: number; afterPosition?: number; statuses?: RecipientStatus[] },
+  ): Promise<RecipientOutcome[]> {
+    if (this.broadcasts.get(broadcastId)?.tenantId !== scope.tenantId) return [];
+    return (this.recipientsOf.get(broadcastId) ?? [])
+      .map((r, position) => ({ ...r, position, inboxId: null, updatedAt: new Date(0) }))
+      .filter((r) => page.afterPosition === undefined || r.position > page.afterPosition)
+      .filter((r) => !page.statuses || page.statuses.includes(r.status))
+      .slice(0, page.limit + 1);
   }
 
   /** Test setup: what the runner would have done to one recipient. */
   markRecipient(broadcastId: string, position: number, status: RecipientStatus, reason: string | null = null): void {
-    const recipient = this.recipients.get(broadcastId)![position]!;
+    const recipient = this.recipientsOf.get(broadcastId)![position]!;
     recipient.status = status;
     recipient.reason = reason;
   }

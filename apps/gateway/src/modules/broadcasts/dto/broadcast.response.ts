@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { RECIPIENT_FILTERS } from '../broadcasts.service.js';
 
 export class BroadcastResponse {
   @ApiProperty({ format: 'uuid', example: '0c9d8e7f-6a5b-4c3d-2e1f-0a9b8c7d6e5f' })
@@ -38,4 +39,48 @@ export class BroadcastResponse {
 
   @ApiProperty({ type: String, nullable: true, format: 'date-time', example: null })
   completedAt!: string | null;
+}
+
+export class BroadcastListResponse {
+  @ApiProperty({ type: [BroadcastResponse] })
+  items!: BroadcastResponse[];
+
+  @ApiProperty({ type: String, nullable: true, description: 'Cursor of the next page; null on the last one.' })
+  nextCursor!: string | null;
+}
+
+export class BroadcastRecipientResponse {
+  @ApiProperty({ description: 'Place in the recipient list as given, from 0.', example: 0 })
+  position!: number;
+
+  @ApiProperty({
+    description: 'As given: a lowercase address or an inbox id.',
+    example: '0x4b2f0a8e6c1d3f5a7b9c0e2d4f6a8b0c1d3e5f7a',
+  })
+  recipient!: string;
+
+  @ApiProperty({ type: String, nullable: true, description: 'Resolved inbox id, once known.', example: null })
+  inboxId!: string | null;
+
+  @ApiProperty({ enum: RECIPIENT_FILTERS, example: 'failed' })
+  status!: string;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Skipped: not_on_xmtp, denied, duplicate or self. Failed: the error.',
+    example: 'not_on_xmtp',
+  })
+  reason!: string | null;
+
+  @ApiProperty({ format: 'date-time', example: '2026-01-05T09:00:03.000Z' })
+  updatedAt!: string;
+}
+
+export class BroadcastRecipientListResponse {
+  @ApiProperty({ type: [BroadcastRecipientResponse] })
+  items!: BroadcastRecipientResponse[];
+
+  @ApiProperty({ type: String, nullable: true, description: 'Cursor of the next page; null on the last one.' })
+  nextCursor!: string | null;
 }
