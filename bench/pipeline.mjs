@@ -5,7 +5,9 @@
 // The devnet, the gateway's load generator and the receiver run in this process. Needs `npm run build` and Linux.
 //
 // Knobs: BENCH_PIPELINE_IDENTITIES (20), BENCH_PIPELINE_CONCURRENCY (4,1), BENCH_PIPELINE_SECONDS (30),
-// BENCH_PIPELINE_GRACE_SECONDS (30), REDIS_URL (redis://127.0.0.1:6379), DATABASE_URL (the server's `test` database).
+// BENCH_PIPELINE_GRACE_SECONDS (30), BENCH_PIPELINE_CPU_PROFILE_DIR (a V8 CPU profile of the gateway),
+// BENCH_PG_STATEMENTS (1: the gateway prints its Postgres statements by count at exit), REDIS_URL
+// (redis://127.0.0.1:6379), DATABASE_URL (the server's `test` database).
 import { execFileSync, fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -234,28 +236,35 @@ async function runRaw(devnet, receiver, phases) {
 // ——— the gateway ———
 
 function spawnGateway(databaseUrl, devnetUrl, dataDir) {
-  const child = spawn(process.execPath, ['--import', './bench/lib/pg-round-trips.mjs', 'apps/gateway/dist/main.js'], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'warn',
-      HOST: '127.0.0.1',
-      PORT: '0',
-      DATA_DIR: dataDir,
-      DATABASE_URL: databaseUrl,
-      REDIS_URL,
-      XMTP_API_URL: devnetUrl,
-      GATEWAY_MASTER_KEY: randomBytes(32).toString('hex'),
-      JWT_SECRET: randomBytes(32).toString('hex'),
-      OUTBOUND_ALLOWLIST: '127.0.0.1',
-      RATE_LIMIT_PER_MINUTE: '1000000',
-      RATE_LIMIT_TENANT_PER_MINUTE: '10000000',
-      XMTP_MAX_LIVE_CLIENTS: String(N + 10),
+  const profile = process.env.BENCH_PIPELINE_CPU_PROFILE_DIR;
+  const profiling = profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : [];
+  const child = spawn(
+    process.execPath,
+    [...profiling, '--import', './bench/lib/pg-round-trips.mjs', 'apps/gateway/dist/main.js'],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        BENCH_PG_STATEMENTS: process.env.BENCH_PG_STATEMENTS ?? '',
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'warn',
+        HOST: '127.0.0.1',
+        PORT: '0',
+        DATA_DIR: dataDir,
+        DATABASE_URL: databaseUrl,
+        REDIS_URL,
+        XMTP_API_URL: devnetUrl,
+        GATEWAY_MASTER_KEY: randomBytes(32).toString('hex'),
+        JWT_SECRET: randomBytes(32).toString('hex'),
+        OUTBOUND_ALLOWLIST: '127.0.0.1',
+        RATE_LIMIT_PER_MINUTE: '1000000',
+        RATE_LIMIT_TENANT_PER_MINUTE: '10000000',
+        XMTP_MAX_LIVE_CLIENTS: String(N + 10),
+      },
     },
-  });
+  );
   children.push(child);
   return child;
 }

@@ -23,11 +23,25 @@ pg.Pool.prototype.connect = function (callback) {
   return connect.call(this, typeof callback === 'function' ? AsyncResource.bind(callback) : callback);
 };
 
+// BENCH_PG_STATEMENTS=1: also print, at exit, how often each statement ran (its first 100 characters), by kind.
+const statements = process.env.BENCH_PG_STATEMENTS ? new Map() : undefined;
 const query = pg.Client.prototype.query;
 pg.Client.prototype.query = function (...args) {
-  counts[context.getStore() ?? 'other']++;
+  const kind = context.getStore() ?? 'other';
+  counts[kind]++;
+  if (statements) {
+    const text = typeof args[0] === 'string' ? args[0] : (args[0]?.text ?? '?');
+    const key = `${kind} ${text.replace(/\s+/g, ' ').slice(0, 100)}`;
+    statements.set(key, (statements.get(key) ?? 0) + 1);
+  }
   return query.apply(this, args);
 };
+if (statements) {
+  process.on('exit', () => {
+    const top = [...statements].sort((a, b) => b[1] - a[1]).slice(0, 40);
+    process.stderr.write(`pg statements:\n${top.map(([k, n]) => `${String(n).padStart(7)} ${k}`).join('\n')}\n`);
+  });
+}
 
 process.on('message', (message) => {
   if (message?.type === 'pg-round-trips') process.send?.({ type: 'pg-round-trips', counts: { ...counts } });

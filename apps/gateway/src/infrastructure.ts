@@ -106,6 +106,8 @@ export async function startRuntime(config: GatewayConfig, log: StartupLog): Prom
         maxRetriesPerRequest: 2,
         connectionName: 'mailroom-main',
         lazyConnect: true,
+        // Budget scripts and counters of concurrent requests in one turn share one socket write.
+        enableAutoPipelining: true,
       });
       client.on('error', (error: Error) => log.warn(`redis: ${error.message}`));
       await client.connect();
