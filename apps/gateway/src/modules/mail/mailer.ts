@@ -1,15 +1,16 @@
 import { Logger } from '@nestjs/common';
 
-/** A plain-text mail to one admin. */
+/** A mail to one admin: plain text, and optionally the same content as simple HTML. */
 export interface MailMessage {
   readonly to: string;
   readonly subject: string;
   readonly text: string;
+  readonly html?: string;
 }
 
 /**
  * Sends mail to admins (password resets, signup confirmations, invitations). Pluggable: provide another
- * implementation of this class (an SMTP or provider API client) in place of the configured one.
+ * implementation of this class (a provider API client, say) in place of the configured one.
  */
 export abstract class Mailer {
   abstract send(message: MailMessage): Promise<void>;
@@ -18,7 +19,7 @@ export abstract class Mailer {
 /**
  * DEVELOPMENT ONLY: writes each message, links and one-time tokens included, to the log, because on a developer's
  * machine the log is the mailbox. Anyone who reads the logs can take over the accounts these mails are for, so
- * production never falls back to it (MAILER=log must be set explicitly there, and the start warns).
+ * configuration refuses MAILER=log with NODE_ENV=production.
  */
 export class LogMailer extends Mailer {
   private readonly logger = new Logger('LogMailer (development only)');
