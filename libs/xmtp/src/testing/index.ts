@@ -10,6 +10,8 @@ import { eoaWallet, type EoaWallet } from '../signer.js';
 export interface TestClientsOptions {
   /** Device sync (preferences and consent across installations). Off by default: it adds sync-group traffic. */
   deviceSync?: boolean;
+  /** History-sync service for device-sync archives (a devnet's `historyUrl`); default: the SDK's for `local`. */
+  historySyncUrl?: string;
   /** Keep client databases in memory instead of encrypted files in a temp dir (cannot be reopened). */
   inMemoryDb?: boolean;
 }
@@ -54,12 +56,14 @@ export async function createTestClients(
     dbPath: string | null,
     dbEncryptionKey: Uint8Array,
     deviceSync: boolean,
+    historySyncUrl: string | undefined,
   ): Omit<ClientOptions, 'codecs'> => ({
     env: 'local',
     apiUrl,
     dbPath,
     dbEncryptionKey,
     disableDeviceSync: !deviceSync,
+    ...(historySyncUrl === undefined ? {} : { historySyncUrl }),
   });
 
   const describe = (
@@ -77,6 +81,7 @@ export async function createTestClients(
   });
 
   const deviceSyncOf = new WeakMap<TestClient, boolean>();
+  const historySyncUrlOf = new WeakMap<TestClient, string | undefined>();
 
   const add = async (wallet: EoaWallet = eoaWallet(), overrides: TestClientsOptions = {}): Promise<TestClient> => {
     const merged = { ...options, ...overrides };
@@ -84,22 +89,25 @@ export async function createTestClients(
     const dbEncryptionKey = new Uint8Array(randomBytes(32));
     const client = await Client.create(
       wallet.signer,
-      clientOptions(dbPath, dbEncryptionKey, merged.deviceSync ?? false),
+      clientOptions(dbPath, dbEncryptionKey, merged.deviceSync ?? false, merged.historySyncUrl),
     );
     const created = describe(client, wallet, dbPath, dbEncryptionKey);
     deviceSyncOf.set(created, merged.deviceSync ?? false);
+    historySyncUrlOf.set(created, merged.historySyncUrl);
     return created;
   };
 
   const reopen = async (existing: TestClient): Promise<TestClient> => {
     if (existing.dbPath === null) throw new Error('an in-memory client database cannot be reopened');
     const deviceSync = deviceSyncOf.get(existing) ?? options.deviceSync ?? false;
+    const historySyncUrl = historySyncUrlOf.has(existing) ? historySyncUrlOf.get(existing) : options.historySyncUrl;
     const client = await Client.build(
       existing.wallet.identifier,
-      clientOptions(existing.dbPath, existing.dbEncryptionKey, deviceSync),
+      clientOptions(existing.dbPath, existing.dbEncryptionKey, deviceSync, historySyncUrl),
     );
     const reopened = describe(client, existing.wallet, existing.dbPath, existing.dbEncryptionKey);
     deviceSyncOf.set(reopened, deviceSync);
+    historySyncUrlOf.set(reopened, historySyncUrl);
     return reopened;
   };
 
