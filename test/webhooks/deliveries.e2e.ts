@@ -1,41 +1,32 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createPrismaClient, tenantScope, type PrismaClient } from '@mailroom/persistence';
+import { describe, expect, it } from '@jest/globals';
+import { tenantScope } from '@mailroom/persistence';
 import type { MailroomEvent } from '../../apps/gateway/src/modules/events/mailroom-event.js';
 import { verifyMailroomSignature, WebhookOutbox } from '../../apps/gateway/src/modules/webhooks/index.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { createApiKey, signUpTenant, type SignedUpTenant } from '../support/factories.js';
-import { startTestGateway, type TestGateway } from '../support/gateway.js';
-import { jsonCaller } from './support.js';
+import { jsonCaller, until, webhookEvent, webhookSuite } from './support.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
 
 const RETRY_BASE_MS = 300;
 const DISABLE_AFTER = 6;
 
-let database: TestDatabase;
-let gateway: TestGateway;
-let prisma: PrismaClient;
-let outbox: WebhookOutbox;
+const suite = webhookSuite({
+  WEBHOOK_RETRY_BASE_MS: String(RETRY_BASE_MS),
+  WEBHOOK_RETRY_MAX_DELAY_MS: '2000',
+  WEBHOOK_RETRY_WINDOW_MS: '4000',
+  WEBHOOK_DISABLE_AFTER_FAILURES: String(DISABLE_AFTER),
+  WEBHOOK_POLL_INTERVAL_MS: '100',
+  WEBHOOK_TIMEOUT_MS: '2000',
+});
 let owner: SignedUpTenant;
 let key: string;
-const receivers: WebhookReceiver[] = [];
 
 const call = jsonCaller(
-  () => gateway.url,
+  () => suite.gateway.url,
   () => key,
 );
 
-function event(overrides: Partial<MailroomEvent> = {}): MailroomEvent {
-  return {
-    id: `msg_${randomUUID()}`,
-    type: 'message.received',
-    createdAt: new Date().toISOString(),
-    tenantId: owner.tenantId,
-    identityId: randomUUID(),
-    data: { conversationId: 'c1', content: 'hello' },
-    ...overrides,
-  };
-}
+const event = (overrides: Partial<MailroomEvent> = {}) => webhookEvent(owner.tenantId, overrides);
 
 async function endpointFor(
   receiver: WebhookReceiver,
@@ -48,60 +39,25 @@ async function endpointFor(
 
 /** Each test gets its own tenant, so endpoints of other tests never match its events. */
 async function useFreshTenant(): Promise<void> {
-  owner = await signUpTenant(gateway);
-  key = (await createApiKey(gateway, owner.adminToken, ['webhooks'])).key;
+  owner = await signUpTenant(suite.gateway);
+  key = (await createApiKey(suite.gateway, owner.adminToken, ['webhooks'])).key;
 }
 
 async function newReceiver(): Promise<WebhookReceiver> {
   await useFreshTenant();
   const receiver = await WebhookReceiver.start();
-  receivers.push(receiver);
+  suite.receivers.push(receiver);
   return receiver;
 }
 
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline)
-      throw new Error(`condition not met in ${timeoutMs} ms: ${JSON.stringify(value).slice(0, 2000)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 const deliveriesOf = async (id: string) => (await call('GET', `/v1/webhooks/${id}/deliveries`)).body.items as any[];
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  gateway = await startTestGateway({
-    DATABASE_URL: database.url,
-    XMTP_API_URL: 'http://127.0.0.1:1',
-    OUTBOUND_ALLOWLIST: '127.0.0.1',
-    WEBHOOK_RETRY_BASE_MS: String(RETRY_BASE_MS),
-    WEBHOOK_RETRY_MAX_DELAY_MS: '2000',
-    WEBHOOK_RETRY_WINDOW_MS: '4000',
-    WEBHOOK_DISABLE_AFTER_FAILURES: String(DISABLE_AFTER),
-    WEBHOOK_POLL_INTERVAL_MS: '100',
-    WEBHOOK_TIMEOUT_MS: '2000',
-  });
-  prisma = createPrismaClient(database.url);
-  outbox = gateway.app.get(WebhookOutbox);
-}, 60_000);
-
-afterAll(async () => {
-  for (const r of receivers) await r.close();
-  await prisma?.$disconnect();
-  await gateway?.close();
-  await database?.drop();
-});
 
 describe('webhook delivery', () => {
   it('posts the event as signed JSON with the Mailroom headers; a tampered body fails verification', async () => {
     const receiver = await newReceiver();
     const endpoint = await endpointFor(receiver);
     const sent = event();
-    expect(await outbox.enqueue(tenantScope(owner.tenantId), sent)).toBe(1);
+    expect(await suite.outbox.enqueue(tenantScope(owner.tenantId), sent)).toBe(1);
     await receiver.waitFor((r) => r.requests.length === 1);
     const [request] = receiver.requests;
     expect(request!.headers['content-type']).toBe('application/json');
@@ -150,7 +106,7 @@ describe('webhook delivery', () => {
     const receiver = await newReceiver();
     const endpoint = await endpointFor(receiver);
     const rotated = (await call('POST', `/v1/webhooks/${endpoint.id}/rotate-secret`)).body as { secret: string };
-    await outbox.enqueue(tenantScope(owner.tenantId), event());
+    await suite.outbox.enqueue(tenantScope(owner.tenantId), event());
     await receiver.waitFor((r) => r.requests.length === 1);
     const [request] = receiver.requests;
     const input = { timestamp: request!.timestamp, rawBody: request!.rawBody, signatureHeader: request!.signature };
@@ -166,17 +122,17 @@ describe('webhook delivery', () => {
     await call('PATCH', `/v1/webhooks/${paused.id}`, { enabled: false });
     const scope = tenantScope(owner.tenantId);
     const sent = event();
-    expect(await outbox.enqueue(scope, sent)).toBe(1);
-    expect(await outbox.enqueue(scope, sent)).toBe(0);
-    expect(await outbox.enqueue(scope, [sent, { ...sent }])).toBe(0);
-    expect(await outbox.enqueue(scope, event({ type: 'conversation.created' }))).toBe(0);
-    expect(await outbox.enqueue(scope, [event({ type: 'consent.updated' }), event()])).toBe(2);
-    await expect(outbox.enqueue(scope, event({ tenantId: randomUUID() }))).rejects.toThrow(/another tenant/);
+    expect(await suite.outbox.enqueue(scope, sent)).toBe(1);
+    expect(await suite.outbox.enqueue(scope, sent)).toBe(0);
+    expect(await suite.outbox.enqueue(scope, [sent, { ...sent }])).toBe(0);
+    expect(await suite.outbox.enqueue(scope, event({ type: 'conversation.created' }))).toBe(0);
+    expect(await suite.outbox.enqueue(scope, [event({ type: 'consent.updated' }), event()])).toBe(2);
+    await expect(suite.outbox.enqueue(scope, event({ tenantId: randomUUID() }))).rejects.toThrow(/another tenant/);
     // Inside a caller's transaction: rolled back with it.
     const rolledBack = event();
     await expect(
-      prisma.$transaction(async (tx) => {
-        expect(await new WebhookOutbox(prisma).enqueue(scope, rolledBack, tx)).toBe(1);
+      suite.prisma.$transaction(async (tx) => {
+        expect(await new WebhookOutbox(suite.prisma).enqueue(scope, rolledBack, tx)).toBe(1);
         throw new Error('cursor write failed');
       }),
     ).rejects.toThrow('cursor write failed');
@@ -193,7 +149,7 @@ describe('webhook delivery', () => {
     receiver.answer(500, 500, 500);
     const endpoint = await endpointFor(receiver);
     const sent = event();
-    await outbox.enqueue(tenantScope(owner.tenantId), sent);
+    await suite.outbox.enqueue(tenantScope(owner.tenantId), sent);
     const [delivery] = await until(
       () => deliveriesOf(endpoint.id),
       (items) => items[0]?.status === 'succeeded',
@@ -217,7 +173,7 @@ describe('webhook delivery', () => {
       [sent.id, 3, 500],
       [sent.id, 4, 200],
     ]);
-    const metrics = await (await fetch(new URL('/metrics', gateway.url))).text();
+    const metrics = await (await fetch(new URL('/metrics', suite.gateway.url))).text();
     expect(metrics).toMatch(/webhook_delivery_attempts_total\{outcome="failed"[^}]*\} [1-9]/);
     expect(metrics).toMatch(/webhook_delivery_attempts_total\{outcome="succeeded"[^}]*\} [1-9]/);
   });
@@ -227,7 +183,7 @@ describe('webhook delivery', () => {
     const endpoint = await endpointFor(receiver);
     await receiver.stop();
     const events = Array.from({ length: 4 }, () => event());
-    await outbox.enqueue(tenantScope(owner.tenantId), events);
+    await suite.outbox.enqueue(tenantScope(owner.tenantId), events);
     const disabled = await until(
       () => call('GET', `/v1/webhooks/${endpoint.id}`),
       (res) => res.body.enabled === false,
@@ -243,7 +199,7 @@ describe('webhook delivery', () => {
 
     // Disabled: nothing is attempted and nothing new is enqueued.
     const before = (await deliveriesOf(endpoint.id)).reduce((n, d) => n + d.attempts, 0);
-    expect(await outbox.enqueue(tenantScope(owner.tenantId), event())).toBe(0);
+    expect(await suite.outbox.enqueue(tenantScope(owner.tenantId), event())).toBe(0);
     await new Promise((r) => setTimeout(r, 1500));
     expect((await deliveriesOf(endpoint.id)).reduce((n, d) => n + d.attempts, 0)).toBe(before);
     const held = (await deliveriesOf(endpoint.id)).filter((d) => d.status === 'pending');
@@ -269,7 +225,7 @@ describe('webhook delivery', () => {
     receiver.answerByDefault(503);
     const endpoint = await endpointFor(receiver);
     const sent = event();
-    await outbox.enqueue(tenantScope(owner.tenantId), sent);
+    await suite.outbox.enqueue(tenantScope(owner.tenantId), sent);
     const [failed] = await until(
       () => deliveriesOf(endpoint.id),
       (items) => items[0]?.status === 'failed',
@@ -305,11 +261,11 @@ describe('webhook delivery', () => {
     const receiver = await newReceiver();
     const endpoint = await endpointFor(receiver);
     // As if DNS had changed since registration: the stored URL now leads to IPv6 loopback, which is not allowlisted.
-    await prisma.webhookEndpoint.update({
+    await suite.prisma.webhookEndpoint.update({
       where: { id: endpoint.id },
       data: { url: receiver.url().replace('127.0.0.1', '[::1]') },
     });
-    await outbox.enqueue(tenantScope(owner.tenantId), event());
+    await suite.outbox.enqueue(tenantScope(owner.tenantId), event());
     const [delivery] = await until(
       () => deliveriesOf(endpoint.id),
       (items) => (items[0]?.attempts ?? 0) >= 1 && items[0].status !== 'sending',

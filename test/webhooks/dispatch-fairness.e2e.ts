@@ -1,79 +1,49 @@
-import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { tenantScope } from '@mailroom/persistence';
-import type { MailroomEvent } from '../../apps/gateway/src/modules/events/mailroom-event.js';
-import { WebhookOutbox } from '../../apps/gateway/src/modules/webhooks/index.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { createApiKey, signUpTenant } from '../support/factories.js';
-import { startTestGateway, type TestGateway } from '../support/gateway.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
-import { jsonCaller } from './support.js';
+import { jsonCaller, webhookEvent, webhookSuite } from './support.js';
 
 /**
  * Webhook slots go round-robin across tenants: a tenant whose endpoints hang until the timeout, with a backlog of
  * deliveries, takes its turn but cannot keep another tenant's delivery waiting behind that backlog.
  */
-let database: TestDatabase;
-let gateway: TestGateway;
-const receivers: WebhookReceiver[] = [];
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  gateway = await startTestGateway({
-    DATABASE_URL: database.url,
-    XMTP_API_URL: 'http://127.0.0.1:1',
-    OUTBOUND_ALLOWLIST: '127.0.0.1',
-    WEBHOOK_CONCURRENCY: '4',
-    WEBHOOK_ENDPOINT_CONCURRENCY: '4',
-    WEBHOOK_TIMEOUT_MS: '2000',
-    WEBHOOK_POLL_INTERVAL_MS: '100',
-  });
-});
-
-afterAll(async () => {
-  await gateway?.close();
-  for (const receiver of receivers) await receiver.close();
-  await database?.drop();
+const suite = webhookSuite({
+  WEBHOOK_CONCURRENCY: '4',
+  WEBHOOK_ENDPOINT_CONCURRENCY: '4',
+  WEBHOOK_TIMEOUT_MS: '2000',
+  WEBHOOK_POLL_INTERVAL_MS: '100',
 });
 
 async function tenantWithEndpoint(receiver: WebhookReceiver): Promise<string> {
-  const owner = await signUpTenant(gateway);
-  const key = (await createApiKey(gateway, owner.adminToken, ['webhooks'])).key;
+  const owner = await signUpTenant(suite.gateway);
+  const key = (await createApiKey(suite.gateway, owner.adminToken, ['webhooks'])).key;
   const created = await jsonCaller(
-    () => gateway.url,
+    () => suite.gateway.url,
     () => key,
   )('POST', '/v1/webhooks', { url: receiver.url(), events: ['message.received'] });
   expect(created.status).toBe(201);
   return owner.tenantId;
 }
 
-const event = (tenantId: string): MailroomEvent => ({
-  id: randomUUID(),
-  type: 'message.received',
-  createdAt: new Date().toISOString(),
-  tenantId,
-  identityId: randomUUID(),
-  data: { conversationId: 'c1', content: 'hello' },
-});
-
 describe('webhook dispatch across tenants', () => {
   it("delivers a tenant's event within one timeout round although another tenant's hanging backlog came first", async () => {
     const hanging = await WebhookReceiver.start();
     const healthy = await WebhookReceiver.start();
-    receivers.push(hanging, healthy);
+    suite.receivers.push(hanging, healthy);
     hanging.delayAnswers(10_000);
     const noisy = await tenantWithEndpoint(hanging);
     const quiet = await tenantWithEndpoint(healthy);
-    const outbox = gateway.app.get(WebhookOutbox);
+    const outbox = suite.outbox;
 
     // 24 deliveries of the noisy tenant: 6 rounds of 4 slots at 2 s each if nobody else got a turn.
     await outbox.enqueue(
       tenantScope(noisy),
-      Array.from({ length: 24 }, () => event(noisy)),
+      Array.from({ length: 24 }, () => webhookEvent(noisy)),
     );
     await new Promise((resolve) => setTimeout(resolve, 300));
     const enqueuedAt = Date.now();
-    const quietEvent = event(quiet);
+    const quietEvent = webhookEvent(quiet);
     await outbox.enqueue(tenantScope(quiet), quietEvent);
 
     const deadline = enqueuedAt + 15_000;

@@ -1,49 +1,40 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createPrismaClient, tenantScope, type PrismaClient } from '@mailroom/persistence';
+import { describe, expect, it } from '@jest/globals';
+import { tenantScope } from '@mailroom/persistence';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { Webhook as SvixWebhook } from 'svix';
-import type { MailroomEvent } from '../../apps/gateway/src/modules/events/mailroom-event.js';
-import { verifyMailroomSignature, WebhookOutbox } from '../../apps/gateway/src/modules/webhooks/index.js';
+import { verifyMailroomSignature } from '../../apps/gateway/src/modules/webhooks/index.js';
 import { WebhookSecrets } from '../../apps/gateway/src/modules/webhooks/webhook-secrets.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { createApiKey, signUpTenant, type SignedUpTenant } from '../support/factories.js';
-import { startTestGateway, type TestGateway } from '../support/gateway.js';
-import { jsonCaller } from './support.js';
+import { jsonCaller, until, webhookEvent, webhookSuite } from './support.js';
 import { WebhookReceiver, type ReceivedWebhook } from '../support/webhook-receiver.js';
 
 const OVERLAP_SECONDS = 3;
 
-let database: TestDatabase;
-let gateway: TestGateway;
-let prisma: PrismaClient;
-let outbox: WebhookOutbox;
+const suite = webhookSuite({
+  WEBHOOK_RETRY_BASE_MS: '200',
+  WEBHOOK_RETRY_MAX_DELAY_MS: '400',
+  WEBHOOK_POLL_INTERVAL_MS: '100',
+  WEBHOOK_TIMEOUT_MS: '2000',
+  WEBHOOK_SECRET_OVERLAP_SECONDS: String(OVERLAP_SECONDS),
+});
 let owner: SignedUpTenant;
 let key: string;
-const receivers: WebhookReceiver[] = [];
 
 const call = jsonCaller(
-  () => gateway.url,
+  () => suite.gateway.url,
   () => key,
 );
 
-function event(): MailroomEvent {
-  return {
-    id: `msg_${randomUUID()}`,
-    type: 'message.received',
-    createdAt: new Date().toISOString(),
-    tenantId: owner.tenantId,
-    identityId: randomUUID(),
-    data: { conversationId: 'c1', content: { type: 'text', text: 'héllo' } },
-  };
-}
+const event = () =>
+  webhookEvent(owner.tenantId, { data: { conversationId: 'c1', content: { type: 'text', text: 'héllo' } } });
 
 /** A fresh tenant (its events reach only its endpoints), a receiver and an endpoint on it. */
 async function setUpEndpoint(): Promise<{ receiver: WebhookReceiver; id: string; secret: string }> {
-  owner = await signUpTenant(gateway);
-  key = (await createApiKey(gateway, owner.adminToken, ['webhooks'])).key;
+  owner = await signUpTenant(suite.gateway);
+  key = (await createApiKey(suite.gateway, owner.adminToken, ['webhooks'])).key;
   const receiver = await WebhookReceiver.start();
-  receivers.push(receiver);
+  suite.receivers.push(receiver);
   const res = await call('POST', '/v1/webhooks', { url: receiver.url(), events: ['message.received'] });
   expect(res.status).toBe(201);
   return { receiver, id: res.body.id, secret: res.body.secret };
@@ -51,7 +42,7 @@ async function setUpEndpoint(): Promise<{ receiver: WebhookReceiver; id: string;
 
 async function deliver(receiver: WebhookReceiver, count = 1): Promise<ReceivedWebhook> {
   const before = receiver.requests.length;
-  await outbox.enqueue(tenantScope(owner.tenantId), event());
+  await suite.outbox.enqueue(tenantScope(owner.tenantId), event());
   await receiver.waitFor((r) => r.requests.length >= before + count && r.requests.at(-1)!.answered);
   return receiver.requests.at(-1)!;
 }
@@ -82,47 +73,13 @@ function verdicts(request: ReceivedWebhook, secret: string) {
 const ALL = { standardwebhooks: true, svix: true, mailroom: true };
 const NONE = { standardwebhooks: false, svix: false, mailroom: false };
 
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline)
-      throw new Error(`condition not met in ${timeoutMs} ms: ${JSON.stringify(value).slice(0, 2000)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  gateway = await startTestGateway({
-    DATABASE_URL: database.url,
-    XMTP_API_URL: 'http://127.0.0.1:1',
-    OUTBOUND_ALLOWLIST: '127.0.0.1',
-    WEBHOOK_RETRY_BASE_MS: '200',
-    WEBHOOK_RETRY_MAX_DELAY_MS: '400',
-    WEBHOOK_POLL_INTERVAL_MS: '100',
-    WEBHOOK_TIMEOUT_MS: '2000',
-    WEBHOOK_SECRET_OVERLAP_SECONDS: String(OVERLAP_SECONDS),
-  });
-  prisma = createPrismaClient(database.url);
-  outbox = gateway.app.get(WebhookOutbox);
-}, 60_000);
-
-afterAll(async () => {
-  for (const r of receivers) await r.close();
-  await prisma?.$disconnect();
-  await gateway?.close();
-  await database?.drop();
-});
-
 describe('Standard Webhooks', () => {
   it('a real delivery verifies with the standardwebhooks and svix packages and the Mailroom verifier; webhook-id is the event id on every attempt', async () => {
     const { receiver, secret } = await setUpEndpoint();
     expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     receiver.answer(503);
     const sent = event();
-    await outbox.enqueue(tenantScope(owner.tenantId), sent);
+    await suite.outbox.enqueue(tenantScope(owner.tenantId), sent);
     await receiver.waitFor((r) => r.requests.length === 2 && r.requests[1]!.answered);
     const [first, retry] = receiver.requests as [ReceivedWebhook, ReceivedWebhook];
     for (const request of [first, retry]) {
@@ -176,7 +133,10 @@ describe('Standard Webhooks', () => {
     let legacy: string;
     do legacy = 'whsec_' + randomBytes(32).toString('base64url');
     while (!/[-_]/.test(legacy));
-    await prisma.webhookEndpoint.update({ where: { id }, data: gateway.app.get(WebhookSecrets).seal(id, legacy) });
+    await suite.prisma.webhookEndpoint.update({
+      where: { id },
+      data: suite.gateway.app.get(WebhookSecrets).seal(id, legacy),
+    });
     const request = await deliver(receiver);
     expect(
       verifyMailroomSignature({
@@ -229,7 +189,7 @@ describe('Standard Webhooks', () => {
     const { receiver, id, secret } = await setUpEndpoint();
     receiver.answerWithBody('x'.repeat(3000)).answer(500);
     const sent = event();
-    await outbox.enqueue(tenantScope(owner.tenantId), sent);
+    await suite.outbox.enqueue(tenantScope(owner.tenantId), sent);
     await receiver.waitFor((r) => r.requests.length === 1 && r.requests[0]!.answered);
     receiver.answerWithBody('{"thanks":true}');
     await receiver.waitFor((r) => r.requests.length === 2 && r.requests[1]!.answered);
@@ -268,7 +228,10 @@ describe('Standard Webhooks', () => {
     });
     expect(JSON.stringify(delivery)).not.toContain(secret.slice('whsec_'.length));
 
-    await prisma.webhookDelivery.update({ where: { id: delivery.id }, data: { body: null, bodyPurgedAt: new Date() } });
+    await suite.prisma.webhookDelivery.update({
+      where: { id: delivery.id },
+      data: { body: null, bodyPurgedAt: new Date() },
+    });
     const purged = (await call('GET', `/v1/webhooks/${id}/deliveries/${delivery.id}`)).body;
     expect(purged.body).toBeNull();
     expect(purged.bodyPurgedAt).toEqual(expect.any(String));
