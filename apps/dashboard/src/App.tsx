@@ -10,6 +10,7 @@ import { LoginPage, SignupPage } from './pages/auth-pages.js';
 import { ConversationsPage } from './pages/conversations-page.js';
 import { IdentitiesPage } from './pages/identities-page.js';
 import { IdentityDetailPage } from './pages/identity-detail-page.js';
+import { BroadcastPage } from './pages/identity/broadcast-page.js';
 import { OverviewPage } from './pages/overview-page.js';
 import { SettingsPage } from './pages/settings-page.js';
 import { TeamPage } from './pages/team-page.js';
@@ -23,6 +24,10 @@ const ROUTES: { pattern: string; render: (params: Record<string, string>) => Rea
   { pattern: '/api-keys', render: () => <ApiKeysPage /> },
   { pattern: '/identities', render: () => <IdentitiesPage /> },
   { pattern: '/identities/:id', render: (p) => <IdentityDetailPage key={p.id} id={p.id!} /> },
+  {
+    pattern: '/identities/:id/broadcasts/:bid',
+    render: (p) => <BroadcastPage key={p.bid} identityId={p.id!} broadcastId={p.bid!} />,
+  },
   { pattern: '/identities/:id/conversations', render: (p) => <ConversationsPage key={p.id} identityId={p.id!} /> },
   {
     pattern: '/identities/:id/conversations/:cid',
