@@ -23,6 +23,7 @@ describe('loadConfig', () => {
     expect(config.xmtp).toEqual({
       env: 'local',
       apiUrl: undefined,
+      gatewayHost: undefined,
       devnetPort: 5556,
       maxLiveClients: 1000,
       sdk: 'auto',
@@ -66,7 +67,16 @@ describe('loadConfig', () => {
     ['PORT', '70000', 'PORT must be an integer between 0 and 65535 (got "70000")'],
     ['NODE_ENV', 'staging', 'NODE_ENV must be development, test or production (got "staging")'],
     ['LOG_LEVEL', 'loud', 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud")'],
-    ['XMTP_ENV', 'mainnet', 'XMTP_ENV must be local, dev or production (got "mainnet")'],
+    [
+      'XMTP_ENV',
+      'main-net',
+      'XMTP_ENV must be one of local, dev, production, testnet-staging, testnet-dev, testnet, mainnet (got "main-net")',
+    ],
+    [
+      'XMTP_GATEWAY_HOST',
+      'gateway.example',
+      'XMTP_GATEWAY_HOST must be a URL with scheme http or https (got "gateway.example")',
+    ],
     ['XMTP_API_URL', 'grpc.example', 'XMTP_API_URL must be a URL with scheme http or https (got "grpc.example")'],
     ['MIGRATE_ON_START', 'maybe', 'MIGRATE_ON_START must be one of true, false, 1, 0, yes, no (got "maybe")'],
     ['PUBLIC_BASE_URL', 'ftp://x', 'PUBLIC_BASE_URL must be a URL with scheme http or https (got "ftp://x")'],
@@ -103,6 +113,54 @@ describe('loadConfig', () => {
       'JWT_SECRET is required when NODE_ENV=production',
       'XMTP_API_URL is required when NODE_ENV=production and XMTP_ENV=production',
       'ADMIN_EMAIL_VERIFICATION is on (the production default) but MAILER=none cannot send its mails: set MAILER=smtp with SMTP_URL and MAIL_FROM, or SIGNUP_ENABLED=false to close signup, or ADMIN_EMAIL_VERIFICATION=false to accept that signup tells whether an email has an account',
+    ]);
+  });
+
+  it.each([
+    [{ XMTP_ENV: 'testnet', XMTP_GATEWAY_HOST: 'https://gateway.example.com/' }, 'auto'],
+    [{ XMTP_ENV: 'mainnet', XMTP_GATEWAY_HOST: 'https://gateway.example.com', XMTP_SDK: '6' }, '6'],
+    [{ XMTP_ENV: 'testnet-staging', XMTP_GATEWAY_HOST: 'http://127.0.0.1:5050' }, 'auto'],
+    [{ XMTP_ENV: 'dev', XMTP_GATEWAY_HOST: 'https://gateway.example.com', XMTP_SDK: '6' }, '6'],
+    [{ XMTP_ENV: 'production', XMTP_SDK: '5' }, '5'],
+  ])('accepts the XMTP network %j', (env, sdk) => {
+    const config = loadConfig(env);
+    expect(config.xmtp.env).toBe(env.XMTP_ENV);
+    expect(config.xmtp.sdk).toBe(sdk);
+    expect(config.xmtp.gatewayHost).toBe(env.XMTP_GATEWAY_HOST?.replace(/\/$/, ''));
+  });
+
+  it.each([
+    [
+      { XMTP_ENV: 'mainnet' },
+      [
+        'XMTP_ENV=mainnet needs XMTP_GATEWAY_HOST: the decentralized networks are reached through an XMTP Gateway Service, which pays their fees',
+      ],
+    ],
+    [
+      { XMTP_ENV: 'testnet-dev', XMTP_SDK: '6' },
+      [
+        'XMTP_ENV=testnet-dev needs XMTP_GATEWAY_HOST: the decentralized networks are reached through an XMTP Gateway Service, which pays their fees',
+      ],
+    ],
+    [
+      { XMTP_ENV: 'testnet', XMTP_GATEWAY_HOST: 'https://gateway.example.com', XMTP_SDK: '5' },
+      [
+        'XMTP_ENV=testnet needs @xmtp/node-sdk 6 (node-sdk 5 knows local, dev, production)',
+        'XMTP_GATEWAY_HOST needs @xmtp/node-sdk 6 (node-sdk 5 cannot reach a decentralized network)',
+      ],
+    ],
+    [
+      { XMTP_ENV: 'dev', XMTP_GATEWAY_HOST: 'https://gateway.example.com', XMTP_SDK: '5' },
+      ['XMTP_GATEWAY_HOST needs @xmtp/node-sdk 6 (node-sdk 5 cannot reach a decentralized network)'],
+    ],
+  ])('refuses the XMTP network %j, one line per reason', (env, lines) => {
+    expect(problemsOf(env)).toEqual(lines);
+  });
+
+  it('does not ask for XMTP_API_URL in production on a decentralized network (the gateway host is the paid endpoint)', () => {
+    const problems = problemsOf({ NODE_ENV: 'production', XMTP_ENV: 'mainnet' });
+    expect(problems.filter((line) => line.startsWith('XMTP_'))).toEqual([
+      'XMTP_ENV=mainnet needs XMTP_GATEWAY_HOST: the decentralized networks are reached through an XMTP Gateway Service, which pays their fees',
     ]);
   });
 

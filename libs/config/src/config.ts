@@ -1,8 +1,9 @@
 import path from 'node:path';
 import { VARIABLES, type TrustProxySetting, type VariableName } from './variables.js';
+import { isDecentralizedXmtpEnv, xmtpNetworkProblems, type XmtpEnv } from './xmtp-networks.js';
 
+export type { XmtpEnv } from './xmtp-networks.js';
 export type NodeEnv = 'development' | 'test' | 'production';
-export type XmtpEnv = 'local' | 'dev' | 'production';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 /** The gateway's whole configuration, validated once at start. */
@@ -39,6 +40,8 @@ export interface GatewayConfig {
     readonly env: XmtpEnv;
     /** Absent with env `local`: start the devnet in-process. */
     readonly apiUrl?: string;
+    /** The operator's XMTP Gateway Service (required on the decentralized networks, SDK 6 only). */
+    readonly gatewayHost?: string;
     readonly devnetPort: number;
     readonly maxLiveClients: number;
     /** Which @xmtp/node-sdk major runs (`auto`: the newest this process can load). */
@@ -172,10 +175,24 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     }
   }
   const xmtpEnv = (values.XMTP_ENV as XmtpEnv | undefined) ?? 'local';
-  if (xmtpEnv !== 'local' && (env.XMTP_API_URL === undefined || env.XMTP_API_URL === '') && nodeEnv === 'production') {
-    // The SDK default is fine for dev; production operators must name the endpoint they pay for.
+  if (
+    xmtpEnv !== 'local' &&
+    !isDecentralizedXmtpEnv(xmtpEnv) &&
+    (env.XMTP_API_URL === undefined || env.XMTP_API_URL === '') &&
+    nodeEnv === 'production'
+  ) {
+    // The SDK default is fine for dev; production operators must name the endpoint they pay for (on a decentralized
+    // network that is the XMTP Gateway Service, checked below).
     problems.push(`XMTP_API_URL is required when NODE_ENV=production and XMTP_ENV=${xmtpEnv}`);
   }
+  // What no SDK, or not the one XMTP_SDK names, can serve; with `auto` the gateway checks again once the SDK is loaded.
+  const xmtpSdk = (values.XMTP_SDK as 'auto' | '5' | '6' | undefined) ?? 'auto';
+  problems.push(
+    ...xmtpNetworkProblems(
+      { env: xmtpEnv, gatewayHost: values.XMTP_GATEWAY_HOST as string | undefined },
+      xmtpSdk === 'auto' ? 'auto' : (Number(xmtpSdk) as 5 | 6),
+    ),
+  );
 
   problems.push(...attachmentProblems(env));
   const auth = authConfig(values, nodeEnv);
@@ -211,9 +228,10 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     xmtp: {
       env: xmtpEnv,
       apiUrl: (values.XMTP_API_URL as string | undefined)?.replace(/\/+$/, ''),
+      gatewayHost: (values.XMTP_GATEWAY_HOST as string | undefined)?.replace(/\/+$/, ''),
       devnetPort: (values.DEVNET_PORT as number | undefined) ?? 5556,
       maxLiveClients: (values.XMTP_MAX_LIVE_CLIENTS as number | undefined) ?? 1000,
-      sdk: (values.XMTP_SDK as 'auto' | '5' | '6' | undefined) ?? 'auto',
+      sdk: xmtpSdk,
     },
     secrets: {
       masterKey: values.GATEWAY_MASTER_KEY as string | undefined,

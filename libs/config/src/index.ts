@@ -3,3 +3,11 @@ export type { GatewayConfig, NodeEnv, XmtpEnv, LogLevel, AttachmentsConfig, Blob
 export { VARIABLES } from './variables.js';
 export type { TrustProxySetting, VariableName, VariableSpec } from './variables.js';
 export { configurationTable } from './docs-table.js';
+export {
+  DECENTRALIZED_XMTP_ENVS,
+  isDecentralizedXmtpEnv,
+  XMTP_ENVS,
+  XMTP_ENVS_BY_SDK_MAJOR,
+  xmtpNetworkProblems,
+  type XmtpNetworkSetting,
+} from './xmtp-networks.js';

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { XMTP_ENVS } from './xmtp-networks.js';
 
 /**
  * Every environment variable the gateway reads, with its validation rule and documentation.
@@ -197,11 +198,9 @@ export const VARIABLES = {
     fallback: 'AWS S3 in `S3_REGION`',
   },
   S3_BUCKET: {
-    schema: z
-      .string()
-      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
-        error: 'must be an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)',
-      }),
+    schema: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
+      error: 'must be an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)',
+    }),
     description: 'Bucket for attachment ciphertext; setting it enables the S3 store.',
     fallback: 'no S3 store',
   },
@@ -281,8 +280,9 @@ export const VARIABLES = {
     fallback: '`86400` (a day)',
   },
   XMTP_ENV: {
-    schema: z.enum(['local', 'dev', 'production'], { error: 'must be local, dev or production' }),
-    description: 'XMTP network the hosted identities live on.',
+    schema: z.enum(XMTP_ENVS, { error: `must be one of ${XMTP_ENVS.join(', ')}` }),
+    description:
+      'XMTP network the hosted identities live on: `local`, `dev`, `production` (every SDK), or the decentralized `testnet-staging`, `testnet-dev`, `testnet`, `mainnet` (`@xmtp/node-sdk` 6 only, with `XMTP_GATEWAY_HOST`). A network the running SDK cannot serve is refused at start.',
     fallback: '`local`',
   },
   XMTP_API_URL: {
@@ -290,6 +290,12 @@ export const VARIABLES = {
     description: 'gRPC endpoint of the XMTP node.',
     fallback:
       'with `XMTP_ENV=local`: an in-process devnet under `DATA_DIR/devnet`; otherwise the SDK default for the network',
+  },
+  XMTP_GATEWAY_HOST: {
+    schema: url(['http', 'https']),
+    description:
+      "URL of the operator's XMTP Gateway Service, the proxy that pays the decentralized network's fees (the SDK's `gatewayHost`). Required with a decentralized `XMTP_ENV`; `@xmtp/node-sdk` 6 only. `/readyz` shows its origin.",
+    fallback: 'none (the centralized networks need none)',
   },
   XMTP_SDK: {
     schema: z.enum(['auto', '5', '6'], { error: 'must be auto, 5 or 6' }),

@@ -30,12 +30,21 @@ export {
   SdkVersionMismatchError,
 } from './sdk/sdk5-internals.js';
 export { SDK6_INTERNALS_WRITTEN_FOR } from './sdk/sdk6-internals.js';
-export type { RawMessage, RawMessageQuery, SdkEndpoints, SdkMajor, XmtpSdkAdapter } from './sdk/adapter.js';
+export type {
+  ClientNetworkOptions,
+  RawMessage,
+  RawMessageQuery,
+  SdkEndpoints,
+  SdkMajor,
+  XmtpNetwork,
+  XmtpSdkAdapter,
+} from './sdk/adapter.js';
 export {
   closeClientDatabase,
   findRawMessages,
   pointSdkAt,
   sdkEndpoints,
+  useXmtpNetwork,
   selectXmtpSdk,
   selectXmtpSdkFromEnv,
   XMTP_SDK_CHOICES,

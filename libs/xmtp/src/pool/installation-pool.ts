@@ -132,7 +132,9 @@ export class InstallationPool {
     if (!state) throw new Error(`inbox ${inboxId} not found on the network`);
     let identityUpdateCount: number | undefined;
     try {
-      identityUpdateCount = await fetchIdentityUpdateCount(this.#apiUrl(), inboxId);
+      // Asks the node's v3 identity API: a decentralized network without an explicit node has none to ask.
+      const apiUrl = this.#apiUrl();
+      if (apiUrl) identityUpdateCount = await fetchIdentityUpdateCount(apiUrl, inboxId);
     } catch (error) {
       this.#options.logger?.warn(
         { err: error, identityId: ref.identityId, inboxId },
@@ -407,8 +409,7 @@ export class InstallationPool {
   #clientOptions(dbPath: string, dbEncryptionKey: Uint8Array): ClientOptions {
     const deviceSync = this.#options.deviceSync ?? false;
     return {
-      env: this.#options.env,
-      apiUrl: this.#options.apiUrl,
+      ...xmtpSdk().clientNetworkOptions(this.#options.env, this.#options.apiUrl),
       dbPath,
       dbEncryptionKey,
       disableDeviceSync: !deviceSync,
@@ -529,7 +530,7 @@ export class InstallationPool {
     return inboxId;
   }
 
-  #apiUrl(): string {
+  #apiUrl(): string | undefined {
     return this.#options.apiUrl ?? xmtpSdk().endpoints(this.#options.env).apiUrl;
   }
 

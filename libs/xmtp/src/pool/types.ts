@@ -1,4 +1,5 @@
-import type { Client, XmtpEnv } from '@xmtp/node-sdk';
+import type { Client } from '@xmtp/node-sdk';
+import type { XmtpEnv } from '../sdk/adapter.js';
 import type { Hex } from 'viem';
 
 /**
@@ -53,6 +54,7 @@ export interface InstallationPoolOptions {
   env: XmtpEnv;
   /** The node for this env. When given, the pool points the SDK's env at it (see pointSdkAt). */
   apiUrl?: string;
+  // The gateway host (decentralized networks) is the process's, set with useXmtpNetwork; every client gets it.
   /** Maximum live clients; least recently used idle clients are closed beyond it. */
   maxLive: number;
   locks: IdentityLocks;

@@ -5,6 +5,7 @@
 import type * as Sdk5 from '@xmtp/node-sdk';
 import type {
   Client,
+  ClientOptions,
   Conversation,
   Identifier,
   InboxState,
@@ -12,7 +13,7 @@ import type {
   Message,
   SignatureRequestHandle,
   Signer,
-  XmtpEnv,
+  XmtpEnv as Sdk5XmtpEnv,
 } from '@xmtp/node-sdk';
 
 /** The SDK module's public values (classes and functions), typed as SDK 5.5 declares them. */
@@ -20,10 +21,33 @@ export type XmtpSdkModule = typeof Sdk5;
 
 export type SdkMajor = 5 | 6;
 
+/**
+ * Every network name a supported SDK knows: SDK 5.5's three, and SDK 6's decentralized ones (xmtp-networks.spec.ts
+ * checks this against SDK 6's declared `XmtpEnv`). Which SDK serves which: `XmtpSdkAdapter.envs`, and
+ * libs/config's xmtp-networks.ts for the rules the gateway refuses at start.
+ */
+export type XmtpEnv = Sdk5XmtpEnv | 'testnet-staging' | 'testnet-dev' | 'testnet' | 'mainnet';
+
+/** Where the SDK's calls for one network go. */
 export interface SdkEndpoints {
-  apiUrl: string;
+  /** The node. Absent on a decentralized network without an explicit node (the SDK then has no v3 node). */
+  apiUrl?: string;
+  historySyncUrl?: string;
+  /** The operator's XMTP Gateway Service (the SDK's `gatewayHost`), which pays a decentralized network's fees. */
+  gatewayHost?: string;
+}
+
+/** The network a process uses: set once at start (`useNetwork`), before any client is built. */
+export interface XmtpNetwork {
+  env: XmtpEnv;
+  /** The node; absent: the SDK's default for `env`. */
+  apiUrl?: string;
+  gatewayHost?: string;
   historySyncUrl?: string;
 }
+
+/** The network options of `Client.create` / `Client.build` (typed as SDK 5.5 declares them). */
+export type ClientNetworkOptions = Pick<ClientOptions, 'env' | 'apiUrl' | 'gatewayHost'>;
 
 export type RawMessageQuery = ListMessagesOptions;
 export type RawMessage = Message;
@@ -36,9 +60,18 @@ export interface XmtpSdkAdapter {
   readonly bindingsVersion: string;
   /** The SDK module: Client, content helpers. */
   readonly sdk: XmtpSdkModule;
+  /** The network names this SDK accepts (read from the SDK's own tables). */
+  readonly envs: readonly XmtpEnv[];
+  /**
+   * Uses `network` for every later client and static call of this process: points its env at the node (when given)
+   * and records its gateway host. Rejects a network this SDK cannot serve (SDK 6: its own refusal, from createBackend).
+   */
+  useNetwork(network: XmtpNetwork): Promise<void>;
   /** Points `env` at a node for every later client and static call of this process. */
   pointAt(apiUrl: string, env: XmtpEnv, historySyncUrl?: string): void;
   endpoints(env: XmtpEnv): SdkEndpoints;
+  /** The network options for a client of `env`: the env, the node (`apiUrl`, else the pointed one), the gateway host. */
+  clientNetworkOptions(env: XmtpEnv, apiUrl?: string): ClientNetworkOptions;
   fetchInboxStates(inboxIds: string[], env: XmtpEnv): Promise<InboxState[]>;
   getInboxIdForIdentifier(identifier: Identifier, env: XmtpEnv): Promise<string | null>;
   revokeInstallations(signer: Signer, inboxId: string, installationIds: Uint8Array[], env: XmtpEnv): Promise<void>;
@@ -48,11 +81,11 @@ export interface XmtpSdkAdapter {
   findRawMessages(conversation: Conversation<unknown>, options: RawMessageQuery): Promise<RawMessage[]>;
   /** A request to revoke installations of an inbox without a client; the wallet signs its `signatureText()`. */
   revokeInstallationsRequest(
-    apiUrl: string,
+    node: Pick<XmtpNetwork, 'env' | 'apiUrl'>,
     identifier: Identifier,
     inboxId: string,
     installationIds: Uint8Array[],
   ): Promise<SignatureRequest>;
-  /** Publishes a signed request to the node at `apiUrl`. */
-  applySignedRequest(apiUrl: string, request: SignatureRequest): Promise<void>;
+  /** Publishes a signed request to the network (`apiUrl`: that node rather than the env's). */
+  applySignedRequest(node: Pick<XmtpNetwork, 'env' | 'apiUrl'>, request: SignatureRequest): Promise<void>;
 }

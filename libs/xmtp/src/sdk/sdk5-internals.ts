@@ -14,8 +14,16 @@ import {
   type Identifier as NativeIdentifier,
 } from '@xmtp/node-bindings';
 import * as sdk5 from '@xmtp/node-sdk';
-import { ApiUrls, HistorySyncUrls, type Client, type Conversation, type XmtpEnv } from '@xmtp/node-sdk';
-import type { RawMessage, RawMessageQuery, SdkEndpoints, SignatureRequest, XmtpSdkAdapter } from './adapter.js';
+import { ApiUrls, HistorySyncUrls, type Client, type Conversation, type XmtpEnv as Sdk5XmtpEnv } from '@xmtp/node-sdk';
+import type {
+  RawMessage,
+  RawMessageQuery,
+  SdkEndpoints,
+  SignatureRequest,
+  XmtpEnv,
+  XmtpNetwork,
+  XmtpSdkAdapter,
+} from './adapter.js';
 import { countIdentityUpdates, encodeIdentityUpdatesRequest } from './protobuf-fields.js';
 
 export type { RawMessage, RawMessageQuery, SdkEndpoints, SignatureRequest } from './adapter.js';
@@ -89,15 +97,39 @@ export function assertSdkInternalsMatch(): void {
  */
 export function pointSdkAt(apiUrl: string, env: XmtpEnv = 'local', historySyncUrl?: string): void {
   assertSdkInternalsMatch();
+  const known = sdk5Env(env);
   const url = new URL(apiUrl); // throws on a malformed URL before anything is changed
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`XMTP API URL must be http(s): ${apiUrl}`);
-  (ApiUrls as Record<XmtpEnv, string>)[env] = apiUrl.replace(/\/+$/, '');
-  if (historySyncUrl !== undefined) (HistorySyncUrls as Record<XmtpEnv, string>)[env] = historySyncUrl;
+  (ApiUrls as Record<Sdk5XmtpEnv, string>)[known] = apiUrl.replace(/\/+$/, '');
+  if (historySyncUrl !== undefined) (HistorySyncUrls as Record<Sdk5XmtpEnv, string>)[known] = historySyncUrl;
 }
 
 /** The endpoints the SDK currently uses for `env`. */
 export function sdkEndpoints(env: XmtpEnv = 'local'): SdkEndpoints {
-  return { apiUrl: ApiUrls[env], historySyncUrl: HistorySyncUrls[env] };
+  const known = sdk5Env(env);
+  return { apiUrl: ApiUrls[known], historySyncUrl: HistorySyncUrls[known] };
+}
+
+/** The network names node-sdk 5.5 knows: the keys of its endpoint table (local, dev, production). */
+export const SDK5_ENVS = Object.keys(ApiUrls) as Sdk5XmtpEnv[];
+
+function sdk5Env(env: XmtpEnv): Sdk5XmtpEnv {
+  if (!(SDK5_ENVS as string[]).includes(env))
+    throw new Error(`@xmtp/node-sdk 5 has no XMTP network "${env}" (it knows ${SDK5_ENVS.join(', ')})`);
+  return env as Sdk5XmtpEnv;
+}
+
+/**
+ * Checks `network` and points the SDK at it. node-sdk 5.5 documents `gatewayHost` as valid on the decentralized
+ * networks only, which it cannot name, so a gateway host is refused rather than passed on.
+ */
+export function useSdk5Network(network: XmtpNetwork): void {
+  sdk5Env(network.env);
+  if (network.gatewayHost)
+    throw new Error('@xmtp/node-sdk 5 cannot use an XMTP Gateway Service (it cannot reach a decentralized network)');
+  if (network.apiUrl) pointSdkAt(network.apiUrl, network.env, network.historySyncUrl);
+  else if (network.historySyncUrl !== undefined)
+    (HistorySyncUrls as Record<Sdk5XmtpEnv, string>)[sdk5Env(network.env)] = network.historySyncUrl;
 }
 
 // ---- the bindings objects the SDK keeps private ----
@@ -166,18 +198,23 @@ export function findRawMessages(conversation: Conversation<unknown>, options: Ra
 
 /** A request to revoke installations of an inbox; the wallet signs its `signatureText()`. */
 export function revokeInstallationsRequest(
-  apiUrl: string,
+  node: Pick<XmtpNetwork, 'env' | 'apiUrl'>,
   identifier: NativeIdentifier,
   inboxId: string,
   installationIds: Uint8Array[],
 ): Promise<SignatureRequest> {
-  return revokeInstallationsSignatureRequest(apiUrl, undefined, identifier, inboxId, installationIds);
+  return revokeInstallationsSignatureRequest(nodeUrl(node), undefined, identifier, inboxId, installationIds);
 }
 
-/** Publishes a signed request to the node at `apiUrl`. */
-export function applySignedRequest(apiUrl: string, request: SignatureRequest): Promise<void> {
-  return applySignatureRequest(apiUrl, undefined, request);
+/** Publishes a signed request to the network (`apiUrl`: that node rather than the env's). */
+export function applySignedRequest(
+  node: Pick<XmtpNetwork, 'env' | 'apiUrl'>,
+  request: SignatureRequest,
+): Promise<void> {
+  return applySignatureRequest(nodeUrl(node), undefined, request);
 }
+
+const nodeUrl = (node: Pick<XmtpNetwork, 'env' | 'apiUrl'>): string => node.apiUrl ?? ApiUrls[sdk5Env(node.env)];
 
 // ---- the node's identity API, which the SDK does not expose ----
 
@@ -224,12 +261,16 @@ export function sdk5Adapter(): XmtpSdkAdapter {
     version: installed['@xmtp/node-sdk'],
     bindingsVersion: installed['@xmtp/node-bindings'],
     sdk: sdk5,
+    envs: SDK5_ENVS,
+    useNetwork: async (network) => useSdk5Network(network),
     pointAt: (apiUrl, env, historySyncUrl) => pointSdkAt(apiUrl, env, historySyncUrl),
     endpoints: (env) => sdkEndpoints(env),
-    fetchInboxStates: (inboxIds, env) => sdk5.Client.fetchInboxStates(inboxIds, env),
-    getInboxIdForIdentifier: (identifier, env) => sdk5.getInboxIdForIdentifier(identifier, env),
+    // The env's node is the pointed one (ApiUrls), so an explicit apiUrl only matters when it differs.
+    clientNetworkOptions: (env, apiUrl) => ({ env: sdk5Env(env), apiUrl }),
+    fetchInboxStates: (inboxIds, env) => sdk5.Client.fetchInboxStates(inboxIds, sdk5Env(env)),
+    getInboxIdForIdentifier: (identifier, env) => sdk5.getInboxIdForIdentifier(identifier, sdk5Env(env)),
     revokeInstallations: (signer, inboxId, installationIds, env) =>
-      sdk5.Client.revokeInstallations(signer, inboxId, installationIds, env),
+      sdk5.Client.revokeInstallations(signer, inboxId, installationIds, sdk5Env(env)),
     closeClientDatabase,
     findRawMessages,
     revokeInstallationsRequest,

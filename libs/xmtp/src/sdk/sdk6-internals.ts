@@ -1,21 +1,31 @@
 // node-sdk 6.0.0 behind Mailroom's port (the npm alias @xmtp/node-sdk-6). Like sdk5-internals.ts, everything here that
 // reaches below the SDK's public API was written against, and only holds for, the versions below; loadSdk6Adapter()
 // refuses any other. SDK 6 replaces the per-env ApiUrls table with a Backend (createBackend), which Client.create
-// builds from its `apiUrl` option and every static call takes as an argument: no process-wide table is patched.
+// builds from its `env`, `apiUrl` and `gatewayHost` options and every static call takes as an argument: no
+// process-wide table is patched. SDK 6 also knows the decentralized networks (testnet, mainnet, …), reached through
+// an XMTP Gateway Service: createBackend refuses them without a `gatewayHost`.
 // Its bindings need glibc >= 2.38: importing them fails on Debian 12's system node (see docs/operations.md).
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import type { XmtpEnv } from '@xmtp/node-sdk';
-import type { RawMessage, SdkEndpoints, SignatureRequest, XmtpSdkAdapter, XmtpSdkModule } from './adapter.js';
-import { packageVersions, pointSdkAt as pointSdk5At, SdkVersionMismatchError } from './sdk5-internals.js';
+import type {
+  RawMessage,
+  SdkEndpoints,
+  SignatureRequest,
+  XmtpEnv,
+  XmtpNetwork,
+  XmtpSdkAdapter,
+  XmtpSdkModule,
+} from './adapter.js';
+import { packageVersions, pointSdkAt as pointSdk5At, SDK5_ENVS, SdkVersionMismatchError } from './sdk5-internals.js';
 
 export const SDK6_INTERNALS_WRITTEN_FOR = { '@xmtp/node-sdk': '6.0.0', '@xmtp/node-bindings': '1.10.0' } as const;
 const SDK6_PACKAGE = '@xmtp/node-sdk-6';
 
 // The members of node-bindings 1.10.0 this file uses (the SDK keeps the bindings objects private).
-interface Backend {
+export interface Backend {
   readonly env: string;
   readonly v3Host: string | null;
+  readonly gatewayHost: string | null;
 }
 interface NativeClient {
   libxmtpVersion(): string;
@@ -37,7 +47,7 @@ interface Bindings6 {
   ): Promise<SignatureRequest>;
   applySignatureRequest(backend: Backend, request: SignatureRequest): Promise<void>;
 }
-interface Sdk6Statics {
+export interface Sdk6Statics {
   createBackend(options: { env: XmtpEnv; apiUrl?: string; gatewayHost?: string }): Promise<Backend>;
   getInboxIdForIdentifier(backend: Backend, identifier: unknown): Promise<string | null>;
   Client: {
@@ -84,32 +94,90 @@ export async function loadSdk6Adapter(): Promise<XmtpSdkAdapter> {
   return createSdk6Adapter(sdk, bindings, installed);
 }
 
-function createSdk6Adapter(
-  sdk: XmtpSdkModule & Sdk6Statics,
-  bindings: Bindings6,
-  installed: { '@xmtp/node-sdk': string; '@xmtp/node-bindings': string },
-): XmtpSdkAdapter {
+/** The members of node-sdk 6 this adapter's network handling uses (createBackend and the default endpoint tables). */
+export type Sdk6Network = Pick<Sdk6Statics, 'createBackend'> & {
+  ApiUrls: Record<string, string>;
+  HistorySyncUrls: Record<string, string>;
+};
+
+/**
+ * The network half of the SDK 6 adapter: which endpoints and gateway host each env uses, the options a client is built
+ * with, and one Backend per (env, node, gateway host) for the static calls. Separate so a unit test can watch exactly
+ * what reaches createBackend.
+ */
+export function sdk6Networks(sdk: Sdk6Network) {
   const endpoints = new Map<XmtpEnv, SdkEndpoints>();
   const backends = new Map<string, Promise<Backend>>();
+  // SDK 6's history-sync table names every env it knows (its node table only the centralized ones).
+  const envs = Object.keys(sdk.HistorySyncUrls) as XmtpEnv[];
 
-  const endpointsOf = (env: XmtpEnv): SdkEndpoints => {
-    const pointed = endpoints.get(env);
-    if (pointed) return pointed;
-    const defaults = sdk as unknown as { ApiUrls: Record<string, string>; HistorySyncUrls: Record<string, string> };
-    return { apiUrl: defaults.ApiUrls[env]!, historySyncUrl: defaults.HistorySyncUrls[env] };
+  const known = (env: XmtpEnv): XmtpEnv => {
+    if (!envs.includes(env))
+      throw new Error(`@xmtp/node-sdk 6 has no XMTP network "${env}" (it knows ${envs.join(', ')})`);
+    return env;
   };
-  /** One Backend per node URL, built on first use (a Backend holds the node's connection settings). */
+  const endpointsOf = (env: XmtpEnv): SdkEndpoints =>
+    endpoints.get(env) ?? { apiUrl: sdk.ApiUrls[env], historySyncUrl: sdk.HistorySyncUrls[env] };
+  /** One Backend per env, node and gateway host, built on first use (a Backend holds the connection settings). */
   const backendFor = (env: XmtpEnv, apiUrl = endpointsOf(env).apiUrl): Promise<Backend> => {
-    const key = `${env} ${apiUrl}`;
+    const gatewayHost = endpointsOf(env).gatewayHost;
+    const key = `${env} ${apiUrl ?? ''} ${gatewayHost ?? ''}`;
     let backend = backends.get(key);
     if (!backend) {
-      backend = sdk.createBackend({ env, apiUrl });
+      backend = sdk.createBackend({ env: known(env), apiUrl, gatewayHost });
       backend.catch(() => backends.delete(key));
       backends.set(key, backend);
     }
     return backend;
   };
-  const envOfUrl = (apiUrl: string): XmtpEnv => [...endpoints].find(([, e]) => e.apiUrl === apiUrl)?.[0] ?? 'local';
+  const pointAt = (apiUrl: string, env: XmtpEnv, historySyncUrl?: string): void => {
+    known(env);
+    const url = new URL(apiUrl);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new Error(`XMTP API URL must be http(s): ${apiUrl}`);
+    const current = endpointsOf(env);
+    endpoints.set(env, {
+      apiUrl: apiUrl.replace(/\/+$/, ''),
+      historySyncUrl: historySyncUrl ?? current.historySyncUrl,
+      gatewayHost: current.gatewayHost,
+    });
+    // SDK 5.5 is loaded in every process (Mailroom's enums are its objects); code that uses it directly beside this
+    // adapter (raw SDK 5 peers in tests and benches) reaches the same node through its ApiUrls table.
+    if ((SDK5_ENVS as string[]).includes(env)) pointSdk5At(apiUrl, env, historySyncUrl);
+  };
+
+  return {
+    envs,
+    endpointsOf,
+    backendFor,
+    pointAt,
+    async useNetwork(network: XmtpNetwork): Promise<void> {
+      known(network.env);
+      if (network.apiUrl) pointAt(network.apiUrl, network.env, network.historySyncUrl);
+      const current = endpointsOf(network.env);
+      endpoints.set(network.env, {
+        ...current,
+        historySyncUrl: network.historySyncUrl ?? current.historySyncUrl,
+        gatewayHost: network.gatewayHost?.replace(/\/+$/, ''),
+      });
+      // Built now, so a network the SDK refuses (a decentralized one without a gateway host) fails the start.
+      await backendFor(network.env);
+    },
+    clientNetworkOptions: (env: XmtpEnv, apiUrl?: string) => {
+      const current = endpointsOf(known(env));
+      // Typed as SDK 5.5 declares ClientOptions; SDK 6's `env` also takes the decentralized names.
+      return { env: env as 'local', apiUrl: apiUrl ?? current.apiUrl, gatewayHost: current.gatewayHost };
+    },
+  };
+}
+
+function createSdk6Adapter(
+  sdk: XmtpSdkModule & Sdk6Statics,
+  bindings: Bindings6,
+  installed: { '@xmtp/node-sdk': string; '@xmtp/node-bindings': string },
+): XmtpSdkAdapter {
+  const networks = sdk6Networks(sdk as unknown as Sdk6Network);
+  const { backendFor } = networks;
 
   // As in SDK 5.5: the SDK's `libxmtpVersion` getter (client) and `id` getter (conversation) each call one bindings
   // method synchronously on the private bindings object, so a wrapper on that prototype method observes it.
@@ -148,33 +216,28 @@ function createSdk6Adapter(
     version: installed['@xmtp/node-sdk'],
     bindingsVersion: installed['@xmtp/node-bindings'],
     sdk,
-    pointAt(apiUrl, env, historySyncUrl) {
-      const url = new URL(apiUrl);
-      if (url.protocol !== 'http:' && url.protocol !== 'https:')
-        throw new Error(`XMTP API URL must be http(s): ${apiUrl}`);
-      endpoints.set(env, {
-        apiUrl: apiUrl.replace(/\/+$/, ''),
-        historySyncUrl: historySyncUrl ?? endpointsOf(env).historySyncUrl,
-      });
-      // SDK 5.5 is loaded in every process (Mailroom's enums are its objects); code that uses it directly beside this
-      // adapter (raw SDK 5 peers in tests and benches) reaches the same node through its ApiUrls table.
-      pointSdk5At(apiUrl, env as Parameters<typeof pointSdk5At>[1], historySyncUrl);
-    },
-    endpoints: endpointsOf,
+    envs: networks.envs,
+    useNetwork: networks.useNetwork,
+    pointAt: networks.pointAt,
+    endpoints: networks.endpointsOf,
+    clientNetworkOptions: networks.clientNetworkOptions,
     fetchInboxStates: async (inboxIds, env) => sdk.Client.fetchInboxStates(inboxIds, await backendFor(env)),
     getInboxIdForIdentifier: async (identifier, env) => sdk.getInboxIdForIdentifier(await backendFor(env), identifier),
     revokeInstallations: async (signer, inboxId, installationIds, env) =>
       sdk.Client.revokeInstallations(signer, inboxId, installationIds, await backendFor(env)),
     closeClientDatabase: (client) => nativeClientOf(client).releaseDbConnection(),
     findRawMessages: (conversation, options) => nativeConversationOf(conversation).listMessages(options),
-    revokeInstallationsRequest: async (apiUrl, identifier, inboxId, installationIds) =>
+    revokeInstallationsRequest: async (node, identifier, inboxId, installationIds) =>
       bindings.revokeInstallationsSignatureRequest(
-        await backendFor(envOfUrl(apiUrl), apiUrl),
+        await backendFor(node.env, node.apiUrl ?? networks.endpointsOf(node.env).apiUrl),
         identifier,
         inboxId,
         installationIds,
       ),
-    applySignedRequest: async (apiUrl, request) =>
-      bindings.applySignatureRequest(await backendFor(envOfUrl(apiUrl), apiUrl), request),
+    applySignedRequest: async (node, request) =>
+      bindings.applySignatureRequest(
+        await backendFor(node.env, node.apiUrl ?? networks.endpointsOf(node.env).apiUrl),
+        request,
+      ),
   };
 }

@@ -19,8 +19,8 @@ import {
   type DecodedMessage,
   type GroupMember,
   type Identifier,
-  type XmtpEnv as SdkXmtpEnv,
 } from '@xmtp/node-sdk';
+import type { XmtpEnv as NetworkName } from './adapter.js';
 import { xmtpSdk } from './xmtp-sdk.js';
 
 /**
@@ -52,8 +52,8 @@ export type XmtpConsent = Consent;
 export type XmtpStream<T> = AsyncStreamProxy<T>;
 /** An inbox's account identifier (an Ethereum address). */
 export type XmtpIdentifier = Identifier;
-/** The network environments the SDK knows. */
-export type XmtpEnv = SdkXmtpEnv;
+/** The network environments the SDKs know (SDK 6 adds the decentralized testnet and mainnet). */
+export type XmtpEnv = NetworkName;
 
 export const ConsentState = {
   Unknown: SdkConsentState.Unknown,

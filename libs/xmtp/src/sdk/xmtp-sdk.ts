@@ -1,8 +1,8 @@
 // Which @xmtp/node-sdk major this process runs: chosen once at start (selectXmtpSdk), before any client is built,
 // and read everywhere else through xmtpSdk(). Without a selection, the process runs SDK 5.5 (the one every machine loads).
 import * as sdk5 from '@xmtp/node-sdk';
-import type { Client, Conversation, XmtpEnv } from '@xmtp/node-sdk';
-import type { RawMessage, RawMessageQuery, SdkEndpoints, XmtpSdkAdapter } from './adapter.js';
+import type { Client, Conversation } from '@xmtp/node-sdk';
+import type { RawMessage, RawMessageQuery, SdkEndpoints, XmtpEnv, XmtpNetwork, XmtpSdkAdapter } from './adapter.js';
 import { sdk5Adapter } from './sdk5-internals.js';
 import { loadSdk6Adapter } from './sdk6-internals.js';
 
@@ -130,6 +130,14 @@ export function xmtpSdkSelection(): XmtpSdkSelection | undefined {
 }
 
 // ---- the selected adapter's calls, under the names the rest of Mailroom uses ----
+
+/**
+ * Uses `network` (env, node, gateway host) for every later client and static call of this process; call once at start,
+ * before any client is built. Rejects a network the selected SDK cannot serve.
+ */
+export function useXmtpNetwork(network: XmtpNetwork): Promise<void> {
+  return xmtpSdk().useNetwork(network);
+}
 
 /** Points the selected SDK's `env` at a node, for every later client and static call of this process. */
 export function pointSdkAt(apiUrl: string, env: XmtpEnv = 'local', historySyncUrl?: string): void {

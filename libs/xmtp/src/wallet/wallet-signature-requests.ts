@@ -1,15 +1,8 @@
-import {
-  IdentifierKind,
-  type Client,
-  type ClientOptions,
-  type Identifier,
-  type Signer,
-  type XmtpEnv,
-} from '@xmtp/node-sdk';
+import { IdentifierKind, type Client, type ClientOptions, type Identifier, type Signer } from '@xmtp/node-sdk';
 import { hexToBytes, isAddress, recoverMessageAddress, type Hex } from 'viem';
 import { IdentityBusyError } from '../pool/errors.js';
 import type { InstallationPool } from '../pool/installation-pool.js';
-import type { SignatureRequest } from '../sdk/adapter.js';
+import type { SignatureRequest, XmtpEnv } from '../sdk/adapter.js';
 import { xmtpSdk } from '../sdk/xmtp-sdk.js';
 import type { IdentityLocks, PoolLogger } from '../pool/types.js';
 
@@ -217,7 +210,7 @@ export class WalletSignatureRequests {
     this.checkRoom(identityId);
     this.#drop(identityId, true);
     const handle = await xmtpSdk().revokeInstallationsRequest(
-      this.#apiUrl(),
+      this.#node(),
       walletIdentifier(signer),
       inboxId,
       installationIds.map((id) => hexToBytes(`0x${id}`)),
@@ -274,7 +267,7 @@ export class WalletSignatureRequests {
       }
       const handle = pending.handle!;
       await addSignature(handle, pending.signer, signature);
-      await xmtpSdk().applySignedRequest(this.#apiUrl(), handle);
+      await xmtpSdk().applySignedRequest(this.#node(), handle);
       this.#drop(identityId, true);
       return { kind: 'revoke', inboxId: pending.issued.inboxId, installationIds: pending.issued.installationIds };
     } catch (error) {
@@ -336,8 +329,7 @@ export class WalletSignatureRequests {
 
   #clientOptions(storage: { dbPath: string; dbEncryptionKey: Uint8Array }): ClientOptions {
     return {
-      env: this.#options.env,
-      apiUrl: this.#options.apiUrl,
+      ...xmtpSdk().clientNetworkOptions(this.#options.env, this.#options.apiUrl),
       dbPath: storage.dbPath,
       dbEncryptionKey: storage.dbEncryptionKey,
       disableDeviceSync: true,
@@ -345,8 +337,8 @@ export class WalletSignatureRequests {
     };
   }
 
-  #apiUrl(): string {
-    return this.#options.apiUrl ?? xmtpSdk().endpoints(this.#options.env).apiUrl;
+  #node(): { env: XmtpEnv; apiUrl?: string } {
+    return { env: this.#options.env, apiUrl: this.#options.apiUrl };
   }
 }
 
