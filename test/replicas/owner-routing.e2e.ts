@@ -1,67 +1,30 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { startDevnet } from '@mailroom/devnet';
-import { createTestClients, type TestClients } from '@mailroom/xmtp/testing';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { bearer, createApiKey, signUpTenant } from '../support/factories.js';
-import { REDIS_URL, startTestGateway, type TestGateway } from '../support/gateway.js';
+import type { TestClients } from '@mailroom/xmtp/testing';
+import { bearer } from '../support/factories.js';
+import type { TestGateway } from '../support/gateway.js';
+import { postJson, startReplicaPair, type ReplicaPair } from './support.js';
 
 /**
  * Two replicas on one database, one Redis and one shared identity volume: an identity's installation lives in the
  * replica holding its lock, requests reaching the other replica are forwarded there, and when the holder goes away
  * the other replica takes the identity over with the same installation.
  */
-let database: TestDatabase;
-let devnet: Awaited<ReturnType<typeof startDevnet>>;
-let sharedDir: string;
+let pair: ReplicaPair;
 let a: TestGateway;
 let b: TestGateway;
 let peers: TestClients;
 let key: string;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  devnet = await startDevnet({ port: 0 });
-  sharedDir = await mkdtemp(path.join(os.tmpdir(), 'mailroom-replicas-'));
-  const env = {
-    DATABASE_URL: database.url,
-    REDIS_URL,
-    DATA_DIR: sharedDir,
-    XMTP_API_URL: devnet.url,
-    GATEWAY_MASTER_KEY: randomBytes(32).toString('hex'),
-    JWT_SECRET: randomBytes(32).toString('hex'),
-  };
-  a = await startTestGateway(env);
-  b = await startTestGateway(env);
-  const tenant = await signUpTenant(a);
-  key = (await createApiKey(a, tenant.adminToken)).key;
-  peers = await createTestClients(devnet.url, 1);
+  pair = await startReplicaPair('mailroom-replicas-');
+  ({ a, b, peers, key } = pair);
 });
 
 afterAll(async () => {
-  await peers?.cleanup();
-  await b?.close();
-  await a?.close();
-  await devnet?.stop();
-  await database?.drop();
-  await rm(sharedDir, { recursive: true, force: true });
+  await pair?.close();
 });
 
-async function post(gateway: TestGateway, route: string, body: unknown) {
-  const res = await fetch(`${gateway.url}${route}`, {
-    method: 'POST',
-    headers: { ...bearer(key), 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  return {
-    status: res.status,
-    replica: res.headers.get('x-mailroom-replica'),
-    body: (await res.json()) as Record<string, unknown>,
-  };
-}
+const post = (gateway: TestGateway, route: string, body: unknown) => postJson(gateway, key, route, body);
 
 describe('identity ownership across replicas', () => {
   let identity: { id: string; installationId: string };

@@ -1,18 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { AsyncLocalStorage, AsyncResource } from 'node:async_hooks';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import pg from 'pg';
-import { startDevnet } from '@mailroom/devnet';
 import { identityLockKey } from '@mailroom/persistence';
-import { createTestClients, type TestClients } from '@mailroom/xmtp/testing';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { bearer, createApiKey, signUpTenant } from '../support/factories.js';
-import { REDIS_URL, startTestGateway, type TestGateway } from '../support/gateway.js';
+import type { TestClients } from '@mailroom/xmtp/testing';
+import { bearer } from '../support/factories.js';
+import type { TestGateway } from '../support/gateway.js';
+import { postJson, startReplicaPair, type ReplicaPair } from './support.js';
 
 /**
  * Owner routing between two replicas, against the holes of issue 14 (item 2) and the GraphQL half of issue 13's
@@ -81,9 +77,7 @@ function rawRequest(baseUrl: string, head: string): Promise<{ status: number; te
   });
 }
 
-let database: TestDatabase;
-let devnet: Awaited<ReturnType<typeof startDevnet>>;
-let sharedDir: string;
+let pair: ReplicaPair;
 let a: TestGateway;
 let b: TestGateway;
 let peers: TestClients;
@@ -92,26 +86,11 @@ let identity: { id: string };
 let conversationId: string;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  devnet = await startDevnet({ port: 0 });
-  sharedDir = await mkdtemp(path.join(os.tmpdir(), 'mailroom-routing-'));
-  const env = {
-    DATABASE_URL: database.url,
-    REDIS_URL,
-    DATA_DIR: sharedDir,
-    XMTP_API_URL: devnet.url,
-    GATEWAY_MASTER_KEY: randomBytes(32).toString('hex'),
-    JWT_SECRET: randomBytes(32).toString('hex'),
-    REPLICA_FORWARD_TIMEOUT_MS: String(FORWARD_TIMEOUT_MS),
-  };
-  a = await startTestGateway(env);
-  b = await startTestGateway(env);
-  const tenant = await signUpTenant(a);
-  key = (await createApiKey(a, tenant.adminToken)).key;
-  peers = await createTestClients(devnet.url, 1);
-  identity = (await postJson(a, '/v1/identities', { label: 'held by A' })).body as typeof identity;
+  pair = await startReplicaPair('mailroom-routing-', { REPLICA_FORWARD_TIMEOUT_MS: String(FORWARD_TIMEOUT_MS) });
+  ({ a, b, peers, key } = pair);
+  identity = (await postJson(a, key, '/v1/identities', { label: 'held by A' })).body as typeof identity;
   expect(a.runtime.pool.isLive(identity.id)).toBe(true);
-  const dm = await postJson(a, `/v1/identities/${identity.id}/conversations/dm`, {
+  const dm = await postJson(a, key, `/v1/identities/${identity.id}/conversations/dm`, {
     peer: peers.clients[0]!.wallet.address,
   });
   expect(dm.status).toBe(201);
@@ -122,26 +101,8 @@ afterAll(async () => {
   http.Server.prototype.emit = originalEmit;
   pg.Pool.prototype.connect = originalConnect;
   pg.Client.prototype.query = originalQuery;
-  await peers?.cleanup();
-  await b?.close();
-  await a?.close();
-  await devnet?.stop();
-  await database?.drop();
-  await rm(sharedDir, { recursive: true, force: true });
+  await pair?.close();
 });
-
-async function postJson(gateway: TestGateway, route: string, body: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(`${gateway.url}${route}`, {
-    method: 'POST',
-    headers: { ...bearer(key), 'content-type': 'application/json', ...headers },
-    body: JSON.stringify(body),
-  });
-  return {
-    status: res.status,
-    replica: res.headers.get('x-mailroom-replica'),
-    body: (await res.json()) as Record<string, unknown>,
-  };
-}
 
 describe('owner routing never proxies to a host the caller chooses', () => {
   let evil: http.Server;
@@ -208,6 +169,7 @@ describe('a client-sent x-mailroom-forwarded-by', () => {
   it('sending a message with a spoofed header is served by the holder too', async () => {
     const sent = await postJson(
       b,
+      key,
       `/v1/identities/${identity.id}/conversations/${conversationId}/messages`,
       { content: { type: 'text', text: 'spoofed hop' } },
       {
@@ -261,7 +223,7 @@ describe('a holder that does not answer', () => {
     await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
     const hungUrl = `http://127.0.0.1:${(hung.address() as net.AddressInfo).port}`;
     // A "replica" whose lock session names the silent listener holds this identity.
-    lockHolder = new pg.Client({ connectionString: database.url, application_name: `mailroom ${hungUrl}` });
+    lockHolder = new pg.Client({ connectionString: pair.database.url, application_name: `mailroom ${hungUrl}` });
     await lockHolder.connect();
     await lockHolder.query('SELECT pg_advisory_lock($1::bigint)', [identityLockKey(heldId).toString()]);
   });
