@@ -22,6 +22,7 @@ import {
 import { addressIdentifier, isAddress, parsePeer, parsePeers, validationFailed, type PeerRef } from './identifiers.js';
 import { decodeCursor, takePage } from './page-cursor.js';
 import { xmtpCall } from './xmtp-errors.js';
+import { ReceivedMessageCounter, type SyncedReceipts } from '../usage/received-messages.js';
 
 /** XMTP's group size limit, counting every member including the identity itself. */
 export const MAX_GROUP_MEMBERS = 250;
@@ -63,7 +64,10 @@ const msToNs = (date: Date) => BigInt(date.getTime()) * 1_000_000n;
 
 @Injectable()
 export class ConversationsService {
-  constructor(private readonly access: ConversationAccess) {}
+  constructor(
+    private readonly access: ConversationAccess,
+    private readonly received: ReceivedMessageCounter,
+  ) {}
 
   async list(
     scope: TenantScope,
@@ -99,17 +103,21 @@ export class ConversationsService {
   }
 
   /** Syncs the one conversation (metadata, members) and returns it. */
-  get(scope: TenantScope, identityId: string, conversationId: string): Promise<ConversationView> {
-    return this.access.withConversation(
+  async get(scope: TenantScope, identityId: string, conversationId: string): Promise<ConversationView> {
+    let receipts: SyncedReceipts | undefined;
+    const view = await this.access.withConversation(
       scope,
       identityId,
       conversationId,
-      async (conversation) => {
+      async (conversation, client) => {
         await syncUnlessInactive(conversation);
+        receipts = await this.received.readSynced(scope, identityId, client, conversation);
         return presentConversation(conversation);
       },
       { write: true },
     );
+    await this.received.record(receipts);
+    return view;
   }
 
   async createDm(scope: TenantScope, identityId: string, input: { peer: string }): Promise<ConversationView> {

@@ -21,6 +21,7 @@ import { assertMember, syncUnlessInactive, type Page } from '../conversations/co
 import { validationFailed } from '../conversations/identifiers.js';
 import { decodeCursor, takePage } from '../conversations/page-cursor.js';
 import { xmtpCall } from '../conversations/xmtp-errors.js';
+import { ReceivedMessageCounter, type SyncedReceipts } from '../usage/received-messages.js';
 import { UsageCounters } from '../usage/usage-counters.service.js';
 import { OutgoingContentPolicy } from './outgoing-content.policy.js';
 
@@ -49,6 +50,7 @@ export class MessagesService {
     private readonly access: ConversationAccess,
     private readonly usage: UsageCounters,
     private readonly contentPolicy: OutgoingContentPolicy,
+    private readonly received: ReceivedMessageCounter,
   ) {}
 
   /** Syncs the one conversation, then reads a page of its messages (reactions and read receipts included). */
@@ -76,12 +78,14 @@ export class MessagesService {
       : undefined;
     const cursor = decodeCursor(input.cursor, direction);
     const fetchLimit = limit + 1 + (cursor?.seen.length ?? 0);
-    return this.access.withConversation(
+    let receipts: SyncedReceipts | undefined;
+    const page = await this.access.withConversation(
       scope,
       identityId,
       conversationId,
       async (conversation, client) => {
         await syncUnlessInactive(conversation);
+        receipts = await this.received.readSynced(scope, identityId, client, conversation);
         const options = {
           limit: fetchLimit,
           direction: direction === 'asc' ? SortDirection.Ascending : SortDirection.Descending,
@@ -99,6 +103,9 @@ export class MessagesService {
       },
       { write: true },
     );
+    // The sync may have brought messages no event pipeline saw (no webhook, no subscriber): count them here.
+    await this.received.record(receipts);
+    return page;
   }
 
   /** Sends one message; 409 if the identity has left the group. Returns the stored message. */

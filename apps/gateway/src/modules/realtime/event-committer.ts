@@ -1,7 +1,7 @@
 import { Prisma, tenantScope, type PrismaClient, type TenantScope } from '@mailroom/persistence';
 import type { MailroomEvent } from '../events/mailroom-event.js';
 import type { DeliveryWrite, DeliveryWriteRow } from '../webhooks/webhook-outbox.js';
-import { utcDay } from '../usage/usage-metrics.js';
+import { countable, countReceivedCtes } from '../usage/received-messages.js';
 
 /** The webhook outbox as the commit sees it (WebhookOutbox): the deliveries part of the commit statement. */
 export interface OutboxPort {
@@ -108,19 +108,21 @@ export class EventCommitter {
 }
 
 function commitStatement(write: DeliveryWrite, requests: readonly CommitRequest[]): Prisma.Sql {
-  const received = new Map<string, number>();
-  for (const r of requests) {
-    const n = r.events.filter((event) => event.type === 'message.received').length;
-    if (n > 0) received.set(r.tenantId, (received.get(r.tenantId) ?? 0) + n);
-  }
+  const received = countable(
+    requests.flatMap((r) =>
+      r.events
+        .filter((event) => event.type === 'message.received')
+        .map((event) => ({
+          tenantId: r.tenantId,
+          identityId: r.identityId,
+          messageId: event.id,
+          sentAt: new Date(event.createdAt),
+        })),
+    ),
+  );
   return Prisma.sql`
     WITH ${write.ctes},
-    counted AS (
-      INSERT INTO usage_counters (tenant_id, day, metric, value, updated_at)
-      SELECT u.tenant_id, ${utcDay(new Date())}::date, 'messages.received', u.n, now()
-      FROM unnest(${[...received.keys()]}::uuid[], ${[...received.values()].map(String)}::bigint[]) AS u(tenant_id, n)
-      ON CONFLICT (tenant_id, metric, day) DO UPDATE SET value = usage_counters.value + EXCLUDED.value, updated_at = now()
-    ), moved AS (
+    ${countReceivedCtes(received)}, moved AS (
       UPDATE identity_event_cursors c
       SET messages_ns = u.messages_ns, conversations_ns = u.conversations_ns,
           recent_ids = ARRAY(SELECT jsonb_array_elements_text(u.recent_ids)), updated_at = now()

@@ -1,10 +1,12 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { GATEWAY_RUNTIME, type GatewayRuntime } from '../../runtime.js';
+import { receivedIdsPurgeBefore } from '../usage/received-messages.js';
 import { RetentionRepository, type RetentionCounts } from './retention.repository.js';
 
 /**
  * Deletes, on a schedule, what Mailroom no longer needs: webhook bodies (message plaintext) once delivered and past
- * their window, old attempt logs, ended refresh tokens and expired idempotency records.
+ * their window, old attempt logs, ended refresh tokens, expired idempotency records and ids of received messages past
+ * the counting window.
  */
 @Injectable()
 export class RetentionSweeper implements OnApplicationBootstrap, OnModuleDestroy {
@@ -42,6 +44,7 @@ export class RetentionSweeper implements OnApplicationBootstrap, OnModuleDestroy
         webhookBodiesSucceededBefore: before(retention.webhookBodySeconds),
         webhookAttemptsStartedBefore: before(retention.webhookAttemptsSeconds),
         refreshTokensEndedBefore: before(retention.refreshTokenSeconds),
+        receivedIdsSentBefore: receivedIdsPurgeBefore(now),
       });
       if (Object.values(counts).some((n) => n > 0)) this.logger.log({ ...counts }, 'retention sweep purged data');
       return counts;

@@ -8,6 +8,8 @@ export interface RetentionCutoffs {
   readonly webhookBodiesSucceededBefore: Date;
   readonly webhookAttemptsStartedBefore: Date;
   readonly refreshTokensEndedBefore: Date;
+  /** Ids of received messages sent before this no longer guard the messages.received count (see received-messages). */
+  readonly receivedIdsSentBefore: Date;
   readonly now: Date;
 }
 
@@ -16,6 +18,7 @@ export interface RetentionCounts {
   webhookAttempts: number;
   refreshTokens: number;
   idempotencyRecords: number;
+  receivedMessageIds: number;
 }
 
 /**
@@ -54,6 +57,12 @@ export class RetentionRepository {
         () => this.prisma.$executeRaw`
           DELETE FROM idempotency_records WHERE id IN (
             SELECT id FROM idempotency_records WHERE expires_at < ${cutoffs.now} LIMIT ${BATCH})`,
+      ),
+      receivedMessageIds: await this.inBatches(
+        () => this.prisma.$executeRaw`
+          DELETE FROM received_messages WHERE (identity_id, message_id) IN (
+            SELECT identity_id, message_id FROM received_messages
+            WHERE sent_at < ${cutoffs.receivedIdsSentBefore} LIMIT ${BATCH})`,
       ),
     };
   }
