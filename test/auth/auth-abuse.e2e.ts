@@ -419,16 +419,17 @@ describe('(g) admins change and reset their passwords', () => {
     await login(a, tenant.email, PASSWORD, freshIp()).expect(200);
   });
 
-  it('uses the log mailer only outside production unless MAILER=log is set explicitly', () => {
+  it('uses the log mailer only outside production: production refuses MAILER=log (it logs tokens)', () => {
     const production = {
       NODE_ENV: 'production',
       DATABASE_URL: 'postgres://x@db/x',
       GATEWAY_MASTER_KEY: 'a'.repeat(64),
       JWT_SECRET: 's'.repeat(32),
+      SIGNUP_ENABLED: 'false',
     };
     expect(loadConfig({}).mail.transport).toBe('log');
     expect(loadConfig(production).mail.transport).toBe('none');
-    expect(loadConfig({ ...production, MAILER: 'log' }).mail.transport).toBe('log');
+    expect(() => loadConfig({ ...production, MAILER: 'log' })).toThrow(ConfigError);
     expect(() => loadConfig({ MAILER: 'smtp' })).toThrow(ConfigError);
   });
 });

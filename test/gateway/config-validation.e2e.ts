@@ -17,6 +17,7 @@ describe('gateway start-up with bad configuration', () => {
         'config error: GATEWAY_MASTER_KEY is required when NODE_ENV=production',
         'config error: JWT_SECRET is required when NODE_ENV=production',
         'config error: XMTP_API_URL is required when NODE_ENV=production and XMTP_ENV=dev',
+        'config error: ADMIN_EMAIL_VERIFICATION is on (the production default) but MAILER=none cannot send its mails: set MAILER=smtp with SMTP_URL and MAIL_FROM, or SIGNUP_ENABLED=false to close signup, or ADMIN_EMAIL_VERIFICATION=false to accept that signup tells whether an email has an account',
       ],
     ],
     [

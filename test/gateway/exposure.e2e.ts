@@ -78,6 +78,8 @@ describe('what the gateway exposes', () => {
         JWT_SECRET: 'j'.repeat(43),
         XMTP_ENV: 'dev',
         XMTP_API_URL: 'https://xmtp.example:443',
+        // No mailer here, so signup stays closed (production verifies emails by mail when it is open).
+        SIGNUP_ENABLED: 'false',
         ...extra,
       });
     expect(metricsAccess(production({}), 'public', undefined)).toBe('not_here');
