@@ -9,7 +9,9 @@ export { checkDatabase, type DatabaseCheck } from './readiness.js';
 export { Prisma, PrismaClient } from './generated/prisma/client.js';
 export type {
   AdminInvitation,
+  AdminPasswordReset,
   AdminRefreshToken,
+  AdminSignupRequest,
   AdminUser,
   ApiKey,
   AttachmentUpload,

@@ -2,7 +2,6 @@ export { DataModule } from './data.module.js';
 export {
   clientFor,
   isUniqueViolation,
-  legacyPrismaTransaction,
   PrismaUnitOfWork,
   UnitOfWork,
   type AnyTransaction,

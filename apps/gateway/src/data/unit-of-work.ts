@@ -28,8 +28,8 @@ export class PrismaUnitOfWork extends UnitOfWork {
 }
 
 /**
- * A transaction as repositories accept it while auth/** (and the webhook outbox) still hand over Prisma transaction
- * clients. New code passes a `Transaction`.
+ * A transaction as repositories accept it while the webhook outbox still hands over Prisma transaction clients. New
+ * code passes a `Transaction`.
  */
 export type AnyTransaction = Transaction | Prisma.TransactionClient;
 
@@ -41,12 +41,4 @@ export function clientFor(prisma: PrismaClient, tx: AnyTransaction | undefined):
 /** Whether a write failed on a unique constraint (Prisma P2002), without services importing Prisma. */
 export function isUniqueViolation(error: unknown): boolean {
   return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
-}
-
-/**
- * Hands a transaction to code not yet on repositories (auth/**, which still takes a Prisma transaction client).
- * Remove once those services take a `Transaction`.
- */
-export function legacyPrismaTransaction(tx: Transaction): Prisma.TransactionClient {
-  return tx as unknown as Prisma.TransactionClient;
 }

@@ -1,8 +1,9 @@
-export { AdminAccountsSystemRepository } from './admin-accounts.system-repository.js';
+export { AdminAccountsSystemRepository, type RefreshTokenWithSubject } from './admin-accounts.system-repository.js';
 export {
   AttachmentUploadSweepSystemRepository,
   type ExpiredUpload,
 } from './attachment-upload-sweep.system-repository.js';
 export { BroadcastRunsSystemRepository } from './broadcast-runs.system-repository.js';
 export { InterruptedIdentitiesSystemRepository } from './interrupted-identities.system-repository.js';
+export { SignupRequestsSystemRepository, type NewSignupRequest } from './signup-requests.system-repository.js';
 export { SystemRepositoriesModule } from './system-repositories.module.js';

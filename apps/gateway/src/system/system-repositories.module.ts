@@ -9,6 +9,10 @@ import {
 } from './attachment-upload-sweep.system-repository.js';
 import { BroadcastRunsSystemRepository } from './broadcast-runs.system-repository.js';
 import { InterruptedIdentitiesSystemRepository } from './interrupted-identities.system-repository.js';
+import {
+  PrismaSignupRequestsSystemRepository,
+  SignupRequestsSystemRepository,
+} from './signup-requests.system-repository.js';
 
 /**
  * The cross-tenant data access of system jobs and pre-authentication lookups, kept in this one folder so that every
@@ -20,6 +24,7 @@ const SYSTEM_REPOSITORIES = [
   [AttachmentUploadSweepSystemRepository, PrismaAttachmentUploadSweepSystemRepository],
   [BroadcastRunsSystemRepository, BroadcastRunsSystemRepository],
   [InterruptedIdentitiesSystemRepository, InterruptedIdentitiesSystemRepository],
+  [SignupRequestsSystemRepository, PrismaSignupRequestsSystemRepository],
 ] as const;
 
 @Global()

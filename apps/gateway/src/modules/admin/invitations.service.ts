@@ -5,11 +5,11 @@ import type { AdminPrincipal } from '../../common/auth/index.js';
 import { DomainError, ErrorCode } from '../../common/errors/index.js';
 import { GATEWAY_RUNTIME, type GatewayRuntime } from '../../runtime.js';
 import { AuditService } from '../audit/audit.service.js';
-import { legacyPrismaTransaction, UnitOfWork } from '../../data/index.js';
+import { isUniqueViolation, UnitOfWork } from '../../data/index.js';
 import { AdminAccountsSystemRepository } from '../../system/index.js';
 import { AdminMail } from '../auth/admin-mail.js';
 import { AdminSessionService, type AdminSession } from '../auth/admin-session.service.js';
-import { emailTaken, isUniqueViolation, normalizeEmail } from '../auth/auth.service.js';
+import { emailTaken, normalizeEmail } from '../auth/auth.service.js';
 import { PasswordHasher } from '../auth/password-hasher.js';
 import { AdminUserRepository } from './admin-user.repository.js';
 import { assertMayManage } from './admin-users.service.js';
@@ -124,7 +124,7 @@ export class InvitationsService {
           },
           tx,
         );
-        return this.sessions.start(admin, legacyPrismaTransaction(tx));
+        return this.sessions.start(admin, tx);
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw emailTaken();

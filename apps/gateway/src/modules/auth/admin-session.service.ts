@@ -1,10 +1,15 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { Prisma, PrismaClient, tenantScope, type AdminRole } from '@mailroom/persistence';
+import { tenantScope, type TenantScope } from '@mailroom/persistence';
 import { DomainError, ErrorCode } from '../../common/errors/index.js';
+import { UnitOfWork, type Transaction } from '../../data/index.js';
+import { AdminAccountsSystemRepository } from '../../system/index.js';
 import { AuditService } from '../audit/audit.service.js';
+import { AdminCredentialRepository, type SessionSubject } from './admin-credential.repository.js';
 import { ADMIN_ACCESS_TTL_SECONDS, type AdminClaims } from './token-claims.js';
+
+export type { SessionSubject } from './admin-credential.repository.js';
 
 export const REFRESH_TOKEN_TTL_MS = 30 * 24 * 3600 * 1000;
 const REFRESH_TOKEN_PREFIX = 'mrr_';
@@ -15,15 +20,6 @@ export interface AdminSession {
   /** Seconds until the access token expires. */
   expiresIn: number;
 }
-
-export interface SessionSubject {
-  readonly id: string;
-  readonly tenantId: string;
-  readonly role: AdminRole;
-  readonly sessionVersion: number;
-}
-
-type Db = PrismaClient | Prisma.TransactionClient;
 
 function hashRefreshToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -37,21 +33,24 @@ function hashRefreshToken(token: string): string {
 @Injectable()
 export class AdminSessionService {
   constructor(
-    private readonly prisma: PrismaClient,
+    private readonly credentials: AdminCredentialRepository,
+    private readonly accounts: AdminAccountsSystemRepository,
+    private readonly unitOfWork: UnitOfWork,
     private readonly jwt: JwtService,
     private readonly audit: AuditService,
   ) {}
 
-  async start(admin: SessionSubject, db: Db = this.prisma): Promise<AdminSession> {
+  async start(admin: SessionSubject, tx?: Transaction): Promise<AdminSession> {
     const refreshToken = REFRESH_TOKEN_PREFIX + randomBytes(32).toString('base64url');
-    await db.adminRefreshToken.create({
-      data: {
-        tenantId: admin.tenantId,
+    await this.credentials.createRefreshToken(
+      tenantScope(admin.tenantId),
+      {
         adminUserId: admin.id,
         tokenHash: hashRefreshToken(refreshToken),
         expiresAt: new Date(Date.now() + REFRESH_TOKEN_TTL_MS),
       },
-    });
+      tx,
+    );
     const claims: AdminClaims = {
       typ: 'admin',
       sub: admin.id,
@@ -65,23 +64,17 @@ export class AdminSessionService {
 
   async rotate(refreshToken: string): Promise<AdminSession> {
     // Unscoped by necessity: the token is what identifies the tenant.
-    const row = await this.prisma.adminRefreshToken.findUnique({
-      where: { tokenHash: hashRefreshToken(refreshToken) },
-      include: { adminUser: { select: { id: true, tenantId: true, role: true, sessionVersion: true } } },
-    });
+    const row = await this.accounts.findRefreshTokenByHash(hashRefreshToken(refreshToken));
     if (!row) throw invalidRefreshToken();
+    const scope = tenantScope(row.tenantId);
     if (row.revokedAt) {
-      await this.endAllSessions(row.adminUserId, row.tenantId);
+      await this.endAllSessions(scope, row.adminUserId);
       throw invalidRefreshToken();
     }
     if (row.expiresAt.getTime() <= Date.now()) throw invalidRefreshToken();
-    return this.prisma.$transaction(async (tx) => {
+    return this.unitOfWork.run(async (tx) => {
       // The conditional update makes two concurrent rotations of one token produce one winner.
-      const { count } = await tx.adminRefreshToken.updateMany({
-        where: { id: row.id, revokedAt: null },
-        data: { revokedAt: new Date() },
-      });
-      if (count === 0) throw invalidRefreshToken();
+      if (!(await this.credentials.revokeRefreshToken(scope, row.id, new Date(), tx))) throw invalidRefreshToken();
       return this.start(row.adminUser, tx);
     });
   }
@@ -91,16 +84,12 @@ export class AdminSessionService {
    * admin's other devices refresh once). Silent about unknown tokens, so it reveals nothing.
    */
   async end(refreshToken: string): Promise<void> {
-    const row = await this.prisma.adminRefreshToken.findUnique({
-      where: { tokenHash: hashRefreshToken(refreshToken) },
-    });
+    const row = await this.accounts.findRefreshTokenByHash(hashRefreshToken(refreshToken));
     if (!row || row.revokedAt) return;
-    await this.prisma.$transaction(async (tx) => {
-      const { count } = await tx.adminRefreshToken.updateMany({
-        where: { id: row.id, revokedAt: null },
-        data: { revokedAt: new Date() },
-      });
-      if (count > 0) await bumpSessionVersion(tx, row.adminUserId, row.tenantId);
+    const scope = tenantScope(row.tenantId);
+    await this.unitOfWork.run(async (tx) => {
+      if (await this.credentials.revokeRefreshToken(scope, row.id, new Date(), tx))
+        await this.credentials.bumpSessionVersion(scope, row.adminUserId, tx);
     });
   }
 
@@ -109,23 +98,17 @@ export class AdminSessionService {
    * admin with its new session version, for a caller that starts a fresh session (after a password change).
    */
   async endEverySession(
+    scope: TenantScope,
     adminUserId: string,
-    tenantId: string,
-    db: Db = this.prisma,
+    tx?: Transaction,
   ): Promise<SessionSubject & { revoked: number }> {
-    const { count } = await db.adminRefreshToken.updateMany({
-      where: { tenantId: tenantScope(tenantId).tenantId, adminUserId, revokedAt: null },
-      data: { revokedAt: new Date() },
-    });
-    const admin = await bumpSessionVersion(db, adminUserId, tenantId);
-    return { ...admin, revoked: count };
+    const revoked = await this.credentials.revokeRefreshTokensOf(scope, adminUserId, new Date(), tx);
+    const admin = await this.credentials.bumpSessionVersion(scope, adminUserId, tx);
+    return { ...admin, revoked };
   }
 
-  private async endAllSessions(adminUserId: string, tenantId: string): Promise<void> {
-    const scope = tenantScope(tenantId);
-    const { revoked: count } = await this.prisma.$transaction((tx) =>
-      this.endEverySession(adminUserId, scope.tenantId, tx),
-    );
+  private async endAllSessions(scope: TenantScope, adminUserId: string): Promise<void> {
+    const { revoked: count } = await this.unitOfWork.run((tx) => this.endEverySession(scope, adminUserId, tx));
     if (count === 0) return;
     await this.audit.record(scope, {
       actor: { type: 'system' },
@@ -135,14 +118,6 @@ export class AdminSessionService {
       metadata: { sessionsEnded: count },
     });
   }
-}
-
-async function bumpSessionVersion(db: Db, adminUserId: string, tenantId: string): Promise<SessionSubject> {
-  return db.adminUser.update({
-    where: { id: adminUserId, tenantId: tenantScope(tenantId).tenantId },
-    data: { sessionVersion: { increment: 1 } },
-    select: { id: true, tenantId: true, role: true, sessionVersion: true },
-  });
 }
 
 function invalidRefreshToken(): DomainError {

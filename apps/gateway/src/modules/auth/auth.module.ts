@@ -4,6 +4,7 @@ import { PassportModule } from '@nestjs/passport';
 import { Authenticator, AuthenticationGuard } from '../../common/auth/index.js';
 import { GATEWAY_RUNTIME, type GatewayRuntime } from '../../runtime.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
+import { AdminCredentialRepository, PrismaAdminCredentialRepository } from './admin-credential.repository.js';
 import { AdminSessionService } from './admin-session.service.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
@@ -40,6 +41,7 @@ import { JWT_ALGORITHM } from './token-claims.js';
   ],
   controllers: [AuthController],
   providers: [
+    { provide: AdminCredentialRepository, useClass: PrismaAdminCredentialRepository },
     AuthService,
     SignupService,
     PasswordResetService,

@@ -1,8 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { Prisma, PrismaClient, scopedWhere, tenantScope } from '@mailroom/persistence';
+import { tenantScope } from '@mailroom/persistence';
 import type { AdminPrincipal } from '../../common/auth/index.js';
 import { DomainError, ErrorCode } from '../../common/errors/index.js';
+import { UnitOfWork } from '../../data/index.js';
+import { AdminAccountsSystemRepository } from '../../system/index.js';
 import { AuditService } from '../audit/audit.service.js';
+import { AdminCredentialRepository } from './admin-credential.repository.js';
 import { AdminSessionService, type AdminSession } from './admin-session.service.js';
 import { PasswordHasher } from './password-hasher.js';
 import { AuthThrottle } from './auth-throttle.js';
@@ -16,15 +19,13 @@ export function emailTaken(): DomainError {
   return new DomainError(ErrorCode.Conflict, 'An admin with this email already exists.');
 }
 
-export function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
-}
-
 @Injectable()
 export class AuthService {
   constructor(
     private readonly throttle: AuthThrottle,
-    private readonly prisma: PrismaClient,
+    private readonly accounts: AdminAccountsSystemRepository,
+    private readonly credentials: AdminCredentialRepository,
+    private readonly unitOfWork: UnitOfWork,
     private readonly passwords: PasswordHasher,
     private readonly sessions: AdminSessionService,
     private readonly audit: AuditService,
@@ -38,7 +39,7 @@ export class AuthService {
     const email = normalizeEmail(input.email);
     const attempt = await this.throttle.loginAttempt(email, clientIp);
     // Unscoped by necessity: before login the email is all we know.
-    const admin = await this.prisma.adminUser.findUnique({ where: { email } });
+    const admin = await this.accounts.findAdminByEmail(email);
     const valid = admin
       ? await this.passwords.verify(admin.passwordHash, input.password)
       : await this.passwords.verifyNothing(input.password);
@@ -56,8 +57,8 @@ export class AuthService {
     }
     await attempt.release();
     const scope = tenantScope(admin.tenantId);
-    return this.prisma.$transaction(async (tx) => {
-      await tx.adminUser.update({ where: { id: admin.id }, data: { lastLoginAt: new Date() } });
+    return this.unitOfWork.run(async (tx) => {
+      await this.credentials.recordLogin(scope, admin.id, new Date(), tx);
       await this.audit.record(
         scope,
         {
@@ -91,21 +92,15 @@ export class AuthService {
     clientIp: string,
   ): Promise<AdminSession> {
     const attempt = await this.throttle.passwordCheck(admin.adminId, clientIp);
-    const row = await this.prisma.adminUser.findFirst({
-      where: scopedWhere<Prisma.AdminUserWhereInput>(admin.scope, { id: admin.adminId }),
-      select: { passwordHash: true },
-    });
-    if (!row || !(await this.passwords.verify(row.passwordHash, input.currentPassword))) {
+    const currentHash = await this.credentials.passwordHash(admin.scope, admin.adminId);
+    if (currentHash === null || !(await this.passwords.verify(currentHash, input.currentPassword))) {
       throw new DomainError(ErrorCode.Forbidden, 'The current password is wrong.');
     }
     await attempt.release();
     const passwordHash = await this.passwords.hash(input.newPassword);
-    return this.prisma.$transaction(async (tx) => {
-      await tx.adminUser.update({
-        where: { id: admin.adminId, tenantId: admin.scope.tenantId },
-        data: { passwordHash },
-      });
-      const subject = await this.sessions.endEverySession(admin.adminId, admin.tenantId, tx);
+    return this.unitOfWork.run(async (tx) => {
+      await this.credentials.setPasswordHash(admin.scope, admin.adminId, passwordHash, tx);
+      const subject = await this.sessions.endEverySession(admin.scope, admin.adminId, tx);
       await this.audit.record(
         admin.scope,
         {

@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
-import { PrismaClient, scopedWhere, tenantScope, type Prisma } from '@mailroom/persistence';
+import { tenantScope } from '@mailroom/persistence';
 import type { Principal } from '../../common/auth/index.js';
 import { DomainError, ErrorCode } from '../../common/errors/index.js';
 import { GATEWAY_RUNTIME, type GatewayRuntime } from '../../runtime.js';
+import { AdminCredentialRepository } from './admin-credential.repository.js';
 import { JWT_ALGORITHM, JWT_STRATEGY, parseClaims } from './token-claims.js';
 
 /**
@@ -18,7 +19,7 @@ import { JWT_ALGORITHM, JWT_STRATEGY, parseClaims } from './token-claims.js';
 export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
   constructor(
     @Inject(GATEWAY_RUNTIME) runtime: GatewayRuntime,
-    private readonly prisma: PrismaClient,
+    private readonly credentials: AdminCredentialRepository,
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
@@ -36,10 +37,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
     if (claims.typ === 'identity') {
       return { type: 'identity', tenantId: claims.tid, identityId: claims.sub, scope };
     }
-    const admin = await this.prisma.adminUser.findFirst({
-      where: scopedWhere<Prisma.AdminUserWhereInput>(scope, { id: claims.sub }),
-      select: { id: true, role: true, sessionVersion: true },
-    });
+    const admin = await this.credentials.sessionState(scope, claims.sub);
     if (!admin) throw new DomainError(ErrorCode.Unauthenticated, 'This admin no longer exists.');
     if (admin.sessionVersion !== claims.sv)
       throw new DomainError(ErrorCode.Unauthenticated, 'This session has ended; sign in again.');

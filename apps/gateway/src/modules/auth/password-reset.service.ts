@@ -1,8 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { PrismaClient, tenantScope } from '@mailroom/persistence';
+import { tenantScope } from '@mailroom/persistence';
 import { DomainError, ErrorCode } from '../../common/errors/index.js';
+import { UnitOfWork } from '../../data/index.js';
+import { AdminAccountsSystemRepository } from '../../system/index.js';
 import { AuditService } from '../audit/audit.service.js';
+import { AdminCredentialRepository } from './admin-credential.repository.js';
 import { AdminMail } from './admin-mail.js';
 import { AdminSessionService } from './admin-session.service.js';
 import { AuthThrottle } from './auth-throttle.js';
@@ -26,7 +29,9 @@ export class PasswordResetService {
   private readonly logger = new Logger(PasswordResetService.name);
 
   constructor(
-    private readonly prisma: PrismaClient,
+    private readonly accounts: AdminAccountsSystemRepository,
+    private readonly credentials: AdminCredentialRepository,
+    private readonly unitOfWork: UnitOfWork,
     private readonly passwords: PasswordHasher,
     private readonly sessions: AdminSessionService,
     private readonly audit: AuditService,
@@ -47,24 +52,17 @@ export class PasswordResetService {
   async confirm(input: { token: string; newPassword: string }, clientIp: string): Promise<void> {
     const attempt = await this.throttle.tokenAttempt(clientIp);
     // Unscoped by necessity: the token is what identifies the admin.
-    const reset = await this.prisma.adminPasswordReset.findUnique({ where: { tokenHash: hashToken(input.token) } });
+    const reset = await this.accounts.findPasswordResetByHash(hashToken(input.token));
     if (!reset || reset.usedAt || reset.expiresAt.getTime() <= Date.now()) throw invalidResetToken();
     await attempt.release();
     const passwordHash = await this.passwords.hash(input.newPassword);
     const scope = tenantScope(reset.tenantId);
-    await this.prisma.$transaction(async (tx) => {
-      const { count } = await tx.adminPasswordReset.updateMany({
-        where: { id: reset.id, usedAt: null },
-        data: { usedAt: new Date() },
-      });
-      if (count === 0) throw invalidResetToken();
+    await this.unitOfWork.run(async (tx) => {
+      if (!(await this.credentials.usePasswordReset(scope, reset.id, new Date(), tx))) throw invalidResetToken();
       // Other links that are still out stop working too.
-      await tx.adminPasswordReset.updateMany({
-        where: { adminUserId: reset.adminUserId, usedAt: null },
-        data: { usedAt: new Date() },
-      });
-      await tx.adminUser.update({ where: { id: reset.adminUserId, tenantId: scope.tenantId }, data: { passwordHash } });
-      const ended = await this.sessions.endEverySession(reset.adminUserId, scope.tenantId, tx);
+      await this.credentials.usePasswordResetsOf(scope, reset.adminUserId, new Date(), tx);
+      await this.credentials.setPasswordHash(scope, reset.adminUserId, passwordHash, tx);
+      const ended = await this.sessions.endEverySession(scope, reset.adminUserId, tx);
       await this.audit.record(
         scope,
         {
@@ -81,22 +79,17 @@ export class PasswordResetService {
 
   private async issue(email: string, clientIp: string): Promise<void> {
     // Unscoped by necessity: before signing in the email is all we know.
-    const admin = await this.prisma.adminUser.findUnique({
-      where: { email },
-      select: { id: true, tenantId: true, email: true },
-    });
+    const admin = await this.accounts.findAdminByEmail(email);
     if (!admin) return;
+    const scope = tenantScope(admin.tenantId);
     const token = RESET_TOKEN_PREFIX + randomBytes(32).toString('base64url');
-    await this.prisma.adminPasswordReset.deleteMany({ where: { expiresAt: { lt: new Date() } } });
-    await this.prisma.adminPasswordReset.create({
-      data: {
-        tenantId: admin.tenantId,
-        adminUserId: admin.id,
-        tokenHash: hashToken(token),
-        expiresAt: new Date(Date.now() + PASSWORD_RESET_TTL_MS),
-      },
+    await this.accounts.deleteExpiredPasswordResets(new Date());
+    await this.credentials.createPasswordReset(scope, {
+      adminUserId: admin.id,
+      tokenHash: hashToken(token),
+      expiresAt: new Date(Date.now() + PASSWORD_RESET_TTL_MS),
     });
-    await this.audit.record(tenantScope(admin.tenantId), {
+    await this.audit.record(scope, {
       actor: { type: 'system' },
       action: 'admin.password_reset_requested',
       targetType: 'admin_user',

@@ -1,14 +1,17 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { PrismaClient, tenantScope, type Prisma } from '@mailroom/persistence';
+import { tenantScope } from '@mailroom/persistence';
 import { DomainError, ErrorCode } from '../../common/errors/index.js';
+import { isUniqueViolation, UnitOfWork } from '../../data/index.js';
 import { GATEWAY_RUNTIME, type GatewayRuntime } from '../../runtime.js';
 import { AuditService } from '../audit/audit.service.js';
 import { TenantsService } from '../tenants/tenants.service.js';
+import { AdminAccountsSystemRepository, SignupRequestsSystemRepository } from '../../system/index.js';
+import { AdminCredentialRepository } from './admin-credential.repository.js';
 import { AdminMail } from './admin-mail.js';
 import { AdminSessionService, type AdminSession } from './admin-session.service.js';
 import { AuthThrottle } from './auth-throttle.js';
-import { emailTaken, isUniqueViolation, normalizeEmail } from './auth.service.js';
+import { emailTaken, normalizeEmail } from './auth.service.js';
 import { PasswordHasher } from './password-hasher.js';
 
 export interface SignupResult extends AdminSession {
@@ -42,7 +45,10 @@ interface SignupInput {
 export class SignupService implements OnModuleInit {
   constructor(
     @Inject(GATEWAY_RUNTIME) private readonly runtime: GatewayRuntime,
-    private readonly prisma: PrismaClient,
+    private readonly accounts: AdminAccountsSystemRepository,
+    private readonly signupRequests: SignupRequestsSystemRepository,
+    private readonly credentials: AdminCredentialRepository,
+    private readonly unitOfWork: UnitOfWork,
     private readonly tenants: TenantsService,
     private readonly passwords: PasswordHasher,
     private readonly sessions: AdminSessionService,
@@ -67,7 +73,7 @@ export class SignupService implements OnModuleInit {
     await this.throttle.signup(clientIp);
     const email = normalizeEmail(input.email);
     if (this.runtime.config.auth.emailVerification) return this.requestConfirmation({ ...input, email });
-    if (await this.prisma.adminUser.findUnique({ where: { email }, select: { id: true } })) throw emailTaken();
+    if ((await this.accounts.tenantOfAdminEmail(email)) !== null) throw emailTaken();
     const passwordHash = await this.passwords.hash(input.password);
     return this.createTenant({ tenantName: input.tenantName, email, passwordHash });
   }
@@ -76,16 +82,12 @@ export class SignupService implements OnModuleInit {
   async confirm(token: string, clientIp: string): Promise<SignupResult> {
     const attempt = await this.throttle.tokenAttempt(clientIp);
     // Unscoped by necessity: the token is all we know.
-    const request = await this.prisma.adminSignupRequest.findUnique({ where: { tokenHash: hashToken(token) } });
+    const request = await this.signupRequests.findByTokenHash(hashToken(token));
     if (!request || request.usedAt || request.expiresAt.getTime() <= Date.now()) {
       throw new DomainError(ErrorCode.NotFound, 'Signup confirmation not found, already used or expired.');
     }
     await attempt.release();
-    const { count } = await this.prisma.adminSignupRequest.updateMany({
-      where: { id: request.id, usedAt: null },
-      data: { usedAt: new Date() },
-    });
-    if (count === 0)
+    if (!(await this.signupRequests.markUsed(request.id, new Date())))
       throw new DomainError(ErrorCode.NotFound, 'Signup confirmation not found, already used or expired.');
     // The link went to this mailbox, so its holder may learn that the address got an account meanwhile.
     return this.createTenant(request);
@@ -94,21 +96,18 @@ export class SignupService implements OnModuleInit {
   private async requestConfirmation(input: SignupInput): Promise<SignupPending> {
     // Hashed on both paths, so an address with an account answers in the same time.
     const passwordHash = await this.passwords.hash(input.password);
-    await this.prisma.adminSignupRequest.deleteMany({ where: { expiresAt: { lt: new Date() } } });
-    const existing = await this.prisma.adminUser.findUnique({ where: { email: input.email }, select: { id: true } });
-    if (existing) {
+    await this.signupRequests.deleteExpired(new Date());
+    if ((await this.accounts.tenantOfAdminEmail(input.email)) !== null) {
       this.mail.signupWithExistingAccount(input.email);
       return { status: 'confirmation_sent' };
     }
     const token = SIGNUP_TOKEN_PREFIX + randomBytes(32).toString('base64url');
-    await this.prisma.adminSignupRequest.create({
-      data: {
-        email: input.email,
-        tenantName: input.tenantName,
-        passwordHash,
-        tokenHash: hashToken(token),
-        expiresAt: new Date(Date.now() + SIGNUP_CONFIRMATION_TTL_MS),
-      },
+    await this.signupRequests.create({
+      email: input.email,
+      tenantName: input.tenantName,
+      passwordHash,
+      tokenHash: hashToken(token),
+      expiresAt: new Date(Date.now() + SIGNUP_CONFIRMATION_TTL_MS),
     });
     this.mail.signupConfirmation(input.email, token);
     return { status: 'confirmation_sent' };
@@ -121,12 +120,14 @@ export class SignupService implements OnModuleInit {
     passwordHash: string;
   }): Promise<SignupResult> {
     try {
-      return await this.prisma.$transaction(async (tx: Prisma.TransactionClient) => {
+      return await this.unitOfWork.run(async (tx) => {
         const tenant = await this.tenants.create(input.tenantName, tx);
         const scope = tenantScope(tenant.id);
-        const admin = await tx.adminUser.create({
-          data: { tenantId: scope.tenantId, email: input.email, passwordHash: input.passwordHash, role: 'owner' },
-        });
+        const admin = await this.credentials.createOwner(
+          scope,
+          { email: input.email, passwordHash: input.passwordHash },
+          tx,
+        );
         const principal = { type: 'admin', tenantId: tenant.id, adminId: admin.id, role: admin.role, scope } as const;
         await this.audit.record(
           scope,

@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaClient, type Tenant, type TenantScope } from '@mailroom/persistence';
-import { clientFor, type AnyTransaction } from '../../data/index.js';
+import { clientFor, type Transaction } from '../../data/index.js';
 
 /** Tenant rows: a tenant reads only its own; creation (signup) is the one write without a scope, as none exists yet. */
 @Injectable()
 export class TenantRepository {
   constructor(private readonly prisma: PrismaClient) {}
 
-  /** Signup only. `tx`: the signup's transaction (auth/** still passes its Prisma transaction client). */
-  create(name: string, tx?: AnyTransaction): Promise<Tenant> {
+  /** Signup only. `tx`: the signup's transaction. */
+  create(name: string, tx?: Transaction): Promise<Tenant> {
     return clientFor(this.prisma, tx).tenant.create({ data: { name } });
   }
 
