@@ -39,6 +39,7 @@ const KNOWN_ACTIONS = [
   'admin.invitation_accepted',
   'admin.role_changed',
   'admin.removed',
+  'admin.left',
   'admin.password_changed',
   'admin.password_reset',
   'api_key.*',

@@ -6,6 +6,7 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   'AdminController.list': 'listAdminUsers',
   'AdminController.changeRole': 'changeAdminRole',
   'AdminController.remove': 'removeAdminUser',
+  'AdminController.leave': 'leaveTenant',
   'AdminController.invite': 'inviteAdmin',
   'AdminController.accept': 'acceptInvitation',
   'ApiKeysController.create': 'createApiKey',

@@ -79,6 +79,34 @@ export class AdminUsersService {
   }
 
   /**
+   * The signed-in admin leaves the tenant: their account is deleted, which ends their sessions (refresh tokens go with
+   * the row; access tokens of a missing admin are refused). Any role may leave; the last owner may not.
+   */
+  async leave(scope: TenantScope, actor: AdminPrincipal): Promise<void> {
+    await this.unitOfWork.run(async (tx) => {
+      const self = await this.lockTarget(tx, scope, actor.adminId);
+      if (self.role === 'owner' && (await this.admins.countOwners(scope, self.id, tx)) === 0) {
+        throw new DomainError(
+          ErrorCode.Conflict,
+          'You are the last owner of this tenant, so you cannot leave it. Make another admin owner first, then leave.',
+        );
+      }
+      await this.admins.remove(scope, self.id, tx);
+      await this.audit.record(
+        scope,
+        {
+          actor,
+          action: 'admin.left',
+          targetType: 'admin_user',
+          targetId: self.id,
+          metadata: { email: self.email, role: self.role },
+        },
+        tx,
+      );
+    });
+  }
+
+  /**
    * Reads the target and locks the tenant's admin rows, so two concurrent demotions cannot both pass the
    * last-owner check.
    */

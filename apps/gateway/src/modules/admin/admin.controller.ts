@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
 import {
+  ApiConflictResponse,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiNotFoundResponse,
@@ -80,6 +81,19 @@ export class AdminController {
     @Param('id', new ParseUUIDPipe({ exceptionFactory: adminNotFound })) id: string,
   ): Promise<void> {
     await this.users.remove(scope, asAdmin(principal), id);
+  }
+
+  @Post('leave')
+  @HttpCode(204)
+  @Authenticated()
+  @ApiOperation({
+    summary:
+      'Leave this tenant: deletes the signed-in admin’s account and ends every session of it (admin login, any role). The last owner cannot leave (409): make another admin owner first.',
+  })
+  @ApiNoContentResponse()
+  @ApiConflictResponse({ description: 'the caller is the tenant’s last owner' })
+  async leave(@CurrentTenant() scope: TenantScope, @CurrentPrincipal() principal: Principal): Promise<void> {
+    await this.users.leave(scope, asAdmin(principal));
   }
 
   @Post('invitations')
