@@ -27,22 +27,15 @@ export type WebhookEndpointChange = Partial<
 
 /**
  * A tenant's webhook endpoints and their delivery log, as managed through the API. Claiming and recording deliveries
- * (the dispatch path) is not here: see WebhookOutbox and DeliveryStore.
+ * (the dispatch path) is not here: see WebhookOutbox and DeliveryStore. Push endpoints (modules/push) are endpoint rows
+ * too but are managed under their identity: no method here finds, changes or removes one.
  */
 export abstract class WebhookRepository {
   abstract create(scope: TenantScope, endpoint: NewWebhookEndpoint, tx?: Transaction): Promise<WebhookEndpointRow>;
-  /**
-   * Push endpoints (modules/push) are endpoint rows too but are managed under their identity; they are left out
-   * unless `includePush`.
-   */
-  abstract find(
-    scope: TenantScope,
-    id: string,
-    options?: { includePush?: boolean; tx?: Transaction },
-  ): Promise<WebhookEndpointRow | null>;
-  /** Newest first, push endpoints left out. */
+  abstract find(scope: TenantScope, id: string, tx?: Transaction): Promise<WebhookEndpointRow | null>;
+  /** Newest first. */
   abstract list(scope: TenantScope, page: { after?: PagePosition; take: number }): Promise<WebhookEndpointRow[]>;
-  /** Webhook endpoints of the tenant (push endpoints excluded). */
+  /** Webhook endpoints of the tenant. */
   abstract count(scope: TenantScope, tx?: Transaction): Promise<number>;
   /** Null when there is no such endpoint. */
   abstract update(
@@ -77,6 +70,9 @@ export abstract class WebhookRepository {
 
 const withAttempts = { attemptLog: { orderBy: { number: 'asc' } } } satisfies Prisma.WebhookDeliveryInclude;
 
+/** Leaves out the endpoint rows that back a push endpoint. */
+const notPush = { pushEndpoint: { is: null } } satisfies Prisma.WebhookEndpointWhereInput;
+
 @Injectable()
 export class PrismaWebhookRepository extends WebhookRepository {
   constructor(private readonly prisma: PrismaClient) {
@@ -87,16 +83,9 @@ export class PrismaWebhookRepository extends WebhookRepository {
     return clientFor(this.prisma, tx).webhookEndpoint.create({ data: { ...endpoint, tenantId: scope.tenantId } });
   }
 
-  find(
-    scope: TenantScope,
-    id: string,
-    options: { includePush?: boolean; tx?: Transaction } = {},
-  ): Promise<WebhookEndpointRow | null> {
-    return clientFor(this.prisma, options.tx).webhookEndpoint.findFirst({
-      where: scopedWhere<Prisma.WebhookEndpointWhereInput>(scope, {
-        id,
-        ...(options.includePush ? {} : { pushEndpoint: { is: null } }),
-      }),
+  find(scope: TenantScope, id: string, tx?: Transaction): Promise<WebhookEndpointRow | null> {
+    return clientFor(this.prisma, tx).webhookEndpoint.findFirst({
+      where: scopedWhere<Prisma.WebhookEndpointWhereInput>(scope, { id, ...notPush }),
     });
   }
 
@@ -104,7 +93,7 @@ export class PrismaWebhookRepository extends WebhookRepository {
     return this.prisma.webhookEndpoint.findMany({
       where: scopedWhere<Prisma.WebhookEndpointWhereInput>(scope, {
         ...afterPosition(page.after),
-        pushEndpoint: { is: null },
+        ...notPush,
       }),
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: page.take,
@@ -113,7 +102,7 @@ export class PrismaWebhookRepository extends WebhookRepository {
 
   count(scope: TenantScope, tx?: Transaction): Promise<number> {
     return clientFor(this.prisma, tx).webhookEndpoint.count({
-      where: scopedWhere<Prisma.WebhookEndpointWhereInput>(scope, { pushEndpoint: { is: null } }),
+      where: scopedWhere<Prisma.WebhookEndpointWhereInput>(scope, notPush),
     });
   }
 
@@ -125,15 +114,15 @@ export class PrismaWebhookRepository extends WebhookRepository {
   ): Promise<WebhookEndpointRow | null> {
     const db = clientFor(this.prisma, tx);
     const { count } = await db.webhookEndpoint.updateMany({
-      where: scopedWhere<Prisma.WebhookEndpointWhereInput>(scope, { id }),
+      where: scopedWhere<Prisma.WebhookEndpointWhereInput>(scope, { id, ...notPush }),
       data: change,
     });
-    return count === 0 ? null : this.find(scope, id, { includePush: true, tx });
+    return count === 0 ? null : this.find(scope, id, tx);
   }
 
   async remove(scope: TenantScope, id: string, tx?: Transaction): Promise<boolean> {
     const { count } = await clientFor(this.prisma, tx).webhookEndpoint.deleteMany({
-      where: scopedWhere<Prisma.WebhookEndpointWhereInput>(scope, { id }),
+      where: scopedWhere<Prisma.WebhookEndpointWhereInput>(scope, { id, ...notPush }),
     });
     return count > 0;
   }

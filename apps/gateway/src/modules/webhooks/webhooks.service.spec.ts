@@ -139,7 +139,7 @@ describe('WebhooksService (in-memory repositories)', () => {
     expect(audit.actions(TENANT_A)).toContain('webhook.secret_rotated');
   });
 
-  it('leaves push endpoints out of the webhook list and lookups', async () => {
+  it('leaves push endpoints out of the webhook list, lookups, updates and deletions', async () => {
     const { service, webhooks } = setUp();
     const { id } = await service.create(TENANT_A, adminOf(TENANT_A), {
       url: 'https://push.example/a',
@@ -148,6 +148,11 @@ describe('WebhooksService (in-memory repositories)', () => {
     webhooks.pushEndpointIds.add(id);
     expect((await service.list(TENANT_A, {})).items).toEqual([]);
     expect((await errorOf(service.get(TENANT_A, id))).code).toBe(ErrorCode.NotFound);
+    expect((await errorOf(service.update(TENANT_A, adminOf(TENANT_A), id, { enabled: false }))).code).toBe(
+      ErrorCode.NotFound,
+    );
+    expect((await errorOf(service.remove(TENANT_A, adminOf(TENANT_A), id))).code).toBe(ErrorCode.NotFound);
+    expect(webhooks.endpoints.get(TENANT_A, id)!.enabled).toBe(true);
   });
 
   it('retries a failed delivery, never a succeeded one, and not while the endpoint is disabled', async () => {

@@ -143,7 +143,7 @@ export class WebhooksService {
   ): Promise<WebhookView> {
     const url = input.url === undefined ? undefined : await checkedRegistrationUrl(this.policy, input.url);
     const row = await this.unitOfWork.run(async (tx) => {
-      const current = await this.webhooks.find(scope, id, { includePush: true, tx });
+      const current = await this.webhooks.find(scope, id, tx);
       if (!current) throw notFound();
       const data: WebhookEndpointChange = {};
       if (url !== undefined) data.url = url;

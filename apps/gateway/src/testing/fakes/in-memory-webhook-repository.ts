@@ -31,13 +31,9 @@ export class InMemoryWebhookRepository extends WebhookRepository implements Roll
     } as unknown as WebhookEndpointRow);
   }
 
-  async find(
-    scope: TenantScope,
-    id: string,
-    options: { includePush?: boolean } = {},
-  ): Promise<WebhookEndpointRow | null> {
+  async find(scope: TenantScope, id: string): Promise<WebhookEndpointRow | null> {
     const row = this.endpoints.get(scope, id);
-    return row && (options.includePush || !this.pushEndpointIds.has(id)) ? row : null;
+    return row && !this.pushEndpointIds.has(id) ? row : null;
   }
 
   async list(scope: TenantScope, page: { after?: PagePosition; take: number }): Promise<WebhookEndpointRow[]> {
@@ -52,12 +48,12 @@ export class InMemoryWebhookRepository extends WebhookRepository implements Roll
   }
 
   async update(scope: TenantScope, id: string, change: WebhookEndpointChange): Promise<WebhookEndpointRow | null> {
-    const row = this.endpoints.get(scope, id);
+    const row = await this.find(scope, id);
     return row ? this.endpoints.put({ ...row, ...change, updatedAt: new Date() }) : null;
   }
 
   async remove(scope: TenantScope, id: string): Promise<boolean> {
-    if (!this.endpoints.get(scope, id)) return false;
+    if (!(await this.find(scope, id))) return false;
     this.endpoints.rows.delete(id);
     for (const delivery of this.deliveries.all(scope).filter((d) => d.endpointId === id))
       this.deliveries.rows.delete(delivery.id);
