@@ -52,6 +52,8 @@ export async function startGrpcServer(
     'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
   });
 
+  logUnknownMethods(server, logger);
+
   const mlsDefinition = definitions[MLS_SERVICE] as ServiceDefinition;
   const identityDefinition = withRawIdentityUpdates(definitions[IDENTITY_SERVICE] as ServiceDefinition);
   server.addService(mlsDefinition, implement('MlsApi', mlsDefinition, mlsHandlers(store, streams), logger));
@@ -77,6 +79,22 @@ export async function startGrpcServer(
           resolve();
         });
       }),
+  };
+}
+
+/**
+ * grpc-js answers a method of no registered service (a newer SDK's API, say) with UNIMPLEMENTED without calling any
+ * handler, so nothing would show it in the log. Its Server looks each call's handler up by path in `_retrieveHandler`
+ * (grpc-js 1.14); where that exists, a miss is logged like the known methods the devnet does not implement.
+ */
+function logUnknownMethods(server: Server, logger: DevnetLogger): void {
+  const internals = server as unknown as { _retrieveHandler?: (path: string) => unknown };
+  const retrieve = internals._retrieveHandler;
+  if (typeof retrieve !== 'function') return;
+  internals._retrieveHandler = function (this: Server, path: string) {
+    const handler = retrieve.call(this, path);
+    if (handler === null || handler === undefined) logger.info(`${path} UNIMPLEMENTED (no such method on the devnet)`);
+    return handler;
   };
 }
 
