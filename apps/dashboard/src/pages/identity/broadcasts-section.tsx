@@ -1,4 +1,4 @@
-import { useRef, useState, type ChangeEvent } from 'react';
+import { useId, useRef, useState, type ChangeEvent } from 'react';
 import type { Schema } from '@mailroom/client';
 import { mailroom } from '../../api/client.js';
 import { ConfirmButton } from '../../components/confirm.js';
@@ -72,6 +72,8 @@ function StartBroadcastForm({ identityId }: { identityId: string }) {
   const [fileError, setFileError] = useState<string | null>(null);
   const [text, setText] = useState('');
   const fileInput = useRef<HTMLInputElement>(null);
+  const pastedHint = useId();
+  const fileHint = useId();
   // One key per filled-in form: a retried or double-clicked send starts the broadcast once.
   const idempotencyKey = useRef(newIdempotencyKey());
   const list = file?.list ?? parsePasted(pasted);
@@ -115,24 +117,33 @@ function StartBroadcastForm({ identityId }: { identityId: string }) {
       </p>
       <ErrorBanner message={start.error} />
       <div className="form-row">
-        <label className="field">
-          <span>Recipients</span>
-          <textarea
-            rows={5}
-            value={pasted}
-            onChange={(e) => setPasted(e.target.value)}
-            disabled={file !== null}
-            placeholder={'0x4b2f0a8e6c1d3f5a7b9c0e2d4f6a8b0c1d3e5f7a\n0x…, 0x…'}
-            spellCheck={false}
-          />
-          <small>Addresses or inbox ids, one per line or separated by commas.</small>
-        </label>
+        <div className="field">
+          <label className="field">
+            <span>Recipients</span>
+            <textarea
+              rows={5}
+              value={pasted}
+              onChange={(e) => setPasted(e.target.value)}
+              disabled={file !== null}
+              placeholder={'0x4b2f0a8e6c1d3f5a7b9c0e2d4f6a8b0c1d3e5f7a\n0x…, 0x…'}
+              spellCheck={false}
+              aria-describedby={pastedHint}
+            />
+          </label>
+          <small id={pastedHint}>Addresses or inbox ids, one per line or separated by commas.</small>
+        </div>
         <div className="field">
           <label className="field">
             <span>Or upload a CSV file</span>
-            <input ref={fileInput} type="file" accept=".csv,text/csv,text/plain" onChange={(e) => void readFile(e)} />
+            <input
+              ref={fileInput}
+              type="file"
+              accept=".csv,text/csv,text/plain"
+              onChange={(e) => void readFile(e)}
+              aria-describedby={fileHint}
+            />
           </label>
-          <small>The column named address or inboxId, or else the first column.</small>
+          <small id={fileHint}>The column named address or inboxId, or else the first column.</small>
           {file && (
             <p>
               Using <strong>{file.name}</strong>{' '}

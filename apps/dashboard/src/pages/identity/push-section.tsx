@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { MailroomApiError } from '@mailroom/client';
 import { mailroom } from '../../api/client.js';
 import { ConfirmButton } from '../../components/confirm.js';
@@ -29,6 +29,7 @@ function PushEndpointForm({
 }) {
   const [url, setUrl] = useState(current?.url ?? '');
   const [includeContent, setIncludeContent] = useState(current?.includeContent ?? false);
+  const hint = useId();
   const save = useAction((body: { url: string; includeContent: boolean }) =>
     mailroom.PUT('/v1/identities/{id}/push-endpoint', { params: { path: { id: identityId } }, body }),
   );
@@ -40,18 +41,21 @@ function PushEndpointForm({
   return (
     <form className="form" onSubmit={(e) => void submit(e)} aria-label="Push endpoint">
       <ErrorBanner message={save.error} />
-      <label className="field">
-        <span>Endpoint URL</span>
-        <input
-          type="url"
-          required
-          maxLength={2000}
-          value={url}
-          onChange={(e) => setUrl(e.target.value)}
-          placeholder="https://push.example.com/mailroom"
-        />
-        <small>Signed like webhooks: each new message for this identity is POSTed here.</small>
-      </label>
+      <div className="field">
+        <label className="field">
+          <span>Endpoint URL</span>
+          <input
+            type="url"
+            required
+            maxLength={2000}
+            value={url}
+            onChange={(e) => setUrl(e.target.value)}
+            placeholder="https://push.example.com/mailroom"
+            aria-describedby={hint}
+          />
+        </label>
+        <small id={hint}>Signed like webhooks: each new message for this identity is POSTed here.</small>
+      </div>
       <label className="check">
         <input type="checkbox" checked={includeContent} onChange={(e) => setIncludeContent(e.target.checked)} />
         Include the message content (otherwise ids only)
