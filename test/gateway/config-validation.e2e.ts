@@ -5,7 +5,12 @@ import { GATEWAY_MAIN, cleanEnv, runNode } from '../support/process.js';
 describe('gateway start-up with bad configuration', () => {
   it.each([
     [{ PORT: 'eighty' }, ['config error: PORT must be an integer between 0 and 65535 (got "eighty")']],
-    [{ XMTP_ENV: 'mainnet' }, ['config error: XMTP_ENV must be local, dev or production (got "mainnet")']],
+    [
+      { XMTP_ENV: 'main-net' },
+      [
+        'config error: XMTP_ENV must be one of local, dev, production, testnet-staging, testnet-dev, testnet, mainnet (got "main-net")',
+      ],
+    ],
     [
       { DATABASE_URL: 'mysql://root:hunter2@db/x' },
       ['config error: DATABASE_URL must be a URL with scheme postgres or postgresql'],

@@ -22,6 +22,7 @@ class SlowModule {}
 interface Readiness {
   status: string;
   checks: Record<string, { status: string; error?: string }>;
+  xmtpNetwork: { env: string; node: string | null; gatewayHost: string | null };
 }
 
 async function readiness(gateway: TestGateway): Promise<{ code: number; body: Readiness }> {
@@ -69,6 +70,11 @@ describe('readiness follows its dependencies', () => {
     const body = await eventually(gateway, 200);
     expect(body.checks.database!.status).toBe('up');
     expect(body.checks.redis!.status).toBe('up');
+  });
+
+  it('names the XMTP network, its node and (none needed on local) gateway host', async () => {
+    const body = await eventually(gateway, 200);
+    expect(body.xmtpNetwork).toEqual({ env: 'local', node: 'http://127.0.0.1:1', gatewayHost: null });
   });
 
   it('answers 503 naming the database while PostgreSQL is stopped, and recovers when it is back', async () => {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { GatewayConfig } from '@mailroom/config';
+import { ConfigError, xmtpNetworkProblems, type GatewayConfig } from '@mailroom/config';
 import { startDevnet } from '@mailroom/devnet';
 import { createEventBus } from '@mailroom/events';
 import { PrismaMasterKeyCheckStore, holdMasterKeyLease, startKeyVault } from '@mailroom/key-vault';
@@ -13,7 +13,7 @@ import {
   PgAdvisoryIdentityLocks,
   startEmbeddedPostgres,
 } from '@mailroom/persistence';
-import { InstallationPool, pointSdkAt, selectXmtpSdk } from '@mailroom/xmtp';
+import { InstallationPool, selectXmtpSdk, useXmtpNetwork, xmtpSdk, type XmtpSdkSelection } from '@mailroom/xmtp';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { loadOrCreateLocalSecret } from './local-secrets.js';
@@ -51,6 +51,7 @@ export async function startRuntime(config: GatewayConfig, log: StartupLog): Prom
   log.info(
     `XMTP SDK: @xmtp/node-sdk ${sdk.adapter.version} (node-bindings ${sdk.adapter.bindingsVersion}), XMTP_SDK=${sdk.choice}`,
   );
+  assertSdkServesNetwork(config, sdk);
   const stack: { name: string; stop: () => Promise<unknown> }[] = [];
   const stop = async () => {
     while (stack.length > 0) {
@@ -124,14 +125,22 @@ export async function startRuntime(config: GatewayConfig, log: StartupLog): Prom
 
     let xmtpApiUrl = config.xmtp.apiUrl;
     let inProcessDevnet = false;
+    // The in-process devnet's history-sync service (DEVNET_PORT + 2) takes device-sync archives.
+    let historySyncUrl: string | undefined;
     if (!xmtpApiUrl && config.xmtp.env === 'local') {
       const devnet = await startDevnet({ port: config.xmtp.devnetPort, dataDir: path.join(config.dataDir, 'devnet') });
       stack.push({ name: 'devnet', stop: () => devnet.stop() });
       xmtpApiUrl = devnet.url;
+      historySyncUrl = devnet.historyUrl;
       inProcessDevnet = true;
-      log.info(`in-process XMTP devnet listening on ${devnet.url}`);
+      log.info(`in-process XMTP devnet listening on ${devnet.url}, history sync on ${devnet.historyUrl}`);
     }
-    if (xmtpApiUrl) pointSdkAt(xmtpApiUrl, config.xmtp.env);
+    await useXmtpNetwork({
+      env: config.xmtp.env,
+      apiUrl: xmtpApiUrl,
+      gatewayHost: config.xmtp.gatewayHost,
+      historySyncUrl,
+    });
 
     const xmtpLogger = pino({ level: config.log.level, base: { pid: process.pid, context: 'InstallationPool' } });
     const locks = new PgAdvisoryIdentityLocks({ connectionString: databaseUrl, logger: xmtpLogger });
@@ -141,6 +150,7 @@ export async function startRuntime(config: GatewayConfig, log: StartupLog): Prom
       onDeactivate: (identityId, client) => deactivations.notify(identityId, client),
       env: config.xmtp.env,
       apiUrl: xmtpApiUrl,
+      historySyncUrl,
       maxLive: config.xmtp.maxLiveClients,
       locks,
       logger: xmtpLogger,
@@ -161,6 +171,9 @@ export async function startRuntime(config: GatewayConfig, log: StartupLog): Prom
     const reachableXmtp = xmtpApiUrl;
     if (reachableXmtp)
       readinessChecks.push({ name: 'xmtp', gating: false, check: () => probeTcp(reachableXmtp, 2_500) });
+    const gatewayHost = config.xmtp.gatewayHost;
+    if (gatewayHost)
+      readinessChecks.push({ name: 'xmtpGateway', gating: false, check: () => probeTcp(gatewayHost, 2_500) });
 
     const runtime: GatewayRuntime = {
       config,
@@ -168,7 +181,13 @@ export async function startRuntime(config: GatewayConfig, log: StartupLog): Prom
       prisma,
       eventBus,
       redis,
-      xmtp: { env: config.xmtp.env, apiUrl: xmtpApiUrl ?? 'sdk-default', inProcessDevnet },
+      xmtp: {
+        env: config.xmtp.env,
+        // Unset: the SDK's node for the env (none on a decentralized network, reached through the gateway host).
+        apiUrl: xmtpApiUrl ?? xmtpSdk().endpoints(config.xmtp.env).apiUrl,
+        gatewayHost: config.xmtp.gatewayHost,
+        inProcessDevnet,
+      },
       readinessChecks,
       jwtSecret,
       vault,
@@ -181,6 +200,20 @@ export async function startRuntime(config: GatewayConfig, log: StartupLog): Prom
     await stop();
     throw error;
   }
+}
+
+/**
+ * Refuses, as a configuration error, a network the loaded SDK cannot serve: configuration validation could not know
+ * which SDK `XMTP_SDK=auto` would load.
+ */
+function assertSdkServesNetwork(config: GatewayConfig, sdk: XmtpSdkSelection): void {
+  const problems = xmtpNetworkProblems(config.xmtp, sdk.adapter.major);
+  if (problems.length === 0) return;
+  const reason = sdk.fallbackReason?.match(/GLIBC_[\d.]+'? not found/)?.[0] ?? sdk.fallbackReason;
+  const why = sdk.fallbackReason
+    ? `; XMTP_SDK=auto loaded @xmtp/node-sdk ${sdk.adapter.version} because SDK 6 does not load here (${reason}): run on glibc >= 2.38 (the Docker image, or PATH=$PWD/.cache/glibc/bin:$PATH after npm run glibc:fetch)`
+    : '';
+  throw new ConfigError(problems.map((problem) => `${problem}${why}`));
 }
 
 async function localJwtSecret(config: GatewayConfig, log: StartupLog): Promise<string> {

@@ -47,7 +47,11 @@ async function main(): Promise<void> {
       `  GraphQL       ${base}/graphql`,
       `  Dashboard     ${base}/admin/`,
       `  Health        ${base}/healthz  ${base}/readyz  ${base}/metrics`,
-      `  XMTP node     ${gateway.runtime.xmtp.apiUrl}${gateway.runtime.xmtp.inProcessDevnet ? ' (in-process devnet)' : ''}`,
+      `  XMTP network  ${config.xmtp.env}`,
+      `  XMTP node     ${xmtpNode(gateway.runtime.xmtp)}`,
+      ...(gateway.runtime.xmtp.gatewayHost
+        ? [`  XMTP gateway  ${new URL(gateway.runtime.xmtp.gatewayHost).origin} (XMTP Gateway Service)`]
+        : []),
       `  XMTP SDK      @xmtp/node-sdk ${xmtpSdk().version} (XMTP_SDK=${config.xmtp.sdk})`,
       `  Database      ${gateway.runtime.database.embedded ? `embedded PostgreSQL under ${config.dataDir}/postgres` : 'DATABASE_URL'}`,
       '',
@@ -55,7 +59,17 @@ async function main(): Promise<void> {
   );
 }
 
+function xmtpNode(xmtp: { apiUrl?: string; inProcessDevnet: boolean }): string {
+  if (!xmtp.apiUrl) return 'chosen by the SDK through the XMTP gateway';
+  return `${new URL(xmtp.apiUrl).origin}${xmtp.inProcessDevnet ? ' (in-process devnet)' : ''}`;
+}
+
 main().catch((error: unknown) => {
+  // A configuration only the loaded XMTP SDK could judge (XMTP_ENV under XMTP_SDK=auto) is refused like any other.
+  if (error instanceof ConfigError) {
+    for (const problem of error.problems) process.stderr.write(`config error: ${problem}\n`);
+    process.exit(78);
+  }
   process.stderr.write(`Mailroom failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });

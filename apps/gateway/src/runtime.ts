@@ -29,7 +29,10 @@ export interface GatewayRuntime {
   readonly redis?: Redis;
   readonly xmtp: {
     readonly env: GatewayConfig['xmtp']['env'];
-    readonly apiUrl: string;
+    /** The node the clients use; absent on a decentralized network without XMTP_API_URL. */
+    readonly apiUrl?: string;
+    /** The operator's XMTP Gateway Service (XMTP_GATEWAY_HOST). */
+    readonly gatewayHost?: string;
     readonly inProcessDevnet: boolean;
   };
   readonly readinessChecks: readonly ReadinessCheck[];

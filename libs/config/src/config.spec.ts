@@ -144,10 +144,7 @@ describe('loadConfig', () => {
     ],
     [
       { XMTP_ENV: 'testnet', XMTP_GATEWAY_HOST: 'https://gateway.example.com', XMTP_SDK: '5' },
-      [
-        'XMTP_ENV=testnet needs @xmtp/node-sdk 6 (node-sdk 5 knows local, dev, production)',
-        'XMTP_GATEWAY_HOST needs @xmtp/node-sdk 6 (node-sdk 5 cannot reach a decentralized network)',
-      ],
+      ['XMTP_ENV=testnet needs @xmtp/node-sdk 6 (node-sdk 5 knows local, dev, production)'],
     ],
     [
       { XMTP_ENV: 'dev', XMTP_GATEWAY_HOST: 'https://gateway.example.com', XMTP_SDK: '5' },

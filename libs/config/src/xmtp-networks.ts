@@ -47,7 +47,7 @@ export function xmtpNetworkProblems(network: XmtpNetworkSetting, sdk: 5 | 6 | 'a
     if (!known.includes(network.env))
       problems.push(`XMTP_ENV=${network.env} needs @xmtp/node-sdk 6 (node-sdk 5 knows ${known.join(', ')})`);
     // node-sdk 5.5 documents gatewayHost as valid for testnet and mainnet only, networks it cannot name.
-    if (network.gatewayHost)
+    else if (network.gatewayHost)
       problems.push('XMTP_GATEWAY_HOST needs @xmtp/node-sdk 6 (node-sdk 5 cannot reach a decentralized network)');
   }
   return problems;

@@ -11,6 +11,16 @@ export interface ReadinessReport {
   degraded: string[];
   /** The @xmtp/node-sdk version this process runs (XMTP_SDK). */
   xmtpSdk: string;
+  /** The XMTP network this process uses: origins only (no credentials, paths or queries). */
+  xmtpNetwork: XmtpNetworkReport;
+}
+
+export interface XmtpNetworkReport {
+  env: string;
+  /** The node the clients use; null when the SDK chooses it (a decentralized network without XMTP_API_URL). */
+  node: string | null;
+  /** The operator's XMTP Gateway Service (XMTP_GATEWAY_HOST); null on a network that needs none. */
+  gatewayHost: string | null;
 }
 
 const CHECK_TIMEOUT_MS = 3_000;
@@ -54,7 +64,23 @@ export class HealthService {
       checks,
       degraded: down.filter(([, c]) => c.gating === false).map(([name]) => name),
       xmtpSdk: xmtpSdk().version,
+      xmtpNetwork: {
+        env: this.runtime.xmtp.env,
+        node: origin(this.runtime.xmtp.apiUrl),
+        gatewayHost: origin(this.runtime.xmtp.gatewayHost),
+      },
     };
+  }
+}
+
+/** Scheme, host and port of a URL: what /readyz may show of an endpoint (a URL can carry credentials or tokens). */
+export function origin(url: string | undefined): string | null {
+  if (!url) return null;
+  try {
+    const parsed = new URL(url);
+    return parsed.origin === 'null' ? null : parsed.origin;
+  } catch {
+    return null;
   }
 }
 

@@ -22,6 +22,33 @@ export class ReadinessCheckResponse {
   gating?: boolean;
 }
 
+export class XmtpNetworkResponse {
+  @ApiProperty({
+    description:
+      'The XMTP network (`XMTP_ENV`): `local`, `dev`, `production`, or with SDK 6 the decentralized `testnet-staging`, `testnet-dev`, `testnet`, `mainnet`.',
+    example: 'production',
+  })
+  env!: string;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      'Origin of the XMTP node the clients use; null when the SDK picks it (a decentralized network without `XMTP_API_URL`).',
+    example: 'https://grpc.production.xmtp.network:443',
+  })
+  node!: string | null;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      "Origin of the operator's XMTP Gateway Service (`XMTP_GATEWAY_HOST`); null on a network that needs none.",
+    example: null,
+  })
+  gatewayHost!: string | null;
+}
+
 export class ReadinessResponse {
   @ApiProperty({ enum: ['ready', 'not_ready'], example: 'ready' })
   status!: string;
@@ -38,4 +65,7 @@ export class ReadinessResponse {
 
   @ApiProperty({ description: 'The `@xmtp/node-sdk` version this process runs (`XMTP_SDK`).', example: '6.0.0' })
   xmtpSdk!: string;
+
+  @ApiProperty({ type: XmtpNetworkResponse, description: 'The XMTP network this process uses (origins only).' })
+  xmtpNetwork!: XmtpNetworkResponse;
 }
