@@ -85,7 +85,8 @@ export class AdminController {
 
   @Post('leave')
   @HttpCode(204)
-  @Authenticated()
+  // Leaving touches only the caller's own account, which a viewer may do too (like changing its password).
+  @Authenticated({ write: false })
   @ApiOperation({
     summary:
       'Leave this tenant: deletes the signed-in admin’s account and ends every session of it (admin login, any role). The last owner cannot leave (409): make another admin owner first.',
