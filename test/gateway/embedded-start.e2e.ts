@@ -49,8 +49,18 @@ async function stopGracefully(run: ChildRun): Promise<void> {
   expect(code).toBe(0);
 }
 
+/** The in-process devnet's history-sync service, from the start log line. */
+function historySyncUrlOf(run: ChildRun): string {
+  const [, url] =
+    run.stdout().match(/in-process XMTP devnet listening on \S+, history sync on (http:\/\/[^\s"]+)/) ?? [];
+  if (!url) throw new Error('no history sync URL in the start log');
+  return url;
+}
+
 describe('zero-configuration start', () => {
   let tenantId = '';
+  let archiveId = '';
+  const archive = Buffer.from(`device-sync archive ${Date.now()}`);
 
   it('becomes ready within 60 s with no database configured, writing JSON logs with request ids', async () => {
     const first = await startGatewayProcess();
@@ -76,6 +86,11 @@ describe('zero-configuration start', () => {
     );
     tenantId = inserted.rows[0]!.id;
     await db.end();
+
+    // Device-sync archives go to the devnet's history service, kept under DATA_DIR/devnet/history.
+    const uploaded = await fetch(`${historySyncUrlOf(first.run)}/upload`, { method: 'POST', body: archive });
+    expect(uploaded.status).toBe(200);
+    archiveId = await uploaded.text();
     await stopGracefully(first.run);
     expect(first.run.stdout()).toContain('SIGTERM received, draining');
   });
@@ -88,6 +103,9 @@ describe('zero-configuration start', () => {
     const found = await db.query<{ name: string }>('SELECT name FROM tenants WHERE id = $1', [tenantId]);
     await db.end();
     expect(found.rows).toEqual([{ name: 'persisted tenant' }]);
+    const downloaded = await fetch(`${historySyncUrlOf(second.run)}/files/${archiveId}`);
+    expect(downloaded.status).toBe(200);
+    expect(Buffer.from(await downloaded.arrayBuffer()).equals(archive)).toBe(true);
     await stopGracefully(second.run);
   });
 });
