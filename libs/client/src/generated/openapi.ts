@@ -2400,6 +2400,8 @@ export interface components {
              * @enum {string}
              */
             status: "ready" | "not_ready";
+            /** @description The XMTP network this process uses (origins only). */
+            xmtpNetwork: components["schemas"]["XmtpNetworkResponse"];
             /**
              * @description The `@xmtp/node-sdk` version this process runs (`XMTP_SDK`).
              * @example 6.0.0
@@ -2907,6 +2909,23 @@ export interface components {
              * @enum {string}
              */
             type: "webhook.test";
+        };
+        XmtpNetworkResponse: {
+            /**
+             * @description The XMTP network (`XMTP_ENV`): `local`, `dev`, `production`, or with SDK 6 the decentralized `testnet-staging`, `testnet-dev`, `testnet`, `mainnet`.
+             * @example production
+             */
+            env: string;
+            /**
+             * @description Origin of the operator's XMTP Gateway Service (`XMTP_GATEWAY_HOST`); null on a network that needs none.
+             * @example null
+             */
+            gatewayHost: string | null;
+            /**
+             * @description Origin of the XMTP node the clients use; null when the SDK picks it (a decentralized network without `XMTP_API_URL`).
+             * @example https://grpc.production.xmtp.network:443
+             */
+            node: string | null;
         };
     };
     responses: {
