@@ -5,7 +5,7 @@ import { IdentitiesController } from './identities.controller.js';
 import { IdentitiesService } from './identities.service.js';
 import { IdentityHosting } from './identity-hosting.js';
 import { IdentityRecovery } from './identity-recovery.js';
-import { IdentityRepository } from './identity.repository.js';
+import { IdentityRepository, PrismaIdentityRepository } from './identity.repository.js';
 import { WalletIdentitiesController } from './wallet-identities.controller.js';
 import { WalletIdentitiesService } from './wallet-identities.service.js';
 import { WalletRequests } from './wallet-requests.js';
@@ -16,7 +16,7 @@ import { WalletRequests } from './wallet-requests.js';
   providers: [
     IdentitiesService,
     IdentityHosting,
-    IdentityRepository,
+    { provide: IdentityRepository, useClass: PrismaIdentityRepository },
     IdentityRecovery,
     WalletRequests,
     WalletIdentitiesService,

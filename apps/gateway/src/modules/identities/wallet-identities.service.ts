@@ -91,7 +91,7 @@ export class WalletIdentitiesService {
         status: IdentityStatus.pending_signature,
         dbPath: path.join('identities', scope.tenantId, `${id}.db3`),
         ...this.hosting.seal(id, { dbEncryptionKey }),
-        walletSigner: { create: { kind: signer.kind, chainId: signer.kind === 'scw' ? signer.chainId : null } },
+        walletSigner: { kind: signer.kind, chainId: signer.kind === 'scw' ? signer.chainId : null },
       });
     } catch (error) {
       if (isUniqueViolation(error)) {
