@@ -305,7 +305,8 @@ export const VARIABLES = {
   },
   DEVNET_PORT: {
     schema: port,
-    description: 'Port of the in-process devnet (0 picks a free port).',
+    description:
+      'Port of the in-process devnet (0 picks a free port). Its history-sync service (device-sync archives) listens on this port + 2 (a free port with 0).',
     fallback: '`5556`',
   },
   GATEWAY_MASTER_KEY: {
