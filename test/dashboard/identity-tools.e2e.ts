@@ -192,7 +192,7 @@ describe('identity tools in chromium', () => {
     await expect(owner.getByTestId('invalid-lines').textContent()).resolves.toContain('line 2: not-an-address');
     const send = owner.getByRole('button', { name: 'Send to 3 recipients…' });
     await expect(send.isDisabled()).resolves.toBe(true); // no message yet
-    await owner.getByLabel('Message').fill(TEXT_PASTED);
+    await owner.getByRole('textbox', { name: 'Message', exact: true }).fill(TEXT_PASTED);
     await send.click();
     const dialog = owner.getByRole('dialog', { name: 'Send this message to 3 recipients?' });
     await expect(dialog.textContent()).resolves.toContain(TEXT_PASTED);
@@ -226,7 +226,7 @@ describe('identity tools in chromium', () => {
     await expect(owner.getByLabel('Recipients', { exact: true }).isDisabled()).resolves.toBe(true);
     await expect(owner.getByTestId('recipient-count').textContent()).resolves.toBe('4 recipients');
     await expect(owner.getByTestId('invalid-lines').textContent()).resolves.toContain('line 6: 12345');
-    await owner.getByLabel('Message').fill(TEXT_CSV);
+    await owner.getByRole('textbox', { name: 'Message', exact: true }).fill(TEXT_CSV);
     await owner.getByRole('button', { name: 'Send to 4 recipients…' }).click();
     await owner.getByRole('dialog').getByRole('button', { name: 'Start broadcast' }).click();
 
@@ -242,7 +242,7 @@ describe('identity tools in chromium', () => {
     for (const peer of peers.clients.slice(0, 3)) await expectMessageAt(peer, TEXT_CSV);
 
     // Both broadcasts in the identity's list, newest first, with their counts.
-    await owner.getByRole('link', { name: 'Identity' }).click();
+    await owner.getByRole('link', { name: '← Identity' }).click();
     const rows = owner.getByTestId('broadcast-row');
     await rows.nth(1).waitFor();
     await expect(rows.count()).resolves.toBe(2);
@@ -293,10 +293,13 @@ describe('identity tools in chromium', () => {
 
     // A peer writes to the identity: the push endpoint gets it, and the delivery shows after a reload.
     const peer = peers.clients[0]!;
-    const dm = peer.client.conversations.getDmByInboxId(state.inboxId!);
+    await peer.client.conversations.sync();
+    const dm =
+      peer.client.conversations.getDmByInboxId(state.inboxId!) ??
+      (await peer.client.conversations.createDm(state.inboxId!));
     const deliveries = owner.getByTestId('push-delivery-row');
     for (let i = 0; i < 60 && (await deliveries.count()) === 0; i++) {
-      if (i % 10 === 0) await dm!.sendText(`push me ${i}`);
+      if (i % 10 === 0) await dm.sendText(`push me ${i}`);
       await owner.waitForTimeout(1000);
       await owner.reload();
       await settled(owner);
@@ -371,7 +374,7 @@ describe('identity tools in chromium', () => {
 
       // The start form with a checked recipient list and an invalid line.
       await page.getByLabel('Recipients', { exact: true }).fill(`${peers.clients[0]!.wallet.address}\noops`);
-      await page.getByLabel('Message').fill('Our store opens at 9 tomorrow.');
+      await page.getByRole('textbox', { name: 'Message', exact: true }).fill('Our store opens at 9 tomorrow.');
       await page.getByTestId('invalid-lines').waitFor();
       await page.getByRole('heading', { name: 'Start a broadcast' }).scrollIntoViewIfNeeded();
       await shoot(page, `scheme-${scheme}-identity-broadcast-form`);
