@@ -109,7 +109,7 @@ function StartBroadcastForm({ identityId }: { identityId: string }) {
   const ready = list.recipients.length > 0 && list.recipients.length <= MAX_RECIPIENTS && text.trim() !== '';
   const preview = text.length > 120 ? `${text.slice(0, 120)}…` : text;
   return (
-    <form className="form" onSubmit={(e) => e.preventDefault()} aria-labelledby="start-broadcast-title">
+    <form className="form subsection" onSubmit={(e) => e.preventDefault()} aria-labelledby="start-broadcast-title">
       <h3 id="start-broadcast-title">Start a broadcast</h3>
       <p className="muted">
         One message as a direct message to each recipient. Who is not on XMTP, or whom this identity has denied, is

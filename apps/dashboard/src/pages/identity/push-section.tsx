@@ -75,7 +75,7 @@ function PushDeliveries({ identityId, version }: { identityId: string; version: 
     [identityId, version],
   );
   return (
-    <>
+    <div className="subsection">
       <h3>Recent deliveries</h3>
       <AsyncSection
         resource={deliveries}
@@ -121,7 +121,7 @@ function PushDeliveries({ identityId, version }: { identityId: string; version: 
           </div>
         )}
       </AsyncSection>
-    </>
+    </div>
   );
 }
 
@@ -135,14 +135,14 @@ function PushTopics({ identityId }: { identityId: string }) {
   );
   if (!shown)
     return (
-      <div className="button-row">
+      <div className="button-row subsection">
         <button type="button" className="button button-secondary" onClick={() => setShown(true)}>
           Show push topics
         </button>
       </div>
     );
   return (
-    <>
+    <div className="subsection">
       <h3>Push topics</h3>
       <AsyncSection resource={topics} loadingLabel="Reading the topics from the identity’s XMTP client…">
         {(t) =>
@@ -184,7 +184,7 @@ function PushTopics({ identityId }: { identityId: string }) {
           )
         }
       </AsyncSection>
-    </>
+    </div>
   );
 }
 
