@@ -16,6 +16,13 @@ import { waitFor } from './support.js';
 
 /** SDK 6's device-sync calls (SDK 5.5's declarations, which type these clients, lack them). */
 interface Sdk6DeviceSync {
+  sendSyncArchive(
+    pin: string,
+    options: { elements: string[]; excludeDisappearingMessages: boolean },
+    serverUrl: string,
+  ): Promise<void>;
+  listAvailableArchives(daysCutoff: number): { pin: string }[];
+  processSyncArchive(pin: string): Promise<void>;
   sendSyncRequest(
     options: { elements: string[]; excludeDisappearingMessages: boolean },
     serverUrl: string,
@@ -101,6 +108,54 @@ describe('devnet conformance: history sync (device-sync archives)', () => {
     expect(logger.lines.some((line) => /^history download [0-9a-f-]{36} \(\d+ bytes\)$/.test(line))).toBe(true);
     const stored = await readdir(path.join(dataDir, 'history'));
     expect(stored.filter((name) => /^[0-9a-f-]{36}$/.test(name)).length).toBeGreaterThanOrEqual(1);
+  }, 180_000);
+
+  it('SDK 6: imports an archive sent on demand (sendSyncArchive) by its pin; SDK 5.5 has no such call', async () => {
+    const sdk = xmtpSdk();
+    const [bob] = peers.clients;
+    const alixPhone = await peers.add(undefined, { deviceSync: true });
+    if (sdk.major === 5) {
+      // libxmtp 1.9 uploads only in answer to a sync request (covered above); the SDK exposes no archive calls.
+      const client = alixPhone.client as unknown as Partial<Sdk6DeviceSync>;
+      expect([client.sendSyncArchive, client.listAvailableArchives, client.processSyncArchive]).toEqual([
+        undefined,
+        undefined,
+        undefined,
+      ]);
+      return;
+    }
+    const group = await alixPhone.client.conversations.createGroup([bob!.inboxId]);
+    const earlier = `archived ${randomBytes(4).toString('hex')}`;
+    await group.sendText(earlier);
+    const alixLaptop = await peers.add(alixPhone.wallet, { deviceSync: true });
+    const phone = alixPhone.client as unknown as Sdk6DeviceSync & typeof alixPhone.client;
+    const laptop = alixLaptop.client as unknown as Sdk6DeviceSync & typeof alixLaptop.client;
+    const pin = `pin-${randomBytes(3).toString('hex')}`;
+    const uploadsBefore = logger.lines.filter((line) => line.startsWith('history upload ')).length;
+
+    await waitFor(
+      async () => {
+        // The archive's announcement only reaches the laptop once both are in one sync group: resend until it does.
+        await phone.conversations.syncAll();
+        await phone.syncAllDeviceSyncGroups();
+        await phone.sendSyncArchive(
+          pin,
+          { elements: ['Messages', 'Consent'], excludeDisappearingMessages: false },
+          devnet.historyUrl!,
+        );
+        await laptop.conversations.syncAll();
+        await laptop.syncAllDeviceSyncGroups();
+        if (!laptop.listAvailableArchives(7).some((archive) => archive.pin === pin)) return false;
+        await laptop.processSyncArchive(pin);
+        await laptop.conversations.syncAll();
+        const onLaptop = await laptop.conversations.getConversationById(group.id);
+        const texts = (await onLaptop?.messages())?.map((m) => m.content) ?? [];
+        return texts.includes(earlier);
+      },
+      100_000,
+      'the archived message on the new installation',
+    );
+    expect(logger.lines.filter((line) => line.startsWith('history upload ')).length).toBeGreaterThan(uploadsBefore);
   }, 180_000);
 
   it('keeps uploaded archives across a restart on the same data dir', async () => {
