@@ -190,6 +190,20 @@ describe('devnet conformance: history sync (device-sync archives)', () => {
     }
   });
 
+  it('fails to start, releasing the node and the data dir, when the history port is taken', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'mailroom-devnet-history-busy-'));
+    try {
+      await expect(startDevnet({ port: 0, historyPort: devnet.historyPort, dataDir: dir })).rejects.toThrow(
+        /EADDRINUSE/,
+      );
+      // The data dir's lock and the gRPC port were given back: the same data dir starts now.
+      const retried = await startDevnet({ port: 0, dataDir: dir });
+      await retried.stop();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('enforces the configured upload limit and runs no history service when asked not to', async () => {
     const limited = await startDevnet({ port: 0, historyMaxUploadBytes: 1000 });
     try {
