@@ -1,14 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { describe, expect, it } from '@jest/globals';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
-import { startDevnet } from '@mailroom/devnet';
 import { KeyVault, identityContext, parseMasterKey } from '@mailroom/key-vault';
-import { createTestClients, type TestClients } from '@mailroom/xmtp/testing';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { createTestClients } from '@mailroom/xmtp/testing';
 import { bearer, createApiKey, signUpTenant } from '../support/factories.js';
-import { GATEWAY_MAIN, cleanEnv, runNode, type ChildRun } from '../support/process.js';
+import type { ChildRun } from '../support/process.js';
+import { childGatewayStage } from './child-gateways.js';
 
 /**
  * The installation drill: hosted identities survive five gateway restarts (new process each time, same DATA_DIR and
@@ -16,12 +14,8 @@ import { GATEWAY_MAIN, cleanEnv, runNode, type ChildRun } from '../support/proce
  * appears in plaintext in any table or any log line the six processes wrote.
  */
 const RESTARTS = 5;
-let database: TestDatabase;
-let devnet: Awaited<ReturnType<typeof startDevnet>>;
-let dataDir: string;
-let peers: TestClients;
+const stage = childGatewayStage('mailroom-drill-');
 const logs: string[] = [];
-const running: ChildRun[] = [];
 
 interface Identity {
   id: string;
@@ -30,44 +24,12 @@ interface Identity {
   address: string;
 }
 
-async function startGatewayProcess(): Promise<{ run: ChildRun; url: string }> {
-  const run = runNode(
-    GATEWAY_MAIN,
-    cleanEnv({
-      DATA_DIR: dataDir,
-      DATABASE_URL: database.url,
-      XMTP_ENV: 'local',
-      XMTP_API_URL: devnet.url,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'trace',
-    }),
-  );
-  running.push(run);
-  const [, url] = await run.waitForOutput(/Mailroom gateway is ready on (http:\/\/\S+)/, 60_000);
-  return { run, url: url! };
-}
+const startGatewayProcess = () => stage.start({ LOG_LEVEL: 'trace' });
 
 async function stop(run: ChildRun): Promise<void> {
-  run.child.kill('SIGTERM');
-  expect((await run.exited).code).toBe(0);
+  await stage.stop(run);
   logs.push(run.stdout(), run.stderr());
 }
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  dataDir = await mkdtemp(path.join(os.tmpdir(), 'mailroom-drill-'));
-  devnet = await startDevnet({ port: 0, dataDir: path.join(dataDir, 'devnet-standalone') });
-  peers = await createTestClients(devnet.url, 1);
-});
-
-afterAll(async () => {
-  for (const run of running) if (run.child.exitCode === null) run.child.kill('SIGKILL');
-  await peers?.cleanup();
-  await devnet?.stop();
-  await database?.drop();
-  await rm(dataDir, { recursive: true, force: true });
-});
 
 describe('installation restart drill', () => {
   const identities: Identity[] = [];
@@ -88,7 +50,7 @@ describe('installation restart drill', () => {
       expect(res.status).toBe(201);
       identities.push((await res.json()) as Identity);
     }
-    const imported = await createTestClients(devnet.url, 1);
+    const imported = await createTestClients(stage.devnet.url, 1);
     secrets.importedKey = imported.clients[0]!.wallet.privateKey;
     const res = await fetch(`${url}/v1/identities/import`, {
       method: 'POST',
@@ -98,7 +60,7 @@ describe('installation restart drill', () => {
     expect(res.status).toBe(201);
     identities.push((await res.json()) as Identity);
     await imported.cleanup();
-    const peer = peers.clients[0]!;
+    const peer = stage.peers.clients[0]!;
     const dms = new Map<string, string>();
     for (const identity of identities) {
       const dm = await fetch(`${url}/v1/identities/${identity.id}/conversations/dm`, {
@@ -151,9 +113,9 @@ describe('installation restart drill', () => {
   }, 480_000);
 
   it('leaves no key material in plaintext in any table or log line', async () => {
-    const masterKey = parseMasterKey(await readFile(path.join(dataDir, 'master.key'), 'utf8'));
+    const masterKey = parseMasterKey(await readFile(path.join(stage.dataDir, 'master.key'), 'utf8'));
     const vault = KeyVault.fromMasterKey(masterKey);
-    const client = new pg.Client({ connectionString: database.url });
+    const client = new pg.Client({ connectionString: stage.database.url });
     await client.connect();
     const needles: string[] = [
       secrets.apiKey,

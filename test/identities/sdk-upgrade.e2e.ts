@@ -1,12 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { startDevnet } from '@mailroom/devnet';
-import { createTestClients, type TestClients } from '@mailroom/xmtp/testing';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { describe, expect, it } from '@jest/globals';
+import { readdir } from 'node:fs/promises';
 import { bearer, createApiKey, signUpTenant } from '../support/factories.js';
-import { GATEWAY_MAIN, cleanEnv, glibcNode, runNode, type ChildRun } from '../support/process.js';
+import { glibcNode } from '../support/process.js';
+import { childGatewayStage } from './child-gateways.js';
 
 /**
  * The SDK upgrade: identities created and used by a gateway on @xmtp/node-sdk 5.5 open, after a restart on the same
@@ -14,14 +10,10 @@ import { GATEWAY_MAIN, cleanEnv, glibcNode, runNode, type ChildRun } from '../su
  * history readable and new messages flowing both ways. Going back to SDK 5 then refuses the upgraded identities, naming
  * them, without marking them broken, while a new identity works there.
  */
-let database: TestDatabase;
-let devnet: Awaited<ReturnType<typeof startDevnet>>;
-let dataDir: string;
-let peers: TestClients;
-const running: ChildRun[] = [];
+const stage = childGatewayStage('mailroom-sdk-upgrade-');
 /** The gateway's log, shown when a call fails. */
 const logTail = () =>
-  running
+  stage.running
     .at(-1)!
     .stdout()
     .split('\n')
@@ -36,41 +28,8 @@ interface Identity {
   installationId: string;
 }
 
-async function startGateway(sdk: '5' | '6'): Promise<{ run: ChildRun; url: string }> {
-  const env = cleanEnv({
-    DATA_DIR: dataDir,
-    DATABASE_URL: database.url,
-    XMTP_ENV: 'local',
-    XMTP_API_URL: devnet.url,
-    XMTP_SDK: sdk,
-    PORT: '0',
-    HOST: '127.0.0.1',
-  });
-  const run = runNode(GATEWAY_MAIN, env, [], sdk === '6' ? sdk6Node : process.execPath);
-  running.push(run);
-  const [, url] = await run.waitForOutput(/Mailroom gateway is ready on (http:\/\/\S+)/, 90_000);
-  return { run, url: url! };
-}
-
-async function stop(run: ChildRun): Promise<void> {
-  run.child.kill('SIGTERM');
-  expect((await run.exited).code).toBe(0);
-}
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  dataDir = await mkdtemp(path.join(os.tmpdir(), 'mailroom-sdk-upgrade-'));
-  devnet = await startDevnet({ port: 0, dataDir: path.join(dataDir, 'devnet-standalone') });
-  peers = await createTestClients(devnet.url, 1);
-});
-
-afterAll(async () => {
-  for (const run of running) if (run.child.exitCode === null) run.child.kill('SIGKILL');
-  await peers?.cleanup();
-  await devnet?.stop();
-  await database?.drop();
-  await rm(dataDir, { recursive: true, force: true });
-});
+const startGateway = (sdk: '5' | '6') =>
+  stage.start({ XMTP_SDK: sdk }, { node: sdk === '6' ? sdk6Node : process.execPath, readyTimeoutMs: 90_000 });
 
 describe('XMTP SDK 5 -> 6 upgrade', () => {
   const upgraded: Identity[] = [];
@@ -91,7 +50,7 @@ describe('XMTP SDK 5 -> 6 upgrade', () => {
       body: JSON.stringify({ content: { type: 'text', text } }),
     });
   const peerReceives = async (identity: Identity, text: string) => {
-    const peer = peers.clients[0]!.client;
+    const peer = stage.peers.clients[0]!.client;
     await peer.conversations.sync();
     const dm = await peer.conversations.getConversationById(dms.get(identity.id)!);
     await dm!.sync();
@@ -104,7 +63,7 @@ describe('XMTP SDK 5 -> 6 upgrade', () => {
     expect(((await (await fetch(`${url}/readyz`)).json()) as { xmtpSdk: string }).xmtpSdk).toBe('5.5.0');
     const tenant = await signUpTenant({ url });
     headers = { ...bearer((await createApiKey({ url }, tenant.adminToken)).key), 'content-type': 'application/json' };
-    const peer = peers.clients[0]!;
+    const peer = stage.peers.clients[0]!;
     for (const label of ['upgraded a', 'upgraded b']) {
       const res = await fetch(`${url}/v1/identities`, { method: 'POST', headers, body: JSON.stringify({ label }) });
       expect(res.status).toBe(201);
@@ -119,7 +78,7 @@ describe('XMTP SDK 5 -> 6 upgrade', () => {
       expect((await send(url, identity, `${label}: sent on SDK 5`)).status).toBe(201);
       upgraded.push(identity);
     }
-    await stop(run);
+    await stage.stop(run);
   }, 240_000);
 
   it('opens them under SDK 6 on the patched node: same installation, history readable, sends reach the peer', async () => {
@@ -135,14 +94,16 @@ describe('XMTP SDK 5 -> 6 upgrade', () => {
         inboxState: { installations: { id: string }[] };
       };
       expect(state).toMatchObject({ status: 'active', installationId: identity.installationId });
-      const markers = (await readdir(dataDir, { recursive: true })).filter((f) => f.endsWith('.mailroom-sdk.json'));
+      const markers = (await readdir(stage.dataDir, { recursive: true })).filter((f) =>
+        f.endsWith('.mailroom-sdk.json'),
+      );
       expect(markers.length).toBeGreaterThan(0);
       expect(state.inboxState.installations.map((i) => i.id)).toEqual([identity.installationId]);
       expect((await texts(url, identity)).some((t) => t.endsWith('sent on SDK 5'))).toBe(true);
       expect((await send(url, identity, `${identity.id}: sent on SDK 6`)).status).toBe(201);
       expect(await peerReceives(identity, `${identity.id}: sent on SDK 6`)).toBe(true);
       // The peer answers; the gateway on SDK 6 lists it.
-      const peerDm = await peers.clients[0]!.client.conversations.getConversationById(dms.get(identity.id)!);
+      const peerDm = await stage.peers.clients[0]!.client.conversations.getConversationById(dms.get(identity.id)!);
       await peerDm!.sendText(`to ${identity.id} on SDK 6`);
       let listed: string[] = [];
       for (let attempt = 0; attempt < 30 && !listed.includes(`to ${identity.id} on SDK 6`); attempt++) {
@@ -151,7 +112,7 @@ describe('XMTP SDK 5 -> 6 upgrade', () => {
       }
       expect(listed).toContain(`to ${identity.id} on SDK 6`);
     }
-    await stop(run);
+    await stage.stop(run);
   }, 240_000);
 
   it('back on SDK 5: the upgraded identities are refused by name, a new identity still works', async () => {
@@ -174,7 +135,7 @@ describe('XMTP SDK 5 -> 6 upgrade', () => {
     const dm = await fetch(`${url}/v1/identities/${fresh.id}/conversations/dm`, {
       method: 'POST',
       headers,
-      body: JSON.stringify({ peer: peers.clients[0]!.wallet.address }),
+      body: JSON.stringify({ peer: stage.peers.clients[0]!.wallet.address }),
     });
     expect(dm.status).toBe(201);
     dms.set(fresh.id, ((await dm.json()) as { id: string }).id);
@@ -185,6 +146,6 @@ describe('XMTP SDK 5 -> 6 upgrade', () => {
       status: string;
     };
     expect(state.status).not.toBe('broken');
-    await stop(run);
+    await stage.stop(run);
   }, 240_000);
 });
