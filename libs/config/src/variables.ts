@@ -289,7 +289,7 @@ export const VARIABLES = {
     schema: url(['http', 'https']),
     description: 'gRPC endpoint of the XMTP node.',
     fallback:
-      'with `XMTP_ENV=local`: an in-process devnet under `DATA_DIR/devnet`; otherwise the SDK default for the network',
+      'with `XMTP_ENV=local`: an in-process devnet under `DATA_DIR/devnet`; otherwise the SDK default for the network (none on a decentralized one: the SDK reaches it through `XMTP_GATEWAY_HOST`)',
   },
   XMTP_GATEWAY_HOST: {
     schema: url(['http', 'https']),
