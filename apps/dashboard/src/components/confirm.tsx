@@ -13,6 +13,7 @@ export function ConfirmButton({
   onConfirm,
   disabled,
   className = 'button button-danger',
+  forViewersToo = false,
 }: {
   label: string;
   title: string;
@@ -21,6 +22,8 @@ export function ConfirmButton({
   onConfirm: () => Promise<unknown> | void;
   disabled?: boolean;
   className?: string;
+  /** For the few actions a viewer may take on its own account (leaving the tenant). */
+  forViewersToo?: boolean;
 }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const titleId = useId();
@@ -54,8 +57,8 @@ export function ConfirmButton({
     }
   };
 
-  // Every confirmed action changes something: viewers do not get the button.
-  if (!canWrite) return null;
+  // Every confirmed action changes something: viewers do not get the button, unless it is about themselves.
+  if (!canWrite && !forViewersToo) return null;
   return (
     <>
       <button type="button" className={className} onClick={() => setOpen(true)} disabled={disabled}>

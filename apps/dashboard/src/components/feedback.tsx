@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 
 export function ErrorBanner({ message, onRetry }: { message: string | null; onRetry?: () => void }) {
   if (!message) return null;
@@ -14,25 +14,52 @@ export function ErrorBanner({ message, onRetry }: { message: string | null; onRe
   );
 }
 
-export function Loading({ label = 'Loading…' }: { label?: string }) {
+/** How long a load may take before its progress shows (quicker loads would only flash a spinner). */
+export const PROGRESS_DELAY_MS = 200;
+
+/** True once `active` has lasted `delayMs`; false again as soon as it ends. */
+function useDelayed(active: boolean, delayMs = PROGRESS_DELAY_MS): boolean {
+  const [shown, setShown] = useState(false);
+  useEffect(() => {
+    if (!active) {
+      setShown(false);
+      return;
+    }
+    const timer = setTimeout(() => setShown(true), delayMs);
+    return () => clearTimeout(timer);
+  }, [active, delayMs]);
+  return active && shown;
+}
+
+/** A spinner and a label, shown once the load has taken PROGRESS_DELAY_MS (the status region is there at once). */
+export function Loading({ label = 'Loading…', inline = false }: { label?: string; inline?: boolean }) {
+  const visible = useDelayed(true);
   return (
-    <p className="loading" role="status" aria-live="polite">
-      <span className="spinner" aria-hidden="true" />
-      {label}
+    <p className={inline ? 'loading loading-inline' : 'loading'} role="status" aria-live="polite">
+      {visible && (
+        <>
+          <span className="spinner" aria-hidden="true" />
+          {label}
+        </>
+      )}
     </p>
   );
 }
 
-export function EmptyState({ title, children }: { title: string; children?: ReactNode }) {
+/** An empty list or panel: what is (not) there, and always what to do next. */
+export function EmptyState({ title, children }: { title: string; children: ReactNode }) {
   return (
     <div className="empty">
       <p className="empty-title">{title}</p>
-      {children && <div className="empty-body">{children}</div>}
+      <div className="empty-body">{children}</div>
     </div>
   );
 }
 
-/** Loading, error and empty states around a list or panel, so every page handles all three the same way. */
+/**
+ * Loading, error and empty states around a list or panel, so every page handles all three the same way. The section
+ * is aria-busy while it loads; a first load shows a spinner, a reload keeps the data and shows "Updating…" above it.
+ */
 export function AsyncSection<T>({
   resource,
   isEmpty,
@@ -46,15 +73,28 @@ export function AsyncSection<T>({
   loadingLabel?: string;
   children: (data: T) => ReactNode;
 }) {
+  const refreshing = useDelayed(resource.loading && resource.data !== undefined);
+  let body: ReactNode;
   if (resource.data === undefined) {
-    if (resource.error) return <ErrorBanner message={resource.error} onRetry={() => void resource.reload()} />;
-    return <Loading label={loadingLabel} />;
+    body =
+      resource.error && !resource.loading ? (
+        <ErrorBanner message={resource.error} onRetry={() => void resource.reload()} />
+      ) : (
+        <Loading label={loadingLabel} />
+      );
+  } else {
+    body = (
+      <>
+        {refreshing && <Loading label="Updating…" inline />}
+        {resource.error && <ErrorBanner message={resource.error} onRetry={() => void resource.reload()} />}
+        {isEmpty?.(resource.data) ? empty : children(resource.data)}
+      </>
+    );
   }
   return (
-    <>
-      {resource.error && <ErrorBanner message={resource.error} onRetry={() => void resource.reload()} />}
-      {isEmpty?.(resource.data) ? empty : children(resource.data)}
-    </>
+    <div className="async-section" aria-busy={resource.loading}>
+      {body}
+    </div>
   );
 }
 
@@ -83,6 +123,7 @@ export function LoadMore({
           className="button button-secondary"
           onClick={() => void list.loadMore()}
           disabled={list.loadingMore}
+          aria-busy={list.loadingMore}
         >
           {list.loadingMore ? 'Loading…' : 'Load more'}
         </button>

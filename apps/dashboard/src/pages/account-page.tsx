@@ -1,9 +1,11 @@
 import { useState, type FormEvent } from 'react';
 import { mailroom } from '../api/client.js';
 import { startSession } from '../components/admin-role.js';
+import { logOut } from '../auth/session.js';
+import { ConfirmButton } from '../components/confirm.js';
 import { ErrorBanner } from '../components/feedback.js';
 import { PageHeader } from '../components/layout.js';
-import { useTitle } from '../lib/router.js';
+import { navigate, useTitle } from '../lib/router.js';
 import { useAction } from '../lib/use-resource.js';
 
 function ChangePasswordForm() {
@@ -66,6 +68,40 @@ function ChangePasswordForm() {
   );
 }
 
+/** Leaving deletes this admin's account in the tenant and ends its sessions; the last owner is refused (409). */
+function LeaveTenant() {
+  const leave = useAction(async () => {
+    await mailroom.POST('/v1/admin/leave');
+    // The account is gone: forget the session here too and go to the login page.
+    await logOut().catch(() => undefined);
+    navigate('/login', { replace: true });
+    return true;
+  });
+  return (
+    <section className="panel" aria-labelledby="leave-title">
+      <h2 id="leave-title">Leave this tenant</h2>
+      <p className="muted">
+        Your admin account in this tenant is deleted and every session of it ends. The tenant, its identities and the
+        other admins stay. If you are the only owner, make another admin owner on the Team page first.
+      </p>
+      <ErrorBanner message={leave.error} />
+      <ConfirmButton
+        label="Leave tenant"
+        title="Leave this tenant?"
+        confirmLabel="Leave tenant"
+        onConfirm={() => leave.run()}
+        disabled={leave.pending}
+        forViewersToo
+      >
+        <p>
+          You will be signed out and can no longer log in to this tenant. To come back, an owner or admin has to invite
+          you again.
+        </p>
+      </ConfirmButton>
+    </section>
+  );
+}
+
 export function AccountPage() {
   useTitle('Your account');
   return (
@@ -74,6 +110,7 @@ export function AccountPage() {
         <p>Settings of your own admin login.</p>
       </PageHeader>
       <ChangePasswordForm />
+      <LeaveTenant />
     </>
   );
 }

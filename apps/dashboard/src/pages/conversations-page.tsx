@@ -229,7 +229,11 @@ function ConversationView({
         resource={messages}
         loadingLabel="Loading messages…"
         isEmpty={(page) => page.items.length === 0}
-        empty={<EmptyState title="No messages in this conversation yet" />}
+        empty={
+          <EmptyState title="No messages in this conversation yet">
+            Send one from your backend (POST …/messages), or press Refresh once the peer has written.
+          </EmptyState>
+        }
       >
         {(page) => (
           <ol className="messages" aria-label="Messages, oldest first">

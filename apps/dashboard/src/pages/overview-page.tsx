@@ -6,13 +6,29 @@ import { formatPercent, formatRelative, shortId } from '../lib/format.js';
 import { Link, useTitle } from '../lib/router.js';
 import { useResource } from '../lib/use-resource.js';
 
-function Stat({ label, value, hint }: { label: string; value: string | number; hint?: string }) {
+/** One key number: its value, a short qualifier and a visible one-line explanation of what it counts. */
+function Stat({
+  id,
+  label,
+  value,
+  hint,
+  meaning,
+}: {
+  id: string;
+  label: string;
+  value: string | number;
+  hint?: string;
+  meaning: string;
+}) {
   return (
     <div className="stat">
-      <dt>{label}</dt>
-      <dd>
+      <dt id={`${id}-label`}>{label}</dt>
+      <dd aria-describedby={`${id}-meaning`}>
         <span className="stat-value">{value}</span>
         {hint && <span className="stat-hint">{hint}</span>}
+        <span className="stat-meaning" id={`${id}-meaning`}>
+          {meaning}
+        </span>
       </dd>
     </div>
   );
@@ -31,14 +47,35 @@ export function OverviewPage() {
           <>
             <dl className="stats" aria-label="Key numbers">
               <Stat
+                id="stat-identities"
                 label="Identities"
                 value={u.identities.total}
                 hint={`${u.identities.active} active${u.identities.broken ? `, ${u.identities.broken} broken` : ''}`}
+                meaning="Hosted identities of this tenant that are not deleted; a broken one needs attention."
               />
-              <Stat label="Live clients" value={u.liveClients} hint="open on this gateway" />
-              <Stat label="Messages sent" value={u.totals.messagesSent} hint="14 days" />
-              <Stat label="Messages received" value={u.totals.messagesReceived} hint="14 days" />
               <Stat
+                id="stat-live"
+                label="Live clients"
+                value={u.liveClients}
+                hint="open on this gateway"
+                meaning="Identities with an XMTP client open in this gateway process right now."
+              />
+              <Stat
+                id="stat-sent"
+                label="Messages sent"
+                value={u.totals.messagesSent}
+                hint="14 days"
+                meaning="Messages and attachments your identities sent through the API."
+              />
+              <Stat
+                id="stat-received"
+                label="Messages received"
+                value={u.totals.messagesReceived}
+                hint="14 days"
+                meaning="Messages others sent to your identities, each counted once when the gateway first sees it (stream, sync or API read)."
+              />
+              <Stat
+                id="stat-webhooks"
                 label="Webhook success"
                 value={formatPercent(u.webhooks.successRate)}
                 hint={
@@ -46,6 +83,7 @@ export function OverviewPage() {
                     ? 'no attempts yet'
                     : `${u.webhooks.succeeded} ok, ${u.webhooks.failed} failed`
                 }
+                meaning="Share of webhook delivery attempts your endpoints answered with a 2xx status."
               />
             </dl>
             <section className="panel" aria-labelledby="chart-title">
