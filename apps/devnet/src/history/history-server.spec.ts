@@ -38,6 +38,30 @@ function send(
   });
 }
 
+/** Streams up to `totalBytes` as a client would, paced by backpressure, until the server answers. */
+function sendPaced(port: number, totalBytes: number): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    let answered = false;
+    const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/upload' }, (res) => {
+      answered = true;
+      const body: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => body.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(body) }));
+    });
+    req.on('error', reject);
+    const chunk = randomBytes(16 * 1024);
+    let sent = 0;
+    const pump = () => {
+      while (!answered && sent < totalBytes) {
+        sent += chunk.length;
+        if (!req.write(chunk)) return void req.once('drain', pump);
+      }
+      req.end();
+    };
+    pump();
+  });
+}
+
 const silent: DevnetLogger = { error: () => {}, warn: () => {}, info: () => {}, debug: () => {} };
 
 describe.each([
@@ -120,6 +144,13 @@ describe.each([
     // The server still works afterwards.
     const id = await upload([Buffer.from('fine')]);
     expect((await send(server.port, 'GET', `/files/${id}`)).status).toBe(200);
+  });
+
+  it('answers 413 to a client still streaming far past the limit (no reset before the answer)', async () => {
+    const answer = await sendPaced(server.port, 256 * 1024 * 1024); // against a 64 KiB limit
+    expect(answer.status).toBe(413);
+    expect(answer.headers.connection).toBe('close');
+    if (kind === 'file') expect(await readdir(dir)).toEqual([]);
   });
 
   it('answers 400 for a malformed id (no path traversal) and 404 for an unknown one', async () => {

@@ -3,6 +3,7 @@
 // reads the response body as text and uses it verbatim as the file id, then publishes `<url>/files/<id>` in the sync
 // group; the other installation GETs that URL and streams the body into its importer.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { PassThrough } from 'node:stream';
 import type { DevnetLogger } from '../logger.js';
 import { isArchiveId, UploadTooLargeError, type ArchiveStore } from './archive-store.js';
 
@@ -10,6 +11,8 @@ export const DEFAULT_HISTORY_MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
 /** XMTP's history server deletes archives a week after upload. */
 export const DEFAULT_HISTORY_RETENTION_MS = 7 * 24 * 3600 * 1000;
 const SWEEP_INTERVAL_MS = 3600 * 1000;
+/** How long the rest of a refused upload is read and dropped, so the client reads the 413 instead of a reset. */
+const REFUSED_UPLOAD_DRAIN_MS = 2000;
 
 export interface HistoryServerOptions {
   store: ArchiveStore;
@@ -75,12 +78,21 @@ export async function startHistoryServer(options: HistoryServerOptions): Promise
   async function upload(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const declared = Number(request.headers['content-length']);
     if (Number.isFinite(declared) && declared > maxUploadBytes) return refuseTooLarge(request, response);
+    // Through a PassThrough, so a refusal ends the store's stream and leaves the request open for the answer.
+    const body = new PassThrough();
+    request.pipe(body);
+    request.once('aborted', () => body.destroy(new Error('upload aborted')));
     let stored;
     try {
-      stored = await store.put(request, maxUploadBytes);
+      stored = await store.put(body, maxUploadBytes);
     } catch (error) {
+      request.unpipe(body);
       if (error instanceof UploadTooLargeError) return refuseTooLarge(request, response);
-      if (request.destroyed || (error as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE') {
+      if (
+        request.destroyed ||
+        request.aborted ||
+        (error as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE'
+      ) {
         logger.warn('history upload aborted by the client; nothing stored');
         return;
       }
@@ -92,9 +104,24 @@ export async function startHistoryServer(options: HistoryServerOptions): Promise
 
   function refuseTooLarge(request: IncomingMessage, response: ServerResponse): void {
     logger.warn(`history upload refused: over ${maxUploadBytes} bytes`);
-    // The rest of the body is not read; closing the connection keeps it from being parsed as the next request.
-    response.setHeader('connection', 'close');
-    reply(response, 413, `upload exceeds ${maxUploadBytes} bytes`);
+    const message = `upload exceeds ${maxUploadBytes} bytes`;
+    response.writeHead(413, {
+      ...CORS_HEADERS,
+      'content-type': 'text/plain; charset=utf-8',
+      'content-length': String(Buffer.byteLength(message)),
+      // The rest of the body is never parsed as a next request.
+      connection: 'close',
+    });
+    response.write(message);
+    // Closing at once would reset the connection under a client still sending, which then may never read the answer:
+    // drop what it sends for a moment first, then close.
+    const close = () => {
+      clearTimeout(timer);
+      if (!response.writableEnded) response.end();
+    };
+    const timer = setTimeout(close, REFUSED_UPLOAD_DRAIN_MS);
+    request.once('end', close);
+    request.once('close', close);
     request.resume();
   }
 
