@@ -108,7 +108,7 @@ describe('a decentralized network on SDK 6', () => {
     );
     const [, url] = await run.waitForOutput(/Mailroom gateway is ready on (http:\/\/\S+)/, 90_000);
     expect(run.stdout()).toMatch(/XMTP network {2}testnet\n/);
-    expect(run.stdout()).toMatch(/XMTP node {5}chosen by the SDK through the XMTP gateway\n/);
+    expect(run.stdout()).toMatch(/XMTP node {5}none set: the SDK's default for testnet\n/);
     expect(run.stdout()).toContain(`XMTP gateway  http://127.0.0.1:${gatewayPort} (XMTP Gateway Service)`);
     expect(run.stdout()).toMatch(/XMTP SDK\s+@xmtp\/node-sdk 6\.0\.0 \(XMTP_SDK=6\)/);
 

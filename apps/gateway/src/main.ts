@@ -48,7 +48,7 @@ async function main(): Promise<void> {
       `  Dashboard     ${base}/admin/`,
       `  Health        ${base}/healthz  ${base}/readyz  ${base}/metrics`,
       `  XMTP network  ${config.xmtp.env}`,
-      `  XMTP node     ${xmtpNode(gateway.runtime.xmtp)}`,
+      `  XMTP node     ${xmtpNode(config.xmtp.env, gateway.runtime.xmtp)}`,
       ...(gateway.runtime.xmtp.gatewayHost
         ? [`  XMTP gateway  ${new URL(gateway.runtime.xmtp.gatewayHost).origin} (XMTP Gateway Service)`]
         : []),
@@ -59,8 +59,8 @@ async function main(): Promise<void> {
   );
 }
 
-function xmtpNode(xmtp: { apiUrl?: string; inProcessDevnet: boolean }): string {
-  if (!xmtp.apiUrl) return 'chosen by the SDK through the XMTP gateway';
+function xmtpNode(env: string, xmtp: { apiUrl?: string; inProcessDevnet: boolean }): string {
+  if (!xmtp.apiUrl) return `none set: the SDK's default for ${env}`;
   return `${new URL(xmtp.apiUrl).origin}${xmtp.inProcessDevnet ? ' (in-process devnet)' : ''}`;
 }
 
