@@ -153,6 +153,20 @@ describe.each([
     if (kind === 'file') expect(await readdir(dir)).toEqual([]);
   });
 
+  it('keeps nothing of an upload the client abandons halfway', async () => {
+    await new Promise<void>((resolve) => {
+      const req = request({ host: '127.0.0.1', port: server.port, method: 'POST', path: '/upload' });
+      req.on('error', () => resolve());
+      req.write(randomBytes(20_000), () => setTimeout(() => req.destroy(), 50));
+    });
+    if (kind === 'file') {
+      for (let i = 0; i < 100 && (await readdir(dir)).length > 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(await readdir(dir)).toEqual([]);
+    }
+    const id = await upload([Buffer.from('after an abandoned upload')]);
+    expect((await send(server.port, 'GET', `/files/${id}`)).body.toString()).toBe('after an abandoned upload');
+  });
+
   it('answers 400 for a malformed id (no path traversal) and 404 for an unknown one', async () => {
     if (kind === 'file') await writeFile(path.join(dir, 'secret'), 'not an archive');
     for (const bad of ['secret', '..%2Fsecret', '..%2F..%2Fetc%2Fpasswd', 'abc', '%E0%A4%A', `${randomUUID()}.part`]) {
