@@ -1,21 +1,16 @@
 // Every dashboard page in Chromium with the system set to light and to dark (prefers-color-scheme): the page follows
 // the setting, and a screenshot of each is saved as test-artifacts/dashboard/scheme-<light|dark>-<page>-*.png.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { randomBytes } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { startTestGateway, type TestGateway } from '../support/gateway.js';
+import type { TestGateway } from '../support/gateway.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
-import { launchChromium, PHONE, screenshotBothSizes } from './browser.js';
+import { newAdmin, openPage, shootPage, signUpOwner, startDashboardStage, type DashboardStage } from './browser.js';
 
-let database: TestDatabase;
+let stage: DashboardStage;
 let gateway: TestGateway;
 let browser: Browser;
 let receiver: WebhookReceiver;
-const owner = {
-  email: `schemes-${randomBytes(4).toString('hex')}@schemes.test`,
-  password: `pw-${randomBytes(12).toString('base64url')}`,
-};
+const owner = newAdmin('schemes', 'schemes.test');
 const ids: { identity?: string; webhook?: string; delivery?: string } = {};
 const pageErrors: string[] = [];
 
@@ -33,19 +28,11 @@ async function api<T>(token: string, method: string, path: string, body?: unknow
 }
 
 beforeAll(async () => {
-  database = await createTestDatabase();
   receiver = await WebhookReceiver.start();
   receiver.answerByDefault(200);
-  [gateway, browser] = await Promise.all([
-    startTestGateway({ DATABASE_URL: database.url, OUTBOUND_ALLOWLIST: '127.0.0.1', WEBHOOK_POLL_INTERVAL_MS: '100' }),
-    launchChromium(),
-  ]);
-  const signup = await fetch(`${gateway.url}/v1/admin/signup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ tenantName: 'Schemes Inc', ...owner }),
-  });
-  const token = ((await signup.json()) as { accessToken: string }).accessToken;
+  stage = await startDashboardStage({ OUTBOUND_ALLOWLIST: '127.0.0.1', WEBHOOK_POLL_INTERVAL_MS: '100' });
+  ({ gateway, browser } = stage);
+  const token = await signUpOwner(gateway, 'Schemes Inc', owner);
   await api(token, 'POST', '/v1/api-keys', { name: 'backend', scopes: ['identities', 'messages'] });
   ids.identity = (
     await api<{ id: string }>(token, 'POST', '/v1/identities', { label: 'support bot', externalId: 'user-42' })
@@ -57,10 +44,8 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
+  await stage?.close();
   await receiver?.close();
-  await gateway?.close();
-  await database?.drop();
 });
 
 const SIGNED_IN_PAGES = (): { name: string; path: string; ready: string }[] => [
@@ -97,17 +82,14 @@ describe.each(['light', 'dark'] as const)('every page with the system in %s mode
 
   beforeAll(async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: scheme });
-    page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    page.on('pageerror', (error) => pageErrors.push(String(error)));
+    page = await openPage(context, pageErrors, 20_000);
   });
 
   async function shoot(name: string): Promise<void> {
     const background = await backgroundOf(page);
     if (scheme === 'dark') expect(background).toBeLessThan(60);
     else expect(background).toBeGreaterThan(200);
-    const { phoneScrollWidth } = await screenshotBothSizes(page, `scheme-${scheme}-${name}`);
-    expect(phoneScrollWidth).toBeLessThanOrEqual(PHONE.width);
+    await shootPage(page, `scheme-${scheme}-${name}`);
   }
 
   it('signed-out pages follow the setting', async () => {

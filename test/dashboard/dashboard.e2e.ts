@@ -4,17 +4,15 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { createTestClients, type TestClients } from '@mailroom/xmtp/testing';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { startTestGateway, type TestGateway } from '../support/gateway.js';
+import type { TestGateway } from '../support/gateway.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
 import { StreamSupervisor } from '../../apps/gateway/src/modules/realtime/stream-supervisor.js';
-import { launchChromium, PHONE, SCREENSHOT_DIR, screenshotBothSizes } from './browser.js';
+import { openPage, SCREENSHOT_DIR, shootPage, startDashboardStage, type DashboardStage } from './browser.js';
 
-let database: TestDatabase;
+let stage: DashboardStage;
 let gateway: TestGateway;
-let browser: Browser;
 let page: Page;
 let peers: TestClients | undefined;
 let receiver: WebhookReceiver;
@@ -27,45 +25,35 @@ const state: { apiKey?: string; identityId?: string; inboxId?: string; installat
   {};
 
 async function shoot(name: string): Promise<void> {
-  const { files, phoneScrollWidth } = await screenshotBothSizes(page, name);
-  screenshots.push(...files);
-  expect(phoneScrollWidth).toBeLessThanOrEqual(PHONE.width);
+  screenshots.push(...(await shootPage(page, name)));
 }
 
 const admin = (to = '') => `${gateway.url}/admin${to}`;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
   receiver = await WebhookReceiver.start();
   receiver.answerByDefault(500);
-  [gateway, browser] = await Promise.all([
-    startTestGateway({
-      DATABASE_URL: database.url,
-      OUTBOUND_ALLOWLIST: '127.0.0.1',
-      WEBHOOK_RETRY_BASE_MS: '200',
-      WEBHOOK_RETRY_MAX_DELAY_MS: '400',
-      WEBHOOK_RETRY_WINDOW_MS: '1000',
-      WEBHOOK_POLL_INTERVAL_MS: '100',
-      WEBHOOK_TIMEOUT_MS: '2000',
-      EVENT_RECONCILE_INTERVAL_MS: '2000',
-    }),
-    launchChromium(),
-  ]);
-  const context = await browser.newContext({
+  stage = await startDashboardStage({
+    OUTBOUND_ALLOWLIST: '127.0.0.1',
+    WEBHOOK_RETRY_BASE_MS: '200',
+    WEBHOOK_RETRY_MAX_DELAY_MS: '400',
+    WEBHOOK_RETRY_WINDOW_MS: '1000',
+    WEBHOOK_POLL_INTERVAL_MS: '100',
+    WEBHOOK_TIMEOUT_MS: '2000',
+    EVENT_RECONCILE_INTERVAL_MS: '2000',
+  });
+  gateway = stage.gateway;
+  const context = await stage.browser.newContext({
     viewport: { width: 1280, height: 800 },
     permissions: ['clipboard-read', 'clipboard-write'],
   });
-  page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  page.on('pageerror', (error) => pageErrors.push(String(error)));
+  page = await openPage(context, pageErrors);
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
   await peers?.cleanup();
   await receiver?.close();
-  await gateway?.close();
-  await database?.drop();
+  await stage?.close();
   process.stdout.write(`\nDashboard screenshots (${screenshots.length}): ${SCREENSHOT_DIR}\n`);
 });
 

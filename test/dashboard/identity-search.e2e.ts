@@ -1,32 +1,21 @@
 // Finding identities in the dashboard by external id and by label (the API's exact ?externalId and ?label filters),
 // in Chromium against a real gateway with the in-process devnet.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { randomBytes } from 'node:crypto';
-import type { Browser, Page } from 'playwright-core';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { startTestGateway, type TestGateway } from '../support/gateway.js';
-import { launchChromium, PHONE, screenshotBothSizes } from './browser.js';
+import type { Page } from 'playwright-core';
+import type { TestGateway } from '../support/gateway.js';
+import { newAdmin, openPage, shootPage, signUpOwner, startDashboardStage, type DashboardStage } from './browser.js';
 
-let database: TestDatabase;
+let stage: DashboardStage;
 let gateway: TestGateway;
-let browser: Browser;
 let page: Page;
 const pageErrors: string[] = [];
-const owner = {
-  email: `search-${randomBytes(4).toString('hex')}@search.test`,
-  password: `pw-${randomBytes(12).toString('base64url')}`,
-};
+const owner = newAdmin('search', 'search.test');
 const created: { id: string; label: string; externalId: string }[] = [];
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  [gateway, browser] = await Promise.all([startTestGateway({ DATABASE_URL: database.url }), launchChromium()]);
-  const signup = await fetch(`${gateway.url}/v1/admin/signup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ tenantName: 'Search Inc', ...owner }),
-  });
-  const token = ((await signup.json()) as { accessToken: string }).accessToken;
+  stage = await startDashboardStage();
+  gateway = stage.gateway;
+  const token = await signUpOwner(gateway, 'Search Inc', owner);
   for (const [label, externalId] of [
     ['support bot', 'user-41'],
     ['sales bot', 'user-42'],
@@ -40,15 +29,11 @@ beforeAll(async () => {
     expect(answer.status).toBe(201);
     created.push({ id: ((await answer.json()) as { id: string }).id, label, externalId });
   }
-  page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-  page.setDefaultTimeout(15_000);
-  page.on('pageerror', (error) => pageErrors.push(String(error)));
+  page = await openPage(await stage.browser.newContext({ viewport: { width: 1280, height: 800 } }), pageErrors);
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await gateway?.close();
-  await database?.drop();
+  await stage?.close();
 });
 
 const rowLinks = () => page.getByTestId('identity-row').getByRole('link');
@@ -66,7 +51,7 @@ describe('identity search in chromium', () => {
     await search.getByRole('button', { name: 'Find' }).click();
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="identity-row"]').length === 1);
     await expect(rowLinks().getAttribute('href')).resolves.toBe(`/admin/identities/${created[1]!.id}`);
-    await shoot('identities-search-external-id');
+    await shootPage(page, 'identities-search-external-id');
 
     await search.getByLabel('Find by').selectOption('label');
     await search.getByRole('searchbox').fill('support bot');
@@ -83,8 +68,3 @@ describe('identity search in chromium', () => {
     expect(pageErrors).toEqual([]);
   });
 });
-
-async function shoot(name: string): Promise<void> {
-  const { phoneScrollWidth } = await screenshotBothSizes(page, name);
-  expect(phoneScrollWidth).toBeLessThanOrEqual(PHONE.width);
-}

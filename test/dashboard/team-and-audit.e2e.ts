@@ -5,11 +5,10 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { Mailer, type MailMessage } from '../../apps/gateway/src/modules/mail/index.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { startTestGateway, type TestGateway } from '../support/gateway.js';
-import { launchChromium, PHONE, screenshotBothSizes } from './browser.js';
+import type { TestGateway } from '../support/gateway.js';
+import { openPage, shootPage, signUpOwner, startDashboardStage, type DashboardStage } from './browser.js';
 
-let database: TestDatabase;
+let stage: DashboardStage;
 let gateway: TestGateway;
 let browser: Browser;
 let ownerContext: BrowserContext;
@@ -22,11 +21,6 @@ const owner = { email: `owner-${suffix}@team.test`, password: `pw-${randomBytes(
 const invitee = { email: `invitee-${suffix}@team.test`, password: `pw-${randomBytes(12).toString('base64url')}` };
 
 const admin = (to = '') => `${gateway.url}/admin${to}`;
-
-async function shoot(target: Page, name: string): Promise<void> {
-  const { phoneScrollWidth } = await screenshotBothSizes(target, name);
-  expect(phoneScrollWidth).toBeLessThanOrEqual(PHONE.width);
-}
 
 async function login(email: string, password: string): Promise<Response> {
   return fetch(`${gateway.url}/v1/admin/login`, {
@@ -47,29 +41,16 @@ async function team(token: string): Promise<{ id: string; email: string; role: s
   return ((await answer.json()) as { items: { id: string; email: string; role: string }[] }).items;
 }
 
-async function newPage(context: BrowserContext): Promise<Page> {
-  const created = await context.newPage();
-  created.setDefaultTimeout(15_000);
-  created.on('pageerror', (error) => pageErrors.push(String(error)));
-  return created;
-}
+const newPage = (context: BrowserContext) => openPage(context, pageErrors);
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  [gateway, browser] = await Promise.all([
-    startTestGateway({ DATABASE_URL: database.url, MAILER: 'none', OUTBOUND_ALLOWLIST: '127.0.0.1' }),
-    launchChromium(),
-  ]);
+  stage = await startDashboardStage({ MAILER: 'none', OUTBOUND_ALLOWLIST: '127.0.0.1' });
+  ({ gateway, browser } = stage);
   const mailer = gateway.app.get(Mailer);
   jest.spyOn(mailer, 'send').mockImplementation(async (message: MailMessage) => {
     mails.push(message);
   });
-  const signup = await fetch(`${gateway.url}/v1/admin/signup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ tenantName: 'Team Test Inc', email: owner.email, password: owner.password }),
-  });
-  expect(signup.status).toBe(201);
+  await signUpOwner(gateway, 'Team Test Inc', owner);
   ownerContext = await browser.newContext({
     viewport: { width: 1280, height: 800 },
     permissions: ['clipboard-read', 'clipboard-write'],
@@ -78,9 +59,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await gateway?.close();
-  await database?.drop();
+  await stage?.close();
 });
 
 describe('team and account pages in chromium', () => {
@@ -105,7 +84,7 @@ describe('team and account pages in chromium', () => {
     await secret.waitFor();
     invitationLink = await secret.getByRole('textbox').inputValue();
     expect(invitationLink).toMatch(new RegExp(`^${gateway.url}/admin/accept-invitation#token=mri_`));
-    await shoot(page, 'team-01-invited');
+    await shootPage(page, 'team-01-invited');
     await page.getByRole('button', { name: 'I have saved it' }).click();
     expect(await page.content()).not.toContain(invitationLink.split('#token=')[1]!);
   });
@@ -115,7 +94,7 @@ describe('team and account pages in chromium', () => {
     const inviteePage = await newPage(fresh);
     await inviteePage.goto(invitationLink);
     await inviteePage.getByRole('heading', { name: 'Join the team' }).waitFor();
-    await shoot(inviteePage, 'team-02-accept-invitation');
+    await shootPage(inviteePage, 'team-02-accept-invitation');
     await inviteePage.getByLabel('Password').fill(invitee.password);
     await inviteePage.getByRole('button', { name: 'Accept invitation' }).click();
     await inviteePage.getByRole('heading', { name: 'Overview' }).waitFor();
@@ -145,7 +124,7 @@ describe('team and account pages in chromium', () => {
     for (let i = 0; i < 50 && (await team(token)).find((m) => m.email === invitee.email)?.role !== 'viewer'; i++)
       await page.waitForTimeout(100);
     expect((await team(token)).find((m) => m.email === invitee.email)?.role).toBe('viewer');
-    await shoot(page, 'team-03-members');
+    await shootPage(page, 'team-03-members');
 
     await row.getByRole('button', { name: 'Remove' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Remove admin' }).click();
@@ -171,7 +150,7 @@ describe('team and account pages in chromium', () => {
     await expect(page.getByTestId('audit-row').filter({ hasText: 'admin.invitation_accepted' }).count()).resolves.toBe(
       1,
     );
-    await shoot(page, 'audit-01-log');
+    await shootPage(page, 'audit-01-log');
 
     // A resource prefix narrows it to the team's changes, newest first.
     await page.getByLabel('Action').fill('admin.*');
@@ -188,7 +167,7 @@ describe('team and account pages in chromium', () => {
       'admin.invited',
     ]);
     expect(actions.every((action) => action!.startsWith('admin.'))).toBe(true);
-    await shoot(page, 'audit-02-filtered');
+    await shootPage(page, 'audit-02-filtered');
 
     // Nothing was done with an API key: the empty state says what to try.
     await page.getByLabel('Action').fill('');
@@ -207,7 +186,7 @@ describe('team and account pages in chromium', () => {
     await page.getByLabel('New password').fill('a brand new password');
     await page.getByRole('button', { name: 'Change password' }).click();
     await page.getByRole('alert').waitFor();
-    await shoot(page, 'account-01-password-error');
+    await shootPage(page, 'account-01-password-error');
 
     const newPassword = `new-${randomBytes(12).toString('base64url')}`;
     await page.getByLabel('Current password').fill(owner.password);
@@ -220,7 +199,7 @@ describe('team and account pages in chromium', () => {
     // The tab's new session still works.
     await page.getByRole('link', { name: 'Team', exact: true }).click();
     await page.getByTestId('member-row').first().waitFor();
-    await shoot(page, 'account-02-password-changed');
+    await shootPage(page, 'account-02-password-changed');
   });
 
   it('resets a forgotten password from the mailed #token= link', async () => {
@@ -238,7 +217,7 @@ describe('team and account pages in chromium', () => {
     const resetPage = await newPage(fresh);
     await resetPage.goto(link.replace(/^http:\/\/[^/]+/, gateway.url));
     await resetPage.getByRole('heading', { name: 'Choose a new password' }).waitFor();
-    await shoot(resetPage, 'account-03-reset-password');
+    await shootPage(resetPage, 'account-03-reset-password');
     const resetTo = `reset-${randomBytes(12).toString('base64url')}`;
     await resetPage.getByLabel('New password').fill(resetTo);
     await resetPage.getByRole('button', { name: 'Set new password' }).click();
@@ -322,7 +301,7 @@ describe('team and account pages in chromium', () => {
     await expect(viewerPage.getByRole('button', { name: 'Refresh' }).count()).resolves.toBe(1);
     await viewerPage.goto(admin('/team'));
     await viewerPage.getByTestId('member-row').filter({ hasText: viewer.email }).waitFor();
-    await shoot(viewerPage, 'team-04-viewer');
+    await shootPage(viewerPage, 'team-04-viewer');
     await fresh.close();
   });
 
@@ -348,7 +327,7 @@ describe('team and account pages in chromium', () => {
       .filter({ hasText: 'Only an owner can grant the owner role or change an owner.' })
       .waitFor();
     expect((await team(token)).find((m) => m.email === owner.email)?.role).toBe('owner');
-    await shoot(adminPage, 'team-05-refused');
+    await shootPage(adminPage, 'team-05-refused');
     await fresh.close();
     expect(pageErrors).toEqual([]);
   });

@@ -1,25 +1,19 @@
 // The webhook delivery page in Chromium against a real gateway and a local receiver: the body and headers exactly
 // as sent, the receiver's status and the start of its answer, "Send test event", and retrying a failed delivery.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { randomBytes } from 'node:crypto';
-import type { Browser, Page } from 'playwright-core';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { startTestGateway, type TestGateway } from '../support/gateway.js';
+import type { Page } from 'playwright-core';
+import type { TestGateway } from '../support/gateway.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
-import { launchChromium, PHONE, screenshotBothSizes } from './browser.js';
+import { newAdmin, openPage, shootPage, signUpOwner, startDashboardStage, type DashboardStage } from './browser.js';
 
-let database: TestDatabase;
+let stage: DashboardStage;
 let gateway: TestGateway;
-let browser: Browser;
 let page: Page;
 let receiver: WebhookReceiver;
 let token: string;
 let webhookId: string;
 const pageErrors: string[] = [];
-const owner = {
-  email: `hooks-${randomBytes(4).toString('hex')}@delivery.test`,
-  password: `pw-${randomBytes(12).toString('base64url')}`,
-};
+const owner = newAdmin('hooks', 'delivery.test');
 
 const admin = (to = '') => `${gateway.url}/admin${to}`;
 
@@ -35,50 +29,31 @@ async function api<T>(method: string, path: string, body?: unknown): Promise<{ s
   return { status: answer.status, body: (await answer.json()) as T };
 }
 
-async function shoot(name: string): Promise<void> {
-  const { phoneScrollWidth } = await screenshotBothSizes(page, name);
-  expect(phoneScrollWidth).toBeLessThanOrEqual(PHONE.width);
-}
-
 beforeAll(async () => {
-  database = await createTestDatabase();
   receiver = await WebhookReceiver.start();
   receiver.answerByDefault(200).answerWithBody('thanks from the receiver');
-  [gateway, browser] = await Promise.all([
-    startTestGateway({
-      DATABASE_URL: database.url,
-      OUTBOUND_ALLOWLIST: '127.0.0.1',
-      WEBHOOK_RETRY_BASE_MS: '200',
-      WEBHOOK_RETRY_MAX_DELAY_MS: '400',
-      WEBHOOK_RETRY_WINDOW_MS: '1000',
-      WEBHOOK_POLL_INTERVAL_MS: '100',
-      WEBHOOK_TIMEOUT_MS: '2000',
-    }),
-    launchChromium(),
-  ]);
-  const signup = await fetch(`${gateway.url}/v1/admin/signup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ tenantName: 'Delivery Test Inc', ...owner }),
+  stage = await startDashboardStage({
+    OUTBOUND_ALLOWLIST: '127.0.0.1',
+    WEBHOOK_RETRY_BASE_MS: '200',
+    WEBHOOK_RETRY_MAX_DELAY_MS: '400',
+    WEBHOOK_RETRY_WINDOW_MS: '1000',
+    WEBHOOK_POLL_INTERVAL_MS: '100',
+    WEBHOOK_TIMEOUT_MS: '2000',
   });
-  token = ((await signup.json()) as { accessToken: string }).accessToken;
+  gateway = stage.gateway;
+  token = await signUpOwner(gateway, 'Delivery Test Inc', owner);
   const webhook = await api<{ id: string }>('POST', '/v1/webhooks', {
     url: receiver.url(),
     events: ['message.received'],
   });
   expect(webhook.status).toBe(201);
   webhookId = webhook.body.id;
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  page.on('pageerror', (error) => pageErrors.push(String(error)));
+  page = await openPage(await stage.browser.newContext({ viewport: { width: 1280, height: 800 } }), pageErrors);
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
+  await stage?.close();
   await receiver?.close();
-  await gateway?.close();
-  await database?.drop();
 });
 
 describe('webhook delivery page in chromium', () => {
@@ -102,7 +77,7 @@ describe('webhook delivery page in chromium', () => {
     expect(headers).toContain('webhook-signature');
     expect(headers).toContain(String(received.headers['webhook-signature']));
     await expect(page.getByTestId('attempt-response').textContent()).resolves.toBe('thanks from the receiver');
-    await shoot('webhook-delivery-01-succeeded');
+    await shootPage(page, 'webhook-delivery-01-succeeded');
   });
 
   it('sends a test event from the page and opens its delivery', async () => {
@@ -138,7 +113,7 @@ describe('webhook delivery page in chromium', () => {
     await page.getByRole('button', { name: 'Refresh' }).click();
     await page.locator('.badge', { hasText: 'failed' }).first().waitFor();
     await expect(page.getByTestId('attempt-response').first().textContent()).resolves.toBe('busy, try later');
-    await shoot('webhook-delivery-02-failed');
+    await shootPage(page, 'webhook-delivery-02-failed');
 
     receiver.answerByDefault(200).answerWithBody('thanks from the receiver');
     await page.getByRole('button', { name: 'Retry now' }).click();
