@@ -74,7 +74,16 @@ export function countable(rows: readonly ReceivedMessageRow[], now: Date = new D
 export interface SyncedReceipts {
   readonly key: string;
   readonly newestNs: bigint;
+  /** Received messages of the read that this process has not recorded yet. */
   readonly rows: readonly ReceivedMessageRow[];
+  /** Ids of the read's received messages inside the next read's lookback (remembered once recorded). */
+  readonly recentIds: readonly string[];
+}
+
+/** Per conversation of an identity: the newest message read, and the received ids recorded near it. */
+interface ReadMark {
+  readonly newestNs: bigint;
+  readonly recentIds: ReadonlySet<string>;
 }
 
 const nsToDate = (ns: bigint) => new Date(Number(ns / 1_000_000n));
@@ -87,8 +96,11 @@ const nsToDate = (ns: bigint) => new Date(Number(ns / 1_000_000n));
 @Injectable()
 export class ReceivedMessageCounter {
   private readonly logger = new Logger('ReceivedMessages');
-  /** identityId|conversationId → sent-at of the newest message read: the next read starts shortly before it. */
-  private readonly newestRead = new Map<string, bigint>();
+  /**
+   * identityId|conversationId → the newest message read (the next read starts shortly before it) and the received ids
+   * recorded in that lookback, so polling a conversation does not write those again.
+   */
+  private readonly marks = new Map<string, ReadMark>();
 
   constructor(private readonly prisma: PrismaClient) {}
 
@@ -105,8 +117,8 @@ export class ReceivedMessageCounter {
   ): Promise<SyncedReceipts | undefined> {
     const key = `${identityId}|${conversation.id}`;
     const windowFloorNs = BigInt(receivedCountFloor().getTime()) * 1_000_000n;
-    const last = this.newestRead.get(key);
-    const floorNs = last === undefined ? windowFloorNs : bigMax(windowFloorNs, last - REREAD_LOOKBACK_NS);
+    const mark = this.marks.get(key);
+    const floorNs = mark === undefined ? windowFloorNs : bigMax(windowFloorNs, mark.newestNs - REREAD_LOOKBACK_NS);
     let messages: XmtpDecodedMessage<unknown>[];
     try {
       messages = await conversation.messages({
@@ -119,12 +131,15 @@ export class ReceivedMessageCounter {
       return undefined;
     }
     if (messages.length === 0) return undefined;
+    const newestNs = messages.reduce((max, m) => bigMax(max, m.sentAtNs), floorNs);
+    const received = messages.filter((m) => m.senderInboxId !== client.inboxId);
     return {
       key,
-      newestNs: messages.reduce((max, m) => bigMax(max, m.sentAtNs), floorNs),
-      rows: messages
-        .filter((m) => m.senderInboxId !== client.inboxId)
+      newestNs,
+      rows: received
+        .filter((m) => !mark?.recentIds.has(m.id))
         .map((m) => ({ tenantId: scope.tenantId, identityId, messageId: m.id, sentAt: nsToDate(m.sentAtNs) })),
+      recentIds: received.filter((m) => m.sentAtNs > newestNs - REREAD_LOOKBACK_NS).map((m) => m.id),
     };
   }
 
@@ -147,16 +162,16 @@ export class ReceivedMessageCounter {
         return 0;
       }
     }
-    this.remember(receipts.key, receipts.newestNs);
+    this.remember(receipts.key, { newestNs: receipts.newestNs, recentIds: new Set(receipts.recentIds) });
     return counted;
   }
 
-  private remember(key: string, ns: bigint): void {
-    this.newestRead.delete(key);
-    this.newestRead.set(key, ns);
-    if (this.newestRead.size > MAX_REMEMBERED_CONVERSATIONS) {
-      const oldest = this.newestRead.keys().next().value;
-      if (oldest !== undefined) this.newestRead.delete(oldest);
+  private remember(key: string, mark: ReadMark): void {
+    this.marks.delete(key);
+    this.marks.set(key, mark);
+    if (this.marks.size > MAX_REMEMBERED_CONVERSATIONS) {
+      const oldest = this.marks.keys().next().value;
+      if (oldest !== undefined) this.marks.delete(oldest);
     }
   }
 }
