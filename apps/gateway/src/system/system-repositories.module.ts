@@ -4,11 +4,19 @@ import {
   PrismaAdminAccountsSystemRepository,
 } from './admin-accounts.system-repository.js';
 import {
+  ApiKeyLookupSystemRepository,
+  PrismaApiKeyLookupSystemRepository,
+} from './api-key-lookup.system-repository.js';
+import {
   AttachmentUploadSweepSystemRepository,
   PrismaAttachmentUploadSweepSystemRepository,
 } from './attachment-upload-sweep.system-repository.js';
 import { BroadcastRunsSystemRepository } from './broadcast-runs.system-repository.js';
 import { InterruptedIdentitiesSystemRepository } from './interrupted-identities.system-repository.js';
+import {
+  PrismaRealtimeStreamsSystemRepository,
+  RealtimeStreamsSystemRepository,
+} from './realtime-streams.system-repository.js';
 import {
   PrismaSignupRequestsSystemRepository,
   SignupRequestsSystemRepository,
@@ -21,9 +29,11 @@ import {
  */
 const SYSTEM_REPOSITORIES = [
   [AdminAccountsSystemRepository, PrismaAdminAccountsSystemRepository],
+  [ApiKeyLookupSystemRepository, PrismaApiKeyLookupSystemRepository],
   [AttachmentUploadSweepSystemRepository, PrismaAttachmentUploadSweepSystemRepository],
   [BroadcastRunsSystemRepository, BroadcastRunsSystemRepository],
   [InterruptedIdentitiesSystemRepository, InterruptedIdentitiesSystemRepository],
+  [RealtimeStreamsSystemRepository, PrismaRealtimeStreamsSystemRepository],
   [SignupRequestsSystemRepository, PrismaSignupRequestsSystemRepository],
 ] as const;
 

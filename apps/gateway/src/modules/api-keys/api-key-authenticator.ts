@@ -1,9 +1,10 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { EventBus } from '@mailroom/events';
-import { PrismaClient, tenantScope } from '@mailroom/persistence';
+import { tenantScope } from '@mailroom/persistence';
 import type { ApiKeyPrincipal } from '../../common/auth/index.js';
 import { DomainError, ErrorCode } from '../../common/errors/index.js';
 import { EVENT_BUS } from '../../runtime.js';
+import { ApiKeyLookupSystemRepository } from '../../system/index.js';
 import { hashApiKey, isWellFormedApiKey } from './api-key-secret.js';
 import { API_KEY_REVOKED, type ApiKeyRevoked } from './api-key-revocations.js';
 
@@ -32,7 +33,7 @@ export class ApiKeyAuthenticator implements OnModuleInit, OnModuleDestroy {
   private unsubscribe?: () => Promise<void>;
 
   constructor(
-    private readonly prisma: PrismaClient,
+    private readonly keys: ApiKeyLookupSystemRepository,
     @Inject(EVENT_BUS) private readonly bus: EventBus,
   ) {}
 
@@ -60,10 +61,7 @@ export class ApiKeyAuthenticator implements OnModuleInit, OnModuleDestroy {
       return cached.principal;
     }
     // Unscoped by necessity: the key is what tells us the tenant.
-    const row = await this.prisma.apiKey.findUnique({
-      where: { hash },
-      select: { id: true, tenantId: true, scopes: true, revokedAt: true, lastUsedAt: true },
-    });
+    const row = await this.keys.findByHash(hash);
     if (!row || row.revokedAt) {
       this.cache.delete(hash);
       throw invalidKey();
@@ -107,12 +105,8 @@ export class ApiKeyAuthenticator implements OnModuleInit, OnModuleDestroy {
       return;
     }
     this.lastTouched.set(id, now);
-    const threshold = new Date(now - LAST_USED_RESOLUTION_MS);
-    this.prisma.apiKey
-      .updateMany({
-        where: { id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: threshold } }] },
-        data: { lastUsedAt: new Date(now) },
-      })
+    this.keys
+      .recordUse(id, new Date(now), new Date(now - LAST_USED_RESOLUTION_MS))
       .catch((error: unknown) => this.logger.warn({ err: error, apiKeyId: id }, 'could not record API key use'));
   }
 }
