@@ -8,14 +8,14 @@
 // Knobs: BENCH_LOAD_SECONDS (main phase, 300), BENCH_LOAD_STEP_SECONDS (20), BENCH_LOAD_STEPS (1,2,4,8,16,32,64),
 // BENCH_LOAD_GRACE_SECONDS (delivery grace after a step, 10), BENCH_LOAD_CONCURRENCY (skips the search),
 // BENCH_LOAD_TENANTS (10), BENCH_LOAD_IDENTITIES_PER_TENANT (10).
-import { execFileSync, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { startDevnet } from '@mailroom/devnet';
+import { spawnGateway, stopProcess, waitForReady } from './lib/gateway-process.mjs';
+import { startMessageReceiver } from './lib/message-receiver.mjs';
 import { machineLine, percentile, writeSection } from './lib/report.mjs';
 import { readJson, withScratchDatabase } from './lib/scratch-database.mjs';
 
@@ -30,7 +30,6 @@ const FIXED_CONCURRENCY = process.env.BENCH_LOAD_CONCURRENCY ? Number(process.en
 const MAX_ERROR_RATE = 0.01;
 const MIN_RISE = 0.05;
 const RSS_SAMPLE_MS = 2_000;
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
@@ -88,104 +87,17 @@ function startSampler(read, intervalMs) {
   };
 }
 
-function spawnGateway(databaseUrl, devnetUrl, dataDir, profDir) {
-  return spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profDir}`, 'apps/gateway/dist/main.js'], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'warn',
-      HOST: '127.0.0.1',
-      PORT: '0',
-      DATA_DIR: dataDir,
-      DATABASE_URL: databaseUrl,
-      REDIS_URL,
-      XMTP_API_URL: devnetUrl,
-      GATEWAY_MASTER_KEY: randomBytes(32).toString('hex'),
-      JWT_SECRET: randomBytes(32).toString('hex'),
-      OUTBOUND_ALLOWLIST: '127.0.0.1',
-      RATE_LIMIT_PER_MINUTE: '1000000',
-      RATE_LIMIT_TENANT_PER_MINUTE: '10000000',
-      XMTP_MAX_LIVE_CLIENTS: String(TENANTS * PER_TENANT + 10),
-    },
-  });
-}
-
-/** Resolves with the gateway's URL once it says it is ready; its later stdout is drained, unread. */
-function waitForReady(child, timeoutMs = 120_000) {
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const fail = (error) => {
-      clearTimeout(timer);
-      reject(error);
-    };
-    const timer = setTimeout(
-      () => fail(new Error(`gateway not ready after ${timeoutMs / 1000} s:\n${out}`)),
-      timeoutMs,
-    );
-    const onData = (chunk) => {
-      out += chunk;
-      const match = /Mailroom gateway is ready on (\S+)/.exec(out);
-      if (!match) return;
-      clearTimeout(timer);
-      child.stdout.off('data', onData);
-      child.stdout.resume();
-      resolve(match[1]);
-    };
-    child.stdout.on('data', onData);
-    child.once('exit', (code) => fail(new Error(`gateway exited ${code} before it was ready:\n${out}`)));
-    interrupt.signal.addEventListener('abort', () => fail(interrupt.signal.reason), { once: true });
-  });
-}
-
-/** SIGTERM (the gateway drains and writes its CPU profile), SIGKILL if it has not exited after `timeoutMs`. */
-function stopProcess(child, timeoutMs = 30_000) {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
-
 /**
  * Webhook receiver. Each sent text names its phase ("bench-load <phase> <n>"), so every unique message.received
  * is counted, with its lag (arrival − the event's createdAt, the message's sent-at), against the phase that sent it.
  */
 function startReceiver(phases) {
-  const seen = new Set();
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      res.writeHead(200).end();
-      let event;
-      try {
-        event = JSON.parse(body);
-      } catch {
-        return;
-      }
-      if (event.type !== 'message.received' || seen.has(event.id)) return;
-      seen.add(event.id);
-      const phase = phases.get(String(event.data?.text ?? '').split(' ')[1]);
-      if (!phase) return;
-      phase.received++;
-      phase.lags.push(Date.now() - Date.parse(event.createdAt));
-    });
+  return startMessageReceiver((event) => {
+    const phase = phases.get(String(event.data?.text ?? '').split(' ')[1]);
+    if (!phase) return;
+    phase.received++;
+    phase.lags.push(Date.now() - Date.parse(event.createdAt));
   });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () =>
-      resolve({
-        url: `http://127.0.0.1:${server.address().port}/hook`,
-        close: () => new Promise((r) => server.close(r)),
-      }),
-    ),
-  );
 }
 
 function request(base, credential, method, route, body) {
@@ -507,9 +419,15 @@ async function run(databaseUrl, profDir) {
     cleanups.push(() => devnet.stop());
     const receiver = await startReceiver(phases);
     cleanups.push(() => receiver.close());
-    const gateway = spawnGateway(databaseUrl, devnet.url, dataDir, profDir);
+    const gateway = spawnGateway({
+      databaseUrl,
+      devnetUrl: devnet.url,
+      dataDir,
+      nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profDir}`],
+      env: { XMTP_MAX_LIVE_CLIENTS: String(TENANTS * PER_TENANT + 10) },
+    });
     cleanups.push(() => stopProcess(gateway));
-    const base = await waitForReady(gateway);
+    const base = await waitForReady(gateway, { signal: interrupt.signal });
 
     console.log(`setting up ${TENANTS} tenants × ${PER_TENANT} identities…`);
     const setupStarted = performance.now();

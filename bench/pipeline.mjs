@@ -8,14 +8,14 @@
 // BENCH_PIPELINE_GRACE_SECONDS (30), BENCH_PIPELINE_CPU_PROFILE_DIR (a V8 CPU profile of the gateway),
 // BENCH_PG_STATEMENTS (1: the gateway prints its Postgres statements by count at exit), REDIS_URL
 // (redis://127.0.0.1:6379), DATABASE_URL (the server's `test` database).
-import { execFileSync, fork, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { execFileSync, fork } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startDevnet } from '@mailroom/devnet';
+import { spawnGateway, stopProcess, waitForReady } from './lib/gateway-process.mjs';
+import { startMessageReceiver } from './lib/message-receiver.mjs';
 import { machineLine, percentile, writeSection } from './lib/report.mjs';
 import { readJson, withScratchDatabase } from './lib/scratch-database.mjs';
 
@@ -23,7 +23,6 @@ const N = Number(process.env.BENCH_PIPELINE_IDENTITIES ?? 20);
 const CONCURRENCY = (process.env.BENCH_PIPELINE_CONCURRENCY ?? '4,1').split(',').map(Number);
 const SECONDS = Number(process.env.BENCH_PIPELINE_SECONDS ?? 30);
 const GRACE_SECONDS = Number(process.env.BENCH_PIPELINE_GRACE_SECONDS ?? 30);
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -90,37 +89,16 @@ const children = [];
 
 /** Receives webhook POSTs; counts each unique message of a phase once, with its lag from the send's start. */
 function startReceiver(phases) {
-  const seen = new Set();
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      const at = epochMs();
-      res.writeHead(200).end();
-      let event;
-      try {
-        event = JSON.parse(body);
-      } catch {
-        return;
-      }
-      if (event.type !== 'message.received' || seen.has(event.id)) return;
-      seen.add(event.id);
+  return startMessageReceiver(
+    (event, receivedAt) => {
       const [tag, phaseName, , sentAt] = String(event.data?.text ?? '').split(' ');
       const phase = tag === 'pipeline' ? phases.get(phaseName) : undefined;
       if (!phase) return;
       phase.received++;
-      phase.lags.push(at - Number(sentAt));
+      phase.lags.push(receivedAt - Number(sentAt));
       phase.lastReceivedAt = performance.now();
-    });
-  });
-  server.keepAliveTimeout = 60_000;
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () =>
-      resolve({
-        url: `http://127.0.0.1:${server.address().port}/hook`,
-        close: () => new Promise((r) => server.close(r)),
-      }),
-    ),
+    },
+    { keepAliveTimeout: 60_000 },
   );
 }
 
@@ -235,68 +213,22 @@ async function runRaw(devnet, receiver, phases) {
 
 // ——— the gateway ———
 
-function spawnGateway(databaseUrl, devnetUrl, dataDir) {
+function startGateway(databaseUrl, devnetUrl, dataDir) {
   const profile = process.env.BENCH_PIPELINE_CPU_PROFILE_DIR;
-  const profiling = profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : [];
-  const child = spawn(
-    process.execPath,
-    [...profiling, '--import', './bench/lib/pg-round-trips.mjs', 'apps/gateway/dist/main.js'],
-    {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        BENCH_PG_STATEMENTS: process.env.BENCH_PG_STATEMENTS ?? '',
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'warn',
-        HOST: '127.0.0.1',
-        PORT: '0',
-        DATA_DIR: dataDir,
-        DATABASE_URL: databaseUrl,
-        REDIS_URL,
-        XMTP_API_URL: devnetUrl,
-        GATEWAY_MASTER_KEY: randomBytes(32).toString('hex'),
-        JWT_SECRET: randomBytes(32).toString('hex'),
-        OUTBOUND_ALLOWLIST: '127.0.0.1',
-        RATE_LIMIT_PER_MINUTE: '1000000',
-        RATE_LIMIT_TENANT_PER_MINUTE: '10000000',
-        XMTP_MAX_LIVE_CLIENTS: String(N + 10),
-      },
-    },
-  );
+  const child = spawnGateway({
+    databaseUrl,
+    devnetUrl,
+    dataDir,
+    nodeArgs: [
+      ...(profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : []),
+      '--import',
+      './bench/lib/pg-round-trips.mjs',
+    ],
+    env: { BENCH_PG_STATEMENTS: process.env.BENCH_PG_STATEMENTS ?? '', XMTP_MAX_LIVE_CLIENTS: String(N + 10) },
+    ipc: true,
+  });
   children.push(child);
   return child;
-}
-
-function waitForReady(child, timeoutMs = 120_000) {
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(
-      () => reject(new Error(`gateway not ready after ${timeoutMs / 1000} s:\n${out}`)),
-      timeoutMs,
-    );
-    const onData = (chunk) => {
-      out += chunk;
-      const match = /Mailroom gateway is ready on (\S+)/.exec(out);
-      if (!match) return;
-      clearTimeout(timer);
-      child.stdout.off('data', onData);
-      child.stdout.resume();
-      resolve(match[1]);
-    };
-    child.stdout.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`gateway exited ${code} before it was ready:\n${out}`)));
-  });
-}
-
-function stopProcess(child, timeoutMs = 30_000) {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.once('exit', () => (clearTimeout(timer), resolve()));
-    child.kill('SIGTERM');
-  });
 }
 
 function askRoundTrips(child) {
@@ -319,7 +251,7 @@ const call = (base, credential, method, route, body) =>
 
 async function runGateway(databaseUrl, devnet, receiver, phases) {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'bench-pipeline-'));
-  const gateway = spawnGateway(databaseUrl, devnet.url, dataDir);
+  const gateway = startGateway(databaseUrl, devnet.url, dataDir);
   try {
     const base = await waitForReady(gateway);
     const must = (...args) => call(base, ...args).then(readJson);
