@@ -199,6 +199,7 @@ describe('identity tools in chromium', () => {
     await dialog.getByRole('button', { name: 'Start broadcast' }).click();
 
     state.pastedBroadcast = await waitForCompleted(owner);
+    await expect(owner.getByTestId('broadcast-message').textContent()).resolves.toBe(TEXT_PASTED);
     await expect(owner.getByTestId('broadcast-sent').textContent()).resolves.toBe('3');
     await expect(owner.getByTestId('broadcast-failed').textContent()).resolves.toBe('0');
     await expect(owner.getByTestId('broadcast-pending').textContent()).resolves.toBe('0');

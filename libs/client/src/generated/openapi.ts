@@ -1378,6 +1378,14 @@ export interface components {
              */
             completedAt: string | null;
             /**
+             * @description The message sent to every recipient, as it was given.
+             * @example {
+             *       "text": "Our store opens at 9 tomorrow.",
+             *       "type": "text"
+             *     }
+             */
+            content: components["schemas"]["TextMessageContent"] | components["schemas"]["MarkdownMessageContent"];
+            /**
              * Format: date-time
              * @example 2026-01-05T09:00:00.000Z
              */

@@ -75,6 +75,10 @@ function Progress({ broadcast: b }: { broadcast: Broadcast }) {
           </dd>
         </div>
       </dl>
+      <h3>Message</h3>
+      <blockquote className="wrap" data-testid="broadcast-message">
+        {b.content.type === 'text' ? b.content.text : b.content.markdown}
+      </blockquote>
       <p className="muted">
         {broadcastSummary(b)}. Started {formatDateTime(b.createdAt)}
         {b.completedAt ? `, completed ${formatDateTime(b.completedAt)}.` : '; this page updates while it runs.'}

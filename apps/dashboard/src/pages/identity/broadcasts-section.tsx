@@ -1,4 +1,4 @@
-import { useId, useRef, useState, type ChangeEvent } from 'react';
+import { useEffect, useId, useRef, useState, type ChangeEvent } from 'react';
 import type { Schema } from '@mailroom/client';
 import { mailroom } from '../../api/client.js';
 import { ConfirmButton } from '../../components/confirm.js';
@@ -13,6 +13,7 @@ import { parseCsv, parsePasted, type RecipientList } from './recipient-list.js';
 export type Broadcast = Schema<'BroadcastResponse'>;
 
 const MAX_RECIPIENTS = 10_000;
+const POLL_RUNNING_MS = 3000;
 const SHOWN_INVALID_LINES = 5;
 
 export function broadcastTone(b: Broadcast): 'good' | 'warn' | 'bad' {
@@ -190,6 +191,14 @@ export function BroadcastsSection({ identityId, active }: { identityId: string; 
       }),
     [identityId],
   );
+  // While one runs, its counts in the list move on by themselves.
+  const running = broadcasts.data?.items.some((b) => b.status === 'running') ?? false;
+  const { reload } = broadcasts;
+  useEffect(() => {
+    if (!running) return;
+    const timer = window.setInterval(() => void reload(), POLL_RUNNING_MS);
+    return () => window.clearInterval(timer);
+  }, [running, reload]);
   return (
     <section className="panel" aria-labelledby="broadcasts-title">
       <h2 id="broadcasts-title">Broadcasts</h2>

@@ -42,6 +42,7 @@ describe('BroadcastsService (in-memory repository)', () => {
     expect(started).toMatchObject({
       identityId: IDENTITY,
       status: 'running',
+      content: text,
       total: 2,
       queued: 2,
       sent: 0,

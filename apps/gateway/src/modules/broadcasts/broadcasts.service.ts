@@ -11,12 +11,14 @@ import {
   type RecipientOutcome,
   type RecipientStatus,
 } from './broadcast.repository.js';
-import { parseBroadcastContent, parseRecipients } from './broadcast-content.js';
+import { parseBroadcastContent, parseRecipients, type BroadcastContent } from './broadcast-content.js';
 
 export interface BroadcastView {
   id: string;
   identityId: string;
   status: 'running' | 'completed';
+  /** What is sent, as it was given. */
+  content: BroadcastContent;
   total: number;
   queued: number;
   sent: number;
@@ -133,6 +135,7 @@ export class BroadcastsService {
       id: row.id,
       identityId: row.identityId,
       status: row.status,
+      content: row.content as BroadcastContent,
       total: row.total,
       ...counts,
       createdAt: row.createdAt.toISOString(),

@@ -1,6 +1,8 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty, getSchemaPath } from '@nestjs/swagger';
+import { MarkdownMessageContent, TextMessageContent } from '../../messages/dto/message-content.schemas.js';
 import { RECIPIENT_FILTERS } from '../broadcasts.service.js';
 
+@ApiExtraModels(TextMessageContent, MarkdownMessageContent)
 export class BroadcastResponse {
   @ApiProperty({ format: 'uuid', example: '0c9d8e7f-6a5b-4c3d-2e1f-0a9b8c7d6e5f' })
   id!: string;
@@ -10,6 +12,17 @@ export class BroadcastResponse {
 
   @ApiProperty({ enum: ['running', 'completed'], example: 'running' })
   status!: string;
+
+  @ApiProperty({
+    description: 'The message sent to every recipient, as it was given.',
+    oneOf: [{ $ref: getSchemaPath(TextMessageContent) }, { $ref: getSchemaPath(MarkdownMessageContent) }],
+    discriminator: {
+      propertyName: 'type',
+      mapping: { text: getSchemaPath(TextMessageContent), markdown: getSchemaPath(MarkdownMessageContent) },
+    },
+    example: { type: 'text', text: 'Our store opens at 9 tomorrow.' },
+  })
+  content!: TextMessageContent | MarkdownMessageContent;
 
   @ApiProperty({ example: 3 })
   total!: number;
