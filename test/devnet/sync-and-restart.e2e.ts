@@ -109,9 +109,9 @@ describe('devnet conformance: sync and restarts', () => {
     const lastIdBefore = await newestId(raw, dm.id);
     raw.close();
 
-    const port = devnet.port;
+    const { port, historyPort } = devnet;
     await devnet.stop();
-    devnet = await startDevnet({ port, dataDir });
+    devnet = await startDevnet({ port, dataDir, historyPort: historyPort ?? null });
 
     // Existing clients carry on; a fresh client still finds both inboxes.
     await dm.sendText('after devnet restart');

@@ -238,7 +238,7 @@ describe('fault drills', () => {
     const services = await ownServices('devnet');
     const devnetDir = await tempDir('devnet');
     const devnetPort = await freePort();
-    let devnet: Devnet = await startDevnet({ port: devnetPort, dataDir: devnetDir });
+    let devnet: Devnet = await startDevnet({ port: devnetPort, dataDir: devnetDir, historyPort: null });
     later(() => devnet.stop());
     const gateway = await startTestGateway({
       DATABASE_URL: services.pg.url,
@@ -294,7 +294,7 @@ describe('fault drills', () => {
       degraded: ['xmtp'],
       checks: { xmtp: { status: 'down' }, database: { status: 'up' } },
     });
-    devnet = await startDevnet({ port: devnetPort, dataDir: devnetDir });
+    devnet = await startDevnet({ port: devnetPort, dataDir: devnetDir, historyPort: null });
     const started = Date.now();
     await until(
       'a send to succeed again',
