@@ -107,27 +107,32 @@ const TYPE_IDS: Record<string, { authorityId: string; typeId: string }> = {
   remoteAttachment: { authorityId: 'xmtp.org', typeId: 'remoteStaticAttachment' },
 };
 
+/** The actions sample as the SDK's own value: what the peer sends, and what it decodes from the gateway's. */
+function sdkActions(sample: any) {
+  return {
+    id: sample.id,
+    description: sample.description,
+    actions: [
+      {
+        id: 'send-10',
+        label: 'Send $10',
+        style: ActionStyle.Primary,
+        imageUrl: 'https://img.example/10.png',
+        expiresAtNs: nsOf('2030-01-01T00:00:00.000Z'),
+      },
+      { id: 'cancel', label: 'Cancel', style: ActionStyle.Danger },
+      { id: 'later', label: 'Later' },
+    ],
+    expiresAtNs: nsOf(sample.expiresAt),
+  };
+}
+
 /** What the raw SDK peer decodes for each sample (the SDK's own value types). */
 async function expectPeerDecoded(type: string, content: any): Promise<void> {
   const sample = SAMPLES[type]! as any;
   switch (type) {
     case 'actions':
-      expect(content).toEqual({
-        id: sample.id,
-        description: sample.description,
-        actions: [
-          {
-            id: 'send-10',
-            label: 'Send $10',
-            style: ActionStyle.Primary,
-            imageUrl: 'https://img.example/10.png',
-            expiresAtNs: nsOf('2030-01-01T00:00:00.000Z'),
-          },
-          { id: 'cancel', label: 'Cancel', style: ActionStyle.Danger },
-          { id: 'later', label: 'Later' },
-        ],
-        expiresAtNs: nsOf(sample.expiresAt),
-      });
+      expect(content).toEqual(sdkActions(sample));
       break;
     case 'attachment':
       expect(content).toEqual({
@@ -172,22 +177,7 @@ function peerSend(type: string): Promise<string> {
     case 'walletSendCalls':
       return peerDm.sendWalletSendCalls(s);
     case 'actions':
-      return peerDm.sendActions({
-        id: s.id,
-        description: s.description,
-        actions: [
-          {
-            id: 'send-10',
-            label: 'Send $10',
-            style: ActionStyle.Primary,
-            imageUrl: 'https://img.example/10.png',
-            expiresAtNs: nsOf('2030-01-01T00:00:00.000Z'),
-          },
-          { id: 'cancel', label: 'Cancel', style: ActionStyle.Danger },
-          { id: 'later', label: 'Later' },
-        ],
-        expiresAtNs: nsOf(s.expiresAt),
-      });
+      return peerDm.sendActions(sdkActions(s));
     case 'intent':
       return peerDm.sendIntent(s);
     case 'attachment':
