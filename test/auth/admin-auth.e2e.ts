@@ -1,26 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { bearer, signUpTenant } from '../support/factories.js';
-import { REDIS_URL, startTestGateway, type TestGateway } from '../support/gateway.js';
+import type { TestGateway } from '../support/gateway.js';
+import { useAdminGateway } from './support.js';
 
-let database: TestDatabase;
 let gateway: TestGateway;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  gateway = await startTestGateway({
-    DATABASE_URL: database.url,
-    REDIS_URL,
-    XMTP_API_URL: 'http://127.0.0.1:1',
-    LOGIN_RATE_LIMIT_PER_MINUTE: '100',
-  });
-});
-
-afterAll(async () => {
-  await gateway?.close();
-  await database?.drop();
-});
+useAdminGateway((started) => (gateway = started));
 
 function decodeJwt(token: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;

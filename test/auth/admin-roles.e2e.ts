@@ -1,49 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { bearer, signUpTenant, type SignedUpTenant } from '../support/factories.js';
-import { REDIS_URL, startTestGateway, type TestGateway } from '../support/gateway.js';
+import type { TestGateway } from '../support/gateway.js';
+import { inviteAndAccept, useAdminGateway } from './support.js';
 
-let database: TestDatabase;
 let gateway: TestGateway;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  gateway = await startTestGateway({
-    DATABASE_URL: database.url,
-    REDIS_URL,
-    XMTP_API_URL: 'http://127.0.0.1:1',
-    LOGIN_RATE_LIMIT_PER_MINUTE: '100',
-  });
-});
-
-afterAll(async () => {
-  await gateway?.close();
-  await database?.drop();
-});
+useAdminGateway((started) => (gateway = started));
 
 let counter = 0;
 
 /** Invites an admin with `role` into the tenant and accepts; answers the new admin's id and access token. */
 async function addAdmin(owner: SignedUpTenant, role: 'owner' | 'admin' | 'viewer', inviterToken = owner.adminToken) {
   const email = `${role}-${++counter}-${Date.now()}@team.test`;
-  const invite = await request(gateway.url)
-    .post('/v1/admin/invitations')
-    .set(bearer(inviterToken))
-    .send({ email, role })
-    .expect(201);
-  const accepted = await request(gateway.url)
-    .post('/v1/admin/invitations/accept')
-    .send({ token: invite.body.token, password: 'a password of some length' })
-    .expect(200);
+  const { token, invitationToken } = await inviteAndAccept(gateway, inviterToken, email, role);
   const users = await request(gateway.url).get('/v1/admin/users').set(bearer(owner.adminToken)).expect(200);
   const user = users.body.items.find((u: { email: string }) => u.email === email);
-  return {
-    id: user.id as string,
-    token: accepted.body.accessToken as string,
-    email,
-    invitationToken: invite.body.token as string,
-  };
+  return { id: user.id as string, token, email, invitationToken };
 }
 
 describe('invitations', () => {

@@ -1,43 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { bearer, createApiKey, signUpTenant, type SignedUpTenant } from '../support/factories.js';
-import { REDIS_URL, startTestGateway, type TestGateway } from '../support/gateway.js';
+import type { TestGateway } from '../support/gateway.js';
+import { ADMIN_PASSWORD as PASSWORD, inviteAndAccept, useAdminGateway } from './support.js';
 
 /** POST /v1/admin/leave: an admin leaves the tenant (account deleted, sessions ended); the last owner cannot. */
-let database: TestDatabase;
 let gateway: TestGateway;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  gateway = await startTestGateway({
-    DATABASE_URL: database.url,
-    REDIS_URL,
-    XMTP_API_URL: 'http://127.0.0.1:1',
-    LOGIN_RATE_LIMIT_PER_MINUTE: '100',
-  });
-});
-
-afterAll(async () => {
-  await gateway?.close();
-  await database?.drop();
-});
+useAdminGateway((started) => (gateway = started));
 
 let counter = 0;
-const PASSWORD = 'a password of some length';
 
 async function addAdmin(owner: SignedUpTenant, role: 'owner' | 'admin' | 'viewer') {
   const email = `leaver-${role}-${++counter}-${Date.now()}@team.test`;
-  const invite = await request(gateway.url)
-    .post('/v1/admin/invitations')
-    .set(bearer(owner.adminToken))
-    .send({ email, role })
-    .expect(201);
-  const accepted = await request(gateway.url)
-    .post('/v1/admin/invitations/accept')
-    .send({ token: invite.body.token, password: PASSWORD })
-    .expect(200);
-  return { email, token: accepted.body.accessToken as string, refreshToken: accepted.body.refreshToken as string };
+  const { token, refreshToken } = await inviteAndAccept(gateway, owner.adminToken, email, role);
+  return { email, token, refreshToken };
 }
 
 const emails = async (token: string) =>
