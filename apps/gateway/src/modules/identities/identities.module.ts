@@ -21,6 +21,6 @@ import { WalletRequests } from './wallet-requests.js';
     WalletRequests,
     WalletIdentitiesService,
   ],
-  exports: [IdentitiesService, IdentityHosting],
+  exports: [IdentitiesService, IdentityHosting, IdentityRepository],
 })
 export class IdentitiesModule {}

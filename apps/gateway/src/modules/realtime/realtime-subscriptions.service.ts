@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EventBus } from '@mailroom/events';
-import { IdentityStatus, PrismaClient, type TenantScope } from '@mailroom/persistence';
+import { IdentityStatus, type TenantScope } from '@mailroom/persistence';
 import { DomainError, ErrorCode } from '../../common/errors/index.js';
 import { EVENT_BUS } from '../../runtime.js';
 import type { MailroomEvent } from '../events/mailroom-event.js';
+import { IdentityRepository } from '../identities/identity.repository.js';
 import { EventIterator } from './event-iterator.js';
 import { InterestBeacon } from './interest-beacon.js';
 import { identityTopic, RealtimeTopics, type IdentityTopicKind } from './realtime-topics.js';
@@ -19,7 +20,7 @@ export class RealtimeSubscriptionsService {
 
   constructor(
     @Inject(EVENT_BUS) bus: EventBus,
-    private readonly prisma: PrismaClient,
+    private readonly identities: IdentityRepository,
     private readonly interest: InterestBeacon,
   ) {
     this.topics = new RealtimeTopics(bus);
@@ -31,11 +32,9 @@ export class RealtimeSubscriptionsService {
     kind: IdentityTopicKind,
     accept: (event: MailroomEvent) => boolean = () => true,
   ): Promise<AsyncIterableIterator<MailroomEvent>> {
-    const identity = await this.prisma.identity.findFirst({
-      where: { id: identityId, tenantId: scope.tenantId, status: IdentityStatus.active },
-      select: { id: true },
-    });
-    if (!identity) throw new DomainError(ErrorCode.NotFound, `Identity ${identityId} not found.`);
+    const identity = await this.identities.findAnyStatus(scope, identityId);
+    if (identity?.status !== IdentityStatus.active)
+      throw new DomainError(ErrorCode.NotFound, `Identity ${identityId} not found.`);
     let unsubscribe: (() => Promise<void>) | undefined;
     let releaseInterest: (() => void) | undefined;
     let closed = false;

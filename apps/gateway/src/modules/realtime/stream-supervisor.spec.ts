@@ -23,13 +23,21 @@ function makeSupervisor() {
   const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: '/tmp/mailroom-unit', LOG_LEVEL: 'silent' });
   const runtime = { config, pool: {} } as unknown as GatewayRuntime;
   const bus = new InProcessEventBus();
-  const prisma = {
-    identity: { findFirst: jest.fn(outage) },
-    webhookEndpoint: { findFirst: jest.fn(outage) },
+  const streams = {
+    activeIdentity: jest.fn(outage),
+    tenantHasEnabledWebhook: jest.fn(outage),
   };
   const cursors = { load: jest.fn(outage) };
-  const supervisor = new StreamSupervisor(runtime, bus, prisma as never, {} as never, cursors as never, {} as never);
-  return { supervisor, bus, prisma, cursors, settings: config.events };
+  const supervisor = new StreamSupervisor(
+    runtime,
+    bus,
+    {} as never,
+    {} as never,
+    cursors as never,
+    {} as never,
+    streams as never,
+  );
+  return { supervisor, bus, streams, cursors, settings: config.events };
 }
 
 describe('StreamSupervisor during a Postgres outage', () => {
@@ -62,7 +70,7 @@ describe('StreamSupervisor during a Postgres outage', () => {
     await made.bus.publish(INTEREST_TOPIC, { tenantId: row.tenantId, identityId: row.id, ttlMs: 30_000 });
     await settle();
     await settle();
-    expect(made.prisma.identity.findFirst).toHaveBeenCalled();
+    expect(made.streams.activeIdentity).toHaveBeenCalled();
     expect(unhandled).toEqual([]);
   });
 
@@ -76,13 +84,13 @@ describe('StreamSupervisor during a Postgres outage', () => {
     // The restart looks the identity up again: Postgres is still away, so it fails and is scheduled once more.
     await jest.advanceTimersByTimeAsync(1_100);
     await settle();
-    expect(made.prisma.identity.findFirst).toHaveBeenCalledTimes(1);
+    expect(made.streams.activeIdentity).toHaveBeenCalledTimes(1);
     await jest.advanceTimersByTimeAsync(2_100);
     await settle();
-    expect(made.prisma.identity.findFirst).toHaveBeenCalledTimes(2);
+    expect(made.streams.activeIdentity).toHaveBeenCalledTimes(2);
 
     // Postgres is back: the next restart reaches the cursor store again.
-    made.prisma.identity.findFirst.mockImplementation(() => Promise.resolve(row) as never);
+    made.streams.activeIdentity.mockImplementation(() => Promise.resolve(row) as never);
     await jest.advanceTimersByTimeAsync(4_100);
     await settle();
     expect(made.cursors.load).toHaveBeenCalledTimes(2);
@@ -108,7 +116,7 @@ describe('StreamSupervisor during a Postgres outage', () => {
     });
     await jest.advanceTimersByTimeAsync(made.settings.reconcileIntervalMs + 10);
     await settle();
-    expect(made.prisma.webhookEndpoint.findFirst).toHaveBeenCalled();
+    expect(made.streams.tenantHasEnabledWebhook).toHaveBeenCalled();
     expect(unhandled).toEqual([]);
   });
 });

@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { IdentityStatus, PrismaClient, type Identity } from '@mailroom/persistence';
+import { PrismaClient, type Identity } from '@mailroom/persistence';
 import { EVENT_BUS, GATEWAY_RUNTIME, type GatewayRuntime } from '../../runtime.js';
 import type { EventBus } from '@mailroom/events';
 import { DomainError, ErrorCode } from '../../common/errors/index.js';
+import { RealtimeStreamsSystemRepository } from '../../system/index.js';
 import { IdentityHosting } from '../identities/identity-hosting.js';
 import { WebhookOutbox } from '../webhooks/webhook-outbox.js';
 import { EventCursorStore } from './event-cursor.store.js';
@@ -52,10 +53,12 @@ export class StreamSupervisor implements OnApplicationBootstrap, OnModuleDestroy
   constructor(
     @Inject(GATEWAY_RUNTIME) private readonly runtime: GatewayRuntime,
     @Inject(EVENT_BUS) bus: EventBus,
+    /** Only handed to each identity's event log, whose committer writes deliveries and cursors in one statement. */
     private readonly prisma: PrismaClient,
     private readonly hosting: IdentityHosting,
     private readonly cursors: EventCursorStore,
     private readonly outbox: WebhookOutbox,
+    private readonly streams: RealtimeStreamsSystemRepository,
   ) {
     this.topics = new RealtimeTopics(bus);
     this.settings = realtimeSettings(runtime.config);
@@ -290,11 +293,7 @@ export class StreamSupervisor implements OnApplicationBootstrap, OnModuleDestroy
 
   private async stillWanted(row: Identity, entry: Entry): Promise<boolean> {
     if (entry.demand.subscriberUntil > Date.now()) return true;
-    const endpoint = await this.prisma.webhookEndpoint.findFirst({
-      where: { tenantId: row.tenantId, enabled: true },
-      select: { id: true },
-    });
-    entry.demand.webhook = endpoint !== null;
+    entry.demand.webhook = await this.streams.tenantHasEnabledWebhook(row.tenantId);
     return entry.demand.webhook;
   }
 
@@ -305,9 +304,7 @@ export class StreamSupervisor implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   private activeRow(identityId: string, tenantId?: string): Promise<Identity | null> {
-    return this.prisma.identity.findFirst({
-      where: { id: identityId, ...(tenantId ? { tenantId } : {}), status: IdentityStatus.active },
-    });
+    return this.streams.activeIdentity(identityId, tenantId);
   }
 }
 

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { IdentityStatus, PrismaClient, type Identity } from '@mailroom/persistence';
+import type { Identity } from '@mailroom/persistence';
 import { GATEWAY_RUNTIME, type GatewayRuntime } from '../../runtime.js';
+import { RealtimeStreamsSystemRepository } from '../../system/index.js';
 import { realtimeSettings, type RealtimeSettings } from './realtime-settings.js';
 import { StreamSupervisor } from './stream-supervisor.js';
 
@@ -31,7 +32,7 @@ export class WebhookSweep implements OnApplicationBootstrap, OnModuleDestroy {
 
   constructor(
     @Inject(GATEWAY_RUNTIME) runtime: GatewayRuntime,
-    private readonly prisma: PrismaClient,
+    private readonly streams: RealtimeStreamsSystemRepository,
     private readonly supervisor: StreamSupervisor,
   ) {
     this.settings = realtimeSettings(runtime.config);
@@ -96,15 +97,7 @@ export class WebhookSweep implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private batch(after: string | undefined): Promise<Identity[]> {
-    return this.prisma.identity.findMany({
-      where: {
-        status: IdentityStatus.active,
-        ...(after ? { id: { gt: after } } : {}),
-        tenant: { webhookEndpoints: { some: { enabled: true } } },
-      },
-      orderBy: { id: 'asc' },
-      take: this.settings.sweepBatch,
-    });
+    return this.streams.activeIdentitiesWithWebhooks(after, this.settings.sweepBatch);
   }
 
   private async visitAll(
