@@ -1,9 +1,5 @@
-import {
-  type Conversation,
-  type DecodedMessage,
-  type RemoteAttachment,
-  type RemoteAttachmentInfo,
-} from '@xmtp/node-sdk';
+import { type DecodedMessage, type RemoteAttachment, type RemoteAttachmentInfo } from '@xmtp/node-sdk';
+import { sdkConversationOf, type XmtpConversation } from '../sdk/vocabulary.js';
 import { xmtpSdk } from '../sdk/xmtp-sdk.js';
 import type { SealedAttachment } from './attachment-cipher.js';
 
@@ -34,9 +30,10 @@ export function remoteAttachmentContent(upload: UploadedAttachment): RemoteAttac
  * Returns the message id.
  */
 export function sendRemoteAttachments(
-  conversation: Conversation<unknown>,
+  handle: XmtpConversation,
   uploads: readonly UploadedAttachment[],
 ): Promise<string> {
+  const conversation = sdkConversationOf(handle);
   if (uploads.length === 0) throw new Error('nothing to send');
   if (uploads.length === 1) return conversation.sendRemoteAttachment(remoteAttachmentContent(uploads[0]!));
   return conversation.sendMultiRemoteAttachment({ attachments: uploads.map(remoteAttachmentContent) });

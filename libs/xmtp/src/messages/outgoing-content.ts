@@ -1,4 +1,5 @@
-import { ReactionAction, ReactionSchema, type Conversation } from '@xmtp/node-sdk';
+import { ReactionAction, ReactionSchema } from '@xmtp/node-sdk';
+import { sdkConversationOf, type XmtpConversation } from '../sdk/vocabulary.js';
 import { xmtpSdk } from '../sdk/xmtp-sdk.js';
 import {
   actionsToSdk,
@@ -62,7 +63,8 @@ const REACTION_SCHEMAS = {
 } as const;
 
 /** Sends one message with the SDK's built-in codec for its type; resolves with the message id. */
-export function sendContent(conversation: Conversation<unknown>, content: OutgoingContent): Promise<string> {
+export function sendContent(handle: XmtpConversation, content: OutgoingContent): Promise<string> {
+  const conversation = sdkConversationOf(handle);
   switch (content.type) {
     case 'text':
       return conversation.sendText(content.text);

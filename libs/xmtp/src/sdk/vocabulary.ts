@@ -31,8 +31,24 @@ export type XmtpSession<ContentTypes = unknown> = Pick<
   Client<ContentTypes>,
   'inboxId' | 'installationId' | 'conversations' | 'preferences' | 'canMessage' | 'fetchInboxIdByIdentifier'
 >;
-/** A DM or a group. */
-export type XmtpConversation<ContentTypes = unknown> = Conversation<ContentTypes>;
+/**
+ * A DM or a group, as the gateway sees it: the members it reads, and no others (sending and raw reads go through this
+ * library's functions, which take the handle back; `instanceof XmtpGroup`/`XmtpDm` reaches a kind's own members).
+ * The SDK's conversations have these members, so they are handed out as they are.
+ */
+export type XmtpConversation<ContentTypes = unknown> = Pick<
+  Conversation<ContentTypes>,
+  'id' | 'addedByInboxId' | 'consentState' | 'createdAtNs' | 'isActive' | 'members' | 'messages' | 'sync'
+>;
+/**
+ * The SDK conversation behind a handle, for this library's own functions: every XmtpConversation it hands out is one
+ * (the narrow type only limits what the gateway uses). Not exported from the library.
+ */
+export function sdkConversationOf<ContentTypes>(
+  conversation: XmtpConversation<ContentTypes>,
+): Conversation<ContentTypes> {
+  return conversation as Conversation<ContentTypes>;
+}
 /** Classes, for `instanceof`: which kind of conversation a handle is. */
 // `instanceof` asks the class of the SDK this process selected (xmtp-sdk.ts), so it holds under SDK 5 and SDK 6.
 export const XmtpGroup = {

@@ -3,6 +3,7 @@
 import * as sdk5 from '@xmtp/node-sdk';
 import type { Client, Conversation } from '@xmtp/node-sdk';
 import type { RawMessage, RawMessageQuery, SdkEndpoints, XmtpEnv, XmtpNetwork, XmtpSdkAdapter } from './adapter.js';
+import type { XmtpConversation } from './vocabulary.js';
 import { sdk5Adapter } from './sdk5-internals.js';
 import { loadSdk6Adapter } from './sdk6-internals.js';
 
@@ -154,6 +155,7 @@ export function closeClientDatabase(client: Client<unknown>): void {
 }
 
 /** Every stored message of the conversation (reactions, read receipts, unknown types included), undecoded. */
-export function findRawMessages(conversation: Conversation<unknown>, options: RawMessageQuery): Promise<RawMessage[]> {
-  return xmtpSdk().findRawMessages(conversation, options);
+export function findRawMessages(conversation: XmtpConversation, options: RawMessageQuery): Promise<RawMessage[]> {
+  // Not sdkConversationOf: vocabulary.ts imports this module, so only its types come back here.
+  return xmtpSdk().findRawMessages(conversation as Conversation<unknown>, options);
 }
