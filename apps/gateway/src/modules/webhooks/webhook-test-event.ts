@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { PrismaClient, type TenantScope } from '@mailroom/persistence';
+import type { TenantScope } from '@mailroom/persistence';
 import { DomainError, ErrorCode } from '../../common/errors/index.js';
+import { WebhookRepository } from './webhook.repository.js';
 import { WebhookWakeup } from './webhook-wakeup.js';
 import { WebhooksService, type DeliveryView } from './webhooks.service.js';
 
@@ -27,7 +28,7 @@ export function webhookTestBody(eventId: string, tenantId: string, webhookId: st
 @Injectable()
 export class WebhookTestEvents {
   constructor(
-    private readonly prisma: PrismaClient,
+    private readonly repository: WebhookRepository,
     private readonly webhooks: WebhooksService,
     private readonly wakeup: WebhookWakeup,
   ) {}
@@ -40,17 +41,12 @@ export class WebhookTestEvents {
         'The webhook is disabled; enable it (PATCH enabled: true) before sending a test event.',
       );
     const eventId = `evt_test_${randomUUID()}`;
-    const delivery = await this.prisma.webhookDelivery.create({
-      data: {
-        tenantId: scope.tenantId,
-        endpointId: endpoint.id,
-        eventId,
-        eventType: WEBHOOK_TEST_EVENT_TYPE,
-        body: webhookTestBody(eventId, scope.tenantId, endpoint.id),
-      },
-      select: { id: true },
+    const deliveryId = await this.repository.queueDelivery(scope, endpoint.id, {
+      eventId,
+      eventType: WEBHOOK_TEST_EVENT_TYPE,
+      body: webhookTestBody(eventId, scope.tenantId, endpoint.id),
     });
     this.wakeup.committed();
-    return this.webhooks.delivery(scope, webhookId, delivery.id);
+    return this.webhooks.delivery(scope, webhookId, deliveryId);
   }
 }

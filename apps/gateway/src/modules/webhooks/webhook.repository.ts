@@ -66,6 +66,12 @@ export abstract class WebhookRepository {
     now: Date,
     tx?: Transaction,
   ): Promise<boolean>;
+  /** Queues one event for one endpoint, due at once (the dispatcher sends it like any other); returns its id. */
+  abstract queueDelivery(
+    scope: TenantScope,
+    endpointId: string,
+    event: { eventId: string; eventType: string; body: string },
+  ): Promise<string>;
 }
 
 const withAttempts = { attemptLog: { orderBy: { number: 'asc' } } } satisfies Prisma.WebhookDeliveryInclude;
@@ -172,5 +178,17 @@ export class PrismaWebhookRepository extends WebhookRepository {
       data: { status: 'pending', nextAttemptAt: now, windowStartedAt: now },
     });
     return count > 0;
+  }
+
+  async queueDelivery(
+    scope: TenantScope,
+    endpointId: string,
+    event: { eventId: string; eventType: string; body: string },
+  ): Promise<string> {
+    const { id } = await this.prisma.webhookDelivery.create({
+      data: { ...event, tenantId: scope.tenantId, endpointId },
+      select: { id: true },
+    });
+    return id;
   }
 }

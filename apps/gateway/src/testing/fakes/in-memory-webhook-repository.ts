@@ -9,6 +9,7 @@ import {
   type WebhookEndpointChange,
   type WebhookEndpointRow,
 } from '../../modules/webhooks/webhook.repository.js';
+import { uniqueViolation } from './in-memory-api-key-repository.js';
 import { InMemoryTable, type Rollbackable } from './in-memory-table.js';
 
 export class InMemoryWebhookRepository extends WebhookRepository implements Rollbackable {
@@ -81,6 +82,36 @@ export class InMemoryWebhookRepository extends WebhookRepository implements Roll
     if (!row || (row.status !== 'pending' && row.status !== 'failed')) return false;
     this.deliveries.put({ ...row, status: 'pending', nextAttemptAt: now, windowStartedAt: now });
     return true;
+  }
+
+  async queueDelivery(
+    scope: TenantScope,
+    endpointId: string,
+    event: { eventId: string; eventType: string; body: string },
+  ): Promise<string> {
+    if (this.deliveries.all(scope).some((row) => row.endpointId === endpointId && row.eventId === event.eventId))
+      throw uniqueViolation();
+    const now = new Date();
+    return this.deliveries.put({
+      ...event,
+      id: randomUUID(),
+      tenantId: scope.tenantId,
+      endpointId,
+      bodyPurgedAt: null,
+      status: 'pending',
+      attempts: 0,
+      nextAttemptAt: now,
+      windowStartedAt: now,
+      leaseToken: null,
+      leaseUntil: null,
+      lastAttemptAt: null,
+      lastStatusCode: null,
+      lastError: null,
+      lastDurationMs: null,
+      succeededAt: null,
+      createdAt: now,
+      attemptLog: [],
+    }).id;
   }
 
   /** Test setup: a delivery of `endpointId` in the given state (the dispatch path writes these in production). */
