@@ -7,12 +7,18 @@ import { randomBytes } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { privateKeyToAddress, generatePrivateKey } from 'viem/accounts';
 import { createTestClients, eoaWallet, type TestClient, type TestClients } from '@mailroom/xmtp/testing';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { startTestGateway, type TestGateway } from '../support/gateway.js';
+import type { TestGateway } from '../support/gateway.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
-import { launchChromium, PHONE, screenshotBothSizes } from './browser.js';
+import {
+  newAdmin as newAdminOf,
+  openPage,
+  shootPage,
+  signUpOwner,
+  startDashboardStage,
+  type DashboardStage,
+} from './browser.js';
 
-let database: TestDatabase;
+let stage: DashboardStage;
 let gateway: TestGateway;
 let browser: Browser;
 let receiver: WebhookReceiver;
@@ -22,10 +28,7 @@ let ownerToken = '';
 const pageErrors: string[] = [];
 
 const suffix = randomBytes(4).toString('hex');
-const newAdmin = (name: string) => ({
-  email: `${name}-${suffix}@identity-tools.test`,
-  password: `pw-${randomBytes(12).toString('base64url')}`,
-});
+const newAdmin = (name: string) => newAdminOf(name, 'identity-tools.test');
 const ownerAccount = newAdmin('owner');
 const TEXT_PASTED = `Pasted broadcast ${suffix}`;
 const TEXT_CSV = `CSV broadcast ${suffix}`;
@@ -53,24 +56,12 @@ async function api<T>(
   return { status: answer.status, body: (text ? JSON.parse(text) : undefined) as T };
 }
 
-async function signUp(tenantName: string, account: { email: string; password: string }): Promise<string> {
-  const signup = await fetch(`${gateway.url}/v1/admin/signup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ tenantName, ...account }),
-  });
-  if (signup.status !== 201) throw new Error(`signup answered ${signup.status}: ${await signup.text()}`);
-  return ((await signup.json()) as { accessToken: string }).accessToken;
-}
-
 async function signedInPage(
   account: { email: string; password: string },
   colorScheme: 'light' | 'dark' = 'light',
 ): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme });
-  const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  page.on('pageerror', (error) => pageErrors.push(String(error)));
+  const page = await openPage(context, pageErrors, 20_000);
   await page.goto(admin('/login'));
   await page.getByLabel('Email').fill(account.email);
   await page.getByLabel('Password').fill(account.password);
@@ -87,8 +78,7 @@ async function settled(page: Page): Promise<void> {
 
 async function shoot(page: Page, name: string): Promise<void> {
   await settled(page);
-  const { phoneScrollWidth } = await screenshotBothSizes(page, name);
-  expect(phoneScrollWidth).toBeLessThanOrEqual(PHONE.width);
+  await shootPage(page, name);
 }
 
 async function expectMessageAt(peer: TestClient, text: string): Promise<void> {
@@ -107,20 +97,16 @@ async function waitForCompleted(page: Page): Promise<string> {
 }
 
 beforeAll(async () => {
-  database = await createTestDatabase();
   receiver = await WebhookReceiver.start();
   receiver.answerByDefault(200);
-  [gateway, browser] = await Promise.all([
-    startTestGateway({
-      DATABASE_URL: database.url,
-      OUTBOUND_ALLOWLIST: '127.0.0.1',
-      WEBHOOK_POLL_INTERVAL_MS: '100',
-      EVENT_RECONCILE_INTERVAL_MS: '2000',
-    }),
-    launchChromium(),
-  ]);
-  peers = await createTestClients(gateway.runtime.xmtp.apiUrl, 3);
-  ownerToken = await signUp('Identity Tools Inc', ownerAccount);
+  stage = await startDashboardStage({
+    OUTBOUND_ALLOWLIST: '127.0.0.1',
+    WEBHOOK_POLL_INTERVAL_MS: '100',
+    EVENT_RECONCILE_INTERVAL_MS: '2000',
+  });
+  ({ gateway, browser } = stage);
+  peers = await createTestClients(gateway.runtime.xmtp.apiUrl!, 3);
+  ownerToken = await signUpOwner(gateway, 'Identity Tools Inc', ownerAccount);
   // The wallet's own SDK installation first, then Mailroom's: the imported identity's inbox has two.
   await peers.add(wallet);
   const imported = await api<{ id: string; inboxId: string; status: string }>(
@@ -136,11 +122,9 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
+  await stage?.close();
   await peers?.cleanup();
   await receiver?.close();
-  await gateway?.close();
-  await database?.drop();
 });
 
 describe('identity tools in chromium', () => {
@@ -253,7 +237,7 @@ describe('identity tools in chromium', () => {
   }, 180_000);
 
   it('keeps broadcasts to their tenant through the API', async () => {
-    const otherToken = await signUp('Other Tenant Inc', newAdmin('other'));
+    const otherToken = await signUpOwner(gateway, 'Other Tenant Inc', newAdmin('other'));
     const list = await api<{ items: unknown[] }>(otherToken, 'GET', `/v1/identities/${state.identityId}/broadcasts`);
     expect(list.status === 404 || (list.status === 200 && list.body.items.length === 0)).toBe(true);
     const recipients = await api<{ detail: string }>(
