@@ -14,13 +14,12 @@ const BOB_INBOX = 'b'.repeat(64);
 function setUp() {
   const broadcasts = new InMemoryBroadcastRepository();
   let wakes = 0;
-  const identities = {
-    requireActive: async (scope: TenantScope, id: string): Promise<Identity> => {
-      if (scope.tenantId !== TENANT_A.tenantId || id !== IDENTITY)
-        throw new DomainError(ErrorCode.NotFound, `Identity ${id} not found.`);
-      return { id, tenantId: scope.tenantId, status: IdentityStatus.active } as unknown as Identity;
-    },
-  } as unknown as IdentitiesService;
+  const visible = async (scope: TenantScope, id: string): Promise<Identity> => {
+    if (scope.tenantId !== TENANT_A.tenantId || id !== IDENTITY)
+      throw new DomainError(ErrorCode.NotFound, `Identity ${id} not found.`);
+    return { id, tenantId: scope.tenantId, status: IdentityStatus.active } as unknown as Identity;
+  };
+  const identities = { requireActive: visible, requireVisible: visible } as unknown as IdentitiesService;
   const runner = { wake: () => void wakes++ } as unknown as BroadcastRunner;
   return { service: new BroadcastsService(identities, broadcasts, runner), broadcasts, wakes: () => wakes };
 }
@@ -103,7 +102,7 @@ describe('BroadcastsService (in-memory repository)', () => {
     expect(page.items.map((b) => [b.id, b.total])).toEqual([[second.id, 2]]);
     const next = await service.list(TENANT_A, IDENTITY, { limit: 1, cursor: page.nextCursor! });
     expect(next).toEqual({ items: [expect.objectContaining({ id: first.id })], nextCursor: null });
-    expect((await service.list(TENANT_B, IDENTITY, {})).items).toEqual([]);
+    expect((await errorOf(service.list(TENANT_B, IDENTITY, {}))).code).toBe(ErrorCode.NotFound);
     expect((await errorOf(service.list(TENANT_A, IDENTITY, { cursor: 'nonsense' }))).code).toBe(
       ErrorCode.ValidationFailed,
     );

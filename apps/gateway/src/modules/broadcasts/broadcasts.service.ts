@@ -98,7 +98,7 @@ export class BroadcastsService {
     query: { limit?: number; cursor?: string },
   ): Promise<{ items: BroadcastView[]; nextCursor: string | null }> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    if (!/^[0-9a-f-]{36}$/i.test(identityId)) return { items: [], nextCursor: null };
+    await this.identities.requireVisible(scope, identityId);
     const after = query.cursor ? decodeCursor(query.cursor) : undefined;
     const rows = await this.broadcasts.list(scope, identityId, { limit, after });
     const page = toPage(rows, limit, (row) => row);

@@ -209,6 +209,11 @@ export class IdentitiesService {
     return row;
   }
 
+  /** The tenant's identity whatever its status; 404 for another tenant's or an unknown id. */
+  requireVisible(scope: TenantScope, id: string): Promise<Identity> {
+    return this.require(scope, id);
+  }
+
   private async require(scope: TenantScope, id: string): Promise<Identity> {
     const row = /^[0-9a-f-]{36}$/i.test(id) ? await this.identities.findVisible(scope, id) : null;
     if (!row) throw new DomainError(ErrorCode.NotFound, `No identity ${id}.`);
