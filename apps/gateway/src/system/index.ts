@@ -5,6 +5,7 @@ export {
   type ExpiredUpload,
 } from './attachment-upload-sweep.system-repository.js';
 export { BroadcastRunsSystemRepository } from './broadcast-runs.system-repository.js';
+export { EventCursorsSystemRepository, type EventCursor } from './event-cursors.system-repository.js';
 export { InterruptedIdentitiesSystemRepository } from './interrupted-identities.system-repository.js';
 export { RealtimeStreamsSystemRepository } from './realtime-streams.system-repository.js';
 export { SignupRequestsSystemRepository, type NewSignupRequest } from './signup-requests.system-repository.js';

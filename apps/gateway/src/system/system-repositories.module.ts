@@ -12,6 +12,7 @@ import {
   PrismaAttachmentUploadSweepSystemRepository,
 } from './attachment-upload-sweep.system-repository.js';
 import { BroadcastRunsSystemRepository } from './broadcast-runs.system-repository.js';
+import { EventCursorsSystemRepository, PrismaEventCursorsSystemRepository } from './event-cursors.system-repository.js';
 import { InterruptedIdentitiesSystemRepository } from './interrupted-identities.system-repository.js';
 import {
   PrismaRealtimeStreamsSystemRepository,
@@ -32,6 +33,7 @@ const SYSTEM_REPOSITORIES = [
   [ApiKeyLookupSystemRepository, PrismaApiKeyLookupSystemRepository],
   [AttachmentUploadSweepSystemRepository, PrismaAttachmentUploadSweepSystemRepository],
   [BroadcastRunsSystemRepository, BroadcastRunsSystemRepository],
+  [EventCursorsSystemRepository, PrismaEventCursorsSystemRepository],
   [InterruptedIdentitiesSystemRepository, InterruptedIdentitiesSystemRepository],
   [RealtimeStreamsSystemRepository, PrismaRealtimeStreamsSystemRepository],
   [SignupRequestsSystemRepository, PrismaSignupRequestsSystemRepository],

@@ -1,6 +1,6 @@
 import type { PrismaClient } from '@mailroom/persistence';
 import type { MailroomEvent } from '../events/mailroom-event.js';
-import type { EventCursor } from './event-cursor.store.js';
+import type { EventCursor } from '../../system/index.js';
 import { committerFor, type EventCommitter, type OutboxPort } from './event-committer.js';
 import { RecentIds } from './recent-ids.js';
 import { identityTopic, topicKindOf, type RealtimeTopics } from './realtime-topics.js';

@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { GqlAuthenticationGuard } from '../graphql/auth/gql-authentication.guard.js';
 import { IdentitiesModule } from '../identities/identities.module.js';
 import { WebhooksModule } from '../webhooks/webhooks.module.js';
-import { EventCursorStore } from './event-cursor.store.js';
 import { InterestBeacon } from './interest-beacon.js';
 import { RealtimeResolver } from './realtime.resolver.js';
 import { RealtimeSubscriptionsService } from './realtime-subscriptions.service.js';
@@ -16,7 +15,6 @@ import { WebhookSweep } from './webhook-sweep.js';
 @Module({
   imports: [IdentitiesModule, WebhooksModule],
   providers: [
-    EventCursorStore,
     StreamSupervisor,
     WebhookSweep,
     InterestBeacon,

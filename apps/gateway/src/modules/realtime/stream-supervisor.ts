@@ -3,10 +3,9 @@ import { PrismaClient, type Identity } from '@mailroom/persistence';
 import { EVENT_BUS, GATEWAY_RUNTIME, type GatewayRuntime } from '../../runtime.js';
 import type { EventBus } from '@mailroom/events';
 import { DomainError, ErrorCode } from '../../common/errors/index.js';
-import { RealtimeStreamsSystemRepository } from '../../system/index.js';
+import { EventCursorsSystemRepository, RealtimeStreamsSystemRepository, type EventCursor } from '../../system/index.js';
 import { IdentityHosting } from '../identities/identity-hosting.js';
 import { WebhookOutbox } from '../webhooks/webhook-outbox.js';
-import { EventCursorStore } from './event-cursor.store.js';
 import { IdentityEventLog } from './identity-event-log.js';
 import { IdentityPipeline } from './identity-pipeline.js';
 import { poolDeactivationsOf } from './pool-deactivations.js';
@@ -56,7 +55,7 @@ export class StreamSupervisor implements OnApplicationBootstrap, OnModuleDestroy
     /** Only handed to each identity's event log, whose committer writes deliveries and cursors in one statement. */
     private readonly prisma: PrismaClient,
     private readonly hosting: IdentityHosting,
-    private readonly cursors: EventCursorStore,
+    private readonly cursors: EventCursorsSystemRepository,
     private readonly outbox: WebhookOutbox,
     private readonly streams: RealtimeStreamsSystemRepository,
   ) {
@@ -169,7 +168,7 @@ export class StreamSupervisor implements OnApplicationBootstrap, OnModuleDestroy
     const lookbackNs = BigInt(this.settings.replayLookbackMs) * 1_000_000n;
     const createdNs = BigInt(row.createdAt.getTime()) * 1_000_000n;
     const windowStartNs = nowNs() - lookbackNs;
-    let cursor: Awaited<ReturnType<EventCursorStore['load']>>;
+    let cursor: EventCursor;
     try {
       cursor = await this.cursors.load(row.tenantId, row.id, createdNs > windowStartNs ? createdNs : windowStartNs);
     } catch (error) {

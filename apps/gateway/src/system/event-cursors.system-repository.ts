@@ -9,15 +9,24 @@ export interface EventCursor {
   readonly recentIds: readonly string[];
 }
 
-/** Durable per-identity cursors: read once when an identity's pipeline starts, written (debounced) as it emits. */
-@Injectable()
-export class EventCursorStore {
-  constructor(private readonly prisma: PrismaClient) {}
-
+/**
+ * SYSTEM (cross-tenant): durable per-identity event cursors, read once when the stream supervisor starts an identity's
+ * pipeline (of any tenant). The event committer advances them, in the statement that writes the deliveries.
+ */
+export abstract class EventCursorsSystemRepository {
   /**
    * The identity's cursor. A first start begins at `startNs`: events of older facts are never emitted (an identity
    * that gets a webhook does not replay its whole history).
    */
+  abstract load(tenantId: string, identityId: string, startNs: bigint): Promise<EventCursor>;
+}
+
+@Injectable()
+export class PrismaEventCursorsSystemRepository extends EventCursorsSystemRepository {
+  constructor(private readonly prisma: PrismaClient) {
+    super();
+  }
+
   async load(tenantId: string, identityId: string, startNs: bigint): Promise<EventCursor> {
     // Two replicas may race here (both hear the same subscriber); an insert that loses is a no-op.
     await this.prisma.identityEventCursor.createMany({
@@ -33,16 +42,5 @@ export class EventCursorStore {
       conversationsNs: row.conversationsNs,
       recentIds: row.recentIds,
     };
-  }
-
-  async save(identityId: string, cursor: EventCursor): Promise<void> {
-    await this.prisma.identityEventCursor.updateMany({
-      where: { identityId },
-      data: {
-        messagesNs: cursor.messagesNs,
-        conversationsNs: cursor.conversationsNs,
-        recentIds: [...cursor.recentIds],
-      },
-    });
   }
 }
