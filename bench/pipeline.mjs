@@ -6,7 +6,8 @@
 //
 // Knobs: BENCH_PIPELINE_IDENTITIES (20), BENCH_PIPELINE_CONCURRENCY (4,1), BENCH_PIPELINE_SECONDS (30),
 // BENCH_PIPELINE_GRACE_SECONDS (30), BENCH_PIPELINE_CPU_PROFILE_DIR (a V8 CPU profile of the gateway),
-// BENCH_PG_STATEMENTS (1: the gateway prints its Postgres statements by count at exit), REDIS_URL
+// BENCH_PG_STATEMENTS (1: the gateway prints its Postgres statements by count at exit), XMTP_SDK (auto|5|6, both
+// sides; SDK 6 under `PATH=$PWD/.cache/glibc/bin:$PATH`, its own section), REDIS_URL
 // (redis://127.0.0.1:6379), DATABASE_URL (the server's `test` database).
 import { execFileSync, fork } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -224,7 +225,11 @@ function startGateway(databaseUrl, devnetUrl, dataDir) {
       '--import',
       './bench/lib/pg-round-trips.mjs',
     ],
-    env: { BENCH_PG_STATEMENTS: process.env.BENCH_PG_STATEMENTS ?? '', XMTP_MAX_LIVE_CLIENTS: String(N + 10) },
+    env: {
+      BENCH_PG_STATEMENTS: process.env.BENCH_PG_STATEMENTS ?? '',
+      XMTP_MAX_LIVE_CLIENTS: String(N + 10),
+      XMTP_SDK: process.env.XMTP_SDK ?? 'auto',
+    },
     ipc: true,
   });
   children.push(child);
@@ -254,6 +259,7 @@ async function runGateway(databaseUrl, devnet, receiver, phases) {
   const gateway = startGateway(databaseUrl, devnet.url, dataDir);
   try {
     const base = await waitForReady(gateway);
+    sdkVersion = (await fetch(`${base}/readyz`).then((r) => r.json())).xmtpSdk;
     const must = (...args) => call(base, ...args).then(readJson);
     const signup = await must('', 'POST', '/v1/admin/signup', {
       tenantName: 'pipeline',
@@ -398,9 +404,13 @@ function render(raw, gw, loadBefore) {
 | --- | --- | --- | --- | --- |
 ${rows.map((r) => `| ${r.join(' | ')} |`).join('\n')}`;
   }).join('\n\n');
-  return `## Pipeline: raw SDK vs gateway, side by side (\`npm run bench:pipeline\`)
+  const sdk6 = sdkVersion.startsWith('6.');
+  const command = sdk6
+    ? 'PATH=$PWD/.cache/glibc/bin:$PATH XMTP_SDK=6 npm run bench:pipeline'
+    : 'npm run bench:pipeline';
+  return `## Pipeline: raw SDK vs gateway, side by side, on @xmtp/node-sdk ${sdkVersion} (\`${command}\`)
 
-\`npm run bench:pipeline\` (after \`npm run build\`; N=${N} identities, C=${CONCURRENCY.join(' and ')} senders, D=${SECONDS} s), ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC.
+\`${command}\` (${sdk6 ? "under the patched node on Debian 13's glibc from `npm run glibc:fetch`; " : ''}after \`npm run build\`; N=${N} identities, C=${CONCURRENCY.join(' and ')} senders, D=${SECONDS} s), ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC.
 Machine: ${machineLine()}. One devnet (in the bench process) for both sides. The raw side is one process of ${N}
 @xmtp/node-sdk clients in a DM ring, each streaming all its messages and POSTing every received one to the bench's HTTP
 receiver, with the closed-loop senders (\`sendText\`) in the same process. The gateway side is one gateway process
@@ -423,6 +433,8 @@ ${tables}
 }
 
 const loadBefore = os.loadavg()[0];
+/** The SDK the gateway reports in /readyz; XMTP_SDK and the node binary choose it for the raw side alike. */
+let sdkVersion = 'unknown';
 const phases = new Map();
 const devnet = await startDevnet({ port: 0 });
 const receiver = await startReceiver(phases);
@@ -437,5 +449,6 @@ try {
 }
 const md = render(raw, gw, loadBefore);
 console.log(md);
-await writeSection('pipeline', md);
+// One section per SDK major, so the two adapters' runs sit side by side in docs/benchmarks.md.
+await writeSection(sdkVersion.startsWith('6.') ? 'pipeline-sdk6' : 'pipeline', md);
 process.exit(0);
