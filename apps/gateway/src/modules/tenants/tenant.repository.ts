@@ -3,11 +3,18 @@ import { PrismaClient, type Tenant, type TenantScope } from '@mailroom/persisten
 import { clientFor, type Transaction } from '../../data/index.js';
 
 /** Tenant rows: a tenant reads only its own; creation (signup) is the one write without a scope, as none exists yet. */
-@Injectable()
-export class TenantRepository {
-  constructor(private readonly prisma: PrismaClient) {}
-
+export abstract class TenantRepository {
   /** Signup only. `tx`: the signup's transaction. */
+  abstract create(name: string, tx?: Transaction): Promise<Tenant>;
+  abstract find(scope: TenantScope): Promise<Tenant | null>;
+}
+
+@Injectable()
+export class PrismaTenantRepository extends TenantRepository {
+  constructor(private readonly prisma: PrismaClient) {
+    super();
+  }
+
   create(name: string, tx?: Transaction): Promise<Tenant> {
     return clientFor(this.prisma, tx).tenant.create({ data: { name } });
   }

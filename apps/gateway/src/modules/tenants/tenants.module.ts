@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
-import { TenantRepository } from './tenant.repository.js';
+import { PrismaTenantRepository, TenantRepository } from './tenant.repository.js';
 import { TenantsService } from './tenants.service.js';
 
-@Module({ providers: [TenantsService, TenantRepository], exports: [TenantsService] })
+@Module({
+  providers: [TenantsService, { provide: TenantRepository, useClass: PrismaTenantRepository }],
+  exports: [TenantsService],
+})
 export class TenantsModule {}
