@@ -5,9 +5,16 @@ import { IdentityStatus, PrismaClient, type Identity } from '@mailroom/persisten
  * SYSTEM (cross-tenant): identities whose registration was interrupted (a crash between persisting keys and the
  * network's answer), found at start to be finished by IdentityRecovery.
  */
+export abstract class InterruptedIdentitiesSystemRepository {
+  /** Identities still `creating`, of any tenant, oldest first, at most `limit`. */
+  abstract oldestFirst(limit: number): Promise<Identity[]>;
+}
+
 @Injectable()
-export class InterruptedIdentitiesSystemRepository {
-  constructor(private readonly prisma: PrismaClient) {}
+export class PrismaInterruptedIdentitiesSystemRepository extends InterruptedIdentitiesSystemRepository {
+  constructor(private readonly prisma: PrismaClient) {
+    super();
+  }
 
   oldestFirst(limit: number): Promise<Identity[]> {
     return this.prisma.identity.findMany({

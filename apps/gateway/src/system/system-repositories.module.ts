@@ -13,7 +13,10 @@ import {
 } from './attachment-upload-sweep.system-repository.js';
 import { BroadcastRunsSystemRepository } from './broadcast-runs.system-repository.js';
 import { EventCursorsSystemRepository, PrismaEventCursorsSystemRepository } from './event-cursors.system-repository.js';
-import { InterruptedIdentitiesSystemRepository } from './interrupted-identities.system-repository.js';
+import {
+  InterruptedIdentitiesSystemRepository,
+  PrismaInterruptedIdentitiesSystemRepository,
+} from './interrupted-identities.system-repository.js';
 import {
   PrismaRealtimeStreamsSystemRepository,
   RealtimeStreamsSystemRepository,
@@ -34,7 +37,7 @@ const SYSTEM_REPOSITORIES = [
   [AttachmentUploadSweepSystemRepository, PrismaAttachmentUploadSweepSystemRepository],
   [BroadcastRunsSystemRepository, BroadcastRunsSystemRepository],
   [EventCursorsSystemRepository, PrismaEventCursorsSystemRepository],
-  [InterruptedIdentitiesSystemRepository, InterruptedIdentitiesSystemRepository],
+  [InterruptedIdentitiesSystemRepository, PrismaInterruptedIdentitiesSystemRepository],
   [RealtimeStreamsSystemRepository, PrismaRealtimeStreamsSystemRepository],
   [SignupRequestsSystemRepository, PrismaSignupRequestsSystemRepository],
 ] as const;

@@ -1,60 +1,20 @@
 import { describe, expect, it } from '@jest/globals';
 import { JwtService } from '@nestjs/jwt';
-import { IdentityStatus, type Identity } from '@mailroom/persistence';
-import type { InboxStateSummary, RegisteredInstallation } from '@mailroom/xmtp';
+import { IdentityStatus } from '@mailroom/persistence';
 import { DomainError, ErrorCode } from '../../common/errors/index.js';
 import { InMemoryAuditRepository } from '../../testing/fakes/in-memory-audit-repository.js';
 import { InMemoryIdentityRepository } from '../../testing/fakes/in-memory-identity-repository.js';
+import { RecordingIdentityHosting } from '../../testing/fakes/recording-identity-hosting.js';
 import { apiKeyOf, TENANT_A, TENANT_B } from '../../testing/principals.js';
 import { AuditService } from '../audit/audit.service.js';
 import { IdentityTokenService } from '../auth/identity-token.service.js';
 import { IdentitiesService, identityIdFor } from './identities.service.js';
-import type { IdentityHosting, SealedIdentityKeys } from './identity-hosting.js';
-
-/** Stands in for the XMTP side of hosting (tested end to end against the devnet): records what the service asked. */
-class RecordingHosting {
-  readonly registered: string[] = [];
-  readonly destroyed: string[] = [];
-  installations = 1;
-
-  seal(): SealedIdentityKeys {
-    return {
-      wrappedDataKey: new Uint8Array([1]),
-      encryptedWalletKey: new Uint8Array([2]),
-      encryptedDbKey: new Uint8Array([3]),
-    };
-  }
-
-  async register(row: Identity): Promise<RegisteredInstallation> {
-    this.registered.push(row.id);
-    return {
-      inboxId: `inbox-${row.id}`,
-      installationId: `installation-${row.id}`,
-      installationCount: this.installations,
-    };
-  }
-
-  async inboxState(row: Identity): Promise<InboxStateSummary> {
-    const installations = Array.from({ length: this.installations }, (_, i) => ({
-      id: i === 0 ? row.installationId! : `other-${i}`,
-      createdAt: new Date(0),
-    }));
-    return { installations, identityUpdateCount: 1, identifiers: [] } as unknown as InboxStateSummary;
-  }
-
-  async destroy(row: Identity): Promise<void> {
-    this.destroyed.push(row.id);
-  }
-
-  async revokeOthers(): Promise<string[]> {
-    return [];
-  }
-}
+import type { IdentityHosting } from './identity-hosting.js';
 
 function setUp() {
   const identities = new InMemoryIdentityRepository();
   const audit = new InMemoryAuditRepository();
-  const hosting = new RecordingHosting();
+  const hosting = new RecordingIdentityHosting();
   const tokens = new IdentityTokenService(new JwtService({ secret: 'unit-test-secret-unit-test-secret-0000' }));
   const service = new IdentitiesService(
     identities,
