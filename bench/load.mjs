@@ -7,7 +7,10 @@
 //
 // Knobs: BENCH_LOAD_SECONDS (main phase, 300), BENCH_LOAD_STEP_SECONDS (20), BENCH_LOAD_STEPS (1,2,4,8,16,32,64),
 // BENCH_LOAD_GRACE_SECONDS (delivery grace after a step, 10), BENCH_LOAD_CONCURRENCY (skips the search),
-// BENCH_LOAD_TENANTS (10), BENCH_LOAD_IDENTITIES_PER_TENANT (10).
+// BENCH_LOAD_TENANTS (10), BENCH_LOAD_IDENTITIES_PER_TENANT (10), BENCH_LOAD_CPU_PROF (0: no --cpu-prof),
+// BENCH_LOAD_NO_WRITE (1: print the section without writing docs/benchmarks.md), BENCH_LOAD_GC_PROBE (1: every 30 s a
+// full GC before the memory sample, for the live heap), BENCH_LOAD_HEAP_SNAPSHOTS (a directory: heap snapshots at the
+// main phase's start and end). MALLOC_* and XMTP_SDK reach the gateway.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -30,6 +33,18 @@ const FIXED_CONCURRENCY = process.env.BENCH_LOAD_CONCURRENCY ? Number(process.en
 const MAX_ERROR_RATE = 0.01;
 const MIN_RISE = 0.05;
 const RSS_SAMPLE_MS = 2_000;
+const MEMORY_SAMPLE_MS = 5_000;
+const CPU_PROF = process.env.BENCH_LOAD_CPU_PROF !== '0';
+const WRITE = process.env.BENCH_LOAD_NO_WRITE !== '1';
+const GC_PROBE = process.env.BENCH_LOAD_GC_PROBE === '1';
+const GC_EVERY_SAMPLES = 6;
+const HEAP_SNAPSHOTS = process.env.BENCH_LOAD_HEAP_SNAPSHOTS;
+/** The gateway's environment from the bench's: glibc malloc tuning and the SDK choice. */
+const FORWARDED_ENV = Object.fromEntries(
+  Object.entries(process.env).filter(
+    ([k]) => k.startsWith('MALLOC_') || k.startsWith('GLIBC_TUNABLES') || k === 'XMTP_SDK',
+  ),
+);
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
@@ -58,6 +73,97 @@ function processRss(pid) {
     .split('\n')
     .find((l) => l.startsWith('VmRSS:'));
   return line ? Number(line.split(/\s+/)[1]) * 1024 : NaN;
+}
+
+/** Resident anonymous memory and OS threads of a process, from /proc. */
+function processMemoryDetail(pid) {
+  const field = (text, name) => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(text)?.[1] ?? NaN);
+  const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return {
+    anonymous: field(rollup, 'Anonymous') * 1024,
+    rss: field(rollup, 'Rss') * 1024,
+    threads: field(status, 'Threads'),
+  };
+}
+
+/** The gateway's process.memoryUsage(), over the IPC channel memory-probe.mjs answers on. */
+function askGateway(child, request, timeoutMs = 5_000) {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => (child.off('message', onMessage), resolve(undefined)), timeoutMs);
+    const onMessage = (m) => {
+      if (m?.type !== request.type) return;
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      resolve(m);
+    };
+    child.on('message', onMessage);
+    child.send(request, (error) => error && onMessage({ type: request.type }));
+  });
+}
+
+async function writeHeapSnapshot(child, name) {
+  if (!HEAP_SNAPSHOTS) return;
+  const answer = await askGateway(child, { type: 'heap-snapshot', file: path.resolve(HEAP_SNAPSHOTS, name) }, 300_000);
+  console.log(`  heap snapshot: ${answer?.file ?? 'not written'}`);
+}
+
+/**
+ * Every `intervalMs`: the gateway's RSS split into the JS-owned parts (V8 heap, external, ArrayBuffers) and the rest,
+ * its anonymous memory and OS threads; a line per minute on the console. stop() returns [{ at, ...values }].
+ */
+function startMemorySampler(child, intervalMs, progress) {
+  const started = performance.now();
+  const samples = [];
+  let stopped = false;
+  let lastLog = -Infinity;
+  let count = 0;
+  const take = async () => {
+    const gc = GC_PROBE && count++ % GC_EVERY_SAMPLES === 0;
+    const answer = await askGateway(child, { type: 'memory', gc });
+    const usage = answer?.usage;
+    let detail;
+    try {
+      detail = processMemoryDetail(child.pid);
+    } catch {
+      return;
+    }
+    if (!usage) return;
+    const at = (performance.now() - started) / 1000;
+    const sample = {
+      at,
+      rss: detail.rss,
+      anonymous: detail.anonymous,
+      threads: detail.threads,
+      heapTotal: usage.heapTotal,
+      heapUsed: usage.heapUsed,
+      external: usage.external,
+      arrayBuffers: usage.arrayBuffers,
+      native: detail.rss - usage.heapTotal - usage.external,
+      liveHeap: answer.collected ? usage.heapUsed : NaN,
+    };
+    samples.push(sample);
+    if (at - lastLog >= 60) {
+      lastLog = at;
+      console.log(
+        `  ${at.toFixed(0)} s${answer.collected ? ' (after a full GC)' : ''}: RSS ${mib(sample.rss)} (anonymous ${mib(sample.anonymous)}), heap used ${mib(sample.heapUsed)} of ${mib(sample.heapTotal)}, external ${mib(sample.external)} (ArrayBuffers ${mib(sample.arrayBuffers)}), rest ${mib(sample.native)}, ${sample.threads} threads; ${progress()}`,
+      );
+    }
+  };
+  const loop = (async () => {
+    while (!stopped) {
+      await take();
+      await sleep(intervalMs);
+    }
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      await loop;
+      await take();
+      return samples;
+    },
+  };
 }
 
 /** Busy and total jiffies of all cores since boot. */
@@ -270,10 +376,18 @@ async function searchConcurrency(base, pairs, phases) {
   return { steps, chosen: chooseStep(steps) };
 }
 
-async function runMainPhase(base, pairs, phases, gatewayPid, concurrency) {
+async function runMainPhase(base, pairs, phases, gateway, concurrency) {
+  const gatewayPid = gateway.pid;
   const phase = newPhase(phases, 'main', concurrency);
   console.log(`main phase: ${concurrency} senders for ${SECONDS} s…`);
+  await writeHeapSnapshot(gateway, 'main-start.heapsnapshot');
   const rss = startSampler(() => processRss(gatewayPid), RSS_SAMPLE_MS);
+  let lastSent = 0;
+  const memory = startMemorySampler(gateway, MEMORY_SAMPLE_MS, () => {
+    const line = `${phase.sent} sent (+${phase.sent - lastSent})`;
+    lastSent = phase.sent;
+    return line;
+  });
   const cpu0 = { gateway: processCpuSeconds(gatewayPid), bench: process.cpuUsage(), machine: machineCpuTicks() };
   const window = { fromUs: monotonicUs() };
   await runSenders(base, pairs, phase, SECONDS);
@@ -284,6 +398,8 @@ async function runMainPhase(base, pairs, phases, gatewayPid, concurrency) {
     machine: ((m) => (m.busy - cpu0.machine.busy) / (m.total - cpu0.machine.total))(machineCpuTicks()),
   };
   const rssSamples = rss.stop();
+  const memorySamples = await memory.stop();
+  await writeHeapSnapshot(gateway, 'main-end.heapsnapshot');
   const loadAfter = os.loadavg()[0];
   await awaitDelivery(phase, MAIN_GRACE_SECONDS);
   const metrics = await fetch(`${base}/metrics`)
@@ -295,6 +411,7 @@ async function runMainPhase(base, pairs, phases, gatewayPid, concurrency) {
     window,
     loadAfter,
     rssSamples,
+    memorySamples,
     rssAfterGrace: processRss(gatewayPid),
     liveClients: metric(metrics, 'xmtp_live_clients'),
   };
@@ -423,8 +540,14 @@ async function run(databaseUrl, profDir) {
       databaseUrl,
       devnetUrl: devnet.url,
       dataDir,
-      nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profDir}`],
-      env: { XMTP_MAX_LIVE_CLIENTS: String(TENANTS * PER_TENANT + 10) },
+      nodeArgs: [
+        ...(CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []),
+        ...(GC_PROBE ? ['--expose-gc'] : []),
+        '--import',
+        './bench/lib/memory-probe.mjs',
+      ],
+      env: { XMTP_MAX_LIVE_CLIENTS: String(TENANTS * PER_TENANT + 10), ...FORWARDED_ENV },
+      ipc: true,
     });
     cleanups.push(() => stopProcess(gateway));
     const base = await waitForReady(gateway, { signal: interrupt.signal });
@@ -438,7 +561,7 @@ async function run(databaseUrl, profDir) {
     const search = FIXED_CONCURRENCY ? { steps: [], chosen: undefined } : await searchConcurrency(base, pairs, phases);
     const concurrency = FIXED_CONCURRENCY ?? search.chosen?.concurrency ?? STEPS[0];
     const activityBefore = await databaseActivity(databaseUrl);
-    const main = await runMainPhase(base, pairs, phases, gateway.pid, concurrency);
+    const main = await runMainPhase(base, pairs, phases, gateway, concurrency);
     // Busy backends report their counters at most once a second, idle ones after 10 s: wait for both.
     await new Promise((resolve) => setTimeout(resolve, 11_000));
     main.database = activityPerMessage(activityBefore, await databaseActivity(databaseUrl), main.sent);
@@ -451,7 +574,7 @@ async function run(databaseUrl, profDir) {
 
 function benchCommand() {
   const knobs = Object.entries(process.env)
-    .filter(([k]) => k.startsWith('BENCH_LOAD_'))
+    .filter(([k]) => k.startsWith('BENCH_LOAD_') || k in FORWARDED_ENV)
     .map(([k, v]) => `${k}=${v} `);
   return `${knobs.sort().join('')}npm run bench:load`;
 }
@@ -500,15 +623,45 @@ function rssLine(samples) {
   };
 }
 
-/** Least-squares slope of RSS (MiB per minute) over the samples after `fromSeconds` (warm-up left out). */
-function rssSlope(samples, fromSeconds) {
-  const points = samples.filter((s) => s.at >= fromSeconds && Number.isFinite(s.value));
+/** Least-squares slope (MiB per minute) of `key` over the samples after `fromSeconds` (warm-up left out). */
+function rssSlope(samples, fromSeconds, key = 'value') {
+  const points = samples
+    .filter((s) => s.at >= fromSeconds && Number.isFinite(s[key]))
+    .map((s) => ({ at: s.at, value: s[key] }));
   if (points.length < 2) return NaN;
   const mx = points.reduce((a, p) => a + p.at, 0) / points.length;
   const my = points.reduce((a, p) => a + p.value, 0) / points.length;
   const num = points.reduce((a, p) => a + (p.at - mx) * (p.value - my), 0);
   const den = points.reduce((a, p) => a + (p.at - mx) ** 2, 0);
   return ((num / den) * 60) / 2 ** 20;
+}
+
+/** RSS split into what JS owns and the rest, at the start and end of the phase, with each part's slope after a minute. */
+function memoryTable(samples) {
+  if (samples.length < 2) return 'No memory samples (the gateway did not answer the probe).';
+  const first = samples[0];
+  const last = samples.at(-1);
+  const parts = [
+    ['RSS', 'rss'],
+    ['anonymous (private) memory', 'anonymous'],
+    ['V8 heap used', 'heapUsed'],
+    ...(GC_PROBE
+      ? [[`V8 heap used right after a full GC (every ${(GC_EVERY_SAMPLES * MEMORY_SAMPLE_MS) / 1000} s)`, 'liveHeap']]
+      : []),
+    ['V8 heap total', 'heapTotal'],
+    ['external (C++ objects bound to JS, ArrayBuffers included)', 'external'],
+    ['ArrayBuffers', 'arrayBuffers'],
+    ['the rest: RSS − heap total − external (native: libxmtp, SQLite, malloc, code)', 'native'],
+  ];
+  const rows = parts.map(([label, key]) => {
+    const slope = rssSlope(samples, 60, key);
+    const values = samples.filter((s) => Number.isFinite(s[key]));
+    return `| ${label} | ${mib(values[0]?.[key])} | ${mib(values.at(-1)?.[key])} | ${Number.isFinite(slope) ? slope.toFixed(1) : 'n/a'} |`;
+  });
+  return `| part of the gateway's memory (every ${MEMORY_SAMPLE_MS / 1000} s; process.memoryUsage() + /proc) | start | end | slope after the first minute (MiB/min) |
+| --- | --- | --- | --- |
+${rows.join('\n')}
+| OS threads | ${first.threads} | ${last.threads} | |`;
 }
 
 /** Sends answered 201 per second in the first and in the last full minute of the phase. */
@@ -567,7 +720,7 @@ function renderReport({ setupSeconds, search, main }, profile, loadBefore) {
 
 ${TENANTS * PER_TENANT} hosted identities across ${TENANTS} tenants, each sending to the next identity of its tenant (hosted to hosted, so every
 send is a receive too, delivered to the tenant's webhook). Setup (tenants, identities, DMs) took ${setupSeconds.toFixed(0)} s. The gateway runs as
-one process under \`--cpu-prof\`, on Postgres and Redis, with the devnet, the load generator and the webhook receiver in the bench
+one process${CPU_PROF ? ' under `--cpu-prof`' : ''}, on Postgres and Redis, with the devnet, the load generator and the webhook receiver in the bench
 process. **Caveat:** all of these share the machine's ${os.cpus().length} cores, so the load generator and devnet compete with the gateway
 for CPU; the numbers are what this box sustains end to end, a floor for the gateway alone.
 
@@ -576,6 +729,8 @@ ${searchSection(search, main.concurrency)}
 **Main phase** at ${main.concurrency} senders:
 
 ${mainTable(main)}
+
+${memoryTable(main.memorySamples)}
 
 ${profileSection(profile)}
 `;
@@ -587,7 +742,7 @@ try {
   const result = await withScratchDatabase(`bench_load_${process.pid}`, (databaseUrl) => run(databaseUrl, profDir));
   const md = renderReport(result, readProfile(profDir, result.main.window), loadBefore);
   console.log(md);
-  await writeSection('load', md);
+  if (WRITE) await writeSection('load', md);
 } finally {
   rmSync(profDir, { recursive: true, force: true });
 }
