@@ -14,7 +14,7 @@ import {
 } from '@xmtp/node-sdk';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { bearer, createApiKey, signUpTenant } from '../support/factories.js';
-import { startTestGateway, type TestGateway } from '../support/gateway.js';
+import { startTestGateway, xmtpNodeUrl, type TestGateway } from '../support/gateway.js';
 import { startTestIpfsServer, type TestIpfsServer } from '../support/ipfs-server.js';
 import { startTestS3Server, type TestS3Server } from '../support/s3-server.js';
 import { pollUntil, type PollCheck } from '../support/wait.js';
@@ -68,7 +68,7 @@ export async function startAttachmentEnv(extraEnv: Record<string, string> = {}):
   const created = await call('POST', '/v1/identities', { label: 'files bot' });
   if (created.status !== 201) throw new Error(`identity create answered ${created.status}`);
   const identity = created.body as { id: string; inboxId: string };
-  const peers = await createTestClients(gateway.runtime.xmtp.apiUrl, 2);
+  const peers = await createTestClients(xmtpNodeUrl(gateway), 2);
   const dm = await call('POST', `/v1/identities/${identity.id}/conversations/dm`, { peer: peers.clients[0]!.inboxId });
   if (dm.status !== 201) throw new Error(`dm create answered ${dm.status}: ${JSON.stringify(dm.body)}`);
   await peers.clients[0]!.client.conversations.sync();

@@ -55,7 +55,9 @@ afterAll(async () => {
   await database?.drop();
 });
 
-afterEach(() => jest.restoreAllMocks());
+afterEach(() => {
+  jest.restoreAllMocks();
+});
 
 const freshEmail = (what: string) => `${what}-${randomBytes(5).toString('hex')}@smtp.test`;
 const freshIp = () => `198.19.${randomBytes(1)[0]}.${(randomBytes(1)[0]! % 250) + 1}`;

@@ -13,7 +13,7 @@ import {
 import { createTestClients, type TestClients } from '@mailroom/xmtp/testing';
 import WebSocket from 'ws';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { startTestGateway, type TestGateway } from '../support/gateway.js';
+import { startTestGateway, xmtpNodeUrl, type TestGateway } from '../support/gateway.js';
 import { pollUntil } from '../support/wait.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
 
@@ -34,7 +34,7 @@ beforeAll(async () => {
     OUTBOUND_ALLOWLIST: '127.0.0.1',
     WEBHOOK_POLL_INTERVAL_MS: '100',
   });
-  peers = await createTestClients(gateway.runtime.xmtp.apiUrl, 1);
+  peers = await createTestClients(xmtpNodeUrl(gateway), 1);
   receiver = await WebhookReceiver.start();
 });
 

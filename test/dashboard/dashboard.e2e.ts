@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { createTestClients, type TestClients } from '@mailroom/xmtp/testing';
-import type { TestGateway } from '../support/gateway.js';
+import { xmtpNodeUrl, type TestGateway } from '../support/gateway.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
 import { StreamSupervisor } from '../../apps/gateway/src/modules/realtime/stream-supervisor.js';
 import { openPage, SCREENSHOT_DIR, shootPage, startDashboardStage, type DashboardStage } from './browser.js';
@@ -168,7 +168,7 @@ describe('admin dashboard in chromium', () => {
   });
 
   it('shows a raw SDK peer’s message in the conversations page and denies the peer', async () => {
-    peers = await createTestClients(gateway.runtime.xmtp.apiUrl, 1);
+    peers = await createTestClients(xmtpNodeUrl(gateway), 1);
     const peer = peers.clients[0]!;
     // Webhooks carry what the identity's event pipeline sees; the sweep starts it once the tenant has an endpoint.
     const supervisor = gateway.app.get(StreamSupervisor);

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { privateKeyToAddress, generatePrivateKey } from 'viem/accounts';
 import { createTestClients, eoaWallet, type TestClient, type TestClients } from '@mailroom/xmtp/testing';
-import type { TestGateway } from '../support/gateway.js';
+import { xmtpNodeUrl, type TestGateway } from '../support/gateway.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
 import {
   newAdmin as newAdminOf,
@@ -105,7 +105,7 @@ beforeAll(async () => {
     EVENT_RECONCILE_INTERVAL_MS: '2000',
   });
   ({ gateway, browser } = stage);
-  peers = await createTestClients(gateway.runtime.xmtp.apiUrl!, 3);
+  peers = await createTestClients(xmtpNodeUrl(gateway), 3);
   ownerToken = await signUpOwner(gateway, 'Identity Tools Inc', ownerAccount);
   // The wallet's own SDK installation first, then Mailroom's: the imported identity's inbox has two.
   await peers.add(wallet);

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
 import { createTestClients, type TestClients } from '@mailroom/xmtp/testing';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { startTestGateway, type TestGateway } from '../support/gateway.js';
+import { startTestGateway, xmtpNodeUrl, type TestGateway } from '../support/gateway.js';
 import { launchChromium, PHONE, screenshotBothSizes } from './browser.js';
 
 let database: TestDatabase;
@@ -78,7 +78,7 @@ beforeAll(async () => {
     body: JSON.stringify({ token: invite.body.token, password: member.password }),
   });
   expect(accepted.status).toBe(200);
-  peers = await createTestClients(gateway.runtime.xmtp.apiUrl, 1);
+  peers = await createTestClients(xmtpNodeUrl(gateway), 1);
 }, 120_000);
 
 afterAll(async () => {

@@ -8,8 +8,8 @@ import { decryptAttachment, encryptAttachment, type DecodedMessage, type RemoteA
 import { createTestClients, type TestClients } from '@mailroom/xmtp/testing';
 import { call, rawXmtpClients, waitFor } from './support.js';
 
-const textsOf = (messages: DecodedMessage[]) =>
-  messages.filter((m) => typeof m.content === 'string').map((m) => m.content);
+const textsOf = (messages: DecodedMessage[]): string[] =>
+  messages.flatMap((m) => (typeof m.content === 'string' ? [m.content] : []));
 
 describe('devnet conformance: messaging', () => {
   let devnet: Devnet;

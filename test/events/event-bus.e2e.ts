@@ -10,7 +10,14 @@ afterAll(async () => {
 });
 
 describe.each([
-  ['in-process', async () => [new InProcessEventBus()].map((b) => (buses.push(b), b)) as [EventBus]],
+  [
+    'in-process',
+    async (): Promise<[EventBus]> => {
+      const bus = new InProcessEventBus();
+      buses.push(bus);
+      return [bus];
+    },
+  ],
   [
     'redis (two connections, as two replicas)',
     async () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestClients, type TestClients } from '@mailroom/xmtp/testing';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { bearer, createApiKey, signUpTenant } from '../support/factories.js';
-import { startTestGateway, type TestGateway } from '../support/gateway.js';
+import { startTestGateway, xmtpNodeUrl, type TestGateway } from '../support/gateway.js';
 
 let database: TestDatabase;
 let gateway: TestGateway;
@@ -44,7 +44,7 @@ beforeAll(async () => {
   gateway = await startTestGateway({ DATABASE_URL: database.url });
   const tenant = await signUpTenant(gateway);
   key = (await createApiKey(gateway, tenant.adminToken, ['identities', 'messages'])).key;
-  peers = await createTestClients(gateway.runtime.xmtp.apiUrl, 1);
+  peers = await createTestClients(xmtpNodeUrl(gateway), 1);
 });
 
 afterAll(async () => {

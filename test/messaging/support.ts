@@ -2,7 +2,7 @@
 import { createTestClients, type TestClients } from '@mailroom/xmtp/testing';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { bearer, createApiKey, signUpTenant } from '../support/factories.js';
-import { startTestGateway, type TestGateway } from '../support/gateway.js';
+import { startTestGateway, xmtpNodeUrl, type TestGateway } from '../support/gateway.js';
 import { pollUntil, type PollCheck } from '../support/wait.js';
 
 export interface Reply<T = any> {
@@ -33,7 +33,7 @@ export async function startMessagingEnv(peerCount = 2, config: Record<string, st
   const gateway = await startTestGateway({ ...config, DATABASE_URL: database.url });
   const tenant = await signUpTenant(gateway);
   const key = (await createApiKey(gateway, tenant.adminToken, ['identities', 'messages'])).key;
-  const peers = await createTestClients(gateway.runtime.xmtp.apiUrl, peerCount);
+  const peers = await createTestClients(xmtpNodeUrl(gateway), peerCount);
   const call = async <T = any>(
     method: string,
     path: string,

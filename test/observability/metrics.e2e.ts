@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestClients, type TestClients } from '@mailroom/xmtp/testing';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { bearer, createApiKey, signUpTenant } from '../support/factories.js';
-import { REDIS_URL, startTestGateway, type TestGateway } from '../support/gateway.js';
+import { REDIS_URL, startTestGateway, xmtpNodeUrl, type TestGateway } from '../support/gateway.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
 import { call, createIdentity } from '../realtime/support.js';
 
@@ -24,7 +24,7 @@ beforeAll(async () => {
     EVENT_SWEEP_PAUSE_MS: '100',
     RATE_LIMIT_PER_MINUTE: '40',
   });
-  peers = await createTestClients(gateway.runtime.xmtp.apiUrl, 1);
+  peers = await createTestClients(xmtpNodeUrl(gateway), 1);
 }, 120_000);
 
 afterAll(async () => {

@@ -3,7 +3,7 @@ import type { Client as WsClient } from 'graphql-ws';
 import { createTestClients, type TestClients } from '@mailroom/xmtp/testing';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { createApiKey, signUpTenant } from '../support/factories.js';
-import { REDIS_URL, startTestGateway, type TestGateway } from '../support/gateway.js';
+import { REDIS_URL, startTestGateway, xmtpNodeUrl, type TestGateway } from '../support/gateway.js';
 import { wsClient } from '../graphql/support.js';
 import { createIdentity, identityToken, live, MESSAGE_SUBSCRIPTION, sleep, supervisorOf, waitFor } from './support.js';
 
@@ -20,7 +20,7 @@ beforeAll(async () => {
   gateway = await startTestGateway({ DATABASE_URL: database.url, REDIS_URL });
   keyA = (await createApiKey(gateway, (await signUpTenant(gateway)).adminToken, ['identities', 'messages'])).key;
   keyB = (await createApiKey(gateway, (await signUpTenant(gateway)).adminToken, ['identities', 'messages'])).key;
-  peers = await createTestClients(gateway.runtime.xmtp.apiUrl, 1);
+  peers = await createTestClients(xmtpNodeUrl(gateway), 1);
   identity = await createIdentity(gateway, keyA, 'subscribed');
 });
 

@@ -22,7 +22,7 @@ const PROBE_HEADER = 'x-test-count-pg';
 // Counts the statements this process sends to Postgres on behalf of HTTP requests carrying PROBE_HEADER (both
 // replicas run in this process, next to their background work, so statements are attributed by async context).
 const probeContext = new AsyncLocalStorage<{ statements: number }>();
-const originalEmit = http.Server.prototype.emit;
+const originalEmit = http.Server.prototype.emit as (this: http.Server, event: string, ...args: unknown[]) => boolean;
 http.Server.prototype.emit = function (this: http.Server, event: string, ...args: unknown[]) {
   const request = args[0] as http.IncomingMessage | undefined;
   if (event === 'request' && request?.headers[PROBE_HEADER]) {
@@ -184,7 +184,8 @@ describe('a client-sent x-mailroom-forwarded-by', () => {
 describe('unauthenticated requests', () => {
   it('cost no Postgres statement before the 401, even for an identity another replica holds', async () => {
     const url = `${b.url}/v1/identities/${identity.id}/conversations`;
-    for (const headers of [{}, { authorization: 'Basic abc' }, { authorization: 'Bearer' }]) {
+    const headerSets: Array<Record<string, string>> = [{}, { authorization: 'Basic abc' }, { authorization: 'Bearer' }];
+    for (const headers of headerSets) {
       const answer = await probe(url, headers);
       expect(answer.status).toBe(401);
       expect(answer.body.code).toBe('UNAUTHENTICATED');

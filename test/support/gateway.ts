@@ -12,6 +12,16 @@ export interface TestGateway extends RunningGateway {
   close(): Promise<void>;
 }
 
+/**
+ * The XMTP node the gateway's clients use (a test gateway on XMTP_ENV=local starts its own devnet), for peer clients
+ * that must share that network.
+ */
+export function xmtpNodeUrl(gateway: Pick<RunningGateway, 'runtime'>): string {
+  const url = gateway.runtime.xmtp.apiUrl;
+  if (!url) throw new Error('the test gateway has no XMTP node URL (XMTP_ENV=local runs a devnet and names it)');
+  return url;
+}
+
 const silentLog = { info: () => {}, warn: () => {}, error: () => {} };
 
 /** Starts a real gateway in this process on a free port, with its own data directory. */

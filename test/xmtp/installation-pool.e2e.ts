@@ -17,7 +17,7 @@ import { hostedIdentity, registerHosted } from './support/hosted.js';
 const textsOf = (messages: DecodedMessage[]) =>
   messages.filter((m) => typeof m.content === 'string').map((m) => m.content as string);
 
-async function textsFrom(client: Client, peerInboxId: string): Promise<string[]> {
+async function textsFrom(client: Client<unknown>, peerInboxId: string): Promise<string[]> {
   await client.conversations.sync();
   const dm = await client.conversations.getDmByInboxId(peerInboxId);
   if (!dm) return [];

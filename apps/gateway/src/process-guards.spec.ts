@@ -21,8 +21,12 @@ describe('guardProcess', () => {
     stderr.mockRestore();
   });
 
-  const added = (event: 'unhandledRejection' | 'uncaughtException', known: Array<(...args: never[]) => unknown>) =>
-    process.listeners(event).filter((listener) => !known.includes(listener)) as Array<(...args: unknown[]) => void>;
+  const added = (event: 'unhandledRejection' | 'uncaughtException', known: Array<(...args: never[]) => unknown>) => {
+    // process.listeners has one overload per event name, so each branch names its event.
+    const listeners: Array<(...args: never[]) => unknown> =
+      event === 'unhandledRejection' ? process.listeners(event) : process.listeners(event);
+    return listeners.filter((listener) => !known.includes(listener)) as Array<(...args: unknown[]) => void>;
+  };
 
   it('logs an unhandled rejection and keeps the process running', () => {
     guardProcess(1_000);

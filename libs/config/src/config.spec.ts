@@ -116,7 +116,7 @@ describe('loadConfig', () => {
     ]);
   });
 
-  it.each([
+  it.each<[{ XMTP_ENV: string; XMTP_GATEWAY_HOST?: string; XMTP_SDK?: string }, string]>([
     [{ XMTP_ENV: 'testnet', XMTP_GATEWAY_HOST: 'https://gateway.example.com/' }, 'auto'],
     [{ XMTP_ENV: 'mainnet', XMTP_GATEWAY_HOST: 'https://gateway.example.com', XMTP_SDK: '6' }, '6'],
     [{ XMTP_ENV: 'testnet-staging', XMTP_GATEWAY_HOST: 'http://127.0.0.1:5050' }, 'auto'],

@@ -124,7 +124,10 @@ function shapedObject(schema: Schema, depth: number): fc.Arbitrary<Record<string
     .map(([known, extra]) => ({ ...(extra ?? {}), ...known }));
 }
 
-const jsonBody = (schema: Schema | undefined): fc.Arbitrary<{ body?: string; contentType?: string }> =>
+/** A request body as sent: no body at all, or raw text with the content type it claims. */
+type RawBody = { body?: string; contentType?: string };
+
+const jsonBody = (schema: Schema | undefined): fc.Arbitrary<RawBody> =>
   fc.oneof(
     {
       weight: 6,
@@ -156,7 +159,7 @@ const jsonBody = (schema: Schema | undefined): fc.Arbitrary<{ body?: string; con
     { weight: 1, arbitrary: fc.constant({}) },
   );
 
-const multipartBody: fc.Arbitrary<{ body?: string; contentType?: string }> = fc
+const multipartBody: fc.Arbitrary<RawBody> = fc
   .record({
     parts: fc.constantFrom(0, 1, 3, 300, 3_000),
     name: fc.constantFrom('file', 'other', '', 'file"; filename="x'),
@@ -218,7 +221,7 @@ const credentials = fc.constantFrom<CredentialChoice>(
 
 /** One hostile request for the operation. */
 export function requestsFor(op: RouteOperation, ids: KnownIds, origin: string): fc.Arbitrary<FuzzRequest> {
-  const body =
+  const body: fc.Arbitrary<RawBody> =
     op.bodyType === 'multipart/form-data'
       ? fc.oneof(multipartBody, jsonBody(undefined))
       : op.bodyType

@@ -33,12 +33,10 @@ export function hostedIdentity(dir: string): HostedIdentity {
 }
 
 /** Registers through the pool and records the inbox and installation ids on the ref, as the identities module would. */
-export async function registerHosted(
-  pool: {
-    register: (ref: IdentityRef, keys: () => IdentityKeys) => Promise<{ inboxId: string; installationId: string }>;
-  },
+export async function registerHosted<Registered extends { inboxId: string; installationId: string }>(
+  pool: { register: (ref: IdentityRef, keys: () => IdentityKeys) => Promise<Registered> },
   identity: HostedIdentity,
-) {
+): Promise<Registered> {
   const registered = await pool.register(identity.ref, identity.keys);
   identity.ref = { ...identity.ref, inboxId: registered.inboxId, installationId: registered.installationId };
   return registered;

@@ -1,5 +1,6 @@
 // The rule of libs/xmtp, checked on the sources: the gateway sees only Mailroom's names, and only one adapter file
 // reaches below each SDK's public API.
+import { describe, expect, it } from '@jest/globals';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

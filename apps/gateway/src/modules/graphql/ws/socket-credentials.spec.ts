@@ -1,11 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import { tenantScope } from '@mailroom/persistence';
-import type { Authenticator, Principal } from '../../../common/auth/index.js';
+import type { AdminPrincipal, Authenticator, Principal } from '../../../common/auth/index.js';
 import { DomainError, ErrorCode } from '../../../common/errors/index.js';
 import { SocketCredentials } from './socket-credentials.js';
 import { DEFAULT_WEBSOCKET_LIMITS } from './websocket-limits.js';
 
-const admin = (role: 'owner' | 'admin' | 'viewer'): Principal => ({
+const admin = (role: 'owner' | 'admin' | 'viewer'): AdminPrincipal => ({
   type: 'admin',
   tenantId: 't',
   adminId: 'a',
