@@ -2,7 +2,7 @@ import type { PrismaClient } from '@mailroom/persistence';
 import type { MailroomEvent } from '../events/mailroom-event.js';
 import type { EventCursor } from '../../system/index.js';
 import { committerFor, type EventCommitter, type OutboxPort } from './event-committer.js';
-import { RecentIds } from './recent-ids.js';
+import { RecentEventIds } from './recent-ids.js';
 import { identityTopic, topicKindOf, type RealtimeTopics } from './realtime-topics.js';
 
 export type { OutboxPort } from './event-committer.js';
@@ -33,7 +33,7 @@ const MAX_REPLAY_OVERLAP_NS = 60_000_000_000n;
  * so the cursor never moves past an event whose deliveries are not written.
  */
 export class IdentityEventLog {
-  readonly #recent = new RecentIds(RECENT_CAPACITY);
+  readonly #recent = new RecentEventIds(RECENT_CAPACITY);
   #messagesNs: bigint;
   #conversationsNs: bigint;
   #committedMessagesNs: bigint;
@@ -55,7 +55,11 @@ export class IdentityEventLog {
     this.#conversationsNs = this.#committedConversationsNs = cursor.conversationsNs;
     this.#committedIds = [...cursor.recentIds];
     this.#committer = committerFor(deps.prisma, deps.outbox);
-    for (const id of cursor.recentIds) this.#recent.add(id, cursor.messagesNs);
+    // A committed id may be of either axis: it stays until both floors have passed the cursor.
+    for (const id of cursor.recentIds) {
+      this.#recent.add(id, 'messages', cursor.messagesNs);
+      this.#recent.add(id, 'conversations', cursor.conversationsNs);
+    }
   }
 
   /** Replays of messages start here: the lookback window before the newest emitted, never before the pipeline began. */
@@ -83,7 +87,8 @@ export class IdentityEventLog {
   emit(event: MailroomEvent, position: Position): boolean {
     if (this.#recent.has(event.id)) return false;
     if (position.axis !== 'none' && position.ns < this.cursor.startedNs) return false;
-    this.#recent.add(event.id, position.axis === 'none' ? this.#messagesNs : position.ns);
+    if (position.axis === 'none') this.#recent.add(event.id, 'messages', this.#messagesNs);
+    else this.#recent.add(event.id, position.axis, position.ns);
     if (position.axis === 'messages' && position.ns > this.#messagesNs) this.#messagesNs = position.ns;
     if (position.axis === 'conversations' && position.ns > this.#conversationsNs) this.#conversationsNs = position.ns;
     this.#emitted++;
@@ -146,7 +151,7 @@ export class IdentityEventLog {
         this.#committedIds = committedIds;
         this.#committedMessagesNs = messagesNs;
         this.#committedConversationsNs = conversationsNs;
-        this.#recent.prune(min(this.messagesFloorNs(), this.conversationsFloorNs()));
+        this.#recent.prune({ messagesNs: this.messagesFloorNs(), conversationsNs: this.conversationsFloorNs() });
       } catch (error) {
         this.deps.onCommitError(error);
         this.#pending = [...batch, ...this.#pending];
@@ -157,4 +162,3 @@ export class IdentityEventLog {
 }
 
 const max = (a: bigint, b: bigint) => (a > b ? a : b);
-const min = (a: bigint, b: bigint) => (a < b ? a : b);

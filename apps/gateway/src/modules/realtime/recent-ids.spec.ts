@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { RecentIds } from './recent-ids.js';
+import { RecentEventIds, RecentIds } from './recent-ids.js';
 
 describe('RecentIds', () => {
   it('forgets the oldest beyond its capacity and everything below a floor', () => {
@@ -12,5 +12,26 @@ describe('RecentIds', () => {
     ids.prune(4n);
     expect(['b', 'c', 'd'].map((id) => ids.has(id))).toEqual([false, false, true]);
     expect(ids.size).toBe(1);
+  });
+});
+
+describe('RecentEventIds', () => {
+  it('forgets message ids below the messages floor while the conversations floor stays behind', () => {
+    const ids = new RecentEventIds(100);
+    ids.add('conversation', 'conversations', 10n);
+    for (let i = 1; i <= 50; i++) ids.add(`message ${i}`, 'messages', BigInt(100 + i));
+    ids.prune({ messagesNs: 141n, conversationsNs: 5n });
+    expect(ids.has('message 40')).toBe(false);
+    expect(ids.has('message 41')).toBe(true);
+    expect(ids.has('conversation')).toBe(true);
+    expect(ids.size).toBe(11);
+  });
+
+  it('forgets conversation ids below the conversations floor only', () => {
+    const ids = new RecentEventIds(100);
+    ids.add('conversation', 'conversations', 10n);
+    ids.add('message', 'messages', 10n);
+    ids.prune({ messagesNs: 5n, conversationsNs: 11n });
+    expect([ids.has('conversation'), ids.has('message')]).toEqual([false, true]);
   });
 });

@@ -33,3 +33,35 @@ export class RecentIds {
     return this.#ids.size;
   }
 }
+
+/**
+ * The dedupe guard of one identity, with a window per position axis: message ids are pruned by the messages floor and
+ * conversation ids by the conversations floor. One shared window pruned by the lower floor kept every message id until
+ * the capacity bound, because the conversations floor stays put while no conversation arrives.
+ */
+export class RecentEventIds {
+  readonly #messages: RecentIds;
+  readonly #conversations: RecentIds;
+
+  constructor(capacity: number) {
+    this.#messages = new RecentIds(capacity);
+    this.#conversations = new RecentIds(capacity);
+  }
+
+  has(id: string): boolean {
+    return this.#messages.has(id) || this.#conversations.has(id);
+  }
+
+  add(id: string, axis: 'messages' | 'conversations', atNs: bigint): void {
+    (axis === 'messages' ? this.#messages : this.#conversations).add(id, atNs);
+  }
+
+  prune(floors: { readonly messagesNs: bigint; readonly conversationsNs: bigint }): void {
+    this.#messages.prune(floors.messagesNs);
+    this.#conversations.prune(floors.conversationsNs);
+  }
+
+  get size(): number {
+    return this.#messages.size + this.#conversations.size;
+  }
+}
