@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig, type GatewayConfig } from '@mailroom/config';
+import { limitHeapGrowth } from './heap-growth.js';
 import { guardProcess } from './process-guards.js';
 
 function readConfig(): GatewayConfig {
@@ -15,6 +16,7 @@ function readConfig(): GatewayConfig {
 }
 
 async function main(): Promise<void> {
+  limitHeapGrowth();
   const config = readConfig();
   const guards = guardProcess(config.shutdownGraceMs);
   // Loaded only after the configuration is known to be good, so a bad start fails fast and touches nothing.
