@@ -551,7 +551,9 @@ async function run(databaseUrl, profDir) {
         '--import',
         './bench/lib/memory-probe.mjs',
       ],
-      env: { XMTP_MAX_LIVE_CLIENTS: String(TENANTS * PER_TENANT + 10), ...FORWARDED_ENV },
+      // MALLOC_ARENA_MAX=2 as the Docker image and `npm start` run it (docs/operations.md, "Memory"); the bench's own
+      // MALLOC_* settings override it.
+      env: { XMTP_MAX_LIVE_CLIENTS: String(TENANTS * PER_TENANT + 10), MALLOC_ARENA_MAX: '2', ...FORWARDED_ENV },
       ipc: true,
     });
     cleanups.push(() => stopProcess(gateway));
@@ -726,7 +728,8 @@ function renderReport({ setupSeconds, search, main }, profile, loadBefore) {
 ${TENANTS * PER_TENANT} hosted identities across ${TENANTS} tenants, each sending to the next identity of its tenant (hosted to hosted, so every
 send is a receive too, delivered to the tenant's webhook). Setup (tenants, identities, DMs) took ${setupSeconds.toFixed(0)} s. The gateway runs as
 one process${CPU_PROF ? ' under `--cpu-prof`' : ''}, on Postgres and Redis, with the devnet, the load generator and the webhook receiver in the bench
-process. **Caveat:** all of these share the machine's ${os.cpus().length} cores, so the load generator and devnet compete with the gateway
+process. The gateway runs as production does: \`MALLOC_ARENA_MAX=${FORWARDED_ENV.MALLOC_ARENA_MAX ?? 2}\` (the Docker image and \`npm start\`) and V8's heap
+growth bounded at start (\`--heap-growing-percent=50\`, apps/gateway/src/heap-growth.ts). **Caveat:** all of these share the machine's ${os.cpus().length} cores, so the load generator and devnet compete with the gateway
 for CPU; the numbers are what this box sustains end to end, a floor for the gateway alone.
 
 ${searchSection(search, main.concurrency)}
