@@ -156,6 +156,8 @@ describe('team and account pages in chromium', () => {
     await page.getByLabel('Action').fill('admin.*');
     await page.getByRole('button', { name: 'Apply filters' }).click();
     await created.waitFor({ state: 'detached' });
+    // The old rows go first and the filtered page arrives after: wait for its newest team change.
+    await page.locator('[data-testid="audit-row"][data-action="admin.removed"]').waitFor();
     const actions = await page
       .getByTestId('audit-row')
       .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-action')));

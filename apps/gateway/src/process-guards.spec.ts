@@ -53,6 +53,21 @@ describe('guardProcess', () => {
     expect(String(stderr.mock.calls[0]![0])).toContain('"level":60');
   });
 
+  it('leaves no exit timer behind once the graceful stop has run', async () => {
+    jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
+    try {
+      const guards = guardProcess(1_000);
+      guards.stopWith(() => Promise.resolve());
+      const [onException] = added('uncaughtException', before.exception);
+      onException!(new Error('boom'), 'uncaughtException');
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(exit).toHaveBeenCalledTimes(1);
+      expect(jest.getTimerCount()).toBe(0);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('exits non-zero even when the graceful stop fails', async () => {
     const guards = guardProcess(1_000);
     guards.stopWith(() => Promise.reject(new Error('database gone')));

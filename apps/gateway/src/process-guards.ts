@@ -29,11 +29,14 @@ export function guardProcess(shutdownGraceMs: number): ProcessGuards {
     logLine(60, `uncaught exception (${origin}); stopping`, error);
     if (crashing) process.exit(1);
     crashing = true;
-    setTimeout(() => process.exit(1), shutdownGraceMs + 5_000).unref();
+    const backstop = setTimeout(() => process.exit(1), shutdownGraceMs + 5_000).unref();
     Promise.resolve()
       .then(() => stop?.())
       .catch((stopError: unknown) => logLine(50, 'graceful stop after an uncaught exception failed', stopError))
-      .finally(() => process.exit(1));
+      .finally(() => {
+        clearTimeout(backstop);
+        process.exit(1);
+      });
   });
   return {
     stopWith: (value) => {
