@@ -93,7 +93,7 @@ beforeAll(async () => {
   receiver = await WebhookReceiver.start();
   gateway = await startOnSameData();
   peers = await createTestClients(devnet.url, 1);
-}, 120_000);
+}, 180_000);
 
 afterAll(async () => {
   await gateway?.stop();
