@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { Allow, IsArray, IsIn, IsNumber, IsObject, IsOptional, IsString, ValidateNested } from 'class-validator';
+import { OUTGOING_CONTENT_TYPES } from '@mailroom/xmtp';
 import { PageQuery } from '../../../common/pagination/page-query.dto.js';
 import { messageContentSchema } from './message-content.schemas.js';
 
@@ -31,21 +32,7 @@ export class ListMessagesQuery extends PageQuery {
 
 /** One shape for every sendable type; which fields are required depends on `type` (checked by the service). */
 export class MessageContentDto {
-  @ApiProperty({
-    enum: [
-      'text',
-      'markdown',
-      'reply',
-      'reaction',
-      'readReceipt',
-      'transactionReference',
-      'walletSendCalls',
-      'actions',
-      'intent',
-      'attachment',
-      'remoteAttachment',
-    ],
-  })
+  @ApiProperty({ enum: [...OUTGOING_CONTENT_TYPES] })
   @IsString()
   type!: string;
 
