@@ -16,7 +16,7 @@ interface RunningCli {
   child: ChildProcess;
   output(): string;
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
-  exited: Promise<number | null>;
+  exited: Promise<number | NodeJS.Signals | null>;
 }
 
 function runCli(args: string[]): RunningCli {
@@ -33,7 +33,10 @@ function runCli(args: string[]): RunningCli {
   };
   child.stdout!.on('data', append);
   child.stderr!.on('data', append);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // The exit code, or the signal that ended the process (so a failure says which).
+  const exited = new Promise<number | NodeJS.Signals | null>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? signal)),
+  );
   return {
     child,
     output: () => out,

@@ -55,6 +55,15 @@ async function main(): Promise<void> {
   const logLevel = values['log-level'] ?? process.env.DEVNET_LOG_LEVEL ?? 'info';
   if (!isLogLevel(logLevel)) throw new Error(`invalid log level: ${logLevel}`);
 
+  // Listen for the stop signals before starting, so a signal that arrives while the devnet starts (or just as it
+  // reports ready) stops it cleanly instead of killing the process with its files half written.
+  let requested: string | undefined;
+  let onSignal = (signal: string) => {
+    requested ??= signal;
+  };
+  process.once('SIGINT', () => onSignal('SIGINT'));
+  process.once('SIGTERM', () => onSignal('SIGTERM'));
+
   const devnet = await startDevnet({
     port,
     historyPort,
@@ -75,7 +84,7 @@ async function main(): Promise<void> {
   process.stdout.write(`devnet ready at ${devnet.url}\n`);
   if (devnet.historyUrl) process.stdout.write(`history sync at ${devnet.historyUrl}\n`);
 
-  const shutdown = (signal: string) => {
+  onSignal = (signal: string) => {
     process.stderr.write(`devnet: ${signal}, stopping\n`);
     devnet.stop().then(
       () => process.exit(0),
@@ -85,8 +94,7 @@ async function main(): Promise<void> {
       },
     );
   };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  if (requested) onSignal(requested);
 }
 
 main().catch((error: unknown) => {
