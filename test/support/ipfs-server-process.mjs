@@ -66,13 +66,11 @@ function add(req, res, url) {
   const added = [];
   busboy.on('file', (_field, file, info) => {
     added.push(
-      fs
-        .addByteStream(file, { cidVersion, rawLeaves: cidVersion === 1 })
-        .then(async (cid) => ({
-          Name: info.filename ?? cid.toString(),
-          Hash: cid.toString(),
-          Size: String((await fs.stat(cid)).fileSize),
-        })),
+      fs.addByteStream(file, { cidVersion, rawLeaves: cidVersion === 1 }).then(async (cid) => ({
+        Name: info.filename ?? cid.toString(),
+        Hash: cid.toString(),
+        Size: String((await fs.stat(cid)).fileSize),
+      })),
     );
   });
   busboy.on('close', async () => {
