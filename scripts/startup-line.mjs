@@ -6,13 +6,32 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mailroom-startup-line-'));
+
+// A scratch database of its own: a database another run set up is bound to that run's master key.
+const serverUrl = new URL(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test');
+const scratchName = `mailroom_startup_line_${process.pid}`;
+const admin = new pg.Client({ connectionString: serverUrl.toString() });
+await admin.connect();
+await admin.query(`CREATE DATABASE ${scratchName}`);
+const scratchUrl = new URL(serverUrl);
+scratchUrl.pathname = `/${scratchName}`;
+
 const child = spawn(process.execPath, ['apps/gateway/dist/main.js'], {
   cwd: root,
   stdio: ['ignore', 'pipe', 'pipe'],
-  env: { ...process.env, NODE_ENV: 'development', HOST: '127.0.0.1', PORT: '0', DEVNET_PORT: '0', DATA_DIR: dataDir },
+  env: {
+    ...process.env,
+    NODE_ENV: 'development',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    DEVNET_PORT: '0',
+    DATA_DIR: dataDir,
+    DATABASE_URL: scratchUrl.toString(),
+  },
 });
 
 let out = '';
@@ -35,7 +54,10 @@ function finish(status, problem) {
   if (problem) process.stderr.write(`${problem}\n${out}\n`);
   child.once('exit', () => {
     rmSync(dataDir, { recursive: true, force: true });
-    process.exit(status);
+    admin
+      .query(`DROP DATABASE IF EXISTS ${scratchName} WITH (FORCE)`)
+      .finally(() => admin.end())
+      .finally(() => process.exit(status));
   });
   if (child.exitCode === null) child.kill('SIGTERM');
   else child.emit('exit', child.exitCode);
