@@ -1,17 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { ConfigError, loadConfig, redactConfig } from './config.js';
+import { loadConfig, redactConfig } from './config.js';
+import { problemsOf } from './testing/config-problems.js';
 import { configurationTable } from './docs-table.js';
 import { VARIABLES } from './variables.js';
-
-function problemsOf(env: Record<string, string>): readonly string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems;
-  }
-  throw new Error('expected loadConfig to reject');
-}
 
 describe('loadConfig', () => {
   it('starts on embedded defaults with an empty environment', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { ConfigError, loadConfig, redactConfig } from './config.js';
+import { loadConfig, redactConfig } from './config.js';
+import { problemsOf } from './testing/config-problems.js';
 
 const production = {
   NODE_ENV: 'production',
@@ -12,16 +13,6 @@ const smtp = {
   MAIL_FROM: 'Mailroom <no-reply@example.com>',
   PUBLIC_BASE_URL: 'https://mailroom.example',
 };
-
-function problemsOf(env: Record<string, string>): readonly string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems;
-  }
-  throw new Error('expected loadConfig to reject');
-}
 
 describe('mail and email verification settings', () => {
   it('keeps the zero-setup defaults outside production: log mailer, no verification', () => {
