@@ -14,6 +14,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Pool } from 'undici';
 import { startDevnet } from '@mailroom/devnet';
 import { spawnGateway, stopProcess, waitForReady } from './lib/gateway-process.mjs';
 import { startMessageReceiver } from './lib/message-receiver.mjs';
@@ -67,24 +68,37 @@ function processName(pid) {
 
 /** CPU seconds that processes other than this benchmark's used between two snapshots, with the busiest by name. */
 function otherWork(before, after) {
-  const mine = new Set([process.pid, ...children.map((c) => c.pid)].map(String));
+  const sides = new Set(children.map((c) => String(c.pid)));
   const byName = new Map();
+  // Where this benchmark's own CPU went: the bench process (devnet, load generator, receiver), the side measured
+  // (raw worker or gateway), its Postgres backends and Redis.
+  const parts = { bench: 0, side: 0, postgres: 0, redis: 0 };
   let seconds = 0;
   for (const [pid, t] of after) {
-    if (mine.has(pid)) continue;
     const used = (t - (before.get(pid) ?? 0)) / CLOCK_TICKS;
     if (used <= 0) continue;
-    seconds += used;
+    if (pid === String(process.pid)) {
+      parts.bench += used;
+      continue;
+    }
+    if (sides.has(pid)) {
+      parts.side += used;
+      continue;
+    }
     const name = processName(pid);
     // This benchmark's Postgres backends and the shared Redis work for the gateway: not "other" work.
-    if (name === 'postgres (this benchmark)' || name.startsWith('redis-server')) continue;
-    byName.set(name, (byName.get(name) ?? 0) + used);
+    if (name === 'postgres (this benchmark)') parts.postgres += used;
+    else if (name.startsWith('redis-server')) parts.redis += used;
+    else {
+      seconds += used;
+      byName.set(name, (byName.get(name) ?? 0) + used);
+    }
   }
   const top = [...byName]
     .sort((a, b) => b[1] - a[1])
     .slice(0, 4)
     .map(([name, used]) => `${name} ${used.toFixed(1)} s`);
-  return { seconds, top };
+  return { seconds, top, parts };
 }
 const children = [];
 
@@ -229,6 +243,9 @@ function startGateway(databaseUrl, devnetUrl, dataDir) {
       BENCH_PG_STATEMENTS: process.env.BENCH_PG_STATEMENTS ?? '',
       XMTP_MAX_LIVE_CLIENTS: String(N + 10),
       XMTP_SDK: process.env.XMTP_SDK ?? 'auto',
+      ...(process.env.WEBHOOK_ENDPOINT_CONCURRENCY
+        ? { WEBHOOK_ENDPOINT_CONCURRENCY: process.env.WEBHOOK_ENDPOINT_CONCURRENCY }
+        : {}),
     },
     ipc: true,
   });
@@ -277,6 +294,8 @@ async function runGateway(databaseUrl, devnet, receiver, phases) {
       });
       routes.push(`/v1/identities/${ids[i].id}/conversations/${dm.id}/messages`);
     }
+    // A backend calling the gateway keeps its connections: one keep-alive pool, like any HTTP client library's.
+    const senders = new Pool(base, { connections: Math.max(...CONCURRENCY, 4) });
     const runPhase = async (phase, seconds) => {
       const deadline = Date.now() + seconds * 1000;
       await Promise.all(
@@ -284,8 +303,14 @@ async function runGateway(databaseUrl, devnet, receiver, phases) {
           for (let i = worker; Date.now() < deadline; i += phase.concurrency) {
             const t0 = performance.now();
             const text = `pipeline ${phase.name} ${i} ${epochMs().toFixed(3)}`;
-            const status = await call(base, key, 'POST', routes[i % N], { content: { type: 'text', text } })
-              .then(async (res) => (await res.arrayBuffer(), res.status))
+            const status = await senders
+              .request({
+                method: 'POST',
+                path: routes[i % N],
+                headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+                body: JSON.stringify({ content: { type: 'text', text } }),
+              })
+              .then(async (res) => (await res.body.dump(), res.statusCode))
               .catch(() => 0);
             if (status === 201) {
               phase.latencies.push(performance.now() - t0);
@@ -315,6 +340,7 @@ async function runGateway(databaseUrl, devnet, receiver, phases) {
       results.push(summary(phase));
       console.log(describe(results.at(-1)));
     }
+    await senders.close();
     return results;
   } finally {
     await stopProcess(gateway);
@@ -328,7 +354,10 @@ function describe(r) {
   const trips = r.roundTrips
     ? `, Postgres round trips ${f1(r.roundTrips.send / Math.max(1, r.sent))} per send, ${f1(r.roundTrips.other / Math.max(1, r.received))} per received`
     : '';
-  return `  ${r.name}: ${f1(r.throughput)} delivered msg/s, ${r.received} of ${r.sent} delivered (${r.failed} failed sends), CPU ${f1(r.cpuMsPerMessage)} ms/msg (${f1(r.ownCpuMsPerMessage)} without other processes), send p50 ${f1(r.sendP50)} p99 ${f1(r.sendP99)} ms, lag p50 ${f1(r.lagP50)} p99 ${f1(r.lagP99)} ms${trips}`;
+  const parts = Object.entries(r.others.parts)
+    .map(([part, s]) => `${part} ${f1((1000 * s) / Math.max(1, r.received))}`)
+    .join(', ');
+  return `  ${r.name}: CPU ms/msg by process: ${parts}\n  ${r.name}: ${f1(r.throughput)} delivered msg/s, ${r.received} of ${r.sent} delivered (${r.failed} failed sends), CPU ${f1(r.cpuMsPerMessage)} ms/msg (${f1(r.ownCpuMsPerMessage)} without other processes), send p50 ${f1(r.sendP50)} p99 ${f1(r.sendP99)} ms, lag p50 ${f1(r.lagP50)} p99 ${f1(r.lagP99)} ms${trips}`;
 }
 
 function verdicts(raw, gw) {
@@ -354,7 +383,7 @@ function verdicts(raw, gw) {
       `≤ 1.6×: ${mark(cpu <= 1.6)}`,
     ],
     [
-      '— the same without other processes (bench, devnet and the side measured only)',
+      '— the same without other processes (the bench with its devnet, the side measured, its Postgres and Redis)',
       `${f1(raw.ownCpuMsPerMessage)} ms`,
       `${f1(gw.ownCpuMsPerMessage)} ms`,
       `${(gw.ownCpuMsPerMessage / raw.ownCpuMsPerMessage).toFixed(2)}×`,

@@ -1,14 +1,22 @@
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { PrismaClient } from './generated/prisma/client.js';
+import { registerPreparedPool } from './prepared-statements.js';
 
-/** A Prisma client on adapter-pg (Prisma 7's client needs a driver adapter; it has no native engine). */
+/**
+ * A Prisma client on adapter-pg (Prisma 7's client needs a driver adapter; it has no native engine), over a pool of
+ * ours that queryPrepared shares; $disconnect ends the pool.
+ */
 export function createPrismaClient(databaseUrl: string): PrismaClient {
-  return new PrismaClient({ adapter: pgAdapter(databaseUrl) });
+  const pool = createPool(databaseUrl);
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+  registerPreparedPool(prisma, pool);
+  return prisma;
 }
 
-function pgAdapter(databaseUrl: string): PrismaPg {
+function createPool(databaseUrl: string): pg.Pool {
   // Fail a query after 5 s without a connection instead of waiting forever when the database is down.
-  return new PrismaPg({ connectionString: databaseUrl, connectionTimeoutMillis: 5_000 });
+  return new pg.Pool({ connectionString: databaseUrl, connectionTimeoutMillis: 5_000 });
 }
 
 /**
@@ -17,7 +25,9 @@ function pgAdapter(databaseUrl: string): PrismaPg {
  */
 export class PrismaService extends PrismaClient {
   constructor(databaseUrl: string) {
-    super({ adapter: pgAdapter(databaseUrl) });
+    const pool = createPool(databaseUrl);
+    super({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+    registerPreparedPool(this, pool);
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -431,6 +431,17 @@ export async function syncUnlessInactive(conversation: XmtpConversation<unknown>
 }
 
 /** 409 once the identity left the group (or asked to, or was removed). */
+/**
+ * The check before a send: a group the identity asked to leave answers 409. Whether the installation is still an
+ * active member is left to the send itself, which refuses an inactive conversation (xmtpCall maps that to the same
+ * 409), so the hot path does not read the group's state twice.
+ */
+export function assertMaySend(conversation: XmtpConversation<unknown>): void {
+  if (conversation instanceof XmtpGroup && conversation.isPendingRemoval()) {
+    throw new DomainError(ErrorCode.Conflict, `The identity has left conversation ${conversation.id}.`);
+  }
+}
+
 export function assertMember(conversation: XmtpConversation<unknown>): void {
   if (!conversation.isActive || (conversation instanceof XmtpGroup && conversation.isPendingRemoval())) {
     throw new DomainError(ErrorCode.Conflict, `The identity has left conversation ${conversation.id}.`);

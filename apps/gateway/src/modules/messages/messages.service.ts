@@ -17,7 +17,7 @@ import {
 } from '@mailroom/xmtp';
 import { DomainError, ErrorCode } from '../../common/errors/index.js';
 import { ConversationAccess } from '../conversations/conversation-access.js';
-import { assertMember, syncUnlessInactive, type Page } from '../conversations/conversations.service.js';
+import { assertMaySend, syncUnlessInactive, type Page } from '../conversations/conversations.service.js';
 import { validationFailed } from '../conversations/identifiers.js';
 import { decodeCursor, takePage } from '../conversations/page-cursor.js';
 import { xmtpCall } from '../conversations/xmtp-errors.js';
@@ -121,7 +121,7 @@ export class MessagesService {
       identityId,
       conversationId,
       async (conversation, client) => {
-        assertMember(conversation);
+        assertMaySend(conversation);
         if ((content.type === 'reply' || content.type === 'reaction') && !content.referenceInboxId) {
           const referenced = client.conversations.getMessageById(content.reference);
           if (!referenced || referenced.conversationId !== conversation.id) {

@@ -1,4 +1,4 @@
-import { Prisma, tenantScope, type PrismaClient, type TenantScope } from '@mailroom/persistence';
+import { Prisma, queryPrepared, tenantScope, type PrismaClient, type TenantScope } from '@mailroom/persistence';
 import type { MailroomEvent } from '../events/mailroom-event.js';
 import type { DeliveryWrite, DeliveryWriteRow } from '../webhooks/webhook-outbox.js';
 import { countable, countReceivedCtes } from '../usage/received-messages.js';
@@ -15,7 +15,8 @@ export interface CommitRequest {
   readonly events: readonly MailroomEvent[];
   readonly messagesNs: bigint;
   readonly conversationsNs: bigint;
-  readonly recentIds: readonly string[];
+  /** The ids for the restart's dedupe guard; undefined leaves the stored ones (see IdentityEventLog). */
+  readonly recentIds: readonly string[] | undefined;
 }
 
 /** How long a lazy request waits for a statement to ride along with. */
@@ -93,7 +94,7 @@ export class EventCommitter {
     let write: DeliveryWrite | undefined;
     try {
       write = this.outbox.writeDeliveries(requests.map((r) => ({ scope: tenantScope(r.tenantId), events: r.events })));
-      const rows = await this.prisma.$queryRaw<DeliveryWriteRow[]>(commitStatement(write, requests));
+      const rows = await queryPrepared<DeliveryWriteRow>(this.prisma, commitStatement(write, requests));
       write.committed(rows);
       for (const w of group) w.resolve();
     } catch (error) {
@@ -125,12 +126,14 @@ function commitStatement(write: DeliveryWrite, requests: readonly CommitRequest[
     ${countReceivedCtes(received)}, moved AS (
       UPDATE identity_event_cursors c
       SET messages_ns = u.messages_ns, conversations_ns = u.conversations_ns,
-          recent_ids = ARRAY(SELECT jsonb_array_elements_text(u.recent_ids)), updated_at = now()
+          recent_ids = CASE WHEN u.recent_ids IS NULL THEN c.recent_ids
+                            ELSE ARRAY(SELECT jsonb_array_elements_text(u.recent_ids)) END,
+          updated_at = now()
       FROM unnest(
         ${requests.map((r) => r.identityId)}::uuid[],
         ${requests.map((r) => String(r.messagesNs))}::bigint[],
         ${requests.map((r) => String(r.conversationsNs))}::bigint[],
-        ${requests.map((r) => JSON.stringify(r.recentIds))}::jsonb[]
+        ${requests.map((r) => (r.recentIds ? JSON.stringify(r.recentIds) : null))}::jsonb[]
       ) AS u(identity_id, messages_ns, conversations_ns, recent_ids)
       WHERE c.identity_id = u.identity_id
     )

@@ -19,9 +19,12 @@ export interface EventLogDeps {
 /** Where an event sits in the identity's history: message sent-at, or conversation created-at. */
 export type Position = { readonly axis: 'messages' | 'conversations'; readonly ns: bigint } | { readonly axis: 'none' };
 
-// Written on every commit: large enough to cover a restart's replay of a busy moment, small enough not to make every
-// commit rewrite tens of kilobytes.
+// Large enough to cover a restart's replay of a busy moment. Written with a commit at most once a second (and on
+// flush), not with every commit: the cursor row would otherwise be rewritten with ~13 KB of ids per event. Ids of the
+// last second before a crash are then missing from the guard: their replay finds the outbox rows and received ids
+// already there (no second delivery or count), and subscriptions drop ids they have seen.
 const PERSISTED_RECENT_IDS = 200;
+const RECENT_IDS_PERSIST_MS = 1_000;
 const RECENT_CAPACITY = 20_000;
 const COMMIT_RETRY_MS = 500;
 const MAX_REPLAY_OVERLAP_NS = 60_000_000_000n;
@@ -42,6 +45,9 @@ export class IdentityEventLog {
   /** Ids whose deliveries and cursor are committed, newest last: only these may seed a restart's dedupe guard. */
   #committedIds: string[];
   #committing: Promise<void> | undefined;
+  /** When the committed ids last went to the cursor row, and whether later commits left newer ones out. */
+  #idsPersistedAt = 0;
+  #idsStale = false;
   #emitted = 0;
   readonly #committer: EventCommitter;
 
@@ -109,6 +115,20 @@ export class IdentityEventLog {
       if (!this.#committing) this.#scheduleCommit();
       await this.#committing;
     }
+    if (this.#idsStale) await this.#persistIds();
+  }
+
+  async #persistIds(): Promise<void> {
+    const recentIds = this.#committedIds;
+    await this.#committer.commit({
+      tenantId: this.tenantId,
+      identityId: this.identityId,
+      events: [],
+      messagesNs: this.#committedMessagesNs,
+      conversationsNs: this.#committedConversationsNs,
+      recentIds,
+    });
+    if (recentIds === this.#committedIds) this.#idsStale = false;
   }
 
   get emitted(): number {
@@ -135,6 +155,8 @@ export class IdentityEventLog {
       const messagesNs = max(this.#messagesNs, this.#committedMessagesNs);
       const conversationsNs = max(this.#conversationsNs, this.#committedConversationsNs);
       const committedIds = [...this.#committedIds, ...batch.map((event) => event.id)].slice(-PERSISTED_RECENT_IDS);
+      const startedAt = Date.now();
+      const persistIds = startedAt - this.#idsPersistedAt >= RECENT_IDS_PERSIST_MS;
       try {
         await this.#committer.commit(
           {
@@ -143,12 +165,14 @@ export class IdentityEventLog {
             events: batch,
             messagesNs,
             conversationsNs,
-            recentIds: committedIds,
+            recentIds: persistIds ? committedIds : undefined,
           },
           // The identity's own sends: their caller already knows, so their webhooks may wait a moment for company.
           { lazy: batch.every((event) => event.type === 'message.sent') },
         );
         this.#committedIds = committedIds;
+        if (persistIds) this.#idsPersistedAt = startedAt;
+        this.#idsStale = !persistIds;
         this.#committedMessagesNs = messagesNs;
         this.#committedConversationsNs = conversationsNs;
         this.#recent.prune({ messagesNs: this.messagesFloorNs(), conversationsNs: this.conversationsFloorNs() });

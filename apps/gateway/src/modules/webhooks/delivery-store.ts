@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Prisma, PrismaClient, tenantScope } from '@mailroom/persistence';
+import { Prisma, PrismaClient, queryPrepared, tenantScope } from '@mailroom/persistence';
 import { AuditService } from '../audit/audit.service.js';
 
 /** A delivery this process holds the lease of, for one attempt. */
@@ -99,7 +99,9 @@ export class DeliveryStore {
    * SKIP LOCKED lets several processes claim side by side without waiting.
    */
   async claim(limit: number, perEndpoint: number, leaseMs: number): Promise<ClaimedDelivery[]> {
-    const rows = await this.prisma.$queryRaw<ClaimedRow[]>`
+    const rows = await queryPrepared<ClaimedRow>(
+      this.prisma,
+      Prisma.sql`
       WITH busy AS (
         SELECT e.id, e.tenant_id, ${perEndpoint}::int - (
           SELECT count(*)::int FROM webhook_deliveries s WHERE s.endpoint_id = e.id AND s.status = 'sending'
@@ -136,7 +138,8 @@ export class DeliveryStore {
         SELECT gen_random_uuid(), claimed.id, claimed.attempts, clock_timestamp() FROM claimed
       )
       SELECT claimed.*, ${CLAIMED_ENDPOINT_COLUMNS}
-      FROM claimed JOIN webhook_endpoints e ON e.id = claimed.endpoint_id`;
+      FROM claimed JOIN webhook_endpoints e ON e.id = claimed.endpoint_id`,
+    );
     return rows.map(claimedDelivery);
   }
 
@@ -148,7 +151,9 @@ export class DeliveryStore {
     successes: readonly { delivery: ClaimedDelivery; result: AttemptResult }[],
   ): Promise<Set<string>> {
     if (successes.length === 0) return new Set();
-    const rows = await this.prisma.$queryRaw<{ id: string }[]>`
+    const rows = await queryPrepared<{ id: string }>(
+      this.prisma,
+      Prisma.sql`
       WITH input AS (
         SELECT * FROM unnest(
           ${successes.map((s) => s.delivery.id)}::uuid[],
@@ -174,7 +179,8 @@ export class DeliveryStore {
       ), e AS (
         UPDATE webhook_endpoints SET consecutive_failures = 0 WHERE id IN (SELECT endpoint_id FROM d) AND consecutive_failures <> 0
       )
-      SELECT id FROM d`;
+      SELECT id FROM d`,
+    );
     return new Set(rows.map((r) => r.id));
   }
 

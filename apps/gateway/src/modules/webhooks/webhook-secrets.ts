@@ -89,8 +89,21 @@ export class WebhookSecrets {
     }
   }
 
-  /** The secrets that sign now: the current one first, then the previous one while its overlap lasts. */
+  readonly #signing = new OpenedSigningSecrets();
+
+  /**
+   * The secrets that sign now: the current one first, then the previous one while its overlap lasts. Opened secrets
+   * are kept in memory briefly (OpenedSigningSecrets), so a busy endpoint does not unwrap its data key per delivery.
+   */
   openSigning(endpointId: string, sealed: SealedEndpointSecrets, now = new Date()): string[] {
+    const cached = this.#signing.get(endpointId, sealed, now);
+    if (cached) return cached;
+    const secrets = this.#openSigningNow(endpointId, sealed, now);
+    this.#signing.set(endpointId, sealed, secrets, now);
+    return secrets;
+  }
+
+  #openSigningNow(endpointId: string, sealed: SealedEndpointSecrets, now: Date): string[] {
     const dataKey = this.runtime.vault.unwrapDataKey(sealed.wrappedDataKey, webhookContext(endpointId));
     try {
       const secrets = [dataKey.open(sealed.sealedSecret, PURPOSE).toString('utf8')];
@@ -111,4 +124,57 @@ export class WebhookSecrets {
       dataKey.destroy();
     }
   }
+}
+
+const SIGNING_CACHE_MS = 60_000;
+const SIGNING_CACHE_ENTRIES = 10_000;
+
+interface OpenedEntry {
+  readonly sealedSecret: Uint8Array;
+  readonly previousSealedSecret: Uint8Array | null;
+  readonly previousSecretUntil: number | null;
+  readonly secrets: readonly string[];
+  readonly expiresAt: number;
+}
+
+/**
+ * Opened signing secrets per endpoint for a minute, valid only while the endpoint's sealed bytes are the ones they
+ * were opened from (a rotation or a new secret misses); the previous secret drops out when its overlap ends.
+ */
+export class OpenedSigningSecrets {
+  readonly #entries = new Map<string, OpenedEntry>();
+
+  get(endpointId: string, sealed: SealedEndpointSecrets, now: Date): string[] | undefined {
+    const entry = this.#entries.get(endpointId);
+    if (!entry) return undefined;
+    const previous = sealed.previousSealedSecret ?? null;
+    const fresh =
+      entry.expiresAt > now.getTime() &&
+      sameBytes(entry.sealedSecret, sealed.sealedSecret) &&
+      (previous === null ? entry.previousSealedSecret === null : sameBytes(entry.previousSealedSecret, previous)) &&
+      entry.previousSecretUntil === (sealed.previousSecretUntil?.getTime() ?? null);
+    if (!fresh) {
+      this.#entries.delete(endpointId);
+      return undefined;
+    }
+    // Opened after the overlap ended, the set holds the current secret only; time does not bring the previous back.
+    const previousSigns = entry.previousSecretUntil !== null && entry.previousSecretUntil > now.getTime();
+    return previousSigns ? [...entry.secrets] : entry.secrets.slice(0, 1);
+  }
+
+  set(endpointId: string, sealed: SealedEndpointSecrets, secrets: readonly string[], now: Date): void {
+    this.#entries.delete(endpointId);
+    if (this.#entries.size >= SIGNING_CACHE_ENTRIES) this.#entries.delete(this.#entries.keys().next().value as string);
+    this.#entries.set(endpointId, {
+      sealedSecret: Uint8Array.from(sealed.sealedSecret),
+      previousSealedSecret: sealed.previousSealedSecret ? Uint8Array.from(sealed.previousSealedSecret) : null,
+      previousSecretUntil: sealed.previousSecretUntil?.getTime() ?? null,
+      secrets: [...secrets],
+      expiresAt: now.getTime() + SIGNING_CACHE_MS,
+    });
+  }
+}
+
+function sameBytes(a: Uint8Array | null, b: Uint8Array): boolean {
+  return a !== null && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
 }

@@ -1,0 +1,89 @@
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { InProcessEventBus } from '@mailroom/events';
+import { Prisma, type PrismaClient } from '@mailroom/persistence';
+import type { MailroomEvent } from '../events/mailroom-event.js';
+import type { OutboxPort } from './event-committer.js';
+import { IdentityEventLog } from './identity-event-log.js';
+import { RealtimeTopics } from './realtime-topics.js';
+
+const tenantId = '00000000-0000-4000-8000-000000000002';
+const identityId = '00000000-0000-4000-8000-000000000001';
+
+/** The recent-ids argument of each commit statement: the jsonb[] of the cursor update (a JSON array or null). */
+function recentIdsArguments(statements: Prisma.Sql[]): (string | null)[] {
+  return statements.map((sql) => {
+    const arg = sql.values.find(
+      (v): v is (string | null)[] =>
+        Array.isArray(v) && v.length === 1 && (v[0] === null || (typeof v[0] === 'string' && v[0].startsWith('['))),
+    );
+    if (!arg) throw new Error('no recent-ids argument in the statement');
+    return arg[0];
+  });
+}
+
+function makeLog() {
+  const statements: Prisma.Sql[] = [];
+  const prisma = {
+    $queryRaw: jest.fn(async (sql: Prisma.Sql) => {
+      statements.push(sql);
+      return [{ created: 0, id: null }];
+    }),
+  } as unknown as PrismaClient;
+  const outbox: OutboxPort = {
+    writeDeliveries: () => ({
+      ctes: Prisma.sql`delivered AS (SELECT 1), logged AS (SELECT 1)`,
+      select: Prisma.sql`SELECT 0 AS created`,
+      committed: () => undefined,
+      failed: () => undefined,
+    }),
+  };
+  const log = new IdentityEventLog(
+    tenantId,
+    identityId,
+    { startedNs: 0n, messagesNs: 0n, conversationsNs: 0n, recentIds: [] },
+    {
+      prisma,
+      topics: new RealtimeTopics(new InProcessEventBus()),
+      outbox,
+      lookbackNs: 60_000_000_000n,
+      onPublishError: () => undefined,
+      onCommitError: (error) => {
+        throw error;
+      },
+    },
+  );
+  return { log, statements };
+}
+
+const event = (id: string): MailroomEvent => ({
+  id,
+  type: 'message.received',
+  createdAt: new Date().toISOString(),
+  tenantId,
+  identityId,
+  data: {},
+});
+
+describe('IdentityEventLog: the dedupe ids on the cursor row', () => {
+  beforeEach(() => {
+    jest.useFakeTimers({ doNotFake: ['setImmediate', 'queueMicrotask', 'nextTick'] });
+  });
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  it('writes them with the first commit, leaves them out within the next second, and writes them on flush', async () => {
+    const { log, statements } = makeLog();
+    log.emit(event('m1'), { axis: 'messages', ns: 1n });
+    await log.flush();
+    log.emit(event('m2'), { axis: 'messages', ns: 2n });
+    await log.flush();
+    expect(recentIdsArguments(statements)).toEqual(['["m1"]', null, '["m1","m2"]']);
+
+    jest.advanceTimersByTime(1_000);
+    log.emit(event('m3'), { axis: 'messages', ns: 3n });
+    await log.flush();
+    // A second later the commit carries them itself, so flush has nothing left to write.
+    expect(recentIdsArguments(statements).slice(3)).toEqual(['["m1","m2","m3"]']);
+  });
+});
