@@ -6,6 +6,7 @@
 //
 // Knobs: BENCH_PIPELINE_IDENTITIES (20), BENCH_PIPELINE_CONCURRENCY (4,1), BENCH_PIPELINE_SECONDS (30),
 // BENCH_PIPELINE_GRACE_SECONDS (30), BENCH_PIPELINE_CPU_PROFILE_DIR (a V8 CPU profile of the gateway),
+// BENCH_PIPELINE_NODE_ARGS (more node flags for the gateway, e.g. --perf-basic-prof),
 // BENCH_PG_STATEMENTS (1: the gateway prints its Postgres statements by count at exit), XMTP_SDK (auto|5|6, both
 // sides; SDK 6 under `PATH=$PWD/.cache/glibc/bin:$PATH`, its own section), REDIS_URL
 // (redis://127.0.0.1:6379), DATABASE_URL (the server's `test` database).
@@ -236,6 +237,7 @@ function startGateway(databaseUrl, devnetUrl, dataDir) {
     dataDir,
     nodeArgs: [
       ...(profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : []),
+      ...(process.env.BENCH_PIPELINE_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
       '--import',
       './bench/lib/pg-round-trips.mjs',
     ],

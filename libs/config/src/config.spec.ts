@@ -181,7 +181,7 @@ describe('outbound and webhook settings', () => {
       maxEndpointsPerTenant: 50,
       timeoutMs: 5000,
       concurrency: 16,
-      endpointConcurrency: 4,
+      endpointConcurrency: 8,
       retryBaseMs: 5000,
       retryMaxDelayMs: 3_600_000,
       retryWindowMs: 86_400_000,

@@ -274,7 +274,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       maxEndpointsPerTenant: (values.WEBHOOK_MAX_ENDPOINTS_PER_TENANT as number | undefined) ?? 50,
       timeoutMs: (values.WEBHOOK_TIMEOUT_MS as number | undefined) ?? 5_000,
       concurrency: (values.WEBHOOK_CONCURRENCY as number | undefined) ?? 16,
-      endpointConcurrency: (values.WEBHOOK_ENDPOINT_CONCURRENCY as number | undefined) ?? 4,
+      endpointConcurrency: (values.WEBHOOK_ENDPOINT_CONCURRENCY as number | undefined) ?? 8,
       retryBaseMs: (values.WEBHOOK_RETRY_BASE_MS as number | undefined) ?? 5_000,
       retryMaxDelayMs: (values.WEBHOOK_RETRY_MAX_DELAY_MS as number | undefined) ?? 3_600_000,
       retryWindowMs: (values.WEBHOOK_RETRY_WINDOW_MS as number | undefined) ?? 86_400_000,

@@ -147,39 +147,11 @@ export class DeliveryStore {
    * Marks deliveries succeeded, in one statement for the whole batch; from then on nothing sends them again.
    * Returns the ids recorded: a delivery whose lease was lost (reclaimed, or its endpoint deleted) is left out.
    */
-  async recordSuccesses(
-    successes: readonly { delivery: ClaimedDelivery; result: AttemptResult }[],
-  ): Promise<Set<string>> {
+  async recordSuccesses(successes: readonly Success[]): Promise<Set<string>> {
     if (successes.length === 0) return new Set();
     const rows = await queryPrepared<{ id: string }>(
       this.prisma,
-      Prisma.sql`
-      WITH input AS (
-        SELECT * FROM unnest(
-          ${successes.map((s) => s.delivery.id)}::uuid[],
-          ${successes.map((s) => s.delivery.leaseToken)}::uuid[],
-          ${successes.map((s) => s.delivery.attempt)}::int[],
-          ${successes.map((s) => s.result.statusCode)}::int[],
-          ${successes.map((s) => s.result.durationMs)}::int[],
-          ${successes.map((s) => headersJson(s.result))}::text[],
-          ${successes.map((s) => s.result.responseBody ?? null)}::text[]
-        ) AS i(id, lease_token, number, status_code, duration_ms, request_headers, response_body)
-      ), d AS (
-        UPDATE webhook_deliveries w
-        SET status = 'succeeded', succeeded_at = clock_timestamp(), next_attempt_at = NULL, lease_token = NULL, lease_until = NULL,
-            last_status_code = i.status_code, last_error = NULL, last_duration_ms = i.duration_ms
-        FROM input i
-        WHERE w.id = i.id AND w.lease_token = i.lease_token AND w.status = 'sending'
-        RETURNING w.id, w.endpoint_id
-      ), a AS (
-        UPDATE webhook_attempts t SET outcome = 'succeeded', finished_at = clock_timestamp(), status_code = i.status_code, duration_ms = i.duration_ms,
-          request_headers = i.request_headers::jsonb, response_body = i.response_body
-        FROM d JOIN input i ON i.id = d.id
-        WHERE t.delivery_id = d.id AND t.number = i.number
-      ), e AS (
-        UPDATE webhook_endpoints SET consecutive_failures = 0 WHERE id IN (SELECT endpoint_id FROM d) AND consecutive_failures <> 0
-      )
-      SELECT id FROM d`,
+      Prisma.sql`WITH ${successCtes(successes)} SELECT id FROM ${Prisma.raw(SUCCEEDED)}`,
     );
     return new Set(rows.map((r) => r.id));
   }
@@ -263,6 +235,48 @@ export class DeliveryStore {
       RETURNING d.id`;
     return rows.length;
   }
+}
+
+export interface Success {
+  readonly delivery: ClaimedDelivery;
+  readonly result: AttemptResult;
+}
+
+/** The CTE of successCtes() that returns the id of each delivery recorded as succeeded. */
+export const SUCCEEDED = 'succeeded';
+
+/**
+ * CTEs (for a WITH list) that record successful attempts under their leases: the delivery, its attempt row, and the
+ * endpoint's failure run reset. `succeeded` returns the ids recorded (a lost lease is left out). Used alone by
+ * recordSuccesses and inside the realtime pipeline's commit statement, where outcomes ride along.
+ */
+export function successCtes(successes: readonly Success[]): Prisma.Sql {
+  return Prisma.sql`success_input AS (
+        SELECT * FROM unnest(
+          ${successes.map((s) => s.delivery.id)}::uuid[],
+          ${successes.map((s) => s.delivery.leaseToken)}::uuid[],
+          ${successes.map((s) => s.delivery.attempt)}::int[],
+          ${successes.map((s) => s.result.statusCode)}::int[],
+          ${successes.map((s) => s.result.durationMs)}::int[],
+          ${successes.map((s) => headersJson(s.result))}::text[],
+          ${successes.map((s) => s.result.responseBody ?? null)}::text[]
+        ) AS i(id, lease_token, number, status_code, duration_ms, request_headers, response_body)
+      ), ${Prisma.raw(SUCCEEDED)} AS (
+        UPDATE webhook_deliveries w
+        SET status = 'succeeded', succeeded_at = clock_timestamp(), next_attempt_at = NULL, lease_token = NULL, lease_until = NULL,
+            last_status_code = i.status_code, last_error = NULL, last_duration_ms = i.duration_ms
+        FROM success_input i
+        WHERE w.id = i.id AND w.lease_token = i.lease_token AND w.status = 'sending'
+        RETURNING w.id, w.endpoint_id
+      ), success_attempts AS (
+        UPDATE webhook_attempts t SET outcome = 'succeeded', finished_at = clock_timestamp(), status_code = i.status_code, duration_ms = i.duration_ms,
+          request_headers = i.request_headers::jsonb, response_body = i.response_body
+        FROM ${Prisma.raw(SUCCEEDED)} d JOIN success_input i ON i.id = d.id
+        WHERE t.delivery_id = d.id AND t.number = i.number
+      ), success_endpoints AS (
+        UPDATE webhook_endpoints SET consecutive_failures = 0
+        WHERE id IN (SELECT endpoint_id FROM ${Prisma.raw(SUCCEEDED)}) AND consecutive_failures <> 0
+      )`;
 }
 
 function headersJson(result: AttemptResult): string | null {

@@ -51,7 +51,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     private readonly usage: UsageCounters,
   ) {
     this.settings = runtime.config.webhooks;
-    this.successes = new SuccessRecorder(store);
+    this.successes = new SuccessRecorder(store, { ride: true });
     this.retry = {
       baseMs: this.settings.retryBaseMs,
       maxDelayMs: this.settings.retryMaxDelayMs,
@@ -63,6 +63,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
       accept: (claimed, reserved) => this.acceptDirect(claimed, reserved),
       perEndpoint: this.settings.endpointConcurrency,
       leaseMs: this.settings.timeoutMs + LEASE_GRACE_MS,
+      board: () => this.successes.board(),
     });
   }
 

@@ -2,7 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { Prisma, PrismaClient, type TenantScope } from '@mailroom/persistence';
 import { DomainError, ErrorCode } from '../../common/errors/index.js';
 import type { MailroomEvent } from '../events/mailroom-event.js';
-import { claimedDelivery, CLAIMED_ENDPOINT_COLUMNS, type ClaimedDelivery, type ClaimedRow } from './delivery-store.js';
+import {
+  claimedDelivery,
+  CLAIMED_ENDPOINT_COLUMNS,
+  SUCCEEDED,
+  successCtes,
+  type ClaimedDelivery,
+  type ClaimedRow,
+} from './delivery-store.js';
 import { WebhookWakeup } from './webhook-wakeup.js';
 
 type Db = PrismaClient | Prisma.TransactionClient;
@@ -34,7 +41,7 @@ export interface DeliveryWrite {
   failed(): void;
 }
 
-export type DeliveryWriteRow = { created: number } & ({ id: null } | ClaimedRow);
+export type DeliveryWriteRow = { created: number; settled: string[] | null } & ({ id: null } | ClaimedRow);
 
 type Batches = readonly { scope: TenantScope; events: readonly MailroomEvent[] }[];
 
@@ -61,7 +68,10 @@ export class WebhookOutbox {
   }
 
   /** INSERT … RETURNING the delivery rows the events create (none for a replay); `claim` claims some at insert. */
-  insertDeliveries(batches: Batches, claim?: { slots: number; perEndpoint: number; leaseMs: number }): Prisma.Sql {
+  insertDeliveries(
+    batches: Batches,
+    claim?: { slots: number; perEndpoint: number; leaseMs: number; settling: readonly string[] },
+  ): Prisma.Sql {
     for (const { scope, events } of batches) {
       for (const event of events) {
         if (event.tenantId !== scope.tenantId)
@@ -80,11 +90,13 @@ export class WebhookOutbox {
       .filter((sql): sql is Prisma.Sql => sql !== undefined);
     const rows = Prisma.join([webhooks, ...others], ' UNION ALL ');
     // Claimed at insert: the first `slots` rows whose endpoint has room (its deliveries in flight anywhere, plus this
-    // batch's earlier ones, under `perEndpoint`) and no due backlog to queue behind.
+    // batch's earlier ones, under `perEndpoint`; those whose success this statement records are no longer in flight)
+    // and no due backlog to queue behind.
     const take = claim
       ? Prisma.sql`(row_number() OVER (ORDER BY r.event_id, r.endpoint_id) <= ${claim.slots}
           AND row_number() OVER (PARTITION BY r.endpoint_id ORDER BY r.event_id) + (
-            SELECT count(*) FROM webhook_deliveries s WHERE s.endpoint_id = r.endpoint_id AND s.status = 'sending'
+            SELECT count(*) FROM webhook_deliveries s
+            WHERE s.endpoint_id = r.endpoint_id AND s.status = 'sending' AND s.id <> ALL (${claim.settling}::uuid[])
           ) <= ${claim.perEndpoint}
           AND NOT EXISTS (
             SELECT 1 FROM webhook_deliveries p WHERE p.endpoint_id = r.endpoint_id AND p.status = 'pending' AND p.next_attempt_at <= now()
@@ -109,9 +121,14 @@ export class WebhookOutbox {
    */
   writeDeliveries(batches: Batches): DeliveryWrite {
     const dispatch = this.wakeup.direct;
+    // Successes of earlier deliveries ride along: recorded by this statement instead of one of their own.
+    const ride = dispatch?.board();
     const slots = dispatch?.reserve() ?? 0;
+    const settling = ride?.successes.map((s) => s.delivery.id) ?? [];
     const claim =
-      dispatch && slots > 0 ? { slots, perEndpoint: dispatch.perEndpoint, leaseMs: dispatch.leaseMs } : undefined;
+      dispatch && slots > 0
+        ? { slots, perEndpoint: dispatch.perEndpoint, leaseMs: dispatch.leaseMs, settling }
+        : undefined;
     let settled = false;
     const release = (claimed: readonly ClaimedDelivery[]) => {
       if (settled) return;
@@ -123,20 +140,25 @@ export class WebhookOutbox {
         logged AS (
           INSERT INTO webhook_attempts (id, delivery_id, number, started_at)
           SELECT gen_random_uuid(), d.id, 1, clock_timestamp() FROM delivered d WHERE d.status = 'sending'
-        )`,
+        )${ride ? Prisma.sql`, ${successCtes(ride.successes)}` : Prisma.empty}`,
       select: Prisma.sql`
-        SELECT t.created, c.* FROM (SELECT count(*)::int AS created FROM delivered) AS t
+        SELECT t.created, ${ride ? Prisma.sql`(SELECT coalesce(array_agg(id::text), '{}') FROM ${Prisma.raw(SUCCEEDED)})` : Prisma.sql`NULL::text[]`} AS settled, c.*
+        FROM (SELECT count(*)::int AS created FROM delivered) AS t
         LEFT JOIN (
           SELECT d.id, d.tenant_id, d.endpoint_id, d.event_id, d.body, d.attempts, d.lease_token, d.window_started_at, ${CLAIMED_ENDPOINT_COLUMNS}
           FROM delivered d JOIN webhook_endpoints e ON e.id = d.endpoint_id
           WHERE d.status = 'sending'
         ) AS c ON true`,
       committed: (rows) => {
+        ride?.landed(new Set(rows[0]?.settled ?? []));
         const claimed = rows.filter((r): r is DeliveryWriteRow & ClaimedRow => r.id !== null).map(claimedDelivery);
         release(claimed);
         if ((rows[0]?.created ?? 0) > claimed.length) this.committed();
       },
-      failed: () => release([]),
+      failed: () => {
+        ride?.missed();
+        release([]);
+      },
     };
   }
 

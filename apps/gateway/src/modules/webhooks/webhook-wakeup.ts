@@ -3,6 +3,7 @@ import { Inject, Injectable, Optional, type OnModuleDestroy, type OnModuleInit }
 import type { EventBus } from '@mailroom/events';
 import { EVENT_BUS } from '../../runtime.js';
 import type { ClaimedDelivery } from './delivery-store.js';
+import type { SuccessRide } from './success-recorder.js';
 
 export const WEBHOOK_WAKE_TOPIC = 'mailroom/webhooks/wake';
 
@@ -14,6 +15,8 @@ export interface DirectDispatch {
   accept(claimed: readonly ClaimedDelivery[], reserved: number): void;
   readonly perEndpoint: number;
   readonly leaseMs: number;
+  /** Successes waiting to be recorded, handed to the statement being built (SuccessRecorder.board). */
+  board(): SuccessRide | undefined;
 }
 
 interface WakeNotice {
