@@ -6,7 +6,7 @@ import { RealtimeMetrics, type RealtimeStatsSource } from './realtime-metrics.js
 import { XmtpMetrics } from './xmtp-metrics.js';
 
 /**
- * Hooks the runtime's shared parts (installation pool, event bus) and the realtime supervisor into this app's
+ * Hooks the runtime's shared parts (installation pool) and the realtime supervisor into this app's
  * registry, so their owners need no metrics code of their own.
  */
 @Injectable()
@@ -21,13 +21,13 @@ export class GatewayInstrumentation implements OnApplicationBootstrap {
   ) {
     this.xmtp = new XmtpMetrics(metrics.registry, runtime.pool);
     this.realtime = new RealtimeMetrics(metrics.registry);
-    this.realtime.tap(runtime.eventBus);
   }
 
   onApplicationBootstrap(): void {
     // Found by name, so that metrics do not import the realtime module (which imports webhooks, which imports metrics).
     const supervisor = this.discovery.getProviders().find((wrapper) => wrapper.name === 'StreamSupervisor')
       ?.instance as RealtimeStatsSource | undefined;
-    if (supervisor && typeof supervisor.stats === 'function') this.realtime.readFrom(supervisor);
+    if (supervisor && typeof supervisor.stats === 'function' && typeof supervisor.observeEvents === 'function')
+      this.realtime.readFrom(supervisor);
   }
 }

@@ -1,9 +1,10 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import type { EventBus } from '@mailroom/events';
 
 /** What the realtime pipeline exposes for scraping (StreamSupervisor.stats()). */
 export interface RealtimeStatsSource {
   stats(): { pipelines: number; live: number; publishErrors: number; restarts: { stream: number; pipeline: number } };
+  /** Hands over every event the pipelines emit. */
+  observeEvents(observer: (event: EventLike) => void): void;
 }
 
 interface EventLike {
@@ -25,14 +26,14 @@ export class RealtimeMetrics {
     const registers = [registry];
     this.lag = new Histogram({
       name: 'realtime_event_lag_seconds',
-      help: 'From the time an event happened (a message: its sent-at) to its publication to subscribers and webhooks.',
+      help: 'From the time an event happened (a message: its sent-at) to its emission to webhooks and subscribers.',
       labelNames: ['type'],
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
       registers,
     });
     this.published = new Counter({
       name: 'realtime_events_published_total',
-      help: 'Events published on the bus, by type.',
+      help: 'Events the realtime pipelines emitted (to webhooks, and on the bus while someone subscribes), by type.',
       labelNames: ['type'],
       registers,
     });
@@ -75,15 +76,7 @@ export class RealtimeMetrics {
   /** The pipeline's supervisor, read at scrape time. */
   readFrom(source: RealtimeStatsSource): void {
     this.source = source;
-  }
-
-  /** Observes every Mailroom event published on this bus instance. */
-  tap(bus: EventBus): void {
-    const publish = bus.publish.bind(bus);
-    bus.publish = async <T>(channel: string, payload: T): Promise<void> => {
-      this.observe(payload as EventLike);
-      return publish(channel, payload);
-    };
+    source.observeEvents((event) => this.observe(event));
   }
 
   private observe(event: EventLike): void {

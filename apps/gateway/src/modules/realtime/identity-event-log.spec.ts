@@ -21,21 +21,26 @@ function recentIdsArguments(statements: Prisma.Sql[]): (string | null)[] {
   });
 }
 
-function makeLog() {
+function makeLog(subscribed: { now: boolean } = { now: false }) {
   const statements: Prisma.Sql[] = [];
+  const bus = new InProcessEventBus();
   const prisma = {
     $queryRaw: jest.fn(async (sql: Prisma.Sql) => {
       statements.push(sql);
       return [{ created: 0, id: null }];
     }),
   } as unknown as PrismaClient;
+  const toOutbox: string[] = [];
   const outbox: OutboxPort = {
-    writeDeliveries: () => ({
-      ctes: Prisma.sql`delivered AS (SELECT 1), logged AS (SELECT 1)`,
-      select: Prisma.sql`SELECT 0 AS created`,
-      committed: () => undefined,
-      failed: () => undefined,
-    }),
+    writeDeliveries: (batches) => {
+      toOutbox.push(...batches.flatMap((b) => b.events.map((e) => e.id)));
+      return {
+        ctes: Prisma.sql`delivered AS (SELECT 1), logged AS (SELECT 1)`,
+        select: Prisma.sql`SELECT 0 AS created`,
+        committed: () => undefined,
+        failed: () => undefined,
+      };
+    },
   };
   const log = new IdentityEventLog(
     tenantId,
@@ -43,16 +48,17 @@ function makeLog() {
     { startedNs: 0n, messagesNs: 0n, conversationsNs: 0n, recentIds: [] },
     {
       prisma,
-      topics: new RealtimeTopics(new InProcessEventBus()),
+      topics: new RealtimeTopics(bus),
       outbox,
       lookbackNs: 60_000_000_000n,
       onPublishError: () => undefined,
       onCommitError: (error) => {
         throw error;
       },
+      hasSubscribers: () => subscribed.now,
     },
   );
-  return { log, statements };
+  return { log, statements, bus, toOutbox };
 }
 
 const event = (id: string): MailroomEvent => ({
@@ -85,5 +91,23 @@ describe('IdentityEventLog: the dedupe ids on the cursor row', () => {
     await log.flush();
     // A second later the commit carries them itself, so flush has nothing left to write.
     expect(recentIdsArguments(statements).slice(3)).toEqual(['["m1","m2","m3"]']);
+  });
+});
+
+describe('IdentityEventLog: the bus', () => {
+  it('publishes events on the identity topic only while a subscriber is interested; webhooks get them either way', async () => {
+    const subscribed = { now: false };
+    const { log, bus, toOutbox } = makeLog(subscribed);
+    const heard: string[] = [];
+    await bus.subscribe<MailroomEvent>(`mailroom/tenant/${tenantId}/identity/${identityId}/message`, (e) => {
+      heard.push(e.id);
+    });
+    log.emit(event('quiet'), { axis: 'messages', ns: 1n });
+    subscribed.now = true;
+    log.emit(event('heard'), { axis: 'messages', ns: 2n });
+    await log.flush();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(heard).toEqual(['heard']);
+    expect(toOutbox).toEqual(['quiet', 'heard']);
   });
 });

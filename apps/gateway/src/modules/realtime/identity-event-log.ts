@@ -14,6 +14,13 @@ export interface EventLogDeps {
   readonly lookbackNs: bigint;
   readonly onPublishError: (error: unknown) => void;
   readonly onCommitError: (error: unknown) => void;
+  /**
+   * True while a GraphQL subscriber anywhere listens to the identity (its interest notices reach this process): only
+   * then are events published on the bus. Webhook-only identities cost no bus traffic.
+   */
+  readonly hasSubscribers: () => boolean;
+  /** Every event emitted (metrics). */
+  readonly onEmitted?: (event: MailroomEvent) => void;
 }
 
 /** Where an event sits in the identity's history: message sent-at, or conversation created-at. */
@@ -98,8 +105,9 @@ export class IdentityEventLog {
     if (position.axis === 'messages' && position.ns > this.#messagesNs) this.#messagesNs = position.ns;
     if (position.axis === 'conversations' && position.ns > this.#conversationsNs) this.#conversationsNs = position.ns;
     this.#emitted++;
+    this.deps.onEmitted?.(event);
     const kind = topicKindOf(event);
-    if (kind) {
+    if (kind && this.deps.hasSubscribers()) {
       this.deps.topics
         .publish(identityTopic(this.tenantId, this.identityId, kind), event)
         .catch(this.deps.onPublishError);

@@ -9,6 +9,7 @@ import { WebhookOutbox } from '../webhooks/webhook-outbox.js';
 import { IdentityEventLog } from './identity-event-log.js';
 import { IdentityPipeline } from './identity-pipeline.js';
 import { poolDeactivationsOf } from './pool-deactivations.js';
+import type { MailroomEvent } from '../events/mailroom-event.js';
 import { INTEREST_TOPIC, RealtimeTopics, type InterestNotice } from './realtime-topics.js';
 import { realtimeSettings, type RealtimeSettings } from './realtime-settings.js';
 
@@ -134,6 +135,13 @@ export class StreamSupervisor implements OnApplicationBootstrap, OnModuleDestroy
     return pipeline !== undefined && !pipeline.stopped;
   }
 
+  #eventObserver: ((event: MailroomEvent) => void) | undefined;
+
+  /** Sees every event the pipelines emit, published on the bus or not (metrics). */
+  observeEvents(observer: (event: MailroomEvent) => void): void {
+    this.#eventObserver = observer;
+  }
+
   stats(): { pipelines: number; live: number; publishErrors: number; restarts: { stream: number; pipeline: number } } {
     let live = 0;
     for (const id of this.entries.keys()) if (this.isLive(id)) live++;
@@ -186,6 +194,8 @@ export class StreamSupervisor implements OnApplicationBootstrap, OnModuleDestroy
       },
       onCommitError: (error) =>
         this.logger.warn({ identityId: row.id, err: String(error) }, 'committing events failed; retrying'),
+      hasSubscribers: () => entry.demand.subscriberUntil > Date.now(),
+      onEmitted: (event) => this.#eventObserver?.(event),
     });
     const pipeline = new IdentityPipeline(row, log, {
       use: (r, fn, options) => this.hosting.use(r, fn, options),
