@@ -102,4 +102,20 @@ describe('lean receive path', () => {
     // Today: the commit statement (deliveries written already claimed) and the outcome, two per message.
     expect(statements).toBeLessThanOrEqual(3 * messages);
   });
+
+  it('answers a send of a streamed identity with the message as stored (its stream echo), like a read of it', async () => {
+    const bot = (await call('POST', '/v1/identities', { label: 'sender' })).body as { id: string };
+    await waitFor(() => gateway.app.get(StreamSupervisor).isLive(bot.id), 'the identity to stream');
+    const dm = await call('POST', `/v1/identities/${bot.id}/conversations/dm`, {
+      peer: peers.clients[0]!.client.inboxId,
+    });
+    const route = `/v1/identities/${bot.id}/conversations/${(dm.body as { id: string }).id}/messages`;
+    for (const text of ['first', 'second']) {
+      const sent = await call('POST', route, { content: { type: 'text', text } });
+      expect(sent.status).toBe(201);
+      expect(sent.body).toMatchObject({ text, deliveryStatus: 'published' });
+      const page = (await call('GET', `${route}?limit=5`)).body as { items: { id: string }[] };
+      expect(page.items.find((m) => m.id === (sent.body as { id: string }).id)).toEqual(sent.body);
+    }
+  });
 });

@@ -32,3 +32,4 @@ export type {
   WalletSendCallsJson,
 } from './rich-content.js';
 export { classifyXmtpError, type XmtpFailure } from './sdk-errors.js';
+export { noteStreamedMessage, sentMessage } from './sent-messages.js';

@@ -13,6 +13,7 @@ import {
   readEncodedAttachmentLayout,
   remoteAttachmentsIn,
   sendRemoteAttachments,
+  sentMessage,
   type MessageView,
   type UploadedAttachment,
 } from '@mailroom/xmtp';
@@ -125,7 +126,7 @@ export class AttachmentsService {
       async (conversation, client) => {
         assertMember(conversation);
         const id = await xmtpCall('send the attachment', () => sendRemoteAttachments(conversation, uploads));
-        const sent = client.conversations.getMessageById(id);
+        const sent = sentMessage(client, id);
         if (!sent) throw new Error(`message ${id} was sent but is not in the local database`);
         return presentDecodedMessage(sent);
       },

@@ -9,6 +9,7 @@ import {
   presentRawMessage,
   SDK_DECODED_AUTHORITIES,
   sendContent,
+  sentMessage,
   SortDirection,
   type MessageView,
   type RawMessage,
@@ -136,7 +137,7 @@ export class MessagesService {
           content.referenceInboxId = referenced.senderInboxId;
         }
         const id = await xmtpCall('send the message', () => sendContent(conversation, content));
-        const sent = client.conversations.getMessageById(id);
+        const sent = sentMessage(client, id);
         if (!sent) throw new Error(`message ${id} was sent but is not in the local database`);
         return presentDecodedMessage(sent);
       },

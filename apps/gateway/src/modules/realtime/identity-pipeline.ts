@@ -1,6 +1,7 @@
 import {
   ConsentState,
   GroupMessageKind,
+  noteStreamedMessage,
   SortDirection,
   type XmtpConsent,
   type XmtpConversation,
@@ -175,7 +176,10 @@ export class IdentityPipeline {
       conversations as XmtpStream<unknown>,
       consent as XmtpStream<unknown>,
     );
-    this.#drain('messages', messages, (value) => ({ kind: 'message', value }));
+    this.#drain('messages', messages, (value) => {
+      noteStreamedMessage(client, value);
+      return { kind: 'message', value };
+    });
     this.#drain('conversations', conversations, (value) => ({ kind: 'conversation', value }));
     this.#drain('consent', consent, (value) => ({ kind: 'consent', value }));
   }
