@@ -118,4 +118,16 @@ describe('lean receive path', () => {
       expect(page.items.find((m) => m.id === (sent.body as { id: string }).id)).toEqual(sent.body);
     }
   });
+
+  it("lists a streamed identity's new conversations from its stream (no welcome polling for it)", async () => {
+    const bot = (await call('POST', '/v1/identities', { label: 'invited' })).body as { id: string; inboxId: string };
+    await waitFor(() => gateway.app.get(StreamSupervisor).isLive(bot.id), 'the identity to stream');
+    // A first use through the API (which syncs once), then a group the peer makes afterwards.
+    expect((await call('GET', `/v1/identities/${bot.id}/conversations`)).status).toBe(200);
+    const group = await peers.clients[0]!.client.conversations.createGroup([bot.inboxId]);
+    await waitFor(async () => {
+      const page = (await call('GET', `/v1/identities/${bot.id}/conversations`)).body as { items: { id: string }[] };
+      return page.items.some((c) => c.id === group.id);
+    }, 'the new group in the listing');
+  });
 });

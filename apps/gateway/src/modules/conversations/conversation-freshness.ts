@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Identity } from '@mailroom/persistence';
 import { IdentityHosting } from '../identities/identity-hosting.js';
+import { WelcomeStreams } from '../identities/welcome-streams.js';
 import { GATEWAY_RUNTIME, type GatewayRuntime } from '../../runtime.js';
 
 /** How often a live identity's conversation list is refreshed (new welcomes) in the background. */
@@ -22,8 +23,9 @@ interface Tracked {
 /**
  * Keeps hosted identities' conversation lists fresh without `syncAll` on the request path: every identity used
  * through the messaging API recently and still live in the installation pool gets a `conversations.sync()`
- * (welcomes only, no message download) every WELCOME_SYNC_INTERVAL_MS, in the identity's write queue. Message reads
- * sync just the one conversation they read.
+ * (welcomes only, no message download) every WELCOME_SYNC_INTERVAL_MS, in the identity's write queue, unless its
+ * realtime pipeline streams its conversations here (WelcomeStreams). Message reads sync just the one conversation
+ * they read.
  */
 @Injectable()
 export class ConversationFreshness implements OnModuleInit, OnModuleDestroy {
@@ -36,6 +38,7 @@ export class ConversationFreshness implements OnModuleInit, OnModuleDestroy {
   constructor(
     @Inject(GATEWAY_RUNTIME) private readonly runtime: GatewayRuntime,
     private readonly hosting: IdentityHosting,
+    private readonly welcomeStreams: WelcomeStreams,
   ) {}
 
   onModuleInit(): void {
@@ -99,7 +102,8 @@ export class ConversationFreshness implements OnModuleInit, OnModuleDestroy {
           if (!entry.inflight) this.tracked.delete(id);
           continue;
         }
-        if (now - entry.lastSynced >= WELCOME_SYNC_INTERVAL_MS) due.push(entry);
+        // A streamed identity's welcomes arrive by its conversation stream; polling would only repeat them.
+        if (now - entry.lastSynced >= WELCOME_SYNC_INTERVAL_MS && !this.welcomeStreams.has(id)) due.push(entry);
       }
       due.sort((a, b) => a.lastSynced - b.lastSynced);
       for (const entry of due.slice(0, SYNCS_PER_TICK)) {

@@ -9,6 +9,7 @@ import { IdentityRepository, PrismaIdentityRepository } from './identity.reposit
 import { WalletIdentitiesController } from './wallet-identities.controller.js';
 import { WalletIdentitiesService } from './wallet-identities.service.js';
 import { WalletRequests } from './wallet-requests.js';
+import { WelcomeStreams } from './welcome-streams.js';
 
 @Module({
   imports: [AuditModule, AuthModule],
@@ -20,7 +21,8 @@ import { WalletRequests } from './wallet-requests.js';
     IdentityRecovery,
     WalletRequests,
     WalletIdentitiesService,
+    WelcomeStreams,
   ],
-  exports: [IdentitiesService, IdentityHosting, IdentityRepository],
+  exports: [IdentitiesService, IdentityHosting, IdentityRepository, WelcomeStreams],
 })
 export class IdentitiesModule {}

@@ -5,6 +5,7 @@ import { InProcessEventBus } from '@mailroom/events';
 import type { Identity } from '@mailroom/persistence';
 import type { GatewayRuntime } from '../../runtime.js';
 import { INTEREST_TOPIC } from './realtime-topics.js';
+import { WelcomeStreams } from '../identities/welcome-streams.js';
 import { StreamSupervisor } from './stream-supervisor.js';
 
 /**
@@ -36,6 +37,7 @@ function makeSupervisor() {
     cursors as never,
     {} as never,
     streams as never,
+    new WelcomeStreams(),
   );
   return { supervisor, bus, streams, cursors, settings: config.events };
 }

@@ -5,6 +5,7 @@ import type { EventBus } from '@mailroom/events';
 import { DomainError, ErrorCode } from '../../common/errors/index.js';
 import { EventCursorsSystemRepository, RealtimeStreamsSystemRepository, type EventCursor } from '../../system/index.js';
 import { IdentityHosting } from '../identities/identity-hosting.js';
+import { WelcomeStreams } from '../identities/welcome-streams.js';
 import { WebhookOutbox } from '../webhooks/webhook-outbox.js';
 import { IdentityEventLog } from './identity-event-log.js';
 import { IdentityPipeline } from './identity-pipeline.js';
@@ -59,9 +60,11 @@ export class StreamSupervisor implements OnApplicationBootstrap, OnModuleDestroy
     private readonly cursors: EventCursorsSystemRepository,
     private readonly outbox: WebhookOutbox,
     private readonly streams: RealtimeStreamsSystemRepository,
+    welcomeStreams: WelcomeStreams,
   ) {
     this.topics = new RealtimeTopics(bus);
     this.settings = realtimeSettings(runtime.config);
+    welcomeStreams.answerWith((identityId) => this.isLive(identityId));
   }
 
   async onApplicationBootstrap(): Promise<void> {
