@@ -362,6 +362,12 @@ function describe(r) {
   return `  ${r.name}: CPU ms/msg by process: ${parts}\n  ${r.name}: ${f1(r.throughput)} delivered msg/s, ${r.received} of ${r.sent} delivered (${r.failed} failed sends), CPU ${f1(r.cpuMsPerMessage)} ms/msg (${f1(r.ownCpuMsPerMessage)} without other processes), send p50 ${f1(r.sendP50)} p99 ${f1(r.sendP99)} ms, lag p50 ${f1(r.lagP50)} p99 ${f1(r.lagP99)} ms${trips}`;
 }
 
+/** CPU per delivered message of each part of the benchmark's own work, in ms. */
+function parts(r) {
+  const { bench, side, postgres, redis } = r.others.parts;
+  return [bench, side, postgres, redis].map((s) => f1((1000 * s) / Math.max(1, r.received))).join(' / ');
+}
+
 function verdicts(raw, gw) {
   const ratio = gw.throughput / raw.throughput;
   const cpu = gw.cpuMsPerMessage / raw.cpuMsPerMessage;
@@ -389,6 +395,13 @@ function verdicts(raw, gw) {
       `${f1(raw.ownCpuMsPerMessage)} ms`,
       `${f1(gw.ownCpuMsPerMessage)} ms`,
       `${(gw.ownCpuMsPerMessage / raw.ownCpuMsPerMessage).toFixed(2)}×`,
+      '',
+    ],
+    [
+      'of which, per message: bench process (devnet, load, receiver) / the side / its Postgres / Redis',
+      parts(raw),
+      parts(gw),
+      '',
       '',
     ],
     [
