@@ -20,7 +20,7 @@ import { startDevnet } from '@mailroom/devnet';
 import { spawnGateway, stopProcess, waitForReady } from './lib/gateway-process.mjs';
 import { startMessageReceiver } from './lib/message-receiver.mjs';
 import { machineLine, percentile, writeSection } from './lib/report.mjs';
-import { readJson, withScratchDatabase } from './lib/scratch-database.mjs';
+import { autovacuumSetting, readJson, withScratchDatabase } from './lib/scratch-database.mjs';
 
 const TENANTS = Number(process.env.BENCH_LOAD_TENANTS ?? 10);
 const PER_TENANT = Number(process.env.BENCH_LOAD_IDENTITIES_PER_TENANT ?? 10);
@@ -719,11 +719,12 @@ ${profile.functions.map((f) => `| \`${f.name.replace(/\|/g, '\\|')}\` | ${f.pct.
 ${profile.socketWrites.map((w) => `| ${w.name} | ${w.pct.toFixed(1)} % |`).join('\n')}`;
 }
 
-function renderReport({ setupSeconds, search, main }, profile, loadBefore) {
+function renderReport({ setupSeconds, search, main }, profile, loadBefore, autovacuum) {
   return `## Load (\`npm run bench:load\`)
 
 \`${benchCommand()}\` (after \`npm run build\`), ${new Date().toISOString().slice(0, 10)}. Machine: ${machineLine()}.
 1-minute load average ${loadBefore.toFixed(2)} before the run, ${main.loadAfter.toFixed(2)} at the end of the main phase.
+Postgres autovacuum: ${autovacuum}${autovacuum === 'off' ? ' on this server (its configuration turns it off): the outbox rows updated during the run stay dead and are scanned again, which production Postgres (autovacuum on) does not do' : ''}.
 
 ${TENANTS * PER_TENANT} hosted identities across ${TENANTS} tenants, each sending to the next identity of its tenant (hosted to hosted, so every
 send is a receive too, delivered to the tenant's webhook). Setup (tenants, identities, DMs) took ${setupSeconds.toFixed(0)} s. The gateway runs as
@@ -748,7 +749,7 @@ const loadBefore = os.loadavg()[0];
 const profDir = mkdtempSync(path.join(os.tmpdir(), 'bench-load-prof-'));
 try {
   const result = await withScratchDatabase(`bench_load_${process.pid}`, (databaseUrl) => run(databaseUrl, profDir));
-  const md = renderReport(result, readProfile(profDir, result.main.window), loadBefore);
+  const md = renderReport(result, readProfile(profDir, result.main.window), loadBefore, await autovacuumSetting());
   console.log(md);
   if (WRITE) await writeSection('load', md);
 } finally {
