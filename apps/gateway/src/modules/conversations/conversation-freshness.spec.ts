@@ -1,19 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 import type { Identity } from '@mailroom/persistence';
 import type { GatewayRuntime } from '../../runtime.js';
 import type { IdentityHosting } from '../identities/identity-hosting.js';
 import { WelcomeStreams } from '../identities/welcome-streams.js';
 import { ConversationFreshness, WELCOME_SYNC_INTERVAL_MS } from './conversation-freshness.js';
+import { useFakeTimersInEachTest } from '../../testing/fake-timers.js';
 
 const row = (id: string) => ({ id, tenantId: 't' }) as Identity;
 
 describe('ConversationFreshness', () => {
-  beforeEach(() => {
-    jest.useFakeTimers({ doNotFake: ['queueMicrotask', 'nextTick', 'setImmediate'] });
-  });
-  afterEach(() => {
-    jest.useRealTimers();
-  });
+  useFakeTimersInEachTest();
 
   it('polls welcomes of recently used identities, except those whose pipeline streams their conversations', async () => {
     const synced: string[] = [];

@@ -1,10 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 import { InProcessEventBus } from '@mailroom/events';
 import { Prisma, type PrismaClient } from '@mailroom/persistence';
 import type { MailroomEvent } from '../events/mailroom-event.js';
 import type { OutboxPort } from './event-committer.js';
 import { IdentityEventLog } from './identity-event-log.js';
 import { RealtimeTopics } from './realtime-topics.js';
+import { useFakeTimersInEachTest } from '../../testing/fake-timers.js';
 
 const tenantId = '00000000-0000-4000-8000-000000000002';
 const identityId = '00000000-0000-4000-8000-000000000001';
@@ -71,12 +72,7 @@ const event = (id: string): MailroomEvent => ({
 });
 
 describe('IdentityEventLog: the dedupe ids on the cursor row', () => {
-  beforeEach(() => {
-    jest.useFakeTimers({ doNotFake: ['setImmediate', 'queueMicrotask', 'nextTick'] });
-  });
-  afterEach(() => {
-    jest.useRealTimers();
-  });
+  useFakeTimersInEachTest();
 
   it('writes them with the first commit, leaves them out within the next second, and writes them on flush', async () => {
     const { log, statements } = makeLog();

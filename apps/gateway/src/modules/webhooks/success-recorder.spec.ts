@@ -1,6 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 import type { AttemptResult, ClaimedDelivery, Success } from './delivery-store.js';
 import { RIDE_WAIT_MS, SuccessRecorder } from './success-recorder.js';
+import { useFakeTimersInEachTest } from '../../testing/fake-timers.js';
 
 const delivery = (id: string) => ({ id }) as ClaimedDelivery;
 const ok: AttemptResult = { statusCode: 200, error: null, durationMs: 3 };
@@ -17,12 +18,7 @@ function makeRecorder(ride: boolean) {
 }
 
 describe('SuccessRecorder', () => {
-  beforeEach(() => {
-    jest.useFakeTimers({ doNotFake: ['queueMicrotask', 'nextTick', 'setImmediate'] });
-  });
-  afterEach(() => {
-    jest.useRealTimers();
-  });
+  useFakeTimersInEachTest();
 
   it('hands waiting successes to a statement that boards them, and answers from what it recorded', async () => {
     const { recorder, written } = makeRecorder(true);
