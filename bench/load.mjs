@@ -19,6 +19,7 @@ import pg from 'pg';
 import { startDevnet } from '@mailroom/devnet';
 import { spawnGateway, stopProcess, waitForReady } from './lib/gateway-process.mjs';
 import { startMessageReceiver } from './lib/message-receiver.mjs';
+import { sqliteConnections } from './lib/sqlite-connections.mjs';
 import { machineLine, percentile, writeSection } from './lib/report.mjs';
 import { autovacuumSetting, readJson, withScratchDatabase } from './lib/scratch-database.mjs';
 
@@ -43,6 +44,13 @@ const GC_PROBE = process.env.BENCH_LOAD_GC_PROBE === '1';
 const GC_EVERY_SAMPLES = 6;
 const HEAP_SNAPSHOTS = process.env.BENCH_LOAD_HEAP_SNAPSHOTS;
 const NODE_ARGS = (process.env.BENCH_LOAD_NODE_ARGS ?? '').split(' ').filter(Boolean);
+/** BENCH_LOAD_GATEWAY_ENV: extra environment for the gateway only ("K=V K2=V2"), e.g. a heap profiler's LD_PRELOAD. */
+const GATEWAY_ENV = Object.fromEntries(
+  (process.env.BENCH_LOAD_GATEWAY_ENV ?? '')
+    .split(' ')
+    .filter(Boolean)
+    .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+);
 /** The gateway's environment from the bench's: glibc malloc tuning and the SDK choice. */
 const FORWARDED_ENV = Object.fromEntries(
   Object.entries(process.env).filter(
@@ -139,6 +147,7 @@ function startMemorySampler(child, intervalMs, progress) {
       rss: detail.rss,
       anonymous: detail.anonymous,
       threads: detail.threads,
+      sqliteConnections: sqliteConnections(child.pid)?.connections ?? NaN,
       heapTotal: usage.heapTotal,
       heapUsed: usage.heapUsed,
       external: usage.external,
@@ -150,7 +159,7 @@ function startMemorySampler(child, intervalMs, progress) {
     if (at - lastLog >= 60) {
       lastLog = at;
       console.log(
-        `  ${at.toFixed(0)} s${answer.collected ? ' (after a full GC)' : ''}: RSS ${mib(sample.rss)} (anonymous ${mib(sample.anonymous)}), heap used ${mib(sample.heapUsed)} of ${mib(sample.heapTotal)}, external ${mib(sample.external)} (ArrayBuffers ${mib(sample.arrayBuffers)}), rest ${mib(sample.native)}, ${sample.threads} threads; ${progress()}`,
+        `  ${at.toFixed(0)} s${answer.collected ? ' (after a full GC)' : ''}: RSS ${mib(sample.rss)} (anonymous ${mib(sample.anonymous)}), heap used ${mib(sample.heapUsed)} of ${mib(sample.heapTotal)}, external ${mib(sample.external)} (ArrayBuffers ${mib(sample.arrayBuffers)}), rest ${mib(sample.native)}, ${sample.threads} threads, ${sample.sqliteConnections} SQLite connections; ${progress()}`,
       );
     }
   };
@@ -553,7 +562,12 @@ async function run(databaseUrl, profDir) {
       ],
       // MALLOC_ARENA_MAX=2 as the Docker image and `npm start` run it (docs/operations.md, "Memory"); the bench's own
       // MALLOC_* settings override it.
-      env: { XMTP_MAX_LIVE_CLIENTS: String(TENANTS * PER_TENANT + 10), MALLOC_ARENA_MAX: '2', ...FORWARDED_ENV },
+      env: {
+        XMTP_MAX_LIVE_CLIENTS: String(TENANTS * PER_TENANT + 10),
+        MALLOC_ARENA_MAX: '2',
+        ...FORWARDED_ENV,
+        ...GATEWAY_ENV,
+      },
       ipc: true,
     });
     cleanups.push(() => stopProcess(gateway));
@@ -668,7 +682,8 @@ function memoryTable(samples) {
   return `| part of the gateway's memory (every ${MEMORY_SAMPLE_MS / 1000} s; process.memoryUsage() + /proc) | start | end | slope after the first minute (MiB/min) |
 | --- | --- | --- | --- |
 ${rows.join('\n')}
-| OS threads | ${first.threads} | ${last.threads} | |`;
+| OS threads | ${first.threads} | ${last.threads} | |
+| SQLite connections to the identities' databases (XMTP_DB_POOL_SIZE) | ${first.sqliteConnections} | ${last.sqliteConnections} | |`;
 }
 
 /** Sends answered 201 per second in the first and in the last full minute of the phase. */

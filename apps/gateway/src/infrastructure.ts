@@ -152,6 +152,7 @@ export async function startRuntime(config: GatewayConfig, log: StartupLog): Prom
       apiUrl: xmtpApiUrl,
       historySyncUrl,
       maxLive: config.xmtp.maxLiveClients,
+      databasePoolSize: config.xmtp.databasePoolSize,
       locks,
       logger: xmtpLogger,
     });

@@ -17,6 +17,7 @@ describe('loadConfig', () => {
       gatewayHost: undefined,
       devnetPort: 5556,
       maxLiveClients: 1000,
+      databasePoolSize: 4,
       sdk: 'auto',
     });
     expect(config.auth).toEqual({
@@ -217,6 +218,14 @@ describe('outbound and webhook settings', () => {
       ]);
     },
   );
+
+  it('takes a database pool size of 1 to 25 connections (libxmtp’s own maximum) and nothing else', () => {
+    expect(loadConfig({ XMTP_DB_POOL_SIZE: '2' }).xmtp.databasePoolSize).toBe(2);
+    expect(problemsOf({ XMTP_DB_POOL_SIZE: '0' })).toEqual([
+      'XMTP_DB_POOL_SIZE must be an integer between 1 and 25 (got "0")',
+    ]);
+    expect(problemsOf({ XMTP_DB_POOL_SIZE: '26' })).toHaveLength(1);
+  });
 
   it('rejects a zero timeout with one line', () => {
     expect(problemsOf({ WEBHOOK_TIMEOUT_MS: '0' })).toEqual([

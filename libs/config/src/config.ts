@@ -44,6 +44,8 @@ export interface GatewayConfig {
     readonly gatewayHost?: string;
     readonly devnetPort: number;
     readonly maxLiveClients: number;
+    /** XMTP_DB_POOL_SIZE: libxmtp's SQLite connections per client (SDK 6). */
+    readonly databasePoolSize: number;
     /** Which @xmtp/node-sdk major runs (`auto`: the newest this process can load). */
     readonly sdk: 'auto' | '5' | '6';
   };
@@ -231,6 +233,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       gatewayHost: (values.XMTP_GATEWAY_HOST as string | undefined)?.replace(/\/+$/, ''),
       devnetPort: (values.DEVNET_PORT as number | undefined) ?? 5556,
       maxLiveClients: (values.XMTP_MAX_LIVE_CLIENTS as number | undefined) ?? 1000,
+      databasePoolSize: (values.XMTP_DB_POOL_SIZE as number | undefined) ?? 4,
       sdk: xmtpSdk,
     },
     secrets: {

@@ -391,6 +391,12 @@ export const VARIABLES = {
     description: 'Most XMTP clients kept open at once; the least recently used is closed beyond it.',
     fallback: '`1000`',
   },
+  XMTP_DB_POOL_SIZE: {
+    schema: positiveInt(25),
+    description:
+      "Most SQLite connections libxmtp opens for one live client's database; each keeps its own page cache (up to ~8 MiB), so this bounds a busy client's memory. SDK 6 only (node-sdk 5.5 cannot pass it: always 25).",
+    fallback: '`4`',
+  },
   BROADCAST_PACE_MS: {
     schema: z.coerce
       .number({ error: 'must be an integer between 0 and 60000' })

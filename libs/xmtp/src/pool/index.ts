@@ -7,6 +7,7 @@ export {
   type IdentityBrokenReason,
 } from './errors.js';
 export { databaseFiles } from './database-files.js';
+export { sqliteConnections, type SqliteConnectionCount } from './sqlite-connections.js';
 export type {
   IdentityKeys,
   IdentityKeysProvider,

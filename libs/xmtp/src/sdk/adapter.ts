@@ -77,6 +77,12 @@ export interface XmtpSdkAdapter {
   revokeInstallations(signer: Signer, inboxId: string, installationIds: Uint8Array[], env: XmtpEnv): Promise<void>;
   /** Closes the client's database connections now (later calls through the client fail). */
   closeClientDatabase(client: Client<unknown>): void;
+  /**
+   * Bounds libxmtp's SQLite connection pool of every client opened from now on to `maxConnections` (at most 5 of them
+   * kept open while idle). Each connection keeps its own page cache (up to 2,000 pages, ~8 MiB), and libxmtp's
+   * default pool grows to 25 connections a client under concurrent calls. False: this SDK cannot pass it (node-sdk 5.5).
+   */
+  limitClientDatabasePool(maxConnections: number): boolean;
   /** Every stored message of the conversation, undecoded (reactions, read receipts, unknown types included). */
   findRawMessages(conversation: Conversation<unknown>, options: RawMessageQuery): Promise<RawMessage[]>;
   /** A request to revoke installations of an inbox without a client; the wallet signs its `signatureText()`. */

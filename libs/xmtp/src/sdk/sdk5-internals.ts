@@ -272,6 +272,8 @@ export function sdk5Adapter(): XmtpSdkAdapter {
     revokeInstallations: (signer, inboxId, installationIds, env) =>
       sdk5.Client.revokeInstallations(signer, inboxId, installationIds, sdk5Env(env)),
     closeClientDatabase,
+    // bindings 1.9.1's createClient takes no pool bounds (libxmtp's 5–25 connections a client).
+    limitClientDatabasePool: () => false,
     findRawMessages,
     revokeInstallationsRequest,
     applySignedRequest,

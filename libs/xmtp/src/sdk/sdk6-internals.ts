@@ -5,7 +5,9 @@
 // process-wide table is patched. SDK 6 also knows the decentralized networks (testnet, mainnet, …), reached through
 // an XMTP Gateway Service: createBackend refuses them without a `gatewayHost`.
 // Its bindings need glibc >= 2.38: importing them fails on Debian 12's system node (see docs/operations.md).
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type {
   RawMessage,
@@ -46,6 +48,7 @@ interface Bindings6 {
     installationIds: Uint8Array[],
   ): Promise<SignatureRequest>;
   applySignatureRequest(backend: Backend, request: SignatureRequest): Promise<void>;
+  createClientWithBackend: unknown;
 }
 export interface Sdk6Statics {
   createBackend(options: { env: XmtpEnv; apiUrl?: string; gatewayHost?: string }): Promise<Backend>;
@@ -89,9 +92,49 @@ export async function loadSdk6Adapter(): Promise<XmtpSdkAdapter> {
   const sdkEntry = createRequire(import.meta.url).resolve(SDK6_PACKAGE);
   // The bindings module the SDK itself imports (its nested 1.10.0, not the top-level 1.9.1 of SDK 5).
   const bindingsEntry = createRequire(sdkEntry).resolve('@xmtp/node-bindings');
+  const poolBounds = passDatabasePoolBounds(bindingsEntry);
   const sdk = (await import(SDK6_PACKAGE)) as unknown as XmtpSdkModule & Sdk6Statics;
   const bindings = (await import(pathToFileURL(bindingsEntry).href)) as unknown as Bindings6;
-  return createSdk6Adapter(sdk, bindings, installed);
+  const adapter = createSdk6Adapter(sdk, bindings, installed);
+  const passed = poolBounds !== undefined && bindings.createClientWithBackend === poolBounds.createClientWithBackend;
+  return {
+    ...adapter,
+    limitClientDatabasePool: (maxConnections) => {
+      if (!passed) return false;
+      poolBounds.limit(maxConnections);
+      return true;
+    },
+  };
+}
+
+interface NativeDbOptions {
+  maxDbPoolSize?: number;
+  minDbPoolSize?: number;
+}
+type CreateClientWithBackend = (backend: unknown, db: NativeDbOptions, ...rest: unknown[]) => Promise<unknown>;
+
+/**
+ * node-sdk 6's createClient passes bindings 1.10's DbOptions only a path and a key, never the pool bounds the bindings
+ * accept. The bindings' ESM entry takes its functions from the native addon's exports object when it is first
+ * imported, so replacing createClientWithBackend on that (cached) object before the SDK loads lets the bounds through.
+ * Undefined when the addon is not the one next to the entry (a platform package, or musl).
+ */
+function passDatabasePoolBounds(
+  bindingsEntry: string,
+): { createClientWithBackend: CreateClientWithBackend; limit(maxConnections: number): void } | undefined {
+  const addon = path.join(path.dirname(bindingsEntry), `bindings_node.${process.platform}-${process.arch}-gnu.node`);
+  if (process.platform !== 'linux' || !existsSync(addon)) return undefined;
+  const exports = createRequire(bindingsEntry)(addon) as { createClientWithBackend: CreateClientWithBackend };
+  const original = exports.createClientWithBackend;
+  let bounds: NativeDbOptions = {};
+  const createClientWithBackend: CreateClientWithBackend = (backend, db, ...rest) =>
+    original(backend, { ...db, ...bounds }, ...rest);
+  exports.createClientWithBackend = createClientWithBackend;
+  return {
+    createClientWithBackend,
+    // r2d2 refuses (panics on) a pool whose idle minimum exceeds its size.
+    limit: (maxConnections) => (bounds = { maxDbPoolSize: maxConnections, minDbPoolSize: Math.min(5, maxConnections) }),
+  };
 }
 
 /** The members of node-sdk 6 this adapter's network handling uses (createBackend and the default endpoint tables). */
@@ -175,7 +218,7 @@ function createSdk6Adapter(
   sdk: XmtpSdkModule & Sdk6Statics,
   bindings: Bindings6,
   installed: { '@xmtp/node-sdk': string; '@xmtp/node-bindings': string },
-): XmtpSdkAdapter {
+): Omit<XmtpSdkAdapter, 'limitClientDatabasePool'> {
   const networks = sdk6Networks(sdk as unknown as Sdk6Network);
   const { backendFor } = networks;
 

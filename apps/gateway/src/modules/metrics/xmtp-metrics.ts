@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import { xmtpSdk, type InstallationPool } from '@mailroom/xmtp';
+import { sqliteConnections, xmtpSdk, type InstallationPool } from '@mailroom/xmtp';
 
 /** Pool operations timed by `xmtp_call_duration_seconds`, named after what the caller asked for. */
 const TIMED_OPERATIONS = {
@@ -52,6 +52,15 @@ export class XmtpMetrics {
       registers,
       collect() {
         this.set(stats().maxLive);
+      },
+    });
+    new Gauge({
+      name: 'xmtp_sqlite_connections',
+      help: "SQLite connections open to live clients' databases (each keeps its own page cache; see XMTP_DB_POOL_SIZE). Linux only.",
+      registers,
+      collect() {
+        const open = sqliteConnections();
+        if (open) this.set(open.connections);
       },
     });
     new Gauge({

@@ -1,0 +1,93 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { readdirSync, readlinkSync } from 'node:fs';
+import { xmtpSdk } from '@mailroom/xmtp';
+import { createTestClients, type TestClients } from '@mailroom/xmtp/testing';
+import { createApiKey, signUpTenant } from '../support/factories.js';
+import type { TestGateway } from '../support/gateway.js';
+import { caller, createStage, waitFor, type Stage } from '../wallets/support.js';
+
+/**
+ * XMTP_DB_POOL_SIZE bounds the SQLite connections libxmtp opens for a live identity's database (each keeps its own
+ * page cache). node-sdk 6 gets the bound through its bindings; node-sdk 5.5 cannot take it and keeps libxmtp's 25.
+ */
+let stage: Stage;
+let gateway: TestGateway;
+let peers: TestClients;
+let apiKey = '';
+const call = caller(
+  () => gateway.url,
+  () => apiKey,
+);
+const POOL_SIZE = 2;
+
+/** Connections this process holds to each database file under `dir` (the gateway runs in this process). */
+function connectionsUnder(dir: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const fd of readdirSync('/proc/self/fd')) {
+    let target: string;
+    try {
+      target = readlinkSync(`/proc/self/fd/${fd}`);
+    } catch {
+      continue;
+    }
+    if (target.startsWith(dir) && target.endsWith('.db3')) counts.set(target, (counts.get(target) ?? 0) + 1);
+  }
+  return counts;
+}
+
+const metric = async (name: string): Promise<number> => {
+  const text = await (await fetch(`${gateway.url}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
+  return Number(line?.slice(line.lastIndexOf(' ') + 1) ?? NaN);
+};
+
+beforeAll(async () => {
+  stage = await createStage('db-pool');
+  gateway = await stage.startGateway({ XMTP_DB_POOL_SIZE: String(POOL_SIZE) });
+  const tenant = await signUpTenant(gateway);
+  apiKey = (await createApiKey(gateway, tenant.adminToken)).key;
+  peers = await createTestClients(stage.devnet.url, 1);
+});
+
+afterAll(async () => {
+  await peers?.cleanup();
+  await gateway?.stop();
+  await stage?.close();
+});
+
+describe('XMTP_DB_POOL_SIZE', () => {
+  it('keeps a busy identity within its SQLite connections on SDK 6 (SDK 5.5: libxmtp’s own pool), every call answered', async () => {
+    const bot = (await call('POST', '/v1/identities', { label: 'busy' })).body as { id: string; inboxId: string };
+    const dm = (await call('POST', `/v1/identities/${bot.id}/conversations/dm`, { peer: peers.clients[0]!.inboxId }))
+      .body as { id: string };
+    const route = `/v1/identities/${bot.id}/conversations/${dm.id}/messages`;
+    const peerDm = await peers.clients[0]!.client.conversations.createDm(bot.inboxId);
+
+    // Calls that each take a database connection, all at once, while the peer's messages stream in.
+    const results = await Promise.all([
+      ...Array.from({ length: 10 }, (_, i) => call('POST', route, { content: { type: 'text', text: `out ${i}` } })),
+      ...Array.from({ length: 10 }, () => call('GET', `${route}?limit=20`)),
+      ...Array.from({ length: 10 }, () => call('GET', `/v1/identities/${bot.id}/conversations`)),
+      ...Array.from({ length: 10 }, (_, i) => peerDm.sendText(`in ${i}`).then(() => ({ status: 201 }))),
+    ]);
+    expect(results.map((r) => r.status).filter((s) => s !== 200 && s !== 201)).toEqual([]);
+    await waitFor(async () => {
+      const page = (await call('GET', `${route}?limit=50`)).body as { items: { text?: string }[] };
+      return page.items.filter((m) => m.text?.startsWith('in ')).length === 10;
+    }, 'the peer’s messages');
+
+    const identityDatabases = connectionsUnder(path.join(stage.dataDir, 'gateway'));
+    expect(identityDatabases.size).toBe(1);
+    const [connections] = [...identityDatabases.values()];
+    if (xmtpSdk().major === 6) {
+      expect(xmtpSdk().limitClientDatabasePool(POOL_SIZE)).toBe(true);
+      expect(connections).toBeLessThanOrEqual(POOL_SIZE);
+    } else {
+      expect(xmtpSdk().limitClientDatabasePool(POOL_SIZE)).toBe(false);
+      expect(connections).toBeLessThanOrEqual(25);
+    }
+    // The gauge counts every libxmtp database of the process: the identity's and the test's own peer.
+    expect(await metric('xmtp_sqlite_connections')).toBeGreaterThanOrEqual(connections!);
+  }, 120_000);
+});
