@@ -572,6 +572,7 @@ async function run(databaseUrl, profDir) {
     });
     cleanups.push(() => stopProcess(gateway));
     const base = await waitForReady(gateway, { signal: interrupt.signal });
+    const sdkVersion = (await fetch(`${base}/readyz`).then((r) => r.json())).xmtpSdk ?? 'unknown';
 
     console.log(`setting up ${TENANTS} tenants × ${PER_TENANT} identities…`);
     const setupStarted = performance.now();
@@ -586,18 +587,26 @@ async function run(databaseUrl, profDir) {
     // Busy backends report their counters at most once a second, idle ones after 10 s: wait for both.
     await new Promise((resolve) => setTimeout(resolve, 11_000));
     main.database = activityPerMessage(activityBefore, await databaseActivity(databaseUrl), main.sent);
-    return { setupSeconds, search, main };
+    return { setupSeconds, search, main, sdkVersion };
   } finally {
     for (const cleanup of cleanups.reverse())
       await cleanup().catch((error) => console.error(`cleanup failed: ${error.message}`));
   }
 }
 
-function benchCommand() {
+function benchCommand(sdkVersion) {
   const knobs = Object.entries(process.env)
     .filter(([k]) => k.startsWith('BENCH_LOAD_') || k in FORWARDED_ENV)
     .map(([k, v]) => `${k}=${v} `);
-  return `${knobs.sort().join('')}npm run bench:load`;
+  const patchedNode = sdkVersion.startsWith('6.') ? 'PATH=$PWD/.cache/glibc/bin:$PATH ' : '';
+  return `${patchedNode}${knobs.sort().join('')}npm run bench:load`;
+}
+
+/** The gateway's SQLite connections per client: XMTP_DB_POOL_SIZE on SDK 6 (default 4), libxmtp's own on SDK 5.5. */
+function poolSizeLine(sdkVersion) {
+  if (!sdkVersion.startsWith('6.'))
+    return 'node-sdk 5.5 cannot bound libxmtp’s SQLite pool: up to 25 connections a client (XMTP_DB_POOL_SIZE needs SDK 6)';
+  return `XMTP_DB_POOL_SIZE=${GATEWAY_ENV.XMTP_DB_POOL_SIZE ?? '4 (the default)'}: at most that many SQLite connections a client`;
 }
 
 function stepTable(steps, chosen) {
@@ -734,10 +743,10 @@ ${profile.functions.map((f) => `| \`${f.name.replace(/\|/g, '\\|')}\` | ${f.pct.
 ${profile.socketWrites.map((w) => `| ${w.name} | ${w.pct.toFixed(1)} % |`).join('\n')}`;
 }
 
-function renderReport({ setupSeconds, search, main }, profile, loadBefore, autovacuum) {
-  return `## Load (\`npm run bench:load\`)
+function renderReport({ setupSeconds, search, main, sdkVersion }, profile, loadBefore, autovacuum) {
+  return `## Load on @xmtp/node-sdk ${sdkVersion} (\`npm run bench:load\`)
 
-\`${benchCommand()}\` (after \`npm run build\`), ${new Date().toISOString().slice(0, 10)}. Machine: ${machineLine()}.
+\`${benchCommand(sdkVersion)}\` (after \`npm run build\`), ${new Date().toISOString().slice(0, 10)}. Machine: ${machineLine()}.
 1-minute load average ${loadBefore.toFixed(2)} before the run, ${main.loadAfter.toFixed(2)} at the end of the main phase.
 Postgres autovacuum: ${autovacuum}${autovacuum === 'off' ? ' on this server (its configuration turns it off): the outbox rows updated during the run stay dead and are scanned again, which production Postgres (autovacuum on) does not do' : ''}.
 
@@ -745,7 +754,7 @@ ${TENANTS * PER_TENANT} hosted identities across ${TENANTS} tenants, each sendin
 send is a receive too, delivered to the tenant's webhook). Setup (tenants, identities, DMs) took ${setupSeconds.toFixed(0)} s. The gateway runs as
 one process${CPU_PROF ? ' under `--cpu-prof`' : ''}, on Postgres and Redis, with the devnet, the load generator and the webhook receiver in the bench
 process. The gateway runs as production does: \`MALLOC_ARENA_MAX=${FORWARDED_ENV.MALLOC_ARENA_MAX ?? 2}\` (the Docker image and \`npm start\`) and V8's heap
-growth bounded at start (\`--heap-growing-percent=50\`, apps/gateway/src/heap-growth.ts). **Caveat:** all of these share the machine's ${os.cpus().length} cores, so the load generator and devnet compete with the gateway
+growth bounded at start (\`--heap-growing-percent=50\`, apps/gateway/src/heap-growth.ts); ${poolSizeLine(sdkVersion)}. **Caveat:** all of these share the machine's ${os.cpus().length} cores, so the load generator and devnet compete with the gateway
 for CPU; the numbers are what this box sustains end to end, a floor for the gateway alone.
 
 ${searchSection(search, main.concurrency)}
@@ -766,7 +775,7 @@ try {
   const result = await withScratchDatabase(`bench_load_${process.pid}`, (databaseUrl) => run(databaseUrl, profDir));
   const md = renderReport(result, readProfile(profDir, result.main.window), loadBefore, await autovacuumSetting());
   console.log(md);
-  if (WRITE) await writeSection('load', md);
+  if (WRITE) await writeSection(result.sdkVersion.startsWith('6.') ? 'load-sdk6' : 'load', md);
 } finally {
   rmSync(profDir, { recursive: true, force: true });
 }
