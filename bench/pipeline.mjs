@@ -7,7 +7,8 @@
 // Knobs: BENCH_PIPELINE_IDENTITIES (20), BENCH_PIPELINE_CONCURRENCY (4,1), BENCH_PIPELINE_SECONDS (30),
 // BENCH_PIPELINE_GRACE_SECONDS (30), BENCH_PIPELINE_CPU_PROFILE_DIR (a V8 CPU profile of the gateway),
 // BENCH_PIPELINE_NODE_ARGS (more node flags for the gateway, e.g. --perf-basic-prof),
-// BENCH_PG_STATEMENTS (1: the gateway prints its Postgres statements by count at exit), XMTP_SDK (auto|5|6, both
+// BENCH_PG_STATEMENTS (1: the gateway prints its Postgres statements by count at exit), WEBHOOK_ENDPOINT_CONCURRENCY
+// and XMTP_DB_POOL_SIZE (the gateway's, when set), XMTP_SDK (auto|5|6, both
 // sides; SDK 6 under `PATH=$PWD/.cache/glibc/bin:$PATH`, its own section), REDIS_URL
 // (redis://127.0.0.1:6379), DATABASE_URL (the server's `test` database).
 import { execFileSync, fork } from 'node:child_process';
@@ -248,6 +249,7 @@ function startGateway(databaseUrl, devnetUrl, dataDir) {
       ...(process.env.WEBHOOK_ENDPOINT_CONCURRENCY
         ? { WEBHOOK_ENDPOINT_CONCURRENCY: process.env.WEBHOOK_ENDPOINT_CONCURRENCY }
         : {}),
+      ...(process.env.XMTP_DB_POOL_SIZE ? { XMTP_DB_POOL_SIZE: process.env.XMTP_DB_POOL_SIZE } : {}),
     },
     ipc: true,
   });
@@ -449,9 +451,13 @@ function render(raw, gw, loadBefore) {
 ${rows.map((r) => `| ${r.join(' | ')} |`).join('\n')}`;
   }).join('\n\n');
   const sdk6 = sdkVersion.startsWith('6.');
+  const gatewayKnobs = ['WEBHOOK_ENDPOINT_CONCURRENCY', 'XMTP_DB_POOL_SIZE']
+    .filter((k) => process.env[k])
+    .map((k) => `${k}=${process.env[k]} `)
+    .join('');
   const command = sdk6
-    ? 'PATH=$PWD/.cache/glibc/bin:$PATH XMTP_SDK=6 npm run bench:pipeline'
-    : 'npm run bench:pipeline';
+    ? `PATH=$PWD/.cache/glibc/bin:$PATH ${gatewayKnobs}XMTP_SDK=6 npm run bench:pipeline`
+    : `${gatewayKnobs}npm run bench:pipeline`;
   return `## Pipeline: raw SDK vs gateway, side by side, on @xmtp/node-sdk ${sdkVersion} (\`${command}\`)
 
 \`${command}\` (${sdk6 ? "under the patched node on Debian 13's glibc from `npm run glibc:fetch`; " : ''}after \`npm run build\`; N=${N} identities, C=${CONCURRENCY.join(' and ')} senders, D=${SECONDS} s), ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC.
