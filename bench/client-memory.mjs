@@ -7,8 +7,8 @@
 // Knobs: BENCH_CLIENT_MEMORY_CLIENTS (20), BENCH_CLIENT_MEMORY_CONCURRENCY (4), BENCH_CLIENT_MEMORY_SECONDS (300),
 // BENCH_CLIENT_MEMORY_RELEASE (1: at the end, close every client's database and sample again). MALLOC_* and XMTP_SDK reach the child. Prints only; nothing is written.
 import { fork } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { processMemoryDetail } from './lib/process-memory.mjs';
 import { sqliteConnections } from './lib/sqlite-connections.mjs';
 
 const CLIENTS = Number(process.env.BENCH_CLIENT_MEMORY_CLIENTS ?? 20);
@@ -19,17 +19,6 @@ const SAMPLE_MS = 30_000;
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const mib = (bytes) => bytes / 2 ** 20;
-
-function memoryOf(pid) {
-  const field = (text, name) => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(text)?.[1] ?? NaN);
-  const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return {
-    rss: field(rollup, 'Rss') * 1024,
-    anonymous: field(rollup, 'Anonymous') * 1024,
-    threads: field(status, 'Threads'),
-  };
-}
 
 /** Least-squares slope of y over x. */
 function slope(points) {
@@ -69,7 +58,7 @@ async function main() {
   void running.then(() => (done = true));
   const take = async () => {
     const { sent } = await ask({ type: 'count' }, 'count');
-    const memory = memoryOf(child.pid);
+    const memory = processMemoryDetail(child.pid);
     const sqlite = sqliteConnections(child.pid);
     const at = (performance.now() - started) / 1000;
     samples.push({ at, sent, ...memory });
@@ -93,7 +82,7 @@ async function main() {
   if (RELEASE) {
     await ask({ type: 'release' }, 'released');
     await sleep(5_000);
-    const memory = memoryOf(child.pid);
+    const memory = processMemoryDetail(child.pid);
     console.log(
       `after closing every client's database: RSS ${mib(memory.rss).toFixed(0)} MiB, anonymous ${mib(memory.anonymous).toFixed(0)} MiB, ${memory.threads} threads`,
     );

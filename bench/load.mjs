@@ -19,6 +19,7 @@ import pg from 'pg';
 import { startDevnet } from '@mailroom/devnet';
 import { spawnGateway, stopProcess, waitForReady } from './lib/gateway-process.mjs';
 import { startMessageReceiver } from './lib/message-receiver.mjs';
+import { processMemoryDetail } from './lib/process-memory.mjs';
 import { sqliteConnections } from './lib/sqlite-connections.mjs';
 import { machineLine, percentile, writeSection } from './lib/report.mjs';
 import { autovacuumSetting, readJson, withScratchDatabase } from './lib/scratch-database.mjs';
@@ -85,18 +86,6 @@ function processRss(pid) {
     .split('\n')
     .find((l) => l.startsWith('VmRSS:'));
   return line ? Number(line.split(/\s+/)[1]) * 1024 : NaN;
-}
-
-/** Resident anonymous memory and OS threads of a process, from /proc. */
-function processMemoryDetail(pid) {
-  const field = (text, name) => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(text)?.[1] ?? NaN);
-  const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return {
-    anonymous: field(rollup, 'Anonymous') * 1024,
-    rss: field(rollup, 'Rss') * 1024,
-    threads: field(status, 'Threads'),
-  };
 }
 
 /** The gateway's process.memoryUsage(), over the IPC channel memory-probe.mjs answers on. */
