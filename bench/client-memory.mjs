@@ -8,7 +8,7 @@
 // BENCH_CLIENT_MEMORY_RELEASE (1: at the end, close every client's database and sample again). MALLOC_* and XMTP_SDK reach the child. Prints only; nothing is written.
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { processMemoryDetail } from './lib/process-memory.mjs';
+import { memorySlope, processMemoryDetail } from './lib/process-memory.mjs';
 import { sqliteConnections } from './lib/sqlite-connections.mjs';
 
 const CLIENTS = Number(process.env.BENCH_CLIENT_MEMORY_CLIENTS ?? 20);
@@ -19,17 +19,6 @@ const SAMPLE_MS = 30_000;
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const mib = (bytes) => bytes / 2 ** 20;
-
-/** Least-squares slope of y over x. */
-function slope(points) {
-  const n = points.length;
-  if (n < 2) return NaN;
-  const mx = points.reduce((s, p) => s + p.x, 0) / n;
-  const my = points.reduce((s, p) => s + p.y, 0) / n;
-  const num = points.reduce((s, p) => s + (p.x - mx) * (p.y - my), 0);
-  const den = points.reduce((s, p) => s + (p.x - mx) ** 2, 0);
-  return num / den;
-}
 
 if (process.argv[2] === 'clients') {
   await runClients(process.argv[3]);
@@ -71,8 +60,7 @@ async function main() {
     await Promise.race([sleep(SAMPLE_MS), running]);
     await take();
   }
-  const after = samples.filter((s) => s.at >= 60);
-  const perMinute = (key) => slope(after.map((s) => ({ x: s.at / 60, y: mib(s[key]) })));
+  const perMinute = (key) => memorySlope(samples, 60, key);
   const first = samples[0];
   const last = samples[samples.length - 1];
   console.log(

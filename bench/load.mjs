@@ -19,7 +19,7 @@ import pg from 'pg';
 import { startDevnet } from '@mailroom/devnet';
 import { spawnGateway, stopProcess, waitForReady } from './lib/gateway-process.mjs';
 import { startMessageReceiver } from './lib/message-receiver.mjs';
-import { processMemoryDetail } from './lib/process-memory.mjs';
+import { memorySlope, processMemoryDetail } from './lib/process-memory.mjs';
 import { sqliteConnections } from './lib/sqlite-connections.mjs';
 import { machineLine, percentile, writeSection } from './lib/report.mjs';
 import { autovacuumSetting, readJson, withScratchDatabase } from './lib/scratch-database.mjs';
@@ -642,19 +642,6 @@ function rssLine(samples) {
   };
 }
 
-/** Least-squares slope (MiB per minute) of `key` over the samples after `fromSeconds` (warm-up left out). */
-function rssSlope(samples, fromSeconds, key = 'value') {
-  const points = samples
-    .filter((s) => s.at >= fromSeconds && Number.isFinite(s[key]))
-    .map((s) => ({ at: s.at, value: s[key] }));
-  if (points.length < 2) return NaN;
-  const mx = points.reduce((a, p) => a + p.at, 0) / points.length;
-  const my = points.reduce((a, p) => a + p.value, 0) / points.length;
-  const num = points.reduce((a, p) => a + (p.at - mx) * (p.value - my), 0);
-  const den = points.reduce((a, p) => a + (p.at - mx) ** 2, 0);
-  return ((num / den) * 60) / 2 ** 20;
-}
-
 /** RSS split into what JS owns and the rest, at the start and end of the phase, with each part's slope after a minute. */
 function memoryTable(samples) {
   if (samples.length < 2) return 'No memory samples (the gateway did not answer the probe).';
@@ -673,7 +660,7 @@ function memoryTable(samples) {
     ['the rest: RSS − heap total − external (native: libxmtp, SQLite, malloc, code)', 'native'],
   ];
   const rows = parts.map(([label, key]) => {
-    const slope = rssSlope(samples, 60, key);
+    const slope = memorySlope(samples, 60, key);
     const values = samples.filter((s) => Number.isFinite(s[key]));
     return `| ${label} | ${mib(values[0]?.[key])} | ${mib(values.at(-1)?.[key])} | ${Number.isFinite(slope) ? slope.toFixed(1) : 'n/a'} |`;
   });
@@ -694,7 +681,7 @@ function minuteThroughputs(r) {
 
 function mainTable(r) {
   const rss = rssLine(r.rssSamples);
-  const slope = rssSlope(r.rssSamples, 60);
+  const slope = memorySlope(r.rssSamples, 60);
   const minutes = minuteThroughputs(r);
   return `| measure | value |
 | --- | --- |

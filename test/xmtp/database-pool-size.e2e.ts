@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { readdirSync, readlinkSync } from 'node:fs';
-import { xmtpSdk } from '@mailroom/xmtp';
+import { sqliteConnections, xmtpSdk } from '@mailroom/xmtp';
 import { createTestClients, type TestClients } from '@mailroom/xmtp/testing';
 import { createApiKey, signUpTenant } from '../support/factories.js';
 import type { TestGateway } from '../support/gateway.js';
@@ -22,19 +21,8 @@ const call = caller(
 const POOL_SIZE = 2;
 
 /** Connections this process holds to each database file under `dir` (the gateway runs in this process). */
-function connectionsUnder(dir: string): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const fd of readdirSync('/proc/self/fd')) {
-    let target: string;
-    try {
-      target = readlinkSync(`/proc/self/fd/${fd}`);
-    } catch {
-      continue;
-    }
-    if (target.startsWith(dir) && target.endsWith('.db3')) counts.set(target, (counts.get(target) ?? 0) + 1);
-  }
-  return counts;
-}
+const connectionsUnder = (dir: string): number[] =>
+  [...(sqliteConnections()?.perDatabase ?? [])].filter(([file]) => file.startsWith(dir)).map(([, count]) => count);
 
 const metric = async (name: string): Promise<number> => {
   const text = await (await fetch(`${gateway.url}/metrics`)).text();
@@ -78,8 +66,8 @@ describe('XMTP_DB_POOL_SIZE', () => {
     }, 'the peer’s messages');
 
     const identityDatabases = connectionsUnder(path.join(stage.dataDir, 'gateway'));
-    expect(identityDatabases.size).toBe(1);
-    const [connections] = [...identityDatabases.values()];
+    expect(identityDatabases).toHaveLength(1);
+    const [connections] = identityDatabases;
     if (xmtpSdk().major === 6) {
       expect(xmtpSdk().limitClientDatabasePool(POOL_SIZE)).toBe(true);
       expect(connections).toBeLessThanOrEqual(POOL_SIZE);

@@ -7,6 +7,8 @@ export interface SqliteConnectionCount {
   connections: number;
   /** The most connections on one database. */
   most: number;
+  /** Connections by database file path. */
+  perDatabase: Map<string, number>;
 }
 
 /**
@@ -35,5 +37,6 @@ export function sqliteConnections(pid: number | 'self' = 'self'): SqliteConnecti
     databases: counts.length,
     connections: counts.reduce((sum, n) => sum + n, 0),
     most: counts.reduce((most, n) => Math.max(most, n), 0),
+    perDatabase,
   };
 }
