@@ -5,7 +5,9 @@
 // and OS threads are printed; the slope after the first minute closes the run.
 //
 // Knobs: BENCH_CLIENT_MEMORY_CLIENTS (20), BENCH_CLIENT_MEMORY_CONCURRENCY (4), BENCH_CLIENT_MEMORY_SECONDS (300),
-// BENCH_CLIENT_MEMORY_RELEASE (1: at the end, close every client's database and sample again). MALLOC_* and XMTP_SDK reach the child. Prints only; nothing is written.
+// BENCH_CLIENT_MEMORY_RESTREAM (1: at the end, end every message stream and sample again, to see what the streams
+// held), BENCH_CLIENT_MEMORY_RELEASE (1: then close every client's database and sample again),
+// BENCH_CLIENT_MEMORY_SQLITE_MB (SQLite's soft heap limit in the child, as the gateway's XMTP_SQLITE_MEMORY_MB; 0: none). MALLOC_* and XMTP_SDK reach the child. Prints only; nothing is written.
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { memorySlope, processMemoryDetail } from './lib/process-memory.mjs';
@@ -15,6 +17,8 @@ const CLIENTS = Number(process.env.BENCH_CLIENT_MEMORY_CLIENTS ?? 20);
 const CONCURRENCY = Number(process.env.BENCH_CLIENT_MEMORY_CONCURRENCY ?? 4);
 const SECONDS = Number(process.env.BENCH_CLIENT_MEMORY_SECONDS ?? 300);
 const RELEASE = process.env.BENCH_CLIENT_MEMORY_RELEASE === '1';
+const RESTREAM = process.env.BENCH_CLIENT_MEMORY_RESTREAM === '1';
+const SQLITE_MB = Number(process.env.BENCH_CLIENT_MEMORY_SQLITE_MB ?? 0);
 const SAMPLE_MS = 30_000;
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -46,13 +50,13 @@ async function main() {
   let done = false;
   void running.then(() => (done = true));
   const take = async () => {
-    const { sent } = await ask({ type: 'count' }, 'count');
+    const { sent, sqliteMemory } = await ask({ type: 'count' }, 'count');
     const memory = processMemoryDetail(child.pid);
     const sqlite = sqliteConnections(child.pid);
     const at = (performance.now() - started) / 1000;
-    samples.push({ at, sent, ...memory });
+    samples.push({ at, sent, ...memory, sqliteMemory, notSqlite: memory.anonymous - sqliteMemory });
     console.log(
-      `${at.toFixed(0).padStart(4)} s: ${String(sent).padStart(6)} sent, RSS ${mib(memory.rss).toFixed(0)} MiB, anonymous ${mib(memory.anonymous).toFixed(0)} MiB, ${memory.threads} threads, ${sqlite.connections} SQLite connections on ${sqlite.databases} databases (at most ${sqlite.most} on one)`,
+      `${at.toFixed(0).padStart(4)} s: ${String(sent).padStart(6)} sent, RSS ${mib(memory.rss).toFixed(0)} MiB, anonymous ${mib(memory.anonymous).toFixed(0)} MiB (SQLite holds ${mib(sqliteMemory).toFixed(0)}), ${memory.threads} threads, ${sqlite.connections} SQLite connections on ${sqlite.databases} databases (at most ${sqlite.most} on one)`,
     );
   };
   await take();
@@ -64,9 +68,19 @@ async function main() {
   const first = samples[0];
   const last = samples[samples.length - 1];
   console.log(
-    `slope after the first minute: RSS ${perMinute('rss').toFixed(1)} MiB/min, anonymous ${perMinute('anonymous').toFixed(1)} MiB/min; ` +
+    `slope after the first minute: RSS ${perMinute('rss').toFixed(1)} MiB/min, anonymous ${perMinute('anonymous').toFixed(1)} MiB/min ` +
+      `(SQLite ${perMinute('sqliteMemory').toFixed(1)}, the rest ${perMinute('notSqlite').toFixed(1)}); ` +
       `${last.sent} messages, ${((mib(last.anonymous - first.anonymous) * 1024) / Math.max(1, last.sent)).toFixed(1)} KiB of anonymous memory a message`,
   );
+  if (RESTREAM) {
+    await ask({ type: 'end-streams' }, 'streams-ended');
+    await sleep(5_000);
+    const { sqliteMemory } = await ask({ type: 'count' }, 'count');
+    const memory = processMemoryDetail(child.pid);
+    console.log(
+      `after ending every message stream: RSS ${mib(memory.rss).toFixed(0)} MiB, anonymous ${mib(memory.anonymous).toFixed(0)} MiB (SQLite holds ${mib(sqliteMemory).toFixed(0)}), ${memory.threads} threads`,
+    );
+  }
   if (RELEASE) {
     await ask({ type: 'release' }, 'released');
     await sleep(5_000);
@@ -82,8 +96,11 @@ async function main() {
 
 async function runClients(apiUrl) {
   const { createTestClients } = await import('@mailroom/xmtp/testing');
-  const { xmtpSdk } = await import('@mailroom/xmtp');
+  const { xmtpSdk, boundXmtpMemory, sqliteMemory } = await import('@mailroom/xmtp');
   const clients = await createTestClients(apiUrl, CLIENTS);
+  // After createTestClients, which selects the SDK (XMTP_SDK).
+  boundXmtpMemory({ sqliteMemoryBytes: SQLITE_MB * 2 ** 20 });
+  const sqliteUsed = () => sqliteMemory()?.usedBytes ?? NaN;
   const members = clients.clients.map((c) => c.client);
   const dms = [];
   for (let i = 0; i < CLIENTS; i++)
@@ -112,7 +129,11 @@ async function runClients(apiUrl) {
       );
       process.send({ type: 'ran', sent, received });
     } else if (message.type === 'count') {
-      process.send({ type: 'count', sent, received });
+      process.send({ type: 'count', sent, received, sqliteMemory: sqliteUsed() });
+    } else if (message.type === 'end-streams') {
+      for (const stream of streams.splice(0)) await stream.end().catch(() => undefined);
+      globalThis.gc?.();
+      process.send({ type: 'streams-ended' });
     } else if (message.type === 'release') {
       for (const member of members) xmtpSdk().closeClientDatabase(member);
       process.send({ type: 'released' });

@@ -137,6 +137,7 @@ function startMemorySampler(child, intervalMs, progress) {
       anonymous: detail.anonymous,
       threads: detail.threads,
       sqliteConnections: sqliteConnections(child.pid)?.connections ?? NaN,
+      sqliteMemory: answer.sqliteMemory ?? NaN,
       heapTotal: usage.heapTotal,
       heapUsed: usage.heapUsed,
       external: usage.external,
@@ -148,7 +149,7 @@ function startMemorySampler(child, intervalMs, progress) {
     if (at - lastLog >= 60) {
       lastLog = at;
       console.log(
-        `  ${at.toFixed(0)} s${answer.collected ? ' (after a full GC)' : ''}: RSS ${mib(sample.rss)} (anonymous ${mib(sample.anonymous)}), heap used ${mib(sample.heapUsed)} of ${mib(sample.heapTotal)}, external ${mib(sample.external)} (ArrayBuffers ${mib(sample.arrayBuffers)}), rest ${mib(sample.native)}, ${sample.threads} threads, ${sample.sqliteConnections} SQLite connections; ${progress()}`,
+        `  ${at.toFixed(0)} s${answer.collected ? ' (after a full GC)' : ''}: RSS ${mib(sample.rss)} (anonymous ${mib(sample.anonymous)}), heap used ${mib(sample.heapUsed)} of ${mib(sample.heapTotal)}, external ${mib(sample.external)} (ArrayBuffers ${mib(sample.arrayBuffers)}), rest ${mib(sample.native)}, ${sample.threads} threads, ${sample.sqliteConnections} SQLite connections holding ${mib(sample.sqliteMemory)}; ${progress()}`,
       );
     }
   };
@@ -593,9 +594,10 @@ function benchCommand(sdkVersion) {
 
 /** The gateway's SQLite connections per client: XMTP_DB_POOL_SIZE on SDK 6 (default 4), libxmtp's own on SDK 5.5. */
 function poolSizeLine(sdkVersion) {
+  const memory = `XMTP_SQLITE_MEMORY_MB=${GATEWAY_ENV.XMTP_SQLITE_MEMORY_MB ?? '256 (the default)'}: SQLite's soft heap limit for all clients`;
   if (!sdkVersion.startsWith('6.'))
-    return 'node-sdk 5.5 cannot bound libxmtp’s SQLite pool: up to 25 connections a client (XMTP_DB_POOL_SIZE needs SDK 6)';
-  return `XMTP_DB_POOL_SIZE=${GATEWAY_ENV.XMTP_DB_POOL_SIZE ?? '4 (the default)'}: at most that many SQLite connections a client`;
+    return `node-sdk 5.5 cannot bound libxmtp’s SQLite pool: up to 25 connections a client (XMTP_DB_POOL_SIZE needs SDK 6); ${memory}`;
+  return `XMTP_DB_POOL_SIZE=${GATEWAY_ENV.XMTP_DB_POOL_SIZE ?? '4 (the default)'}: at most that many SQLite connections a client; ${memory}`;
 }
 
 function stepTable(steps, chosen) {
@@ -658,6 +660,7 @@ function memoryTable(samples) {
     ['external (C++ objects bound to JS, ArrayBuffers included)', 'external'],
     ['ArrayBuffers', 'arrayBuffers'],
     ['the rest: RSS − heap total − external (native: libxmtp, SQLite, malloc, code)', 'native'],
+    ["of which libxmtp's SQLite holds (sqlite3_memory_used; XMTP_SQLITE_MEMORY_MB)", 'sqliteMemory'],
   ];
   const rows = parts.map(([label, key]) => {
     const slope = memorySlope(samples, 60, key);

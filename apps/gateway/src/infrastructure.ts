@@ -13,7 +13,15 @@ import {
   PgAdvisoryIdentityLocks,
   startEmbeddedPostgres,
 } from '@mailroom/persistence';
-import { InstallationPool, selectXmtpSdk, useXmtpNetwork, xmtpSdk, type XmtpSdkSelection } from '@mailroom/xmtp';
+import {
+  boundXmtpMemory,
+  InstallationPool,
+  selectXmtpSdk,
+  type AppliedXmtpMemoryBounds,
+  useXmtpNetwork,
+  xmtpSdk,
+  type XmtpSdkSelection,
+} from '@mailroom/xmtp';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { loadOrCreateLocalSecret } from './local-secrets.js';
@@ -52,6 +60,14 @@ export async function startRuntime(config: GatewayConfig, log: StartupLog): Prom
     `XMTP SDK: @xmtp/node-sdk ${sdk.adapter.version} (node-bindings ${sdk.adapter.bindingsVersion}), XMTP_SDK=${sdk.choice}`,
   );
   assertSdkServesNetwork(config, sdk);
+  logXmtpMemoryBounds(
+    boundXmtpMemory({
+      databasePoolSize: config.xmtp.databasePoolSize,
+      sqliteMemoryBytes: config.xmtp.sqliteMemoryBytes,
+    }),
+    config,
+    log,
+  );
   const stack: { name: string; stop: () => Promise<unknown> }[] = [];
   const stop = async () => {
     while (stack.length > 0) {
@@ -152,7 +168,6 @@ export async function startRuntime(config: GatewayConfig, log: StartupLog): Prom
       apiUrl: xmtpApiUrl,
       historySyncUrl,
       maxLive: config.xmtp.maxLiveClients,
-      databasePoolSize: config.xmtp.databasePoolSize,
       locks,
       logger: xmtpLogger,
     });
@@ -207,6 +222,22 @@ export async function startRuntime(config: GatewayConfig, log: StartupLog): Prom
  * Refuses, as a configuration error, a network the loaded SDK cannot serve: configuration validation could not know
  * which SDK `XMTP_SDK=auto` would load.
  */
+function logXmtpMemoryBounds(applied: AppliedXmtpMemoryBounds, config: GatewayConfig, log: StartupLog): void {
+  const { databasePool, sqliteMemory } = applied;
+  if (!databasePool.applied)
+    log.info(
+      `XMTP_DB_POOL_SIZE=${config.xmtp.databasePoolSize} not applied: ${databasePool.reason}; libxmtp opens up to 25 SQLite connections a client`,
+    );
+  const limitMiB = config.xmtp.sqliteMemoryBytes / 1024 ** 2;
+  if (!sqliteMemory.applied) {
+    if (limitMiB > 0)
+      log.warn(
+        `XMTP_SQLITE_MEMORY_MB=${limitMiB} not applied (${sqliteMemory.reason}): SQLite page caches are unbounded`,
+      );
+  } else if (limitMiB > 0)
+    log.info(`XMTP SQLite memory: soft limit ${limitMiB} MiB for all clients (SQLite ${sqliteMemory.sqliteVersion})`);
+}
+
 function assertSdkServesNetwork(config: GatewayConfig, sdk: XmtpSdkSelection): void {
   const problems = xmtpNetworkProblems(config.xmtp, sdk.adapter.major);
   if (problems.length === 0) return;

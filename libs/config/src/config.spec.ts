@@ -18,6 +18,7 @@ describe('loadConfig', () => {
       devnetPort: 5556,
       maxLiveClients: 1000,
       databasePoolSize: 4,
+      sqliteMemoryBytes: 256 * 1024 ** 2,
       sdk: 'auto',
     });
     expect(config.auth).toEqual({
@@ -225,6 +226,15 @@ describe('outbound and webhook settings', () => {
       'XMTP_DB_POOL_SIZE must be an integer between 1 and 25 (got "0")',
     ]);
     expect(problemsOf({ XMTP_DB_POOL_SIZE: '26' })).toHaveLength(1);
+  });
+
+  it('takes the SQLite memory limit in MiB, 0 for none, and refuses a negative or fractional one', () => {
+    expect(loadConfig({ XMTP_SQLITE_MEMORY_MB: '64' }).xmtp.sqliteMemoryBytes).toBe(64 * 1024 ** 2);
+    expect(loadConfig({ XMTP_SQLITE_MEMORY_MB: '0' }).xmtp.sqliteMemoryBytes).toBe(0);
+    expect(problemsOf({ XMTP_SQLITE_MEMORY_MB: '-1' })).toEqual([
+      'XMTP_SQLITE_MEMORY_MB must be an integer between 0 and 1048576 (got "-1")',
+    ]);
+    expect(problemsOf({ XMTP_SQLITE_MEMORY_MB: '1.5' })).toHaveLength(1);
   });
 
   it('rejects a zero timeout with one line', () => {

@@ -46,6 +46,8 @@ export interface GatewayConfig {
     readonly maxLiveClients: number;
     /** XMTP_DB_POOL_SIZE: libxmtp's SQLite connections per client (SDK 6). */
     readonly databasePoolSize: number;
+    /** XMTP_SQLITE_MEMORY_MB in bytes: SQLite's soft heap limit for all clients together; 0: none. */
+    readonly sqliteMemoryBytes: number;
     /** Which @xmtp/node-sdk major runs (`auto`: the newest this process can load). */
     readonly sdk: 'auto' | '5' | '6';
   };
@@ -234,6 +236,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       devnetPort: (values.DEVNET_PORT as number | undefined) ?? 5556,
       maxLiveClients: (values.XMTP_MAX_LIVE_CLIENTS as number | undefined) ?? 1000,
       databasePoolSize: (values.XMTP_DB_POOL_SIZE as number | undefined) ?? 4,
+      sqliteMemoryBytes: ((values.XMTP_SQLITE_MEMORY_MB as number | undefined) ?? 256) * 1024 ** 2,
       sdk: xmtpSdk,
     },
     secrets: {

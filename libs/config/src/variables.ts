@@ -37,12 +37,13 @@ const url = (protocols: readonly string[]) =>
     { error: `must be a URL with scheme ${protocols.join(' or ')}` },
   );
 
-const positiveInt = (max: number) =>
+const intBetween = (min: number, max: number) =>
   z.coerce
-    .number({ error: `must be an integer between 1 and ${max}` })
-    .int({ error: `must be an integer between 1 and ${max}` })
-    .min(1, { error: `must be an integer between 1 and ${max}` })
-    .max(max, { error: `must be an integer between 1 and ${max}` });
+    .number({ error: `must be an integer between ${min} and ${max}` })
+    .int({ error: `must be an integer between ${min} and ${max}` })
+    .min(min, { error: `must be an integer between ${min} and ${max}` })
+    .max(max, { error: `must be an integer between ${min} and ${max}` });
+const positiveInt = (max: number) => intBetween(1, max);
 
 /** A host name, an IPv4/IPv6 address, or a CIDR of either. */
 function isAllowlistEntry(entry: string): boolean {
@@ -397,12 +398,14 @@ export const VARIABLES = {
       "Most SQLite connections libxmtp opens for one live client's database; each keeps its own page cache (up to ~8 MiB), so this bounds a busy client's memory. SDK 6 only (node-sdk 5.5 cannot pass it: always 25).",
     fallback: '`4`',
   },
+  XMTP_SQLITE_MEMORY_MB: {
+    schema: intBetween(0, 1_048_576),
+    description:
+      "Soft limit on the memory libxmtp's SQLite holds in this process, all live clients' page caches together (SQLite's soft heap limit: past it, caches reuse their least recently used pages instead of growing). 0: no limit. Linux.",
+    fallback: '`256`',
+  },
   BROADCAST_PACE_MS: {
-    schema: z.coerce
-      .number({ error: 'must be an integer between 0 and 60000' })
-      .int({ error: 'must be an integer between 0 and 60000' })
-      .min(0, { error: 'must be an integer between 0 and 60000' })
-      .max(60_000, { error: 'must be an integer between 0 and 60000' }),
+    schema: intBetween(0, 60_000),
     description: "Pause between two sends of one broadcast, on top of the identity's XMTP write budget.",
     fallback: '`0`',
   },
@@ -475,11 +478,7 @@ export const VARIABLES = {
     fallback: '`1000`',
   },
   WEBHOOK_SECRET_OVERLAP_SECONDS: {
-    schema: z.coerce
-      .number({ error: 'must be an integer between 0 and 2592000' })
-      .int({ error: 'must be an integer between 0 and 2592000' })
-      .min(0, { error: 'must be an integer between 0 and 2592000' })
-      .max(2_592_000, { error: 'must be an integer between 0 and 2592000' }),
+    schema: intBetween(0, 2_592_000),
     description:
       'After a webhook secret rotation, how long the previous secret keeps signing beside the new one (0: it stops at once).',
     fallback: '`86400` (24 h)',

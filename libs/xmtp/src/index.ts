@@ -54,6 +54,12 @@ export {
   type XmtpSdkChoice,
   type XmtpSdkSelection,
 } from './sdk/xmtp-sdk.js';
+export {
+  boundXmtpMemory,
+  sqliteMemory,
+  type AppliedXmtpMemoryBounds,
+  type XmtpMemoryBounds,
+} from './sdk/memory-bounds.js';
 export { eoaWallet, type EoaWallet } from './signer.js';
 export * from './pool/index.js';
 export { disposableEoaSigner, ethereumIdentifier, type DisposableSigner } from './identity/disposable-signer.js';

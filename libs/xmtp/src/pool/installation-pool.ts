@@ -68,11 +68,6 @@ export class InstallationPool {
     this.#installationLimit = options.installationLimit ?? 10;
     this.#installationWarnAt = options.installationWarnAt ?? 8;
     if (options.apiUrl) xmtpSdk().pointAt(options.apiUrl, options.env);
-    if (options.databasePoolSize && !xmtpSdk().limitClientDatabasePool(options.databasePoolSize))
-      options.logger?.info(
-        { databasePoolSize: options.databasePoolSize, sdk: xmtpSdk().version },
-        'this XMTP SDK cannot bound its database pool (SDK 6 can): libxmtp opens up to 25 connections a client',
-      );
     options.locks.onLost(() => this.#fence());
   }
 

@@ -71,11 +71,6 @@ export interface InstallationPoolOptions {
    */
   deviceSync?: boolean;
   historySyncUrl?: string;
-  /**
-   * Most SQLite connections libxmtp opens for one client's database (absent: libxmtp's 25). Set for the whole process
-   * when the pool is made; node-sdk 5.5 cannot pass it (a warning says so).
-   */
-  databasePoolSize?: number;
   /** Called just before a live client is closed (eviction, release, shutdown or fencing), e.g. to stop its streams. */
   onDeactivate?(identityId: string, client: Client<unknown>): void;
 }

@@ -3,6 +3,7 @@
 // Types come from SDK 5.5's declarations: for the members Mailroom uses, SDK 6.0's public API has the same shapes
 // (the differences — endpoint tables vs createBackend, static calls taking a Backend — are bridged by the adapters).
 import type * as Sdk5 from '@xmtp/node-sdk';
+import type { BundledSqlite } from '../native/bundled-sqlite.js';
 import type {
   Client,
   ClientOptions,
@@ -83,6 +84,11 @@ export interface XmtpSdkAdapter {
    * default pool grows to 25 connections a client under concurrent calls. False: this SDK cannot pass it (node-sdk 5.5).
    */
   limitClientDatabasePool(maxConnections: number): boolean;
+  /**
+   * The SQLite linked into the loaded bindings (every client's database uses it): its process-wide memory controls,
+   * or why they cannot be reached here.
+   */
+  bundledSqlite(): BundledSqlite | { unavailable: string };
   /** Every stored message of the conversation, undecoded (reactions, read receipts, unknown types included). */
   findRawMessages(conversation: Conversation<unknown>, options: RawMessageQuery): Promise<RawMessage[]>;
   /** A request to revoke installations of an inbox without a client; the wallet signs its `signatureText()`. */

@@ -24,6 +24,7 @@ import type {
   XmtpNetwork,
   XmtpSdkAdapter,
 } from './adapter.js';
+import { bundledSqlite, type BundledSqlite } from '../native/bundled-sqlite.js';
 import { countIdentityUpdates, encodeIdentityUpdatesRequest } from './protobuf-fields.js';
 
 export type { RawMessage, RawMessageQuery, SdkEndpoints, SignatureRequest } from './adapter.js';
@@ -250,6 +251,19 @@ export async function fetchIdentityUpdateCount(apiUrl: string, inboxId: string, 
   }
 }
 
+// ---- the bindings' native addon ----
+
+/** The glibc native addon the bindings package at `bindingsEntry` loads on this platform (its dist directory). */
+export function bindingsAddonFile(bindingsEntry: string): string {
+  return path.join(path.dirname(bindingsEntry), `bindings_node.${process.platform}-${process.arch}-gnu.node`);
+}
+
+/** The SQLite of the addon the bindings at `bindingsEntry` loaded, looked up once (on first call). */
+export function bundledSqliteOf(bindingsEntry: string): () => BundledSqlite | { unavailable: string } {
+  let found: BundledSqlite | { unavailable: string } | undefined;
+  return () => (found ??= bundledSqlite(bindingsAddonFile(bindingsEntry)));
+}
+
 // ---- the adapter ----
 
 /** node-sdk 5.5.0 behind Mailroom's port: endpoints through the SDK's ApiUrls table, statics given the env name. */
@@ -274,6 +288,7 @@ export function sdk5Adapter(): XmtpSdkAdapter {
     closeClientDatabase,
     // bindings 1.9.1's createClient takes no pool bounds (libxmtp's 5–25 connections a client).
     limitClientDatabasePool: () => false,
+    bundledSqlite: bundledSqliteOf(createRequire(import.meta.url).resolve('@xmtp/node-bindings')),
     findRawMessages,
     revokeInstallationsRequest,
     applySignedRequest,

@@ -7,7 +7,6 @@
 // Its bindings need glibc >= 2.38: importing them fails on Debian 12's system node (see docs/operations.md).
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type {
   RawMessage,
@@ -18,7 +17,14 @@ import type {
   XmtpSdkAdapter,
   XmtpSdkModule,
 } from './adapter.js';
-import { packageVersions, pointSdkAt as pointSdk5At, SDK5_ENVS, SdkVersionMismatchError } from './sdk5-internals.js';
+import {
+  bindingsAddonFile,
+  bundledSqliteOf,
+  packageVersions,
+  pointSdkAt as pointSdk5At,
+  SDK5_ENVS,
+  SdkVersionMismatchError,
+} from './sdk5-internals.js';
 
 export const SDK6_INTERNALS_WRITTEN_FOR = { '@xmtp/node-sdk': '6.0.0', '@xmtp/node-bindings': '1.10.0' } as const;
 const SDK6_PACKAGE = '@xmtp/node-sdk-6';
@@ -104,6 +110,7 @@ export async function loadSdk6Adapter(): Promise<XmtpSdkAdapter> {
       poolBounds.limit(maxConnections);
       return true;
     },
+    bundledSqlite: bundledSqliteOf(bindingsEntry),
   };
 }
 
@@ -122,7 +129,7 @@ type CreateClientWithBackend = (backend: unknown, db: NativeDbOptions, ...rest: 
 function passDatabasePoolBounds(
   bindingsEntry: string,
 ): { createClientWithBackend: CreateClientWithBackend; limit(maxConnections: number): void } | undefined {
-  const addon = path.join(path.dirname(bindingsEntry), `bindings_node.${process.platform}-${process.arch}-gnu.node`);
+  const addon = bindingsAddonFile(bindingsEntry);
   if (process.platform !== 'linux' || !existsSync(addon)) return undefined;
   const exports = createRequire(bindingsEntry)(addon) as { createClientWithBackend: CreateClientWithBackend };
   const original = exports.createClientWithBackend;
@@ -218,7 +225,7 @@ function createSdk6Adapter(
   sdk: XmtpSdkModule & Sdk6Statics,
   bindings: Bindings6,
   installed: { '@xmtp/node-sdk': string; '@xmtp/node-bindings': string },
-): Omit<XmtpSdkAdapter, 'limitClientDatabasePool'> {
+): Omit<XmtpSdkAdapter, 'limitClientDatabasePool' | 'bundledSqlite'> {
   const networks = sdk6Networks(sdk as unknown as Sdk6Network);
   const { backendFor } = networks;
 

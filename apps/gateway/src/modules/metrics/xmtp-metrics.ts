@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import { sqliteConnections, xmtpSdk, type InstallationPool } from '@mailroom/xmtp';
+import { sqliteConnections, sqliteMemory, xmtpSdk, type InstallationPool } from '@mailroom/xmtp';
 
 /** Pool operations timed by `xmtp_call_duration_seconds`, named after what the caller asked for. */
 const TIMED_OPERATIONS = {
@@ -61,6 +61,24 @@ export class XmtpMetrics {
       collect() {
         const open = sqliteConnections();
         if (open) this.set(open.connections);
+      },
+    });
+    new Gauge({
+      name: 'xmtp_sqlite_memory_bytes',
+      help: "Memory libxmtp's SQLite holds in this process, all clients together (bounded by XMTP_SQLITE_MEMORY_MB). Linux only.",
+      registers,
+      collect() {
+        const memory = sqliteMemory();
+        if (memory) this.set(memory.usedBytes);
+      },
+    });
+    new Gauge({
+      name: 'xmtp_sqlite_memory_limit_bytes',
+      help: "The soft limit on libxmtp's SQLite memory in this process (XMTP_SQLITE_MEMORY_MB; 0: none). Linux only.",
+      registers,
+      collect() {
+        const memory = sqliteMemory();
+        if (memory) this.set(memory.softLimitBytes);
       },
     });
     new Gauge({

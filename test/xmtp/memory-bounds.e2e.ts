@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { sqliteConnections, xmtpSdk } from '@mailroom/xmtp';
+import { sqliteConnections, sqliteMemory, xmtpSdk } from '@mailroom/xmtp';
 import { createTestClients, type TestClients } from '@mailroom/xmtp/testing';
 import { createApiKey, signUpTenant } from '../support/factories.js';
 import type { TestGateway } from '../support/gateway.js';
@@ -9,6 +9,8 @@ import { caller, createStage, waitFor, type Stage } from '../wallets/support.js'
 /**
  * XMTP_DB_POOL_SIZE bounds the SQLite connections libxmtp opens for a live identity's database (each keeps its own
  * page cache). node-sdk 6 gets the bound through its bindings; node-sdk 5.5 cannot take it and keeps libxmtp's 25.
+ * XMTP_SQLITE_MEMORY_MB sets SQLite's soft heap limit for the whole process (both SDKs): the gateway here runs with a
+ * tiny one, so every call below is also served with page caches that recycle instead of growing.
  */
 let stage: Stage;
 let gateway: TestGateway;
@@ -19,6 +21,9 @@ const call = caller(
   () => apiKey,
 );
 const POOL_SIZE = 2;
+const SQLITE_MEMORY_MB = 1;
+// The limit is process-wide and outlives this file's gateway in the test worker: put back what was there.
+let limitBefore: number | undefined;
 
 /** Connections this process holds to each database file under `dir` (the gateway runs in this process). */
 const connectionsUnder = (dir: string): number[] =>
@@ -32,13 +37,19 @@ const metric = async (name: string): Promise<number> => {
 
 beforeAll(async () => {
   stage = await createStage('db-pool');
-  gateway = await stage.startGateway({ XMTP_DB_POOL_SIZE: String(POOL_SIZE) });
+  limitBefore = sqliteMemory()?.softLimitBytes;
+  gateway = await stage.startGateway({
+    XMTP_DB_POOL_SIZE: String(POOL_SIZE),
+    XMTP_SQLITE_MEMORY_MB: String(SQLITE_MEMORY_MB),
+  });
   const tenant = await signUpTenant(gateway);
   apiKey = (await createApiKey(gateway, tenant.adminToken)).key;
   peers = await createTestClients(stage.devnet.url, 1);
 });
 
 afterAll(async () => {
+  const sqlite = xmtpSdk().bundledSqlite();
+  if (limitBefore !== undefined && !('unavailable' in sqlite)) sqlite.setSoftHeapLimit(limitBefore);
   await peers?.cleanup();
   await gateway?.stop();
   await stage?.close();
@@ -81,4 +92,15 @@ describe('XMTP_DB_POOL_SIZE', () => {
     // The gauge counts every libxmtp database of the process: the identity's and the test's own peer.
     expect(await metric('xmtp_sqlite_connections')).toBeGreaterThanOrEqual(connections!);
   }, 120_000);
+});
+
+describe('XMTP_SQLITE_MEMORY_MB', () => {
+  it('sets the soft heap limit of the SQLite every client uses, and /metrics shows it with what SQLite holds', async () => {
+    const limit = await metric('xmtp_sqlite_memory_limit_bytes');
+    expect(limit).toBe(SQLITE_MEMORY_MB * 1024 ** 2);
+    // Read back from SQLite itself (the addon's copy libxmtp opens every database with), not from the config.
+    expect(sqliteMemory()?.softLimitBytes).toBe(limit);
+    // Live clients (the identity above, the peer) hold connections, schemas and some recycled cache pages.
+    expect(await metric('xmtp_sqlite_memory_bytes')).toBeGreaterThan(0);
+  });
 });

@@ -1,0 +1,36 @@
+import { mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from '@jest/globals';
+import { bundledSqlite, type BundledSqlite } from './bundled-sqlite.js';
+
+const require = createRequire(import.meta.url);
+const bindingsAddon = realpathSync(
+  path.join(path.dirname(require.resolve('@xmtp/node-bindings')), `bindings_node.linux-${process.arch}-gnu.node`),
+);
+
+describe('bundledSqlite', () => {
+  it('reaches the SQLite inside the loaded bindings addon: its version, soft heap limit and memory in use', () => {
+    require(bindingsAddon);
+    const sqlite = bundledSqlite(bindingsAddon);
+    if ('unavailable' in sqlite) throw new Error(sqlite.unavailable);
+    expect(sqlite.version).toBe(3_046_001);
+    expect(sqlite.memoryUsed()).toBeGreaterThanOrEqual(0);
+
+    const before = sqlite.setSoftHeapLimit(64 * 1024 ** 2);
+    try {
+      // SQLite answers the previous limit: reading it back proves the call reached the one the addon's databases use.
+      expect(sqlite.setSoftHeapLimit(32 * 1024 ** 2)).toBe(64 * 1024 ** 2);
+    } finally {
+      sqlite.setSoftHeapLimit(before);
+    }
+  });
+
+  it('says why when the addon is not loaded in this process', () => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'sqlite-')), 'never-loaded.node');
+    writeFileSync(file, Buffer.alloc(64));
+    const sqlite = bundledSqlite(file) as BundledSqlite | { unavailable: string };
+    expect(sqlite).toEqual({ unavailable: expect.stringContaining('is not loaded in this process') });
+  });
+});
