@@ -10,9 +10,9 @@
 // BENCH_LOAD_TENANTS (10), BENCH_LOAD_IDENTITIES_PER_TENANT (10), BENCH_LOAD_CPU_PROF (0: no --cpu-prof),
 // BENCH_LOAD_NO_WRITE (1: print the section without writing docs/benchmarks.md), BENCH_LOAD_GC_PROBE (1: every 30 s a
 // full GC before the memory sample, for the live heap), BENCH_LOAD_HEAP_SNAPSHOTS (a directory: heap snapshots at the
-// main phase's start and end), BENCH_LOAD_NODE_ARGS (extra node flags for the gateway, space-separated). MALLOC_* and XMTP_SDK reach the gateway.
+// main phase's start and end), BENCH_LOAD_NODE_ARGS (extra node flags for the gateway, space-separated), BENCH_LOAD_SAMPLES_FILE (a JSON file: the main phase's memory samples). MALLOC_* and XMTP_SDK reach the gateway.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -402,6 +402,8 @@ async function runMainPhase(base, pairs, phases, gateway, concurrency) {
   };
   const rssSamples = rss.stop();
   const memorySamples = await memory.stop();
+  if (process.env.BENCH_LOAD_SAMPLES_FILE)
+    writeFileSync(process.env.BENCH_LOAD_SAMPLES_FILE, JSON.stringify({ rss: rssSamples, memory: memorySamples }));
   await writeHeapSnapshot(gateway, 'main-end.heapsnapshot');
   const loadAfter = os.loadavg()[0];
   await awaitDelivery(phase, MAIN_GRACE_SECONDS);
@@ -685,6 +687,7 @@ function minuteThroughputs(r) {
 function mainTable(r) {
   const rss = rssLine(r.rssSamples);
   const slope = memorySlope(r.rssSamples, 60);
+  const secondHalfSlope = memorySlope(r.rssSamples, r.seconds / 2);
   const minutes = minuteThroughputs(r);
   return `| measure | value |
 | --- | --- |
@@ -697,6 +700,7 @@ function mainTable(r) {
 | gateway RSS start / peak / end | ${mib(rss.start)} / ${mib(rss.peak)} / ${mib(rss.end)} (${mib(r.rssAfterGrace)} after the grace; ${r.liveClients} live XMTP clients) |
 | gateway RSS over the phase (every ${RSS_SAMPLE_MS / 1000} s, 0/25/50/75/100 %) | ${rss.series} |
 | gateway RSS slope after the first minute (least squares) | ${Number.isFinite(slope) ? `${slope.toFixed(1)} MiB/min` : 'n/a'} (target < 5) |
+| gateway RSS slope over the second half of the phase | ${Number.isFinite(secondHalfSlope) ? `${secondHalfSlope.toFixed(1)} MiB/min` : 'n/a'} |
 | throughput first / last minute | ${minutes ? `${minutes.first.toFixed(1)} / ${minutes.last.toFixed(1)} messages/s (${((100 * minutes.last) / minutes.first).toFixed(0)} %, target ≥ 95 %)` : 'n/a (phase under 2 minutes)'} |
 | gateway CPU (from /proc/<pid>/stat) | ${r.cpu.gateway.toFixed(1)} s = ${(r.cpu.gateway / r.seconds).toFixed(2)} cores |
 | bench process CPU (load generator, devnet, webhook receiver) | ${r.cpu.bench.toFixed(1)} s = ${(r.cpu.bench / r.seconds).toFixed(2)} cores |

@@ -37,6 +37,8 @@ const metric = async (name: string): Promise<number> => {
 
 beforeAll(async () => {
   stage = await createStage('db-pool');
+  // First: it selects this process's SDK (XMTP_SDK), whose SQLite the limit is read from.
+  peers = await createTestClients(stage.devnet.url, 1);
   limitBefore = sqliteMemory()?.softLimitBytes;
   gateway = await stage.startGateway({
     XMTP_DB_POOL_SIZE: String(POOL_SIZE),
@@ -44,7 +46,6 @@ beforeAll(async () => {
   });
   const tenant = await signUpTenant(gateway);
   apiKey = (await createApiKey(gateway, tenant.adminToken)).key;
-  peers = await createTestClients(stage.devnet.url, 1);
 });
 
 afterAll(async () => {

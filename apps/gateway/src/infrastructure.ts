@@ -218,10 +218,7 @@ export async function startRuntime(config: GatewayConfig, log: StartupLog): Prom
   }
 }
 
-/**
- * Refuses, as a configuration error, a network the loaded SDK cannot serve: configuration validation could not know
- * which SDK `XMTP_SDK=auto` would load.
- */
+/** Logs what the memory bounds could not apply (node-sdk 5.5 has no pool bounds; the SQLite limit needs Linux). */
 function logXmtpMemoryBounds(applied: AppliedXmtpMemoryBounds, config: GatewayConfig, log: StartupLog): void {
   const { databasePool, sqliteMemory } = applied;
   if (!databasePool.applied)
@@ -238,6 +235,10 @@ function logXmtpMemoryBounds(applied: AppliedXmtpMemoryBounds, config: GatewayCo
     log.info(`XMTP SQLite memory: soft limit ${limitMiB} MiB for all clients (SQLite ${sqliteMemory.sqliteVersion})`);
 }
 
+/**
+ * Refuses, as a configuration error, a network the loaded SDK cannot serve: configuration validation could not know
+ * which SDK `XMTP_SDK=auto` would load.
+ */
 function assertSdkServesNetwork(config: GatewayConfig, sdk: XmtpSdkSelection): void {
   const problems = xmtpNetworkProblems(config.xmtp, sdk.adapter.major);
   if (problems.length === 0) return;
