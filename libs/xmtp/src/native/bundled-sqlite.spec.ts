@@ -27,6 +27,19 @@ describe('bundledSqlite', () => {
     }
   });
 
+  it('can be looked up again in the same process (each gateway started in a process does)', () => {
+    require(bindingsAddon);
+    const first = bundledSqlite(bindingsAddon);
+    const second = bundledSqlite(bindingsAddon);
+    if ('unavailable' in first || 'unavailable' in second) throw new Error('the bundled SQLite is unavailable');
+    const before = first.setSoftHeapLimit(16 * 1024 ** 2);
+    try {
+      expect(second.softHeapLimit()).toBe(16 * 1024 ** 2);
+    } finally {
+      second.setSoftHeapLimit(before);
+    }
+  });
+
   it('says why when the addon is not loaded in this process', () => {
     const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'sqlite-')), 'never-loaded.node');
     writeFileSync(file, Buffer.alloc(64));

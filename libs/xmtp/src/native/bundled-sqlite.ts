@@ -57,9 +57,10 @@ export function bundledSqlite(addonFile: string): BundledSqlite | { unavailable:
     slot.writeBigUInt64LE(base + symbols.functions.get(name)!);
     return koffi.decode(slot, 'void *');
   };
-  const noArguments = koffi.proto('int64_t SqliteNoArguments(void)');
-  const oneInteger = koffi.proto('int64_t SqliteOneInteger(int64_t value)');
-  const versionNumber = koffi.proto('int SqliteVersionNumber(void)');
+  // Unnamed: koffi's named types are process-wide and refuse a second declaration (a second lookup in this process).
+  const noArguments = koffi.proto('int64_t (void)');
+  const oneInteger = koffi.proto('int64_t (int64_t)');
+  const versionNumber = koffi.proto('int (void)');
 
   const version = koffi.call(at('sqlite3_libversion_number'), versionNumber) as number;
   if (version < SUPPORTED_SQLITE.from || version >= SUPPORTED_SQLITE.below)
