@@ -1,4 +1,4 @@
-import { mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -40,10 +40,13 @@ describe('bundledSqlite', () => {
     }
   });
 
-  it('says why when the addon is not loaded in this process', () => {
+  it('says why when the addon is not loaded in this process, or is not one with SQLite', () => {
+    // The same addon under another path: it names the functions, but no executable mapping of it exists here.
     const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'sqlite-')), 'never-loaded.node');
-    writeFileSync(file, Buffer.alloc(64));
+    copyFileSync(bindingsAddon, file);
     const sqlite = bundledSqlite(file) as BundledSqlite | { unavailable: string };
     expect(sqlite).toEqual({ unavailable: expect.stringContaining('is not loaded in this process') });
+    writeFileSync(file, Buffer.alloc(64));
+    expect(bundledSqlite(file)).toEqual({ unavailable: expect.stringContaining('does not name sqlite3_') });
   });
 });

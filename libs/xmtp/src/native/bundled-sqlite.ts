@@ -1,6 +1,6 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { findElfFunctions, loadAddress } from './elf-symbols.js';
+import { findElfFunctions, loadBias } from './elf-symbols.js';
 
 // SQLite's own process-wide memory controls, in the copy of SQLite statically linked into the XMTP bindings' native
 // addon (libxmtp's databases use that copy). The addon does not export them, so they are called at the address its
@@ -36,11 +36,11 @@ type Koffi = typeof import('koffi');
 export function bundledSqlite(addonFile: string): BundledSqlite | { unavailable: string } {
   if (process.platform !== 'linux') return { unavailable: `not supported on ${process.platform}` };
   const file = realpathSync(addonFile);
-  const base = loadAddress(file, readFileSync('/proc/self/maps', 'utf8'));
-  if (base === undefined) return { unavailable: `${file} is not loaded in this process` };
   const symbols = findElfFunctions(file, FUNCTIONS);
   const missing = FUNCTIONS.filter((name) => !symbols?.functions.has(name));
   if (!symbols || missing.length > 0) return { unavailable: `${file} does not name ${missing.join(', ')}` };
+  const bias = loadBias(file, readFileSync('/proc/self/maps', 'utf8'), symbols.executableSegment);
+  if (bias === undefined) return { unavailable: `${file} is not loaded in this process` };
 
   let koffi: Koffi;
   let addon: unknown;
@@ -54,7 +54,7 @@ export function bundledSqlite(addonFile: string): BundledSqlite | { unavailable:
   }
   const at = (name: (typeof FUNCTIONS)[number]): unknown => {
     const slot = Buffer.alloc(8);
-    slot.writeBigUInt64LE(base + symbols.functions.get(name)!);
+    slot.writeBigUInt64LE(bias + symbols.functions.get(name)!);
     return koffi.decode(slot, 'void *');
   };
   // Unnamed: koffi's named types are process-wide and refuse a second declaration (a second lookup in this process).

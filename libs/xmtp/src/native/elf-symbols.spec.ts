@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { findElfFunctions, loadAddress } from './elf-symbols.js';
+import { findElfFunctions, loadBias } from './elf-symbols.js';
 
 const require = createRequire(import.meta.url);
 const bindingsAddon = realpathSync(
@@ -17,7 +17,7 @@ describe('findElfFunctions', () => {
     const offsets = [...found!.functions.entries()];
     expect(offsets.map(([name]) => name).sort()).toEqual(['sqlite3_memory_used', 'sqlite3_soft_heap_limit64']);
     const [first, second] = offsets.map(([, offset]) => offset);
-    expect(first).toBeGreaterThan(0n);
+    expect(first).toBeGreaterThan(found!.executableSegment.address);
     expect(first).not.toBe(second);
   });
 
@@ -28,19 +28,27 @@ describe('findElfFunctions', () => {
   });
 });
 
-describe('loadAddress', () => {
-  const maps = [
+describe('loadBias', () => {
+  const code = { address: 0x771000n, fileOffset: 0x770000n };
+  const image = [
     '7f0152600000-7f0152d71000 r--p 00000000 fe:00 5353957                    /opt/my libs/addon.node',
     '7f0152d71000-7f0153d38000 r-xp 00770000 fe:00 5353957                    /opt/my libs/addon.node',
-    '7f0160000000-7f0160001000 r--p 00000000 fe:00 1                          /opt/other.node',
-  ].join('\n');
+  ];
 
-  it('is the start of the mapping at file offset 0 (paths may hold spaces)', () => {
-    expect(loadAddress('/opt/my libs/addon.node', maps)).toBe(0x7f0152600000n);
-    expect(loadAddress('/opt/other.node', maps)).toBe(0x7f0160000000n);
+  it('is where the code segment is mapped executable, minus its address (paths may hold spaces)', () => {
+    expect(loadBias('/opt/my libs/addon.node', image.join('\n'), code)).toBe(0x7f0152600000n);
   });
 
-  it('is undefined for a file that is not mapped', () => {
-    expect(loadAddress('/opt/missing.node', maps)).toBeUndefined();
+  it('ignores another, non-executable mapping of the whole file (seen in jest workers)', () => {
+    const maps = [
+      '7f0140000000-7f0142526000 r--p 00000000 fe:00 5353957                    /opt/my libs/addon.node',
+      ...image,
+    ].join('\n');
+    expect(loadBias('/opt/my libs/addon.node', maps, code)).toBe(0x7f0152600000n);
+  });
+
+  it('is undefined for a file that is not mapped executable', () => {
+    expect(loadBias('/opt/missing.node', image.join('\n'), code)).toBeUndefined();
+    expect(loadBias('/opt/my libs/addon.node', image[0]!, code)).toBeUndefined();
   });
 });

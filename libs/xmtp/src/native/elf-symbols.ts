@@ -4,13 +4,17 @@ const ELF_MAGIC = 0x464c457f;
 const ELFCLASS64 = 2;
 const ELFDATA2LSB = 1;
 const PT_LOAD = 1;
+const PF_X = 1;
+const PAGE_MASK = ~0xfffn;
 const SHT_SYMTAB = 2;
 const STT_FUNC = 2;
 const SYMBOL_SIZE = 24;
 
 export interface ElfFunctionSymbols {
-  /** Offsets of the named functions from the object's load address (only those found, as functions). */
+  /** Virtual addresses of the named functions in the object (only those found, as functions). */
   readonly functions: ReadonlyMap<string, bigint>;
+  /** The executable segment's page-aligned virtual address and file offset: where its mapping tells the load bias. */
+  readonly executableSegment: { readonly address: bigint; readonly fileOffset: bigint };
 }
 
 /**
@@ -36,14 +40,16 @@ export function findElfFunctions(file: string, names: readonly string[]): ElfFun
     const sectionHeaderSize = header.readUInt16LE(0x3a);
     const sectionCount = header.readUInt16LE(0x3c);
 
-    // Symbol values are virtual addresses; the first loadable segment is mapped at the load address.
-    let firstSegmentAddress: bigint | undefined;
-    for (let i = 0; i < programHeaderCount && firstSegmentAddress === undefined; i++) {
+    let executableSegment: ElfFunctionSymbols['executableSegment'] | undefined;
+    for (let i = 0; i < programHeaderCount && executableSegment === undefined; i++) {
       const segment = read(programHeaders + BigInt(i * programHeaderSize), programHeaderSize);
-      if (segment.readUInt32LE(0) === PT_LOAD)
-        firstSegmentAddress = segment.readBigUInt64LE(0x10) - segment.readBigUInt64LE(0x08);
+      if (segment.readUInt32LE(0) === PT_LOAD && (segment.readUInt32LE(4) & PF_X) !== 0)
+        executableSegment = {
+          address: segment.readBigUInt64LE(0x10) & PAGE_MASK,
+          fileOffset: segment.readBigUInt64LE(0x08) & PAGE_MASK,
+        };
     }
-    if (firstSegmentAddress === undefined) return undefined;
+    if (executableSegment === undefined) return undefined;
 
     const sections = read(sectionHeaders, sectionHeaderSize * sectionCount);
     const section = (index: number) => {
@@ -67,21 +73,35 @@ export function findElfFunctions(file: string, names: readonly string[]): ElfFun
         if ((symbols[at + 4]! & 0xf) !== STT_FUNC) continue;
         const nameStart = symbols.readUInt32LE(at);
         const name = names.toString('latin1', nameStart, names.indexOf(0, nameStart));
-        if (wanted.has(name)) functions.set(name, symbols.readBigUInt64LE(at + 8) - firstSegmentAddress);
+        if (wanted.has(name)) functions.set(name, symbols.readBigUInt64LE(at + 8));
       }
     }
-    return { functions };
+    return { functions, executableSegment };
   } finally {
     closeSync(fd);
   }
 }
 
-/** Where `file` is loaded in this process (the start of its mapping at file offset 0), from /proc/self/maps. */
-export function loadAddress(file: string, maps: string): bigint | undefined {
+/**
+ * The load bias of `file` in this process (add a symbol's virtual address to call it), from /proc/self/maps: the start
+ * of the executable mapping of its code segment, minus that segment's address. Only the loaded image maps the file
+ * executable; other mappings of the same file (someone reading it through mmap) are not taken for it.
+ */
+export function loadBias(
+  file: string,
+  maps: string,
+  executableSegment: ElfFunctionSymbols['executableSegment'],
+): bigint | undefined {
   for (const line of maps.split('\n')) {
     // start-end perms offset dev inode path (the path may hold spaces)
-    const mapping = /^([0-9a-f]+)-[0-9a-f]+\s+\S+\s+([0-9a-f]+)\s+\S+\s+\S+\s+(.+)$/.exec(line);
-    if (mapping && mapping[3] === file && Number.parseInt(mapping[2]!, 16) === 0) return BigInt(`0x${mapping[1]}`);
+    const mapping = /^([0-9a-f]+)-[0-9a-f]+\s+(\S+)\s+([0-9a-f]+)\s+\S+\s+\S+\s+(.+)$/.exec(line);
+    if (
+      mapping &&
+      mapping[4] === file &&
+      mapping[2]!.includes('x') &&
+      BigInt(`0x${mapping[3]}`) === executableSegment.fileOffset
+    )
+      return BigInt(`0x${mapping[1]}`) - executableSegment.address;
   }
   return undefined;
 }
