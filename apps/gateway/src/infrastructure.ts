@@ -68,6 +68,7 @@ export async function startRuntime(config: GatewayConfig, log: StartupLog): Prom
     config,
     log,
   );
+  sdk.adapter.decodeStreamedTextWithoutRereading();
   const stack: { name: string; stop: () => Promise<unknown> }[] = [];
   const stop = async () => {
     while (stack.length > 0) {

@@ -89,6 +89,11 @@ export interface XmtpSdkAdapter {
    * or why they cannot be reached here.
    */
   bundledSqlite(): BundledSqlite | { unavailable: string };
+  /**
+   * From now on, in this process, the SDK's all-messages streams decode text and markdown from the streamed value
+   * instead of reading each message back from the client's database (streamed-text.ts). The gateway calls it at start.
+   */
+  decodeStreamedTextWithoutRereading(): void;
   /** Every stored message of the conversation, undecoded (reactions, read receipts, unknown types included). */
   findRawMessages(conversation: Conversation<unknown>, options: RawMessageQuery): Promise<RawMessage[]>;
   /** A request to revoke installations of an inbox without a client; the wallet signs its `signatureText()`. */

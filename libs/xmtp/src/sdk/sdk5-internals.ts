@@ -10,11 +10,19 @@ import {
   applySignatureRequest,
   Client as NativeClient,
   Conversation as NativeConversation,
+  Conversations as NativeConversations,
   revokeInstallationsSignatureRequest,
   type Identifier as NativeIdentifier,
 } from '@xmtp/node-bindings';
 import * as sdk5 from '@xmtp/node-sdk';
-import { ApiUrls, HistorySyncUrls, type Client, type Conversation, type XmtpEnv as Sdk5XmtpEnv } from '@xmtp/node-sdk';
+import {
+  ApiUrls,
+  HistorySyncUrls,
+  type Client,
+  type Conversation,
+  type DecodedMessage,
+  type XmtpEnv as Sdk5XmtpEnv,
+} from '@xmtp/node-sdk';
 import type {
   RawMessage,
   RawMessageQuery,
@@ -25,6 +33,7 @@ import type {
   XmtpSdkAdapter,
 } from './adapter.js';
 import { bundledSqlite, type BundledSqlite } from '../native/bundled-sqlite.js';
+import { decodeTextMessage } from './streamed-text.js';
 import { countIdentityUpdates, encodeIdentityUpdatesRequest } from './protobuf-fields.js';
 
 export type { RawMessage, RawMessageQuery, SdkEndpoints, SignatureRequest } from './adapter.js';
@@ -195,6 +204,64 @@ export function findRawMessages(conversation: Conversation<unknown>, options: Ra
   return nativeConversationOf(conversation).findMessages(options);
 }
 
+// ---- the SDK's all-messages stream ----
+// node-sdk 5.5 and 6.0 turn every value of a client's all-messages stream into a DecodedMessage by reading the message
+// back from the client's database (`Conversations.getMessageById` → the bindings' enriched lookup), although the
+// bindings' stream hands over the stored message with its encoded content. That read is synchronous, on the event
+// loop, ~0.3 ms a message, and a gateway pays it twice per message (the sender's echo and the receiver). Text and
+// markdown — almost all traffic — are decoded from the streamed value instead (streamed-text.ts); every other type
+// still takes the SDK's read. SDK 6's adapter passes its own classes to the same patch.
+
+type StreamCallback = (error: Error | null, message: RawMessage | undefined) => void;
+
+/** The classes of one SDK and its bindings that the stream conversion runs through. */
+export interface StreamedMessageClasses {
+  /** The bindings' Conversations: its `streamAllMessages(callback, onClose, …)` feeds the SDK's stream. */
+  nativeConversations: { prototype: { streamAllMessages(callback: StreamCallback, ...rest: never[]): unknown } };
+  /** The SDK's Conversations: its stream converts each value with `this.getMessageById(value.id)`, synchronously. */
+  sdkConversations: { prototype: { getMessageById(id: string): DecodedMessage<unknown> | undefined } };
+  /** The SDK's DecodedMessage, so a message decoded here is one too (`instanceof`). */
+  decodedMessage: { prototype: object };
+}
+
+/** The value the bindings' stream is handing to the SDK's callback right now (the SDK converts it synchronously). */
+let streaming: RawMessage | undefined;
+const streamPatched = new WeakSet<object>();
+
+/**
+ * From now on, in this process, the SDK's all-messages streams decode text and markdown messages from the streamed
+ * value instead of reading them back from the database. Other messages, and `getMessageById` outside a stream
+ * callback, are unchanged. Patching twice for the same classes does nothing.
+ */
+export function decodeStreamedTextWithoutRereading(classes: StreamedMessageClasses): void {
+  const { nativeConversations, sdkConversations, decodedMessage } = classes;
+  if (streamPatched.has(nativeConversations.prototype)) return;
+  streamPatched.add(nativeConversations.prototype);
+
+  const streamAllMessages = nativeConversations.prototype.streamAllMessages;
+  nativeConversations.prototype.streamAllMessages = function (callback: StreamCallback, ...rest: never[]) {
+    const observed: StreamCallback = (error, message) => {
+      streaming = error ? undefined : message;
+      try {
+        callback(error, message);
+      } finally {
+        streaming = undefined;
+      }
+    };
+    return streamAllMessages.call(this, observed, ...rest);
+  };
+
+  const getMessageById = sdkConversations.prototype.getMessageById;
+  sdkConversations.prototype.getMessageById = function (id: string) {
+    const message = streaming;
+    if (message?.id === id) {
+      const decoded = decodeTextMessage(message, decodedMessage.prototype);
+      if (decoded) return decoded;
+    }
+    return getMessageById.call(this, id);
+  };
+}
+
 // ---- signature requests without a client (bindings functions the SDK does not export) ----
 
 /** A request to revoke installations of an inbox; the wallet signs its `signatureText()`. */
@@ -289,6 +356,12 @@ export function sdk5Adapter(): XmtpSdkAdapter {
     // bindings 1.9.1's createClient takes no pool bounds (libxmtp's 5–25 connections a client).
     limitClientDatabasePool: () => false,
     bundledSqlite: bundledSqliteOf(createRequire(import.meta.url).resolve('@xmtp/node-bindings')),
+    decodeStreamedTextWithoutRereading: () =>
+      decodeStreamedTextWithoutRereading({
+        nativeConversations: NativeConversations as unknown as StreamedMessageClasses['nativeConversations'],
+        sdkConversations: sdk5.Conversations,
+        decodedMessage: sdk5.DecodedMessage,
+      }),
     findRawMessages,
     revokeInstallationsRequest,
     applySignedRequest,

@@ -23,7 +23,9 @@ import {
   packageVersions,
   pointSdkAt as pointSdk5At,
   SDK5_ENVS,
+  decodeStreamedTextWithoutRereading,
   SdkVersionMismatchError,
+  type StreamedMessageClasses,
 } from './sdk5-internals.js';
 
 export const SDK6_INTERNALS_WRITTEN_FOR = { '@xmtp/node-sdk': '6.0.0', '@xmtp/node-bindings': '1.10.0' } as const;
@@ -47,6 +49,7 @@ interface NativeConversation {
 interface Bindings6 {
   Client: { prototype: NativeClient };
   Conversation: { prototype: NativeConversation };
+  Conversations: StreamedMessageClasses['nativeConversations'];
   revokeInstallationsSignatureRequest(
     backend: Backend,
     identifier: unknown,
@@ -276,6 +279,12 @@ function createSdk6Adapter(
     revokeInstallations: async (signer, inboxId, installationIds, env) =>
       sdk.Client.revokeInstallations(signer, inboxId, installationIds, await backendFor(env)),
     closeClientDatabase: (client) => nativeClientOf(client).releaseDbConnection(),
+    decodeStreamedTextWithoutRereading: () =>
+      decodeStreamedTextWithoutRereading({
+        nativeConversations: bindings.Conversations,
+        sdkConversations: sdk.Conversations,
+        decodedMessage: sdk.DecodedMessage,
+      }),
     findRawMessages: (conversation, options) => nativeConversationOf(conversation).listMessages(options),
     revokeInstallationsRequest: async (node, identifier, inboxId, installationIds) =>
       bindings.revokeInstallationsSignatureRequest(
