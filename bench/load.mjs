@@ -10,7 +10,11 @@
 // BENCH_LOAD_TENANTS (10), BENCH_LOAD_IDENTITIES_PER_TENANT (10), BENCH_LOAD_CPU_PROF (0: no --cpu-prof),
 // BENCH_LOAD_NO_WRITE (1: print the section without writing docs/benchmarks.md), BENCH_LOAD_GC_PROBE (1: every 30 s a
 // full GC before the memory sample, for the live heap), BENCH_LOAD_HEAP_SNAPSHOTS (a directory: heap snapshots at the
-// main phase's start and end), BENCH_LOAD_NODE_ARGS (extra node flags for the gateway, space-separated), BENCH_LOAD_SAMPLES_FILE (a JSON file: the main phase's memory samples). MALLOC_* and XMTP_SDK reach the gateway.
+// main phase's start and end), BENCH_LOAD_NODE_ARGS (extra node flags for the gateway, space-separated), BENCH_LOAD_SAMPLES_FILE (a JSON file: the main phase's memory samples), BENCH_LOAD_WARMUP_MAX_SECONDS (600; 0: no
+// warm-up). MALLOC_* and XMTP_SDK reach the gateway.
+//
+// Warm-up: before the main phase, load at its concurrency in 30-s rounds until libxmtp's SQLite holds what its soft limit
+// (XMTP_SQLITE_MEMORY_MB) lets it keep, i.e. its page caches are full, or BENCH_LOAD_WARMUP_MAX_SECONDS have passed.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -30,6 +34,10 @@ const SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 300);
 const STEP_SECONDS = Number(process.env.BENCH_LOAD_STEP_SECONDS ?? 20);
 const STEPS = (process.env.BENCH_LOAD_STEPS ?? '1,2,4,8,16,32,64').split(',').map(Number);
 const STEP_GRACE_SECONDS = Number(process.env.BENCH_LOAD_GRACE_SECONDS ?? 10);
+const WARMUP_MAX_SECONDS = Number(process.env.BENCH_LOAD_WARMUP_MAX_SECONDS ?? 600);
+const WARMUP_ROUND_SECONDS = 30;
+/** SQLite's caches count as full at this share of its soft limit. */
+const WARM_SQLITE_SHARE = 0.95;
 const MAIN_GRACE_SECONDS = Math.max(30, STEP_GRACE_SECONDS);
 const FIXED_CONCURRENCY = process.env.BENCH_LOAD_CONCURRENCY ? Number(process.env.BENCH_LOAD_CONCURRENCY) : undefined;
 const MAX_ERROR_RATE = 0.01;
@@ -164,6 +172,77 @@ function startMemorySampler(child, intervalMs, progress) {
       stopped = true;
       await loop;
       await take();
+      return samples;
+    },
+  };
+}
+
+/** CPU ticks of each of this benchmark's Postgres backends (their command line names its scratch database), by pid. */
+function benchPostgresTicks() {
+  const ticks = new Map();
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (!command.startsWith('postgres: ') || !command.includes(` bench_load_${process.pid} `)) continue;
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks.set(pid, Number(fields[11]) + Number(fields[12]));
+    } catch {} // gone meanwhile
+  }
+  return ticks;
+}
+
+/** CPU seconds Postgres backends used between two snapshots (a backend that appeared counts from zero). */
+function postgresSecondsBetween(before, after) {
+  let ticks = 0;
+  for (const [pid, t] of after) ticks += t - (before.get(pid) ?? 0);
+  return ticks / CLOCK_TICKS;
+}
+
+/**
+ * The machine's speed now: CPU milliseconds a fresh process needs for a fixed piece of JavaScript work (JSON and
+ * SHA-256, like a gateway's). On a shared host this rises when neighbours slow the cores down, so a minute whose
+ * gateway CPU per message rises with it was the machine, not the gateway.
+ */
+function machineSpeedProbeMs() {
+  const work = `const {createHash}=require('node:crypto');const doc={id:'x'.repeat(64),text:'y'.repeat(200),n:[1,2,3]};
+const t=process.cpuUsage();let h='';for(let i=0;i<15000;i++){h=createHash('sha256').update(JSON.stringify({...doc,i,h})).digest('hex');JSON.parse(JSON.stringify(doc));}
+const u=process.cpuUsage(t);process.stdout.write(String((u.user+u.system)/1000));`;
+  try {
+    return Number(execFileSync(process.execPath, ['-e', work], { encoding: 'utf8' }));
+  } catch {
+    return NaN;
+  }
+}
+
+/**
+ * Once a minute: messages sent so far, the CPU seconds of the gateway, its Postgres backends, the bench process and
+ * the machine, and the machine-speed probe, so the report can say which of them costs more per message as the run
+ * goes on.
+ */
+function startMinuteSampler(gatewayPid, sentSoFar) {
+  let postgres = benchPostgresTicks();
+  let postgresSeconds = 0;
+  const sample = () => {
+    const machine = machineCpuTicks();
+    const nowPostgres = benchPostgresTicks();
+    postgresSeconds += postgresSecondsBetween(postgres, nowPostgres);
+    postgres = nowPostgres;
+    return {
+      sent: sentSoFar(),
+      gateway: processCpuSeconds(gatewayPid),
+      postgres: postgresSeconds,
+      bench: Object.values(process.cpuUsage()).reduce((a, b) => a + b, 0) / 1e6,
+      machineBusy: machine.busy,
+      machineTotal: machine.total,
+      probeMs: machineSpeedProbeMs(),
+    };
+  };
+  const samples = [sample()];
+  const timer = setInterval(() => samples.push(sample()), 60_000);
+  return {
+    stop() {
+      clearInterval(timer);
       return samples;
     },
   };
@@ -379,6 +458,26 @@ async function searchConcurrency(base, pairs, phases) {
   return { steps, chosen: chooseStep(steps) };
 }
 
+/** Loads at the main phase's concurrency until libxmtp's SQLite caches are full (see the header), at most the maximum. */
+async function warmUp(base, pairs, phases, gateway, concurrency) {
+  const limit = metric(await fetch(`${base}/metrics`).then((r) => r.text()), 'xmtp_sqlite_memory_limit_bytes');
+  if (WARMUP_MAX_SECONDS <= 0 || !(limit > 0)) return { seconds: 0, limit, used: NaN, reached: false };
+  console.log(`warm-up: ${concurrency} senders until SQLite holds ${mib(WARM_SQLITE_SHARE * limit)}…`);
+  const phase = newPhase(phases, 'warmup', concurrency);
+  const started = performance.now();
+  let used = NaN;
+  while ((performance.now() - started) / 1000 < WARMUP_MAX_SECONDS) {
+    await runSenders(base, pairs, phase, WARMUP_ROUND_SECONDS);
+    used = (await askGateway(gateway, { type: 'memory' }))?.sqliteMemory ?? NaN;
+    console.log(
+      `  ${((performance.now() - started) / 1000).toFixed(0)} s: SQLite holds ${mib(used)}; ${phase.sent} sent`,
+    );
+    if (used >= WARM_SQLITE_SHARE * limit) break;
+  }
+  await awaitDelivery(phase, STEP_GRACE_SECONDS);
+  return { seconds: (performance.now() - started) / 1000, limit, used, reached: used >= WARM_SQLITE_SHARE * limit };
+}
+
 async function runMainPhase(base, pairs, phases, gateway, concurrency) {
   const gatewayPid = gateway.pid;
   const phase = newPhase(phases, 'main', concurrency);
@@ -393,8 +492,10 @@ async function runMainPhase(base, pairs, phases, gateway, concurrency) {
   });
   const cpu0 = { gateway: processCpuSeconds(gatewayPid), bench: process.cpuUsage(), machine: machineCpuTicks() };
   const window = { fromUs: monotonicUs() };
+  const minutes = startMinuteSampler(gatewayPid, () => phase.sent);
   await runSenders(base, pairs, phase, SECONDS);
   window.toUs = monotonicUs();
+  const minuteSamples = minutes.stop();
   const cpu = {
     gateway: processCpuSeconds(gatewayPid) - cpu0.gateway,
     bench: Object.values(process.cpuUsage(cpu0.bench)).reduce((a, b) => a + b, 0) / 1e6,
@@ -417,6 +518,7 @@ async function runMainPhase(base, pairs, phases, gateway, concurrency) {
     loadAfter,
     rssSamples,
     memorySamples,
+    minuteSamples,
     rssAfterGrace: processRss(gatewayPid),
     liveClients: metric(metrics, 'xmtp_live_clients'),
   };
@@ -574,8 +676,10 @@ async function run(databaseUrl, profDir) {
 
     const search = FIXED_CONCURRENCY ? { steps: [], chosen: undefined } : await searchConcurrency(base, pairs, phases);
     const concurrency = FIXED_CONCURRENCY ?? search.chosen?.concurrency ?? STEPS[0];
+    const warmup = await warmUp(base, pairs, phases, gateway, concurrency);
     const activityBefore = await databaseActivity(databaseUrl);
     const main = await runMainPhase(base, pairs, phases, gateway, concurrency);
+    main.warmup = warmup;
     // Busy backends report their counters at most once a second, idle ones after 10 s: wait for both.
     await new Promise((resolve) => setTimeout(resolve, 11_000));
     main.database = activityPerMessage(activityBefore, await databaseActivity(databaseUrl), main.sent);
@@ -684,13 +788,27 @@ function minuteThroughputs(r) {
   return { first: count(0), last: count(last) };
 }
 
+function warmupLine(w) {
+  if (!w || w.seconds === 0)
+    return Number.isFinite(w?.limit) && w.limit > 0
+      ? 'none (BENCH_LOAD_WARMUP_MAX_SECONDS=0)'
+      : 'none (no SQLite limit)';
+  const held = `${mib(w.used)} of its ${mib(w.limit)} limit`;
+  return w.reached
+    ? `${w.seconds.toFixed(0)} s, until libxmtp's SQLite held ${held}`
+    : `${w.seconds.toFixed(0)} s (the maximum): libxmtp's SQLite held ${held}, its caches not yet full`;
+}
+
 function mainTable(r) {
   const rss = rssLine(r.rssSamples);
   const slope = memorySlope(r.rssSamples, 60);
+  const wholeSlope = memorySlope(r.rssSamples, 0);
   const secondHalfSlope = memorySlope(r.rssSamples, r.seconds / 2);
   const minutes = minuteThroughputs(r);
+  const perMinute = (v) => (Number.isFinite(v) ? `${v.toFixed(1)} MiB/min` : 'n/a');
   return `| measure | value |
 | --- | --- |
+| warm-up before the phase (until SQLite's caches are full) | ${warmupLine(r.warmup)} |
 | senders (closed loop) | ${r.concurrency} for ${r.seconds.toFixed(0)} s |
 | sends answered 201 | ${r.sent} of ${r.attempts} (${r.throughput.toFixed(1)} messages/s) |
 | send latency p50 / p99 | ${ms(r.p50)} / ${ms(r.p99)} ms |
@@ -699,8 +817,8 @@ function mainTable(r) {
 | event lag p50 / p99 (sent-at → webhook received) | ${ms(r.lagP50)} / ${ms(r.lagP99)} ms |
 | gateway RSS start / peak / end | ${mib(rss.start)} / ${mib(rss.peak)} / ${mib(rss.end)} (${mib(r.rssAfterGrace)} after the grace; ${r.liveClients} live XMTP clients) |
 | gateway RSS over the phase (every ${RSS_SAMPLE_MS / 1000} s, 0/25/50/75/100 %) | ${rss.series} |
-| gateway RSS slope after the first minute (least squares) | ${Number.isFinite(slope) ? `${slope.toFixed(1)} MiB/min` : 'n/a'} (target < 5) |
-| gateway RSS slope over the second half of the phase | ${Number.isFinite(secondHalfSlope) ? `${secondHalfSlope.toFixed(1)} MiB/min` : 'n/a'} |
+| gateway RSS slope over the whole phase, after the warm-up (least squares) | ${perMinute(wholeSlope)} (target < 5) |
+| gateway RSS slope after the phase's first minute / over its second half | ${perMinute(slope)} / ${perMinute(secondHalfSlope)} |
 | throughput first / last minute | ${minutes ? `${minutes.first.toFixed(1)} / ${minutes.last.toFixed(1)} messages/s (${((100 * minutes.last) / minutes.first).toFixed(0)} %, target ≥ 95 %)` : 'n/a (phase under 2 minutes)'} |
 | gateway CPU (from /proc/<pid>/stat) | ${r.cpu.gateway.toFixed(1)} s = ${(r.cpu.gateway / r.seconds).toFixed(2)} cores |
 | bench process CPU (load generator, devnet, webhook receiver) | ${r.cpu.bench.toFixed(1)} s = ${(r.cpu.bench / r.seconds).toFixed(2)} cores |
@@ -726,6 +844,26 @@ ${profile.functions.map((f) => `| \`${f.name.replace(/\|/g, '\\|')}\` | ${f.pct.
 ${profile.socketWrites.map((w) => `| ${w.name} | ${w.pct.toFixed(1)} % |`).join('\n')}`;
 }
 
+/** Per minute of the main phase: throughput, and CPU per message of the gateway, its Postgres and the bench process. */
+function minuteTable(samples) {
+  const rows = [];
+  for (let i = 1; i < samples.length; i++) {
+    const [a, b] = [samples[i - 1], samples[i]];
+    const sent = Math.max(1, b.sent - a.sent);
+    const perMessage = (key) => ((1000 * (b[key] - a[key])) / sent).toFixed(2);
+    const busy = (100 * (b.machineBusy - a.machineBusy)) / Math.max(1, b.machineTotal - a.machineTotal);
+    rows.push(
+      `| ${i} | ${(sent / 60).toFixed(1)} | ${perMessage('gateway')} | ${perMessage('postgres')} | ${perMessage('bench')} | ${busy.toFixed(0)} % | ${b.probeMs.toFixed(0)} |`,
+    );
+  }
+  if (rows.length === 0) return '';
+  return `Per minute (the probe: CPU milliseconds a fresh process needs for a fixed piece of JSON and SHA-256 work at the minute's end; it rises when the shared host slows down):
+
+| minute of the main phase | messages/s | gateway CPU per message (ms) | its Postgres backends (ms) | bench process: load, devnet, receiver (ms) | machine busy | probe (ms) |
+| --- | --- | --- | --- | --- | --- | --- |
+${rows.join('\n')}`;
+}
+
 function renderReport({ setupSeconds, search, main, sdkVersion }, profile, loadBefore, autovacuum) {
   return `## Load on @xmtp/node-sdk ${sdkVersion} (\`npm run bench:load\`)
 
@@ -747,6 +885,8 @@ ${searchSection(search, main.concurrency)}
 ${mainTable(main)}
 
 ${memoryTable(main.memorySamples)}
+
+${minuteTable(main.minuteSamples)}
 
 ${profileSection(profile)}
 `;
