@@ -86,6 +86,9 @@ export function claimedDelivery(r: ClaimedRow): ClaimedDelivery {
  * (status `sending`, attempt row written) before its request leaves; the result is written only by the holder of
  * that lease; a lease that outlives its process is reclaimed and the attempt marked interrupted.
  */
+/** Expired leases reclaimed per sweep (a sweep runs every poll interval, so more follow within seconds). */
+const RECLAIM_BATCH = 500;
+
 @Injectable()
 export class DeliveryStore {
   constructor(
@@ -115,7 +118,9 @@ export class DeliveryStore {
         -- (each tenant's oldest due delivery first), so one tenant's backlog or dead endpoints cannot hold every slot.
         SELECT ranked.id FROM (
           SELECT picked.id, picked.next_attempt_at,
-                 (SELECT count(*) FROM webhook_deliveries s WHERE s.tenant_id = busy.tenant_id AND s.status = 'sending') AS tenant_in_flight,
+                 -- Through the tenant's endpoints: (endpoint_id, status) is indexed, and tenant_id is not.
+                 (SELECT count(*) FROM webhook_endpoints te JOIN webhook_deliveries s ON s.endpoint_id = te.id
+                  WHERE te.tenant_id = busy.tenant_id AND s.status = 'sending') AS tenant_in_flight,
                  row_number() OVER (PARTITION BY busy.tenant_id ORDER BY picked.next_attempt_at) AS tenant_turn
           FROM busy CROSS JOIN LATERAL (
             SELECT d.id, d.next_attempt_at FROM webhook_deliveries d
@@ -218,10 +223,17 @@ export class DeliveryStore {
    * seen that attempt. Mark it interrupted and make the delivery due again (at-least-once). Not counted as an endpoint failure.
    */
   async reclaimExpired(): Promise<number> {
-    const rows = await this.prisma.$queryRaw<{ id: string }[]>`
+    // Every delivery was 'sending' once, so until VACUUM the status index holds a dead 'sending' entry for each. A plain
+    // index scan marks those entries dead when it first meets them and later sweeps skip them without reading the
+    // table; a bitmap scan (the planner's choice for a few expected rows) would read every such row, every sweep.
+    const [, rows] = await this.prisma.$transaction([
+      this.prisma.$executeRaw`SET LOCAL enable_bitmapscan = off`,
+      this.prisma.$queryRaw<{ id: string }[]>`
       WITH expired AS (
         SELECT id, attempts FROM webhook_deliveries
         WHERE status = 'sending' AND lease_until < now()
+        ORDER BY status, next_attempt_at
+        LIMIT ${RECLAIM_BATCH}
         FOR UPDATE SKIP LOCKED
       ), marked AS (
         UPDATE webhook_attempts w SET outcome = 'interrupted', finished_at = clock_timestamp(),
@@ -232,7 +244,8 @@ export class DeliveryStore {
       SET status = 'pending', next_attempt_at = now(), lease_token = NULL, lease_until = NULL,
           last_error = 'interrupted: the sending process stopped before recording an answer'
       FROM expired WHERE d.id = expired.id
-      RETURNING d.id`;
+      RETURNING d.id`,
+    ]);
     return rows.length;
   }
 }
@@ -266,7 +279,10 @@ export function successCtes(successes: readonly Success[]): Prisma.Sql {
         SET status = 'succeeded', succeeded_at = clock_timestamp(), next_attempt_at = NULL, lease_token = NULL, lease_until = NULL,
             last_status_code = i.status_code, last_error = NULL, last_duration_ms = i.duration_ms
         FROM success_input i
-        WHERE w.id = i.id AND w.lease_token = i.lease_token AND w.status = 'sending'
+        -- status compared as text: each row is found by its id, never through the status index, whose 'sending' entries
+        -- include a dead version of every delivery ever claimed until VACUUM removes them (the planner, estimating few
+        -- rows in 'sending', would otherwise scan them all, on every commit).
+        WHERE w.id = i.id AND w.lease_token = i.lease_token AND w.status::text = 'sending'
         RETURNING w.id, w.endpoint_id
       ), success_attempts AS (
         UPDATE webhook_attempts t SET outcome = 'succeeded', finished_at = clock_timestamp(), status_code = i.status_code, duration_ms = i.duration_ms,
