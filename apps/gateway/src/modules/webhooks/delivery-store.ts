@@ -81,14 +81,14 @@ export function claimedDelivery(r: ClaimedRow): ClaimedDelivery {
   };
 }
 
+/** Expired leases reclaimed per sweep (a sweep runs every poll interval, so more follow within seconds). */
+const RECLAIM_BATCH = 500;
+
 /**
  * The outbox's state transitions, each one SQL statement or transaction. A delivery is claimed under a lease
  * (status `sending`, attempt row written) before its request leaves; the result is written only by the holder of
  * that lease; a lease that outlives its process is reclaimed and the attempt marked interrupted.
  */
-/** Expired leases reclaimed per sweep (a sweep runs every poll interval, so more follow within seconds). */
-const RECLAIM_BATCH = 500;
-
 @Injectable()
 export class DeliveryStore {
   constructor(
@@ -223,12 +223,10 @@ export class DeliveryStore {
    * seen that attempt. Mark it interrupted and make the delivery due again (at-least-once). Not counted as an endpoint failure.
    */
   async reclaimExpired(): Promise<number> {
-    // Every delivery was 'sending' once, so until VACUUM the status index holds a dead 'sending' entry for each. A plain
-    // index scan marks those entries dead when it first meets them and later sweeps skip them without reading the
-    // table; a bitmap scan (the planner's choice for a few expected rows) would read every such row, every sweep.
-    const [, rows] = await this.prisma.$transaction([
-      this.prisma.$executeRaw`SET LOCAL enable_bitmapscan = off`,
-      this.prisma.$queryRaw<{ id: string }[]>`
+    // A batch at a time. Until VACUUM the status index holds a dead 'sending' entry for every delivery ever claimed, and
+    // the planner's bitmap scan re-reads them every sweep; an ordered index scan would mark them dead once, but forcing
+    // it (SET LOCAL) takes a transaction every second, not worth it where autovacuum runs.
+    const rows = await this.prisma.$queryRaw<{ id: string }[]>`
       WITH expired AS (
         SELECT id, attempts FROM webhook_deliveries
         WHERE status = 'sending' AND lease_until < now()
@@ -244,8 +242,7 @@ export class DeliveryStore {
       SET status = 'pending', next_attempt_at = now(), lease_token = NULL, lease_until = NULL,
           last_error = 'interrupted: the sending process stopped before recording an answer'
       FROM expired WHERE d.id = expired.id
-      RETURNING d.id`,
-    ]);
+      RETURNING d.id`;
     return rows.length;
   }
 }
