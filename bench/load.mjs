@@ -31,6 +31,7 @@ import { spawnGateway, stopProcess, waitForReady } from './lib/gateway-process.m
 import { startMessageReceiver } from './lib/message-receiver.mjs';
 import { memorySlope, processMemoryDetail } from './lib/process-memory.mjs';
 import { sqliteConnections } from './lib/sqlite-connections.mjs';
+import { machineCpuTicks, postgresBackendTicks, processCpuSeconds, secondsBetween } from './lib/proc-cpu.mjs';
 import { machineLine, percentile, writeSection } from './lib/report.mjs';
 import { autovacuumSetting, readJson, withScratchDatabase } from './lib/scratch-database.mjs';
 
@@ -74,8 +75,8 @@ const FORWARDED_ENV = Object.fromEntries(
     ([k]) => k.startsWith('MALLOC_') || k.startsWith('GLIBC_TUNABLES') || k === 'XMTP_SDK',
   ),
 );
+const BENCH_DATABASE = `bench_load_${process.pid}`;
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
 const sorted = (v) => [...v].sort((a, b) => a - b);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -90,12 +91,6 @@ for (const signal of ['SIGINT', 'SIGTERM'])
   process.once(signal, () => interrupt.abort(new Error(`${signal} received`)));
 const interrupted = () => interrupt.signal.aborted;
 const throwIfInterrupted = () => interrupt.signal.throwIfAborted();
-
-function processCpuSeconds(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields from #3 (state) on
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS; // utime + stime
-}
 
 function processRss(pid) {
   const line = readFileSync(`/proc/${pid}/status`, 'utf8')
@@ -185,28 +180,6 @@ function startMemorySampler(child, intervalMs, progress) {
   };
 }
 
-/** CPU ticks of each of this benchmark's Postgres backends (their command line names its scratch database), by pid. */
-function benchPostgresTicks() {
-  const ticks = new Map();
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (!command.startsWith('postgres: ') || !command.includes(` bench_load_${process.pid} `)) continue;
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks.set(pid, Number(fields[11]) + Number(fields[12]));
-    } catch {} // gone meanwhile
-  }
-  return ticks;
-}
-
-/** CPU seconds Postgres backends used between two snapshots (a backend that appeared counts from zero). */
-function postgresSecondsBetween(before, after) {
-  let ticks = 0;
-  for (const [pid, t] of after) ticks += t - (before.get(pid) ?? 0);
-  return ticks / CLOCK_TICKS;
-}
-
 /**
  * The machine's speed now: CPU milliseconds a fresh process needs for a fixed piece of JavaScript work (JSON and
  * SHA-256, like a gateway's). On a shared host this rises when neighbours slow the cores down, so a minute whose
@@ -229,12 +202,12 @@ const u=process.cpuUsage(t);process.stdout.write(String((u.user+u.system)/1000))
  * goes on.
  */
 function startMinuteSampler(gatewayPid, sentSoFar) {
-  let postgres = benchPostgresTicks();
+  let postgres = postgresBackendTicks(BENCH_DATABASE);
   let postgresSeconds = 0;
   const sample = () => {
     const machine = machineCpuTicks();
-    const nowPostgres = benchPostgresTicks();
-    postgresSeconds += postgresSecondsBetween(postgres, nowPostgres);
+    const nowPostgres = postgresBackendTicks(BENCH_DATABASE);
+    postgresSeconds += secondsBetween(postgres, nowPostgres);
     postgres = nowPostgres;
     return {
       sent: sentSoFar(),
@@ -254,13 +227,6 @@ function startMinuteSampler(gatewayPid, sentSoFar) {
       return samples;
     },
   };
-}
-
-/** Busy and total jiffies of all cores since boot. */
-function machineCpuTicks() {
-  const [, ...values] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
-  const total = values.slice(0, 8).reduce((a, b) => a + b, 0);
-  return { busy: total - values[3] - values[4], total }; // minus idle and iowait
 }
 
 /** Samples `read()` now and every `intervalMs` until stop(), which samples once more and returns [{ at, value }]. */
@@ -957,7 +923,7 @@ ${profileSection(profile)}
 const loadBefore = os.loadavg()[0];
 const profDir = mkdtempSync(path.join(os.tmpdir(), 'bench-load-prof-'));
 try {
-  const result = await withScratchDatabase(`bench_load_${process.pid}`, (databaseUrl) => run(databaseUrl, profDir));
+  const result = await withScratchDatabase(BENCH_DATABASE, (databaseUrl) => run(databaseUrl, profDir));
   const md = renderReport(result, readProfile(profDir, result.main.window), loadBefore, await autovacuumSetting());
   console.log(md);
   if (WRITE) await writeSection(result.sdkVersion.startsWith('6.') ? 'load-sdk6' : 'load', md);

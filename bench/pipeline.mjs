@@ -11,8 +11,8 @@
 // and XMTP_DB_POOL_SIZE (the gateway's, when set), XMTP_SDK (auto|5|6, both
 // sides; SDK 6 under `PATH=$PWD/.cache/glibc/bin:$PATH`, its own section), REDIS_URL
 // (redis://127.0.0.1:6379), DATABASE_URL (the server's `test` database).
-import { execFileSync, fork } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { fork } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +20,7 @@ import { Pool } from 'undici';
 import { startDevnet } from '@mailroom/devnet';
 import { spawnGateway, stopProcess, waitForReady } from './lib/gateway-process.mjs';
 import { startMessageReceiver } from './lib/message-receiver.mjs';
+import { CLOCK_TICKS, machineCpuTicks, processName, processTicks } from './lib/proc-cpu.mjs';
 import { machineLine, percentile, writeSection } from './lib/report.mjs';
 import { readJson, withScratchDatabase } from './lib/scratch-database.mjs';
 
@@ -34,39 +35,7 @@ const sorted = (v) => [...v].sort((a, b) => a - b);
 const epochMs = () => performance.timeOrigin + performance.now();
 const f1 = (v) => (Number.isFinite(v) ? v.toFixed(1) : 'n/a');
 
-/** Busy and total jiffies of all cores since boot. */
-function machineTicks() {
-  const [, ...values] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
-  const total = values.slice(0, 8).reduce((a, b) => a + b, 0);
-  return { busy: total - values[3] - values[4], total };
-}
-const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-
-/** CPU ticks (utime + stime) of every process now, by pid. */
-function processTicks() {
-  const ticks = new Map();
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks.set(pid, Number(fields[11]) + Number(fields[12]));
-    } catch {} // gone meanwhile
-  }
-  return ticks;
-}
-
-/** Program and script of a process, e.g. "node jest" (no other arguments: they may carry anything). */
-function processName(pid) {
-  try {
-    const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
-    if (args[0]?.startsWith('postgres:'))
-      return args[0].includes(`bench_pipeline_${process.pid} `) ? 'postgres (this benchmark)' : 'postgres';
-    const script = args.slice(1).find((a) => !a.startsWith('-') && /\.[cm]?[jt]s$/.test(a));
-    return `${path.basename(args[0] ?? '?').slice(0, 40)}${script ? ` ${path.basename(script)}` : ''}`;
-  } catch {
-    return '?';
-  }
-}
+const BENCH_DATABASE = `bench_pipeline_${process.pid}`;
 
 /** CPU seconds that processes other than this benchmark's used between two snapshots, with the busiest by name. */
 function otherWork(before, after) {
@@ -87,7 +56,7 @@ function otherWork(before, after) {
       parts.side += used;
       continue;
     }
-    const name = processName(pid);
+    const name = processName(pid, BENCH_DATABASE);
     // This benchmark's Postgres backends and the shared Redis work for the gateway: not "other" work.
     if (name === 'postgres (this benchmark)') parts.postgres += used;
     else if (name.startsWith('redis-server')) parts.redis += used;
@@ -137,7 +106,7 @@ function newPhase(phases, name, concurrency) {
 
 /** Runs `send` for the phase, waits for its deliveries, and measures the machine's CPU over both. */
 async function measure(phase, send, roundTrips) {
-  const ticks0 = machineTicks();
+  const ticks0 = machineCpuTicks();
   const procs0 = processTicks();
   const trips0 = roundTrips ? await roundTrips() : undefined;
   const started = performance.now();
@@ -148,7 +117,7 @@ async function measure(phase, send, roundTrips) {
   // Delivered messages per second over the whole phase: sending, plus the tail still in flight when sending ended.
   const end = Math.max(started + phase.seconds * 1000, phase.lastReceivedAt || 0);
   phase.deliverySeconds = (end - started) / 1000;
-  const ticks1 = machineTicks();
+  const ticks1 = machineCpuTicks();
   phase.others = otherWork(procs0, processTicks());
   phase.cpuCoreSeconds = (ticks1.busy - ticks0.busy) / CLOCK_TICKS;
   phase.cpuShare = (ticks1.busy - ticks0.busy) / (ticks1.total - ticks0.total);
@@ -492,7 +461,7 @@ let raw;
 let gw;
 try {
   raw = await runRaw(devnet, receiver, phases);
-  gw = await withScratchDatabase(`bench_pipeline_${process.pid}`, (url) => runGateway(url, devnet, receiver, phases));
+  gw = await withScratchDatabase(BENCH_DATABASE, (url) => runGateway(url, devnet, receiver, phases));
 } finally {
   await receiver.close();
   await devnet.stop();
