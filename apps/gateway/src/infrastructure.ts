@@ -64,6 +64,7 @@ export async function startRuntime(config: GatewayConfig, log: StartupLog): Prom
     boundXmtpMemory({
       databasePoolSize: config.xmtp.databasePoolSize,
       sqliteMemoryBytes: config.xmtp.sqliteMemoryBytes,
+      sqliteMmapBytes: config.xmtp.sqliteMmapBytes,
     }),
     config,
     log,
@@ -219,9 +220,9 @@ export async function startRuntime(config: GatewayConfig, log: StartupLog): Prom
   }
 }
 
-/** Logs what the memory bounds could not apply (node-sdk 5.5 has no pool bounds; the SQLite limit needs Linux). */
+/** Logs the memory bounds and what they could not apply (node-sdk 5.5 has no pool bounds; the SQLite bounds need Linux). */
 function logXmtpMemoryBounds(applied: AppliedXmtpMemoryBounds, config: GatewayConfig, log: StartupLog): void {
-  const { databasePool, sqliteMemory } = applied;
+  const { databasePool, sqliteMemory, sqliteMmap } = applied;
   if (!databasePool.applied)
     log.info(
       `XMTP_DB_POOL_SIZE=${config.xmtp.databasePoolSize} not applied: ${databasePool.reason}; libxmtp opens up to 25 SQLite connections a client`,
@@ -234,6 +235,17 @@ function logXmtpMemoryBounds(applied: AppliedXmtpMemoryBounds, config: GatewayCo
       );
   } else if (limitMiB > 0)
     log.info(`XMTP SQLite memory: soft limit ${limitMiB} MiB for all clients (SQLite ${sqliteMemory.sqliteVersion})`);
+  const mmapMiB = config.xmtp.sqliteMmapBytes / 1024 ** 2;
+  if (!sqliteMmap.applied)
+    log.warn(
+      `XMTP_SQLITE_MMAP_MB=${mmapMiB} not applied (${sqliteMmap.reason}): libxmtp maps up to 128 MiB of each database per connection`,
+    );
+  else
+    log.info(
+      mmapMiB > 0
+        ? `XMTP SQLite memory-mapped I/O: at most ${mmapMiB} MiB a connection`
+        : 'XMTP SQLite memory-mapped I/O: off (reads go through the page cache)',
+    );
 }
 
 /**

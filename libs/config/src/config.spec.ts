@@ -19,6 +19,7 @@ describe('loadConfig', () => {
       maxLiveClients: 1000,
       databasePoolSize: 4,
       sqliteMemoryBytes: 256 * 1024 ** 2,
+      sqliteMmapBytes: 0,
       sdk: 'auto',
     });
     expect(config.auth).toEqual({
@@ -235,6 +236,14 @@ describe('outbound and webhook settings', () => {
       'XMTP_SQLITE_MEMORY_MB must be an integer between 0 and 1048576 (got "-1")',
     ]);
     expect(problemsOf({ XMTP_SQLITE_MEMORY_MB: '1.5' })).toHaveLength(1);
+  });
+
+  it("takes the SQLite memory-mapped I/O cap in MiB, off by default, and refuses one beyond SQLite's build maximum", () => {
+    expect(loadConfig({}).xmtp.sqliteMmapBytes).toBe(0);
+    expect(loadConfig({ XMTP_SQLITE_MMAP_MB: '128' }).xmtp.sqliteMmapBytes).toBe(128 * 1024 ** 2);
+    expect(problemsOf({ XMTP_SQLITE_MMAP_MB: '2048' })).toEqual([
+      'XMTP_SQLITE_MMAP_MB must be an integer between 0 and 2047 (got "2048")',
+    ]);
   });
 
   it('rejects a zero timeout with one line', () => {

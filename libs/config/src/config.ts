@@ -48,6 +48,8 @@ export interface GatewayConfig {
     readonly databasePoolSize: number;
     /** XMTP_SQLITE_MEMORY_MB in bytes: SQLite's soft heap limit for all clients together; 0: none. */
     readonly sqliteMemoryBytes: number;
+    /** XMTP_SQLITE_MMAP_MB in bytes: the most memory-mapped I/O per SQLite connection; 0: none. */
+    readonly sqliteMmapBytes: number;
     /** Which @xmtp/node-sdk major runs (`auto`: the newest this process can load). */
     readonly sdk: 'auto' | '5' | '6';
   };
@@ -237,6 +239,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       maxLiveClients: (values.XMTP_MAX_LIVE_CLIENTS as number | undefined) ?? 1000,
       databasePoolSize: (values.XMTP_DB_POOL_SIZE as number | undefined) ?? 4,
       sqliteMemoryBytes: ((values.XMTP_SQLITE_MEMORY_MB as number | undefined) ?? 256) * 1024 ** 2,
+      sqliteMmapBytes: ((values.XMTP_SQLITE_MMAP_MB as number | undefined) ?? 0) * 1024 ** 2,
       sdk: xmtpSdk,
     },
     secrets: {

@@ -404,6 +404,12 @@ export const VARIABLES = {
       "Soft limit on the memory libxmtp's SQLite holds in this process, all live clients' page caches together (SQLite's soft heap limit: past it, caches reuse their least recently used pages instead of growing). 0: no limit. Linux.",
     fallback: '`256`',
   },
+  XMTP_SQLITE_MMAP_MB: {
+    schema: intBetween(0, 2_047),
+    description:
+      "Most memory-mapped I/O per libxmtp SQLite connection (caps libxmtp's own 128 MiB). 0: off, reads go through the OS page cache; mapped, every database page read stays in the gateway's RSS, growing with what the identities store. Linux.",
+    fallback: '`0`',
+  },
   BROADCAST_PACE_MS: {
     schema: intBetween(0, 60_000),
     description: "Pause between two sends of one broadcast, on top of the identity's XMTP write budget.",

@@ -40,6 +40,15 @@ describe('bundledSqlite', () => {
     }
   });
 
+  it('refuses the memory-mapped I/O cap once SQLite is in use (it is read only at initialization)', () => {
+    require(bindingsAddon);
+    const sqlite = bundledSqlite(bindingsAddon);
+    if ('unavailable' in sqlite) throw new Error(sqlite.unavailable);
+    sqlite.setSoftHeapLimit(sqlite.softHeapLimit()); // initializes SQLite, as the first client would
+    // SQLITE_MISUSE from sqlite3_config; a gateway started first gets true (test/xmtp/sqlite-mmap.e2e.ts).
+    expect(sqlite.limitMemoryMappedIo(0)).toBe(false);
+  });
+
   it('says why when the addon is not loaded in this process, or is not one with SQLite', () => {
     // The same addon under another path: it names the functions, but no executable mapping of it exists here.
     const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'sqlite-')), 'never-loaded.node');

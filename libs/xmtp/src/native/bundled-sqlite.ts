@@ -5,7 +5,16 @@ import { findElfFunctions, loadBias } from './elf-symbols.js';
 // SQLite's own process-wide memory controls, in the copy of SQLite statically linked into the XMTP bindings' native
 // addon (libxmtp's databases use that copy). The addon does not export them, so they are called at the address its
 // symbol table gives, through koffi. Only the functions below are called, each with plain integer arguments.
-const FUNCTIONS = ['sqlite3_libversion_number', 'sqlite3_soft_heap_limit64', 'sqlite3_memory_used'] as const;
+const FUNCTIONS = [
+  'sqlite3_libversion_number',
+  'sqlite3_soft_heap_limit64',
+  'sqlite3_memory_used',
+  'sqlite3_config',
+] as const;
+
+/** sqlite3_config's option taking the default and the most memory-mapped I/O per connection (two sqlite3_int64). */
+const SQLITE_CONFIG_MMAP_SIZE = 22;
+const SQLITE_OK = 0;
 
 /** The bundled SQLite's versions these calls were checked against (3.46: bindings 1.9.1 and 1.10.0). */
 const SUPPORTED_SQLITE = { from: 3_040_000, below: 4_000_000 };
@@ -23,6 +32,12 @@ export interface BundledSqlite {
   softHeapLimit(): number;
   /** Bytes SQLite holds now, across all its connections in this process. */
   memoryUsed(): number;
+  /**
+   * Caps memory-mapped I/O for every connection opened from now on (a connection's `PRAGMA mmap_size` is clamped to
+   * it); 0 turns it off. SQLite takes this only before it initializes (its first connection, or the first soft heap
+   * limit call): false when it is too late in this process.
+   */
+  limitMemoryMappedIo(bytes: number): boolean;
   /** The FFI handle on the addon (held so the functions stay callable). */
   readonly addon: unknown;
 }
@@ -61,12 +76,14 @@ export function bundledSqlite(addonFile: string): BundledSqlite | { unavailable:
   const noArguments = koffi.proto('int64_t (void)');
   const oneInteger = koffi.proto('int64_t (int64_t)');
   const versionNumber = koffi.proto('int (void)');
+  const configure = koffi.proto('int (int, ...)');
 
   const version = koffi.call(at('sqlite3_libversion_number'), versionNumber) as number;
   if (version < SUPPORTED_SQLITE.from || version >= SUPPORTED_SQLITE.below)
     return { unavailable: `${file} holds SQLite ${version}, not a 3.x these calls were checked against` };
   const softHeapLimit = at('sqlite3_soft_heap_limit64');
   const memoryUsed = at('sqlite3_memory_used');
+  const config = at('sqlite3_config');
   return {
     version,
     addon,
@@ -74,5 +91,11 @@ export function bundledSqlite(addonFile: string): BundledSqlite | { unavailable:
     // A negative argument reads the limit without changing it.
     softHeapLimit: () => Number(koffi.call(softHeapLimit, oneInteger, -1)),
     memoryUsed: () => Number(koffi.call(memoryUsed, noArguments)),
+    limitMemoryMappedIo: (bytes) => {
+      const size = BigInt(bytes);
+      // The default (what a connection gets without the pragma) and the maximum (what the pragma is clamped to).
+      const answer = koffi.call(config, configure, SQLITE_CONFIG_MMAP_SIZE, 'int64_t', size, 'int64_t', size);
+      return answer === SQLITE_OK;
+    },
   };
 }

@@ -5,12 +5,15 @@ export interface XmtpMemoryBounds {
   databasePoolSize?: number;
   /** SQLite's soft heap limit for the whole process (all clients' page caches together); 0: none. */
   sqliteMemoryBytes?: number;
+  /** The most memory-mapped I/O per SQLite connection; 0: none (libxmtp asks for 128 MiB a connection). */
+  sqliteMmapBytes?: number;
 }
 
 /** What `boundXmtpMemory` applied; a reason where the selected SDK cannot apply a bound. */
 export interface AppliedXmtpMemoryBounds {
   databasePool: { applied: true } | { applied: false; reason: string };
   sqliteMemory: { applied: true; sqliteVersion: number } | { applied: false; reason: string };
+  sqliteMmap: { applied: true } | { applied: false; reason: string };
 }
 
 /**
@@ -24,14 +27,18 @@ export function boundXmtpMemory(bounds: XmtpMemoryBounds): AppliedXmtpMemoryBoun
       ? { applied: true }
       : { applied: false, reason: `@xmtp/node-sdk ${sdk.version} cannot pass pool bounds (SDK 6 can)` };
 
-  let sqliteMemory: AppliedXmtpMemoryBounds['sqliteMemory'];
   const sqlite = sdk.bundledSqlite();
-  if ('unavailable' in sqlite) sqliteMemory = { applied: false, reason: sqlite.unavailable };
-  else {
-    sqlite.setSoftHeapLimit(bounds.sqliteMemoryBytes ?? 0);
-    sqliteMemory = { applied: true, sqliteVersion: sqlite.version };
+  if ('unavailable' in sqlite) {
+    const unavailable = { applied: false as const, reason: sqlite.unavailable };
+    return { databasePool, sqliteMemory: unavailable, sqliteMmap: unavailable };
   }
-  return { databasePool, sqliteMemory };
+  // First: SQLite takes the mapping cap only before it initializes, which setting the soft heap limit does.
+  const sqliteMmap: AppliedXmtpMemoryBounds['sqliteMmap'] =
+    bounds.sqliteMmapBytes === undefined || sqlite.limitMemoryMappedIo(bounds.sqliteMmapBytes)
+      ? { applied: true }
+      : { applied: false, reason: 'SQLite was already in use in this process (a client opened before the gateway)' };
+  sqlite.setSoftHeapLimit(bounds.sqliteMemoryBytes ?? 0);
+  return { databasePool, sqliteMemory: { applied: true, sqliteVersion: sqlite.version }, sqliteMmap };
 }
 
 /**
