@@ -10,7 +10,7 @@
 // BENCH_LOAD_TENANTS (10), BENCH_LOAD_IDENTITIES_PER_TENANT (10), BENCH_LOAD_CPU_PROF (0: no --cpu-prof),
 // BENCH_LOAD_NO_WRITE (1: print the section without writing docs/benchmarks.md), BENCH_LOAD_GC_PROBE (1: every 30 s a
 // full GC before the memory sample, for the live heap), BENCH_LOAD_HEAP_SNAPSHOTS (a directory: heap snapshots at the
-// main phase's start and end), BENCH_LOAD_NODE_ARGS (extra node flags for the gateway, space-separated), BENCH_LOAD_SAMPLES_FILE (a JSON file: the main phase's memory samples), BENCH_LOAD_WARMUP_MAX_SECONDS (600; 0: no
+// main phase's start and end), BENCH_LOAD_NODE_ARGS (extra node flags for the gateway, space-separated), BENCH_LOAD_SAMPLES_FILE (a JSON file: the main phase's memory samples), BENCH_LOAD_WARMUP_MAX_SECONDS (900; 0: no
 // warm-up), BENCH_LOAD_AUTOVACUUM (0: no stand-in for autovacuum, see below). MALLOC_* and XMTP_SDK reach the gateway.
 //
 // On a Postgres server without autovacuum (this development machine's), the bench stands in for it on its scratch
@@ -21,6 +21,8 @@
 //
 // Warm-up: before the main phase, load at its concurrency in 30-s rounds until libxmtp's SQLite holds what its soft limit
 // (XMTP_SQLITE_MEMORY_MB) lets it keep, i.e. its page caches are full, or BENCH_LOAD_WARMUP_MAX_SECONDS have passed.
+// On SDK 6 (100 identities, 4 senders) SQLite holds 110–190 MiB for the first ten minutes and reaches 256 MiB about
+// ten and a half minutes in, when libxmtp's pools open more connections (~420 → ~490), each with its own schema.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -29,7 +31,7 @@ import pg from 'pg';
 import { startDevnet } from '@mailroom/devnet';
 import { spawnGateway, stopProcess, waitForReady } from './lib/gateway-process.mjs';
 import { startMessageReceiver } from './lib/message-receiver.mjs';
-import { memorySlope, processMemoryDetail } from './lib/process-memory.mjs';
+import { memorySlope, processMemoryDetail, rssByMapping } from './lib/process-memory.mjs';
 import { sqliteConnections } from './lib/sqlite-connections.mjs';
 import { machineCpuTicks, postgresBackendTicks, processCpuSeconds, secondsBetween } from './lib/proc-cpu.mjs';
 import { machineLine, percentile, writeSection } from './lib/report.mjs';
@@ -41,7 +43,7 @@ const SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 300);
 const STEP_SECONDS = Number(process.env.BENCH_LOAD_STEP_SECONDS ?? 20);
 const STEPS = (process.env.BENCH_LOAD_STEPS ?? '1,2,4,8,16,32,64').split(',').map(Number);
 const STEP_GRACE_SECONDS = Number(process.env.BENCH_LOAD_GRACE_SECONDS ?? 10);
-const WARMUP_MAX_SECONDS = Number(process.env.BENCH_LOAD_WARMUP_MAX_SECONDS ?? 600);
+const WARMUP_MAX_SECONDS = Number(process.env.BENCH_LOAD_WARMUP_MAX_SECONDS ?? 900);
 const WARMUP_ROUND_SECONDS = 30;
 const AUTOVACUUM_STAND_IN = process.env.BENCH_LOAD_AUTOVACUUM !== '0';
 const AUTOVACUUM_NAP_MS = 30_000;
@@ -60,6 +62,7 @@ const CPU_PROF_INTERVAL_US = 10_000;
 const WRITE = process.env.BENCH_LOAD_NO_WRITE !== '1';
 const GC_PROBE = process.env.BENCH_LOAD_GC_PROBE === '1';
 const GC_EVERY_SAMPLES = 6;
+const MAPPING_EVERY_SAMPLES = 6;
 const HEAP_SNAPSHOTS = process.env.BENCH_LOAD_HEAP_SNAPSHOTS;
 const NODE_ARGS = (process.env.BENCH_LOAD_NODE_ARGS ?? '').split(' ').filter(Boolean);
 /** BENCH_LOAD_GATEWAY_ENV: extra environment for the gateway only ("K=V K2=V2"), e.g. a heap profiler's LD_PRELOAD. */
@@ -122,7 +125,8 @@ async function writeHeapSnapshot(child, name) {
 
 /**
  * Every `intervalMs`: the gateway's RSS split into the JS-owned parts (V8 heap, external, ArrayBuffers) and the rest,
- * its anonymous memory and OS threads; a line per minute on the console. stop() returns [{ at, ...values }].
+ * its anonymous memory and OS threads, and every sixth time by kind of mapping (rssByMapping); a line per minute on the
+ * console. stop() returns [{ at, ...values }].
  */
 function startMemorySampler(child, intervalMs, progress) {
   const started = performance.now();
@@ -130,13 +134,17 @@ function startMemorySampler(child, intervalMs, progress) {
   let stopped = false;
   let lastLog = -Infinity;
   let count = 0;
-  const take = async () => {
-    const gc = GC_PROBE && count++ % GC_EVERY_SAMPLES === 0;
+  const take = async (last = false) => {
+    const index = count++;
+    const gc = GC_PROBE && index % GC_EVERY_SAMPLES === 0;
     const answer = await askGateway(child, { type: 'memory', gc });
     const usage = answer?.usage;
     let detail;
+    let mappings;
     try {
       detail = processMemoryDetail(child.pid);
+      // Reading smaps costs the bench ~0.2 s of CPU at this gateway's ~5,000 mappings: every sixth sample.
+      if (last || index % MAPPING_EVERY_SAMPLES === 0) mappings = rssByMapping(child.pid);
     } catch {
       return;
     }
@@ -146,6 +154,7 @@ function startMemorySampler(child, intervalMs, progress) {
       at,
       rss: detail.rss,
       anonymous: detail.anonymous,
+      ...mappings,
       threads: detail.threads,
       sqliteConnections: sqliteConnections(child.pid)?.connections ?? NaN,
       sqliteMemory: answer.sqliteMemory ?? NaN,
@@ -174,7 +183,7 @@ function startMemorySampler(child, intervalMs, progress) {
     async stop() {
       stopped = true;
       await loop;
-      await take();
+      await take(true);
       return samples;
     },
   };
@@ -771,7 +780,10 @@ function rssLine(samples) {
   };
 }
 
-/** RSS split into what JS owns and the rest, at the start and end of the phase, with each part's slope after a minute. */
+/**
+ * RSS split into what JS owns and the rest, and by kind of mapping, at the start and end of the phase, with each part's
+ * slope after a minute.
+ */
 function memoryTable(samples) {
   if (samples.length < 2) return 'No memory samples (the gateway did not answer the probe).';
   const first = samples[0];
@@ -788,6 +800,11 @@ function memoryTable(samples) {
     ['ArrayBuffers', 'arrayBuffers'],
     ['the rest: RSS − heap total − external (native: libxmtp, SQLite, malloc, code)', 'native'],
     ["of which libxmtp's SQLite holds (sqlite3_memory_used; XMTP_SQLITE_MEMORY_MB)", 'sqliteMemory'],
+    ['RSS by mapping (/proc smaps): identity databases mapped by SQLite (XMTP_SQLITE_MMAP_MB)', 'databases'],
+    ['… their WAL indexes (-shm)', 'walIndexes'],
+    ["… malloc's main heap ([heap])", 'mallocHeap'],
+    ['… other anonymous mappings (malloc arenas and large blocks, V8 pages, stacks)', 'otherAnonymous'],
+    ['… other files (code)', 'otherFiles'],
   ];
   const rows = parts.map(([label, key]) => {
     const slope = memorySlope(samples, 60, key);
