@@ -7,8 +7,8 @@
 // Knobs: BENCH_PIPELINE_IDENTITIES (20), BENCH_PIPELINE_CONCURRENCY (4,1), BENCH_PIPELINE_SECONDS (30),
 // BENCH_PIPELINE_GRACE_SECONDS (30), BENCH_PIPELINE_CPU_PROFILE_DIR (a V8 CPU profile of the gateway),
 // BENCH_PIPELINE_NODE_ARGS (more node flags for the gateway, e.g. --perf-basic-prof),
-// BENCH_PG_STATEMENTS (1: the gateway prints its Postgres statements by count at exit), WEBHOOK_ENDPOINT_CONCURRENCY
-// and XMTP_DB_POOL_SIZE (the gateway's, when set), XMTP_SDK (auto|5|6, both
+// BENCH_PG_STATEMENTS (1: the gateway prints its Postgres statements by count at exit), WEBHOOK_ENDPOINT_CONCURRENCY,
+// XMTP_DB_POOL_SIZE and XMTP_SQLITE_MMAP_MB (the gateway's, when set), XMTP_SDK (auto|5|6, both
 // sides; SDK 6 under `PATH=$PWD/.cache/glibc/bin:$PATH`, its own section), REDIS_URL
 // (redis://127.0.0.1:6379), DATABASE_URL (the server's `test` database).
 import { fork } from 'node:child_process';
@@ -28,6 +28,8 @@ const N = Number(process.env.BENCH_PIPELINE_IDENTITIES ?? 20);
 const CONCURRENCY = (process.env.BENCH_PIPELINE_CONCURRENCY ?? '4,1').split(',').map(Number);
 const SECONDS = Number(process.env.BENCH_PIPELINE_SECONDS ?? 30);
 const GRACE_SECONDS = Number(process.env.BENCH_PIPELINE_GRACE_SECONDS ?? 30);
+/** The gateway's own settings the bench passes on when set. */
+const GATEWAY_KNOBS = ['WEBHOOK_ENDPOINT_CONCURRENCY', 'XMTP_DB_POOL_SIZE', 'XMTP_SQLITE_MMAP_MB'];
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -215,10 +217,7 @@ function startGateway(databaseUrl, devnetUrl, dataDir) {
       BENCH_PG_STATEMENTS: process.env.BENCH_PG_STATEMENTS ?? '',
       XMTP_MAX_LIVE_CLIENTS: String(N + 10),
       XMTP_SDK: process.env.XMTP_SDK ?? 'auto',
-      ...(process.env.WEBHOOK_ENDPOINT_CONCURRENCY
-        ? { WEBHOOK_ENDPOINT_CONCURRENCY: process.env.WEBHOOK_ENDPOINT_CONCURRENCY }
-        : {}),
-      ...(process.env.XMTP_DB_POOL_SIZE ? { XMTP_DB_POOL_SIZE: process.env.XMTP_DB_POOL_SIZE } : {}),
+      ...Object.fromEntries(GATEWAY_KNOBS.filter((k) => process.env[k]).map((k) => [k, process.env[k]])),
     },
     ipc: true,
   });
@@ -420,8 +419,7 @@ function render(raw, gw, loadBefore) {
 ${rows.map((r) => `| ${r.join(' | ')} |`).join('\n')}`;
   }).join('\n\n');
   const sdk6 = sdkVersion.startsWith('6.');
-  const gatewayKnobs = ['WEBHOOK_ENDPOINT_CONCURRENCY', 'XMTP_DB_POOL_SIZE']
-    .filter((k) => process.env[k])
+  const gatewayKnobs = GATEWAY_KNOBS.filter((k) => process.env[k])
     .map((k) => `${k}=${process.env[k]} `)
     .join('');
   const command = sdk6
