@@ -730,7 +730,7 @@ function benchCommand(sdkVersion) {
 
 /** The gateway's SQLite connections per client: XMTP_DB_POOL_SIZE on SDK 6 (default 4), libxmtp's own on SDK 5.5. */
 function poolSizeLine(sdkVersion) {
-  const memory = `XMTP_SQLITE_MEMORY_MB=${GATEWAY_ENV.XMTP_SQLITE_MEMORY_MB ?? '256 (the default)'}: SQLite's soft heap limit for all clients`;
+  const memory = `XMTP_SQLITE_MEMORY_MB=${GATEWAY_ENV.XMTP_SQLITE_MEMORY_MB ?? '256 (the default)'}: SQLite's soft heap limit for all clients; XMTP_SQLITE_MMAP_MB=${GATEWAY_ENV.XMTP_SQLITE_MMAP_MB ?? '0 (the default)'}: SQLite's memory-mapped I/O per connection`;
   if (!sdkVersion.startsWith('6.'))
     return `node-sdk 5.5 cannot bound libxmtp’s SQLite pool: up to 25 connections a client (XMTP_DB_POOL_SIZE needs SDK 6); ${memory}`;
   return `XMTP_DB_POOL_SIZE=${GATEWAY_ENV.XMTP_DB_POOL_SIZE ?? '4 (the default)'}: at most that many SQLite connections a client; ${memory}`;
