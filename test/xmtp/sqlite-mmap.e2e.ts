@@ -57,8 +57,8 @@ async function sendMany(url: string, count: number): Promise<void> {
 }
 
 // SQLite reads a page through the mapping only once the page is in the database file, not only in the write-ahead log:
-// enough sends that libxmtp's SQLite checkpoints (every 1,000 pages of log), then one more that reads the group back.
-const SENDS = 150;
+// enough sends that libxmtp's SQLite checkpoints (every 1,000 pages of log; ~150 sends here) and reads pages back.
+const SENDS = 200;
 
 describe('XMTP_SQLITE_MMAP_MB', () => {
   it('maps the databases when a cap is set (libxmtp’s own behaviour, which the default turns off)', async () => {
