@@ -95,13 +95,6 @@ for (const signal of ['SIGINT', 'SIGTERM'])
 const interrupted = () => interrupt.signal.aborted;
 const throwIfInterrupted = () => interrupt.signal.throwIfAborted();
 
-function processRss(pid) {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
-    .split('\n')
-    .find((l) => l.startsWith('VmRSS:'));
-  return line ? Number(line.split(/\s+/)[1]) * 1024 : NaN;
-}
-
 /** The gateway's process.memoryUsage(), over the IPC channel memory-probe.mjs answers on. */
 function askGateway(child, request, timeoutMs = 5_000) {
   return new Promise((resolve) => {
@@ -509,7 +502,7 @@ async function runMainPhase(base, pairs, phases, gateway, concurrency) {
   const phase = newPhase(phases, 'main', concurrency);
   console.log(`main phase: ${concurrency} senders for ${SECONDS} s…`);
   await writeHeapSnapshot(gateway, 'main-start.heapsnapshot');
-  const rss = startSampler(() => processRss(gatewayPid), RSS_SAMPLE_MS);
+  const rss = startSampler(() => processMemoryDetail(gatewayPid).rss, RSS_SAMPLE_MS);
   let lastSent = 0;
   const memory = startMemorySampler(gateway, MEMORY_SAMPLE_MS, () => {
     const line = `${phase.sent} sent (+${phase.sent - lastSent})`;
@@ -545,7 +538,7 @@ async function runMainPhase(base, pairs, phases, gateway, concurrency) {
     rssSamples,
     memorySamples,
     minuteSamples,
-    rssAfterGrace: processRss(gatewayPid),
+    rssAfterGrace: processMemoryDetail(gatewayPid).rss,
     liveClients: metric(metrics, 'xmtp_live_clients'),
   };
 }

@@ -63,7 +63,7 @@ const SENDS = 200;
 describe('XMTP_SQLITE_MMAP_MB', () => {
   it('maps the databases when a cap is set (libxmtp’s own behaviour, which the default turns off)', async () => {
     const { run, url } = await stage.start({ XMTP_SQLITE_MMAP_MB: '64' });
-    expect(run.stdout()).toContain('XMTP SQLite memory-mapped I/O: at most 64 MiB a connection');
+    expect(run.stdout()).toContain('memory-mapped I/O at most 64 MiB a connection');
     await sendMany(url, SENDS);
     expect(databasesOf(run.child.pid!).mapped).toBeGreaterThan(0);
     await stage.stop(run);
@@ -71,7 +71,7 @@ describe('XMTP_SQLITE_MMAP_MB', () => {
 
   it('is off by default: the same sends leave the databases open but none mapped into the gateway', async () => {
     const { run, url } = await stage.start();
-    expect(run.stdout()).toContain('XMTP SQLite memory-mapped I/O: off');
+    expect(run.stdout()).toContain('memory-mapped I/O off (reads go through the page cache)');
     await sendMany(url, SENDS);
     const databases = databasesOf(run.child.pid!);
     expect(databases.open).toBeGreaterThan(0);

@@ -228,23 +228,24 @@ function logXmtpMemoryBounds(applied: AppliedXmtpMemoryBounds, config: GatewayCo
       `XMTP_DB_POOL_SIZE=${config.xmtp.databasePoolSize} not applied: ${databasePool.reason}; libxmtp opens up to 25 SQLite connections a client`,
     );
   const limitMiB = config.xmtp.sqliteMemoryBytes / 1024 ** 2;
-  if (!sqliteMemory.applied) {
-    if (limitMiB > 0)
-      log.warn(
-        `XMTP_SQLITE_MEMORY_MB=${limitMiB} not applied (${sqliteMemory.reason}): SQLite page caches are unbounded`,
-      );
-  } else if (limitMiB > 0)
-    log.info(`XMTP SQLite memory: soft limit ${limitMiB} MiB for all clients (SQLite ${sqliteMemory.sqliteVersion})`);
   const mmapMiB = config.xmtp.sqliteMmapBytes / 1024 ** 2;
+  if (!sqliteMemory.applied) {
+    // Both SQLite bounds go through the same bundled SQLite, so they fail together, for one reason.
+    log.warn(
+      `XMTP_SQLITE_MEMORY_MB=${limitMiB} and XMTP_SQLITE_MMAP_MB=${mmapMiB} not applied (${sqliteMemory.reason}): SQLite page caches are unbounded and libxmtp maps up to 128 MiB of each database per connection`,
+    );
+    return;
+  }
+  const heap = limitMiB > 0 ? `soft heap limit ${limitMiB} MiB for all clients` : 'no soft heap limit';
+  const mapping = !sqliteMmap.applied
+    ? undefined
+    : mmapMiB > 0
+      ? `memory-mapped I/O at most ${mmapMiB} MiB a connection`
+      : 'memory-mapped I/O off (reads go through the page cache)';
+  log.info(`XMTP SQLite ${sqliteMemory.sqliteVersion}: ${heap}${mapping ? `; ${mapping}` : ''}`);
   if (!sqliteMmap.applied)
     log.warn(
       `XMTP_SQLITE_MMAP_MB=${mmapMiB} not applied (${sqliteMmap.reason}): libxmtp maps up to 128 MiB of each database per connection`,
-    );
-  else
-    log.info(
-      mmapMiB > 0
-        ? `XMTP SQLite memory-mapped I/O: at most ${mmapMiB} MiB a connection`
-        : 'XMTP SQLite memory-mapped I/O: off (reads go through the page cache)',
     );
 }
 

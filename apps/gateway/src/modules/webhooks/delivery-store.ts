@@ -230,7 +230,6 @@ export class DeliveryStore {
       WITH expired AS (
         SELECT id, attempts FROM webhook_deliveries
         WHERE status = 'sending' AND lease_until < now()
-        ORDER BY status, next_attempt_at
         LIMIT ${RECLAIM_BATCH}
         FOR UPDATE SKIP LOCKED
       ), marked AS (
