@@ -816,7 +816,23 @@ function minuteThroughputs(r) {
   if (r.seconds < 120) return undefined;
   const last = Math.floor(r.seconds) - 60;
   const count = (from) => r.sentAt.filter((t) => t >= from && t < from + 60).length / 60;
-  return { first: count(0), last: count(last) };
+  return { first: count(0), last: count(last), trend: throughputTrend(r.sentAt, Math.floor(r.seconds)) };
+}
+
+/**
+ * The least-squares line through the phase's sends per 10 s: its value at the end against its value at the start. One
+ * minute against another carries this shared machine's minute-to-minute noise; the line shows a steady decay apart from it.
+ */
+function throughputTrend(sentAt, seconds) {
+  const bins = Array.from({ length: Math.floor(seconds / 10) }, () => 0);
+  for (const t of sentAt) if (t < bins.length * 10) bins[Math.floor(t / 10)]++;
+  const n = bins.length;
+  const mx = (n - 1) / 2;
+  const my = bins.reduce((a, b) => a + b, 0) / n;
+  const slope = bins.reduce((a, y, x) => a + (x - mx) * (y - my), 0) / bins.reduce((a, _, x) => a + (x - mx) ** 2, 0);
+  const start = (my - slope * mx) / 10;
+  const end = (my + slope * (n - 1 - mx)) / 10;
+  return { start, end };
 }
 
 function warmupLine(w) {
@@ -836,6 +852,7 @@ function mainTable(r) {
   const wholeSlope = memorySlope(r.rssSamples, 0);
   const secondHalfSlope = memorySlope(r.rssSamples, r.seconds / 2);
   const minutes = minuteThroughputs(r);
+  const relative = relativeCost(r.minuteSamples);
   const perMinute = (v) => (Number.isFinite(v) ? `${v.toFixed(1)} MiB/min` : 'n/a');
   return `| measure | value |
 | --- | --- |
@@ -851,6 +868,8 @@ function mainTable(r) {
 | gateway RSS slope over the whole phase, after the warm-up (least squares) | ${perMinute(wholeSlope)} (target < 5) |
 | gateway RSS slope after the phase's first minute / over its second half | ${perMinute(slope)} / ${perMinute(secondHalfSlope)} |
 | throughput first / last minute | ${minutes ? `${minutes.first.toFixed(1)} / ${minutes.last.toFixed(1)} messages/s (${((100 * minutes.last) / minutes.first).toFixed(0)} %, target ≥ 95 %)` : 'n/a (phase under 2 minutes)'} |
+| gateway CPU per message ÷ the bench process's (the host's speed taken out), first → last row of the per-minute table below | ${relative ? `${relative.first.toFixed(2)} → ${relative.last.toFixed(2)} (${((100 * relative.last) / relative.first).toFixed(0)} %)` : 'n/a'} |
+| throughput trend: least-squares line through the sends per 10 s, at the phase's start → end | ${minutes ? `${minutes.trend.start.toFixed(1)} → ${minutes.trend.end.toFixed(1)} messages/s (${((100 * minutes.trend.end) / minutes.trend.start).toFixed(0)} %)` : 'n/a'} |
 | gateway CPU (from /proc/<pid>/stat) | ${r.cpu.gateway.toFixed(1)} s = ${(r.cpu.gateway / r.seconds).toFixed(2)} cores |
 | bench process CPU (load generator, devnet, webhook receiver) | ${r.cpu.bench.toFixed(1)} s = ${(r.cpu.bench / r.seconds).toFixed(2)} cores |
 | whole machine busy | ${(100 * r.cpu.machine).toFixed(0)} % of ${os.cpus().length} cores |
@@ -875,23 +894,31 @@ ${profile.functions.map((f) => `| \`${f.name.replace(/\|/g, '\\|')}\` | ${f.pct.
 ${profile.socketWrites.map((w) => `| ${w.name} | ${w.pct.toFixed(1)} % |`).join('\n')}`;
 }
 
+/** The gateway's CPU per message over the bench process's, in the first and in the last minute of the phase. */
+function relativeCost(samples) {
+  if (samples.length < 3) return undefined;
+  const ratio = (a, b) => (b.gateway - a.gateway) / Math.max(1e-9, b.bench - a.bench);
+  return { first: ratio(samples[0], samples[1]), last: ratio(samples.at(-2), samples.at(-1)) };
+}
+
 /** Per minute of the main phase: throughput, and CPU per message of the gateway, its Postgres and the bench process. */
 function minuteTable(samples) {
   const rows = [];
   for (let i = 1; i < samples.length; i++) {
     const [a, b] = [samples[i - 1], samples[i]];
     const sent = Math.max(1, b.sent - a.sent);
-    const perMessage = (key) => ((1000 * (b[key] - a[key])) / sent).toFixed(2);
+    const perMessage = (key) => (1000 * (b[key] - a[key])) / sent;
     const busy = (100 * (b.machineBusy - a.machineBusy)) / Math.max(1, b.machineTotal - a.machineTotal);
+    const relative = perMessage('gateway') / perMessage('bench');
     rows.push(
-      `| ${i} | ${(sent / 60).toFixed(1)} | ${perMessage('gateway')} | ${perMessage('postgres')} | ${perMessage('bench')} | ${busy.toFixed(0)} % | ${b.probeMs.toFixed(0)} |`,
+      `| ${i} | ${(sent / 60).toFixed(1)} | ${perMessage('gateway').toFixed(2)} | ${perMessage('postgres').toFixed(2)} | ${perMessage('bench').toFixed(2)} | ${relative.toFixed(2)} | ${busy.toFixed(0)} % | ${b.probeMs.toFixed(0)} |`,
     );
   }
   if (rows.length === 0) return '';
-  return `Per minute (the probe: CPU milliseconds a fresh process needs for a fixed piece of JSON and SHA-256 work at the minute's end; it rises when the shared host slows down):
+  return `Per minute (the probe: CPU milliseconds a fresh process needs for a fixed piece of JSON and SHA-256 work at the minute's end; it rises when the shared host slows down). The bench process does the same work for every message all run long (the devnet stores and serves it, the load generator sends it, the receiver takes its webhook), so its CPU per message follows the host's speed minute by minute under the same load; the gateway's CPU per message divided by it stays flat when only the host's speed changes and rises when the gateway's own cost per message grows:
 
-| minute of the main phase | messages/s | gateway CPU per message (ms) | its Postgres backends (ms) | bench process: load, devnet, receiver (ms) | machine busy | probe (ms) |
-| --- | --- | --- | --- | --- | --- | --- |
+| minute of the main phase | messages/s | gateway CPU per message (ms) | its Postgres backends (ms) | bench process: load, devnet, receiver (ms) | gateway ÷ bench process | machine busy | probe (ms) |
+| --- | --- | --- | --- | --- | --- | --- | --- |
 ${rows.join('\n')}`;
 }
 
