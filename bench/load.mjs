@@ -894,26 +894,37 @@ ${profile.functions.map((f) => `| \`${f.name.replace(/\|/g, '\\|')}\` | ${f.pct.
 ${profile.socketWrites.map((w) => `| ${w.name} | ${w.pct.toFixed(1)} % |`).join('\n')}`;
 }
 
+/** Per minute of the main phase: messages, CPU per message (ms) by part, machine busy share and the probe. */
+function minuteRows(samples) {
+  return samples.slice(1).map((b, i) => {
+    const a = samples[i];
+    const sent = Math.max(1, b.sent - a.sent);
+    const perMessage = (key) => (1000 * (b[key] - a[key])) / sent;
+    return {
+      perSecond: sent / 60,
+      gateway: perMessage('gateway'),
+      postgres: perMessage('postgres'),
+      bench: perMessage('bench'),
+      relative: perMessage('gateway') / perMessage('bench'),
+      busy: (100 * (b.machineBusy - a.machineBusy)) / Math.max(1, b.machineTotal - a.machineTotal),
+      probeMs: b.probeMs,
+    };
+  });
+}
+
 /** The gateway's CPU per message over the bench process's, in the first and in the last minute of the phase. */
 function relativeCost(samples) {
-  if (samples.length < 3) return undefined;
-  const ratio = (a, b) => (b.gateway - a.gateway) / Math.max(1e-9, b.bench - a.bench);
-  return { first: ratio(samples[0], samples[1]), last: ratio(samples.at(-2), samples.at(-1)) };
+  const minutes = minuteRows(samples);
+  if (minutes.length < 2) return undefined;
+  return { first: minutes[0].relative, last: minutes.at(-1).relative };
 }
 
 /** Per minute of the main phase: throughput, and CPU per message of the gateway, its Postgres and the bench process. */
 function minuteTable(samples) {
-  const rows = [];
-  for (let i = 1; i < samples.length; i++) {
-    const [a, b] = [samples[i - 1], samples[i]];
-    const sent = Math.max(1, b.sent - a.sent);
-    const perMessage = (key) => (1000 * (b[key] - a[key])) / sent;
-    const busy = (100 * (b.machineBusy - a.machineBusy)) / Math.max(1, b.machineTotal - a.machineTotal);
-    const relative = perMessage('gateway') / perMessage('bench');
-    rows.push(
-      `| ${i} | ${(sent / 60).toFixed(1)} | ${perMessage('gateway').toFixed(2)} | ${perMessage('postgres').toFixed(2)} | ${perMessage('bench').toFixed(2)} | ${relative.toFixed(2)} | ${busy.toFixed(0)} % | ${b.probeMs.toFixed(0)} |`,
-    );
-  }
+  const rows = minuteRows(samples).map(
+    (m, i) =>
+      `| ${i + 1} | ${m.perSecond.toFixed(1)} | ${m.gateway.toFixed(2)} | ${m.postgres.toFixed(2)} | ${m.bench.toFixed(2)} | ${m.relative.toFixed(2)} | ${m.busy.toFixed(0)} % | ${m.probeMs.toFixed(0)} |`,
+  );
   if (rows.length === 0) return '';
   return `Per minute (the probe: CPU milliseconds a fresh process needs for a fixed piece of JSON and SHA-256 work at the minute's end; it rises when the shared host slows down). The bench process does the same work for every message all run long (the devnet stores and serves it, the load generator sends it, the receiver takes its webhook), so its CPU per message follows the host's speed minute by minute under the same load; the gateway's CPU per message divided by it stays flat when only the host's speed changes and rises when the gateway's own cost per message grows:
 
