@@ -4,7 +4,10 @@ import {
   ApiKeyScope,
   checkDatabase,
   createPrismaClient,
+  Prisma,
   PrismaService,
+  queryPrepared,
+  useAsyncCommitPool,
   type PrismaClient,
 } from '@mailroom/persistence';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
@@ -53,6 +56,27 @@ describe('Prisma client on the migrated schema', () => {
     ).rejects.toMatchObject({
       code: 'P2002',
     });
+  });
+
+  it("runs the hot statements on an async-commit pool once asked, and everything else on Prisma's synchronous one", async () => {
+    const client = createPrismaClient(db.url);
+    const setting = Prisma.sql`SELECT current_setting('synchronous_commit') AS value`;
+    try {
+      await expect(queryPrepared<{ value: string }>(client, setting)).resolves.toEqual([{ value: 'on' }]);
+      const close = useAsyncCommitPool(client, db.url);
+      await expect(queryPrepared<{ value: string }>(client, setting)).resolves.toEqual([{ value: 'off' }]);
+      await expect(client.$queryRaw<{ value: string }[]>(setting)).resolves.toEqual([{ value: 'on' }]);
+      const { id } = await client.tenant.create({ data: { name: 'async commit' } });
+      const renamed = await queryPrepared<{ name: string }>(
+        client,
+        Prisma.sql`UPDATE tenants SET name = ${'renamed'} WHERE id = ${id}::uuid RETURNING name`,
+      );
+      expect(renamed).toEqual([{ name: 'renamed' }]);
+      await expect(prisma.tenant.findUniqueOrThrow({ where: { id } })).resolves.toMatchObject({ name: 'renamed' });
+      await close();
+    } finally {
+      await client.$disconnect();
+    }
   });
 
   it('PrismaService is a client that disconnects on module destroy', async () => {

@@ -8,6 +8,7 @@ import { PrismaMasterKeyCheckStore, holdMasterKeyLease, startKeyVault } from '@m
 import {
   checkDatabase,
   createPrismaClient,
+  useAsyncCommitPool,
   deployMigrations,
   ensureDatabase,
   PgAdvisoryIdentityLocks,
@@ -97,6 +98,8 @@ export async function startRuntime(config: GatewayConfig, log: StartupLog): Prom
     }
     const prisma = createPrismaClient(databaseUrl);
     stack.push({ name: 'database client', stop: () => prisma.$disconnect() });
+    const closeAsyncCommitPool = useAsyncCommitPool(prisma, databaseUrl);
+    stack.push({ name: 'database pool of the replayable hot statements', stop: closeAsyncCommitPool });
 
     // The lease first: a key rotation cannot commit between the check below and the gateway's first use of the key.
     const lease = await holdMasterKeyLease(databaseUrl, (error) =>

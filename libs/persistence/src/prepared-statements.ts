@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type pg from 'pg';
+import pg from 'pg';
 import type { Prisma, PrismaClient } from './generated/prisma/client.js';
 
 const pools = new WeakMap<object, pg.Pool>();
@@ -7,6 +7,30 @@ const pools = new WeakMap<object, pg.Pool>();
 /** Makes `pool` (the one under the client's adapter) the pool queryPrepared runs the client's hot statements on. */
 export function registerPreparedPool(prisma: PrismaClient, pool: pg.Pool): void {
   pools.set(prisma, pool);
+}
+
+/**
+ * Moves the client's hot statements to a pool of their own whose transactions commit without waiting for the WAL
+ * flush (`synchronous_commit = off`). Only for statements whose effects are derived again when lost: the hot
+ * statements are the realtime pipeline's event commit (deliveries and cursor in one statement: a lost commit leaves the
+ * cursor behind its events, which are replayed) and the webhook claims and outcomes (a lost claim is claimed again, a
+ * lost outcome is retried after its lease: at-least-once delivery either way). Only a crash of Postgres or its machine
+ * loses them, at most the last few hundred milliseconds; a crash of the gateway loses nothing. Returns the closer.
+ */
+export function useAsyncCommitPool(prisma: PrismaClient, databaseUrl: string): () => Promise<void> {
+  const pool = createPool(databaseUrl, { asyncCommit: true });
+  registerPreparedPool(prisma, pool);
+  return () => pool.end();
+}
+
+/** A pool of the database's connections; `asyncCommit` sets `synchronous_commit = off` on each. */
+export function createPool(databaseUrl: string, options: { asyncCommit?: boolean } = {}): pg.Pool {
+  return new pg.Pool({
+    connectionString: databaseUrl,
+    // Fail a query after 5 s without a connection instead of waiting forever when the database is down.
+    connectionTimeoutMillis: 5_000,
+    ...(options.asyncCommit ? { options: '-c synchronous_commit=off' } : {}),
+  });
 }
 
 /**

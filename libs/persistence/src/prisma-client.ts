@@ -1,7 +1,6 @@
 import { PrismaPg } from '@prisma/adapter-pg';
-import pg from 'pg';
 import { PrismaClient } from './generated/prisma/client.js';
-import { registerPreparedPool } from './prepared-statements.js';
+import { createPool, registerPreparedPool } from './prepared-statements.js';
 
 /**
  * A Prisma client on adapter-pg (Prisma 7's client needs a driver adapter; it has no native engine), over a pool of
@@ -12,11 +11,6 @@ export function createPrismaClient(databaseUrl: string): PrismaClient {
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
   registerPreparedPool(prisma, pool);
   return prisma;
-}
-
-function createPool(databaseUrl: string): pg.Pool {
-  // Fail a query after 5 s without a connection instead of waiting forever when the database is down.
-  return new pg.Pool({ connectionString: databaseUrl, connectionTimeoutMillis: 5_000 });
 }
 
 /**

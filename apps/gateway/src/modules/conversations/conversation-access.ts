@@ -9,10 +9,11 @@ import { ConversationHandles } from './conversation-handles.js';
 
 const CONVERSATION_ID = /^[0-9a-f]{1,128}$/;
 /**
- * Active identity rows are reused for this long, saving a Postgres round trip on hot send paths. A deleted identity
- * cannot be reached through a stale row: deletion destroys its pool entry first, so use() fails.
+ * Active identity rows are reused for this long, saving a Postgres round trip (and Prisma's work) on hot send paths. A
+ * deleted identity cannot be reached through a stale row: deletion destroys its pool entry first, so use() fails; an
+ * identity found broken is broken because its client could not open, so use() fails too.
  */
-const IDENTITY_ROW_TTL_MS = 1_000;
+const IDENTITY_ROW_TTL_MS = 5_000;
 const IDENTITY_ROW_CACHE_MAX = 10_000;
 
 export interface AccessOptions {

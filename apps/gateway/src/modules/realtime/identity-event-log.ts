@@ -26,12 +26,13 @@ export interface EventLogDeps {
 /** Where an event sits in the identity's history: message sent-at, or conversation created-at. */
 export type Position = { readonly axis: 'messages' | 'conversations'; readonly ns: bigint } | { readonly axis: 'none' };
 
-// Large enough to cover a restart's replay of a busy moment. Written with a commit at most once a second (and on
-// flush), not with every commit: the cursor row would otherwise be rewritten with ~13 KB of ids per event. Ids of the
-// last second before a crash are then missing from the guard: their replay finds the outbox rows and received ids
-// already there (no second delivery or count), and subscriptions drop ids they have seen.
+// Large enough to cover a restart's replay of a busy moment. Written with a commit at most every 5 s (and on flush),
+// not with every commit: the cursor row would otherwise be rewritten with ~13 KB of ids per event (Postgres parses,
+// compresses and TOASTs them each time). Ids of the last seconds before a crash are then missing from the guard: their
+// replay finds the outbox rows and received ids already there (no second delivery or count), and subscriptions drop
+// ids they have seen.
 const PERSISTED_RECENT_IDS = 200;
-const RECENT_IDS_PERSIST_MS = 1_000;
+const RECENT_IDS_PERSIST_MS = 5_000;
 const RECENT_CAPACITY = 20_000;
 const COMMIT_RETRY_MS = 500;
 const MAX_REPLAY_OVERLAP_NS = 60_000_000_000n;
