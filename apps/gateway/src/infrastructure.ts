@@ -245,9 +245,7 @@ function logXmtpMemoryBounds(applied: AppliedXmtpMemoryBounds, config: GatewayCo
     : mmapMiB > 0
       ? `memory-mapped I/O at most ${mmapMiB} MiB a connection`
       : 'memory-mapped I/O off (reads go through the page cache)';
-  const v = sqliteMemory.sqliteVersion; // sqlite3_libversion_number: 3046000 is 3.46.0
-  const version = `${Math.floor(v / 1e6)}.${Math.floor(v / 1000) % 1000}.${v % 1000}`;
-  log.info(`XMTP SQLite ${version}: ${heap}${mapping ? `; ${mapping}` : ''}`);
+  log.info(`XMTP SQLite ${sqliteMemory.sqliteVersion}: ${heap}${mapping ? `; ${mapping}` : ''}`);
   if (!sqliteMmap.applied)
     log.warn(
       `XMTP_SQLITE_MMAP_MB=${mmapMiB} not applied (${sqliteMmap.reason}): libxmtp maps up to 128 MiB of each database per connection`,

@@ -15,7 +15,7 @@ describe('bundledSqlite', () => {
     require(bindingsAddon);
     const sqlite = bundledSqlite(bindingsAddon);
     if ('unavailable' in sqlite) throw new Error(sqlite.unavailable);
-    expect(sqlite.version).toBe(3_046_001);
+    expect(sqlite.version).toBe('3.46.1');
     expect(sqlite.memoryUsed()).toBeGreaterThanOrEqual(0);
 
     const before = sqlite.setSoftHeapLimit(64 * 1024 ** 2);

@@ -20,8 +20,8 @@ const SQLITE_OK = 0;
 const SUPPORTED_SQLITE = { from: 3_040_000, below: 4_000_000 };
 
 export interface BundledSqlite {
-  /** e.g. 3046001 for 3.46.1 */
-  readonly version: number;
+  /** e.g. '3.46.1' */
+  readonly version: string;
   /**
    * Sets SQLite's soft heap limit: once the memory SQLite holds (all its connections in this process) reaches it,
    * page caches recycle their least recently used pages instead of growing, and SQLite frees unused cache memory.
@@ -80,12 +80,12 @@ export function bundledSqlite(addonFile: string): BundledSqlite | { unavailable:
 
   const version = koffi.call(at('sqlite3_libversion_number'), versionNumber) as number;
   if (version < SUPPORTED_SQLITE.from || version >= SUPPORTED_SQLITE.below)
-    return { unavailable: `${file} holds SQLite ${version}, not a 3.x these calls were checked against` };
+    return { unavailable: `${file} holds SQLite ${versionText(version)}, not a 3.x these calls were checked against` };
   const softHeapLimit = at('sqlite3_soft_heap_limit64');
   const memoryUsed = at('sqlite3_memory_used');
   const config = at('sqlite3_config');
   return {
-    version,
+    version: versionText(version),
     addon,
     setSoftHeapLimit: (bytes) => Number(koffi.call(softHeapLimit, oneInteger, bytes)),
     // A negative argument reads the limit without changing it.
@@ -98,4 +98,9 @@ export function bundledSqlite(addonFile: string): BundledSqlite | { unavailable:
       return answer === SQLITE_OK;
     },
   };
+}
+
+/** sqlite3_libversion_number's encoding (3046001) as SQLite writes the version ('3.46.1'). */
+function versionText(versionNumber: number): string {
+  return [Math.floor(versionNumber / 1e6), Math.floor(versionNumber / 1000) % 1000, versionNumber % 1000].join('.');
 }

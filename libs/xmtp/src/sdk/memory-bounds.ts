@@ -12,7 +12,7 @@ export interface XmtpMemoryBounds {
 /** What `boundXmtpMemory` applied; a reason where the selected SDK cannot apply a bound. */
 export interface AppliedXmtpMemoryBounds {
   databasePool: { applied: true } | { applied: false; reason: string };
-  sqliteMemory: { applied: true; sqliteVersion: number } | { applied: false; reason: string };
+  sqliteMemory: { applied: true; sqliteVersion: string } | { applied: false; reason: string };
   sqliteMmap: { applied: true } | { applied: false; reason: string };
 }
 
