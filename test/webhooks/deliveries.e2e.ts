@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
-import { tenantScope } from '@mailroom/persistence';
+import { ASYNC_COMMIT_APPLICATION_NAME, tenantScope } from '@mailroom/persistence';
 import type { MailroomEvent } from '../../apps/gateway/src/modules/events/mailroom-event.js';
 import { verifyMailroomSignature, WebhookOutbox } from '../../apps/gateway/src/modules/webhooks/index.js';
 import { createApiKey, signUpTenant, type SignedUpTenant } from '../support/factories.js';
@@ -100,6 +100,11 @@ describe('webhook delivery', () => {
     expect(delivery.attemptLog).toEqual([
       expect.objectContaining({ number: 1, outcome: 'succeeded', statusCode: 200 }),
     ]);
+    // The claim and the outcome are hot statements: they ran on the gateway's async-commit pool.
+    const [hot] = await suite.prisma.$queryRaw<{ sessions: number }[]>`
+      SELECT count(*)::int AS sessions FROM pg_stat_activity
+      WHERE datname = current_database() AND application_name = ${ASYNC_COMMIT_APPLICATION_NAME}`;
+    expect(hot!.sessions).toBeGreaterThan(0);
   });
 
   it('signs with the new secret right after a rotation, and with the old one beside it during the overlap', async () => {

@@ -5,7 +5,7 @@ export {
   type RunningEmbeddedPostgres,
 } from './embedded-postgres.js';
 export { createPrismaClient, PrismaService } from './prisma-client.js';
-export { queryPrepared, useAsyncCommitPool } from './prepared-statements.js';
+export { ASYNC_COMMIT_APPLICATION_NAME, queryPrepared, useAsyncCommitPool } from './prepared-statements.js';
 export { checkDatabase, type DatabaseCheck } from './readiness.js';
 export { Prisma, PrismaClient } from './generated/prisma/client.js';
 export type {

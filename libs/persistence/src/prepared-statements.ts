@@ -23,13 +23,18 @@ export function useAsyncCommitPool(prisma: PrismaClient, databaseUrl: string): (
   return () => pool.end();
 }
 
+/** What the async-commit pool's connections are called in `pg_stat_activity`. */
+export const ASYNC_COMMIT_APPLICATION_NAME = 'mailroom-async-commit';
+
 /** A pool of the database's connections; `asyncCommit` sets `synchronous_commit = off` on each. */
 export function createPool(databaseUrl: string, options: { asyncCommit?: boolean } = {}): pg.Pool {
   return new pg.Pool({
     connectionString: databaseUrl,
     // Fail a query after 5 s without a connection instead of waiting forever when the database is down.
     connectionTimeoutMillis: 5_000,
-    ...(options.asyncCommit ? { options: '-c synchronous_commit=off' } : {}),
+    ...(options.asyncCommit
+      ? { options: '-c synchronous_commit=off', application_name: ASYNC_COMMIT_APPLICATION_NAME }
+      : {}),
   });
 }
 
