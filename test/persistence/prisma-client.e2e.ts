@@ -2,6 +2,7 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   ApiKeyScope,
+  ASYNC_COMMIT_APPLICATION_NAME,
   checkDatabase,
   createPrismaClient,
   Prisma,
@@ -73,6 +74,15 @@ describe('Prisma client on the migrated schema', () => {
       );
       expect(renamed).toEqual([{ name: 'renamed' }]);
       await expect(prisma.tenant.findUniqueOrThrow({ where: { id } })).resolves.toMatchObject({ name: 'renamed' });
+
+      // Its idle connection killed under it (as a Postgres restart does): no unhandled error, the next statement
+      // connects again.
+      const killed = await prisma.$queryRaw<{ killed: boolean }[]>`
+        SELECT pg_terminate_backend(pid) AS killed FROM pg_stat_activity
+        WHERE datname = current_database() AND application_name = ${ASYNC_COMMIT_APPLICATION_NAME}`;
+      expect(killed.length).toBeGreaterThan(0);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await expect(queryPrepared<{ value: string }>(client, setting)).resolves.toEqual([{ value: 'off' }]);
       await close();
     } finally {
       await client.$disconnect();

@@ -19,6 +19,9 @@ export function registerPreparedPool(prisma: PrismaClient, pool: pg.Pool): void 
  */
 export function useAsyncCommitPool(prisma: PrismaClient, databaseUrl: string): () => Promise<void> {
   const pool = createPool(databaseUrl, { asyncCommit: true });
+  // An idle connection that breaks (Postgres restarted) is an 'error' on the pool, fatal to the process without a
+  // listener. The pool has already dropped it and the next statement connects again; Prisma's pool does the same.
+  pool.on('error', () => undefined);
   registerPreparedPool(prisma, pool);
   return () => pool.end();
 }
