@@ -35,8 +35,9 @@ export function createPool(databaseUrl: string, options: { asyncCommit?: boolean
     connectionString: databaseUrl,
     // Fail a query after 5 s without a connection instead of waiting forever when the database is down.
     connectionTimeoutMillis: 5_000,
+    // The hot statements come from a few single writers (the event committer, the dispatcher's claims and outcomes).
     ...(options.asyncCommit
-      ? { options: '-c synchronous_commit=off', application_name: ASYNC_COMMIT_APPLICATION_NAME }
+      ? { options: '-c synchronous_commit=off', application_name: ASYNC_COMMIT_APPLICATION_NAME, max: 4 }
       : {}),
   });
 }
