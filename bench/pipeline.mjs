@@ -365,6 +365,8 @@ async function runSides(rawSide, gatewaySide, phases) {
         console.log(`${side.tag}: ${c} senders, turn ${round + 1} of ${ROUNDS} (${SECONDS / ROUNDS} s)…`);
         await measure(phase, side, SECONDS / ROUNDS);
         turns[side.tag].push(phase);
+        const turn = summary({ ...phase, turns: 1 });
+        console.log(`  ${turn.throughput.toFixed(1)} delivered msg/s, CPU ${turn.cpuMsPerMessage.toFixed(1)} ms/msg`);
       }
     }
     raw.push(summary(combine(`raw${c}`, c, turns.raw)));
