@@ -2,7 +2,7 @@
 // gateway sends to Postgres (each `pg` Client.query is one round trip; the Prisma adapter uses the same `pg`), split by
 // whether it ran on behalf of an HTTP request that sends a message (`POST …/messages`) or anything else (the realtime
 // pipeline, the webhook dispatcher, sweeps and flushes). The parent asks for the counts over the IPC channel.
-import { AsyncLocalStorage, AsyncResource } from 'node:async_hooks';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import http from 'node:http';
 import pg from 'pg';
 
@@ -16,11 +16,14 @@ http.Server.prototype.emit = function (event, req, ...rest) {
   return context.run(kind, () => emit.call(this, event, req, ...rest));
 };
 
-// pg-pool hands a waiting caller the client someone else released, on the releaser's async context: bind the
-// callback to the caller's context so the statement is counted for whoever asked for it.
+// pg-pool hands a waiting caller the client someone else released, on the releaser's async context: run the
+// callback in the caller's kind so the statement is counted for whoever asked for it (context.run, not
+// AsyncResource.bind: this counter should cost the gateway as little as it can).
 const connect = pg.Pool.prototype.connect;
 pg.Pool.prototype.connect = function (callback) {
-  return connect.call(this, typeof callback === 'function' ? AsyncResource.bind(callback) : callback);
+  if (typeof callback !== 'function') return connect.call(this, callback);
+  const kind = context.getStore();
+  return connect.call(this, (...args) => context.run(kind, callback, ...args));
 };
 
 // BENCH_PG_STATEMENTS=1: also print, at exit, how often each statement ran (its first 100 characters), by kind.

@@ -72,11 +72,23 @@ function expandIpv6(address: string): number[] | undefined {
   return [...left, ...new Array<number>(fill).fill(0), ...right];
 }
 
+const verdicts = new Map<string, string | undefined>();
+const MAX_REMEMBERED_VERDICTS = 10_000;
+
 /**
  * Why `address` is not a public unicast address ("loopback", "private", …), or undefined when it is public.
- * IPv6 addresses that embed an IPv4 address are judged by that IPv4 address too.
+ * IPv6 addresses that embed an IPv4 address are judged by that IPv4 address too. Remembered per address: every webhook
+ * attempt asks again, and the ranges' checks cost more than the rest of the policy.
  */
 export function nonPublicReason(address: string): string | undefined {
+  if (verdicts.has(address)) return verdicts.get(address);
+  const reason = classify(address);
+  if (verdicts.size >= MAX_REMEMBERED_VERDICTS) verdicts.clear();
+  verdicts.set(address, reason);
+  return reason;
+}
+
+function classify(address: string): string | undefined {
   const family = isIP(address);
   if (family === 0) return 'not an IP address';
   const type = family === 4 ? 'ipv4' : 'ipv6';
