@@ -62,9 +62,10 @@ describe('Prisma client on the migrated schema', () => {
   it("runs the hot statements on an async-commit pool once asked, and everything else on Prisma's synchronous one", async () => {
     const client = createPrismaClient(db.url);
     const setting = Prisma.sql`SELECT current_setting('synchronous_commit') AS value`;
+    let close: (() => Promise<void>) | undefined;
     try {
       await expect(queryPrepared<{ value: string }>(client, setting)).resolves.toEqual([{ value: 'on' }]);
-      const close = useAsyncCommitPool(client, db.url);
+      close = useAsyncCommitPool(client, db.url);
       await expect(queryPrepared<{ value: string }>(client, setting)).resolves.toEqual([{ value: 'off' }]);
       await expect(client.$queryRaw<{ value: string }[]>(setting)).resolves.toEqual([{ value: 'on' }]);
       const { id } = await client.tenant.create({ data: { name: 'async commit' } });
@@ -81,10 +82,10 @@ describe('Prisma client on the migrated schema', () => {
         SELECT pg_terminate_backend(pid) AS killed FROM pg_stat_activity
         WHERE datname = current_database() AND application_name = ${ASYNC_COMMIT_APPLICATION_NAME}`;
       expect(killed.length).toBeGreaterThan(0);
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await new Promise((resolve) => setTimeout(resolve, 500));
       await expect(queryPrepared<{ value: string }>(client, setting)).resolves.toEqual([{ value: 'off' }]);
-      await close();
     } finally {
+      await close?.();
       await client.$disconnect();
     }
   });
