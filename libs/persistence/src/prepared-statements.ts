@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Prisma, PrismaClient } from './generated/prisma/client.js';
+import { createPool } from './pools.js';
 
 const pools = new WeakMap<object, pg.Pool>();
 
@@ -18,7 +19,12 @@ export function registerPreparedPool(prisma: PrismaClient, pool: pg.Pool): void 
  * loses them, at most the last few hundred milliseconds; a crash of the gateway loses nothing. Returns the closer.
  */
 export function useAsyncCommitPool(prisma: PrismaClient, databaseUrl: string): () => Promise<void> {
-  const pool = createPool(databaseUrl, { asyncCommit: true });
+  const pool = createPool(databaseUrl, {
+    options: '-c synchronous_commit=off',
+    application_name: ASYNC_COMMIT_APPLICATION_NAME,
+    // The hot statements come from a few single writers (the event committer, the dispatcher's claims and outcomes).
+    max: 4,
+  });
   // An idle connection that breaks (Postgres restarted) is an 'error' on the pool, fatal to the process without a
   // listener. The pool has already dropped it and the next statement connects again; Prisma's pool does the same.
   pool.on('error', () => undefined);
@@ -28,19 +34,6 @@ export function useAsyncCommitPool(prisma: PrismaClient, databaseUrl: string): (
 
 /** What the async-commit pool's connections are called in `pg_stat_activity`. */
 export const ASYNC_COMMIT_APPLICATION_NAME = 'mailroom-async-commit';
-
-/** A pool of the database's connections; `asyncCommit` sets `synchronous_commit = off` on each. */
-export function createPool(databaseUrl: string, options: { asyncCommit?: boolean } = {}): pg.Pool {
-  return new pg.Pool({
-    connectionString: databaseUrl,
-    // Fail a query after 5 s without a connection instead of waiting forever when the database is down.
-    connectionTimeoutMillis: 5_000,
-    // The hot statements come from a few single writers (the event committer, the dispatcher's claims and outcomes).
-    ...(options.asyncCommit
-      ? { options: '-c synchronous_commit=off', application_name: ASYNC_COMMIT_APPLICATION_NAME, max: 4 }
-      : {}),
-  });
-}
 
 /**
  * Runs a statement the gateway sends many times a second (the event commit, webhook claims and outcomes) as a named

@@ -1,6 +1,7 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from './generated/prisma/client.js';
-import { createPool, registerPreparedPool } from './prepared-statements.js';
+import { createPool } from './pools.js';
+import { registerPreparedPool } from './prepared-statements.js';
 
 /**
  * A Prisma client on adapter-pg (Prisma 7's client needs a driver adapter; it has no native engine), over a pool of
